@@ -1,0 +1,18 @@
+#pragma once
+// Wall-clock times in the configured time zone (Asia/Shanghai by default). GCC 12 has no
+// std::chrono time zones, so this goes through POSIX TZ and the system's tzdata.
+#include <ctime>
+#include <string>
+
+#include "base/result.hpp"
+
+namespace kiosk::app {
+
+// ISO 8601: 2026-11-27, 2026-11-27T09:30, 2026-11-27T09:30:00, with optional Z or ±HH:MM.
+// Without an offset the time is read in `zone`.
+Result<std::time_t> parse_time(const std::string& text, const std::string& zone);
+
+// "2026年11月27日 星期五 09:30" in `zone`.
+std::string format_clock(std::time_t when, const std::string& zone);
+
+}  // namespace kiosk::app

@@ -1,0 +1,69 @@
+#include "app/content_source.hpp"
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include "content/charset.hpp"
+#include "content/text_import.hpp"
+#include "health/log.hpp"
+
+namespace kiosk::app {
+namespace fs = std::filesystem;
+
+namespace {
+constexpr std::uintmax_t kMaxLocalFile = 20u << 20;  // the same cap as a fetched page
+}
+
+Result<content::Document> load_local_file(const fs::path& file) {
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) return make_error(file.string() + ": no such file");
+    if (fs::file_size(file, ec) > kMaxLocalFile)
+        return make_error(file.string() + ": larger than 20 MB, refused");
+    std::string ext = file.extension().string();
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (ext == ".html" || ext == ".htm")
+        return make_error(file.string() + ": HTML input needs the article extractor, which is not built yet; "
+                          "give a .txt file");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return make_error(file.string() + ": cannot be read");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    content::DecodedText decoded = content::decode_text(buffer.str());
+    if (decoded.replaced > 0)
+        log::warn("content", file.string() + ": " + std::to_string(decoded.replaced) +
+                                 " invalid byte sequences shown as U+FFFD (read as " +
+                                 decoded.encoding + ")");
+    content::Document doc = content::import_plain_text(decoded.utf8);
+    if (doc.blocks.empty()) return make_error(file.string() + ": holds no text");
+    return doc;
+}
+
+Result<LoadedItem> load_item(const config::KioskConfig& cfg, const config::Playlist& playlist,
+                             const config::PlaylistItem& item) {
+    auto path = config::local_source_path(playlist, item);
+    if (!path)
+        return make_error("item \"" + item.id + "\": " + item.source +
+                          " is a web source; fetching is not built yet");
+    auto doc = load_local_file(*path);
+    if (!doc) return make_error("item \"" + item.id + "\": " + doc.error().message);
+    LoadedItem loaded;
+    loaded.id = item.id;
+    loaded.title = item.title.empty() ? doc->title : item.title;
+    loaded.page_seconds = item.page_seconds.value_or(cfg.page_seconds);
+    loaded.document = std::move(*doc);
+    return loaded;
+}
+
+Result<LoadedItem> load_input(const config::KioskConfig& cfg, const fs::path& file) {
+    auto doc = load_local_file(file);
+    if (!doc) return doc.error();
+    LoadedItem loaded;
+    loaded.id = file.stem().string();
+    loaded.title = doc->title;
+    loaded.page_seconds = cfg.page_seconds;
+    loaded.document = std::move(*doc);
+    return loaded;
+}
+
+}  // namespace kiosk::app

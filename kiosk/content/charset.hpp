@@ -1,0 +1,17 @@
+#pragma once
+// Bytes of unknown encoding -> UTF-8. Portal text is UTF-8 or GB2312/GBK (read as GB18030,
+// its superset); a label is a claim, so strict validation decides.
+#include <string>
+#include <string_view>
+
+namespace kiosk::content {
+
+struct DecodedText {
+    std::string utf8;
+    std::string encoding;     // "UTF-8", "UTF-16LE", "UTF-16BE" or "GB18030"
+    size_t replaced = 0;      // invalid sequences turned into U+FFFD
+};
+
+DecodedText decode_text(std::string_view bytes);
+
+}  // namespace kiosk::content

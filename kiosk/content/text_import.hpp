@@ -1,0 +1,15 @@
+#pragma once
+// Plain text (one paragraph a line, as scraped from a portal page) -> Document.
+#include <string_view>
+
+#include "content/document.hpp"
+
+namespace kiosk::content {
+
+// `utf8_text` is already decoded (see decode_text). Recognises the title, meta lines
+// (发布日期…, the issuing office), headings (一、 （一） 第一章 第一节), articles (第一条),
+// photo captions and the closing signature; drops the portal's menu line, click counters
+// and indentation spaces.
+Document import_plain_text(std::string_view utf8_text);
+
+}  // namespace kiosk::content

@@ -1,0 +1,46 @@
+#include "render/page_painter.hpp"
+
+#include <cmath>
+
+namespace kiosk::render {
+
+PagePainter::PagePainter(SDL_Renderer* renderer, const text::FontSet& fonts,
+                         const config::Theme& theme)
+    : renderer_(renderer), theme_(theme), atlas_(renderer, fonts) {}
+
+SDL_Color PagePainter::colour(text::Tone tone) const {
+    config::Color c = theme_.text;
+    switch (tone) {
+        case text::Tone::text: c = theme_.text; break;
+        case text::Tone::muted: c = theme_.muted; break;
+        case text::Tone::accent: c = theme_.accent; break;
+        case text::Tone::header: c = theme_.header_text; break;
+    }
+    return SDL_Color{c.r, c.g, c.b, 255};
+}
+
+void PagePainter::fill(const text::Box& box, config::Color c) {
+    SDL_SetRenderDrawColor(renderer_, c.r, c.g, c.b, 255);
+    SDL_Rect r{static_cast<int>(std::lround(box.x)), static_cast<int>(std::lround(box.y)),
+               static_cast<int>(std::lround(box.width)), static_cast<int>(std::lround(box.height))};
+    SDL_RenderFillRect(renderer_, &r);
+}
+
+void PagePainter::draw_line(const text::Line& line) {
+    const SDL_Color c = colour(line.tone);
+    for (const text::Ink& ink : line.ink)
+        atlas_.draw(ink.face, ink.id, line.font_size, ink.x, line.y + ink.dy, c);
+}
+
+void PagePainter::paint(const text::Page& page, const text::PageGeometry& g) {
+    SDL_SetRenderDrawBlendMode(renderer_, SDL_BLENDMODE_NONE);
+    fill(text::Box{0, 0, static_cast<float>(g.width), static_cast<float>(g.height)}, theme_.background);
+    fill(g.header, theme_.header_background);
+    // A hairline in the accent colour sets the footer apart without a heavy band.
+    const float rule = std::max(1.0f, std::round(static_cast<float>(std::min(g.width, g.height)) / 540.0f));
+    fill(text::Box{g.body.x, g.footer.y, g.body.width, rule}, theme_.accent);
+    for (const text::Line& line : page.lines) draw_line(line);
+    for (const text::Line& line : page.chrome) draw_line(line);
+}
+
+}  // namespace kiosk::render

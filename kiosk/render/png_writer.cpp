@@ -1,0 +1,116 @@
+#include "render/png_writer.hpp"
+
+#include <png.h>
+
+#include <cstdio>
+#include <system_error>
+
+#include "render/page_painter.hpp"
+#include "render/sdl_handles.hpp"
+
+namespace kiosk::render {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct FileCloser {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+};
+using FilePtr = std::unique_ptr<std::FILE, FileCloser>;  // owns one stdio stream
+
+// libpng reports errors by longjmp; keep everything with a destructor outside that frame.
+bool write_rows(std::FILE* out, int width, int height, const std::vector<png_bytep>& rows) {
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+    if (!png) return false;
+    png_infop info = png_create_info_struct(png);
+    if (!info) {
+        png_destroy_write_struct(&png, nullptr);
+        return false;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        return false;
+    }
+    png_init_io(png, out);
+    png_set_compression_level(png, 1);
+    png_set_filter(png, 0, PNG_FILTER_SUB);
+    png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 8,
+                 PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                 PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    png_write_image(png, const_cast<png_bytepp>(rows.data()));
+    png_write_end(png, nullptr);
+    png_destroy_write_struct(&png, &info);
+    return true;
+}
+
+}  // namespace
+
+Status write_png(const fs::path& file, int width, int height, const uint32_t* argb, int pitch_bytes) {
+    std::vector<unsigned char> rgb(static_cast<size_t>(width) * static_cast<size_t>(height) * 3);
+    std::vector<png_bytep> rows(static_cast<size_t>(height));
+    for (int y = 0; y < height; ++y) {
+        const auto* src = reinterpret_cast<const uint32_t*>(reinterpret_cast<const unsigned char*>(argb) +
+                                                            static_cast<ptrdiff_t>(y) * pitch_bytes);
+        unsigned char* dst = rgb.data() + static_cast<size_t>(y) * static_cast<size_t>(width) * 3;
+        for (int x = 0; x < width; ++x) {
+            dst[3 * x] = static_cast<unsigned char>(src[x] >> 16);
+            dst[3 * x + 1] = static_cast<unsigned char>(src[x] >> 8);
+            dst[3 * x + 2] = static_cast<unsigned char>(src[x]);
+        }
+        rows[static_cast<size_t>(y)] = dst;
+    }
+    fs::path temp = file;
+    temp += ".tmp";
+    {
+        FilePtr out(std::fopen(temp.c_str(), "wb"));
+        if (!out) return make_error(temp.string() + ": cannot be written");
+        if (!write_rows(out.get(), width, height, rows) || std::fflush(out.get()) != 0) {
+            std::error_code ignored;
+            fs::remove(temp, ignored);
+            return make_error(file.string() + ": writing the PNG failed (disk full?)");
+        }
+    }
+    std::error_code ec;
+    fs::rename(temp, file, ec);
+    if (ec) return make_error(file.string() + ": " + ec.message());
+    return Ok{};
+}
+
+Result<std::vector<fs::path>> render_pages_to_png(const text::FontSet& fonts,
+                                                  const config::Theme& theme,
+                                                  const text::PageGeometry& geometry,
+                                                  const std::vector<text::Page>& pages,
+                                                  const PngRequest& request) {
+    std::error_code ec;
+    fs::create_directories(request.out_dir, ec);
+    if (ec) return make_error(request.out_dir.string() + ": cannot create folder: " + ec.message());
+
+    SurfacePtr surface(SDL_CreateRGBSurfaceWithFormat(0, geometry.width, geometry.height, 32,
+                                                      SDL_PIXELFORMAT_ARGB8888));
+    if (!surface) return make_error(std::string("cannot allocate the page: ") + SDL_GetError());
+    // The software renderer draws straight into the surface: no display, no video driver.
+    RendererPtr renderer(SDL_CreateSoftwareRenderer(surface.get()));
+    if (!renderer) return make_error(std::string("SDL software renderer: ") + SDL_GetError());
+    PagePainter painter(renderer.get(), fonts, theme);
+
+    std::vector<fs::path> written;
+    const size_t count = request.max_pages > 0
+                             ? std::min(pages.size(), static_cast<size_t>(request.max_pages))
+                             : pages.size();
+    for (size_t i = 0; i < count; ++i) {
+        painter.paint(pages[i], geometry);
+        SDL_RenderFlush(renderer.get());
+        char name[32];
+        std::snprintf(name, sizeof name, "-%03zu.png", i + 1);
+        fs::path file = request.out_dir / (request.item_id + name);
+        if (auto st = write_png(file, surface->w, surface->h,
+                                static_cast<const uint32_t*>(surface->pixels), surface->pitch);
+            !st)
+            return st.error();
+        written.push_back(file);
+    }
+    return written;
+}
+
+}  // namespace kiosk::render

@@ -1,0 +1,32 @@
+#pragma once
+// Pages to PNG files without a display: SDL's software renderer drawing into a surface,
+// written by libpng at zlib level 1 (fast; a text page compresses well anyway).
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "config/config.hpp"
+#include "text/layout.hpp"
+
+namespace kiosk::render {
+
+// Writes 0xAARRGGBB pixels as an 8-bit RGB PNG, atomically (temp file, then rename).
+Status write_png(const std::filesystem::path& file, int width, int height,
+                 const uint32_t* argb_pixels, int pitch_bytes);
+
+struct PngRequest {
+    std::filesystem::path out_dir;
+    std::string item_id;  // files are ITEM-001.png, ITEM-002.png, …
+    int max_pages = 0;    // 0: every page
+};
+
+// Renders pages exactly as the screen shows them; returns the files written.
+Result<std::vector<std::filesystem::path>> render_pages_to_png(const text::FontSet& fonts,
+                                                               const config::Theme& theme,
+                                                               const text::PageGeometry& geometry,
+                                                               const std::vector<text::Page>& pages,
+                                                               const PngRequest& request);
+
+}  // namespace kiosk::render

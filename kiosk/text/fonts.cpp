@@ -1,0 +1,173 @@
+#include "text/fonts.hpp"
+
+#include <fontconfig/fontconfig.h>
+#include <hb-ot.h>
+
+#include <cstdio>
+#include <optional>
+
+#include "health/log.hpp"
+
+namespace kiosk::text {
+namespace {
+
+struct PatternDeleter {
+    void operator()(FcPattern* p) const { FcPatternDestroy(p); }
+};
+using PatternPtr = std::unique_ptr<FcPattern, PatternDeleter>;  // owns one fontconfig pattern
+
+struct CharSetDeleter {
+    void operator()(FcCharSet* c) const { FcCharSetDestroy(c); }
+};
+using CharSetPtr = std::unique_ptr<FcCharSet, CharSetDeleter>;
+
+struct FontChoice {
+    std::string path;
+    int index = 0;
+    std::string family;
+};
+
+// Asks fontconfig for the best match of `pattern` (after its substitutions).
+std::optional<FontChoice> match(FcPattern* pattern) {
+    FcConfigSubstitute(nullptr, pattern, FcMatchPattern);
+    FcDefaultSubstitute(pattern);
+    FcResult result = FcResultNoMatch;
+    PatternPtr found(FcFontMatch(nullptr, pattern, &result));
+    if (!found || result != FcResultMatch) return std::nullopt;
+    FcChar8* file = nullptr;
+    FcChar8* family = nullptr;
+    int index = 0;
+    if (FcPatternGetString(found.get(), FC_FILE, 0, &file) != FcResultMatch) return std::nullopt;
+    FcPatternGetInteger(found.get(), FC_INDEX, 0, &index);
+    FcPatternGetString(found.get(), FC_FAMILY, 0, &family);
+    return FontChoice{reinterpret_cast<const char*>(file), index,
+                      family ? reinterpret_cast<const char*>(family) : ""};
+}
+
+std::optional<FontChoice> match_family(const std::string& family, Weight weight) {
+    PatternPtr pattern(FcPatternCreate());
+    FcPatternAddString(pattern.get(), FC_FAMILY, reinterpret_cast<const FcChar8*>(family.c_str()));
+    FcPatternAddInteger(pattern.get(), FC_WEIGHT,
+                        weight == Weight::bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
+    FcPatternAddString(pattern.get(), FC_LANG, reinterpret_cast<const FcChar8*>("zh-cn"));
+    return match(pattern.get());
+}
+
+std::string hex(char32_t c) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+    return buf;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Face>> Face::open(FT_Library library, const std::string& path, int index) {
+    std::unique_ptr<Face> face(new Face());
+    face->path_ = path;
+    face->index_ = index;
+    if (FT_New_Face(library, path.c_str(), index, &face->ft_face_) != 0) {
+        face->ft_face_ = nullptr;
+        return make_error(path + ": FreeType cannot open this font (face " + std::to_string(index) + ")");
+    }
+    hb_blob_t* blob = hb_blob_create_from_file_or_fail(path.c_str());
+    if (!blob) return make_error(path + ": HarfBuzz cannot read this font");
+    hb_face_t* hb_face = hb_face_create(blob, static_cast<unsigned>(index));
+    hb_blob_destroy(blob);
+    face->hb_font_ = hb_font_create(hb_face);
+    face->upem_ = static_cast<int>(hb_face_get_upem(hb_face));
+    hb_face_destroy(hb_face);
+    // Shape in font units: advances scale to any pixel size without reshaping.
+    hb_font_set_scale(face->hb_font_, face->upem_, face->upem_);
+    hb_ot_font_set_funcs(face->hb_font_);
+    return face;
+}
+
+Face::~Face() {
+    if (hb_font_) hb_font_destroy(hb_font_);
+    if (ft_face_) FT_Done_Face(ft_face_);
+}
+
+std::string Face::family() const { return ft_face_->family_name ? ft_face_->family_name : ""; }
+
+Result<std::unique_ptr<FontSet>> FontSet::open(const FontRequest& request) {
+    std::unique_ptr<FontSet> set(new FontSet());
+    if (FT_Init_FreeType(&set->library_) != 0) return make_error("FreeType cannot start");
+    if (!FcInit()) return make_error("fontconfig cannot start");
+
+    for (Weight weight : {Weight::regular, Weight::bold}) {
+        const std::string& path = weight == Weight::bold ? request.bold_path : request.regular_path;
+        FontChoice choice;
+        if (!path.empty()) {
+            choice = FontChoice{path, 0, ""};
+        } else {
+            auto found = match_family(request.family, weight);
+            if (!found) {
+                return make_error("fontconfig finds no font at all for \"" + request.family +
+                                  "\"; install fonts-noto-cjk or set fonts.regular_path");
+            }
+            choice = *found;
+            if (choice.family != request.family && weight == Weight::regular) {
+                log::warn("text", "font family \"" + request.family +
+                                      "\" is not installed; using \"" + choice.family + "\" (" +
+                                      choice.path + ")");
+            }
+        }
+        auto face = Face::open(set->library_, choice.path, choice.index);
+        if (!face) {
+            if (weight == Weight::bold && !set->faces_.empty()) {
+                log::warn("text", face.error().message + "; bold text uses the regular face");
+                face = Face::open(set->library_, set->faces_[0]->path(), set->faces_[0]->index());
+                if (!face) return face.error();
+            } else {
+                return face.error();
+            }
+        }
+        set->faces_.push_back(std::move(*face));
+    }
+    return set;
+}
+
+FontSet::~FontSet() {
+    faces_.clear();  // every FT_Face goes before its library
+    if (library_) FT_Done_FreeType(library_);
+}
+
+uint16_t FontSet::face_for(char32_t c, Weight weight) {
+    uint16_t primary_id = primary(weight);
+    if (faces_[primary_id]->covers(c) || c < 0x20) return primary_id;
+    if (weight == Weight::bold && faces_[0]->covers(c)) return 0;
+    auto it = fallback_cache_.find(c);
+    if (it != fallback_cache_.end()) return it->second == 0 ? primary_id : it->second;
+    uint16_t id = find_fallback(c);
+    fallback_cache_.emplace(c, id);
+    return id == 0 ? primary_id : id;
+}
+
+uint16_t FontSet::find_fallback(char32_t c) {
+    for (uint16_t id = 2; id < faces_.size(); ++id)
+        if (faces_[id]->covers(c)) return id;
+
+    PatternPtr pattern(FcPatternCreate());
+    CharSetPtr charset(FcCharSetCreate());
+    FcCharSetAddChar(charset.get(), c);
+    FcPatternAddCharSet(pattern.get(), FC_CHARSET, charset.get());
+    FcPatternAddString(pattern.get(), FC_LANG, reinterpret_cast<const FcChar8*>("zh-cn"));
+    auto choice = match(pattern.get());
+    if (choice) {
+        for (uint16_t id = 0; id < faces_.size(); ++id)
+            if (faces_[id]->path() == choice->path && faces_[id]->index() == choice->index)
+                return 0;  // the best match is a face we have, and it lacks c
+        auto face = Face::open(library_, choice->path, choice->index);
+        if (face && (*face)->covers(c)) {
+            log::info("text", "fallback font " + (*face)->family() + " (" + choice->path +
+                                  ") draws " + hex(c) + " and others the main font lacks");
+            faces_.push_back(std::move(*face));
+            return static_cast<uint16_t>(faces_.size() - 1);
+        }
+    }
+    log::once(log::Level::warning, "text", hex(c),
+              "no installed font has " + hex(c) + "; it is drawn as a box");
+    return 0;
+}
+
+}  // namespace kiosk::text

@@ -1,0 +1,109 @@
+#pragma once
+// Document + style + page size -> pages of positioned lines and glyphs. Pure: no SDL, no
+// clock. Shaping is done once per document (ShapedDocument) and reused for every size.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "content/document.hpp"
+#include "text/fonts.hpp"
+#include "text/shaping.hpp"
+
+namespace kiosk::text {
+
+struct Box {
+    float x = 0, y = 0, width = 0, height = 0;
+};
+
+// Sizes in pixels, resolved from the config for one page size.
+struct Style {
+    float body_px = 40;
+    float title_px = 56;
+    float heading_px = 44;
+    float meta_px = 32;
+    float caption_px = 34;
+    float chrome_px = 32;
+    float line_height = 1.65f;   // body line pitch, em
+    float indent_em = 2.0f;      // S5
+};
+
+struct PageGeometry {
+    int width = 1920;
+    int height = 1080;
+    Box body;    // where document lines go
+    Box header;  // band with hall name and running title
+    Box footer;  // band with page number and clock
+};
+
+// Pixel sizes and boxes for a page of width x height, from the config's relative sizes.
+Style resolve_style(const config::Typography& type, int width, int height);
+PageGeometry resolve_geometry(const config::Margins& margins, int width, int height);
+
+struct GlyphBox {
+    int c = 0;      // code-point index in Line::text
+    float x = 0;    // left edge, page px
+    float w = 0;    // the character's own advance (after punctuation compression)
+};
+
+struct Ink {  // one glyph to draw
+    uint32_t id = 0;
+    uint16_t face = 0;
+    float x = 0;   // pen x, page px
+    float dy = 0;  // px, downwards from the baseline
+};
+
+enum class Tone { text, muted, accent, header };  // which theme colour draws the line
+
+struct Line {
+    int block = 0;
+    content::Role role = content::Role::paragraph;
+    std::string chrome_role;  // set on chrome lines only ("page-number", …)
+    std::u32string text;
+    float x = 0, y = 0;  // pen origin: left edge and baseline
+    float width = 0;     // set width
+    float measure = 0;   // available width after indent
+    float font_size = 0;
+    bool last_of_block = false;
+    bool emergency = false;
+    bool justified = false;
+    Tone tone = Tone::text;
+    std::vector<GlyphBox> glyphs;
+    std::vector<Ink> ink;
+};
+
+struct Page {
+    int number = 1;
+    int of = 1;
+    Box box;
+    std::vector<Line> lines;
+    std::vector<Line> chrome;
+};
+
+struct ShapedBlock {
+    content::Block block;
+    ShapedText shaped;
+};
+
+// The shaping of a whole document: do it once, lay it out at any size.
+struct ShapedDocument {
+    std::string title;
+    std::vector<ShapedBlock> blocks;
+};
+ShapedDocument shape_document(FontSet& fonts, const content::Document& doc);
+
+struct ChromeText {
+    std::string hall_name;
+    std::string item_title;
+    std::string clock;  // already formatted, e.g. "2026年11月27日 星期五 09:30"
+};
+
+// Lays out and paginates; every character of every block lands on exactly one page.
+std::vector<Page> layout_document(const ShapedDocument& doc, const Style& style,
+                                  const PageGeometry& geometry);
+
+// Adds header and footer labels to every page (needs the FontSet to shape them).
+void add_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& style,
+                const PageGeometry& geometry, const ChromeText& chrome);
+
+}  // namespace kiosk::text

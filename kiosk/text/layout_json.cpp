@@ -1,0 +1,66 @@
+#include "text/layout_json.hpp"
+
+#include <cmath>
+
+#include "base/utf8.hpp"
+
+namespace kiosk::text {
+namespace {
+
+// Two decimals: sub-pixel positions matter for the ½ px flush check, more is noise.
+double round2(float v) { return std::round(static_cast<double>(v) * 100.0) / 100.0; }
+
+nlohmann::json box_json(const Box& b) {
+    return {{"x", round2(b.x)}, {"y", round2(b.y)}, {"width", round2(b.width)},
+            {"height", round2(b.height)}};
+}
+
+nlohmann::json line_json(const Line& line) {
+    nlohmann::json glyphs = nlohmann::json::array();
+    for (const GlyphBox& g : line.glyphs)
+        glyphs.push_back({{"c", g.c}, {"x", round2(g.x)}, {"w", round2(g.w)}});
+    nlohmann::json j = {{"block", line.block},
+                        {"role", content::role_name(line.role)},
+                        {"text", utf8::encode(line.text)},
+                        {"x", round2(line.x)},
+                        {"y", round2(line.y)},
+                        {"width", round2(line.width)},
+                        {"measure", round2(line.measure)},
+                        {"font_size", round2(line.font_size)},
+                        {"last_of_block", line.last_of_block},
+                        {"glyphs", std::move(glyphs)}};
+    if (line.emergency) j["emergency"] = true;
+    if (line.justified) j["justified"] = true;
+    return j;
+}
+
+}  // namespace
+
+nlohmann::json layout_json(int width, int height, int rotation, const std::vector<ItemPages>& items) {
+    nlohmann::json jitems = nlohmann::json::array();
+    for (const ItemPages& item : items) {
+        nlohmann::json jpages = nlohmann::json::array();
+        for (const Page& page : item.pages) {
+            nlohmann::json lines = nlohmann::json::array();
+            for (const Line& line : page.lines) lines.push_back(line_json(line));
+            nlohmann::json chrome = nlohmann::json::array();
+            for (const Line& c : page.chrome)
+                chrome.push_back({{"role", c.chrome_role},
+                                  {"text", utf8::encode(c.text)},
+                                  {"x", round2(c.x)},
+                                  {"y", round2(c.y)},
+                                  {"font_size", round2(c.font_size)}});
+            jpages.push_back({{"number", page.number},
+                              {"of", page.of},
+                              {"box", box_json(page.box)},
+                              {"chrome", std::move(chrome)},
+                              {"lines", std::move(lines)}});
+        }
+        jitems.push_back({{"id", item.id}, {"title", item.title}, {"pages", std::move(jpages)}});
+    }
+    return {{"format", "kiosk-layout/1"},
+            {"screen", {{"width", width}, {"height", height}, {"rotation", rotation}}},
+            {"items", std::move(jitems)}};
+}
+
+}  // namespace kiosk::text
