@@ -85,12 +85,17 @@ bool is_numeral(char32_t c) {
            (c >= U'０' && c <= U'９');
 }
 
-// 第 + numerals + one of `units`, e.g. 第十二条, 第三章.
-bool starts_with_ordinal(u32v s, u32v units) {
-    if (!starts_with(s, U"第")) return false;
+// Length of a leading 第 + numerals + unit (第十二条, 第三章), or 0.
+size_t ordinal_length(u32v s) {
+    if (!starts_with(s, U"第")) return 0;
     size_t i = 1;
     while (i < s.size() && is_numeral(s[i])) ++i;
-    return i > 1 && i < s.size() && units.find(s[i]) != u32v::npos;
+    return i > 1 && i < s.size() && u32v(U"编章节条").find(s[i]) != u32v::npos ? i + 1 : 0;
+}
+
+bool starts_with_ordinal(u32v s, u32v units) {
+    size_t n = ordinal_length(s);
+    return n > 0 && units.find(s[n - 1]) != u32v::npos;
 }
 
 // 一、  (level 1)
@@ -204,7 +209,8 @@ Document import_plain_text(std::string_view utf8_text) {
                 continue;
             }
             // The issuing office, a short unpunctuated line right under the date.
-            if (is_short_label(line) && !starts_with_numbered_heading(line)) {
+            if (is_short_label(line) && !starts_with_numbered_heading(line) &&
+                !starts_with_bracketed_number(line) && ordinal_length(line) == 0) {
                 doc.blocks.push_back(make_block(Role::meta, normalise_spaces(line), 0, Align::center));
                 continue;
             }
@@ -212,6 +218,10 @@ Document import_plain_text(std::string_view utf8_text) {
         }
 
         u32 body = normalise_spaces(line);
+        // "第一条　为了…", "第一章　总则": the space after the number is the regulation's own
+        // separator, set as one ideographic space.
+        if (size_t n = ordinal_length(line); n > 0 && n < line.size() && is_space(line[n]))
+            body = u32(line.substr(0, n)) + U"\u3000" + normalise_spaces(line.substr(n));
         u32v b = body;
         if (starts_with_ordinal(b, U"条")) {
             doc.blocks.push_back(make_block(Role::article, body));

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and shows the bundled demo (the 2019 annual report):
+# in a window where a display exists, else as PNG pages in out/demo/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+
+if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
+  echo "demo: showing the report in a window (Ctrl-C to stop)"
+  exec ./build/kiosk run --windowed=1280x720 "$@"
+fi
+echo "demo: no display here; rendering every page to PNG instead"
+rm -rf out/demo
+./build/kiosk render --out out/demo "$@"
+echo "demo: pages written to $(pwd)/out/demo/"

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the whole test suite twice: a normal build
+# with warnings as errors, and a build with AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+
+export SDL_VIDEODRIVER=dummy   # tests never need a display
+jobs=$(nproc)
+
+echo "== build (gcc, -Werror)"
+scripts/build.sh
+echo "== tests"
+ctest --test-dir build --output-on-failure --parallel "$jobs" --timeout 300
+
+echo "== build (gcc, ASan + UBSan)"
+scripts/build.sh --sanitize
+echo "== tests under ASan + UBSan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+LSAN_OPTIONS=suppressions="$(pwd)/tests/lsan.supp":print_suppressions=0 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure --parallel "$jobs" --timeout 600
+echo "== all tests passed"

@@ -1,0 +1,110 @@
+#include "support.hpp"
+
+#include <png.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+#include "content/charset.hpp"
+#include "content/text_import.hpp"
+
+namespace fs = std::filesystem;
+
+namespace test {
+
+std::string read_file(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + file.string());
+    std::stringstream b;
+    b << in.rdbuf();
+    return b.str();
+}
+
+void write_file(const fs::path& file, const std::string& bytes) {
+    std::ofstream out(file, std::ios::binary);
+    out << bytes;
+    if (!out) throw std::runtime_error("cannot write " + file.string());
+}
+
+TempDir::TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = fs::temp_directory_path() /
+            ("kiosk-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+}
+TempDir::~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+}
+
+kiosk::content::Document corpus_document() {
+    auto decoded = kiosk::content::decode_text(read_file(KIOSK_TEST_CORPUS));
+    return kiosk::content::import_plain_text(decoded.utf8);
+}
+
+kiosk::text::FontSet& fonts() {
+    static std::unique_ptr<kiosk::text::FontSet> set = [] {
+        auto opened = kiosk::text::FontSet::open(kiosk::text::FontRequest{});
+        if (!opened) throw std::runtime_error(opened.error().message);
+        return std::move(*opened);
+    }();
+    return *set;
+}
+
+static std::string quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += "'\\''";
+        else out += c;
+    }
+    return out + "'";
+}
+
+ProcessResult run_kiosk(const std::vector<std::string>& args, const std::string& env) {
+    TempDir dir;
+    std::string cmd = env + " " + quote(KIOSK_BINARY);
+    for (const auto& a : args) cmd += " " + quote(a);
+    cmd += " >" + quote((dir.path() / "out").string()) + " 2>" + quote((dir.path() / "err").string());
+    int raw = std::system(cmd.c_str());
+    ProcessResult r;
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    r.out = read_file(dir.path() / "out");
+    r.err = read_file(dir.path() / "err");
+    return r;
+}
+
+int Image::luminance(int x, int y) const {
+    const unsigned char* p = &rgb[(static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x)) * 3];
+    return (299 * p[0] + 587 * p[1] + 114 * p[2]) / 1000;
+}
+
+Image read_png(const fs::path& file) {
+    png_image image{};
+    image.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&image, file.c_str()))
+        throw std::runtime_error("not a PNG: " + file.string());
+    image.format = PNG_FORMAT_RGB;
+    Image out;
+    out.width = static_cast<int>(image.width);
+    out.height = static_cast<int>(image.height);
+    out.rgb.resize(PNG_IMAGE_SIZE(image));
+    if (!png_image_finish_read(&image, nullptr, out.rgb.data(), 0, nullptr))
+        throw std::runtime_error("broken PNG: " + file.string());
+    return out;
+}
+
+std::u32string without_spaces(const std::u32string& s) {
+    std::u32string out;
+    for (char32_t c : s)
+        if (c != U' ' && c != 0x3000 && c != 0xA0) out.push_back(c);
+    return out;
+}
+
+}  // namespace test

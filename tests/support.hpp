@@ -1,0 +1,48 @@
+#pragma once
+// Shared helpers for the tests: files, the corpus, fonts, running the kiosk binary, PNGs.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "content/document.hpp"
+#include "text/fonts.hpp"
+
+namespace test {
+
+std::string read_file(const std::filesystem::path& file);
+void write_file(const std::filesystem::path& file, const std::string& bytes);
+
+// A fresh folder under the system temp dir, removed when the object goes.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    const std::filesystem::path& path() const { return path_; }
+private:
+    std::filesystem::path path_;
+};
+
+kiosk::content::Document corpus_document();
+
+// The default fonts (Noto Sans CJK SC through fontconfig), opened once per process.
+kiosk::text::FontSet& fonts();
+
+struct ProcessResult {
+    int status = -1;
+    std::string out;
+    std::string err;
+};
+// Runs the built kiosk binary with `args` (shell-quoted here) and an optional environment prefix.
+ProcessResult run_kiosk(const std::vector<std::string>& args, const std::string& env = "");
+
+struct Image {
+    int width = 0, height = 0;
+    std::vector<unsigned char> rgb;
+    int luminance(int x, int y) const;
+};
+Image read_png(const std::filesystem::path& file);
+
+// Removes ASCII and ideographic spaces (layout drops spaces at line breaks).
+std::u32string without_spaces(const std::u32string& s);
+
+}  // namespace test

@@ -1,0 +1,124 @@
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "support.hpp"
+
+using test::run_kiosk;
+
+TEST_CASE("every subcommand has --help", "[cli]") {
+    for (const char* cmd : {"run", "render", "layout"}) {
+        auto r = run_kiosk({cmd, "--help"});
+        INFO(cmd);
+        CHECK(r.status == 0);
+        CHECK(r.out.find(std::string("usage: kiosk ") + cmd) != std::string::npos);
+    }
+    auto top = run_kiosk({"--help"});
+    CHECK(top.status == 0);
+    CHECK(top.out.find("render") != std::string::npos);
+}
+
+TEST_CASE("bad arguments give a clear message and a non-zero exit", "[cli]") {
+    struct Case {
+        std::vector<std::string> args;
+        std::string message;
+    };
+    std::vector<Case> cases = {
+        {{}, "usage: kiosk COMMAND"},
+        {{"frobnicate"}, "unknown command \"frobnicate\""},
+        {{"layout", "--bogus"}, "unknown option --bogus"},
+        {{"layout", "--size", "big"}, "--size: \"big\" is not a size like 1920x1080"},
+        {{"layout", "--size", "10x10"}, "each side must be 64 to 16384 pixels"},
+        {{"layout", "--size"}, "--size needs a value"},
+        {{"layout", "--now", "yesterday"}, "--now: \"yesterday\" is not a time"},
+        {{"render"}, "--out DIR is required"},
+        {{"render", "--out", "/tmp/x", "--pages", "0"}, "--pages: \"0\" is not a whole number of 1 or more"},
+        {{"render", "--out", "/tmp/x", "--size", "1920x"}, "is not a size like 1920x1080"},
+        {{"run", "--rotate", "45"}, "--rotate: \"45\" is not one of 0, 90, 180, 270"},
+        {{"layout", "--config", "/nonexistent/kiosk.json"}, "/nonexistent/kiosk.json: no such config file"},
+        {{"layout", "--input", "/nonexistent/report.txt"}, "/nonexistent/report.txt: no such file"},
+        {{"layout", "--item", "nope"}, "--item: no item \"nope\""},
+        {{"layout", "extra"}, "unexpected argument \"extra\""},
+    };
+    for (const auto& c : cases) {
+        auto r = run_kiosk(c.args);
+        std::string shown;
+        for (const auto& a : c.args) shown += a + " ";
+        INFO("kiosk " << shown << "\nstderr: " << r.err);
+        CHECK(r.status != 0);
+        CHECK((r.err + r.out).find(c.message) != std::string::npos);
+    }
+}
+
+TEST_CASE("kiosk layout prints kiosk-layout/1 holding the report's text once", "[cli]") {
+    auto r = run_kiosk({"layout", "--size", "1280x720", "--now", "2026-11-27T09:30"});
+    REQUIRE(r.status == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["format"] == "kiosk-layout/1");
+    CHECK(j["screen"]["width"] == 1280);
+    REQUIRE(j["items"].size() == 1);
+    CHECK(j["items"][0]["id"] == "report");
+    std::string all;
+    int pages = 0;
+    for (const auto& page : j["items"][0]["pages"]) {
+        ++pages;
+        for (const auto& line : page["lines"]) all += line["text"].get<std::string>();
+        bool clock = false;
+        for (const auto& c : page["chrome"]) clock |= c["text"] == "2026年11月27日 星期五 09:30";
+        CHECK(clock);
+    }
+    CHECK(pages > 5);
+    const std::string sentence = "本报告中所列数据统计期限自2019年1月1日至2019年12月31日截止。";
+    const auto at = all.find(sentence);
+    CHECK(at != std::string::npos);
+    CHECK(all.find(sentence, at + 1) == std::string::npos);
+}
+
+TEST_CASE("kiosk render writes ITEM-NNN.png pages of the requested size", "[cli]") {
+    test::TempDir dir;
+    auto r = run_kiosk({"render", "--out", dir.path().string(), "--size", "1080x1920", "--pages", "2",
+                        "--now", "2026-11-27T09:30:00+08:00"});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.out.find("report-001.png") != std::string::npos);
+    CHECK(r.out.find("report-002.png") != std::string::npos);
+    CHECK(!std::filesystem::exists(dir.path() / "report-003.png"));
+    test::Image img = test::read_png(dir.path() / "report-002.png");
+    CHECK(img.width == 1080);
+    CHECK(img.height == 1920);
+}
+
+TEST_CASE("--input lays out a GB18030 text file as a one-item playlist", "[cli]") {
+    test::TempDir dir;
+    // "政务公开\n　　本报告依据条例编制。" in GBK bytes.
+    test::write_file(dir.path() / "notice.txt",
+                     "\xD5\xFE\xCE\xF1\xB9\xAB\xBF\xAA\n\xA1\xA1\xA1\xA1\xB1\xBE\xB1\xA8\xB8\xE6"
+                     "\xD2\xC0\xBE\xDD\xCC\xF5\xC0\xFD\xB1\xE0\xD6\xC6\xA1\xA3\n");
+    auto r = run_kiosk({"layout", "--input", (dir.path() / "notice.txt").string()});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["items"][0]["id"] == "notice");
+    CHECK(j["items"][0]["title"] == "政务公开");
+    CHECK(j["items"][0]["pages"][0]["lines"][1]["text"] == "本报告依据条例编制。");
+}
+
+TEST_CASE("$KIOSK_CONFIG selects the configuration", "[cli]") {
+    test::TempDir dir;
+    test::write_file(dir.path() / "report.txt", "测试标题\n这是一段足够长的正文，用来检查配置文件是否真的被读取了。\n");
+    test::write_file(dir.path() / "kiosk.json", R"({"hall_name": "测试大厅", "screen": {"width": 800, "height": 600}})");
+    test::write_file(dir.path() / "playlist.json",
+                     R"({"items": [{"id": "t", "source": "file:report.txt"}]})");
+    auto r = run_kiosk({"layout"}, "KIOSK_CONFIG=" + (dir.path() / "kiosk.json").string());
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["screen"]["width"] == 800);
+    CHECK(j["items"][0]["id"] == "t");
+    CHECK(j["items"][0]["pages"][0]["chrome"][0]["text"] == "测试大厅");
+}
+
+TEST_CASE("kiosk run without a display fails cleanly, pointing at render", "[cli]") {
+    auto r = run_kiosk({"run"}, "SDL_VIDEODRIVER=nonexistent-driver");
+    CHECK(r.status == 1);
+    CHECK(r.err.find("kiosk render") != std::string::npos);
+}

@@ -1,0 +1,139 @@
+#include <catch2/catch.hpp>
+#include <map>
+
+#include "base/utf8.hpp"
+#include "config/config.hpp"
+#include "support.hpp"
+#include "text/layout.hpp"
+#include "text/layout_json.hpp"
+
+using namespace kiosk;
+using content::Role;
+
+namespace {
+
+struct Laid {
+    text::PageGeometry geometry;
+    std::vector<text::Page> pages;
+};
+
+Laid lay_out_corpus(int w, int h) {
+    static text::ShapedDocument shaped = text::shape_document(test::fonts(), test::corpus_document());
+    Laid l;
+    l.geometry = text::resolve_geometry(config::Margins{}, w, h);
+    l.pages = text::layout_document(shaped, text::resolve_style(config::Typography{}, w, h), l.geometry);
+    return l;
+}
+
+}  // namespace
+
+TEST_CASE("layout invariants on the corpus at three screen sizes", "[layout]") {
+    auto [w, h] = GENERATE(std::pair{1920, 1080}, std::pair{1080, 1920}, std::pair{1280, 720});
+    INFO(w << "x" << h);
+    const content::Document doc = test::corpus_document();
+    Laid l = lay_out_corpus(w, h);
+    REQUIRE(!l.pages.empty());
+    const text::Box box = l.geometry.body;
+    CHECK(box.x >= 0);
+    CHECK(box.x + box.width <= static_cast<float>(w));
+    CHECK(box.y + box.height <= static_cast<float>(h));
+
+    std::map<int, std::u32string> text_of_block;
+    int last_block = -1;
+    for (size_t p = 0; p < l.pages.size(); ++p) {
+        const text::Page& page = l.pages[p];
+        CHECK(page.number == static_cast<int>(p) + 1);
+        CHECK(page.of == static_cast<int>(l.pages.size()));
+        REQUIRE(!page.lines.empty());
+        for (const text::Line& line : page.lines) {
+            INFO("page " << p + 1 << ": " << utf8::encode(line.text));
+            // No line wider than its measure; nothing outside the page box.
+            CHECK(line.width <= line.measure + 0.5f);
+            CHECK(line.x >= box.x - 0.5f);
+            REQUIRE(!line.glyphs.empty());
+            const auto& last = line.glyphs.back();
+            CHECK(last.x + last.w <= box.x + box.width + 0.5f);
+            CHECK(line.y - 0.88f * line.font_size >= box.y - 0.5f);
+            CHECK(line.y + 0.12f * line.font_size <= box.y + box.height + 0.5f);
+            // One glyph per character, in order, left to right.
+            REQUIRE(line.glyphs.size() == line.text.size());
+            for (size_t g = 0; g < line.glyphs.size(); ++g) {
+                CHECK(line.glyphs[g].c == static_cast<int>(g));
+                if (g > 0) CHECK(line.glyphs[g].x >= line.glyphs[g - 1].x + line.glyphs[g - 1].w - 0.01f);
+            }
+            // Blocks come in order; a block's lines are contiguous.
+            CHECK(line.block >= last_block);
+            last_block = line.block;
+            text_of_block[line.block] += line.text;
+            // Body lines other than a paragraph's last are flush with the measure.
+            if ((line.role == Role::paragraph || line.role == Role::article) && !line.last_of_block)
+                CHECK(std::abs(last.x + last.w - (box.x + box.width)) <= 0.5f);
+        }
+        // A heading never ends a page (P2).
+        if (p + 1 < l.pages.size()) CHECK(page.lines.back().role != Role::heading);
+    }
+    // Every character of every block on exactly one page, in order (P5).
+    REQUIRE(text_of_block.size() == doc.blocks.size());
+    for (size_t b = 0; b < doc.blocks.size(); ++b) {
+        INFO(doc.blocks[b].text);
+        CHECK(test::without_spaces(text_of_block[static_cast<int>(b)]) ==
+              test::without_spaces(utf8::decode(doc.blocks[b].text)));
+    }
+    if (w == 1920) CHECK(l.pages.size() >= 5);
+}
+
+TEST_CASE("portrait pages hold fewer characters a line and more pages", "[layout]") {
+    Laid landscape = lay_out_corpus(1920, 1080);
+    Laid portrait = lay_out_corpus(1080, 1920);
+    CHECK(portrait.geometry.body.width < landscape.geometry.body.width);
+    CHECK(portrait.pages[0].lines[0].font_size == landscape.pages[0].lines[0].font_size);
+    size_t lines_l = 0, lines_p = 0;
+    for (auto& p : landscape.pages) lines_l += p.lines.size();
+    for (auto& p : portrait.pages) lines_p += p.lines.size();
+    CHECK(lines_p > lines_l);
+}
+
+TEST_CASE("body text never goes below the minimum legible size", "[layout]") {
+    config::Typography type;
+    type.min_body_px = 30;
+    CHECK(text::resolve_style(type, 640, 360).body_px == 30);
+    CHECK(text::resolve_style(type, 3840, 2160).body_px == 80);  // 4K: same look, twice the pixels
+}
+
+TEST_CASE("a paragraph's first line is indented 2 em", "[layout]") {
+    Laid l = lay_out_corpus(1920, 1080);
+    bool checked = false;
+    for (const auto& line : l.pages[0].lines) {
+        if (line.role != Role::paragraph) continue;
+        CHECK(line.x == Approx(l.geometry.body.x + 2 * line.font_size));
+        checked = true;
+        break;
+    }
+    CHECK(checked);
+}
+
+TEST_CASE("layout JSON carries every required field", "[layout]") {
+    Laid l = lay_out_corpus(1280, 720);
+    text::add_chrome(test::fonts(), l.pages, text::resolve_style(config::Typography{}, 1280, 720),
+                     l.geometry, text::ChromeText{"大厅", "报告", "2026年11月27日 星期五 09:30"});
+    auto j = text::layout_json(1280, 720, 0, {text::ItemPages{"report", "报告", l.pages}});
+    CHECK(j["format"] == "kiosk-layout/1");
+    CHECK(j["screen"]["width"] == 1280);
+    const auto& page = j["items"][0]["pages"][0];
+    CHECK(page["of"] == l.pages.size());
+    for (const char* k : {"x", "y", "width", "height"}) CHECK(page["box"].contains(k));
+    bool has_page_number = false;
+    for (const auto& c : page["chrome"])
+        if (c["role"] == "page-number") {
+            has_page_number = true;
+            CHECK(c["text"] == "第 1/" + std::to_string(l.pages.size()) + " 页");
+        }
+    CHECK(has_page_number);
+    for (const auto& line : page["lines"]) {
+        for (const char* k : {"block", "role", "text", "x", "y", "width", "measure", "font_size",
+                              "last_of_block", "glyphs"})
+            CHECK(line.contains(k));
+        for (const auto& g : line["glyphs"])
+            for (const char* k : {"c", "x", "w"}) CHECK(g.contains(k));
+    }
+}
