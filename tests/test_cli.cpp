@@ -87,7 +87,7 @@ TEST_CASE("kiosk render writes ITEM-NNN.png pages of the requested size", "[cli]
     CHECK(img.height == 1920);
 }
 
-TEST_CASE("--input lays out a GB18030 text file as a one-item playlist", "[cli]") {
+TEST_CASE("a GB18030 text file given with --input is laid out as a one-item playlist", "[cli]") {
     test::TempDir dir;
     // "政务公开\n　　本报告依据条例编制。" in GBK bytes.
     test::write_file(dir.path() / "notice.txt",
