@@ -61,10 +61,21 @@ Result<std::unique_ptr<Screen>> Screen::open(const ScreenOptions& options,
     Uint32 flags = SDL_WINDOW_SHOWN;
     int w = options.window_width > 0 ? options.window_width : 1280;
     int h = options.window_height > 0 ? options.window_height : 720;
-    if (options.windowed) flags |= SDL_WINDOW_RESIZABLE;
-    else flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
-    impl->window.reset(SDL_CreateWindow("kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w,
-                                        h, flags));
+    int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED;
+    if (options.windowed) {
+        flags |= SDL_WINDOW_RESIZABLE;
+    } else {
+        // The window starts at the desktop's full size: without a window manager (a bare X
+        // server, cage) a fullscreen request alone may leave it at its initial size.
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+        SDL_DisplayMode mode;
+        if (SDL_GetDesktopDisplayMode(0, &mode) == 0) {
+            w = mode.w;
+            h = mode.h;
+            x = y = 0;
+        }
+    }
+    impl->window.reset(SDL_CreateWindow("kiosk", x, y, w, h, flags));
     if (!impl->window) return make_error(std::string("cannot open a window: ") + SDL_GetError());
     impl->renderer.reset(SDL_CreateRenderer(impl->window.get(), -1,
                                             SDL_RENDERER_ACCELERATED | SDL_RENDERER_TARGETTEXTURE));
