@@ -122,3 +122,20 @@ TEST_CASE("kiosk run without a display fails cleanly, pointing at render", "[cli
     CHECK(r.status == 1);
     CHECK(r.err.find("kiosk render") != std::string::npos);
 }
+
+TEST_CASE("kiosk run turns pages on its timer and stops cleanly on SIGTERM", "[cli][run]") {
+    test::TempDir dir;
+    test::write_file(dir.path() / "report.txt", test::read_file(KIOSK_TEST_CORPUS));
+    test::write_file(dir.path() / "kiosk.json",
+                     R"({"screen": {"width": 640, "height": 360}, "page_seconds": 0.15})");
+    test::write_file(dir.path() / "playlist.json",
+                     R"({"items": [{"id": "r", "source": "file:report.txt"}]})");
+    // The dummy video driver gives a real SDL window and software renderer with no display.
+    auto r = run_kiosk({"run", "--config", (dir.path() / "kiosk.json").string()},
+                       "SDL_VIDEODRIVER=dummy KIOSK_LOG_LEVEL=debug timeout --preserve-status -s TERM 2");
+    INFO(r.err);
+    CHECK(r.status == 0);  // SIGTERM is a clean stop, not a crash
+    CHECK(r.err.find("page r 2/") != std::string::npos);
+    CHECK(r.err.find("page r 3/") != std::string::npos);
+    CHECK(r.err.find("stopped") != std::string::npos);
+}

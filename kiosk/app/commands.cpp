@@ -268,6 +268,9 @@ int cmd_run(const Args& args) {
             relayout(now);  // refreshes the clock in the chrome
             show();
             minute_shown = now / 60;
+            log::write(log::Level::debug, "app",
+                       "page " + rotation[position->item].id + " " + std::to_string(position->page + 1) +
+                           "/" + std::to_string(rotation[position->item].pages));
         } else if (now / 60 != minute_shown) {
             relayout(now);
             show();

@@ -9,7 +9,17 @@
 namespace kiosk::log {
 namespace {
 std::mutex g_mutex;
-Level g_threshold = Level::info;
+// KIOSK_LOG_LEVEL=debug shows page flips and other chatter; the default keeps the journal quiet.
+Level initial_threshold() {
+    const char* v = std::getenv("KIOSK_LOG_LEVEL");
+    if (!v) return Level::info;
+    std::string s = v;
+    if (s == "debug") return Level::debug;
+    if (s == "warning") return Level::warning;
+    if (s == "error") return Level::error;
+    return Level::info;
+}
+Level g_threshold = initial_threshold();
 std::set<std::string>& seen_keys() {
     static std::set<std::string> keys;
     return keys;
