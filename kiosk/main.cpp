@@ -4,8 +4,10 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "base/i18n.hpp"
 
 int main(int argc, char** argv) {
+    kiosk::i18n::init();
     if (argc < 2) {
         kiosk::app::print_usage();
         return 2;

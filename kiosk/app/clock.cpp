@@ -70,6 +70,25 @@ Result<std::time_t> parse_time(const std::string& text, const std::string& zone)
     return timegm(&tm) - static_cast<std::time_t>(offset_minutes) * 60;
 }
 
+long utc_offset(std::time_t when, const std::string& zone) {
+    return with_zone(zone, [&] {
+        std::tm out{};
+        localtime_r(&when, &out);
+        return out.tm_gmtoff;
+    });
+}
+
+std::string format_iso_local(std::time_t when, const std::string& zone) {
+    std::tm tm = with_zone(zone, [&] {
+        std::tm out{};
+        localtime_r(&when, &out);
+        return out;
+    });
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    return buf;
+}
+
 std::string format_clock(std::time_t when, const std::string& zone) {
     std::tm tm = with_zone(zone, [&] {
         std::tm out{};

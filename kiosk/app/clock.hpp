@@ -12,6 +12,12 @@ namespace kiosk::app {
 // Without an offset the time is read in `zone`.
 Result<std::time_t> parse_time(const std::string& text, const std::string& zone);
 
+// The zone's offset from UTC at `when`, in seconds (east positive).
+long utc_offset(std::time_t when, const std::string& zone);
+
+// "2026-11-27 09:30:00" in `zone` (for status and plan output).
+std::string format_iso_local(std::time_t when, const std::string& zone);
+
 // "2026年11月27日 星期五 09:30" in `zone`.
 std::string format_clock(std::time_t when, const std::string& zone);
 

@@ -1,22 +1,26 @@
 #include "app/commands.hpp"
 
-#include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 
 #include "app/cli.hpp"
 #include "app/clock.hpp"
 #include "app/content_source.hpp"
+#include "app/control.hpp"
+#include "app/library.hpp"
+#include "app/runner.hpp"
+#include "app/settings.hpp"
+#include "app/status.hpp"
+#include "base/i18n.hpp"
 #include "health/log.hpp"
 #include "render/png_writer.hpp"
-#include "render/screen.hpp"
-#include "schedule/rotation.hpp"
-#include "text/layout.hpp"
 #include "text/layout_json.hpp"
 
 namespace kiosk::app {
 namespace fs = std::filesystem;
+using i18n::format;
 
 namespace {
 
@@ -27,11 +31,13 @@ const char* const kRunHelp = R"(usage: kiosk run [--config F] [--windowed[=WxH]]
 
 Shows the playlist on the hall screen: fullscreen, cursor hidden, pages advancing on a
 timer. Keys and the mouse never end it; SIGTERM (systemctl stop) or Ctrl-C does.
+An edited playlist is checked and applied at the next page; a bad edit is refused and the
+previous playlist plays on. SIGHUP reloads kiosk.json and the playlist.
 
   --config F        kiosk.json to use (else $KIOSK_CONFIG, /etc/kiosk/kiosk.json, the demo)
   --windowed[=WxH]  a window instead of fullscreen (default 1280x720 of panel pixels)
-  --rotate R        0, 90, 180 or 270: how the upright page is turned onto the panel
-                    (default: the config's screen.rotation)
+  --rotate R        0, 90, 180 or 270: degrees clockwise the upright page is turned onto
+                    the panel (default: the config's screen.rotation)
 )";
 
 const char* const kRenderHelp = R"(usage: kiosk render --out DIR [--config F] [--item ID] [--input FILE]
@@ -61,6 +67,38 @@ Prints the layout as kiosk-layout/1 JSON on stdout: every page, line and glyph p
   --now TIME     the time for the chrome's clock, ISO 8601
 )";
 
+const char* const kCheckHelp = R"(usage: kiosk check [--config F]
+
+Validates kiosk.json and its playlist. Every error is printed as
+FILE:LINE:COL: PATH: what was found and what was expected. Exit status 1 on any error.
+)";
+
+const char* const kPlanHelp = R"(usage: kiosk plan [--config F] [--from TIME] [--hours N] [--size WxH]
+
+Prints the timeline the scheduler will follow: which item, which pages, from when to when.
+
+  --from TIME    start of the plan, ISO 8601 (default: now)
+  --hours N      length of the plan (default 24)
+  --size WxH     page size used to count pages (default: the config's screen size)
+)";
+
+const char* const kStatusHelp = R"(usage: kiosk status [--config F] [--json]
+
+Prints what the running kiosk is showing, its playlist, its items and any refused edit,
+from status.json in its runtime folder.
+)";
+
+const char* const kRefreshHelp = R"(usage: kiosk refresh [ITEM] [--config F]
+
+Asks the running kiosk to reload ITEM's content (or every item's) now; the new content
+appears at the next page.
+)";
+
+const char* const kReloadHelp = R"(usage: kiosk reload [--config F]
+
+Asks the running kiosk to re-read kiosk.json and the playlist (the same as SIGHUP).
+)";
+
 bool wants_help(const std::vector<std::string>& argv) {
     for (const auto& a : argv)
         if (a == "--help" || a == "-h") return true;
@@ -75,14 +113,18 @@ int fail(const std::string& message, int status = kFailure) {
 struct Session {
     config::KioskConfig cfg;
     std::unique_ptr<text::FontSet> fonts;
-    std::vector<LoadedItem> items;
+    std::unique_ptr<Library> library;
 };
 
-// Config, fonts and the items the command should show (--input, --item, or the playlist).
-Result<Session> open_session(const Args& args) {
+Result<config::KioskConfig> load_config(const Args& args) {
     auto path = config::find_config(args.get("config"));
     if (!path) return path.error();
-    auto cfg = config::load_kiosk_config(*path);
+    return config::load_kiosk_config(*path);
+}
+
+// Config, fonts and the items to show (--input, --item, or the playlist's enabled items).
+Result<Session> open_session(const Args& args) {
+    auto cfg = load_config(args);
     if (!cfg) return cfg.error();
     Session s;
     s.cfg = std::move(*cfg);
@@ -90,33 +132,34 @@ Result<Session> open_session(const Args& args) {
                                                        s.cfg.fonts.bold_path});
     if (!fonts) return fonts.error();
     s.fonts = std::move(*fonts);
+    s.library = std::make_unique<Library>(*s.fonts, s.cfg);
 
     if (auto input = args.get("input")) {
         if (args.has("item")) return make_error("--input and --item cannot be used together");
-        auto item = load_input(s.cfg, *input);
-        if (!item) return item.error();
-        s.items.push_back(std::move(*item));
+        auto doc = load_local_file(*input);
+        if (!doc) return doc.error();
+        config::PlaylistItem item;
+        item.id = fs::path(*input).stem().string();
+        item.source = "file:" + *input;
+        s.library->add(item, std::move(*doc));
         return s;
     }
-    auto playlist = config::load_playlist(s.cfg.playlist);
+    if (s.cfg.playlist_is_url()) return make_error(s.cfg.playlist + ": a playlist on the web needs the fetcher, not built yet");
+    auto playlist = config::load_playlist(s.cfg.playlist, s.cfg);
     if (!playlist) return playlist.error();
-    auto only = args.get("item");
-    bool found = false;
-    for (const auto& item : playlist->items) {
-        if (only ? item.id != *only : !item.enabled) continue;
-        found = true;
-        auto loaded = load_item(s.cfg, *playlist, item);
-        if (!loaded) {
-            if (only) return loaded.error();
-            log::error("content", loaded.error().message + "; skipped");
-            continue;
-        }
-        s.items.push_back(std::move(*loaded));
-    }
-    if (only && !found)
-        return make_error("--item: no item \"" + *only + "\" in " + playlist->file.string());
-    if (s.items.empty()) return make_error(playlist->file.string() + ": no item could be shown");
+    const std::string only = args.get("item").value_or("");
+    for (const auto& e : s.library->sync(*playlist, only)) log::error("content", e + "; skipped");
+    if (!only.empty() && s.library->items().empty())
+        return make_error("--item: no item \"" + only + "\" in " + playlist->file.string());
     return s;
+}
+
+Status check_size_option(const Args& args) {
+    if (auto size = args.get("size")) {
+        auto parsed = parse_size("--size", *size);
+        if (!parsed) return parsed.error();
+    }
+    return Ok{};
 }
 
 Result<Size> page_size(const Args& args, const config::KioskConfig& cfg) {
@@ -124,43 +167,29 @@ Result<Size> page_size(const Args& args, const config::KioskConfig& cfg) {
     return Size{cfg.width, cfg.height};
 }
 
-Result<std::time_t> clock_time(const Args& args, const config::KioskConfig& cfg) {
-    if (auto now = args.get("now")) return parse_time(*now, cfg.time_zone);
+Result<std::time_t> time_option(const Args& args, const char* name, const config::KioskConfig& cfg) {
+    if (auto t = args.get(name)) {
+        auto parsed = parse_time(*t, cfg.time_zone);
+        if (!parsed) return make_error("--" + std::string(name) + parsed.error().message.substr(5));
+        return parsed;
+    }
     return std::time(nullptr);
-}
-
-struct Laid {
-    text::PageGeometry geometry;
-    text::ItemPages pages;
-};
-
-Laid lay_out(text::FontSet& fonts, const config::KioskConfig& cfg, const LoadedItem& item,
-             const text::ShapedDocument& shaped, Size size, std::time_t now) {
-    Laid out;
-    out.geometry = text::resolve_geometry(cfg.margins, size.width, size.height);
-    const text::Style style = text::resolve_style(cfg.typography, size.width, size.height);
-    out.pages = text::ItemPages{item.id, item.title, text::layout_document(shaped, style, out.geometry)};
-    text::add_chrome(fonts, out.pages.pages, style, out.geometry,
-                     text::ChromeText{cfg.hall_name, item.title, format_clock(now, cfg.time_zone)});
-    return out;
 }
 
 int cmd_layout(const Args& args) {
     log::set_threshold(log::Level::warning);
-    if (auto size = args.get("size"); size && !parse_size("--size", *size))
-        return fail(parse_size("--size", *size).error().message, kUsageError);
+    if (auto st = check_size_option(args); !st) return fail(st.error().message, kUsageError);
     auto session = open_session(args);
     if (!session) return fail(session.error().message);
     auto size = page_size(args, session->cfg);
-    auto now = clock_time(args, session->cfg);
+    auto now = time_option(args, "now", session->cfg);
     if (!now) return fail(now.error().message, kUsageError);
+    session->library->lay_out(size->width, size->height);
     std::vector<text::ItemPages> items;
-    for (const LoadedItem& item : session->items) {
-        text::ShapedDocument shaped = text::shape_document(*session->fonts, item.document);
-        items.push_back(lay_out(*session->fonts, session->cfg, item, shaped, *size, *now).pages);
-    }
-    std::cout << text::layout_json(size->width, size->height, session->cfg.rotation, items).dump()
-              << '\n';
+    for (auto& ip : session->library->all_pages(*now))
+        if (!ip.pages.empty()) items.push_back(std::move(ip));
+    if (items.empty()) return fail("no item has anything to show");
+    std::cout << text::layout_json(size->width, size->height, session->cfg.rotation, items).dump() << '\n';
     return std::cout.good() ? 0 : kFailure;
 }
 
@@ -173,112 +202,200 @@ int cmd_render(const Args& args) {
         if (!n) return fail(n.error().message, kUsageError);
         max_pages = *n;
     }
-    if (auto size = args.get("size"); size && !parse_size("--size", *size))
-        return fail(parse_size("--size", *size).error().message, kUsageError);
+    if (auto st = check_size_option(args); !st) return fail(st.error().message, kUsageError);
     auto session = open_session(args);
     if (!session) return fail(session.error().message);
     auto size = page_size(args, session->cfg);
-    auto now = clock_time(args, session->cfg);
+    auto now = time_option(args, "now", session->cfg);
     if (!now) return fail(now.error().message, kUsageError);
-    for (const LoadedItem& item : session->items) {
-        text::ShapedDocument shaped = text::shape_document(*session->fonts, item.document);
-        Laid laid = lay_out(*session->fonts, session->cfg, item, shaped, *size, *now);
-        auto files = render::render_pages_to_png(*session->fonts, session->cfg.theme, laid.geometry,
-                                                 laid.pages.pages,
-                                                 render::PngRequest{*out, item.id, max_pages});
+    session->library->lay_out(size->width, size->height);
+    bool any = false;
+    for (const auto& ip : session->library->all_pages(*now)) {
+        if (ip.pages.empty()) continue;
+        any = true;
+        auto files = render::render_pages_to_png(*session->fonts, session->cfg.theme, session->library->geometry(),
+                                                 ip.pages, render::PngRequest{*out, ip.id, max_pages});
         if (!files) return fail(files.error().message);
         for (const auto& f : *files) std::cout << f.string() << '\n';
+    }
+    return any ? 0 : fail("no item has anything to show");
+}
+
+int cmd_check(const Args& args) {
+    auto path = config::find_config(args.get("config"));
+    if (!path) return fail(path.error().message);
+    auto cfg = config::load_kiosk_config(*path);
+    if (!cfg) {
+        std::fprintf(stderr, "%s\n", cfg.error().message.c_str());
+        return kFailure;
+    }
+    if (cfg->playlist_is_url()) {
+        std::printf("%s\n", format(KIOSK_TR("{}: OK; the playlist {} is checked when the kiosk fetches it"),
+                                   {path->string(), cfg->playlist}).c_str());
+        return 0;
+    }
+    auto pl = config::load_playlist(cfg->playlist, *cfg);
+    if (!pl) {
+        std::fprintf(stderr, "%s\n", pl.error().message.c_str());
+        return kFailure;
+    }
+    std::printf("%s\n", format(KIOSK_TR("{}: OK"), {path->string()}).c_str());
+    std::printf("%s\n", format(KIOSK_TR("{}: OK, {} items"), {pl->file.string(), std::to_string(pl->items.size())}).c_str());
+    return 0;
+}
+
+std::string short_time(std::time_t t, const std::string& zone) {
+    return format_iso_local(t, zone).substr(5, 14);  // "11-27 09:30:00"
+}
+
+int cmd_plan(const Args& args) {
+    log::set_threshold(log::Level::warning);
+    int hours = 24;
+    if (auto h = args.get("hours")) {
+        auto n = parse_positive("--hours", *h);
+        if (!n || *n > 24 * 31) return fail("--hours: \"" + *h + "\" is not a whole number from 1 to 744", kUsageError);
+        hours = *n;
+    }
+    if (auto st = check_size_option(args); !st) return fail(st.error().message, kUsageError);
+    auto cfg = load_config(args);
+    if (!cfg) return fail(cfg.error().message);
+    auto from = time_option(args, "from", *cfg);
+    if (!from) return fail(from.error().message, kUsageError);
+    auto session = open_session(args);
+    if (!session) return fail(session.error().message);
+    auto playlist = config::load_playlist(session->cfg.playlist, session->cfg);
+    if (!playlist) return fail(playlist.error().message);
+    auto size = page_size(args, session->cfg);
+    Library& library = *session->library;
+    library.lay_out(size->width, size->height);
+    const auto content = library.content_state();
+    const auto settings = scheduler_settings(session->cfg);
+    const std::string& zone = session->cfg.time_zone;
+
+    std::printf("%s\n", format(KIOSK_TR("plan from {} for {} hours ({}), pages of {}x{}"),
+                               {format_iso_local(*from, zone), std::to_string(hours), zone,
+                                std::to_string(size->width), std::to_string(size->height)})
+                            .c_str());
+    for (const auto& item : library.items())
+        if (item.pages.empty())
+            std::printf("%s\n", format(KIOSK_TR("  {}: nothing to show ({}); skipped"), {item.item.id, item.error}).c_str());
+
+    // Simulate the scheduler; print runs of one item's consecutive pages as one row, and fold
+    // a row repeated back to back into one with a count.
+    struct Row {
+        std::string what;
+        std::time_t start = 0, end = 0;
+        int times = 1;
+    };
+    std::vector<Row> rows;
+    auto add = [&](const Row& r) {
+        if (!rows.empty() && rows.back().what == r.what && rows.back().end == r.start) {
+            // Same item and pages again straight after: count it.
+            rows.back().end = r.end;
+            ++rows.back().times;
+        } else {
+            rows.push_back(r);
+        }
+    };
+    schedule::History history;
+    double t = static_cast<double>(*from);
+    const double end = t + hours * 3600.0;
+    std::optional<Row> run;
+    int run_first = 0, run_last = 0;
+    std::string run_item;
+    bool run_interrupt = false;
+    auto describe = [&](const std::string& id, int first, int last, bool interrupt) {
+        if (id.empty()) return std::string(KIOSK_TR("standing page (nothing scheduled)"));
+        const LibraryItem* item = library.find(id);
+        const int of = item ? static_cast<int>(item->pages.size()) : 0;
+        std::string pages = first == last ? std::to_string(first + 1) : std::to_string(first + 1) + "-" + std::to_string(last + 1);
+        return format(interrupt ? KIOSK_TR("{}  pages {} of {}  (notice, out of turn)") : KIOSK_TR("{}  pages {} of {}"),
+                      {id, pages, std::to_string(of)});
+    };
+    auto flush = [&](std::time_t at) {
+        if (!run) return;
+        run->what = describe(run_item, run_first, run_last, run_interrupt);
+        run->end = at;
+        add(*run);
+        run.reset();
+    };
+    for (int steps = 0; t < end && steps < 1000000; ++steps) {
+        const auto now_t = static_cast<std::time_t>(t);
+        const auto now = schedule::make_now(now_t, utc_offset(now_t, zone));
+        const auto d = schedule::decide(*playlist, content, now, history, settings);
+        history = schedule::record(std::move(history), d, now);
+        const bool continues = run && run_item == d.slot.item_id && run_interrupt == d.slot.interrupt &&
+                               (d.slot.standing() || d.slot.page == run_last + 1);
+        if (!continues) {
+            flush(now_t);
+            run = Row{"", now_t, now_t, 1};
+            run_item = d.slot.item_id;
+            run_interrupt = d.slot.interrupt;
+            run_first = d.slot.page;
+        }
+        run_last = d.slot.page;
+        t += d.seconds;
+    }
+    flush(static_cast<std::time_t>(t));
+    std::printf("%-14s  %-14s  %s\n", KIOSK_TR("start"), KIOSK_TR("end"), KIOSK_TR("what plays"));
+    for (const Row& r : rows) {
+        std::string what = r.what;
+        if (r.times > 1) what += "  " + format(KIOSK_TR("x{} in a row"), {std::to_string(r.times)});
+        std::printf("%s  %s  %s\n", short_time(r.start, zone).c_str(), short_time(r.end, zone).c_str(), what.c_str());
     }
     return 0;
 }
 
+int cmd_status(const Args& args) {
+    auto cfg = load_config(args);
+    if (!cfg) return fail(cfg.error().message);
+    const fs::path file = cfg->paths.runtime / "status.json";
+    std::ifstream in(file);
+    if (!in) return fail(format(KIOSK_TR("{}: no status (is the kiosk running?)"), {file.string()}));
+    nlohmann::json status;
+    try {
+        in >> status;
+    } catch (const nlohmann::json::exception&) {
+        return fail(file.string() + ": unreadable");
+    }
+    if (args.has("json")) std::cout << status.dump(2) << '\n';
+    else std::cout << describe_status(status);
+    return 0;
+}
+
+int send(const Args& args, const std::string& command) {
+    auto cfg = load_config(args);
+    if (!cfg) return fail(cfg.error().message);
+    auto reply = send_control(cfg->paths.runtime / "control.sock", command);
+    if (!reply) return fail(reply.error().message);
+    if (reply->rfind("ok", 0) != 0) return fail(*reply);
+    std::printf("%s\n", KIOSK_TR("requested; it takes effect at the next page"));
+    return 0;
+}
+
+int cmd_refresh(const Args& args) {
+    return send(args, args.positional.empty() ? "refresh" : "refresh " + args.positional[0]);
+}
+int cmd_reload(const Args& args) { return send(args, "reload"); }
+
 int cmd_run(const Args& args) {
-    render::ScreenOptions options;
+    RunOptions options;
+    options.config = args.get("config");
     if (auto windowed = args.get("windowed")) {
-        options.windowed = true;
+        options.screen.windowed = true;
         if (!windowed->empty()) {
             auto size = parse_size("--windowed", *windowed);
             if (!size) return fail(size.error().message, kUsageError);
-            options.window_width = size->width;
-            options.window_height = size->height;
+            options.screen.window_width = size->width;
+            options.screen.window_height = size->height;
         }
     }
-    std::optional<int> rotate;
     if (auto r = args.get("rotate")) {
         if (*r != "0" && *r != "90" && *r != "180" && *r != "270")
             return fail("--rotate: \"" + *r + "\" is not one of 0, 90, 180, 270", kUsageError);
-        rotate = std::stoi(*r);
+        options.rotate = std::stoi(*r);
     }
-    auto session = open_session(args);
-    if (!session) return fail(session.error().message);
-    options.rotation = rotate.value_or(session->cfg.rotation);
-    auto screen = render::Screen::open(options, *session->fonts, session->cfg.theme);
-    if (!screen) return fail(screen.error().message);
-    log::info("app", "showing " + std::to_string(session->items.size()) + " item(s) on a " +
-                         std::to_string((*screen)->page_width()) + "x" +
-                         std::to_string((*screen)->page_height()) + " page");
-
-    // Shaping is done once; a resize only re-breaks and re-paginates.
-    std::vector<text::ShapedDocument> shaped;
-    for (const LoadedItem& item : session->items)
-        shaped.push_back(text::shape_document(*session->fonts, item.document));
-    std::vector<Laid> laid(session->items.size());
-    std::vector<schedule::RotationItem> rotation(session->items.size());
-    auto relayout = [&](std::time_t now) {
-        const Size size{(*screen)->page_width(), (*screen)->page_height()};
-        for (size_t i = 0; i < session->items.size(); ++i) {
-            laid[i] = lay_out(*session->fonts, session->cfg, session->items[i], shaped[i], size, now);
-            rotation[i] = schedule::RotationItem{session->items[i].id,
-                                                 static_cast<int>(laid[i].pages.pages.size()),
-                                                 session->items[i].page_seconds};
-        }
-    };
-    relayout(std::time(nullptr));
-    auto position = schedule::first_position(rotation);
-    if (!position) return fail("nothing to show");
-
-    using Clock = std::chrono::steady_clock;  // monotonic: wall-clock jumps do not skip pages
-    auto show = [&] {
-        const Laid& l = laid[position->item];
-        (*screen)->show(l.pages.pages[static_cast<size_t>(position->page)], l.geometry);
-    };
-    show();
-    auto page_shown = Clock::now();
-    std::time_t minute_shown = std::time(nullptr) / 60;
-    for (;;) {
-        const auto dwell = std::chrono::duration<double>(rotation[position->item].page_seconds);
-        const auto flip_at = page_shown + std::chrono::duration_cast<Clock::duration>(dwell);
-        // Wake for the next flip or the next minute (the footer clock), whichever is first.
-        const auto until_minute = std::chrono::seconds(60 - std::time(nullptr) % 60);
-        const auto until_flip = std::chrono::duration_cast<std::chrono::milliseconds>(flip_at - Clock::now());
-        const auto timeout = std::max(std::chrono::milliseconds(0),
-                                      std::min<std::chrono::milliseconds>(until_flip, until_minute));
-        const auto wake = (*screen)->wait(timeout);
-        if (wake == render::Screen::Wake::quit) break;
-        const std::time_t now = std::time(nullptr);
-        if (wake == render::Screen::Wake::resized) {
-            relayout(now);
-            if (position->page >= rotation[position->item].pages) position->page = 0;
-            show();
-            continue;
-        }
-        if (Clock::now() >= flip_at) {
-            position = schedule::next_position(rotation, *position);
-            page_shown = Clock::now();
-            relayout(now);  // refreshes the clock in the chrome
-            show();
-            minute_shown = now / 60;
-            log::write(log::Level::debug, "app",
-                       "page " + rotation[position->item].id + " " + std::to_string(position->page + 1) +
-                           "/" + std::to_string(rotation[position->item].pages));
-        } else if (now / 60 != minute_shown) {
-            relayout(now);
-            show();
-            minute_shown = now / 60;
-        }
-    }
-    log::info("app", "stopped");
-    return 0;
+    return run_kiosk(options);
 }
 
 }  // namespace
@@ -288,7 +405,12 @@ void print_usage() {
         "usage: kiosk COMMAND [options]\n\n"
         "  run      show the playlist on the hall screen\n"
         "  render   write pages as PNG files (no display needed)\n"
-        "  layout   print the layout as kiosk-layout/1 JSON\n\n"
+        "  layout   print the layout as kiosk-layout/1 JSON\n"
+        "  check    validate kiosk.json and the playlist\n"
+        "  plan     print what will play when\n"
+        "  status   what the running kiosk is showing\n"
+        "  refresh  make the running kiosk reload content now\n"
+        "  reload   make the running kiosk re-read its configuration\n\n"
         "`kiosk COMMAND --help` describes each command. kiosk " KIOSK_VERSION "\n",
         stdout);
 }
@@ -298,18 +420,24 @@ int run_command(const std::string& command, const std::vector<std::string>& argv
         const char* name;
         const char* help;
         std::vector<OptionSpec> options;
+        size_t positional;
         int (*fn)(const Args&);
     };
+    const OptionSpec config{"config", true, false};
     static const std::vector<Command> commands = {
-        {"run", kRunHelp, {{"config", true, false}, {"windowed", true, true}, {"rotate", true, false}}, cmd_run},
+        {"run", kRunHelp, {config, {"windowed", true, true}, {"rotate", true, false}}, 0, cmd_run},
         {"render", kRenderHelp,
-         {{"out", true, false}, {"config", true, false}, {"item", true, false}, {"input", true, false},
-          {"size", true, false}, {"pages", true, false}, {"now", true, false}},
-         cmd_render},
+         {{"out", true, false}, config, {"item", true, false}, {"input", true, false}, {"size", true, false},
+          {"pages", true, false}, {"now", true, false}},
+         0, cmd_render},
         {"layout", kLayoutHelp,
-         {{"config", true, false}, {"item", true, false}, {"input", true, false}, {"size", true, false},
-          {"now", true, false}},
+         {config, {"item", true, false}, {"input", true, false}, {"size", true, false}, {"now", true, false}}, 0,
          cmd_layout},
+        {"check", kCheckHelp, {config}, 0, cmd_check},
+        {"plan", kPlanHelp, {config, {"from", true, false}, {"hours", true, false}, {"size", true, false}}, 0, cmd_plan},
+        {"status", kStatusHelp, {config, {"json", false, false}}, 0, cmd_status},
+        {"refresh", kRefreshHelp, {config}, 1, cmd_refresh},
+        {"reload", kReloadHelp, {config}, 0, cmd_reload},
     };
     for (const Command& c : commands) {
         if (command != c.name) continue;
@@ -317,7 +445,7 @@ int run_command(const std::string& command, const std::vector<std::string>& argv
             std::fputs(c.help, stdout);
             return 0;
         }
-        auto args = parse_args(command, argv, c.options, 0);
+        auto args = parse_args(command, argv, c.options, c.positional);
         if (!args) return fail(args.error().message, kUsageError);
         return c.fn(*args);
     }

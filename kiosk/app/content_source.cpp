@@ -39,31 +39,15 @@ Result<content::Document> load_local_file(const fs::path& file) {
     return doc;
 }
 
-Result<LoadedItem> load_item(const config::KioskConfig& cfg, const config::Playlist& playlist,
-                             const config::PlaylistItem& item) {
+Result<content::Document> load_item_document(const config::Playlist& playlist,
+                                             const config::PlaylistItem& item) {
     auto path = config::local_source_path(playlist, item);
     if (!path)
         return make_error("item \"" + item.id + "\": " + item.source +
                           " is a web source; fetching is not built yet");
     auto doc = load_local_file(*path);
     if (!doc) return make_error("item \"" + item.id + "\": " + doc.error().message);
-    LoadedItem loaded;
-    loaded.id = item.id;
-    loaded.title = item.title.empty() ? doc->title : item.title;
-    loaded.page_seconds = item.page_seconds.value_or(cfg.page_seconds);
-    loaded.document = std::move(*doc);
-    return loaded;
-}
-
-Result<LoadedItem> load_input(const config::KioskConfig& cfg, const fs::path& file) {
-    auto doc = load_local_file(file);
-    if (!doc) return doc.error();
-    LoadedItem loaded;
-    loaded.id = file.stem().string();
-    loaded.title = doc->title;
-    loaded.page_seconds = cfg.page_seconds;
-    loaded.document = std::move(*doc);
-    return loaded;
+    return doc;
 }
 
 }  // namespace kiosk::app

@@ -1,251 +1,688 @@
 #include "config/config.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <unistd.h>
+
+#include "base/i18n.hpp"
+#include "config/json_positions.hpp"
 
 namespace kiosk::config {
 namespace fs = std::filesystem;
+using i18n::format;
 using nlohmann::json;
 
 namespace {
 
-std::string line_col(const std::string& text, size_t byte_offset) {
-    size_t line = 1, col = 1;
-    for (size_t i = 0; i < text.size() && i < byte_offset; ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            col = 1;
-        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-            ++col;  // count characters, not bytes
+// Optimal string alignment distance: a swapped pair of letters ("titel") costs one edit.
+size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+    for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        for (size_t j = 1; j <= b.size(); ++j) {
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
         }
     }
-    return std::to_string(line) + ":" + std::to_string(col);
+    return d[a.size()][b.size()];
 }
 
-Result<json> read_json(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return make_error(file.string() + ": cannot be read");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    std::string text = buffer.str();
-    try {
-        return json::parse(text);
-    } catch (const json::parse_error& e) {
-        // nlohmann reports the byte just past the problem; point at the byte itself.
-        size_t at = e.byte > 0 ? e.byte - 1 : 0;
-        std::string what = e.what();
-        auto colon = what.find("syntax error");
-        return make_error(file.string() + ":" + line_col(text, at) + ": " +
-                          (colon == std::string::npos ? what : what.substr(colon)));
-    }
+std::string shown(const json& v) {
+    std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (s.size() > 48) s = s.substr(0, 45) + "...";
+    return s;
 }
 
-// Reads typed values out of one JSON object, naming the JSON path in every error.
-class Reader {
+// Checks one parsed file against its expected shape, collecting every error with its place.
+class Checker {
 public:
-    Reader(std::string file, const json& obj, std::string path)
-        : file_(std::move(file)), obj_(obj), path_(std::move(path)) {}
+    Checker(std::string file, const PositionIndex& index) : file_(std::move(file)), index_(index) {}
 
-    const std::optional<Error>& error() const { return error_; }
+    std::vector<std::string> errors;
 
-    template <typename T>
-    void read(const char* key, T& out) {
-        if (error_ || !obj_.contains(key)) return;
-        const json& v = obj_.at(key);
-        if constexpr (std::is_same_v<T, bool>) {
-            if (!v.is_boolean()) return fail(key, v, "true or false");
-            out = v.get<bool>();
-        } else if constexpr (std::is_same_v<T, int>) {
-            if (!v.is_number_integer()) return fail(key, v, "a whole number");
-            out = v.get<int>();
-        } else if constexpr (std::is_same_v<T, double>) {
-            if (!v.is_number()) return fail(key, v, "a number");
-            out = v.get<double>();
-        } else if constexpr (std::is_same_v<T, std::string>) {
-            if (!v.is_string()) return fail(key, v, "a string");
-            out = v.get<std::string>();
-        } else if constexpr (std::is_same_v<T, Color>) {
-            std::string s = v.is_string() ? v.get<std::string>() : "";
-            if (s.size() != 7 || s[0] != '#' ||
-                s.find_first_not_of("0123456789abcdefABCDEF", 1) != std::string::npos)
-                return fail(key, v, "a colour like \"#1A1A1A\"");
-            auto hex = [&](size_t i) {
-                return static_cast<std::uint8_t>(std::stoi(s.substr(i, 2), nullptr, 16));
-            };
-            out = Color{hex(1), hex(3), hex(5)};
+    void error(const std::string& path, const std::string& message) {
+        TextPosition p = index_.at(path);
+        errors.push_back(file_ + ":" + std::to_string(p.line) + ":" + std::to_string(p.col) + ": " +
+                         (path.empty() ? "" : path + ": ") + message);
+    }
+    void expected(const std::string& path, const json& found, const char* what) {
+        error(path, format(KIOSK_TR("{} is not {}"), {shown(found), KIOSK_TR(what)}));
+    }
+    void missing(const std::string& path, const char* key, const char* what) {
+        error(path, format(KIOSK_TR("\"{}\" is missing ({})"), {key, KIOSK_TR(what)}));
+    }
+
+    void report_duplicates() {
+        for (const auto& [path, pos] : index_.duplicate_keys) {
+            errors.push_back(file_ + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.col) +
+                             ": " + path + ": " +
+                             KIOSK_TR("this key appears twice in the same object; keep one"));
         }
     }
 
-    void require_positive(const char* key, double value) {
-        if (!error_ && obj_.contains(key) && !(value > 0))
-            fail(key, obj_.at(key), "a number greater than 0");
-    }
-    void require_one_of(const char* key, int value, std::initializer_list<int> allowed) {
-        if (error_ || !obj_.contains(key)) return;
-        for (int a : allowed)
-            if (a == value) return;
-        fail(key, obj_.at(key), "one of 0, 90, 180, 270");
-    }
-
-    Reader child(const char* key) {
-        static const json empty = json::object();
-        if (error_ || !obj_.contains(key)) return Reader(file_, empty, path_ + key + ".");
-        const json& v = obj_.at(key);
+    // An object whose keys are all among `keys` (plus "$schema"); unknown keys are errors.
+    bool object(const json& v, const std::string& path, std::initializer_list<std::string_view> keys) {
         if (!v.is_object()) {
-            fail(key, v, "an object");
-            return Reader(file_, empty, path_ + key + ".");
+            expected(path, v, "an object { … }");
+            return false;
         }
-        return Reader(file_, v, path_ + key + ".");
+        for (const auto& [key, value] : v.items()) {
+            if (key == "$schema" && path.empty()) continue;
+            if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+            std::string_view best;
+            size_t best_distance = 3;
+            for (std::string_view k : keys) {
+                size_t d = edit_distance(key, k);
+                if (d < best_distance && d <= std::max<size_t>(1, k.size() / 3)) {
+                    best = k;
+                    best_distance = d;
+                }
+            }
+            std::string child = child_path(path, key);
+            if (!best.empty())
+                error(child, format(KIOSK_TR("unknown key \"{}\" (did you mean \"{}\"?)"), {key, best}));
+            else
+                error(child, format(KIOSK_TR("unknown key \"{}\""), {key}));
+        }
+        return true;
     }
 
-    void adopt(const Reader& other) {
-        if (!error_ && other.error_) error_ = other.error_;
+    // Typed reads of obj[key]: false (and an error) on a wrong type; untouched when absent.
+    bool text(const json& obj, const std::string& path, const char* key, std::string& out,
+              bool non_empty = false) {
+        if (!obj.contains(key)) return false;
+        const json& v = obj.at(key);
+        if (!v.is_string() || (non_empty && v.get<std::string>().empty())) {
+            expected(child_path(path, key), v, non_empty ? "a non-empty string" : "a string");
+            return false;
+        }
+        out = v.get<std::string>();
+        return true;
     }
-    void fail(const std::string& key, const json& found, const std::string& expected) {
-        std::string shown = found.dump();
-        if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
-        error_ = Error{file_ + ": " + path_ + key + ": " + shown + " is not " + expected};
+    bool boolean(const json& obj, const std::string& path, const char* key, bool& out) {
+        if (!obj.contains(key)) return false;
+        const json& v = obj.at(key);
+        if (!v.is_boolean()) {
+            expected(child_path(path, key), v, "true or false");
+            return false;
+        }
+        out = v.get<bool>();
+        return true;
+    }
+    bool integer(const json& obj, const std::string& path, const char* key, int& out, int min, int max) {
+        if (!obj.contains(key)) return false;
+        const json& v = obj.at(key);
+        if (!v.is_number_integer() || v.get<long long>() < min || v.get<long long>() > max) {
+            error(child_path(path, key),
+                  format(KIOSK_TR("{} is not a whole number from {} to {}"),
+                         {shown(v), std::to_string(min), std::to_string(max)}));
+            return false;
+        }
+        out = v.get<int>();
+        return true;
+    }
+    bool positive(const json& obj, const std::string& path, const char* key, double& out) {
+        if (!obj.contains(key)) return false;
+        const json& v = obj.at(key);
+        if (!v.is_number() || !(v.get<double>() > 0) || !std::isfinite(v.get<double>())) {
+            expected(child_path(path, key), v, "a number greater than 0");
+            return false;
+        }
+        out = v.get<double>();
+        return true;
+    }
+    bool colour(const json& obj, const std::string& path, const char* key, Color& out) {
+        if (!obj.contains(key)) return false;
+        const json& v = obj.at(key);
+        std::string s = v.is_string() ? v.get<std::string>() : "";
+        if (s.size() != 7 || s[0] != '#' ||
+            s.find_first_not_of("0123456789abcdefABCDEF", 1) != std::string::npos) {
+            expected(child_path(path, key), v, "a colour like \"#1A1A1A\"");
+            return false;
+        }
+        auto hex = [&](size_t i) { return static_cast<std::uint8_t>(std::stoi(s.substr(i, 2), nullptr, 16)); };
+        out = Color{hex(1), hex(3), hex(5)};
+        return true;
     }
 
 private:
     std::string file_;
-    const json& obj_;
-    std::string path_;
-    std::optional<Error> error_;
+    const PositionIndex& index_;
 };
+
+struct Parsed {
+    json root;
+    PositionIndex index;
+};
+
+// nlohmann for the syntax (its byte offset turned into line:col), the scanner for positions.
+Result<Parsed> parse_json(const std::string& text, const std::string& name) {
+    Parsed p;
+    try {
+        p.root = json::parse(text);
+    } catch (const json::parse_error& e) {
+        size_t at = e.byte > 0 ? e.byte - 1 : 0;
+        TextPosition pos = position_of_offset(text, at);
+        std::string what = e.what();
+        auto syntax = what.find("syntax error");
+        std::string detail = syntax == std::string::npos ? what : what.substr(syntax);
+        return make_error(name + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.col) + ": " +
+                          format(KIOSK_TR("not valid JSON: {}"), {detail}));
+    }
+    p.index = index_positions(text);
+    return p;
+}
+
+Result<std::string> read_text(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return make_error(file.string() + ": " + KIOSK_TR("cannot be read"));
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+Error joined(const std::vector<std::string>& errors) {
+    std::string all;
+    for (const auto& e : errors) all += (all.empty() ? "" : "\n") + e;
+    return Error{all};
+}
+
+// "90s", "30m", "6h", "1d", or a number of seconds.
+std::optional<double> parse_duration(const json& v) {
+    if (v.is_number()) {
+        double s = v.get<double>();
+        return s > 0 && std::isfinite(s) ? std::optional<double>(s) : std::nullopt;
+    }
+    if (!v.is_string()) return std::nullopt;
+    std::string s = v.get<std::string>();
+    if (s.size() < 2) return std::nullopt;
+    char unit = s.back();
+    double scale = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 0;
+    if (scale == 0) return std::nullopt;
+    std::string number = s.substr(0, s.size() - 1);
+    if (number.empty() || number.find_first_not_of("0123456789.") != std::string::npos) return std::nullopt;
+    double n = std::strtod(number.c_str(), nullptr);
+    return n > 0 ? std::optional<double>(n * scale) : std::nullopt;
+}
+
+std::optional<int> parse_clock_minutes(const std::string& s) {
+    if (s.size() != 5 || s[2] != ':' || !std::isdigit(static_cast<unsigned char>(s[0])) ||
+        !std::isdigit(static_cast<unsigned char>(s[1])) || !std::isdigit(static_cast<unsigned char>(s[3])) ||
+        !std::isdigit(static_cast<unsigned char>(s[4])))
+        return std::nullopt;
+    int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+    if (m > 59 || h > 24 || (h == 24 && m != 0)) return std::nullopt;
+    return h * 60 + m;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+int days_from_civil(int y, int m, int d) {
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const int yoe = y - era * 400;
+    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+std::optional<int> parse_date(const std::string& s) {
+    int y = 0, m = 0, d = 0;
+    char tail = 0;
+    if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return std::nullopt;
+    if (m < 1 || m > 12 || d < 1) return std::nullopt;
+    static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > kDays[m - 1] || (m == 2 && d == 29 && !leap)) return std::nullopt;
+    return days_from_civil(y, m, d);
+}
+
+// "2026-11-27T09:00" (or with :SS) read in `zone`.
+std::optional<std::time_t> parse_local_time(const std::string& s, const std::string& zone) {
+    if (s.size() < 16 || s[10] != 'T') return std::nullopt;
+    auto day = parse_date(s.substr(0, 10));
+    std::string clock = s.substr(11);
+    int seconds = 0;
+    if (clock.size() == 8 && clock[5] == ':' && std::isdigit(static_cast<unsigned char>(clock[6])) &&
+        std::isdigit(static_cast<unsigned char>(clock[7]))) {
+        seconds = (clock[6] - '0') * 10 + (clock[7] - '0');
+        clock = clock.substr(0, 5);
+    }
+    auto minutes = parse_clock_minutes(clock);
+    if (!day || !minutes || *minutes >= 24 * 60 || seconds > 59) return std::nullopt;
+    // Local wall time -> UTC through the zone's rules (TZ is process-global: restore it).
+    const char* old = std::getenv("TZ");
+    std::string saved = old ? old : "";
+    setenv("TZ", zone.c_str(), 1);
+    tzset();
+    std::tm tm{};
+    std::time_t guess = static_cast<std::time_t>(*day) * 86400 + *minutes * 60 + seconds;
+    gmtime_r(&guess, &tm);
+    tm.tm_isdst = -1;
+    std::time_t t = std::mktime(&tm);
+    if (old) setenv("TZ", saved.c_str(), 1);
+    else unsetenv("TZ");
+    tzset();
+    return t;
+}
+
+std::string url_host(const std::string& url) {
+    auto scheme = url.find("://");
+    if (scheme == std::string::npos) return "";
+    std::string rest = url.substr(scheme + 3);
+    rest = rest.substr(0, rest.find_first_of("/?#"));
+    if (auto at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
+    if (!rest.empty() && rest[0] == '[') return rest.substr(0, rest.find(']') + 1);
+    rest = rest.substr(0, rest.find(':'));
+    std::transform(rest.begin(), rest.end(), rest.begin(), [](unsigned char c) { return std::tolower(c); });
+    return rest;
+}
+
+bool host_allowed(const std::string& host, const std::vector<std::string>& allowed) {
+    for (std::string a : allowed) {
+        std::transform(a.begin(), a.end(), a.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (a == host) return true;
+        if (!a.empty() && a[0] == '.' && host.size() > a.size() &&
+            host.compare(host.size() - a.size(), a.size(), a) == 0)
+            return true;
+    }
+    return false;
+}
+
+fs::path default_folder(const char* systemd_env, const char* xdg_env, const char* xdg_fallback) {
+    if (const char* v = std::getenv(systemd_env); v && *v) {
+        std::string first = v;
+        return first.substr(0, first.find(':'));  // systemd may list several
+    }
+    if (const char* v = std::getenv(xdg_env); v && *v) return fs::path(v) / "kiosk";
+    const char* home = std::getenv("HOME");
+    return fs::path(home && *home ? home : "/tmp") / xdg_fallback / "kiosk";
+}
+
+fs::path default_runtime_folder() {
+    if (const char* v = std::getenv("RUNTIME_DIRECTORY"); v && *v) {
+        std::string first = v;
+        return first.substr(0, first.find(':'));
+    }
+    if (const char* v = std::getenv("XDG_RUNTIME_DIR"); v && *v) return fs::path(v) / "kiosk";
+    return fs::temp_directory_path() / ("kiosk-" + std::to_string(getuid()));
+}
+
+void read_dwell(Checker& c, const json& obj, const std::string& path, const char* key,
+                std::optional<Dwell>& out) {
+    if (!obj.contains(key)) return;
+    const json& v = obj.at(key);
+    if (v.is_string() && v.get<std::string>() == "auto") {
+        out = Dwell{true, 0};
+    } else if (v.is_number() && v.get<double>() > 0 && v.get<double>() <= 3600) {
+        out = Dwell{false, v.get<double>()};
+    } else {
+        c.expected(child_path(path, key), v, "a number of seconds (up to 3600) or \"auto\"");
+    }
+}
+
+// Only version 1 exists; a newer file needs a newer kiosk, and says so.
+void read_version(Checker& c, const json& root, int& out) {
+    if (!root.contains("version")) return;
+    const json& v = root["version"];
+    if (v.is_number_integer() && v.get<long long>() == 1) {
+        out = 1;
+    } else if (v.is_number_integer() && v.get<long long>() > 1) {
+        c.error("version", format(KIOSK_TR("{} is newer than this kiosk understands (version 1); update the kiosk"),
+                                  {shown(v)}));
+    } else {
+        c.expected("version", v, "1");
+    }
+}
 
 }  // namespace
 
+bool KioskConfig::playlist_is_url() const {
+    return playlist.rfind("https://", 0) == 0 || playlist.rfind("http://", 0) == 0;
+}
+
+bool is_known_time_zone(const std::string& zone) {
+    if (zone.empty() || zone[0] == '/' || zone.find("..") != std::string::npos) return false;
+    std::ifstream in(fs::path("/usr/share/zoneinfo") / zone, std::ios::binary);
+    char magic[4] = {};
+    return in.read(magic, 4) && std::string_view(magic, 4) == "TZif";
+}
+
 Result<fs::path> find_config(const std::optional<std::string>& cli_path) {
     if (cli_path) {
-        if (!fs::exists(*cli_path)) return make_error(*cli_path + ": no such config file (--config)");
+        if (!fs::exists(*cli_path))
+            return make_error(*cli_path + ": " + KIOSK_TR("no such config file (--config)"));
         return fs::absolute(*cli_path);
     }
     if (const char* env = std::getenv("KIOSK_CONFIG"); env && *env) {
         if (!fs::exists(env))
-            return make_error(std::string(env) + ": no such config file ($KIOSK_CONFIG)");
+            return make_error(std::string(env) + ": " + KIOSK_TR("no such config file ($KIOSK_CONFIG)"));
         return fs::absolute(env);
     }
     for (const char* candidate : {"/etc/kiosk/kiosk.json", KIOSK_SOURCE_DEMO, KIOSK_INSTALLED_DEMO}) {
         if (fs::exists(candidate)) return fs::path(candidate);
     }
-    return make_error(
-        "no configuration found: pass --config FILE, set KIOSK_CONFIG, or create "
-        "/etc/kiosk/kiosk.json");
+    return make_error(KIOSK_TR(
+        "no configuration found: pass --config FILE, set KIOSK_CONFIG, or create /etc/kiosk/kiosk.json"));
 }
 
 Result<KioskConfig> load_kiosk_config(const fs::path& file) {
-    auto parsed = read_json(file);
+    auto text = read_text(file);
+    if (!text) return text.error();
+    const std::string name = file.filename().string();
+    auto parsed = parse_json(*text, name);
     if (!parsed) return parsed.error();
-    const json& root = *parsed;
-    std::string name = file.filename().string();
-    if (!root.is_object()) return make_error(name + ": the top level must be an object {…}");
+    const json& root = parsed->root;
+    Checker c(name, parsed->index);
+    c.report_duplicates();
 
     KioskConfig cfg;
     cfg.file = fs::absolute(file);
-    Reader r(name, root, "");
-    r.read("version", cfg.version);
-    r.read("hall_name", cfg.hall_name);
-    r.read("time_zone", cfg.time_zone);
-    r.read("page_seconds", cfg.page_seconds);
-    r.require_positive("page_seconds", cfg.page_seconds);
-
-    Reader screen = r.child("screen");
-    screen.read("width", cfg.width);
-    screen.read("height", cfg.height);
-    screen.read("rotation", cfg.rotation);
-    screen.require_positive("width", cfg.width);
-    screen.require_positive("height", cfg.height);
-    screen.require_one_of("rotation", cfg.rotation, {0, 90, 180, 270});
-    r.adopt(screen);
-
-    Reader fonts = r.child("fonts");
-    fonts.read("family", cfg.fonts.family);
-    fonts.read("regular_path", cfg.fonts.regular_path);
-    fonts.read("bold_path", cfg.fonts.bold_path);
-    r.adopt(fonts);
-
-    Reader theme = r.child("theme");
-    theme.read("background", cfg.theme.background);
-    theme.read("text", cfg.theme.text);
-    theme.read("muted", cfg.theme.muted);
-    theme.read("accent", cfg.theme.accent);
-    theme.read("header_background", cfg.theme.header_background);
-    theme.read("header_text", cfg.theme.header_text);
-    r.adopt(theme);
-
-    Reader type = r.child("typography");
-    auto& t = cfg.typography;
-    for (auto [key, field] : {std::pair{"body", &t.body}, {"min_body_px", &t.min_body_px},
-                              {"title", &t.title}, {"heading", &t.heading}, {"meta", &t.meta},
-                              {"caption", &t.caption}, {"chrome", &t.chrome},
-                              {"line_height", &t.line_height}}) {
-        type.read(key, *field);
-        type.require_positive(key, *field);
-    }
-    r.adopt(type);
-
-    Reader margins = r.child("margins");
-    auto& m = cfg.margins;
-    for (auto [key, field] : {std::pair{"side", &m.side}, {"header", &m.header},
-                              {"footer", &m.footer}, {"gap", &m.gap}}) {
-        margins.read(key, *field);
-        margins.require_positive(key, *field);
-    }
-    r.adopt(margins);
-
     std::string playlist = "playlist.json";
-    r.read("playlist", playlist);
-    if (r.error()) return *r.error();
+    std::string cache, state, runtime;
+    if (c.object(root, "", {"version", "hall_name", "welcome", "time_zone", "screen", "fonts", "typography",
+                            "margins", "theme", "page_seconds", "reading", "paths", "network", "playlist"})) {
+        read_version(c, root, cfg.version);
+        c.text(root, "", "hall_name", cfg.hall_name);
+        c.text(root, "", "welcome", cfg.welcome);
+        if (c.text(root, "", "time_zone", cfg.time_zone) && !is_known_time_zone(cfg.time_zone))
+            c.error("time_zone", format(KIOSK_TR("\"{}\" is not a time zone known to this system (like \"Asia/Shanghai\")"),
+                                        {cfg.time_zone}));
+        std::optional<Dwell> dwell;
+        read_dwell(c, root, "", "page_seconds", dwell);
+        if (dwell) cfg.page_seconds = *dwell;
+        c.text(root, "", "playlist", playlist, true);
 
-    fs::path folder = cfg.file.parent_path();
-    auto resolve = [&](const std::string& p) { return p.empty() ? p : (folder / p).string(); };
-    cfg.playlist = (folder / playlist).lexically_normal();
-    cfg.fonts.regular_path = resolve(cfg.fonts.regular_path);
-    cfg.fonts.bold_path = resolve(cfg.fonts.bold_path);
+        if (root.contains("screen") && c.object(root["screen"], "screen", {"width", "height", "rotation"})) {
+            const json& s = root["screen"];
+            c.integer(s, "screen", "width", cfg.width, 64, 16384);
+            c.integer(s, "screen", "height", cfg.height, 64, 16384);
+            if (c.integer(s, "screen", "rotation", cfg.rotation, 0, 270) && cfg.rotation % 90 != 0)
+                c.expected("screen.rotation", s["rotation"], "one of 0, 90, 180, 270");
+        }
+        if (root.contains("fonts") && c.object(root["fonts"], "fonts", {"family", "regular_path", "bold_path"})) {
+            const json& f = root["fonts"];
+            c.text(f, "fonts", "family", cfg.fonts.family, true);
+            c.text(f, "fonts", "regular_path", cfg.fonts.regular_path);
+            c.text(f, "fonts", "bold_path", cfg.fonts.bold_path);
+        }
+        if (root.contains("theme") &&
+            c.object(root["theme"], "theme",
+                     {"background", "text", "muted", "accent", "header_background", "header_text"})) {
+            const json& t = root["theme"];
+            auto& th = cfg.theme;
+            c.colour(t, "theme", "background", th.background);
+            c.colour(t, "theme", "text", th.text);
+            c.colour(t, "theme", "muted", th.muted);
+            c.colour(t, "theme", "accent", th.accent);
+            c.colour(t, "theme", "header_background", th.header_background);
+            c.colour(t, "theme", "header_text", th.header_text);
+        }
+        if (root.contains("typography") &&
+            c.object(root["typography"], "typography",
+                     {"body", "min_body_px", "title", "heading", "meta", "caption", "chrome", "line_height"})) {
+            const json& t = root["typography"];
+            auto& ty = cfg.typography;
+            for (auto [key, field] : {std::pair{"body", &ty.body}, {"min_body_px", &ty.min_body_px},
+                                      {"title", &ty.title}, {"heading", &ty.heading}, {"meta", &ty.meta},
+                                      {"caption", &ty.caption}, {"chrome", &ty.chrome},
+                                      {"line_height", &ty.line_height}})
+                c.positive(t, "typography", key, *field);
+            if (ty.body > 0.2) c.expected("typography.body", t["body"], "a fraction of the page's shorter side (e.g. 0.037)");
+        }
+        if (root.contains("margins") && c.object(root["margins"], "margins", {"side", "header", "footer", "gap"})) {
+            const json& m = root["margins"];
+            auto& mg = cfg.margins;
+            for (auto [key, field] : {std::pair{"side", &mg.side}, {"header", &mg.header},
+                                      {"footer", &mg.footer}, {"gap", &mg.gap}})
+                c.positive(m, "margins", key, *field);
+        }
+        if (root.contains("reading") &&
+            c.object(root["reading"], "reading", {"chars_per_minute", "min_page_seconds", "max_page_seconds"})) {
+            const json& r = root["reading"];
+            auto& rd = cfg.reading;
+            c.positive(r, "reading", "chars_per_minute", rd.chars_per_minute);
+            c.positive(r, "reading", "min_page_seconds", rd.min_page_seconds);
+            if (c.positive(r, "reading", "max_page_seconds", rd.max_page_seconds) &&
+                rd.max_page_seconds < rd.min_page_seconds)
+                c.error("reading.max_page_seconds",
+                        format(KIOSK_TR("{} is less than min_page_seconds ({})"),
+                               {shown(r["max_page_seconds"]),
+                                r.contains("min_page_seconds") ? shown(r["min_page_seconds"]) : "8"}));
+        }
+        if (root.contains("paths") && c.object(root["paths"], "paths", {"cache", "state", "runtime"})) {
+            const json& p = root["paths"];
+            c.text(p, "paths", "cache", cache);
+            c.text(p, "paths", "state", state);
+            c.text(p, "paths", "runtime", runtime);
+        }
+        if (root.contains("network") && c.object(root["network"], "network", {"proxy", "ca_file", "allowed_hosts"})) {
+            const json& n = root["network"];
+            c.text(n, "network", "proxy", cfg.network.proxy);
+            c.text(n, "network", "ca_file", cfg.network.ca_file);
+            if (n.contains("allowed_hosts")) {
+                const json& hosts = n["allowed_hosts"];
+                if (!hosts.is_array()) {
+                    c.expected("network.allowed_hosts", hosts, "a list of host names");
+                } else {
+                    for (size_t i = 0; i < hosts.size(); ++i) {
+                        const json& h = hosts[i];
+                        std::string s = h.is_string() ? h.get<std::string>() : "";
+                        if (s.empty() || s.find_first_of("/: ") != std::string::npos)
+                            c.expected(element_path("network.allowed_hosts", i), h,
+                                       "a host name like \"www.changchun.gov.cn\" or \".changchun.gov.cn\"");
+                        else
+                            cfg.network.allowed_hosts.push_back(s);
+                    }
+                }
+            }
+        }
+    }
+    if (!c.errors.empty()) return joined(c.errors);
+
+    const fs::path folder = cfg.file.parent_path();
+    auto resolve = [&](const std::string& p) { return p.empty() ? fs::path() : (folder / p).lexically_normal(); };
+    cfg.playlist = cfg.playlist_is_url() || playlist.rfind("http", 0) == 0 ? playlist : resolve(playlist).string();
+    if (!cfg.fonts.regular_path.empty()) cfg.fonts.regular_path = resolve(cfg.fonts.regular_path).string();
+    if (!cfg.fonts.bold_path.empty()) cfg.fonts.bold_path = resolve(cfg.fonts.bold_path).string();
+    if (!cfg.network.ca_file.empty()) cfg.network.ca_file = resolve(cfg.network.ca_file).string();
+    cfg.paths.cache = cache.empty() ? default_folder("CACHE_DIRECTORY", "XDG_CACHE_HOME", ".cache") : resolve(cache);
+    cfg.paths.state = state.empty() ? default_folder("STATE_DIRECTORY", "XDG_STATE_HOME", ".local/state") : resolve(state);
+    cfg.paths.runtime = runtime.empty() ? default_runtime_folder() : resolve(runtime);
     return cfg;
 }
 
-Result<Playlist> load_playlist(const fs::path& file) {
-    auto parsed = read_json(file);
+Result<Playlist> parse_playlist(const std::string& text, const std::string& name, const KioskConfig& cfg,
+                                bool local) {
+    auto parsed = parse_json(text, name);
     if (!parsed) return parsed.error();
-    const json& root = *parsed;
-    std::string name = file.filename().string();
-    if (!root.is_object()) return make_error(name + ": the top level must be an object {…}");
+    const json& root = parsed->root;
+    Checker c(name, parsed->index);
+    c.report_duplicates();
     Playlist pl;
-    pl.file = fs::absolute(file);
-    Reader r(name, root, "");
-    r.read("version", pl.version);
-    if (r.error()) return *r.error();
-    if (!root.contains("items") || !root["items"].is_array())
-        return make_error(name + ": items: missing, expected a list [ … ] of items");
+    if (!c.object(root, "", {"version", "items"})) return joined(c.errors);
+    read_version(c, root, pl.version);
+    if (!root.contains("items")) {
+        c.missing("", "items", "a list [ … ] of items");
+        return joined(c.errors);
+    }
     const json& items = root["items"];
+    if (!items.is_array()) {
+        c.expected("items", items, "a list [ … ] of items");
+        return joined(c.errors);
+    }
+    static const std::vector<std::string> kKinds = {"report", "regulation", "notice", "text",
+                                                    "image", "column", "auto"};
+    static const char* const kWeekdays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
     for (size_t i = 0; i < items.size(); ++i) {
-        std::string path = "items[" + std::to_string(i) + "].";
-        if (!items[i].is_object()) return make_error(name + ": " + path.substr(0, path.size() - 1) + ": expected an object {…}");
-        Reader ir(name, items[i], path);
+        const std::string path = element_path("items", i);
+        const json& it = items[i];
+        if (!c.object(it, path, {"id", "title", "source", "kind", "selector", "refresh", "page_seconds",
+                                 "schedule", "priority", "enabled", "start", "expires", "interrupt"}))
+            continue;
         PlaylistItem item;
-        ir.read("id", item.id);
-        ir.read("title", item.title);
-        ir.read("source", item.source);
-        ir.read("kind", item.kind);
-        ir.read("enabled", item.enabled);
-        if (items[i].contains("page_seconds")) {
-            double s = 0;
-            ir.read("page_seconds", s);
-            ir.require_positive("page_seconds", s);
-            item.page_seconds = s;
-        }
-        if (ir.error()) return *ir.error();
-        if (item.id.empty()) return make_error(name + ": " + path + "id: missing, expected a name like \"report\"");
-        if (item.source.empty()) return make_error(name + ": " + path + "source: missing, expected file:PATH or an https:// URL");
+        if (!c.text(it, path, "id", item.id, true) && !it.contains("id"))
+            c.missing(path, "id", "a short name like \"report-2019\"");
         for (const auto& other : pl.items)
-            if (other.id == item.id)
-                return make_error(name + ": " + path + "id: \"" + item.id + "\" is used twice");
+            if (!item.id.empty() && other.id == item.id)
+                c.error(child_path(path, "id"), format(KIOSK_TR("\"{}\" is already the id of another item"), {item.id}));
+        c.text(it, path, "title", item.title);
+        if (c.text(it, path, "source", item.source, true)) {
+            const std::string src_path = child_path(path, "source");
+            if (item.source.rfind("file:", 0) == 0) {
+                if (!local)
+                    c.error(src_path, format(KIOSK_TR("\"{}\": file: sources are allowed only in a playlist on this machine"),
+                                             {item.source}));
+            } else if (item.source.rfind("https://", 0) == 0 || item.source.rfind("http://", 0) == 0) {
+                std::string host = url_host(item.source);
+                if (host.empty())
+                    c.expected(src_path, it["source"], "a URL like \"https://www.example.gov.cn/…\"");
+                else if (!host_allowed(host, cfg.network.allowed_hosts))
+                    c.error(src_path, format(KIOSK_TR("host \"{}\" is not in network.allowed_hosts of {}"),
+                                             {host, cfg.file.filename().string()}));
+            } else {
+                c.expected(src_path, it["source"], "an https:// or http:// URL, or file:PATH");
+            }
+        } else if (!it.contains("source")) {
+            c.missing(path, "source", "an https:// URL, or file:PATH");
+        }
+        if (c.text(it, path, "kind", item.kind) &&
+            std::find(kKinds.begin(), kKinds.end(), item.kind) == kKinds.end())
+            c.expected(child_path(path, "kind"), it["kind"],
+                       "one of report, regulation, notice, text, image, column, auto");
+        c.text(it, path, "selector", item.selector, true);
+        if (it.contains("refresh")) {
+            auto d = parse_duration(it["refresh"]);
+            if (!d || *d < 60)
+                c.expected(child_path(path, "refresh"), it["refresh"],
+                           "a duration of at least a minute like \"30m\", \"6h\" or \"1d\"");
+            else
+                item.refresh_seconds = *d;
+        }
+        read_dwell(c, it, path, "page_seconds", item.page_seconds);
+        c.integer(it, path, "priority", item.priority, -100, 100);
+        c.boolean(it, path, "enabled", item.enabled);
+
+        if (it.contains("schedule")) {
+            const std::string sp = child_path(path, "schedule");
+            const json& s = it["schedule"];
+            if (c.object(s, sp, {"from", "until", "weekdays", "hours"})) {
+                for (const char* key : {"from", "until"}) {
+                    if (!s.contains(key)) continue;
+                    auto day = s[key].is_string() ? parse_date(s[key].get<std::string>()) : std::nullopt;
+                    if (!day) c.expected(child_path(sp, key), s[key], "a date like \"2026-01-31\"");
+                    else (std::string(key) == "from" ? item.schedule.from_day : item.schedule.until_day) = day;
+                }
+                if (item.schedule.from_day && item.schedule.until_day &&
+                    *item.schedule.until_day < *item.schedule.from_day)
+                    c.error(child_path(sp, "until"), format(KIOSK_TR("{} is before \"from\" ({})"),
+                                                            {shown(s["until"]), shown(s["from"])}));
+                if (s.contains("weekdays")) {
+                    const json& w = s["weekdays"];
+                    if (!w.is_array() || w.empty()) {
+                        c.expected(child_path(sp, "weekdays"), w, "a list of days like [\"mon\", \"tue\"]");
+                    } else {
+                        item.schedule.weekdays = 0;
+                        for (size_t k = 0; k < w.size(); ++k) {
+                            std::string d = w[k].is_string() ? w[k].get<std::string>() : "";
+                            auto at = std::find(std::begin(kWeekdays), std::end(kWeekdays), d);
+                            if (at == std::end(kWeekdays))
+                                c.expected(element_path(child_path(sp, "weekdays"), k), w[k],
+                                           "a day: mon, tue, wed, thu, fri, sat or sun");
+                            else
+                                item.schedule.weekdays |= static_cast<std::uint8_t>(1u << (at - std::begin(kWeekdays)));
+                        }
+                    }
+                }
+                if (s.contains("hours")) {
+                    const json& h = s["hours"];
+                    if (!h.is_array() || h.empty()) {
+                        c.expected(child_path(sp, "hours"), h, "a list of time ranges like [\"08:30-12:00\"]");
+                    } else {
+                        for (size_t k = 0; k < h.size(); ++k) {
+                            std::string r = h[k].is_string() ? h[k].get<std::string>() : "";
+                            auto dash = r.find('-');
+                            std::optional<int> a, b;
+                            if (dash != std::string::npos) {
+                                a = parse_clock_minutes(r.substr(0, dash));
+                                b = parse_clock_minutes(r.substr(dash + 1));
+                            }
+                            const std::string hp = element_path(child_path(sp, "hours"), k);
+                            if (!a || !b || *a == 24 * 60)
+                                c.expected(hp, h[k], "a time range like \"08:00-17:30\"");
+                            else if (*a == *b)
+                                c.error(hp, format(KIOSK_TR("{} is empty: its start and end are the same"), {shown(h[k])}));
+                            else
+                                item.schedule.hours.push_back(TimeRange{*a, *b});
+                        }
+                    }
+                }
+            }
+        }
+
+        const bool is_notice = item.kind == "notice";
+        if (is_notice || it.contains("start") || it.contains("expires") || it.contains("interrupt")) {
+            if (!is_notice) {
+                for (const char* key : {"start", "expires", "interrupt"})
+                    if (it.contains(key))
+                        c.error(child_path(path, key), format(KIOSK_TR("only a notice (\"kind\": \"notice\") has \"{}\""), {key}));
+            } else {
+                NoticeTiming n;
+                bool complete = true;
+                for (const char* key : {"start", "expires"}) {
+                    if (!it.contains(key)) {
+                        c.missing(path, key, "a time like \"2026-11-27T09:00\"");
+                        complete = false;
+                        continue;
+                    }
+                    auto t = it[key].is_string() ? parse_local_time(it[key].get<std::string>(), cfg.time_zone)
+                                                 : std::nullopt;
+                    if (!t) {
+                        c.expected(child_path(path, key), it[key], "a time like \"2026-11-27T09:00\"");
+                        complete = false;
+                    } else {
+                        (std::string(key) == "start" ? n.start : n.expires) = *t;
+                    }
+                }
+                if (complete && n.expires <= n.start) {
+                    c.error(child_path(path, "expires"), format(KIOSK_TR("{} is not after \"start\" ({})"),
+                                                                {shown(it["expires"]), shown(it["start"])}));
+                }
+                if (it.contains("interrupt")) {
+                    const json& v = it["interrupt"];
+                    const std::string ip = child_path(path, "interrupt");
+                    if (v.is_string() && v.get<std::string>() == "now") {
+                        n.interrupt = Interrupt::at_once;
+                    } else if (v.is_string() && v.get<std::string>() == "none") {
+                        n.interrupt = Interrupt::none;
+                    } else if (v.is_object() && c.object(v, ip, {"every_minutes"}) && v.contains("every_minutes")) {
+                        if (c.integer(v, ip, "every_minutes", n.every_minutes, 1, 24 * 60)) n.interrupt = Interrupt::every;
+                    } else if (!v.is_object()) {
+                        c.expected(ip, v, "\"now\", \"none\" or {\"every_minutes\": N}");
+                    } else if (!v.contains("every_minutes")) {
+                        c.missing(ip, "every_minutes", "a whole number of minutes");
+                    }
+                }
+                item.notice = n;
+            }
+        }
         pl.items.push_back(std::move(item));
     }
+    if (!c.errors.empty()) return joined(c.errors);
+    return pl;
+}
+
+Result<Playlist> load_playlist(const fs::path& file, const KioskConfig& cfg) {
+    auto text = read_text(file);
+    if (!text) return text.error();
+    auto pl = parse_playlist(*text, file.filename().string(), cfg, true);
+    if (!pl) return pl.error();
+    pl->file = fs::absolute(file);
     return pl;
 }
 

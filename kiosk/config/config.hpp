@@ -1,7 +1,10 @@
 #pragma once
-// kiosk.json and playlist.json -> typed structs. Errors name the file, the place
-// (line:col for syntax errors) and the JSON path of the offending value.
+// kiosk.json and playlist.json -> typed structs. Every error names the file, line:col, the
+// JSON path, what was found and what was expected:
+//   playlist.json:14:17: items[2].schedule.hours[0]: "8:00-25:00" is not a time range like "08:00-17:30"
+// Loading collects every error in the file, not just the first.
 #include <cstdint>
+#include <ctime>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -50,10 +53,35 @@ struct Fonts {
     std::string bold_path;
 };
 
+// How long a page stays up: fixed seconds, or `auto` from the characters on the page.
+struct Dwell {
+    bool automatic = false;
+    double seconds = 20;
+};
+
+struct Reading {
+    double chars_per_minute = 300;  // a standing reader of Chinese, with margin
+    double min_page_seconds = 8;
+    double max_page_seconds = 60;
+};
+
+struct Paths {
+    std::filesystem::path cache;    // fetched bodies and Documents
+    std::filesystem::path state;    // proof-of-play log
+    std::filesystem::path runtime;  // status.json and the control socket
+};
+
+struct Network {
+    std::string proxy;     // empty: from the environment
+    std::string ca_file;   // extra CA bundle; verification is always on
+    std::vector<std::string> allowed_hosts;  // "www.example.gov.cn", or ".example.gov.cn" for subdomains
+};
+
 struct KioskConfig {
     std::filesystem::path file;  // where it was read from
     int version = 1;
     std::string hall_name;
+    std::string welcome = "欢迎光临";  // the standing page's line when nothing is scheduled
     int width = 1920;
     int height = 1080;
     int rotation = 0;  // 0, 90, 180, 270: how the upright page is turned onto the panel
@@ -62,8 +90,37 @@ struct KioskConfig {
     Theme theme;
     Typography typography;
     Margins margins;
-    double page_seconds = 20.0;
-    std::filesystem::path playlist;  // absolute, resolved against the config's folder
+    Dwell page_seconds;  // the default dwell
+    Reading reading;
+    Paths paths;
+    Network network;
+    std::string playlist;  // an absolute path (resolved against the config's folder) or a URL
+    bool playlist_is_url() const;
+};
+
+// Minutes since local midnight; a range whose end is not after its start runs past midnight.
+struct TimeRange {
+    int start = 0;
+    int end = 0;
+};
+
+struct Schedule {
+    std::optional<int> from_day;   // local days since 1970-01-01, inclusive
+    std::optional<int> until_day;  // inclusive
+    std::uint8_t weekdays = 0x7F;  // bit 0 Monday … bit 6 Sunday
+    std::vector<TimeRange> hours;  // empty: all day
+    bool constrained() const { return from_day || until_day || weekdays != 0x7F || !hours.empty(); }
+};
+
+enum class Interrupt { none, at_once, every };
+
+// 通知公告: shown from `start` until `expires`; interrupts the rotation when it starts (at
+// once) or every N minutes, and joins the rotation in between.
+struct NoticeTiming {
+    std::time_t start = 0;
+    std::time_t expires = 0;
+    Interrupt interrupt = Interrupt::at_once;
+    int every_minutes = 0;
 };
 
 struct PlaylistItem {
@@ -71,12 +128,17 @@ struct PlaylistItem {
     std::string title;
     std::string source;  // as written: file:…, http://…, https://…
     std::string kind = "auto";
-    std::optional<double> page_seconds;  // dwell per page; the config's default when absent
+    std::string selector;
+    double refresh_seconds = 3600;
+    std::optional<Dwell> page_seconds;  // the config's default when absent
+    Schedule schedule;
+    int priority = 0;  // the highest priority with something to show plays; the rest wait
     bool enabled = true;
+    std::optional<NoticeTiming> notice;
 };
 
 struct Playlist {
-    std::filesystem::path file;
+    std::filesystem::path file;  // or the URL it came from
     int version = 1;
     std::vector<PlaylistItem> items;
 };
@@ -85,10 +147,18 @@ struct Playlist {
 Result<std::filesystem::path> find_config(const std::optional<std::string>& cli_path);
 
 Result<KioskConfig> load_kiosk_config(const std::filesystem::path& file);
-Result<Playlist> load_playlist(const std::filesystem::path& file);
+
+// `local`: the playlist is a file on this machine (file: sources allowed); false for one
+// published on the portal. Times in the playlist are read in cfg.time_zone.
+Result<Playlist> parse_playlist(const std::string& text, const std::string& name,
+                                const KioskConfig& cfg, bool local);
+Result<Playlist> load_playlist(const std::filesystem::path& file, const KioskConfig& cfg);
 
 // A `file:` source resolved against the playlist's folder; nullopt for other schemes.
 std::optional<std::filesystem::path> local_source_path(const Playlist& playlist,
                                                        const PlaylistItem& item);
+
+// True when `zone` names a time zone in the system's tzdata.
+bool is_known_time_zone(const std::string& zone);
 
 }  // namespace kiosk::config

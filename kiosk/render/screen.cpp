@@ -8,6 +8,13 @@
 
 namespace kiosk::render {
 
+namespace {
+Uint32 wake_event_type() {
+    static const Uint32 type = SDL_RegisterEvents(1);
+    return type;
+}
+}  // namespace
+
 struct Screen::Impl {
     ScreenOptions options;
     WindowPtr window;        // owned; destroyed after the renderer (member order)
@@ -87,6 +94,7 @@ Result<std::unique_ptr<Screen>> Screen::open(const ScreenOptions& options,
     }
     if (!impl->renderer) return make_error(std::string("cannot create a renderer: ") + SDL_GetError());
     SDL_ShowCursor(SDL_DISABLE);
+    wake_event_type();  // registered on this thread before any other thread pushes one
     SDL_GetRendererOutputSize(impl->renderer.get(), &impl->physical_w, &impl->physical_h);
     impl->painter = std::make_unique<PagePainter>(impl->renderer.get(), fonts, theme);
     return std::unique_ptr<Screen>(new Screen(std::move(impl)));
@@ -113,6 +121,12 @@ void Screen::show(const text::Page& page, const text::PageGeometry& geometry) {
     s.present();
 }
 
+void Screen::wake() {
+    SDL_Event ev{};
+    ev.type = wake_event_type();
+    SDL_PushEvent(&ev);  // thread-safe
+}
+
 Screen::Wake Screen::wait(std::chrono::milliseconds timeout) {
     Impl& s = *impl_;
     const Uint64 deadline = SDL_GetTicks64() + static_cast<Uint64>(std::max<long long>(0, timeout.count()));
@@ -132,7 +146,9 @@ Screen::Wake Screen::wait(std::chrono::milliseconds timeout) {
                 break;
             case SDL_RENDER_TARGETS_RESET:
             case SDL_RENDER_DEVICE_RESET: return Wake::resized;  // textures lost: redraw
-            default: break;  // keys and the mouse are ignored
+            default:
+                if (ev.type == wake_event_type()) return Wake::external;
+                break;  // keys and the mouse are ignored
         }
     }
 }

@@ -33,7 +33,10 @@ public:
     // Paints the page into the page texture and presents it: a flip is one frame.
     void show(const text::Page& page, const text::PageGeometry& geometry);
 
-    enum class Wake { timeout, quit, resized };
+    // Makes wait() return Wake::external; callable from any thread.
+    void wake();
+
+    enum class Wake { timeout, quit, resized, external };
     // Sleeps on SDL events until `timeout` passes (no busy loop). Re-presents the last page
     // when the window is exposed; returns early on quit (SIGTERM/SIGINT) or a resize.
     Wake wait(std::chrono::milliseconds timeout);

@@ -1,0 +1,181 @@
+#include "app/control.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "health/log.hpp"
+
+namespace kiosk::app {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::atomic<int> g_sighup_fd{-1};
+
+void on_sighup(int) {
+    int fd = g_sighup_fd.load();
+    if (fd >= 0) {
+        const char h = 'h';
+        [[maybe_unused]] ssize_t n = ::write(fd, &h, 1);  // async-signal-safe
+    }
+}
+
+bool make_address(const fs::path& path, sockaddr_un& addr) {
+    std::memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    if (path.native().size() >= sizeof addr.sun_path) return false;
+    std::strcpy(addr.sun_path, path.c_str());
+    return true;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ControlChannel>> ControlChannel::start(const fs::path& playlist, const fs::path& socket_path,
+                                                              std::function<void()> wake) {
+    std::unique_ptr<ControlChannel> c(new ControlChannel());
+    c->wake_ = std::move(wake);
+    c->playlist_name_ = playlist.filename().string();
+    c->socket_path_ = socket_path;
+    if (::pipe2(c->wake_pipe_, O_CLOEXEC | O_NONBLOCK) != 0)
+        return make_error(std::string("control: pipe: ") + std::strerror(errno));
+
+    c->inotify_fd_ = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    if (c->inotify_fd_ < 0 ||
+        ::inotify_add_watch(c->inotify_fd_, playlist.parent_path().c_str(),
+                            IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) < 0)
+        log::warn("control", playlist.parent_path().string() + ": cannot watch for playlist edits (" +
+                                  std::strerror(errno) + "); send SIGHUP or `kiosk reload` after editing");
+
+    std::error_code ec;
+    fs::create_directories(socket_path.parent_path(), ec);
+    sockaddr_un addr;
+    c->socket_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (c->socket_fd_ < 0 || !make_address(socket_path, addr))
+        return make_error(socket_path.string() + ": cannot create the control socket");
+    ::unlink(socket_path.c_str());  // a stale socket from a previous run
+    if (::bind(c->socket_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(c->socket_fd_, 4) != 0)
+        return make_error(socket_path.string() + ": " + std::strerror(errno));
+    ::chmod(socket_path.c_str(), 0660);
+
+    g_sighup_fd = c->wake_pipe_[1];
+    struct sigaction sa {};
+    sa.sa_handler = on_sighup;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    ::sigaction(SIGHUP, &sa, nullptr);
+
+    c->thread_ = std::thread([raw = c.get()] { raw->run(); });
+    return c;
+}
+
+ControlChannel::~ControlChannel() {
+    g_sighup_fd = -1;
+    signal(SIGHUP, SIG_DFL);
+    if (wake_pipe_[1] >= 0) {
+        const char q = 'q';
+        [[maybe_unused]] ssize_t n = ::write(wake_pipe_[1], &q, 1);
+    }
+    if (thread_.joinable()) thread_.join();
+    for (int fd : {inotify_fd_, socket_fd_, wake_pipe_[0], wake_pipe_[1]})
+        if (fd >= 0) ::close(fd);
+    if (!socket_path_.empty()) ::unlink(socket_path_.c_str());
+}
+
+void ControlChannel::push(ControlEvent e) {
+    {
+        std::lock_guard lock(mutex_);
+        queue_.push_back(std::move(e));
+    }
+    wake_();
+}
+
+std::deque<ControlEvent> ControlChannel::take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(queue_, {});
+}
+
+void ControlChannel::run() {
+    bool playlist_dirty = false;
+    for (;;) {
+        pollfd fds[3] = {{wake_pipe_[0], POLLIN, 0}, {inotify_fd_, POLLIN, 0}, {socket_fd_, POLLIN, 0}};
+        // After an edit, wait for 300 ms of quiet: editors write in several steps.
+        int ready = ::poll(fds, 3, playlist_dirty ? 300 : -1);
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready == 0 && playlist_dirty) {
+            playlist_dirty = false;
+            push({ControlEvent::Kind::playlist_changed, ""});
+            continue;
+        }
+        if (fds[0].revents & POLLIN) {
+            char buf[16];
+            ssize_t n = ::read(wake_pipe_[0], buf, sizeof buf);
+            for (ssize_t i = 0; i < n; ++i) {
+                if (buf[i] == 'q') return;
+                if (buf[i] == 'h') push({ControlEvent::Kind::reload, ""});
+            }
+        }
+        if (fds[1].revents & POLLIN) {
+            alignas(inotify_event) char buf[4096];
+            ssize_t n = ::read(inotify_fd_, buf, sizeof buf);
+            for (ssize_t off = 0; off < n;) {
+                const auto* ev = reinterpret_cast<const inotify_event*>(buf + off);
+                if (ev->len > 0 && playlist_name_ == ev->name) playlist_dirty = true;
+                off += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
+            }
+        }
+        if (fds[2].revents & POLLIN) {
+            int client = ::accept4(socket_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+            if (client < 0) continue;
+            pollfd cp{client, POLLIN, 0};
+            std::string line;
+            char buf[256];
+            while (line.find('\n') == std::string::npos && line.size() < 1024 && ::poll(&cp, 1, 1000) > 0) {
+                ssize_t n = ::read(client, buf, sizeof buf);
+                if (n <= 0) break;
+                line.append(buf, static_cast<size_t>(n));
+            }
+            line = line.substr(0, line.find('\n'));
+            std::string reply = "ok\n";
+            if (line == "reload") {
+                push({ControlEvent::Kind::reload, ""});
+            } else if (line == "refresh" || line.rfind("refresh ", 0) == 0) {
+                push({ControlEvent::Kind::refresh, line.size() > 8 ? line.substr(8) : ""});
+            } else {
+                reply = "error: unknown command \"" + line + "\" (refresh [ITEM], reload)\n";
+            }
+            [[maybe_unused]] ssize_t w = ::write(client, reply.data(), reply.size());
+            ::close(client);
+        }
+    }
+}
+
+Result<std::string> send_control(const fs::path& socket_path, const std::string& command) {
+    sockaddr_un addr;
+    if (!make_address(socket_path, addr)) return make_error(socket_path.string() + ": path too long");
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return make_error(std::string("socket: ") + std::strerror(errno));
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        std::string why = std::strerror(errno);
+        ::close(fd);
+        return make_error(socket_path.string() + ": " + why + " (is the kiosk running?)");
+    }
+    std::string line = command + "\n";
+    [[maybe_unused]] ssize_t w = ::write(fd, line.data(), line.size());
+    std::string reply;
+    char buf[256];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) reply.append(buf, static_cast<size_t>(n));
+    ::close(fd);
+    return reply;
+}
+
+}  // namespace kiosk::app

@@ -1,0 +1,56 @@
+#pragma once
+// How the outside world reaches the running kiosk, on one thread that sleeps in poll():
+//  - the playlist file changing (inotify on its folder: editors write a temp file and rename);
+//  - SIGHUP (reload the configuration);
+//  - `kiosk refresh [ITEM]` and `kiosk reload` over a Unix socket in the runtime folder
+//    (mode 0660, so the kiosk group may use it).
+// Each event is queued and `wake` is called so the frame loop takes it at once.
+#include <atomic>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "base/result.hpp"
+
+namespace kiosk::app {
+
+struct ControlEvent {
+    enum class Kind { playlist_changed, reload, refresh } kind;
+    std::string item;  // refresh: one item, or empty for all
+};
+
+class ControlChannel {
+public:
+    // `wake` must be callable from another thread (Screen::wake is).
+    static Result<std::unique_ptr<ControlChannel>> start(const std::filesystem::path& playlist,
+                                                         const std::filesystem::path& socket_path,
+                                                         std::function<void()> wake);
+    ~ControlChannel();  // stops and joins the thread, removes the socket
+    ControlChannel(const ControlChannel&) = delete;
+    ControlChannel& operator=(const ControlChannel&) = delete;
+
+    std::deque<ControlEvent> take();
+
+private:
+    ControlChannel() = default;
+    void run();
+    void push(ControlEvent e);
+
+    int inotify_fd_ = -1;   // owned
+    int socket_fd_ = -1;    // owned
+    int wake_pipe_[2] = {-1, -1};  // owned: SIGHUP and shutdown write here
+    std::string playlist_name_;
+    std::filesystem::path socket_path_;
+    std::function<void()> wake_;
+    std::mutex mutex_;
+    std::deque<ControlEvent> queue_;
+    std::thread thread_;
+};
+
+// Sends one command line to a running kiosk's socket; returns its answer.
+Result<std::string> send_control(const std::filesystem::path& socket_path, const std::string& command);
+
+}  // namespace kiosk::app

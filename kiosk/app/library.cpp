@@ -1,0 +1,141 @@
+#include "app/library.hpp"
+
+#include "app/clock.hpp"
+#include "app/content_source.hpp"
+#include "base/utf8.hpp"
+
+namespace kiosk::app {
+
+const LibraryItem* Library::find(const std::string& id) const {
+    for (const auto& e : items_)
+        if (e.item.id == id) return &e;
+    return nullptr;
+}
+
+void Library::load(LibraryItem& entry, const config::Playlist& playlist) {
+    entry.source_key = entry.item.source;
+    entry.loaded_at = std::time(nullptr);
+    auto doc = load_item_document(playlist, entry.item);
+    if (!doc) {
+        // Keep what was there: a failed reload never takes content off the screen.
+        entry.error = doc.error().message;
+        return;
+    }
+    entry.error.clear();
+    entry.title = entry.item.title.empty() ? doc->title : entry.item.title;
+    entry.shaped = std::make_unique<text::ShapedDocument>(text::shape_document(fonts_, *doc));
+    if (width_ > 0) lay_out_item(entry);
+}
+
+std::vector<std::string> Library::sync(const config::Playlist& playlist, const std::string& only) {
+    std::vector<LibraryItem> next;
+    std::vector<std::string> errors;
+    for (const auto& item : playlist.items) {
+        if (only.empty() ? !item.enabled : item.id != only) continue;
+        LibraryItem entry;
+        for (auto& old : items_) {
+            if (old.item.id == item.id && old.source_key == item.source) {
+                entry = std::move(old);
+                break;
+            }
+        }
+        entry.item = item;
+        if (entry.source_key.empty()) load(entry, playlist);
+        if (!entry.item.title.empty()) entry.title = entry.item.title;
+        if (!entry.error.empty()) errors.push_back(entry.error);
+        next.push_back(std::move(entry));
+    }
+    items_ = std::move(next);
+    return errors;
+}
+
+void Library::add(const config::PlaylistItem& item, content::Document doc) {
+    LibraryItem entry;
+    entry.item = item;
+    entry.source_key = item.source;
+    entry.loaded_at = std::time(nullptr);
+    entry.title = item.title.empty() ? doc.title : item.title;
+    entry.shaped = std::make_unique<text::ShapedDocument>(text::shape_document(fonts_, doc));
+    if (width_ > 0) lay_out_item(entry);
+    items_.push_back(std::move(entry));
+}
+
+std::vector<std::string> Library::refresh(const config::Playlist& playlist, const std::string& id) {
+    std::vector<std::string> errors;
+    for (auto& entry : items_) {
+        if (!id.empty() && entry.item.id != id) continue;
+        load(entry, playlist);
+        if (!entry.error.empty()) errors.push_back(entry.error);
+    }
+    return errors;
+}
+
+void Library::lay_out_item(LibraryItem& entry) {
+    entry.pages.clear();
+    if (entry.shaped) entry.pages = text::layout_document(*entry.shaped, style_, geometry_);
+}
+
+void Library::lay_out(int width, int height) {
+    width_ = width;
+    height_ = height;
+    geometry_ = text::resolve_geometry(cfg_.margins, width, height);
+    style_ = text::resolve_style(cfg_.typography, width, height);
+    for (auto& entry : items_) lay_out_item(entry);
+}
+
+schedule::ContentState Library::content_state() const {
+    schedule::ContentState state;
+    for (const auto& e : items_) {
+        schedule::ItemContent c;
+        c.pages = static_cast<int>(e.pages.size());
+        for (const auto& page : e.pages) {
+            int chars = 0;
+            for (const auto& line : page.lines) chars += static_cast<int>(line.text.size());
+            c.chars_per_page.push_back(chars);
+        }
+        state[e.item.id] = std::move(c);
+    }
+    return state;
+}
+
+text::Page Library::page_with_chrome(const LibraryItem& item, int page, std::time_t now) const {
+    std::vector<text::Page> one{item.pages.at(static_cast<size_t>(page))};
+    text::add_chrome(fonts_, one, style_, geometry_,
+                     text::ChromeText{cfg_.hall_name, item.title, format_clock(now, cfg_.time_zone)});
+    return std::move(one.front());
+}
+
+text::Page Library::standing_page(std::time_t now) const {
+    content::Document doc;
+    doc.blocks.push_back({content::Role::title, cfg_.hall_name.empty() ? "政务服务中心" : cfg_.hall_name, 0,
+                          content::Align::center});
+    doc.blocks.push_back({content::Role::meta, format_clock(now, cfg_.time_zone), 0, content::Align::center});
+    if (!cfg_.welcome.empty())
+        doc.blocks.push_back({content::Role::caption, cfg_.welcome, 0, content::Align::center});
+    auto pages = text::layout_document(text::shape_document(fonts_, doc), style_, geometry_);
+    text::Page page = std::move(pages.front());
+    // Centred on the whole screen, not hung from the top of the body box.
+    if (!page.lines.empty()) {
+        const auto& first = page.lines.front();
+        const auto& last = page.lines.back();
+        const float top = first.y - first.font_size;
+        const float bottom = last.y + last.font_size * 0.3f;
+        const float shift = (static_cast<float>(geometry_.height) - (bottom - top)) / 2 - top;
+        for (auto& line : page.lines) line.y += shift;
+    }
+    page.number = page.of = 1;
+    return page;
+}
+
+std::vector<text::ItemPages> Library::all_pages(std::time_t now) const {
+    std::vector<text::ItemPages> out;
+    for (const auto& e : items_) {
+        text::ItemPages ip{e.item.id, e.title, e.pages};
+        text::add_chrome(fonts_, ip.pages, style_, geometry_,
+                         text::ChromeText{cfg_.hall_name, e.title, format_clock(now, cfg_.time_zone)});
+        out.push_back(std::move(ip));
+    }
+    return out;
+}
+
+}  // namespace kiosk::app

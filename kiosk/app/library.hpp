@@ -1,0 +1,70 @@
+#pragma once
+// The items' content, shaped once and laid out for the current page size: what layout,
+// render, plan and run all show. Items whose content cannot be loaded stay in the library
+// with their error and no pages, so the scheduler skips them (never a blank page).
+#include <ctime>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "content/document.hpp"
+#include "schedule/scheduler.hpp"
+#include "text/layout.hpp"
+#include "text/layout_json.hpp"
+
+namespace kiosk::app {
+
+struct LibraryItem {
+    config::PlaylistItem item;
+    std::string title;  // the playlist's title, else the document's
+    std::string source_key;  // the source it was loaded from (a changed source reloads)
+    std::string error;       // why there is nothing to show, when there is nothing
+    std::time_t loaded_at = 0;
+    std::unique_ptr<text::ShapedDocument> shaped;
+    std::vector<text::Page> pages;  // without chrome
+};
+
+class Library {
+public:
+    Library(text::FontSet& fonts, config::KioskConfig cfg) : fonts_(fonts), cfg_(std::move(cfg)) {}
+    // A reloaded configuration (sizes, theme, hall name); call lay_out afterwards.
+    void set_config(config::KioskConfig cfg) { cfg_ = std::move(cfg); }
+
+    // Takes the items of `playlist` (enabled or `only`), loading those not loaded yet; keeps
+    // the content of items whose source did not change. Returns the errors met.
+    std::vector<std::string> sync(const config::Playlist& playlist, const std::string& only = "");
+    // Adds one document as an item (kiosk layout/render --input).
+    void add(const config::PlaylistItem& item, content::Document doc);
+    // Reloads an item's content now (kiosk refresh); empty id: every item.
+    std::vector<std::string> refresh(const config::Playlist& playlist, const std::string& id);
+
+    void lay_out(int width, int height);
+    const text::PageGeometry& geometry() const { return geometry_; }
+    const text::Style& style() const { return style_; }
+
+    const std::vector<LibraryItem>& items() const { return items_; }
+    const LibraryItem* find(const std::string& id) const;
+    schedule::ContentState content_state() const;
+
+    // One page with its chrome for the clock time `now`.
+    text::Page page_with_chrome(const LibraryItem& item, int page, std::time_t now) const;
+    text::Page standing_page(std::time_t now) const;
+
+    // Every item's pages with chrome, as kiosk-layout/1.
+    std::vector<text::ItemPages> all_pages(std::time_t now) const;
+
+private:
+    void load(LibraryItem& entry, const config::Playlist& playlist);
+    void lay_out_item(LibraryItem& entry);
+
+    text::FontSet& fonts_;
+    config::KioskConfig cfg_;  // a copy: the library outlives moves of its caller's config
+    std::vector<LibraryItem> items_;
+    text::PageGeometry geometry_;
+    text::Style style_;
+    int width_ = 0, height_ = 0;
+};
+
+}  // namespace kiosk::app

@@ -1,0 +1,271 @@
+#include "app/runner.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "app/clock.hpp"
+#include "app/control.hpp"
+#include "app/library.hpp"
+#include "app/settings.hpp"
+#include "app/status.hpp"
+#include "health/log.hpp"
+#include "schedule/scheduler.hpp"
+
+namespace kiosk::app {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;  // page timers: a wall-clock jump does not move them
+
+namespace {
+
+class Runner {
+public:
+    Runner(config::KioskConfig cfg, std::unique_ptr<text::FontSet> fonts)
+        : cfg_(std::move(cfg)), fonts_(std::move(fonts)), library_(*fonts_, cfg_),
+          proof_(cfg_.paths.state / "proof-of-play.log"), started_(std::time(nullptr)) {}
+
+    int run(const RunOptions& options);
+
+private:
+    void load_playlist_at_start();
+    void take_events();
+    void check_playlist(const char* why);
+    void apply_pending();
+    void show_current(std::time_t now);
+    void write_status();
+    schedule::Now now_for(std::time_t t) const { return schedule::make_now(t, utc_offset(t, cfg_.time_zone)); }
+
+    config::KioskConfig cfg_;
+    std::unique_ptr<text::FontSet> fonts_;
+    Library library_;
+    config::Playlist playlist_;                 // the last good playlist: what plays
+    std::optional<config::Playlist> pending_;   // a good edit, applied at the next page boundary
+    std::vector<std::string> refused_;          // errors of the last refused edit
+    std::time_t refused_at_ = 0, applied_at_ = 0;
+    std::vector<std::string> pending_refresh_;  // item ids ("" for all), at the next boundary
+    std::unique_ptr<render::Screen> screen_;
+    std::unique_ptr<ControlChannel> control_;
+    ProofOfPlay proof_;
+    schedule::History history_;
+    schedule::Decision decision_;
+    std::time_t decision_at_ = 0;
+    std::time_t started_;
+};
+
+void Runner::load_playlist_at_start() {
+    auto pl = config::load_playlist(cfg_.playlist, cfg_);
+    if (!pl) {
+        // Nothing good to fall back on yet: the standing page plays until a good edit arrives.
+        refused_ = {pl.error().message};
+        refused_at_ = std::time(nullptr);
+        log::error("config", "playlist refused:\n" + pl.error().message);
+        playlist_.file = cfg_.playlist;
+        return;
+    }
+    playlist_ = std::move(*pl);
+    applied_at_ = std::time(nullptr);
+    for (const auto& e : library_.sync(playlist_)) log::error("content", e);
+}
+
+void Runner::check_playlist(const char* why) {
+    auto pl = config::load_playlist(cfg_.playlist, cfg_);
+    if (!pl) {
+        refused_ = {pl.error().message};
+        refused_at_ = std::time(nullptr);
+        log::error("config", std::string("playlist edit refused (") + why + "); the previous playlist plays on:\n" +
+                                 pl.error().message);
+        pending_.reset();
+        return;
+    }
+    refused_.clear();
+    log::info("config", std::string("playlist accepted (") + why + "); applied at the next page");
+    pending_ = std::move(*pl);
+}
+
+void Runner::take_events() {
+    if (!control_) return;
+    for (const ControlEvent& e : control_->take()) {
+        switch (e.kind) {
+            case ControlEvent::Kind::playlist_changed: check_playlist("file changed"); break;
+            case ControlEvent::Kind::reload: {
+                auto cfg = config::load_kiosk_config(cfg_.file);
+                if (!cfg) {
+                    log::error("config", "reload refused; the previous configuration stays:\n" + cfg.error().message);
+                } else {
+                    // Fonts and folders are opened once; the rest applies at once.
+                    cfg->fonts = cfg_.fonts;
+                    cfg->paths = cfg_.paths;
+                    cfg->playlist = cfg_.playlist;
+                    cfg_ = std::move(*cfg);
+                    library_.set_config(cfg_);
+                    library_.lay_out(screen_->page_width(), screen_->page_height());
+                }
+                check_playlist("reload");
+                break;
+            }
+            case ControlEvent::Kind::refresh: pending_refresh_.push_back(e.item); break;
+        }
+    }
+    write_status();
+}
+
+void Runner::apply_pending() {
+    if (pending_) {
+        playlist_ = std::move(*pending_);
+        pending_.reset();
+        applied_at_ = std::time(nullptr);
+        for (const auto& e : library_.sync(playlist_)) log::error("content", e);
+    }
+    for (const std::string& id : pending_refresh_)
+        for (const auto& e : library_.refresh(playlist_, id)) log::error("content", e);
+    pending_refresh_.clear();
+}
+
+void Runner::show_current(std::time_t now) {
+    const schedule::Slot& slot = decision_.slot;
+    const LibraryItem* item = slot.standing() ? nullptr : library_.find(slot.item_id);
+    if (item && slot.page < static_cast<int>(item->pages.size())) {
+        screen_->show(library_.page_with_chrome(*item, slot.page, now), library_.geometry());
+    } else {
+        screen_->show(library_.standing_page(now), library_.geometry());
+    }
+}
+
+void Runner::write_status() {
+    const std::time_t now = std::time(nullptr);
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& e : library_.items())
+        items.push_back({{"id", e.item.id},
+                         {"title", e.title},
+                         {"pages", e.pages.size()},
+                         {"loaded", e.loaded_at ? format_iso_local(e.loaded_at, cfg_.time_zone) : ""},
+                         {"error", e.error}});
+    const schedule::Slot& slot = decision_.slot;
+    const LibraryItem* item = slot.standing() ? nullptr : library_.find(slot.item_id);
+    nlohmann::json status = {
+        {"format", "kiosk-status/1"},
+        {"version", KIOSK_VERSION},
+        {"pid", static_cast<long>(::getpid())},
+        {"started", format_iso_local(started_, cfg_.time_zone)},
+        {"uptime_seconds", now - started_},
+        {"updated", format_iso_local(now, cfg_.time_zone)},
+        {"memory_kb", resident_memory_kb()},
+        {"current",
+         {{"standing", slot.standing()},
+          {"item", slot.item_id},
+          {"page", slot.page + 1},
+          {"of", item ? item->pages.size() : 1},
+          {"interrupt", slot.interrupt},
+          {"since", format_iso_local(decision_at_, cfg_.time_zone)},
+          {"until", format_iso_local(decision_at_ + static_cast<std::time_t>(decision_.seconds), cfg_.time_zone)}}},
+        {"playlist",
+         {{"file", cfg_.playlist},
+          {"version", playlist_.version},
+          {"items", playlist_.items.size()},
+          {"applied", applied_at_ ? format_iso_local(applied_at_, cfg_.time_zone) : ""},
+          {"refused", refused_},
+          {"refused_at", refused_at_ ? format_iso_local(refused_at_, cfg_.time_zone) : ""}}},
+        {"items", items}};
+    if (auto st = write_file_atomically(cfg_.paths.runtime / "status.json", status.dump(2) + "\n"); !st)
+        log::once(log::Level::warning, "status", "write", st.error().message);
+}
+
+int Runner::run(const RunOptions& options) {
+    render::ScreenOptions screen_options = options.screen;
+    screen_options.rotation = options.rotate.value_or(cfg_.rotation);
+    auto screen = render::Screen::open(screen_options, *fonts_, cfg_.theme);
+    if (!screen) {
+        std::fprintf(stderr, "kiosk: %s\n", screen.error().message.c_str());
+        return 1;
+    }
+    screen_ = std::move(*screen);
+    library_.lay_out(screen_->page_width(), screen_->page_height());
+    load_playlist_at_start();
+
+    auto control = ControlChannel::start(cfg_.playlist, cfg_.paths.runtime / "control.sock",
+                                         [raw = screen_.get()] { raw->wake(); });
+    if (!control) log::warn("control", control.error().message + "; refresh and hot reload are off");
+    else control_ = std::move(*control);
+    log::info("app", "showing " + std::to_string(library_.items().size()) + " item(s) on a " +
+                         std::to_string(screen_->page_width()) + "x" + std::to_string(screen_->page_height()) +
+                         " page; status in " + (cfg_.paths.runtime / "status.json").string());
+
+    for (;;) {
+        // A page boundary: apply accepted edits, then decide what plays next.
+        apply_pending();
+        const std::time_t now = std::time(nullptr);
+        decision_ = schedule::decide(playlist_, library_.content_state(), now_for(now), history_,
+                                     scheduler_settings(cfg_));
+        history_ = schedule::record(std::move(history_), decision_, now_for(now));
+        decision_at_ = now;
+        const auto shown_at = Clock::now();
+        show_current(now);
+        write_status();
+        const schedule::Slot& slot = decision_.slot;
+        log::write(log::Level::debug, "app",
+                   slot.standing() ? std::string("standing page")
+                                   : "page " + slot.item_id + " " + std::to_string(slot.page + 1) + "/" +
+                                         std::to_string(library_.find(slot.item_id)->pages.size()));
+
+        const auto flip_at = shown_at + std::chrono::duration_cast<Clock::duration>(
+                                            std::chrono::duration<double>(decision_.seconds));
+        std::time_t minute_shown = now / 60;
+        bool quit = false;
+        while (!quit && Clock::now() < flip_at) {
+            // Sleep until the flip or the next minute (the footer clock), whichever is first.
+            const auto until_minute = std::chrono::milliseconds(1000 * (60 - std::time(nullptr) % 60));
+            const auto until_flip = std::chrono::duration_cast<std::chrono::milliseconds>(flip_at - Clock::now());
+            switch (screen_->wait(std::max(std::chrono::milliseconds(1), std::min(until_flip, until_minute)))) {
+                case render::Screen::Wake::quit: quit = true; break;
+                case render::Screen::Wake::resized:
+                    library_.lay_out(screen_->page_width(), screen_->page_height());
+                    show_current(std::time(nullptr));
+                    break;
+                case render::Screen::Wake::external: take_events(); break;
+                case render::Screen::Wake::timeout:
+                    if (std::time(nullptr) / 60 != minute_shown) {
+                        minute_shown = std::time(nullptr) / 60;
+                        show_current(std::time(nullptr));
+                    }
+                    break;
+            }
+        }
+        const double shown_for = std::chrono::duration<double>(Clock::now() - shown_at).count();
+        proof_.append({{"start", format_iso_local(decision_at_, cfg_.time_zone)},
+                       {"seconds", std::round(shown_for * 10) / 10},
+                       {"item", slot.item_id},
+                       {"page", slot.page + 1},
+                       {"standing", slot.standing()},
+                       {"interrupt", slot.interrupt}});
+        if (quit) break;
+    }
+    control_.reset();
+    log::info("app", "stopped");
+    return 0;
+}
+
+}  // namespace
+
+int run_kiosk(const RunOptions& options) {
+    auto path = config::find_config(options.config);
+    if (!path) {
+        std::fprintf(stderr, "kiosk: %s\n", path.error().message.c_str());
+        return 1;
+    }
+    auto cfg = config::load_kiosk_config(*path);
+    if (!cfg) {
+        std::fprintf(stderr, "kiosk: %s\n", cfg.error().message.c_str());
+        return 1;
+    }
+    auto fonts = text::FontSet::open(text::FontRequest{cfg->fonts.family, cfg->fonts.regular_path, cfg->fonts.bold_path});
+    if (!fonts) {
+        std::fprintf(stderr, "kiosk: %s\n", fonts.error().message.c_str());
+        return 1;
+    }
+    Runner runner(std::move(*cfg), std::move(*fonts));
+    return runner.run(options);
+}
+
+}  // namespace kiosk::app

@@ -1,0 +1,123 @@
+#include "app/status.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "base/i18n.hpp"
+#include "health/log.hpp"
+
+namespace kiosk::app {
+namespace fs = std::filesystem;
+using i18n::format;
+
+namespace {
+struct Fd {
+    int fd = -1;
+    ~Fd() {
+        if (fd >= 0) ::close(fd);
+    }
+};  // owns one file descriptor
+}  // namespace
+
+Status write_file_atomically(const fs::path& file, const std::string& bytes) {
+    std::error_code ec;
+    fs::create_directories(file.parent_path(), ec);
+    fs::path temp = file;
+    temp += ".tmp";
+    {
+        Fd out{::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
+        if (out.fd < 0) return make_error(temp.string() + ": " + std::strerror(errno));
+        size_t done = 0;
+        while (done < bytes.size()) {
+            ssize_t n = ::write(out.fd, bytes.data() + done, bytes.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                std::string why = std::strerror(errno);
+                fs::remove(temp, ec);
+                return make_error(file.string() + ": " + why);  // e.g. disk full: the old file stays
+            }
+            done += static_cast<size_t>(n);
+        }
+        if (::fsync(out.fd) != 0) {
+            std::string why = std::strerror(errno);
+            fs::remove(temp, ec);
+            return make_error(file.string() + ": " + why);
+        }
+    }
+    if (::rename(temp.c_str(), file.c_str()) != 0) return make_error(file.string() + ": " + std::strerror(errno));
+    Fd dir{::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+    if (dir.fd >= 0) ::fsync(dir.fd);
+    return Ok{};
+}
+
+long resident_memory_kb() {
+    std::ifstream in("/proc/self/statm");
+    long size = 0, resident = 0;
+    in >> size >> resident;
+    return resident * (::sysconf(_SC_PAGESIZE) / 1024);
+}
+
+void ProofOfPlay::append(const nlohmann::json& entry) {
+    std::error_code ec;
+    fs::create_directories(file_.parent_path(), ec);
+    if (fs::exists(file_, ec) && fs::file_size(file_, ec) >= max_bytes_) {
+        fs::path older = file_;
+        older += ".1";
+        fs::rename(file_, older, ec);
+    }
+    std::ofstream out(file_, std::ios::app);
+    out << entry.dump() << '\n';
+    if (!out) log::once(log::Level::warning, "status", file_.string(), file_.string() + ": proof-of-play log cannot be written");
+}
+
+std::string describe_status(const nlohmann::json& s) {
+    std::ostringstream out;
+    auto str = [](const nlohmann::json& j, const char* k) {
+        return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
+    };
+    out << format(KIOSK_TR("kiosk {}, running since {} (pid {}), memory {} MB"),
+                  {str(s, "version"), str(s, "started"), std::to_string(s.value("pid", 0)),
+                   std::to_string(s.value("memory_kb", 0L) / 1024)})
+        << "\n";
+    out << format(KIOSK_TR("status written {}"), {str(s, "updated")}) << "\n";
+    if (s.contains("current")) {
+        const auto& c = s["current"];
+        if (c.value("standing", false))
+            out << format(KIOSK_TR("now showing: the standing page (nothing scheduled), until {}"), {str(c, "until")});
+        else
+            out << format(KIOSK_TR("now showing: {} page {}/{}, until {}"),
+                          {str(c, "item"), std::to_string(c.value("page", 0)), std::to_string(c.value("of", 0)),
+                           str(c, "until")});
+        if (c.value("interrupt", false)) out << " " << KIOSK_TR("(a notice, out of turn)");
+        out << "\n";
+    }
+    if (s.contains("playlist")) {
+        const auto& p = s["playlist"];
+        out << format(KIOSK_TR("playlist: {} (version {}, {} items, applied {})"),
+                      {str(p, "file"), std::to_string(p.value("version", 0)), std::to_string(p.value("items", 0)),
+                       str(p, "applied")})
+            << "\n";
+        if (p.contains("refused") && !p["refused"].empty()) {
+            out << format(KIOSK_TR("the last edit was REFUSED at {}; the previous playlist plays on:"), {str(p, "refused_at")})
+                << "\n";
+            for (const auto& e : p["refused"]) out << "  " << e.get<std::string>() << "\n";
+        }
+    }
+    if (s.contains("items")) {
+        out << KIOSK_TR("items:") << "\n";
+        for (const auto& it : s["items"]) {
+            out << "  " << str(it, "id") << "  " << format(KIOSK_TR("{} pages"), {std::to_string(it.value("pages", 0))})
+                << "  " << format(KIOSK_TR("loaded {}"), {str(it, "loaded")});
+            if (!str(it, "error").empty()) out << "  " << format(KIOSK_TR("ERROR: {}"), {str(it, "error")});
+            out << "\n";
+        }
+    }
+    return out.str();
+}
+
+}  // namespace kiosk::app
