@@ -4,7 +4,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <signal.h>
+
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -15,6 +19,7 @@
 #include "content/text_import.hpp"
 
 namespace fs = std::filesystem;
+extern char** environ;
 
 namespace test {
 
@@ -78,6 +83,61 @@ ProcessResult run_kiosk(const std::vector<std::string>& args, const std::string&
     r.out = read_file(dir.path() / "out");
     r.err = read_file(dir.path() / "err");
     return r;
+}
+
+BackgroundKiosk::BackgroundKiosk(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                                 const fs::path& log_dir)
+    : log_dir_(log_dir) {
+    std::vector<std::string> argv_s = {KIOSK_BINARY};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<std::string> env_s;
+    for (char** e = environ; *e; ++e) env_s.push_back(*e);
+    env_s.insert(env_s.end(), env.begin(), env.end());
+    pid_ = fork();
+    if (pid_ == 0) {
+        std::freopen((log_dir / "out").c_str(), "w", stdout);
+        std::freopen((log_dir / "err").c_str(), "w", stderr);
+        std::vector<char*> argv, envp;
+        for (auto& a : argv_s) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        for (auto& e : env_s) envp.push_back(e.data());
+        envp.push_back(nullptr);
+        execve(argv[0], argv.data(), envp.data());
+        _exit(127);
+    }
+}
+
+BackgroundKiosk::~BackgroundKiosk() {
+    if (pid_ > 0 && running()) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+    }
+}
+
+bool BackgroundKiosk::running() const {
+    return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0;
+}
+
+int BackgroundKiosk::stop() {
+    kill(pid_, SIGTERM);
+    int raw = 0;
+    waitpid(pid_, &raw, 0);
+    pid_ = -1;
+    return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+}
+
+std::string BackgroundKiosk::err() const {
+    std::error_code ec;
+    return fs::exists(log_dir_ / "err", ec) ? read_file(log_dir_ / "err") : "";
+}
+
+bool wait_for(const std::function<bool()>& condition, double seconds) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < until) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return condition();
 }
 
 int Image::luminance(int x, int y) const {

@@ -1,6 +1,7 @@
 #pragma once
 // Shared helpers for the tests: files, the corpus, fonts, running the kiosk binary, PNGs.
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,25 @@ struct ProcessResult {
 };
 // Runs the built kiosk binary with `args` (shell-quoted here) and an optional environment prefix.
 ProcessResult run_kiosk(const std::vector<std::string>& args, const std::string& env = "");
+
+// The kiosk binary running in the background (stdout and stderr to files); killed if still
+// running when the object goes.
+class BackgroundKiosk {
+public:
+    BackgroundKiosk(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                    const std::filesystem::path& log_dir);
+    ~BackgroundKiosk();
+    int stop();  // SIGTERM, then the exit status
+    bool running() const;
+    std::string err() const;
+    int pid() const { return pid_; }
+private:
+    int pid_ = -1;
+    std::filesystem::path log_dir_;
+};
+
+// Polls `condition` every 50 ms until it holds or `seconds` pass.
+bool wait_for(const std::function<bool()>& condition, double seconds);
 
 struct Image {
     int width = 0, height = 0;

@@ -101,6 +101,7 @@ void Runner::take_events() {
                     cfg_ = std::move(*cfg);
                     library_.set_config(cfg_);
                     library_.lay_out(screen_->page_width(), screen_->page_height());
+                    log::info("config", cfg_.file.string() + ": configuration reloaded");
                 }
                 check_playlist("reload");
                 break;
