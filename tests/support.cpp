@@ -74,7 +74,8 @@ static std::string quote(const std::string& s) {
 
 ProcessResult run_kiosk(const std::vector<std::string>& args, const std::string& env) {
     TempDir dir;
-    std::string cmd = env + " " + quote(KIOSK_BINARY);
+    // English messages unless a test asks otherwise (env comes later and wins).
+    std::string cmd = "LANGUAGE= LC_ALL=C.UTF-8 " + env + " " + quote(KIOSK_BINARY);
     for (const auto& a : args) cmd += " " + quote(a);
     cmd += " >" + quote((dir.path() / "out").string()) + " 2>" + quote((dir.path() / "err").string());
     int raw = std::system(cmd.c_str());
@@ -92,6 +93,8 @@ BackgroundKiosk::BackgroundKiosk(const std::vector<std::string>& args, const std
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<std::string> env_s;
     for (char** e = environ; *e; ++e) env_s.push_back(*e);
+    env_s.push_back("LANGUAGE=");
+    env_s.push_back("LC_ALL=C.UTF-8");
     env_s.insert(env_s.end(), env.begin(), env.end());
     pid_ = fork();
     if (pid_ == 0) {

@@ -55,7 +55,7 @@ TEST_CASE("kiosk layout prints kiosk-layout/1 holding the report's text once", "
     auto j = nlohmann::json::parse(r.out);
     CHECK(j["format"] == "kiosk-layout/1");
     CHECK(j["screen"]["width"] == 1280);
-    REQUIRE(j["items"].size() == 1);
+    REQUIRE(j["items"].size() == 2);  // the report and the office-hours guide
     CHECK(j["items"][0]["id"] == "report");
     std::string all;
     int pages = 0;
@@ -138,4 +138,57 @@ TEST_CASE("kiosk run turns pages on its timer and stops cleanly on SIGTERM", "[c
     CHECK(r.err.find("page r 2/") != std::string::npos);
     CHECK(r.err.find("page r 3/") != std::string::npos);
     CHECK(r.err.find("stopped") != std::string::npos);
+}
+
+TEST_CASE("kiosk check passes the bundled config and refuses a bad playlist with positions", "[cli][check]") {
+    auto ok = run_kiosk({"check"});
+    INFO(ok.err);
+    CHECK(ok.status == 0);
+    CHECK(ok.out.find("playlist.json: OK, 2 items") != std::string::npos);
+
+    test::TempDir dir;
+    test::write_file(dir.path() / "kiosk.json", R"({"network": {"allowed_hosts": ["www.changchun.gov.cn"]}})");
+    test::write_file(dir.path() / "playlist.json",
+                     "{\n  \"items\": [\n    {\"id\": \"a\", \"source\": \"https://evil.example.com/x\"},\n"
+                     "    {\"id\": \"b\", \"source\": \"file:b.txt\", \"schedule\": {\"hours\": [\"8:00-25:00\"]}}\n  ]\n}\n");
+    auto bad = run_kiosk({"check", "--config", (dir.path() / "kiosk.json").string()});
+    CHECK(bad.status == 1);
+    CHECK(bad.err.find("playlist.json:3:17: items[0].source: host \"evil.example.com\" is not in "
+                       "network.allowed_hosts of kiosk.json") != std::string::npos);
+    CHECK(bad.err.find("playlist.json:4:64: items[1].schedule.hours[0]: \"8:00-25:00\" is not a time range like "
+                       "\"08:00-17:30\"") != std::string::npos);
+
+    // Operators reading Chinese get Chinese messages (gettext, zh_CN catalogue).
+    auto zh = run_kiosk({"check", "--config", (dir.path() / "kiosk.json").string()}, "LANGUAGE=zh_CN");
+    CHECK(zh.status == 1);
+    CHECK(zh.err.find("不是时间段，如 \"08:00-17:30\"") != std::string::npos);
+}
+
+TEST_CASE("kiosk plan prints the day's timeline of the bundled playlist", "[cli][plan]") {
+    auto r = run_kiosk({"plan", "--from", "2026-11-27T08:00", "--hours", "24"});  // a Friday
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.out.find("plan from 2026-11-27 08:00:00 for 24 hours (Asia/Shanghai)") != std::string::npos);
+    // Office hours alternate the guide with the report; evenings show the report alone.
+    CHECK(r.out.find("guide  page 1 of 1, then report  pages 1-9 of 9") != std::string::npos);
+    const auto evening = r.out.find("\n11-27 17:");  // the first row starting after office hours
+    REQUIRE(evening != std::string::npos);
+    CHECK(r.out.find("guide", evening) == std::string::npos);
+    // Saturday: no guide at all.
+    auto sat = run_kiosk({"plan", "--from", "2026-11-28T08:00", "--hours", "12"});
+    CHECK(sat.status == 0);
+    CHECK(sat.out.find("guide") == std::string::npos);
+    CHECK(run_kiosk({"plan", "--hours", "0"}).status == 2);
+}
+
+TEST_CASE("status and refresh say clearly when no kiosk is running", "[cli]") {
+    test::TempDir dir;
+    test::write_file(dir.path() / "kiosk.json",
+                     R"({"paths": {"runtime": ")" + (dir.path() / "run").string() + R"("}})");
+    auto st = run_kiosk({"status", "--config", (dir.path() / "kiosk.json").string()});
+    CHECK(st.status == 1);
+    CHECK(st.err.find("is the kiosk running?") != std::string::npos);
+    auto rf = run_kiosk({"refresh", "--config", (dir.path() / "kiosk.json").string()});
+    CHECK(rf.status == 1);
+    CHECK(rf.err.find("is the kiosk running?") != std::string::npos);
 }

@@ -280,55 +280,44 @@ int cmd_plan(const Args& args) {
         if (item.pages.empty())
             std::printf("%s\n", format(KIOSK_TR("  {}: nothing to show ({}); skipped"), {item.item.id, item.error}).c_str());
 
-    // Simulate the scheduler; print runs of one item's consecutive pages as one row, and fold
-    // a row repeated back to back into one with a count.
+    // Simulate the scheduler and collect runs of one item's consecutive pages as rows.
     struct Row {
         std::string what;
         std::time_t start = 0, end = 0;
-        int times = 1;
     };
     std::vector<Row> rows;
-    auto add = [&](const Row& r) {
-        if (!rows.empty() && rows.back().what == r.what && rows.back().end == r.start) {
-            // Same item and pages again straight after: count it.
-            rows.back().end = r.end;
-            ++rows.back().times;
-        } else {
-            rows.push_back(r);
-        }
-    };
     schedule::History history;
     double t = static_cast<double>(*from);
     const double end = t + hours * 3600.0;
-    std::optional<Row> run;
-    int run_first = 0, run_last = 0;
     std::string run_item;
-    bool run_interrupt = false;
+    int run_first = 0, run_last = 0;
+    bool run_interrupt = false, in_run = false;
+    std::time_t run_start = 0;
     auto describe = [&](const std::string& id, int first, int last, bool interrupt) {
         if (id.empty()) return std::string(KIOSK_TR("standing page (nothing scheduled)"));
         const LibraryItem* item = library.find(id);
         const int of = item ? static_cast<int>(item->pages.size()) : 0;
         std::string pages = first == last ? std::to_string(first + 1) : std::to_string(first + 1) + "-" + std::to_string(last + 1);
-        return format(interrupt ? KIOSK_TR("{}  pages {} of {}  (notice, out of turn)") : KIOSK_TR("{}  pages {} of {}"),
-                      {id, pages, std::to_string(of)});
+        const char* pattern = first == last
+                                  ? (interrupt ? KIOSK_TR("{}  page {} of {}  (notice, out of turn)") : KIOSK_TR("{}  page {} of {}"))
+                                  : (interrupt ? KIOSK_TR("{}  pages {} of {}  (notice, out of turn)") : KIOSK_TR("{}  pages {} of {}"));
+        return format(pattern, {id, pages, std::to_string(of)});
     };
     auto flush = [&](std::time_t at) {
-        if (!run) return;
-        run->what = describe(run_item, run_first, run_last, run_interrupt);
-        run->end = at;
-        add(*run);
-        run.reset();
+        if (in_run) rows.push_back(Row{describe(run_item, run_first, run_last, run_interrupt), run_start, at});
+        in_run = false;
     };
     for (int steps = 0; t < end && steps < 1000000; ++steps) {
         const auto now_t = static_cast<std::time_t>(t);
         const auto now = schedule::make_now(now_t, utc_offset(now_t, zone));
         const auto d = schedule::decide(*playlist, content, now, history, settings);
         history = schedule::record(std::move(history), d, now);
-        const bool continues = run && run_item == d.slot.item_id && run_interrupt == d.slot.interrupt &&
+        const bool continues = in_run && run_item == d.slot.item_id && run_interrupt == d.slot.interrupt &&
                                (d.slot.standing() || d.slot.page == run_last + 1);
         if (!continues) {
             flush(now_t);
-            run = Row{"", now_t, now_t, 1};
+            in_run = true;
+            run_start = now_t;
             run_item = d.slot.item_id;
             run_interrupt = d.slot.interrupt;
             run_first = d.slot.page;
@@ -337,11 +326,31 @@ int cmd_plan(const Args& args) {
         t += d.seconds;
     }
     flush(static_cast<std::time_t>(t));
+
+    // Fold a cycle of up to four rows repeated back to back into one line with a count.
     std::printf("%-14s  %-14s  %s\n", KIOSK_TR("start"), KIOSK_TR("end"), KIOSK_TR("what plays"));
-    for (const Row& r : rows) {
-        std::string what = r.what;
-        if (r.times > 1) what += "  " + format(KIOSK_TR("x{} in a row"), {std::to_string(r.times)});
-        std::printf("%s  %s  %s\n", short_time(r.start, zone).c_str(), short_time(r.end, zone).c_str(), what.c_str());
+    for (size_t i = 0; i < rows.size();) {
+        size_t best_len = 1, best_times = 1;
+        for (size_t len = 1; len <= 4 && i + len <= rows.size(); ++len) {
+            size_t times = 1;
+            while (i + (times + 1) * len <= rows.size()) {
+                bool same = true;
+                for (size_t k = 0; k < len && same; ++k) same = rows[i + k].what == rows[i + times * len + k].what;
+                if (!same) break;
+                ++times;
+            }
+            if (times >= 2 && times * len > best_times * best_len) {
+                best_len = len;
+                best_times = times;
+            }
+        }
+        std::string what = rows[i].what;
+        for (size_t k = 1; k < best_len; ++k) what += KIOSK_TR(", then ") + rows[i + k].what;
+        if (best_times > 1) what += "  " + format(KIOSK_TR("x{} in a row"), {std::to_string(best_times)});
+        const size_t last = i + best_len * best_times - 1;
+        std::printf("%s  %s  %s\n", short_time(rows[i].start, zone).c_str(), short_time(rows[last].end, zone).c_str(),
+                    what.c_str());
+        i = last + 1;
     }
     return 0;
 }

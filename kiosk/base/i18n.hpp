@@ -19,3 +19,5 @@ std::string format(std::string_view pattern, std::initializer_list<std::string_v
 }  // namespace kiosk::i18n
 
 #define KIOSK_TR(s) ::kiosk::i18n::tr(s)
+// Marks a literal for the catalogue where it is translated later (passed to KIOSK_TR).
+#define KIOSK_N(s) s

@@ -69,7 +69,7 @@ public:
     // An object whose keys are all among `keys` (plus "$schema"); unknown keys are errors.
     bool object(const json& v, const std::string& path, std::initializer_list<std::string_view> keys) {
         if (!v.is_object()) {
-            expected(path, v, "an object { … }");
+            expected(path, v, KIOSK_N("an object { … }"));
             return false;
         }
         for (const auto& [key, value] : v.items()) {
@@ -99,7 +99,7 @@ public:
         if (!obj.contains(key)) return false;
         const json& v = obj.at(key);
         if (!v.is_string() || (non_empty && v.get<std::string>().empty())) {
-            expected(child_path(path, key), v, non_empty ? "a non-empty string" : "a string");
+            expected(child_path(path, key), v, non_empty ? KIOSK_N("a non-empty string") : KIOSK_N("a string"));
             return false;
         }
         out = v.get<std::string>();
@@ -109,7 +109,7 @@ public:
         if (!obj.contains(key)) return false;
         const json& v = obj.at(key);
         if (!v.is_boolean()) {
-            expected(child_path(path, key), v, "true or false");
+            expected(child_path(path, key), v, KIOSK_N("true or false"));
             return false;
         }
         out = v.get<bool>();
@@ -131,7 +131,7 @@ public:
         if (!obj.contains(key)) return false;
         const json& v = obj.at(key);
         if (!v.is_number() || !(v.get<double>() > 0) || !std::isfinite(v.get<double>())) {
-            expected(child_path(path, key), v, "a number greater than 0");
+            expected(child_path(path, key), v, KIOSK_N("a number greater than 0"));
             return false;
         }
         out = v.get<double>();
@@ -143,7 +143,7 @@ public:
         std::string s = v.is_string() ? v.get<std::string>() : "";
         if (s.size() != 7 || s[0] != '#' ||
             s.find_first_not_of("0123456789abcdefABCDEF", 1) != std::string::npos) {
-            expected(child_path(path, key), v, "a colour like \"#1A1A1A\"");
+            expected(child_path(path, key), v, KIOSK_N("a colour like \"#1A1A1A\""));
             return false;
         }
         auto hex = [&](size_t i) { return static_cast<std::uint8_t>(std::stoi(s.substr(i, 2), nullptr, 16)); };
@@ -322,7 +322,7 @@ void read_dwell(Checker& c, const json& obj, const std::string& path, const char
     } else if (v.is_number() && v.get<double>() > 0 && v.get<double>() <= 3600) {
         out = Dwell{false, v.get<double>()};
     } else {
-        c.expected(child_path(path, key), v, "a number of seconds (up to 3600) or \"auto\"");
+        c.expected(child_path(path, key), v, KIOSK_N("a number of seconds (up to 3600) or \"auto\""));
     }
 }
 
@@ -336,7 +336,7 @@ void read_version(Checker& c, const json& root, int& out) {
         c.error("version", format(KIOSK_TR("{} is newer than this kiosk understands (version 1); update the kiosk"),
                                   {shown(v)}));
     } else {
-        c.expected("version", v, "1");
+        c.expected("version", v, KIOSK_N("1"));
     }
 }
 
@@ -403,7 +403,7 @@ Result<KioskConfig> load_kiosk_config(const fs::path& file) {
             c.integer(s, "screen", "width", cfg.width, 64, 16384);
             c.integer(s, "screen", "height", cfg.height, 64, 16384);
             if (c.integer(s, "screen", "rotation", cfg.rotation, 0, 270) && cfg.rotation % 90 != 0)
-                c.expected("screen.rotation", s["rotation"], "one of 0, 90, 180, 270");
+                c.expected("screen.rotation", s["rotation"], KIOSK_N("one of 0, 90, 180, 270"));
         }
         if (root.contains("fonts") && c.object(root["fonts"], "fonts", {"family", "regular_path", "bold_path"})) {
             const json& f = root["fonts"];
@@ -433,7 +433,7 @@ Result<KioskConfig> load_kiosk_config(const fs::path& file) {
                                       {"caption", &ty.caption}, {"chrome", &ty.chrome},
                                       {"line_height", &ty.line_height}})
                 c.positive(t, "typography", key, *field);
-            if (ty.body > 0.2) c.expected("typography.body", t["body"], "a fraction of the page's shorter side (e.g. 0.037)");
+            if (ty.body > 0.2) c.expected("typography.body", t["body"], KIOSK_N("a fraction of the page's shorter side (e.g. 0.037)"));
         }
         if (root.contains("margins") && c.object(root["margins"], "margins", {"side", "header", "footer", "gap"})) {
             const json& m = root["margins"];
@@ -468,14 +468,14 @@ Result<KioskConfig> load_kiosk_config(const fs::path& file) {
             if (n.contains("allowed_hosts")) {
                 const json& hosts = n["allowed_hosts"];
                 if (!hosts.is_array()) {
-                    c.expected("network.allowed_hosts", hosts, "a list of host names");
+                    c.expected("network.allowed_hosts", hosts, KIOSK_N("a list of host names"));
                 } else {
                     for (size_t i = 0; i < hosts.size(); ++i) {
                         const json& h = hosts[i];
                         std::string s = h.is_string() ? h.get<std::string>() : "";
                         if (s.empty() || s.find_first_of("/: ") != std::string::npos)
                             c.expected(element_path("network.allowed_hosts", i), h,
-                                       "a host name like \"www.changchun.gov.cn\" or \".changchun.gov.cn\"");
+                                       KIOSK_N(KIOSK_N("a host name like \"www.changchun.gov.cn\" or \".changchun.gov.cn\"")));
                         else
                             cfg.network.allowed_hosts.push_back(s);
                     }
@@ -508,12 +508,12 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
     if (!c.object(root, "", {"version", "items"})) return joined(c.errors);
     read_version(c, root, pl.version);
     if (!root.contains("items")) {
-        c.missing("", "items", "a list [ … ] of items");
+        c.missing("", "items", KIOSK_N("a list [ … ] of items"));
         return joined(c.errors);
     }
     const json& items = root["items"];
     if (!items.is_array()) {
-        c.expected("items", items, "a list [ … ] of items");
+        c.expected("items", items, KIOSK_N("a list [ … ] of items"));
         return joined(c.errors);
     }
     static const std::vector<std::string> kKinds = {"report", "regulation", "notice", "text",
@@ -527,7 +527,7 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
             continue;
         PlaylistItem item;
         if (!c.text(it, path, "id", item.id, true) && !it.contains("id"))
-            c.missing(path, "id", "a short name like \"report-2019\"");
+            c.missing(path, "id", KIOSK_N("a short name like \"report-2019\""));
         for (const auto& other : pl.items)
             if (!item.id.empty() && other.id == item.id)
                 c.error(child_path(path, "id"), format(KIOSK_TR("\"{}\" is already the id of another item"), {item.id}));
@@ -541,26 +541,26 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
             } else if (item.source.rfind("https://", 0) == 0 || item.source.rfind("http://", 0) == 0) {
                 std::string host = url_host(item.source);
                 if (host.empty())
-                    c.expected(src_path, it["source"], "a URL like \"https://www.example.gov.cn/…\"");
+                    c.expected(src_path, it["source"], KIOSK_N("a URL like \"https://www.example.gov.cn/…\""));
                 else if (!host_allowed(host, cfg.network.allowed_hosts))
                     c.error(src_path, format(KIOSK_TR("host \"{}\" is not in network.allowed_hosts of {}"),
                                              {host, cfg.file.filename().string()}));
             } else {
-                c.expected(src_path, it["source"], "an https:// or http:// URL, or file:PATH");
+                c.expected(src_path, it["source"], KIOSK_N("an https:// or http:// URL, or file:PATH"));
             }
         } else if (!it.contains("source")) {
-            c.missing(path, "source", "an https:// URL, or file:PATH");
+            c.missing(path, "source", KIOSK_N("an https:// URL, or file:PATH"));
         }
         if (c.text(it, path, "kind", item.kind) &&
             std::find(kKinds.begin(), kKinds.end(), item.kind) == kKinds.end())
             c.expected(child_path(path, "kind"), it["kind"],
-                       "one of report, regulation, notice, text, image, column, auto");
+                       KIOSK_N(KIOSK_N("one of report, regulation, notice, text, image, column, auto")));
         c.text(it, path, "selector", item.selector, true);
         if (it.contains("refresh")) {
             auto d = parse_duration(it["refresh"]);
             if (!d || *d < 60)
                 c.expected(child_path(path, "refresh"), it["refresh"],
-                           "a duration of at least a minute like \"30m\", \"6h\" or \"1d\"");
+                           KIOSK_N(KIOSK_N("a duration of at least a minute like \"30m\", \"6h\" or \"1d\"")));
             else
                 item.refresh_seconds = *d;
         }
@@ -575,7 +575,7 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
                 for (const char* key : {"from", "until"}) {
                     if (!s.contains(key)) continue;
                     auto day = s[key].is_string() ? parse_date(s[key].get<std::string>()) : std::nullopt;
-                    if (!day) c.expected(child_path(sp, key), s[key], "a date like \"2026-01-31\"");
+                    if (!day) c.expected(child_path(sp, key), s[key], KIOSK_N("a date like \"2026-01-31\""));
                     else (std::string(key) == "from" ? item.schedule.from_day : item.schedule.until_day) = day;
                 }
                 if (item.schedule.from_day && item.schedule.until_day &&
@@ -585,7 +585,7 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
                 if (s.contains("weekdays")) {
                     const json& w = s["weekdays"];
                     if (!w.is_array() || w.empty()) {
-                        c.expected(child_path(sp, "weekdays"), w, "a list of days like [\"mon\", \"tue\"]");
+                        c.expected(child_path(sp, "weekdays"), w, KIOSK_N("a list of days like [\"mon\", \"tue\"]"));
                     } else {
                         item.schedule.weekdays = 0;
                         for (size_t k = 0; k < w.size(); ++k) {
@@ -593,7 +593,7 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
                             auto at = std::find(std::begin(kWeekdays), std::end(kWeekdays), d);
                             if (at == std::end(kWeekdays))
                                 c.expected(element_path(child_path(sp, "weekdays"), k), w[k],
-                                           "a day: mon, tue, wed, thu, fri, sat or sun");
+                                           KIOSK_N("a day: mon, tue, wed, thu, fri, sat or sun"));
                             else
                                 item.schedule.weekdays |= static_cast<std::uint8_t>(1u << (at - std::begin(kWeekdays)));
                         }
@@ -602,7 +602,7 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
                 if (s.contains("hours")) {
                     const json& h = s["hours"];
                     if (!h.is_array() || h.empty()) {
-                        c.expected(child_path(sp, "hours"), h, "a list of time ranges like [\"08:30-12:00\"]");
+                        c.expected(child_path(sp, "hours"), h, KIOSK_N("a list of time ranges like [\"08:30-12:00\"]"));
                     } else {
                         for (size_t k = 0; k < h.size(); ++k) {
                             std::string r = h[k].is_string() ? h[k].get<std::string>() : "";
@@ -614,7 +614,7 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
                             }
                             const std::string hp = element_path(child_path(sp, "hours"), k);
                             if (!a || !b || *a == 24 * 60)
-                                c.expected(hp, h[k], "a time range like \"08:00-17:30\"");
+                                c.expected(hp, h[k], KIOSK_N("a time range like \"08:00-17:30\""));
                             else if (*a == *b)
                                 c.error(hp, format(KIOSK_TR("{} is empty: its start and end are the same"), {shown(h[k])}));
                             else
@@ -636,14 +636,14 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
                 bool complete = true;
                 for (const char* key : {"start", "expires"}) {
                     if (!it.contains(key)) {
-                        c.missing(path, key, "a time like \"2026-11-27T09:00\"");
+                        c.missing(path, key, KIOSK_N("a time like \"2026-11-27T09:00\""));
                         complete = false;
                         continue;
                     }
                     auto t = it[key].is_string() ? parse_local_time(it[key].get<std::string>(), cfg.time_zone)
                                                  : std::nullopt;
                     if (!t) {
-                        c.expected(child_path(path, key), it[key], "a time like \"2026-11-27T09:00\"");
+                        c.expected(child_path(path, key), it[key], KIOSK_N("a time like \"2026-11-27T09:00\""));
                         complete = false;
                     } else {
                         (std::string(key) == "start" ? n.start : n.expires) = *t;
@@ -663,9 +663,9 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
                     } else if (v.is_object() && c.object(v, ip, {"every_minutes"}) && v.contains("every_minutes")) {
                         if (c.integer(v, ip, "every_minutes", n.every_minutes, 1, 24 * 60)) n.interrupt = Interrupt::every;
                     } else if (!v.is_object()) {
-                        c.expected(ip, v, "\"now\", \"none\" or {\"every_minutes\": N}");
+                        c.expected(ip, v, KIOSK_N("\"now\", \"none\" or {\"every_minutes\": N}"));
                     } else if (!v.contains("every_minutes")) {
-                        c.missing(ip, "every_minutes", "a whole number of minutes");
+                        c.missing(ip, "every_minutes", KIOSK_N("a whole number of minutes"));
                     }
                 }
                 item.notice = n;
