@@ -11,7 +11,7 @@ using config::PlaylistItem;
 
 namespace {
 
-std::time_t at_time(const char* local) { return *app::parse_time(local, "Asia/Shanghai"); }
+std::time_t at_time(const char* local) { return *app::parse_time("--now", local, "Asia/Shanghai"); }
 Now at(const char* local) { return make_now(at_time(local), 8 * 3600); }
 
 PlaylistItem item(const char* id, int priority = 0) {

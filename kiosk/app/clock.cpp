@@ -28,11 +28,11 @@ auto with_zone(const std::string& zone, Fn fn) {
 
 }  // namespace
 
-Result<std::time_t> parse_time(const std::string& text, const std::string& zone) {
+Result<std::time_t> parse_time(const std::string& option, const std::string& text, const std::string& zone) {
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, consumed = 0;
     const char* p = text.c_str();
     auto bad = [&] {
-        return make_error("--now: \"" + text + "\" is not a time like 2026-11-27T09:30 or 2026-11-27T09:30:00+08:00");
+        return make_error(option + ": \"" + text + "\" is not a time like 2026-11-27T09:30 or 2026-11-27T09:30:00+08:00");
     };
     if (std::sscanf(p, "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3 || consumed != 10) return bad();
     p += consumed;

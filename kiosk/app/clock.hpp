@@ -9,8 +9,8 @@
 namespace kiosk::app {
 
 // ISO 8601: 2026-11-27, 2026-11-27T09:30, 2026-11-27T09:30:00, with optional Z or ±HH:MM.
-// Without an offset the time is read in `zone`.
-Result<std::time_t> parse_time(const std::string& text, const std::string& zone);
+// Without an offset the time is read in `zone`. Errors name `option` (e.g. "--now").
+Result<std::time_t> parse_time(const std::string& option, const std::string& text, const std::string& zone);
 
 // The zone's offset from UTC at `when`, in seconds (east positive).
 long utc_offset(std::time_t when, const std::string& zone);

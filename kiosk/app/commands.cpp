@@ -169,27 +169,38 @@ Result<Size> page_size(const Args& args, const config::KioskConfig& cfg) {
 
 Result<std::time_t> time_option(const Args& args, const char* name, const config::KioskConfig& cfg) {
     if (auto t = args.get(name)) {
-        auto parsed = parse_time(*t, cfg.time_zone);
-        if (!parsed) return make_error("--" + std::string(name) + parsed.error().message.substr(5));
-        return parsed;
+        return parse_time("--" + std::string(name), *t, cfg.time_zone);
     }
     return std::time(nullptr);
 }
 
-int cmd_layout(const Args& args) {
-    log::set_threshold(log::Level::warning);
+// Everything layout and render share: the session, the page size, the clock, every item's
+// pages with chrome. Returns 0, or the exit status after printing why.
+struct Prepared {
+    Session session;
+    Size size;
+    std::vector<text::ItemPages> pages;  // items with something to show
+};
+int prepare_pages(const Args& args, Prepared& out) {
     if (auto st = check_size_option(args); !st) return fail(st.error().message, kUsageError);
     auto session = open_session(args);
     if (!session) return fail(session.error().message);
-    auto size = page_size(args, session->cfg);
-    auto now = time_option(args, "now", session->cfg);
+    out.session = std::move(*session);
+    out.size = *page_size(args, out.session.cfg);
+    auto now = time_option(args, "now", out.session.cfg);
     if (!now) return fail(now.error().message, kUsageError);
-    session->library->lay_out(size->width, size->height);
-    std::vector<text::ItemPages> items;
-    for (auto& ip : session->library->all_pages(*now))
-        if (!ip.pages.empty()) items.push_back(std::move(ip));
-    if (items.empty()) return fail("no item has anything to show");
-    std::cout << text::layout_json(size->width, size->height, session->cfg.rotation, items).dump() << '\n';
+    out.session.library->lay_out(out.size.width, out.size.height);
+    for (auto& ip : out.session.library->all_pages(*now))
+        if (!ip.pages.empty()) out.pages.push_back(std::move(ip));
+    if (out.pages.empty()) return fail("no item has anything to show");
+    return 0;
+}
+
+int cmd_layout(const Args& args) {
+    log::set_threshold(log::Level::warning);
+    Prepared p;
+    if (int status = prepare_pages(args, p)) return status;
+    std::cout << text::layout_json(p.size.width, p.size.height, p.session.cfg.rotation, p.pages).dump() << '\n';
     return std::cout.good() ? 0 : kFailure;
 }
 
@@ -202,23 +213,15 @@ int cmd_render(const Args& args) {
         if (!n) return fail(n.error().message, kUsageError);
         max_pages = *n;
     }
-    if (auto st = check_size_option(args); !st) return fail(st.error().message, kUsageError);
-    auto session = open_session(args);
-    if (!session) return fail(session.error().message);
-    auto size = page_size(args, session->cfg);
-    auto now = time_option(args, "now", session->cfg);
-    if (!now) return fail(now.error().message, kUsageError);
-    session->library->lay_out(size->width, size->height);
-    bool any = false;
-    for (const auto& ip : session->library->all_pages(*now)) {
-        if (ip.pages.empty()) continue;
-        any = true;
-        auto files = render::render_pages_to_png(*session->fonts, session->cfg.theme, session->library->geometry(),
+    Prepared p;
+    if (int status = prepare_pages(args, p)) return status;
+    for (const auto& ip : p.pages) {
+        auto files = render::render_pages_to_png(*p.session.fonts, p.session.cfg.theme, p.session.library->geometry(),
                                                  ip.pages, render::PngRequest{*out, ip.id, max_pages});
         if (!files) return fail(files.error().message);
         for (const auto& f : *files) std::cout << f.string() << '\n';
     }
-    return any ? 0 : fail("no item has anything to show");
+    return 0;
 }
 
 int cmd_check(const Args& args) {
