@@ -1,11 +1,11 @@
-// Golden-file tests for line breaking (as libraqm's tests/*.test): input text and a measure
-// in, a line dump out, diffed. KIOSK_UPDATE_GOLDEN=1 rewrites the expected files.
+// Golden-file tests for line breaking (as libraqm's tests/*.test): text and a measure in, a
+// line dump out, diffed. KIOSK_UPDATE_GOLDEN=1 rewrites the expected files: read the diff
+// before committing it.
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <sstream>
 
 #include "base/utf8.hpp"
-#include "config/config.hpp"
 #include "support.hpp"
 #include "text/layout.hpp"
 
@@ -14,15 +14,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Header line: "@measure 20" (in em at 40 px); then one paragraph a line.
-std::string dump(const std::string& input) {
-    std::istringstream in(input);
-    std::string header;
-    std::getline(in, header);
-    float measure_em = std::stof(header.substr(header.find(' ') + 1));
-    content::Document doc;
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) doc.blocks.push_back(content::Block{content::Role::paragraph, line, 0, {}});
+// One paragraph a line of `input`, set at `measure_em` (40 px body, 2 em indent). Each line
+// of the dump: block, set width / measure, "!" for an emergency break, the text; then the
+// advance of every mark that was compressed, as "。½".
+std::string dump(const content::Document& doc, float measure_em) {
     text::Style style;
     style.body_px = 40;
     text::PageGeometry g;
@@ -34,20 +29,49 @@ std::string dump(const std::string& input) {
             char buf[64];
             std::snprintf(buf, sizeof buf, "%2d %6.1f/%6.1f%s ", line.block, line.width, line.measure,
                           line.emergency ? " !" : "  ");
-            out << buf << utf8::encode(line.text) << "\n";
+            out << buf << utf8::encode(line.text);
+            std::string marks;
+            for (const auto& glyph : line.glyphs) {
+                const float em = glyph.w / line.font_size;
+                if (em > 0.95f) continue;
+                const char32_t c = line.text[static_cast<size_t>(glyph.c)];
+                if (c < 0x2000) continue;  // Latin letters and digits are narrow anyway
+                char w[16];
+                std::snprintf(w, sizeof w, "%.2f", em);
+                marks += " " + utf8::encode(c) + w;
+            }
+            if (!marks.empty()) out << "   |" << marks;
+            out << "\n";
         }
     }
     return out.str();
 }
 
-}  // namespace
+content::Document paragraphs(const std::string& text) {
+    content::Document doc;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) doc.blocks.push_back(content::Block{content::Role::paragraph, line, 0, {}});
+    return doc;
+}
 
-TEST_CASE("line-break golden files", "[layout][golden]") {
-    auto name = GENERATE("annual-report", "numbers-latin", "long-token");
-    const fs::path input = fs::path(KIOSK_TEST_GOLDEN) / (std::string(name) + ".in");
-    const fs::path expected = fs::path(KIOSK_TEST_GOLDEN) / (std::string(name) + ".expected");
-    const std::string got = dump(test::read_file(input));
+void check_golden(const std::string& name, const std::string& got) {
+    const fs::path expected = fs::path(KIOSK_TEST_GOLDEN) / (name + ".expected");
     if (std::getenv("KIOSK_UPDATE_GOLDEN")) test::write_file(expected, got);
     INFO("golden " << name << "; rerun with KIOSK_UPDATE_GOLDEN=1 to accept a deliberate change");
     CHECK(got == test::read_file(expected));
+}
+
+}  // namespace
+
+TEST_CASE("golden: 45 hard cases at four measures", "[layout][golden]") {
+    const auto doc = paragraphs(test::read_file(fs::path(KIOSK_TEST_GOLDEN) / "clreq-cases.txt"));
+    REQUIRE(doc.blocks.size() >= 40);
+    for (int measure : {7, 11, 16, 23}) check_golden("clreq-cases-" + std::to_string(measure) + "em", dump(doc, static_cast<float>(measure)));
+}
+
+TEST_CASE("golden: the annual report at 20 em and 45 em", "[layout][golden]") {
+    const auto doc = test::corpus_document();
+    check_golden("annual-report-20em", dump(doc, 20));
+    check_golden("annual-report-45em", dump(doc, 45));
 }

@@ -5,6 +5,7 @@
 
 #include "base/utf8.hpp"
 #include "text/line_break.hpp"
+#include "text/punctuation.hpp"
 
 namespace kiosk::text {
 using content::Align;
@@ -76,66 +77,160 @@ Weight weight_for(const content::Block& b) {
     return b.role == Role::title || b.role == Role::heading ? Weight::bold : Weight::regular;
 }
 
-struct Span {
+struct LineSpan {
     size_t begin = 0, end = 0;  // characters [begin, end) of the block
     bool emergency = false;
 };
 
-// Greedy fill at ICU's break opportunities. A run with no opportunity that is wider than the
-// measure is cut where it must be (an emergency break, marked on the line).
-std::vector<Span> break_lines(const ShapedText& t, float size, float first_measure, float measure) {
-    std::vector<Span> spans;
-    const size_t n = t.text.size();
-    std::vector<bool> allowed = break_opportunities(t.text);
+// J4: a justified line whose gaps would exceed this (em) is loose.
+constexpr float kLooseGapEm = 0.25f;
+// 先挤进: a line may be compressed by up to this much (em) to pull up a character that may
+// not start the next line, before anything is pushed down.
+constexpr float kPushInEm = 1.0f;
+
+struct LineContext {
+    const ShapedBlock& sb;
+    float size;
+    bool trim_first_start;  // S3 on the block's first line (not for an indented first line)
+};
+
+// Width in px of [begin, end) set as one line: S3 on its first character, S1 on its last,
+// trailing spaces dropped. Also the squeeze (J2) available from its inner characters.
+struct LineWidth {
+    float width = 0;
+    float squeeze = 0;
+    size_t visible_end = 0;
+};
+
+LineWidth measure_line(const LineContext& ctx, size_t begin, size_t end, bool first_line) {
+    const auto& m = ctx.sb.metrics;
+    const auto& t = ctx.sb.shaped.text;
+    LineWidth lw;
+    size_t e = end;
+    while (e > begin && is_space(t[e - 1])) --e;
+    lw.visible_end = e;
+    for (size_t i = begin; i < e; ++i) {
+        float w = m[i].advance;
+        if (i == begin && (!first_line || ctx.trim_first_start)) w -= m[i].start_trim;
+        if (i + 1 == e) w -= m[i].end_trim;
+        else if (i != begin) lw.squeeze += m[i].squeeze * ctx.size;
+        lw.width += w * ctx.size;
+    }
+    return lw;
+}
+
+// Chooses line ends. Greedy, with clreq's order: a character that may not start a line is
+// first pulled up by compressing the line (先挤进), and only then is the one before it
+// pushed down (后推出). Addresses break inside only when they must, or when carrying them
+// whole would leave a loose line (J4). A run with no opportunity wider than the measure is
+// cut where it must be and marked as an emergency break.
+std::vector<LineSpan> break_lines(const LineContext& ctx, float first_measure, float measure) {
+    std::vector<LineSpan> spans;
+    const auto& t = ctx.sb.shaped.text;
+    const auto& brk = ctx.sb.breaks;
+    const auto& m = ctx.sb.metrics;
+    const size_t n = t.size();
     size_t start = 0;
-    while (start < n && is_space(t.text[start])) ++start;
+    while (start < n && is_space(t[start])) ++start;
     while (start < n) {
-        const float limit = (spans.empty() ? first_measure : measure) + 0.01f;
-        float width = 0;
-        size_t last_break = start;
-        size_t i = start;
-        Span span{start, n, false};
-        for (; i < n; ++i) {
-            if (i > start && allowed[i]) last_break = i;
-            float w = t.advance[i] * size;
-            // Spaces may hang past the margin; they are not drawn at a line's end.
-            if (width + w > limit && !is_space(t.text[i])) {
-                if (last_break > start) span.end = last_break;
-                else if (i > start) span = Span{start, i, true};
-                else span.end = i + 1;  // one glyph wider than the measure: it stands alone
-                break;
+        const bool first = spans.empty();
+        const float limit = (first ? first_measure : measure) + 0.01f;
+        size_t fit_normal = 0, fit_url = 0, fit_push = 0;
+        size_t overflow = n;  // the first character that does not fit on this line
+        float acc = 0;        // natural width of [start, i] before S1
+        for (size_t i = start; i < n; ++i) {
+            acc += m[i].advance * ctx.size;
+            if (i == start && (!first || ctx.trim_first_start)) acc -= m[i].start_trim * ctx.size;
+            if (overflow == n && acc - m[i].end_trim * ctx.size > limit && !is_space(t[i])) overflow = i;
+            // Past the overflow only characters that may not start a line can be pulled up.
+            if (overflow < i && !forbidden_at_line_start(t[i])) break;
+            const size_t b = i + 1;  // a line [start, b)
+            if (b < n && brk[b] == Break::never) continue;
+            const LineWidth lw = measure_line(ctx, start, b, first);
+            if (lw.width <= limit) {
+                (b < n && brk[b] == Break::url ? fit_url : fit_normal) = b;
+            } else if (overflow < b && forbidden_at_line_start(t[overflow]) && lw.width - lw.squeeze <= limit &&
+                       lw.width - limit <= kPushInEm * ctx.size && (b == n || brk[b] == Break::allowed)) {
+                // 先挤进: the characters from the overflow on may not start a line; pull them
+                // up by compressing the line.
+                if (!fit_push) fit_push = b;
             }
-            width += w;
         }
+        LineSpan span{start, 0, false};
+        const bool url_only = fit_normal == 0;
+        if (fit_push && fit_push > fit_normal && fit_push > fit_url) {
+            span.end = fit_push;  // 先挤进: compress to keep the next character on this line
+        } else if (!url_only) {
+            span.end = fit_normal;
+            // J4: rather than leave this line loose, break inside the address that follows.
+            if (fit_url > fit_normal && fit_normal < n) {
+                const LineWidth lw = measure_line(ctx, start, fit_normal, first);
+                const size_t gaps = lw.visible_end > start + 1 ? lw.visible_end - start - 1 : 1;
+                if ((limit - lw.width) / static_cast<float>(gaps) > kLooseGapEm * ctx.size) span.end = fit_url;
+            }
+        } else if (fit_url) {
+            span.end = fit_url;
+        } else {
+            // Nothing fits: cut the run where the measure ends (at least one character).
+            float w = 0;
+            size_t i = start;
+            while (i < n && (i == start || w + m[i].advance * ctx.size <= limit)) w += m[i++].advance * ctx.size;
+            span.end = i;
+            span.emergency = i < n;
+        }
+        // The spaces at the break belong to the line that ends there (not drawn, not measured),
+        // so the lines together still hold the whole text.
+        while (span.end < n && is_space(t[span.end])) ++span.end;
         spans.push_back(span);
         start = span.end;
-        while (start < n && is_space(t.text[start])) ++start;
     }
     return spans;
 }
 
-Line set_line(const ShapedBlock& sb, int block_index, const Span& span, const BlockFormat& f,
-              float box_x, float measure, bool first, bool last) {
+Line set_line(const LineContext& ctx, int block_index, const LineSpan& span, const BlockFormat& f, float box_x,
+              float measure, bool first, bool last) {
+    const ShapedBlock& sb = ctx.sb;
     const ShapedText& t = sb.shaped;
-    size_t end = span.end;
-    while (end > span.begin && is_space(t.text[end - 1])) --end;
+    const auto& m = sb.metrics;
+    const LineWidth lw = measure_line(ctx, span.begin, span.end, first);
+    const size_t end = lw.visible_end;
 
     Line line;
     line.block = block_index;
     line.role = sb.block.role;
-    line.text = t.text.substr(span.begin, end - span.begin);
+    line.text = t.text.substr(span.begin, span.end - span.begin);
     line.font_size = f.size;
     line.measure = measure;
     line.last_of_block = last;
     line.emergency = span.emergency;
     line.tone = f.tone;
 
-    float natural = 0;
-    for (size_t i = span.begin; i < end; ++i) natural += t.advance[i] * f.size;
-    float gap = 0;
+    // Compress (J2) when the line was set tighter than its natural width; else justify.
+    const float over = lw.width - measure;
+    const float squeeze_ratio = over > 0 && lw.squeeze > 0 ? std::min(1.0f, over / lw.squeeze) : 0.0f;
+    const float natural = lw.width - squeeze_ratio * lw.squeeze;
     const size_t count = end - span.begin;
-    if (f.justify && !last && count > 1 && natural < measure) {
-        gap = (measure - natural) / static_cast<float>(count - 1);
+    // Justification spreads the slack over the gaps between characters, but never inside a
+    // Latin word, a number or an address (between two ASCII characters): a line of those
+    // alone stays ragged rather than letter-spaced.
+    auto stretchable = [&](size_t i) {
+        const char32_t a = t.text[i], b = t.text[i + 1];
+        const bool ascii_a = a > 0x20 && a < 0x7F, ascii_b = b > 0x20 && b < 0x7F;
+        return !(ascii_a && ascii_b);
+    };
+    size_t gaps = 0;
+    for (size_t i = span.begin; i + 1 < end; ++i) gaps += stretchable(i) ? 1 : 0;
+    float gap = 0;
+    bool stretch_all = false;
+    if (f.justify && !last && natural < measure && gaps > 0) {
+        // When the few gaps outside a long address would open wider than ¼ em (J4), every
+        // gap takes its share instead: an even line beats a few holes. A line of one Latin
+        // word or address fragment alone stays ragged.
+        if ((measure - natural) / static_cast<float>(gaps) > kLooseGapEm * f.size) {
+            stretch_all = true;
+            gaps = count - 1;
+        }
+        gap = (measure - natural) / static_cast<float>(gaps);
         line.justified = true;
     }
     float x = box_x + (first ? f.indent : 0);
@@ -147,14 +242,29 @@ Line set_line(const ShapedBlock& sb, int block_index, const Span& span, const Bl
     line.width = line.justified ? measure : natural;
     line.glyphs.reserve(count);
     for (size_t i = span.begin; i < end; ++i) {
-        float w = t.advance[i] * f.size;
-        line.glyphs.push_back(GlyphBox{static_cast<int>(i - span.begin), x, w});
+        float w = m[i].advance;
+        float shift = m[i].shift;
+        if (i == span.begin && (!first || ctx.trim_first_start)) {
+            w -= m[i].start_trim;
+            shift += m[i].start_trim;
+        }
+        if (i + 1 == end) {
+            w -= m[i].end_trim;
+            shift += m[i].end_shift;
+        } else if (i != span.begin && squeeze_ratio > 0) {
+            w -= m[i].squeeze * squeeze_ratio;
+            shift += m[i].squeeze * squeeze_ratio * m[i].squeeze_shift;
+        }
+        const float w_px = w * f.size;
+        line.glyphs.push_back(GlyphBox{static_cast<int>(i - span.begin), x, w_px});
         for (uint32_t g = t.glyph_start[i]; g < t.glyph_start[i + 1]; ++g) {
             const ShapedGlyph& sg = t.glyphs[g];
-            line.ink.push_back(Ink{sg.id, sg.face, x + sg.x_offset * f.size, -sg.y_offset * f.size});
+            line.ink.push_back(Ink{sg.id, sg.face, x + (sg.x_offset - shift) * f.size, -sg.y_offset * f.size});
         }
-        x += w + (i + 1 < end ? gap : 0);
+        x += w_px + (i + 1 < end && (stretch_all || stretchable(i)) ? gap : 0);
     }
+    // Trailing spaces: in the text, with no width, at the line's end.
+    for (size_t i = end; i < span.end; ++i) line.glyphs.push_back(GlyphBox{static_cast<int>(i - span.begin), x, 0});
     return line;
 }
 
@@ -194,12 +304,87 @@ PageGeometry resolve_geometry(const config::Margins& m, int width, int height) {
     return g;
 }
 
-ShapedDocument shape_document(FontSet& fonts, const content::Document& doc) {
+namespace {
+
+// Size-independent widths: S2 for adjacent full-width marks (at most 1½ em together, the
+// blank between them dropped, brackets kept against the text they enclose), and what S1,
+// S3 and J2 may take later. Marks narrower than ~1 em (a fallback font's, or half-width
+// forms) are left as they are.
+std::vector<CharMetrics> char_metrics(const ShapedText& t) {
+    const size_t n = t.text.size();
+    std::vector<CharMetrics> m(n);
+    std::vector<PunctSide> side(n, PunctSide::none);
+    std::vector<bool> left_done(n, false), right_done(n, false);
+    for (size_t i = 0; i < n; ++i) {
+        m[i].advance = t.advance[i];
+        if (t.advance[i] >= 0.9f) side[i] = punct_side(t.text[i]);
+    }
+    for (size_t i = 0; i + 1 < n; ++i) {
+        const PunctSide a = side[i], b = side[i + 1];
+        if (a == PunctSide::none || b == PunctSide::none) continue;
+        if (m[i].advance + m[i + 1].advance <= 1.5f + 0.01f) continue;
+        if (a == PunctSide::closing && !right_done[i]) {
+            m[i].advance -= 0.5f;  // 。” ）， ：the first mark's blank right half goes
+            right_done[i] = true;
+        } else if (b == PunctSide::opening) {
+            m[i + 1].advance -= 0.5f;  // “《 ，（ ：the second mark's blank left half goes
+            m[i + 1].shift += 0.5f;
+            left_done[i + 1] = true;
+        } else if (b == PunctSide::closing) {
+            m[i + 1].advance -= 0.5f;  // ？” （）：the second mark's blank right half goes
+            right_done[i + 1] = true;
+        } else {
+            m[i].advance -= 0.5f;  // two centred marks: the first is set in half its width
+            m[i].shift += 0.25f;
+            left_done[i] = right_done[i] = true;
+        }
+    }
+    for (size_t i = 0; i < n; ++i) {
+        CharMetrics& c = m[i];
+        switch (side[i]) {
+            case PunctSide::closing:
+                if (!right_done[i]) c.end_trim = c.squeeze = 0.5f;
+                break;
+            case PunctSide::opening:
+                if (!left_done[i]) {
+                    c.start_trim = c.squeeze = 0.5f;
+                    c.squeeze_shift = 1.0f;
+                }
+                break;
+            case PunctSide::centred:
+                if (!left_done[i] && !right_done[i]) {
+                    c.end_trim = c.squeeze = 0.5f;
+                    c.end_shift = 0.25f;
+                    c.squeeze_shift = 0.5f;
+                }
+                break;
+            case PunctSide::none:
+                // A space between Latin words may shrink to half (J2 before anything else).
+                if (t.text[i] == U' ') c.squeeze = c.advance * 0.5f;
+                break;
+        }
+    }
+    return m;
+}
+
+}  // namespace
+
+ShapedBlock shape_block(FontSet& fonts, const content::Block& block, std::u32string text,
+                        const ShapeOptions& options) {
+    if (options.fullwidth_punctuation) text = fullwidth_punctuation(text);
+    ShapedBlock sb;
+    sb.block = block;
+    sb.shaped = shape(fonts, std::move(text), weight_for(block));
+    sb.breaks = break_opportunities(sb.shaped.text);
+    sb.metrics = char_metrics(sb.shaped);
+    return sb;
+}
+
+ShapedDocument shape_document(FontSet& fonts, const content::Document& doc, const ShapeOptions& options) {
     ShapedDocument out;
     out.title = doc.title;
     out.blocks.reserve(doc.blocks.size());
-    for (const content::Block& b : doc.blocks)
-        out.blocks.push_back(ShapedBlock{b, shape(fonts, utf8::decode(b.text), weight_for(b))});
+    for (const content::Block& b : doc.blocks) out.blocks.push_back(shape_block(fonts, b, utf8::decode(b.text), options));
     return out;
 }
 
@@ -213,9 +398,11 @@ std::vector<Page> layout_document(const ShapedDocument& doc, const Style& style,
         BlockLines bl;
         bl.format = format_for(sb.block, style);
         const float first_measure = box.width - bl.format.indent;
-        std::vector<Span> spans = break_lines(sb.shaped, bl.format.size, first_measure, box.width);
+        // S3 trims an opening mark at the start of every line but an indented first line.
+        const LineContext ctx{sb, bl.format.size, bl.format.indent == 0};
+        std::vector<LineSpan> spans = break_lines(ctx, first_measure, box.width);
         for (size_t k = 0; k < spans.size(); ++k) {
-            bl.lines.push_back(set_line(sb, static_cast<int>(bi), spans[k], bl.format, box.x,
+            bl.lines.push_back(set_line(ctx, static_cast<int>(bi), spans[k], bl.format, box.x,
                                         k == 0 ? first_measure : box.width, k == 0,
                                         k + 1 == spans.size()));
         }
@@ -273,29 +460,31 @@ namespace {
 // One line of chrome, shaped on the spot (chrome changes per page and per minute).
 Line chrome_label(FontSet& fonts, std::string role, const std::string& utf8_text, float size,
                   Weight weight, Tone tone, float x, float baseline, float max_width, Align align) {
-    ShapedText t = shape(fonts, utf8::decode(utf8_text), weight);
-    float width = 0;
-    for (float a : t.advance) width += a * size;
-    if (width > max_width && !t.text.empty()) {
+    content::Block block{weight == Weight::bold ? content::Role::heading : content::Role::caption, "", 0, Align::start};
+    ShapedBlock sb = shape_block(fonts, block, utf8::decode(utf8_text));
+    auto width_of = [&](const ShapedBlock& b) {
+        float w = 0;
+        for (const auto& m : b.metrics) w += m.advance * size;
+        return w;
+    };
+    float width = width_of(sb);
+    if (width > max_width && !sb.shaped.text.empty()) {
         // Too long: cut and end with an ellipsis.
-        std::u32string cut = t.text;
-        ShapedText ellipsis = shape(fonts, U"…", weight);
-        float budget = max_width - ellipsis.advance[0] * size;
+        const float budget = max_width - size;
         float used = 0;
         size_t keep = 0;
-        while (keep < t.text.size() && used + t.advance[keep] * size <= budget)
-            used += t.advance[keep++] * size;
-        t = shape(fonts, cut.substr(0, keep) + U"…", weight);
-        width = 0;
-        for (float a : t.advance) width += a * size;
+        while (keep < sb.metrics.size() && used + sb.metrics[keep].advance * size <= budget)
+            used += sb.metrics[keep++].advance * size;
+        sb = shape_block(fonts, block, sb.shaped.text.substr(0, keep) + U"…");
+        width = width_of(sb);
     }
     if (align == Align::end) x -= width;
     if (align == Align::center) x -= width / 2;
-    ShapedBlock sb{content::Block{content::Role::caption, "", 0, Align::start}, std::move(t)};
     BlockFormat f;
     f.size = size;
     f.tone = tone;
-    Line line = set_line(sb, -1, Span{0, sb.shaped.text.size(), false}, f, x, width, false, true);
+    const LineContext ctx{sb, size, false};
+    Line line = set_line(ctx, -1, LineSpan{0, sb.shaped.text.size(), false}, f, x, width + size, false, true);
     line.chrome_role = std::move(role);
     line.y = baseline;
     return line;

@@ -8,6 +8,7 @@
 #include "config/config.hpp"
 #include "content/document.hpp"
 #include "text/fonts.hpp"
+#include "text/line_break.hpp"
 #include "text/shaping.hpp"
 
 namespace kiosk::text {
@@ -26,6 +27,18 @@ struct Style {
     float chrome_px = 32;
     float line_height = 1.65f;   // body line pitch, em
     float indent_em = 2.0f;      // S5
+};
+
+// Per-character widths in em, decided once per block (size-independent): S2 compression of
+// adjacent marks already applied; what S1, S3 and J2 may take off depending on the line.
+struct CharMetrics {
+    float advance = 0;        // after S2
+    float shift = 0;          // ink moved left by S2 (an opening mark losing its left blank)
+    float end_trim = 0;       // S1: given up when the character ends a line
+    float end_shift = 0;      //     and the ink moves left by this much
+    float start_trim = 0;     // S3: given up when it starts a line (ink moves left as much)
+    float squeeze = 0;        // J2: what it may give mid-line when a line is compressed
+    float squeeze_shift = 0;  //     share of that taken from its left side (0, ½ or 1)
 };
 
 struct PageGeometry {
@@ -82,7 +95,9 @@ struct Page {
 
 struct ShapedBlock {
     content::Block block;
-    ShapedText shaped;
+    ShapedText shaped;              // of the displayed text (after S6)
+    std::vector<Break> breaks;      // size text.size() + 1
+    std::vector<CharMetrics> metrics;
 };
 
 // The shaping of a whole document: do it once, lay it out at any size.
@@ -90,7 +105,14 @@ struct ShapedDocument {
     std::string title;
     std::vector<ShapedBlock> blocks;
 };
-ShapedDocument shape_document(FontSet& fonts, const content::Document& doc);
+struct ShapeOptions {
+    bool fullwidth_punctuation = true;  // S6
+};
+ShapedDocument shape_document(FontSet& fonts, const content::Document& doc, const ShapeOptions& options = {});
+
+// Shapes one block's text: S6, HarfBuzz, break opportunities and character metrics.
+ShapedBlock shape_block(FontSet& fonts, const content::Block& block, std::u32string text,
+                        const ShapeOptions& options = {});
 
 struct ChromeText {
     std::string hall_name;

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "health/log.hpp"
+#include "text/punctuation.hpp"
 
 namespace kiosk::text {
 namespace {
@@ -31,7 +32,7 @@ UBreakIterator* strict_iterator() {
 
 }  // namespace
 
-std::vector<bool> break_opportunities(std::u32string_view text) {
+std::vector<bool> icu_break_opportunities(std::u32string_view text) {
     std::vector<bool> allowed(text.size() + 1, false);
     allowed[0] = true;
     allowed[text.size()] = true;
@@ -63,6 +64,35 @@ std::vector<bool> break_opportunities(std::u32string_view text) {
     for (int32_t b = ubrk_first(it); b != UBRK_DONE; b = ubrk_next(it))
         allowed[code_point_at[static_cast<size_t>(b)]] = true;
     return allowed;
+}
+
+std::vector<Break> break_opportunities(std::u32string_view text) {
+    const size_t n = text.size();
+    const std::vector<bool> icu = icu_break_opportunities(text);
+    std::vector<Break> out(n + 1, Break::never);
+    out[0] = out[n] = Break::allowed;
+    for (size_t i = 1; i < n; ++i) {
+        if (!icu[i]) continue;
+        const char32_t before = text[i - 1], after = text[i];
+        if (forbidden_at_line_start(after) || forbidden_at_line_end(before)) continue;  // R1, R2, R4, R5
+        if (is_solidus(before) || is_solidus(after)) continue;                            // R3
+        out[i] = Break::allowed;
+    }
+    // R6 numbers and R7 Latin words stay whole.
+    for (const auto& spans : {find_numbers(text), find_latin_words(text)})
+        for (const Span& s : spans)
+            for (size_t k = s.begin + 1; k < s.end; ++k) out[k] = Break::never;
+    // R7 addresses: only after / . - ? & = (and not inside "://").
+    for (const Span& s : find_urls(text)) {
+        for (size_t k = s.begin + 1; k < s.end; ++k) {
+            const char32_t before = text[k - 1];
+            const bool scheme = before == U':' || (before == U'/' && k >= 2 && text[k - 2] == U':');
+            out[k] = !scheme && std::u32string_view(U"/.-?&=").find(before) != std::u32string_view::npos
+                         ? Break::url
+                         : Break::never;
+        }
+    }
+    return out;
 }
 
 }  // namespace kiosk::text

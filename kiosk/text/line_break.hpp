@@ -1,13 +1,23 @@
 #pragma once
-// Where a line may break: ICU's line BreakIterator with the zh@lb=strict locale (UAX #14 with
-// the strict CJK tailoring). The clreq rules on top of it (R1-R7) refine this set.
+// Where a line may end: ICU's line BreakIterator with the zh@lb=strict locale (UAX #14 with
+// the strict CJK tailoring) as the base, tailored by typography.md's R1-R7.
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
 namespace kiosk::text {
 
-// allowed[i] is true when a line may end before text[i] (i in 1..size-1); allowed[0] and
-// allowed[size] are true by definition. Size: text.size() + 1.
-std::vector<bool> break_opportunities(std::u32string_view text);
+enum class Break : std::uint8_t {
+    never,
+    allowed,
+    url,  // inside a URL or e-mail address, after / . - ? & = : used only when the address
+          // cannot be carried over whole, or carrying it would leave a loose line (J4)
+};
+
+// ICU alone: allowed[i] when a line may end before text[i]; size text.size() + 1.
+std::vector<bool> icu_break_opportunities(std::u32string_view text);
+
+// ICU tailored for R1-R7; size text.size() + 1; [0] and [size] are `allowed`.
+std::vector<Break> break_opportunities(std::u32string_view text);
 
 }  // namespace kiosk::text
