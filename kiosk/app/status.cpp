@@ -10,49 +10,14 @@
 
 #include "base/i18n.hpp"
 #include "health/log.hpp"
+#include "store/atomic_file.hpp"
 
 namespace kiosk::app {
 namespace fs = std::filesystem;
 using i18n::format;
 
-namespace {
-struct Fd {
-    int fd = -1;
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
-    }
-};  // owns one file descriptor
-}  // namespace
-
 Status write_file_atomically(const fs::path& file, const std::string& bytes) {
-    std::error_code ec;
-    fs::create_directories(file.parent_path(), ec);
-    fs::path temp = file;
-    temp += ".tmp";
-    {
-        Fd out{::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
-        if (out.fd < 0) return make_error(temp.string() + ": " + std::strerror(errno));
-        size_t done = 0;
-        while (done < bytes.size()) {
-            ssize_t n = ::write(out.fd, bytes.data() + done, bytes.size() - done);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) {
-                std::string why = std::strerror(errno);
-                fs::remove(temp, ec);
-                return make_error(file.string() + ": " + why);  // e.g. disk full: the old file stays
-            }
-            done += static_cast<size_t>(n);
-        }
-        if (::fsync(out.fd) != 0) {
-            std::string why = std::strerror(errno);
-            fs::remove(temp, ec);
-            return make_error(file.string() + ": " + why);
-        }
-    }
-    if (::rename(temp.c_str(), file.c_str()) != 0) return make_error(file.string() + ": " + std::strerror(errno));
-    Fd dir{::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-    if (dir.fd >= 0) ::fsync(dir.fd);
-    return Ok{};
+    return store::write_file_atomically(file, bytes);
 }
 
 long resident_memory_kb() {

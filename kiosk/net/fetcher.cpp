@@ -1,0 +1,227 @@
+#include "net/fetcher.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <mutex>
+
+namespace kiosk::net {
+namespace {
+
+struct CurlDeleter {
+    void operator()(CURL* c) const { curl_easy_cleanup(c); }
+    void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+    void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;         // owns one easy handle
+using SlistPtr = std::unique_ptr<curl_slist, CurlDeleter>;  // owns a header list
+using UrlPtr = std::unique_ptr<CURLU, CurlDeleter>;         // owns a parsed URL
+
+void global_init() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct Transfer {
+    std::string body;
+    size_t max = 0;
+    bool too_large = false;
+    std::string etag, last_modified;
+};
+
+// The size cap is enforced here, as bytes arrive: CURLOPT_MAXFILESIZE does not stop a
+// chunked download in flight (libcurl 7.88).
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+    auto* t = static_cast<Transfer*>(user);
+    const size_t n = size * count;
+    if (t->body.size() + n > t->max) {
+        t->too_large = true;
+        return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+    }
+    t->body.append(data, n);
+    return n;
+}
+
+std::string trim(std::string s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+    size_t i = 0;
+    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    return s.substr(i);
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+    auto* t = static_cast<Transfer*>(user);
+    const size_t n = size * count;
+    std::string line(data, n);
+    auto colon = line.find(':');
+    if (colon != std::string::npos) {
+        std::string name = line.substr(0, colon);
+        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (name == "etag") t->etag = trim(line.substr(colon + 1));
+        if (name == "last-modified") t->last_modified = trim(line.substr(colon + 1));
+    }
+    return n;
+}
+
+std::string lower_host(const std::string& url, std::string* scheme_out = nullptr) {
+    UrlPtr u(curl_url());
+    if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return "";
+    char* host = nullptr;
+    char* scheme = nullptr;
+    std::string out;
+    if (curl_url_get(u.get(), CURLUPART_HOST, &host, 0) == CURLUE_OK && host) out = host;
+    if (curl_url_get(u.get(), CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK && scheme && scheme_out) *scheme_out = scheme;
+    curl_free(host);
+    curl_free(scheme);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+std::string describe_curl_error(CURLcode code, const char* detail) {
+    std::string what;
+    switch (code) {
+        case CURLE_COULDNT_RESOLVE_HOST: what = "the host name could not be resolved (DNS)"; break;
+        case CURLE_COULDNT_RESOLVE_PROXY: what = "the proxy's name could not be resolved"; break;
+        case CURLE_COULDNT_CONNECT: what = "the server refused or did not answer the connection"; break;
+        case CURLE_OPERATION_TIMEDOUT: what = "the server took too long"; break;
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_SSL_CONNECT_ERROR: what = "the secure connection failed (certificate not trusted?)"; break;
+        case CURLE_PARTIAL_FILE: what = "the page arrived incomplete"; break;
+        case CURLE_GOT_NOTHING: what = "the server closed the connection without answering"; break;
+        case CURLE_RECV_ERROR:
+        case CURLE_SEND_ERROR: what = "the connection broke"; break;
+        default: what = curl_easy_strerror(code); break;
+    }
+    if (detail && *detail) what += " (" + std::string(detail) + ")";
+    return what;
+}
+
+}  // namespace
+
+std::string user_agent() { return std::string("kiosk/") + KIOSK_VERSION + " (government service hall screen)"; }
+
+bool host_allowed(const std::string& url, const std::vector<std::string>& allowed) {
+    const std::string host = lower_host(url);
+    if (host.empty()) return false;
+    for (std::string a : allowed) {
+        std::transform(a.begin(), a.end(), a.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (a == host) return true;
+        if (!a.empty() && a[0] == '.' && host.size() > a.size() &&
+            host.compare(host.size() - a.size(), a.size(), a) == 0)
+            return true;
+    }
+    return false;
+}
+
+FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
+    global_init();
+    FetchResult result;
+    std::string url = request.url;
+    // Redirects are followed here, one by one, so every hop is checked against the allowlist.
+    for (int hop = 0;; ++hop) {
+        std::string scheme;
+        const std::string host = lower_host(url, &scheme);
+        if (scheme != "http" && scheme != "https") {
+            result.outcome = FetchOutcome::refused;
+            result.error = "\"" + url + "\" is not an http:// or https:// address";
+            return result;
+        }
+        if (!host_allowed(url, policy.allowed_hosts)) {
+            result.outcome = FetchOutcome::refused;
+            result.error = "host \"" + host + "\" is not in network.allowed_hosts";
+            return result;
+        }
+        CurlPtr curl(curl_easy_init());
+        if (!curl) {
+            result.error = "cannot start a transfer";
+            return result;
+        }
+        Transfer t;
+        t.max = policy.max_body_bytes;
+        char error_buffer[CURL_ERROR_SIZE] = {};
+        SlistPtr headers;
+        auto add_header = [&](const std::string& h) { headers.reset(curl_slist_append(headers.release(), h.c_str())); };
+        if (hop == 0 && !request.etag.empty()) add_header("If-None-Match: " + request.etag);
+        if (hop == 0 && !request.last_modified.empty()) add_header("If-Modified-Since: " + request.last_modified);
+        CURL* c = curl.get();
+        curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM: we are a thread
+        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, policy.connect_timeout_ms);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, policy.total_timeout_ms);
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, policy.low_speed_bytes);
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, policy.low_speed_seconds);
+        curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(policy.max_body_bytes));
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+        if (!policy.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, policy.ca_file.c_str());
+        if (!policy.proxy.empty()) curl_easy_setopt(c, CURLOPT_PROXY, policy.proxy.c_str());
+        curl_easy_setopt(c, CURLOPT_USERAGENT, user_agent().c_str());
+        curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate/br as curl supports
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+        curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+        curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
+
+        const CURLcode code = curl_easy_perform(c);
+        long status = 0;
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        result.http_status = status;
+        result.final_url = url;
+        if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+            result.outcome = FetchOutcome::refused;
+            result.error = "the page is larger than " + std::to_string(policy.max_body_bytes >> 20) + " MB";
+            return result;
+        }
+        if (code != CURLE_OK) {
+            result.outcome = FetchOutcome::network_error;
+            result.error = describe_curl_error(code, error_buffer);
+            return result;
+        }
+        if (status >= 300 && status < 400 && status != 304) {
+            char* location = nullptr;
+            curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location);
+            if (!location) {
+                result.outcome = FetchOutcome::http_error;
+                result.error = "HTTP " + std::to_string(status) + " without a Location";
+                return result;
+            }
+            if (hop + 1 > policy.max_redirects) {
+                result.outcome = FetchOutcome::refused;
+                result.error = "more than " + std::to_string(policy.max_redirects) + " redirects (a loop?)";
+                return result;
+            }
+            url = location;
+            continue;
+        }
+        char* type = nullptr;
+        curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
+        if (type) result.content_type = type;
+        result.etag = t.etag;
+        result.last_modified = t.last_modified;
+        if (status == 304) {
+            result.outcome = FetchOutcome::not_modified;
+            return result;
+        }
+        if (status >= 400) {
+            result.outcome = FetchOutcome::http_error;
+            result.error = "HTTP " + std::to_string(status) +
+                           (status == 404   ? " (not found)"
+                            : status == 410 ? " (gone: withdrawn)"
+                            : status >= 500 ? " (server error)"
+                                            : "");
+            return result;
+        }
+        result.outcome = FetchOutcome::ok;
+        result.body = std::move(t.body);
+        return result;
+    }
+}
+
+}  // namespace kiosk::net

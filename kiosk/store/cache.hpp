@@ -1,0 +1,50 @@
+#pragma once
+// The on-disk cache: per item the raw body, its headers (ETag, Last-Modified, final URL,
+// fetch time, content hash) and the extracted Document, in one file replaced atomically, so
+// it always reads back as the old version or the new one. Bounded in size.
+#include <cstdint>
+#include <ctime>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "base/result.hpp"
+
+namespace kiosk::store {
+
+struct CacheMeta {
+    std::string url;        // asked for
+    std::string final_url;  // after redirects
+    std::string etag;
+    std::string last_modified;
+    std::string content_type;
+    std::time_t fetched_at = 0;
+    std::string content_hash;  // of the body
+};
+
+struct CachedItem {
+    CacheMeta meta;
+    std::string document_json;  // the extracted Document (kiosk-document/1)
+    std::string body;           // the raw bytes as fetched
+};
+
+class Cache {
+public:
+    explicit Cache(std::filesystem::path root, std::uintmax_t max_bytes = 200u << 20)
+        : root_(std::move(root)), max_bytes_(max_bytes) {}
+
+    Status put(const std::string& item_id, const CachedItem& item) const;
+    Result<CachedItem> get(const std::string& item_id) const;  // absent, or damaged: an error
+    // Drops items not in `keep`, then the least recently fetched until within max_bytes.
+    void prune(const std::set<std::string>& keep) const;
+
+    std::filesystem::path file_for(const std::string& item_id) const;
+    static std::string content_hash(std::string_view bytes);
+
+private:
+    std::filesystem::path root_;
+    std::uintmax_t max_bytes_;
+};
+
+}  // namespace kiosk::store
