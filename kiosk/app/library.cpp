@@ -3,6 +3,7 @@
 #include "app/clock.hpp"
 #include "app/content_source.hpp"
 #include "base/utf8.hpp"
+#include "content/document_json.hpp"
 
 namespace kiosk::app {
 
@@ -15,16 +16,56 @@ const LibraryItem* Library::find(const std::string& id) const {
 void Library::load(LibraryItem& entry, const config::Playlist& playlist) {
     entry.source_key = entry.item.source;
     entry.loaded_at = std::time(nullptr);
+    if (entry.item.source.rfind("http", 0) == 0) {
+        // A web item starts from its last good copy in the cache, before any network traffic.
+        if (!cache_) {
+            entry.error = "not fetched yet";
+            return;
+        }
+        auto cached = cache_->get(entry.item.id);
+        std::optional<content::Document> doc;
+        if (cached && cached->meta.url == entry.item.source)
+            doc = content::document_from_json(nlohmann::json::parse(cached->document_json, nullptr, false));
+        if (!doc) {
+            entry.error = cached ? "the cached copy is of another address; waiting for the first fetch"
+                                 : "waiting for the first fetch (" + cached.error().message + ")";
+            return;
+        }
+        entry.loaded_at = cached->meta.fetched_at;
+        set_entry_document(entry, *doc);
+        return;
+    }
     auto doc = load_item_document(playlist, entry.item);
     if (!doc) {
         // Keep what was there: a failed reload never takes content off the screen.
         entry.error = doc.error().message;
         return;
     }
+    set_entry_document(entry, *doc);
+}
+
+void Library::set_entry_document(LibraryItem& entry, const content::Document& doc) {
     entry.error.clear();
-    entry.title = entry.item.title.empty() ? doc->title : entry.item.title;
-    entry.shaped = std::make_unique<text::ShapedDocument>(text::shape_document(fonts_, *doc));
+    entry.title = entry.item.title.empty() ? doc.title : entry.item.title;
+    entry.shaped = std::make_unique<text::ShapedDocument>(text::shape_document(fonts_, doc));
     if (width_ > 0) lay_out_item(entry);
+}
+
+void Library::set_document(const std::string& id, const content::Document& doc) {
+    for (auto& e : items_)
+        if (e.item.id == id) {
+            e.loaded_at = std::time(nullptr);
+            set_entry_document(e, doc);
+        }
+}
+
+void Library::take_down(const std::string& id, const std::string& reason) {
+    for (auto& e : items_)
+        if (e.item.id == id) {
+            e.shaped.reset();
+            e.pages.clear();
+            e.error = reason;
+        }
 }
 
 std::vector<std::string> Library::sync(const config::Playlist& playlist, const std::string& only) {

@@ -11,6 +11,7 @@
 #include "config/config.hpp"
 #include "content/document.hpp"
 #include "schedule/scheduler.hpp"
+#include "store/cache.hpp"
 #include "text/layout.hpp"
 #include "text/layout_json.hpp"
 
@@ -31,6 +32,13 @@ public:
     Library(text::FontSet& fonts, config::KioskConfig cfg) : fonts_(fonts), cfg_(std::move(cfg)) {}
     // A reloaded configuration (sizes, theme, hall name); call lay_out afterwards.
     void set_config(config::KioskConfig cfg) { cfg_ = std::move(cfg); }
+    // Web items are read from this cache (last good content); without one they wait.
+    void set_cache(const store::Cache* cache) { cache_ = cache; }
+
+    // New content for an item (from the fetcher), shown from the next page on.
+    void set_document(const std::string& id, const content::Document& doc);
+    // Withdrawn: nothing of it is shown any more.
+    void take_down(const std::string& id, const std::string& reason);
 
     // Takes the items of `playlist` (enabled or `only`), loading those not loaded yet; keeps
     // the content of items whose source did not change. Returns the errors met.
@@ -57,10 +65,12 @@ public:
 
 private:
     void load(LibraryItem& entry, const config::Playlist& playlist);
+    void set_entry_document(LibraryItem& entry, const content::Document& doc);
     void lay_out_item(LibraryItem& entry);
 
     text::FontSet& fonts_;
     config::KioskConfig cfg_;  // a copy: the library outlives moves of its caller's config
+    const store::Cache* cache_ = nullptr;  // borrowed
     std::vector<LibraryItem> items_;
     text::PageGeometry geometry_;
     text::Style style_;

@@ -4,10 +4,12 @@
 
 #include <chrono>
 #include <cmath>
+#include <set>
 #include <cstdio>
 
 #include "app/clock.hpp"
 #include "app/control.hpp"
+#include "app/fetch_worker.hpp"
 #include "app/library.hpp"
 #include "app/settings.hpp"
 #include "app/status.hpp"
@@ -35,6 +37,8 @@ private:
     void apply_pending();
     void show_current(std::time_t now);
     void write_status();
+    std::vector<FetchJob> web_jobs() const;
+    bool is_web_item(const std::string& id) const;
     schedule::Now now_for(std::time_t t) const { return schedule::make_now(t, utc_offset(t, cfg_.time_zone)); }
 
     config::KioskConfig cfg_;
@@ -47,12 +51,29 @@ private:
     std::vector<std::string> pending_refresh_;  // item ids ("" for all), at the next boundary
     std::unique_ptr<render::Screen> screen_;
     std::unique_ptr<ControlChannel> control_;
+    std::unique_ptr<store::Cache> cache_;
+    std::unique_ptr<FetchWorker> worker_;  // after screen_ and cache_: it goes first
+    std::map<std::string, ItemHealth> health_;       // the worker's latest word, for status
+    std::deque<ItemUpdate> pending_updates_;         // new or withdrawn content, at the next boundary
     ProofOfPlay proof_;
     schedule::History history_;
     schedule::Decision decision_;
     std::time_t decision_at_ = 0;
     std::time_t started_;
 };
+
+std::vector<FetchJob> Runner::web_jobs() const {
+    std::vector<FetchJob> jobs;
+    for (const auto& item : playlist_.items)
+        if (item.enabled && item.source.rfind("http", 0) == 0) jobs.push_back({item.id, item.source, item.refresh_seconds});
+    return jobs;
+}
+
+bool Runner::is_web_item(const std::string& id) const {
+    for (const auto& item : playlist_.items)
+        if (item.id == id) return item.source.rfind("http", 0) == 0;
+    return false;
+}
 
 void Runner::load_playlist_at_start() {
     auto pl = config::load_playlist(cfg_.playlist, cfg_);
@@ -85,8 +106,7 @@ void Runner::check_playlist(const char* why) {
 }
 
 void Runner::take_events() {
-    if (!control_) return;
-    for (const ControlEvent& e : control_->take()) {
+    for (const ControlEvent& e : control_ ? control_->take() : std::deque<ControlEvent>{}) {
         switch (e.kind) {
             case ControlEvent::Kind::playlist_changed: check_playlist("file changed"); break;
             case ControlEvent::Kind::reload: {
@@ -106,7 +126,16 @@ void Runner::take_events() {
                 check_playlist("reload");
                 break;
             }
-            case ControlEvent::Kind::refresh: pending_refresh_.push_back(e.item); break;
+            case ControlEvent::Kind::refresh:
+                if (worker_ && (e.item.empty() || is_web_item(e.item))) worker_->refresh_now(e.item);
+                if (e.item.empty() || !is_web_item(e.item)) pending_refresh_.push_back(e.item);
+                break;
+        }
+    }
+    if (worker_) {
+        for (auto& update : worker_->take()) {
+            health_[update.id] = update.health;
+            if (update.action != RefreshAction::keep) pending_updates_.push_back(std::move(update));
         }
     }
     write_status();
@@ -117,8 +146,18 @@ void Runner::apply_pending() {
         playlist_ = std::move(*pending_);
         pending_.reset();
         applied_at_ = std::time(nullptr);
-        for (const auto& e : library_.sync(playlist_)) log::error("content", e);
+        for (const auto& e : library_.sync(playlist_)) log::info("content", e);
+        if (worker_) worker_->set_jobs(web_jobs());
+        std::set<std::string> keep;
+        for (const auto& job : web_jobs()) keep.insert(job.id);
+        cache_->prune(keep);  // items no longer in the playlist leave the cache
     }
+    // New content replaces old only here, at a page boundary.
+    for (const ItemUpdate& update : pending_updates_) {
+        if (update.action == RefreshAction::replace && update.document) library_.set_document(update.id, *update.document);
+        if (update.action == RefreshAction::take_down) library_.take_down(update.id, update.health.last_error);
+    }
+    pending_updates_.clear();
     for (const std::string& id : pending_refresh_)
         for (const auto& e : library_.refresh(playlist_, id)) log::error("content", e);
     pending_refresh_.clear();
@@ -137,12 +176,24 @@ void Runner::show_current(std::time_t now) {
 void Runner::write_status() {
     const std::time_t now = std::time(nullptr);
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& e : library_.items())
-        items.push_back({{"id", e.item.id},
-                         {"title", e.title},
-                         {"pages", e.pages.size()},
-                         {"loaded", e.loaded_at ? format_iso_local(e.loaded_at, cfg_.time_zone) : ""},
-                         {"error", e.error}});
+    auto when = [&](std::time_t t) { return t ? format_iso_local(t, cfg_.time_zone) : std::string(); };
+    for (const auto& e : library_.items()) {
+        nlohmann::json item = {{"id", e.item.id},
+                               {"title", e.title},
+                               {"source", e.item.source},
+                               {"pages", e.pages.size()},
+                               {"loaded", when(e.loaded_at)},
+                               {"error", e.error}};
+        if (auto h = health_.find(e.item.id); h != health_.end()) {
+            item["fetch"] = {{"last_attempt", when(h->second.last_attempt)},
+                             {"last_success", when(h->second.last_success)},
+                             {"failures", h->second.failures},
+                             {"last_error", h->second.last_error},
+                             {"withdrawn", h->second.withdrawn},
+                             {"next_attempt", when(h->second.next_attempt)}};
+        }
+        items.push_back(std::move(item));
+    }
     const schedule::Slot& slot = decision_.slot;
     const LibraryItem* item = slot.standing() ? nullptr : library_.find(slot.item_id);
     nlohmann::json status = {
@@ -182,8 +233,18 @@ int Runner::run(const RunOptions& options) {
         return 1;
     }
     screen_ = std::move(*screen);
+    cache_ = std::make_unique<store::Cache>(cfg_.paths.cache);
+    library_.set_cache(cache_.get());
     library_.lay_out(screen_->page_width(), screen_->page_height());
-    load_playlist_at_start();
+    load_playlist_at_start();  // web items show their cached copy: no network yet
+
+    net::FetchPolicy policy;
+    policy.allowed_hosts = cfg_.network.allowed_hosts;
+    policy.ca_file = cfg_.network.ca_file;
+    policy.proxy = cfg_.network.proxy;
+    worker_ = std::make_unique<FetchWorker>(policy, *cache_, [raw = screen_.get()] { raw->wake(); });
+    worker_->set_jobs(web_jobs());
+    health_ = worker_->health();
 
     auto control = ControlChannel::start(cfg_.playlist, cfg_.paths.runtime / "control.sock",
                                          [raw = screen_.get()] { raw->wake(); });
@@ -213,8 +274,8 @@ int Runner::run(const RunOptions& options) {
         const auto flip_at = shown_at + std::chrono::duration_cast<Clock::duration>(
                                             std::chrono::duration<double>(decision_.seconds));
         std::time_t minute_shown = now / 60;
-        bool quit = false;
-        while (!quit && Clock::now() < flip_at) {
+        bool quit = false, flip_now = false;
+        while (!quit && !flip_now && Clock::now() < flip_at) {
             // Sleep until the flip or the next minute (the footer clock), whichever is first.
             const auto until_minute = std::chrono::milliseconds(1000 * (60 - std::time(nullptr) % 60));
             const auto until_flip = std::chrono::duration_cast<std::chrono::milliseconds>(flip_at - Clock::now());
@@ -224,7 +285,11 @@ int Runner::run(const RunOptions& options) {
                     library_.lay_out(screen_->page_width(), screen_->page_height());
                     show_current(std::time(nullptr));
                     break;
-                case render::Screen::Wake::external: take_events(); break;
+                case render::Screen::Wake::external:
+                    take_events();
+                    // The standing page is no page to finish: new content goes up at once.
+                    if (decision_.slot.standing() && (!pending_updates_.empty() || pending_)) flip_now = true;
+                    break;
                 case render::Screen::Wake::timeout:
                     if (std::time(nullptr) / 60 != minute_shown) {
                         minute_shown = std::time(nullptr) / 60;
@@ -243,6 +308,7 @@ int Runner::run(const RunOptions& options) {
         if (quit) break;
     }
     control_.reset();
+    worker_.reset();
     log::info("app", "stopped");
     return 0;
 }

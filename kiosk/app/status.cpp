@@ -80,6 +80,24 @@ std::string describe_status(const nlohmann::json& s) {
                 << "  " << format(KIOSK_TR("loaded {}"), {str(it, "loaded")});
             if (!str(it, "error").empty()) out << "  " << format(KIOSK_TR("ERROR: {}"), {str(it, "error")});
             out << "\n";
+            if (it.contains("fetch")) {
+                const auto& f = it["fetch"];
+                out << "      " << format(KIOSK_TR("from {}"), {str(it, "source")}) << "\n";
+                if (f.value("withdrawn", false))
+                    out << "      " << format(KIOSK_TR("WITHDRAWN from the screen: {}"), {str(f, "last_error")}) << "\n";
+                else if (f.value("failures", 0) > 0)
+                    out << "      "
+                        << format(KIOSK_TR("fetching FAILS ({} times in a row, last at {}): {}; the last good version "
+                                           "({}) stays on screen; next try {}"),
+                                  {std::to_string(f.value("failures", 0)), str(f, "last_attempt"), str(f, "last_error"),
+                                   str(f, "last_success").empty() ? KIOSK_TR("none yet") : str(f, "last_success"),
+                                   str(f, "next_attempt")})
+                        << "\n";
+                else if (!str(f, "last_success").empty())
+                    out << "      " << format(KIOSK_TR("fetched fine at {}; next check {}"),
+                                              {str(f, "last_success"), str(f, "next_attempt")})
+                        << "\n";
+            }
         }
     }
     return out.str();

@@ -1,0 +1,170 @@
+#include "app/fetch_worker.hpp"
+
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "base/utf8.hpp"
+#include "content/charset.hpp"
+#include "content/document_json.hpp"
+#include "content/text_import.hpp"
+#include "health/log.hpp"
+
+namespace kiosk::app {
+
+std::optional<content::Document> document_from_body(const std::string& body, const std::string& content_type,
+                                                    std::string* why_not) {
+    if (content_type.find("html") != std::string::npos) {
+        *why_not = "an HTML page: the article extractor is not built yet";
+        return std::nullopt;
+    }
+    const content::DecodedText decoded = content::decode_text(body);
+    // Binary garbage decodes to mostly U+FFFD: not text.
+    if (decoded.replaced * 10 > decoded.utf8.size() / 3 + 1) {
+        *why_not = "not text (" + std::to_string(decoded.replaced) + " undecodable byte sequences)";
+        return std::nullopt;
+    }
+    content::Document doc = content::import_plain_text(decoded.utf8);
+    if (doc.blocks.empty()) {
+        *why_not = "no text";
+        return std::nullopt;
+    }
+    return doc;
+}
+
+namespace {
+size_t document_chars(const content::Document& doc) {
+    size_t n = 0;
+    for (const auto& b : doc.blocks) n += utf8::decode(b.text).size();
+    return n;
+}
+}  // namespace
+
+FetchWorker::FetchWorker(net::FetchPolicy policy, const store::Cache& cache, std::function<void()> wake)
+    : policy_(std::move(policy)), cache_(cache), wake_(std::move(wake)), thread_([this] { run(); }) {}
+
+FetchWorker::~FetchWorker() {
+    {
+        std::lock_guard lock(mutex_);
+        stop_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+}
+
+void FetchWorker::set_jobs(std::vector<FetchJob> jobs) {
+    {
+        std::lock_guard lock(mutex_);
+        const std::time_t now = std::time(nullptr);
+        std::map<std::string, ItemHealth> next;
+        for (const auto& job : jobs) {
+            auto it = health_.find(job.id);
+            if (it != health_.end()) {
+                next[job.id] = it->second;
+                continue;
+            }
+            ItemHealth h;
+            if (auto cached = cache_.get(job.id); cached && cached->meta.url == job.url) {
+                h.last_success = cached->meta.fetched_at;
+                if (auto doc = content::document_from_json(nlohmann::json::parse(cached->document_json, nullptr, false)))
+                    h.good_chars = document_chars(*doc);
+                h.next_attempt = std::min<std::time_t>(now + 5, cached->meta.fetched_at + static_cast<std::time_t>(job.refresh_seconds));
+            } else {
+                h.next_attempt = now;
+            }
+            next[job.id] = h;
+        }
+        health_ = std::move(next);
+        jobs_ = std::move(jobs);
+    }
+    changed_.notify_all();
+}
+
+void FetchWorker::refresh_now(const std::string& id) {
+    {
+        std::lock_guard lock(mutex_);
+        for (auto& [item, h] : health_)
+            if (id.empty() || item == id) h.next_attempt = 0;
+    }
+    changed_.notify_all();
+}
+
+std::deque<ItemUpdate> FetchWorker::take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(updates_, {});
+}
+
+std::map<std::string, ItemHealth> FetchWorker::health() const {
+    std::lock_guard lock(mutex_);
+    return health_;
+}
+
+void FetchWorker::run() {
+    std::mt19937 random(std::random_device{}());
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    std::unique_lock lock(mutex_);
+    while (!stop_) {
+        // The item due soonest.
+        const FetchJob* due = nullptr;
+        std::time_t when = 0;
+        for (const auto& job : jobs_) {
+            const std::time_t t = health_[job.id].next_attempt;
+            if (!due || t < when) {
+                due = &job;
+                when = t;
+            }
+        }
+        const std::time_t now = std::time(nullptr);
+        if (!due || when > now) {
+            if (due) changed_.wait_for(lock, std::chrono::seconds(std::min<std::time_t>(when - now, 60)));
+            else changed_.wait(lock);
+            continue;
+        }
+        const FetchJob job = *due;
+        ItemHealth health = health_[job.id];
+        lock.unlock();
+
+        net::FetchRequest request{job.url, "", ""};
+        auto cached = cache_.get(job.id);
+        if (cached && cached->meta.url == job.url) {
+            request.etag = cached->meta.etag;
+            request.last_modified = cached->meta.last_modified;
+        }
+        net::FetchResult result = net::fetch(request, policy_);
+        std::optional<content::Document> doc;
+        size_t chars = 0;
+        if (result.outcome == net::FetchOutcome::ok) {
+            std::string why;
+            doc = document_from_body(result.body, result.content_type, &why);
+            if (doc) chars = document_chars(*doc);
+            else result.error = why;
+        }
+        RefreshDecision decision =
+            judge_fetch(result, chars, health, std::time(nullptr), job.refresh_seconds, unit(random));
+        if (decision.action == RefreshAction::replace) {
+            store::CachedItem item;
+            item.meta = store::CacheMeta{job.url, result.final_url, result.etag, result.last_modified,
+                                         result.content_type, std::time(nullptr), ""};
+            item.document_json = content::to_json(*doc).dump();
+            item.body = std::move(result.body);
+            if (auto st = cache_.put(job.id, item); !st) log::warn("store", st.error().message);
+        } else if (result.outcome == net::FetchOutcome::ok && !decision.health.last_error.empty()) {
+            log::once(log::Level::warning, "net", job.id + decision.health.last_error, job.id + ": " + decision.health.last_error);
+        } else if (decision.health.failures == 1 || decision.action == RefreshAction::take_down) {
+            // Logged once when a run of failures starts, not at every retry.
+            log::warn("net", job.id + ": " + decision.health.last_error);
+        }
+
+        lock.lock();
+        if (health_.count(job.id)) {  // still in the playlist
+            health_[job.id] = decision.health;
+            updates_.push_back(ItemUpdate{job.id, decision.action,
+                                          decision.action == RefreshAction::replace ? std::move(doc) : std::nullopt,
+                                          decision.health});
+            lock.unlock();
+            wake_();
+            lock.lock();
+        }
+    }
+}
+
+}  // namespace kiosk::app

@@ -1,0 +1,71 @@
+#pragma once
+// Fetches the playlist's web items on its own thread (never on the frame loop): each item
+// when its refresh interval (or its backoff after a failure) is due, or at once on
+// `kiosk refresh`. Decodes and imports on the same thread, judges the result
+// (refresh_policy), writes good content to the cache, and hands the frame loop an update
+// to apply at the next page boundary.
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/refresh_policy.hpp"
+#include "content/document.hpp"
+#include "net/fetcher.hpp"
+#include "store/cache.hpp"
+
+namespace kiosk::app {
+
+struct FetchJob {
+    std::string id;
+    std::string url;
+    double refresh_seconds = 3600;
+};
+
+struct ItemUpdate {
+    std::string id;
+    RefreshAction action = RefreshAction::keep;
+    std::optional<content::Document> document;  // with replace
+    ItemHealth health;
+};
+
+// Turns fetched bytes into a Document: text is imported; HTML needs the article extractor.
+std::optional<content::Document> document_from_body(const std::string& body, const std::string& content_type,
+                                                    std::string* why_not);
+
+class FetchWorker {
+public:
+    FetchWorker(net::FetchPolicy policy, const store::Cache& cache, std::function<void()> wake);
+    ~FetchWorker();  // stops and joins
+    FetchWorker(const FetchWorker&) = delete;
+    FetchWorker& operator=(const FetchWorker&) = delete;
+
+    // The web items to keep fresh; the health of items already known is kept. An item with
+    // a cached copy is first fetched after `first_delay` seconds (the screen starts from the
+    // cache), one without at once.
+    void set_jobs(std::vector<FetchJob> jobs);
+    void refresh_now(const std::string& id);  // empty: every item
+    std::deque<ItemUpdate> take();
+    std::map<std::string, ItemHealth> health() const;
+
+private:
+    void run();
+
+    net::FetchPolicy policy_;
+    const store::Cache& cache_;  // borrowed; outlives the worker
+    std::function<void()> wake_;
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<FetchJob> jobs_;
+    std::map<std::string, ItemHealth> health_;
+    std::deque<ItemUpdate> updates_;
+    bool stop_ = false;
+    std::thread thread_;  // last: starts after everything above exists
+};
+
+}  // namespace kiosk::app

@@ -1,0 +1,122 @@
+// The running kiosk with a web item served on loopback: content arrives by itself, survives
+// the server going away, starts from the cache with no network, and is withdrawn on 410.
+#include <catch2/catch.hpp>
+#include <httplib.h>
+
+#include <atomic>
+#include <csignal>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Portal {
+    httplib::Server server;
+    std::atomic<int> status{200};
+    std::string body;
+    int port = 0;
+    std::thread thread;
+    explicit Portal(int fixed_port = 0) : body(test::read_file(KIOSK_TEST_CORPUS)) {
+        server.Get("/report.txt", [this](const httplib::Request&, httplib::Response& res) {
+            res.status = status.load();
+            if (res.status == 200) res.set_content(body, "text/plain; charset=utf-8");
+        });
+        if (fixed_port) {
+            REQUIRE(server.bind_to_port("127.0.0.1", fixed_port));
+            port = fixed_port;
+        } else {
+            port = server.bind_to_any_port("127.0.0.1");
+        }
+        thread = std::thread([this] { server.listen_after_bind(); });
+        while (!server.is_running()) std::this_thread::sleep_for(1ms);
+    }
+    ~Portal() { stop(); }
+    void stop() {
+        if (thread.joinable()) {
+            server.stop();
+            thread.join();
+        }
+    }
+};
+
+json status_of(const fs::path& runtime) {
+    try {
+        return json::parse(test::read_file(runtime / "status.json"));
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+json item_status(const fs::path& runtime) {
+    json s = status_of(runtime);
+    return s.is_object() && !s["items"].empty() ? s["items"][0] : json();
+}
+
+}  // namespace
+
+TEST_CASE("a web item: fetched, kept through a dead server, started from the cache, withdrawn on 410", "[fetch][run]") {
+    test::TempDir dir;
+    const fs::path runtime = dir.path() / "run";
+    auto portal = std::make_unique<Portal>();
+    const int port = portal->port;
+    test::write_file(dir.path() / "kiosk.json",
+                     json{{"page_seconds", 1},
+                          {"network", {{"allowed_hosts", {"127.0.0.1"}}}},
+                          {"paths",
+                           {{"runtime", runtime.string()},
+                            {"state", (dir.path() / "state").string()},
+                            {"cache", (dir.path() / "cache").string()}}}}
+                         .dump());
+    test::write_file(dir.path() / "playlist.json",
+                     json{{"items", {{{"id", "report"}, {"source", "http://127.0.0.1:" + std::to_string(port) + "/report.txt"}}}}}
+                         .dump());
+    const std::string config = (dir.path() / "kiosk.json").string();
+    auto pages = [&] {
+        json it = item_status(runtime);
+        return it.is_object() ? it["pages"].get<int>() : -1;
+    };
+
+    {
+        test::BackgroundKiosk kiosk({"run", "--config", config}, {"SDL_VIDEODRIVER=dummy"}, dir.path());
+        // The content arrives by itself and goes up at a page boundary.
+        REQUIRE(test::wait_for([&] { return pages() > 5; }, 15));
+        CHECK(fs::exists(dir.path() / "cache" / "items" / "report.cache"));
+
+        // The server goes away: the report stays, and the failure is on record.
+        portal->stop();
+        REQUIRE(test::run_kiosk({"refresh", "report", "--config", config}).status == 0);
+        REQUIRE(test::wait_for([&] { return item_status(runtime)["fetch"]["failures"].get<int>() >= 1; }, 15));
+        json it = item_status(runtime);
+        CHECK(it["pages"].get<int>() > 5);
+        CHECK(it["fetch"]["last_error"].get<std::string>().find("refused or did not answer") != std::string::npos);
+        auto described = test::run_kiosk({"status", "--config", config});
+        CHECK(described.out.find("fetching FAILS (1 times in a row") != std::string::npos);
+        CHECK(described.out.find("the last good version") != std::string::npos);
+        CHECK(kiosk.stop() == 0);
+    }
+
+    {
+        // A restart with the portal still down: the cached report is on screen at once.
+        test::BackgroundKiosk kiosk({"run", "--config", config}, {"SDL_VIDEODRIVER=dummy"}, dir.path());
+        fs::remove(runtime / "status.json");
+        REQUIRE(test::wait_for([&] { return pages() > 5; }, 5));
+        CHECK(status_of(runtime)["current"]["item"] == "report");
+
+        // The portal comes back and says the report is withdrawn (410): it leaves the screen.
+        portal = std::make_unique<Portal>(port);
+        portal->status = 410;
+        REQUIRE(test::run_kiosk({"refresh", "report", "--config", config}).status == 0);
+        REQUIRE(test::wait_for([&] { return pages() == 0; }, 15));
+        json it = item_status(runtime);
+        CHECK(it["fetch"]["withdrawn"] == true);
+        CHECK(status_of(runtime)["current"]["standing"] == true);  // never black: the standing page
+        CHECK(test::run_kiosk({"status", "--config", config}).out.find("WITHDRAWN") != std::string::npos);
+        CHECK(kiosk.stop() == 0);
+    }
+}
