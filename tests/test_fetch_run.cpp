@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <mutex>
 #include <csignal>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -119,4 +120,60 @@ TEST_CASE("a web item: fetched, kept through a dead server, started from the cac
         CHECK(test::run_kiosk({"status", "--config", config}).out.find("WITHDRAWN") != std::string::npos);
         CHECK(kiosk.stop() == 0);
     }
+}
+
+TEST_CASE("a playlist published on the portal: fetched, checked, a bad one refused, file: sources refused", "[fetch][run]") {
+    test::TempDir dir;
+    const fs::path runtime = dir.path() / "run";
+    httplib::Server server;
+    std::mutex mutex;
+    std::string playlist_text;
+    const std::string report = test::read_file(KIOSK_TEST_CORPUS);
+    server.Get("/playlist.json", [&](const httplib::Request&, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        res.set_content(playlist_text, "application/json");
+    });
+    server.Get("/report.txt", [&](const httplib::Request&, httplib::Response& res) { res.set_content(report, "text/plain"); });
+    const int port = server.bind_to_any_port("127.0.0.1");
+    std::thread thread([&] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::sleep_for(1ms);
+    const std::string base = "http://127.0.0.1:" + std::to_string(port);
+    auto publish = [&](const std::string& text) {
+        std::lock_guard lock(mutex);
+        playlist_text = text;
+    };
+    publish(json{{"items", {{{"id", "portal-report"}, {"source", base + "/report.txt"}}}}}.dump());
+    test::write_file(dir.path() / "kiosk.json",
+                     json{{"page_seconds", 1},
+                          {"playlist", base + "/playlist.json"},
+                          {"network", {{"allowed_hosts", {"127.0.0.1"}}}},
+                          {"paths",
+                           {{"runtime", runtime.string()},
+                            {"state", (dir.path() / "state").string()},
+                            {"cache", (dir.path() / "cache").string()}}}}
+                         .dump());
+    const std::string config = (dir.path() / "kiosk.json").string();
+    test::BackgroundKiosk kiosk({"run", "--config", config}, {"SDL_VIDEODRIVER=dummy"}, dir.path());
+    REQUIRE(test::wait_for([&] { return item_status(runtime).is_object() && item_status(runtime)["pages"].get<int>() > 5; }, 15));
+    CHECK(item_status(runtime)["id"] == "portal-report");
+
+    // A broken edit on the portal is refused; the published playlist of before plays on.
+    publish(R"({"items": [{"id": "x", "source": ")" + base + R"(/report.txt", "kind": "video"}]})");
+    REQUIRE(test::run_kiosk({"reload", "--config", config}).status == 0);  // fetch it now
+    REQUIRE(test::wait_for([&] { return !status_of(runtime)["playlist"]["refused"].empty(); }, 15));
+    std::string refusal = status_of(runtime)["playlist"]["refused"][0].get<std::string>();
+    CHECK(refusal.find("\"video\" is not one of report") != std::string::npos);
+    CHECK(item_status(runtime)["id"] == "portal-report");
+
+    // A published playlist may not show files of the screen's own disk.
+    publish(R"({"items": [{"id": "x", "source": "file:/etc/passwd"}]})");
+    REQUIRE(test::run_kiosk({"reload", "--config", config}).status == 0);
+    REQUIRE(test::wait_for([&] {
+        auto r = status_of(runtime)["playlist"]["refused"];
+        return !r.empty() && r[0].get<std::string>().find("file: sources are allowed only") != std::string::npos;
+    }, 15));
+    CHECK(item_status(runtime)["id"] == "portal-report");
+    CHECK(kiosk.stop() == 0);
+    server.stop();
+    thread.join();
 }

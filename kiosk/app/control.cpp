@@ -48,8 +48,10 @@ Result<std::unique_ptr<ControlChannel>> ControlChannel::start(const fs::path& pl
     if (::pipe2(c->wake_pipe_, O_CLOEXEC | O_NONBLOCK) != 0)
         return make_error(std::string("control: pipe: ") + std::strerror(errno));
 
-    c->inotify_fd_ = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-    if (c->inotify_fd_ < 0 ||
+    c->inotify_fd_ = playlist.empty() ? -1 : ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    if (playlist.empty()) {
+        // A playlist on the portal is fetched, not watched.
+    } else if (c->inotify_fd_ < 0 ||
         ::inotify_add_watch(c->inotify_fd_, playlist.parent_path().c_str(),
                             IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) < 0)
         log::warn("control", playlist.parent_path().string() + ": cannot watch for playlist edits (" +

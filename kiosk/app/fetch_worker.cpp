@@ -39,8 +39,10 @@ size_t document_chars(const content::Document& doc) {
 }
 }  // namespace
 
-FetchWorker::FetchWorker(net::FetchPolicy policy, const store::Cache& cache, std::function<void()> wake)
-    : policy_(std::move(policy)), cache_(cache), wake_(std::move(wake)), thread_([this] { run(); }) {}
+FetchWorker::FetchWorker(net::FetchPolicy policy, const store::Cache& cache, std::function<void()> wake,
+                         PlaylistCheck check_playlist)
+    : policy_(std::move(policy)), cache_(cache), wake_(std::move(wake)), check_playlist_(std::move(check_playlist)),
+      thread_([this] { run(); }) {}
 
 FetchWorker::~FetchWorker() {
     {
@@ -65,7 +67,8 @@ void FetchWorker::set_jobs(std::vector<FetchJob> jobs) {
             ItemHealth h;
             if (auto cached = cache_.get(job.id); cached && cached->meta.url == job.url) {
                 h.last_success = cached->meta.fetched_at;
-                if (auto doc = content::document_from_json(nlohmann::json::parse(cached->document_json, nullptr, false)))
+                if (job.playlist) h.good_chars = 0;
+                else if (auto doc = content::document_from_json(nlohmann::json::parse(cached->document_json, nullptr, false)))
                     h.good_chars = document_chars(*doc);
                 h.next_attempt = std::min<std::time_t>(now + 5, cached->meta.fetched_at + static_cast<std::time_t>(job.refresh_seconds));
             } else {
@@ -131,20 +134,31 @@ void FetchWorker::run() {
         }
         net::FetchResult result = net::fetch(request, policy_);
         std::optional<content::Document> doc;
+        std::optional<std::string> playlist_text;
         size_t chars = 0;
-        if (result.outcome == net::FetchOutcome::ok) {
+        if (result.outcome == net::FetchOutcome::ok && job.playlist) {
+            // A published playlist is checked like a local one (file: sources refused).
+            const std::string errors = check_playlist_ ? check_playlist_(result.body) : "";
+            if (errors.empty()) {
+                playlist_text = result.body;
+                chars = result.body.size();
+            } else {
+                result.error = "the published playlist was refused:\n" + errors;
+            }
+        } else if (result.outcome == net::FetchOutcome::ok) {
             std::string why;
             doc = document_from_body(result.body, result.content_type, &why);
             if (doc) chars = document_chars(*doc);
             else result.error = why;
         }
+        if (job.playlist) health.good_chars = 0;  // a playlist may well get shorter
         RefreshDecision decision =
             judge_fetch(result, chars, health, std::time(nullptr), job.refresh_seconds, unit(random));
         if (decision.action == RefreshAction::replace) {
             store::CachedItem item;
             item.meta = store::CacheMeta{job.url, result.final_url, result.etag, result.last_modified,
                                          result.content_type, std::time(nullptr), ""};
-            item.document_json = content::to_json(*doc).dump();
+            item.document_json = job.playlist ? *playlist_text : content::to_json(*doc).dump();
             item.body = std::move(result.body);
             if (auto st = cache_.put(job.id, item); !st) log::warn("store", st.error().message);
         } else if (result.outcome == net::FetchOutcome::ok && !decision.health.last_error.empty()) {
@@ -157,9 +171,9 @@ void FetchWorker::run() {
         lock.lock();
         if (health_.count(job.id)) {  // still in the playlist
             health_[job.id] = decision.health;
-            updates_.push_back(ItemUpdate{job.id, decision.action,
-                                          decision.action == RefreshAction::replace ? std::move(doc) : std::nullopt,
-                                          decision.health});
+            const bool replace = decision.action == RefreshAction::replace;
+            updates_.push_back(ItemUpdate{job.id, decision.action, replace ? std::move(doc) : std::nullopt,
+                                          replace ? std::move(playlist_text) : std::nullopt, decision.health});
             lock.unlock();
             wake_();
             lock.lock();

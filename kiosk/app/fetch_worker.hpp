@@ -25,12 +25,17 @@ struct FetchJob {
     std::string id;
     std::string url;
     double refresh_seconds = 3600;
+    bool playlist = false;  // the playlist itself, published on the portal
 };
+
+// Checks a fetched playlist's text; returns the errors (empty: good).
+using PlaylistCheck = std::function<std::string(const std::string& text)>;
 
 struct ItemUpdate {
     std::string id;
     RefreshAction action = RefreshAction::keep;
     std::optional<content::Document> document;  // with replace
+    std::optional<std::string> playlist_text;    // a playlist job's good new text
     ItemHealth health;
 };
 
@@ -40,7 +45,8 @@ std::optional<content::Document> document_from_body(const std::string& body, con
 
 class FetchWorker {
 public:
-    FetchWorker(net::FetchPolicy policy, const store::Cache& cache, std::function<void()> wake);
+    FetchWorker(net::FetchPolicy policy, const store::Cache& cache, std::function<void()> wake,
+                PlaylistCheck check_playlist = {});
     ~FetchWorker();  // stops and joins
     FetchWorker(const FetchWorker&) = delete;
     FetchWorker& operator=(const FetchWorker&) = delete;
@@ -59,6 +65,7 @@ private:
     net::FetchPolicy policy_;
     const store::Cache& cache_;  // borrowed; outlives the worker
     std::function<void()> wake_;
+    PlaylistCheck check_playlist_;
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::vector<FetchJob> jobs_;

@@ -29,7 +29,7 @@ RefreshDecision judge_fetch(const net::FetchResult& r, size_t new_chars, ItemHea
     switch (r.outcome) {
         case net::FetchOutcome::ok:
             if (new_chars == 0) {
-                fail("the page holds no article text (empty, not text, or nothing found to show)");
+                fail(r.error.empty() ? "the page holds no article text (empty, or nothing found to show)" : r.error);
             } else if (h.good_chars > 0 && static_cast<double>(new_chars) < p.min_size_ratio * static_cast<double>(h.good_chars)) {
                 fail("the new version is much shorter (" + std::to_string(new_chars) + " characters against " +
                      std::to_string(h.good_chars) + "); the previous version stays until it is confirmed");

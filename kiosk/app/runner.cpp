@@ -22,6 +22,9 @@ using Clock = std::chrono::steady_clock;  // page timers: a wall-clock jump does
 
 namespace {
 
+// The fetch job (and cache entry) of a playlist published on the portal.
+const std::string kPlaylistJob = "(playlist)";
+
 class Runner {
 public:
     Runner(config::KioskConfig cfg, std::unique_ptr<text::FontSet> fonts)
@@ -37,6 +40,7 @@ private:
     void apply_pending();
     void show_current(std::time_t now);
     void write_status();
+    void take_published_playlist(const ItemUpdate& update);
     std::vector<FetchJob> web_jobs() const;
     bool is_web_item(const std::string& id) const;
     schedule::Now now_for(std::time_t t) const { return schedule::make_now(t, utc_offset(t, cfg_.time_zone)); }
@@ -64,6 +68,7 @@ private:
 
 std::vector<FetchJob> Runner::web_jobs() const {
     std::vector<FetchJob> jobs;
+    if (cfg_.playlist_is_url()) jobs.push_back({kPlaylistJob, cfg_.playlist, 300, true});
     for (const auto& item : playlist_.items)
         if (item.enabled && item.source.rfind("http", 0) == 0) jobs.push_back({item.id, item.source, item.refresh_seconds});
     return jobs;
@@ -76,6 +81,25 @@ bool Runner::is_web_item(const std::string& id) const {
 }
 
 void Runner::load_playlist_at_start() {
+    if (cfg_.playlist_is_url()) {
+        // Published on the portal: the last good copy from the cache, then the network.
+        playlist_.file = cfg_.playlist;
+        auto cached = cache_->get(kPlaylistJob);
+        if (!cached || cached->meta.url != cfg_.playlist) {
+            log::info("config", cfg_.playlist + ": no cached copy yet; the standing page shows until it arrives");
+            return;
+        }
+        auto pl = config::parse_playlist(cached->document_json, "playlist", cfg_, false);
+        if (!pl) {
+            log::error("config", "cached playlist unusable:\n" + pl.error().message);
+            return;
+        }
+        playlist_ = std::move(*pl);
+        playlist_.file = cfg_.playlist;
+        applied_at_ = cached->meta.fetched_at;
+        for (const auto& e : library_.sync(playlist_)) log::info("content", e);
+        return;
+    }
     auto pl = config::load_playlist(cfg_.playlist, cfg_);
     if (!pl) {
         // Nothing good to fall back on yet: the standing page plays until a good edit arrives.
@@ -91,6 +115,10 @@ void Runner::load_playlist_at_start() {
 }
 
 void Runner::check_playlist(const char* why) {
+    if (cfg_.playlist_is_url()) {
+        if (worker_) worker_->refresh_now(kPlaylistJob);
+        return;
+    }
     auto pl = config::load_playlist(cfg_.playlist, cfg_);
     if (!pl) {
         refused_ = {pl.error().message};
@@ -135,10 +163,31 @@ void Runner::take_events() {
     if (worker_) {
         for (auto& update : worker_->take()) {
             health_[update.id] = update.health;
+            if (update.id == kPlaylistJob) {
+                take_published_playlist(update);
+                continue;
+            }
             if (update.action != RefreshAction::keep) pending_updates_.push_back(std::move(update));
         }
     }
     write_status();
+}
+
+void Runner::take_published_playlist(const ItemUpdate& update) {
+    if (update.playlist_text) {
+        auto pl = config::parse_playlist(*update.playlist_text, "playlist", cfg_, false);
+        if (pl) {
+            refused_.clear();
+            pl->file = cfg_.playlist;
+            pending_ = std::move(*pl);
+            log::info("config", cfg_.playlist + ": new playlist accepted; applied at the next page");
+        }
+    } else if (update.health.last_error.rfind("the published playlist was refused", 0) == 0) {
+        refused_ = {update.health.last_error};
+        refused_at_ = std::time(nullptr);
+        log::once(log::Level::error, "config", update.health.last_error,
+                  cfg_.playlist + ": " + update.health.last_error + "\nthe previous playlist plays on");
+    }
 }
 
 void Runner::apply_pending() {
@@ -149,7 +198,7 @@ void Runner::apply_pending() {
         for (const auto& e : library_.sync(playlist_)) log::info("content", e);
         if (worker_) worker_->set_jobs(web_jobs());
         std::set<std::string> keep;
-        for (const auto& job : web_jobs()) keep.insert(job.id);
+        for (const auto& job : web_jobs()) keep.insert(job.id);  // the published playlist too
         cache_->prune(keep);  // items no longer in the playlist leave the cache
     }
     // New content replaces old only here, at a page boundary.
@@ -214,6 +263,7 @@ void Runner::write_status() {
           {"until", format_iso_local(decision_at_ + static_cast<std::time_t>(decision_.seconds), cfg_.time_zone)}}},
         {"playlist",
          {{"file", cfg_.playlist},
+          {"fetch_error", health_.count(kPlaylistJob) ? health_.at(kPlaylistJob).last_error : ""},
           {"version", playlist_.version},
           {"items", playlist_.items.size()},
           {"applied", applied_at_ ? format_iso_local(applied_at_, cfg_.time_zone) : ""},
@@ -242,11 +292,16 @@ int Runner::run(const RunOptions& options) {
     policy.allowed_hosts = cfg_.network.allowed_hosts;
     policy.ca_file = cfg_.network.ca_file;
     policy.proxy = cfg_.network.proxy;
-    worker_ = std::make_unique<FetchWorker>(policy, *cache_, [raw = screen_.get()] { raw->wake(); });
+    const config::KioskConfig cfg_copy = cfg_;
+    worker_ = std::make_unique<FetchWorker>(policy, *cache_, [raw = screen_.get()] { raw->wake(); },
+                                            [cfg_copy](const std::string& text) {
+                                                auto pl = config::parse_playlist(text, "playlist", cfg_copy, false);
+                                                return pl ? std::string() : pl.error().message;
+                                            });
     worker_->set_jobs(web_jobs());
     health_ = worker_->health();
 
-    auto control = ControlChannel::start(cfg_.playlist, cfg_.paths.runtime / "control.sock",
+    auto control = ControlChannel::start(cfg_.playlist_is_url() ? "" : cfg_.playlist, cfg_.paths.runtime / "control.sock",
                                          [raw = screen_.get()] { raw->wake(); });
     if (!control) log::warn("control", control.error().message + "; refresh and hot reload are off");
     else control_ = std::move(*control);

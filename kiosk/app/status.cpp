@@ -67,6 +67,10 @@ std::string describe_status(const nlohmann::json& s) {
                       {str(p, "file"), std::to_string(p.value("version", 0)), std::to_string(p.value("items", 0)),
                        str(p, "applied")})
             << "\n";
+        if (!str(p, "fetch_error").empty() && (!p.contains("refused") || p["refused"].empty()))
+            out << format(KIOSK_TR("the playlist could not be fetched: {}; the last good one plays on"),
+                          {str(p, "fetch_error")})
+                << "\n";
         if (p.contains("refused") && !p["refused"].empty()) {
             out << format(KIOSK_TR("the last edit was REFUSED at {}; the previous playlist plays on:"), {str(p, "refused_at")})
                 << "\n";
