@@ -6,7 +6,7 @@
 using test::run_kiosk;
 
 TEST_CASE("every subcommand has --help", "[cli]") {
-    for (const char* cmd : {"run", "render", "layout"}) {
+    for (const char* cmd : {"run", "render", "layout", "extract", "check", "plan", "status", "refresh", "reload"}) {
         auto r = run_kiosk({cmd, "--help"});
         INFO(cmd);
         CHECK(r.status == 0);
@@ -55,7 +55,7 @@ TEST_CASE("kiosk layout prints kiosk-layout/1 holding the report's text once", "
     auto j = nlohmann::json::parse(r.out);
     CHECK(j["format"] == "kiosk-layout/1");
     CHECK(j["screen"]["width"] == 1280);
-    REQUIRE(j["items"].size() == 2);  // the report and the office-hours guide
+    REQUIRE(j["items"].size() == 3);  // the report, the HTML guide page and the office-hours guide
     CHECK(j["items"][0]["id"] == "report");
     std::string all;
     int pages = 0;
@@ -144,7 +144,7 @@ TEST_CASE("kiosk check passes the bundled config and refuses a bad playlist with
     auto ok = run_kiosk({"check"});
     INFO(ok.err);
     CHECK(ok.status == 0);
-    CHECK(ok.out.find("playlist.json: OK, 2 items") != std::string::npos);
+    CHECK(ok.out.find("playlist.json: OK, 3 items") != std::string::npos);
 
     test::TempDir dir;
     test::write_file(dir.path() / "kiosk.json", R"({"network": {"allowed_hosts": ["www.changchun.gov.cn"]}})");
@@ -170,14 +170,14 @@ TEST_CASE("kiosk plan prints the day's timeline of the bundled playlist", "[cli]
     REQUIRE(r.status == 0);
     CHECK(r.out.find("plan from 2026-11-27 08:00:00 for 24 hours (Asia/Shanghai)") != std::string::npos);
     // Office hours alternate the guide with the report; evenings show the report alone.
-    CHECK(r.out.find("guide  page 1 of 1, then report  pages 1-9 of 9") != std::string::npos);
+    CHECK(r.out.find("office-hours  page 1 of 1, then report  pages 1-9 of 9") != std::string::npos);
     const auto evening = r.out.find("\n11-27 17:");  // the first row starting after office hours
     REQUIRE(evening != std::string::npos);
-    CHECK(r.out.find("guide", evening) == std::string::npos);
+    CHECK(r.out.find("office-hours", evening) == std::string::npos);
     // Saturday: no guide at all.
     auto sat = run_kiosk({"plan", "--from", "2026-11-28T08:00", "--hours", "12"});
     CHECK(sat.status == 0);
-    CHECK(sat.out.find("guide") == std::string::npos);
+    CHECK(sat.out.find("office-hours") == std::string::npos);
     CHECK(run_kiosk({"plan", "--hours", "0"}).status == 2);
 }
 

@@ -14,13 +14,13 @@ TEST_CASE("the bundled demo config and playlist load", "[config]") {
     CHECK(!cfg->hall_name.empty());
     auto pl = load_playlist(cfg->playlist, *cfg);
     REQUIRE(pl.ok());
-    REQUIRE(pl->items.size() == 2);
+    REQUIRE(pl->items.size() == 3);
     for (const auto& item : pl->items) {
         auto path = local_source_path(*pl, item);
         REQUIRE(path);
         CHECK(std::filesystem::exists(*path));  // relative to the playlist's folder
     }
-    CHECK(pl->items[1].schedule.hours.size() == 2);
+    CHECK(pl->items[2].schedule.hours.size() == 2);
 }
 
 TEST_CASE("config lookup: --config, then $KIOSK_CONFIG, then the demo", "[config]") {

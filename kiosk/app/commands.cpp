@@ -14,6 +14,7 @@
 #include "app/settings.hpp"
 #include "app/status.hpp"
 #include "base/i18n.hpp"
+#include "content/document_json.hpp"
 #include "health/log.hpp"
 #include "render/png_writer.hpp"
 #include "text/layout_json.hpp"
@@ -65,6 +66,16 @@ Prints the layout as kiosk-layout/1 JSON on stdout: every page, line and glyph p
   --input FILE   lay out this .txt file instead of the playlist
   --size WxH     the page as a viewer sees it (default: the config's screen size)
   --now TIME     the time for the chrome's clock, ISO 8601
+)";
+
+const char* const kExtractHelp = R"(usage: kiosk extract FILE [--selector S]
+
+Prints the Document the kiosk would show for FILE (.html/.htm: the article extracted from
+the page; .txt: imported) as kiosk-document/1 JSON, so an operator can try a new source
+before adding it to the playlist.
+
+  --selector S   where the article is on the page: tag, .class, #id, or a descendant
+                 chain such as "div.main .content" (default: the usual portal containers)
 )";
 
 const char* const kCheckHelp = R"(usage: kiosk check [--config F]
@@ -221,6 +232,15 @@ int cmd_render(const Args& args) {
         if (!files) return fail(files.error().message);
         for (const auto& f : *files) std::cout << f.string() << '\n';
     }
+    return 0;
+}
+
+int cmd_extract(const Args& args) {
+    log::set_threshold(log::Level::warning);
+    if (args.positional.empty()) return fail("extract: give a FILE (see `kiosk extract --help`)", kUsageError);
+    auto doc = load_local_file(args.positional[0], args.get("selector").value_or(""));
+    if (!doc) return fail(doc.error().message);
+    std::cout << content::to_json(*doc).dump(2) << '\n';
     return 0;
 }
 
@@ -418,6 +438,7 @@ void print_usage() {
         "  run      show the playlist on the hall screen\n"
         "  render   write pages as PNG files (no display needed)\n"
         "  layout   print the layout as kiosk-layout/1 JSON\n"
+        "  extract  print the Document of a page or text file\n"
         "  check    validate kiosk.json and the playlist\n"
         "  plan     print what will play when\n"
         "  status   what the running kiosk is showing\n"
@@ -445,6 +466,7 @@ int run_command(const std::string& command, const std::vector<std::string>& argv
         {"layout", kLayoutHelp,
          {config, {"item", true, false}, {"input", true, false}, {"size", true, false}, {"now", true, false}}, 0,
          cmd_layout},
+        {"extract", kExtractHelp, {{"selector", true, false}}, 1, cmd_extract},
         {"check", kCheckHelp, {config}, 0, cmd_check},
         {"plan", kPlanHelp, {config, {"from", true, false}, {"hours", true, false}, {"size", true, false}}, 0, cmd_plan},
         {"status", kStatusHelp, {config, {"json", false, false}}, 0, cmd_status},

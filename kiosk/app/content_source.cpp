@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "content/charset.hpp"
+#include "content/html_extract.hpp"
 #include "content/text_import.hpp"
 #include "health/log.hpp"
 
@@ -15,20 +16,24 @@ namespace {
 constexpr std::uintmax_t kMaxLocalFile = 20u << 20;  // the same cap as a fetched page
 }
 
-Result<content::Document> load_local_file(const fs::path& file) {
+Result<content::Document> load_local_file(const fs::path& file, const std::string& selector) {
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) return make_error(file.string() + ": no such file");
     if (fs::file_size(file, ec) > kMaxLocalFile)
         return make_error(file.string() + ": larger than 20 MB, refused");
     std::string ext = file.extension().string();
     for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (ext == ".html" || ext == ".htm")
-        return make_error(file.string() + ": HTML input needs the article extractor, which is not built yet; "
-                          "give a .txt file");
     std::ifstream in(file, std::ios::binary);
     if (!in) return make_error(file.string() + ": cannot be read");
     std::stringstream buffer;
     buffer << in.rdbuf();
+    if (ext == ".html" || ext == ".htm") {
+        content::ExtractOptions options;
+        options.selector = selector;
+        auto doc = content::extract_article(buffer.str(), options);
+        if (!doc) return make_error(file.string() + ": " + doc.error().message);
+        return doc;
+    }
     content::DecodedText decoded = content::decode_text(buffer.str());
     if (decoded.replaced > 0)
         log::warn("content", file.string() + ": " + std::to_string(decoded.replaced) +
@@ -45,7 +50,7 @@ Result<content::Document> load_item_document(const config::Playlist& playlist,
     if (!path)
         return make_error("item \"" + item.id + "\": " + item.source +
                           " is a web source; fetching is not built yet");
-    auto doc = load_local_file(*path);
+    auto doc = load_local_file(*path, item.selector);
     if (!doc) return make_error("item \"" + item.id + "\": " + doc.error().message);
     return doc;
 }

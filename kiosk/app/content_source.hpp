@@ -10,8 +10,9 @@
 
 namespace kiosk::app {
 
-// Reads a local .txt file (encoding detected) into a Document.
-Result<content::Document> load_local_file(const std::filesystem::path& file);
+// Reads a local .txt file (encoding detected) or .html page (article extracted, with
+// `selector` if given) into a Document.
+Result<content::Document> load_local_file(const std::filesystem::path& file, const std::string& selector = "");
 
 Result<content::Document> load_item_document(const config::Playlist& playlist,
                                              const config::PlaylistItem& item);

@@ -6,21 +6,33 @@
 #include "base/utf8.hpp"
 #include "content/charset.hpp"
 #include "content/document_json.hpp"
+#include "content/html_extract.hpp"
 #include "content/text_import.hpp"
 #include "health/log.hpp"
 
 namespace kiosk::app {
 
 std::optional<content::Document> document_from_body(const std::string& body, const std::string& content_type,
-                                                    std::string* why_not) {
-    if (content_type.find("html") != std::string::npos) {
-        *why_not = "an HTML page: the article extractor is not built yet";
-        return std::nullopt;
+                                                    const std::string& selector, std::string* why_not) {
+    const std::string type = content_type.substr(0, content_type.find(';'));
+    if (type.find("html") != std::string::npos) {
+        content::ExtractOptions options;
+        options.selector = selector;
+        if (auto cs = content_type.find("charset="); cs != std::string::npos) options.http_charset = content_type.substr(cs + 8);
+        auto doc = content::extract_article(body, options);
+        if (!doc) {
+            *why_not = doc.error().message;
+            return std::nullopt;
+        }
+        return std::move(*doc);
     }
+    // Text never holds NUL or other control bytes (GB18030 would decode binary into Han).
+    size_t controls = 0;
+    for (unsigned char c : body) controls += (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') ? 1 : 0;
     const content::DecodedText decoded = content::decode_text(body);
-    // Binary garbage decodes to mostly U+FFFD: not text.
-    if (decoded.replaced * 10 > decoded.utf8.size() / 3 + 1) {
-        *why_not = "not text (" + std::to_string(decoded.replaced) + " undecodable byte sequences)";
+    if (controls * 100 > body.size() || decoded.replaced * 10 > decoded.utf8.size() / 3 + 1) {
+        *why_not = "not text (binary data: " + std::to_string(controls) + " control bytes, " +
+                   std::to_string(decoded.replaced) + " undecodable sequences)";
         return std::nullopt;
     }
     content::Document doc = content::import_plain_text(decoded.utf8);
@@ -147,7 +159,7 @@ void FetchWorker::run() {
             }
         } else if (result.outcome == net::FetchOutcome::ok) {
             std::string why;
-            doc = document_from_body(result.body, result.content_type, &why);
+            doc = document_from_body(result.body, result.content_type, job.selector, &why);
             if (doc) chars = document_chars(*doc);
             else result.error = why;
         }

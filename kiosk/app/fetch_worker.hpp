@@ -26,6 +26,7 @@ struct FetchJob {
     std::string url;
     double refresh_seconds = 3600;
     bool playlist = false;  // the playlist itself, published on the portal
+    std::string selector;   // where the article is on the page
 };
 
 // Checks a fetched playlist's text; returns the errors (empty: good).
@@ -41,7 +42,7 @@ struct ItemUpdate {
 
 // Turns fetched bytes into a Document: text is imported; HTML needs the article extractor.
 std::optional<content::Document> document_from_body(const std::string& body, const std::string& content_type,
-                                                    std::string* why_not);
+                                                    const std::string& selector, std::string* why_not);
 
 class FetchWorker {
 public:

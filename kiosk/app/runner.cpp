@@ -68,9 +68,10 @@ private:
 
 std::vector<FetchJob> Runner::web_jobs() const {
     std::vector<FetchJob> jobs;
-    if (cfg_.playlist_is_url()) jobs.push_back({kPlaylistJob, cfg_.playlist, 300, true});
+    if (cfg_.playlist_is_url()) jobs.push_back({kPlaylistJob, cfg_.playlist, 300, true, ""});
     for (const auto& item : playlist_.items)
-        if (item.enabled && item.source.rfind("http", 0) == 0) jobs.push_back({item.id, item.source, item.refresh_seconds});
+        if (item.enabled && item.source.rfind("http", 0) == 0)
+            jobs.push_back({item.id, item.source, item.refresh_seconds, false, item.selector});
     return jobs;
 }
 

@@ -50,6 +50,8 @@ DecodedText convert(std::string_view bytes, const char* encoding) {
 
 }  // namespace
 
+DecodedText decode_text_as(std::string_view bytes, const char* encoding) { return convert(bytes, encoding); }
+
 DecodedText decode_text(std::string_view bytes) {
     if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
     else if (bytes.substr(0, 2) == "\xFF\xFE") return convert(bytes.substr(2), "UTF-16LE");

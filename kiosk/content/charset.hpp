@@ -13,5 +13,7 @@ struct DecodedText {
 };
 
 DecodedText decode_text(std::string_view bytes);
+// The bytes read in a named encoding (invalid sequences become U+FFFD and are counted).
+DecodedText decode_text_as(std::string_view bytes, const char* encoding);
 
 }  // namespace kiosk::content

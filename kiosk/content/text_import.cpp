@@ -174,7 +174,7 @@ Block make_block(Role role, const u32& text, int level = 0, Align align = Align:
 
 }  // namespace
 
-Document import_plain_text(std::string_view utf8_text) {
+Document import_plain_text(std::string_view utf8_text, bool has_title) {
     std::u32string text = utf8::decode(utf8_text);
     std::vector<u32v> lines;
     for (size_t start = 0; start <= text.size();) {
@@ -185,7 +185,7 @@ Document import_plain_text(std::string_view utf8_text) {
     }
 
     Document doc;
-    enum class Zone { before_title, meta, body } zone = Zone::before_title;
+    enum class Zone { before_title, meta, body } zone = has_title ? Zone::before_title : Zone::body;
     for (u32v raw : lines) {
         u32v line = trim(raw);
         if (line.empty()) continue;

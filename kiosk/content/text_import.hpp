@@ -10,6 +10,7 @@ namespace kiosk::content {
 // (发布日期…, the issuing office), headings (一、 （一） 第一章 第一节), articles (第一条),
 // photo captions and the closing signature; drops the portal's menu line, click counters
 // and indentation spaces.
-Document import_plain_text(std::string_view utf8_text);
+// With `has_title` false the text starts straight with the body (a page with no title).
+Document import_plain_text(std::string_view utf8_text, bool has_title = true);
 
 }  // namespace kiosk::content

@@ -1,0 +1,26 @@
+#pragma once
+// A portal article page -> Document: the charset decided as portal.md describes, the page
+// parsed by gumbo (an HTML5 parser), the article container found by a selector list (or the
+// item's own selector), noise removed, and the text handed to the plain-text import so
+// titles, meta lines, headings, articles and captions are recognised the same way.
+#include <string>
+#include <string_view>
+
+#include "base/result.hpp"
+#include "content/charset.hpp"
+#include "content/document.hpp"
+
+namespace kiosk::content {
+
+// BOM, the HTTP charset, <meta> within the first 8 KB, strict UTF-8, else GB18030; a label
+// is a claim: a declared UTF-8 that fails validation falls through.
+DecodedText decode_html(std::string_view bytes, std::string_view http_charset = "");
+
+struct ExtractOptions {
+    std::string selector;      // e.g. "div.TRS_Editor", "#zoom", "div.article p"; empty: the portal list
+    std::string http_charset;  // from Content-Type, if any
+};
+
+Result<Document> extract_article(std::string_view html_bytes, const ExtractOptions& options = {});
+
+}  // namespace kiosk::content
