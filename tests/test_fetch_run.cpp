@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "app/fetch_worker.hpp"
+#include "store/cache.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -174,6 +176,91 @@ TEST_CASE("a playlist published on the portal: fetched, checked, a bad one refus
     }, 15));
     CHECK(item_status(runtime)["id"] == "portal-report");
     CHECK(kiosk.stop() == 0);
+    server.stop();
+    thread.join();
+}
+
+TEST_CASE("the fetch worker through a run of faults keeps the last good content and records each one", "[fetch][worker]") {
+    test::TempDir dir;
+    kiosk::store::Cache cache(dir.path() / "cache");
+    httplib::Server server;
+    std::mutex mutex;
+    std::string mode = "ok";
+    const std::string report = test::read_file(KIOSK_TEST_CORPUS);
+    server.Get("/report.txt", [&](const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        if (mode == "ok" || (mode == "304" && req.get_header_value("If-None-Match") != "\"r1\"")) {
+            res.set_header("ETag", "\"r1\"");
+            res.set_content(report, "text/plain; charset=utf-8");
+        } else if (mode == "304") {
+            res.status = 304;
+        } else if (mode == "500") {
+            res.status = 500;
+        } else if (mode == "404") {
+            res.status = 404;
+        } else if (mode == "empty") {
+            res.set_content("", "text/plain");
+        } else if (mode == "garbage") {
+            std::string bytes;
+            for (int i = 0; i < 4096; ++i) bytes += static_cast<char>((i * 7919) & 0xFF);
+            res.set_content(bytes, "application/octet-stream");
+        } else if (mode == "shrunk") {
+            res.set_content(report.substr(0, report.size() / 5), "text/plain; charset=utf-8");
+        } else if (mode == "truncated") {
+            res.set_content_provider(report.size(), "text/plain", [&](size_t offset, size_t, httplib::DataSink& sink) {
+                if (offset > 0) return false;
+                sink.write(report.data(), 1000);
+                return true;
+            });
+        }
+    });
+    const int port = server.bind_to_any_port("127.0.0.1");
+    std::thread thread([&] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::sleep_for(1ms);
+
+    kiosk::net::FetchPolicy policy;
+    policy.allowed_hosts = {"127.0.0.1"};
+    std::atomic<int> wakes{0};
+    kiosk::app::FetchWorker worker(policy, cache, [&] { ++wakes; });
+    worker.set_jobs({{"report", "http://127.0.0.1:" + std::to_string(port) + "/report.txt", 3600, false, ""}});
+    auto next_update = [&] {
+        std::deque<kiosk::app::ItemUpdate> got;
+        REQUIRE(test::wait_for([&] {
+            auto more = worker.take();
+            got.insert(got.end(), more.begin(), more.end());
+            return !got.empty();
+        }, 10));
+        return got.back();
+    };
+    auto update = next_update();
+    REQUIRE(update.action == kiosk::app::RefreshAction::replace);
+    REQUIRE(update.document);
+    CHECK(update.document->title == "2019年政府信息公开工作年度报告");
+    const std::string cached_body = cache.get("report")->body;
+    CHECK(cached_body == report);
+
+    struct Fault {
+        const char* mode;
+        const char* words;
+    };
+    for (Fault f : {Fault{"304", ""}, {"500", "HTTP 500 (server error)"}, {"truncated", "incomplete"},
+                    {"empty", "no text"}, {"garbage", "not text"}, {"shrunk", "much shorter"},
+                    {"404", "not found (HTTP 404); the last good version stays"}}) {
+        INFO(f.mode);
+        {
+            std::lock_guard lock(mutex);
+            mode = f.mode;
+        }
+        worker.refresh_now("report");
+        update = next_update();
+        CHECK(update.action == kiosk::app::RefreshAction::keep);
+        CHECK(!update.document);
+        CHECK(update.health.last_error.find(f.words) != std::string::npos);
+        if (std::string(f.mode) == "304") CHECK(update.health.failures == 0);
+        else CHECK(update.health.failures >= 1);
+        CHECK(cache.get("report")->body == report);  // the cache still holds the last good version
+    }
+    CHECK(wakes > 0);
     server.stop();
     thread.join();
 }
