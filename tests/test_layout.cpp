@@ -81,6 +81,49 @@ TEST_CASE("layout invariants on the corpus at three screen sizes", "[layout]") {
               test::without_spaces(text::fullwidth_punctuation(utf8::decode(doc.blocks[b].text))));
     }
     if (w == 1920) CHECK(l.pages.size() >= 5);
+
+    // P1: no paragraph ends with one character alone; P3: no paragraph leaves its first line
+    // alone at a page's foot or its last line alone at a page's head.
+    std::map<int, std::vector<std::pair<size_t, const text::Line*>>> by_block;
+    for (size_t p = 0; p < l.pages.size(); ++p)
+        for (const auto& line : l.pages[p].lines) by_block[line.block].push_back({p, &line});
+    for (const auto& [block, lines] : by_block) {
+        if (lines.front().second->role != Role::paragraph || lines.size() < 2) continue;
+        INFO(utf8::encode(lines.front().second->text));
+        size_t core = 0;
+        for (char32_t c : lines.back().second->text)
+            if (text::punct_side(c) == text::PunctSide::none && !text::forbidden_at_line_start(c) && c != U' ') ++core;
+        CHECK(core >= 2);
+        if (lines.front().first != lines.back().first) {
+            size_t on_first_page = 0, on_last_page = 0;
+            for (const auto& [page, line] : lines) {
+                on_first_page += page == lines.front().first;
+                on_last_page += page == lines.back().first;
+            }
+            CHECK(on_first_page >= 2);
+            CHECK(on_last_page >= 2);
+        }
+    }
+}
+
+TEST_CASE("S4: Han and Latin letters or digits are set ⅛ to ¼ em apart, none at a line's edge", "[layout]") {
+    Laid l = lay_out_corpus(1920, 1080);
+    size_t pairs = 0;
+    for (const auto& page : l.pages)
+        for (const auto& line : page.lines)
+            for (size_t g = 0; g + 1 < line.glyphs.size(); ++g) {
+                const char32_t a = line.text[static_cast<size_t>(line.glyphs[g].c)];
+                const char32_t b = line.text[static_cast<size_t>(line.glyphs[g + 1].c)];
+                const bool digit_or_latin_a = a < 0x80 && std::isalnum(static_cast<int>(a));
+                const bool digit_or_latin_b = b < 0x80 && std::isalnum(static_cast<int>(b));
+                if (!((text::is_han(a) && digit_or_latin_b) || (digit_or_latin_a && text::is_han(b)))) continue;
+                const float gap = (line.glyphs[g + 1].x - line.glyphs[g].x - line.glyphs[g].w) / line.font_size;
+                INFO(utf8::encode(line.text));
+                CHECK(gap >= 0.12f);
+                CHECK(gap <= 0.34f);
+                ++pairs;
+            }
+    CHECK(pairs > 50);
 }
 
 TEST_CASE("portrait pages hold fewer characters a line and more pages", "[layout]") {

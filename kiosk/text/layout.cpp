@@ -82,6 +82,11 @@ struct LineSpan {
     bool emergency = false;
 };
 
+// S4: the space between Han and Latin letters or digits (盘古之白), ⅛–¼ em: set at 0.2 em, and
+// given up to ⅛ em when a line is compressed.
+constexpr float kHanLatinSpaceEm = 0.2f;
+constexpr float kHanLatinSpaceMinEm = 0.125f;
+
 // J4: a justified line whose gaps would exceed this (em) is loose.
 constexpr float kLooseGapEm = 0.25f;
 // 先挤进: a line may be compressed by up to this much (em) to pull up a character that may
@@ -114,6 +119,10 @@ LineWidth measure_line(const LineContext& ctx, size_t begin, size_t end, bool fi
         if (i == begin && (!first_line || ctx.trim_first_start)) w -= m[i].start_trim;
         if (i + 1 == e) w -= m[i].end_trim;
         else if (i != begin) lw.squeeze += m[i].squeeze * ctx.size;
+        if (i + 1 < e && m[i].space_after > 0) {
+            w += m[i].space_after;  // S4, none at the line's end
+            lw.squeeze += (m[i].space_after - kHanLatinSpaceMinEm) * ctx.size;
+        }
         lw.width += w * ctx.size;
     }
     return lw;
@@ -140,6 +149,7 @@ std::vector<LineSpan> break_lines(const LineContext& ctx, float first_measure, f
         float acc = 0;        // natural width of [start, i] before S1
         for (size_t i = start; i < n; ++i) {
             acc += m[i].advance * ctx.size;
+            if (i > start) acc += m[i - 1].space_after * ctx.size;
             if (i == start && (!first || ctx.trim_first_start)) acc -= m[i].start_trim * ctx.size;
             if (overflow == n && acc - m[i].end_trim * ctx.size > limit && !is_space(t[i])) overflow = i;
             // Past the overflow only characters that may not start a line can be pulled up.
@@ -257,15 +267,46 @@ Line set_line(const LineContext& ctx, int block_index, const LineSpan& span, con
         }
         const float w_px = w * f.size;
         line.glyphs.push_back(GlyphBox{static_cast<int>(i - span.begin), x, w_px});
+        float s4 = 0;  // S4 space after this character, itself compressible (J2)
+        if (i + 1 < end && m[i].space_after > 0)
+            s4 = (m[i].space_after - squeeze_ratio * (m[i].space_after - kHanLatinSpaceMinEm)) * f.size;
         for (uint32_t g = t.glyph_start[i]; g < t.glyph_start[i + 1]; ++g) {
             const ShapedGlyph& sg = t.glyphs[g];
             line.ink.push_back(Ink{sg.id, sg.face, x + (sg.x_offset - shift) * f.size, -sg.y_offset * f.size});
         }
-        x += w_px + (i + 1 < end && (stretch_all || stretchable(i)) ? gap : 0);
+        x += w_px + s4 + (i + 1 < end && (stretch_all || stretchable(i)) ? gap : 0);
     }
     // Trailing spaces: in the text, with no width, at the line's end.
     for (size_t i = end; i < span.end; ++i) line.glyphs.push_back(GlyphBox{static_cast<int>(i - span.begin), x, 0});
     return line;
+}
+
+// P1: a paragraph's last line is not one character (with or without its punctuation):
+// break the line before it earlier so two or more characters go down, when the line before
+// stays even (gaps ≤ ¼ em).
+void avoid_lone_last_character(const LineContext& ctx, std::vector<LineSpan>& spans, float first_measure,
+                               float measure) {
+    if (spans.size() < 2) return;
+    const auto& t = ctx.sb.shaped.text;
+    LineSpan& last = spans.back();
+    LineSpan& before = spans[spans.size() - 2];
+    size_t core = 0;
+    for (size_t i = last.begin; i < last.end; ++i)
+        if (!is_space(t[i]) && punct_side(t[i]) == PunctSide::none && !forbidden_at_line_start(t[i])) ++core;
+    if (core > 1) return;
+    const bool first = spans.size() == 2;
+    const float limit = first ? first_measure : measure;
+    for (size_t b = last.begin; b > before.begin + 1; --b) {
+        if (b == last.begin || ctx.sb.breaks[b - 1] != Break::allowed) continue;
+        const size_t cut = b - 1;  // the new end of the line before
+        const LineWidth lw = measure_line(ctx, before.begin, cut, first);
+        const size_t gaps = lw.visible_end > before.begin + 1 ? lw.visible_end - before.begin - 1 : 0;
+        if (gaps == 0 || (limit - lw.width) / static_cast<float>(gaps) > kLooseGapEm * ctx.size) return;
+        before.end = cut;
+        before.emergency = false;
+        last.begin = cut;
+        return;
+    }
 }
 
 struct BlockLines {
@@ -363,6 +404,13 @@ std::vector<CharMetrics> char_metrics(const ShapedText& t) {
                 if (t.text[i] == U' ') c.squeeze = c.advance * 0.5f;
                 break;
         }
+        if (i + 1 < n) {
+            const char32_t a = t.text[i], b = t.text[i + 1];
+            auto latin = [](char32_t ch) {
+                return ch < 0x80 && ((ch >= U'0' && ch <= U'9') || ((ch | 0x20) >= U'a' && (ch | 0x20) <= U'z'));
+            };
+            if ((is_han(a) && latin(b)) || (latin(a) && is_han(b))) c.space_after = kHanLatinSpaceEm;
+        }
     }
     return m;
 }
@@ -401,6 +449,7 @@ std::vector<Page> layout_document(const ShapedDocument& doc, const Style& style,
         // S3 trims an opening mark at the start of every line but an indented first line.
         const LineContext ctx{sb, bl.format.size, bl.format.indent == 0};
         std::vector<LineSpan> spans = break_lines(ctx, first_measure, box.width);
+        if (bl.format.justify) avoid_lone_last_character(ctx, spans, first_measure, box.width);
         for (size_t k = 0; k < spans.size(); ++k) {
             bl.lines.push_back(set_line(ctx, static_cast<int>(bi), spans[k], bl.format, box.x,
                                         k == 0 ? first_measure : box.width, k == 0,
@@ -426,15 +475,46 @@ std::vector<Page> layout_document(const ShapedDocument& doc, const Style& style,
         if (f.keep_with_next && bi + 1 < blocks.size() && !pages.back().lines.empty()) {
             float need = space_before(bi) + f.pitch * static_cast<float>(bl.lines.size());
             const BlockLines& next = blocks[bi + 1];
-            if (!next.lines.empty()) need += next.format.space_before + next.format.pitch;
+            // As many lines of the next paragraph as P3 below will keep together.
+            const size_t next_n = next.lines.size();
+            const size_t together = is_body(doc.blocks[bi + 1].block.role) && next_n >= 2 ? (next_n <= 3 ? next_n : 2) : 1;
+            if (next_n > 0) need += next.format.space_before + next.format.pitch * static_cast<float>(together);
             if (cursor + need > box.height) {
                 pages.emplace_back();
                 cursor = 0;
             }
         }
+        // A signature (office, then date, set flush right) stays together.
+        const bool signature = doc.blocks[bi].block.role == Role::meta && doc.blocks[bi].block.align == Align::end;
+        if (signature && !pages.back().lines.empty()) {
+            float need = space_before(bi);
+            for (size_t j = bi; j < blocks.size() && doc.blocks[j].block.role == Role::meta &&
+                                doc.blocks[j].block.align == Align::end && j < bi + 4;
+                 ++j)
+                need += blocks[j].format.pitch * static_cast<float>(blocks[j].lines.size());
+            if (bi == 0 || !(doc.blocks[bi - 1].block.role == Role::meta && doc.blocks[bi - 1].block.align == Align::end))
+                if (cursor + need > box.height + 0.01f) {
+                    pages.emplace_back();
+                    cursor = 0;
+                }
+        }
+        // P3: a paragraph does not leave its first line alone at the bottom of a page nor its
+        // last line alone at the top of the next: move the first line on, or one more line.
+        size_t break_after = bl.lines.size();  // a forced page break after this many lines
+        const size_t n = bl.lines.size();
+        if (is_body(doc.blocks[bi].block.role) && n >= 2 && !pages.back().lines.empty()) {
+            const float room = box.height + 0.01f - cursor - space_before(bi);
+            const size_t fit = room < f.pitch ? 0 : static_cast<size_t>(room / f.pitch);
+            if (fit == 1 || (fit == n - 1 && n <= 3)) {
+                pages.emplace_back();  // the whole paragraph goes on
+                cursor = 0;
+            } else if (fit == n - 1) {
+                break_after = n - 2;  // two lines go on together
+            }
+        }
         for (size_t k = 0; k < bl.lines.size(); ++k) {
             float before = k == 0 ? space_before(bi) : 0.0f;
-            if (cursor + before + f.pitch > box.height + 0.01f && !pages.back().lines.empty()) {
+            if (k == break_after || (cursor + before + f.pitch > box.height + 0.01f && !pages.back().lines.empty())) {
                 pages.emplace_back();
                 cursor = 0;
                 before = 0;

@@ -39,6 +39,8 @@ struct CharMetrics {
     float start_trim = 0;     // S3: given up when it starts a line (ink moves left as much)
     float squeeze = 0;        // J2: what it may give mid-line when a line is compressed
     float squeeze_shift = 0;  //     share of that taken from its left side (0, ½ or 1)
+    float space_after = 0;    // S4: space between this and the next character (Han | Latin or digit),
+                              //     not part of the glyph's advance and dropped at a line's end
 };
 
 struct PageGeometry {
