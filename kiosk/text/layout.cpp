@@ -232,11 +232,12 @@ Line set_line(const LineContext& ctx, int block_index, const LineSpan& span, con
     for (size_t i = span.begin; i + 1 < end; ++i) gaps += stretchable(i) ? 1 : 0;
     float gap = 0;
     bool stretch_all = false;
-    if (f.justify && !last && natural < measure && gaps > 0) {
+    if (f.justify && !last && natural < measure && count > 1) {
         // When the few gaps outside a long address would open wider than ¼ em (J4), every
-        // gap takes its share instead: an even line beats a few holes. A line of one Latin
-        // word or address fragment alone stays ragged.
-        if ((measure - natural) / static_cast<float>(gaps) > kLooseGapEm * f.size) {
+        // gap takes its share instead: an even line beats a few holes. A line holding only a
+        // Latin word or an address fragment is spaced out too: J1 wants every line flush,
+        // and J4 allows wide gaps where the line holds no other break.
+        if (gaps == 0 || (measure - natural) / static_cast<float>(gaps) > kLooseGapEm * f.size) {
             stretch_all = true;
             gaps = count - 1;
         }
