@@ -2,6 +2,7 @@
 #include <fstream>
 
 #include "app/status.hpp"
+#include "store/atomic_file.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -25,7 +26,7 @@ TEST_CASE("the proof-of-play log is bounded to two files", "[status]") {
 TEST_CASE("status is written atomically and read back in words", "[status]") {
     test::TempDir dir;
     const fs::path file = dir.path() / "run" / "status.json";
-    REQUIRE(kiosk::app::write_file_atomically(file, "{\"old\": true}").ok());
+    REQUIRE(kiosk::store::write_file_atomically(file, "{\"old\": true}").ok());
     nlohmann::json status = {{"version", "0.1.0"}, {"started", "2026-11-27 09:00:00"}, {"pid", 42},
                              {"memory_kb", 40960}, {"updated", "2026-11-27 09:30:00"},
                              {"current", {{"standing", false}, {"item", "report"}, {"page", 3}, {"of", 9},
@@ -36,7 +37,7 @@ TEST_CASE("status is written atomically and read back in words", "[status]") {
                                            {"refused_at", "2026-11-27 09:20:00"}}},
                              {"items", {{{"id", "report"}, {"pages", 9}, {"loaded", "2026-11-27 09:00:00"}, {"error", ""}},
                                         {{"id", "news"}, {"pages", 0}, {"loaded", ""}, {"error", "503 from the portal"}}}}};
-    REQUIRE(kiosk::app::write_file_atomically(file, status.dump()).ok());
+    REQUIRE(kiosk::store::write_file_atomically(file, status.dump()).ok());
     CHECK(!fs::exists(dir.path() / "run" / "status.json.tmp"));
     CHECK(nlohmann::json::parse(test::read_file(file)) == status);
     const std::string text = kiosk::app::describe_status(status);
@@ -49,7 +50,7 @@ TEST_CASE("status is written atomically and read back in words", "[status]") {
 }
 
 TEST_CASE("a write into a folder that cannot be made fails cleanly", "[status]") {
-    auto st = kiosk::app::write_file_atomically("/proc/kiosk-cannot/status.json", "{}");
+    auto st = kiosk::store::write_file_atomically("/proc/kiosk-cannot/status.json", "{}");
     REQUIRE(!st.ok());
     CHECK(st.error().message.find("/proc/kiosk-cannot/status.json") != std::string::npos);
 }

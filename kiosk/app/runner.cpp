@@ -15,6 +15,7 @@
 #include "app/status.hpp"
 #include "health/log.hpp"
 #include "schedule/scheduler.hpp"
+#include "store/atomic_file.hpp"
 
 namespace kiosk::app {
 namespace fs = std::filesystem;
@@ -271,7 +272,7 @@ void Runner::write_status() {
           {"refused", refused_},
           {"refused_at", refused_at_ ? format_iso_local(refused_at_, cfg_.time_zone) : ""}}},
         {"items", items}};
-    if (auto st = write_file_atomically(cfg_.paths.runtime / "status.json", status.dump(2) + "\n"); !st)
+    if (auto st = store::write_file_atomically(cfg_.paths.runtime / "status.json", status.dump(2) + "\n"); !st)
         log::once(log::Level::warning, "status", "write", st.error().message);
 }
 

@@ -10,15 +10,10 @@
 
 #include "base/i18n.hpp"
 #include "health/log.hpp"
-#include "store/atomic_file.hpp"
 
 namespace kiosk::app {
 namespace fs = std::filesystem;
 using i18n::format;
-
-Status write_file_atomically(const fs::path& file, const std::string& bytes) {
-    return store::write_file_atomically(file, bytes);
-}
 
 long resident_memory_kb() {
     std::ifstream in("/proc/self/statm");

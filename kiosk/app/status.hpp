@@ -11,9 +11,6 @@
 
 namespace kiosk::app {
 
-// temp file, fsync, rename, fsync of the folder: a reader sees the old file or the new one.
-Status write_file_atomically(const std::filesystem::path& file, const std::string& bytes);
-
 long resident_memory_kb();
 
 class ProofOfPlay {

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "base/hosts.hpp"
 #include "base/i18n.hpp"
 #include "config/json_positions.hpp"
 
@@ -283,17 +284,6 @@ std::string url_host(const std::string& url) {
     return rest;
 }
 
-bool host_allowed(const std::string& host, const std::vector<std::string>& allowed) {
-    for (std::string a : allowed) {
-        std::transform(a.begin(), a.end(), a.begin(), [](unsigned char c) { return std::tolower(c); });
-        if (a == host) return true;
-        if (!a.empty() && a[0] == '.' && host.size() > a.size() &&
-            host.compare(host.size() - a.size(), a.size(), a) == 0)
-            return true;
-    }
-    return false;
-}
-
 fs::path default_folder(const char* systemd_env, const char* xdg_env, const char* xdg_fallback) {
     if (const char* v = std::getenv(systemd_env); v && *v) {
         std::string first = v;
@@ -542,7 +532,7 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
                 std::string host = url_host(item.source);
                 if (host.empty())
                     c.expected(src_path, it["source"], KIOSK_N("a URL like \"https://www.example.gov.cn/…\""));
-                else if (!host_allowed(host, cfg.network.allowed_hosts))
+                else if (!host_in_allowlist(host, cfg.network.allowed_hosts))
                     c.error(src_path, format(KIOSK_TR("host \"{}\" is not in network.allowed_hosts of {}"),
                                              {host, cfg.file.filename().string()}));
             } else {

@@ -1,5 +1,7 @@
 #include "net/fetcher.hpp"
 
+#include "base/hosts.hpp"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -104,16 +106,7 @@ std::string describe_curl_error(CURLcode code, const char* detail) {
 std::string user_agent() { return std::string("kiosk/") + KIOSK_VERSION + " (government service hall screen)"; }
 
 bool host_allowed(const std::string& url, const std::vector<std::string>& allowed) {
-    const std::string host = lower_host(url);
-    if (host.empty()) return false;
-    for (std::string a : allowed) {
-        std::transform(a.begin(), a.end(), a.begin(), [](unsigned char c) { return std::tolower(c); });
-        if (a == host) return true;
-        if (!a.empty() && a[0] == '.' && host.size() > a.size() &&
-            host.compare(host.size() - a.size(), a.size(), a) == 0)
-            return true;
-    }
-    return false;
+    return host_in_allowlist(lower_host(url), allowed);
 }
 
 FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
