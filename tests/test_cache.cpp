@@ -66,7 +66,14 @@ TEST_CASE("cache: items leave when they leave the playlist, and the oldest go pa
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     REQUIRE(cache.put("new", version('n', 10'000)).ok());
     REQUIRE(cache.put("gone", version('g', 100)).ok());
+    // A write in progress (a fresh temp file) survives pruning; a crash's leftover does not.
+    test::write_file(dir.path() / "items" / "mid.cache.tmp.999", "partial");
+    test::write_file(dir.path() / "items" / "old.cache.tmp.998", "left by a crash");
+    fs::last_write_time(dir.path() / "items" / "old.cache.tmp.998",
+                        fs::file_time_type::clock::now() - std::chrono::hours(2));
     cache.prune({"old", "mid", "new"});
+    CHECK(fs::exists(dir.path() / "items" / "mid.cache.tmp.999"));
+    CHECK(!fs::exists(dir.path() / "items" / "old.cache.tmp.998"));
     CHECK(!cache.get("gone").ok());   // no longer in the playlist
     CHECK(!cache.get("old").ok());    // the least recently fetched, over 25 kB
     CHECK(cache.get("mid").ok());

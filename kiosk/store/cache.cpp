@@ -1,6 +1,7 @@
 #include "store/cache.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -114,8 +115,14 @@ void Cache::prune(const std::set<std::string>& keep) const {
     std::uintmax_t total = 0;
     for (const auto& e : fs::directory_iterator(root_ / "items", ec)) {
         if (!e.is_regular_file(ec)) continue;
-        if (e.path().extension() != ".cache" || !keep_files.count(e.path())) {
-            fs::remove(e.path(), ec);  // items no longer in the playlist, and stray temp files
+        if (e.path().extension() != ".cache") {
+            // A temp file: a write in progress on another thread, or one a crash left behind
+            // (those are old). Only the old ones go.
+            if (fs::file_time_type::clock::now() - e.last_write_time(ec) > std::chrono::hours(1)) fs::remove(e.path(), ec);
+            continue;
+        }
+        if (!keep_files.count(e.path())) {
+            fs::remove(e.path(), ec);  // an item no longer in the playlist
             continue;
         }
         entries.push_back({e.path(), e.file_size(ec), e.last_write_time(ec)});

@@ -36,7 +36,8 @@ public:
 
     Status put(const std::string& item_id, const CachedItem& item) const;
     Result<CachedItem> get(const std::string& item_id) const;  // absent, or damaged: an error
-    // Drops items not in `keep`, then the least recently fetched until within max_bytes.
+    // Drops items not in `keep`, then the least recently fetched until within max_bytes, and
+    // temp files older than an hour (left by a crash). Safe beside a writer on another thread.
     void prune(const std::set<std::string>& keep) const;
 
     std::filesystem::path file_for(const std::string& item_id) const;
