@@ -181,3 +181,45 @@ TEST_CASE("layout JSON carries every required field", "[layout]") {
             for (const char* k : {"c", "x", "w"}) CHECK(g.contains(k));
     }
 }
+
+TEST_CASE("P4: an article's number stays on the line with its first words", "[layout]") {
+    // No line may end between 第一百零二条, its space and its first word; a paragraph does
+    // (the same text, not an article).
+    const std::string text = "第一百零二条\u3000本条例自2020年1月1日起施行。";
+    const auto article = text::shape_block(test::fonts(), {Role::article, text, 0, {}}, utf8::decode(text));
+    const auto paragraph = text::shape_block(test::fonts(), {Role::paragraph, text, 0, {}}, utf8::decode(text));
+    for (size_t k = 1; k <= 8; ++k) CHECK(article.breaks[k] == text::Break::never);
+    CHECK(paragraph.breaks[7] == text::Break::allowed);  // ICU allows a break after the space
+    CHECK(article.breaks[9] == text::Break::allowed);
+}
+
+TEST_CASE("J3: word spaces grow first (to half an em), then Han-Latin spaces, then every gap", "[layout]") {
+    content::Document doc;
+    doc.blocks.push_back({Role::paragraph, "统一政务服务门户上线 Open Government Data 平台，同时开通政务服务APP，方便群众随时随地办理各类事项。", 0, {}});
+    const text::ShapedDocument shaped = text::shape_document(test::fonts(), doc);
+    bool checked = false;
+    for (int measure = 14; measure <= 30 && !checked; ++measure) {
+        text::Style style;
+        style.body_px = 40;
+        text::PageGeometry g;
+        g.body = text::Box{0, 0, static_cast<float>(measure) * 40, 1e6f};
+        const auto pages = text::layout_document(shaped, style, g);
+        for (const auto& line : pages[0].lines) {
+            if (!line.justified || line.text.find(U' ') == std::u32string::npos) continue;
+            float space_growth = 1e9f, han_gap = 0;
+            for (size_t k = 0; k + 1 < line.glyphs.size(); ++k) {
+                const char32_t a = line.text[static_cast<size_t>(line.glyphs[k].c)];
+                const char32_t b = line.text[static_cast<size_t>(line.glyphs[k + 1].c)];
+                const float gap = (line.glyphs[k + 1].x - line.glyphs[k].x - line.glyphs[k].w) / line.font_size;
+                if (a == U' ') space_growth = std::min(space_growth, gap + line.glyphs[k].w / line.font_size);
+                if (text::is_han(a) && text::is_han(b)) han_gap = std::max(han_gap, gap);
+            }
+            INFO(measure << " em: " << utf8::encode(line.text));
+            // Han gaps open only once the word spaces have reached half an em.
+            if (han_gap > 0.001f) CHECK(space_growth >= 0.5f - 0.01f);
+            else CHECK(space_growth > 0.24f);  // the spaces (0.22 em as set by the font) took the slack
+            checked = true;
+        }
+    }
+    CHECK(checked);
+}

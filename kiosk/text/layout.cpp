@@ -220,28 +220,39 @@ Line set_line(const LineContext& ctx, int block_index, const LineSpan& span, con
     const float squeeze_ratio = over > 0 && lw.squeeze > 0 ? std::min(1.0f, over / lw.squeeze) : 0.0f;
     const float natural = lw.width - squeeze_ratio * lw.squeeze;
     const size_t count = end - span.begin;
-    // Justification spreads the slack over the gaps between characters, but never inside a
-    // Latin word, a number or an address (between two ASCII characters): a line of those
-    // alone stays ragged rather than letter-spaced.
+    // Justification (J3), in clreq's order: spaces between Latin words grow first (to ½ em),
+    // then the Han–Latin spaces (to ¼ em), then every gap between characters equally — but
+    // not inside a Latin word, a number or an address (between two ASCII characters) unless
+    // the other gaps would open beyond ¼ em (J4) or the line holds nothing else (J1).
     auto stretchable = [&](size_t i) {
         const char32_t a = t.text[i], b = t.text[i + 1];
         const bool ascii_a = a > 0x20 && a < 0x7F, ascii_b = b > 0x20 && b < 0x7F;
         return !(ascii_a && ascii_b);
     };
-    size_t gaps = 0;
-    for (size_t i = span.begin; i + 1 < end; ++i) gaps += stretchable(i) ? 1 : 0;
-    float gap = 0;
-    bool stretch_all = false;
+    std::vector<float> extra(end > span.begin ? end - span.begin : 0, 0.0f);  // px after each character
     if (f.justify && !last && natural < measure && count > 1) {
-        // When the few gaps outside a long address would open wider than ¼ em (J4), every
-        // gap takes its share instead: an even line beats a few holes. A line holding only a
-        // Latin word or an address fragment is spaced out too: J1 wants every line flush,
-        // and J4 allows wide gaps where the line holds no other break.
-        if (gaps == 0 || (measure - natural) / static_cast<float>(gaps) > kLooseGapEm * f.size) {
-            stretch_all = true;
-            gaps = count - 1;
-        }
-        gap = (measure - natural) / static_cast<float>(gaps);
+        float slack = measure - natural;
+        auto grow = [&](auto capacity_of) {
+            float total = 0;
+            for (size_t i = span.begin; i + 1 < end; ++i) total += capacity_of(i);
+            if (total <= 0 || slack <= 0) return;
+            const float share = std::min(1.0f, slack / total);
+            for (size_t i = span.begin; i + 1 < end; ++i) extra[i - span.begin] += capacity_of(i) * share;
+            slack -= total * share;
+        };
+        grow([&](size_t i) {  // word spaces
+            return t.text[i] == U' ' ? std::max(0.0f, 0.5f * f.size - m[i].advance * f.size) : 0.0f;
+        });
+        grow([&](size_t i) {  // Han–Latin spaces
+            return m[i].space_after > 0 ? (0.25f - m[i].space_after) * f.size : 0.0f;
+        });
+        size_t gaps = 0;
+        for (size_t i = span.begin; i + 1 < end; ++i) gaps += stretchable(i) ? 1 : 0;
+        const bool stretch_all = gaps == 0 || slack / static_cast<float>(gaps) > kLooseGapEm * f.size;
+        if (stretch_all) gaps = count - 1;
+        const float gap = slack / static_cast<float>(gaps);
+        for (size_t i = span.begin; i + 1 < end; ++i)
+            if (stretch_all || stretchable(i)) extra[i - span.begin] += gap;
         line.justified = true;
     }
     float x = box_x + (first ? f.indent : 0);
@@ -275,7 +286,7 @@ Line set_line(const LineContext& ctx, int block_index, const LineSpan& span, con
             const ShapedGlyph& sg = t.glyphs[g];
             line.ink.push_back(Ink{sg.id, sg.face, x + (sg.x_offset - shift) * f.size, -sg.y_offset * f.size});
         }
-        x += w_px + s4 + (i + 1 < end && (stretch_all || stretchable(i)) ? gap : 0);
+        x += w_px + s4 + (i + 1 < end ? extra[i - span.begin] : 0.0f);
     }
     // Trailing spaces: in the text, with no width, at the line's end.
     for (size_t i = end; i < span.end; ++i) line.glyphs.push_back(GlyphBox{static_cast<int>(i - span.begin), x, 0});
@@ -426,6 +437,16 @@ ShapedBlock shape_block(FontSet& fonts, const content::Block& block, std::u32str
     sb.shaped = shape(fonts, std::move(text), weight_for(block));
     sb.breaks = break_opportunities(sb.shaped.text);
     sb.metrics = char_metrics(sb.shaped);
+    if (block.role == Role::article) {
+        // P4: the article's number (第一百零二条) stays on the line with its first words.
+        const std::u32string& t = sb.shaped.text;
+        const size_t unit = t.find(U'条');
+        if (unit != std::u32string::npos && unit < 12) {
+            size_t words = unit + 1;
+            while (words < t.size() && is_space(t[words])) ++words;
+            for (size_t k = 1; k <= std::min(words + 1, t.size() - 1); ++k) sb.breaks[k] = Break::never;
+        }
+    }
     return sb;
 }
 
