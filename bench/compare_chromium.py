@@ -28,7 +28,8 @@ def is_al(c):
 
 def metrics(paragraphs):
     """paragraphs: list of (font_size, measure_right_edge_per_line, lines); each line a list of (char, x, w)."""
-    m = dict(lines=0, r1=0, r2=0, number_split=0, s2=0, flush=0, nonlast=0, gaps=[], han_latin=[])
+    m = dict(lines=0, r1=0, r2=0, r5=0, number_split=0, word_split=0, p1=0, s2=0, pair_max=0.0, flush=0, nonlast=0,
+             gaps=[], han_latin=[])
     for fs, lines in paragraphs:
         for k, (right, chars) in enumerate(lines):
             m["lines"] += 1
@@ -39,18 +40,29 @@ def metrics(paragraphs):
                 m["r2"] += 1
             if k + 1 < len(lines):
                 nxt = "".join(c for c, _, _ in lines[k + 1][1])
-                if text.rstrip()[-1:].isdigit() and nxt[:1].isdigit():
+                end = text.rstrip()[-1:]
+                if end.isdigit() and nxt[:1].isdigit():
                     m["number_split"] += 1
+                if end.isascii() and end.isalpha() and nxt[:1].isascii() and nxt[:1].isalpha() and text == text.rstrip():
+                    m["word_split"] += 1
+                if (end == "—" and nxt[:1] == "—") or (end == "…" and nxt[:1] == "…"):
+                    m["r5"] += 1
                 m["nonlast"] += 1
                 vis = [ch for ch in chars if not ch[0].isspace()]
                 if vis and abs(max(x + w for _, x, w in vis) - right) <= 0.5:
                     m["flush"] += 1
+            if k + 1 == len(lines) and len(lines) >= 2:
+                core = [c for c in text if c not in MARKS and c not in R1 and not c.isspace()]
+                if len(core) <= 1:
+                    m["p1"] += 1
             for (a, xa, wa), (b, xb, wb) in zip(chars, chars[1:]):
                 if a.isspace() or b.isspace():
                     continue
                 gap = (xb - (xa + wa)) / fs
-                if a in MARKS and b in MARKS and (wa + wb) / fs > 1.52:
-                    m["s2"] += 1
+                if a in MARKS and b in MARKS:
+                    m["pair_max"] = max(m["pair_max"], (wa + wb) / fs)
+                    if (wa + wb) / fs > 1.52:
+                        m["s2"] += 1
                 if (is_han(a) and is_al(b)) or (is_al(a) and is_han(b)):
                     m["han_latin"].append(gap)
                 elif k + 1 < len(lines):
@@ -63,9 +75,9 @@ def report(name, m):
     hl = m["han_latin"]
     flush = 100.0 * m["flush"] / m["nonlast"] if m["nonlast"] else 100.0
     hl_text = f"{min(hl):.3f}-{max(hl):.3f}" if hl else "-"
-    return (f"{name:10} lines={m['lines']:4} R1={m['r1']} R2={m['r2']} numbers-split={m['number_split']} "
-            f"S2>1.5em={m['s2']} flush={flush:5.1f}% gap p95={p95:.3f}em max={g[-1] if g else 0:.3f}em "
-            f"han-latin={hl_text}em")
+    return (f"{name:10} lines={m['lines']:4} R1={m['r1']} R2={m['r2']} R5={m['r5']} numbers-split={m['number_split']} "
+            f"words-split={m['word_split']} P1={m['p1']} S2>1.5em={m['s2']} widest-pair={m['pair_max']:.2f}em "
+            f"flush={flush:5.1f}% gap p95={p95:.3f}em max={g[-1] if g else 0:.3f}em han-latin={hl_text}em")
 
 def ours(kiosk, size, source):
     args = [kiosk, "layout", "--size", size] + source
