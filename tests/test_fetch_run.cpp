@@ -264,3 +264,26 @@ TEST_CASE("the fetch worker through a run of faults keeps the last good content 
     server.stop();
     thread.join();
 }
+
+TEST_CASE("kiosk extract URL fetches a page as the kiosk would (allowlist applies) and prints its Document", "[fetch][cli]") {
+    const std::string page = test::read_file(fs::path(KIOSK_TEST_CORPUS).parent_path() / "xxgk-shenqing-zhinan.html");
+    httplib::Server server;
+    server.Get("/zhinan.html", [&](const httplib::Request&, httplib::Response& res) { res.set_content(page, "text/html"); });
+    const int port = server.bind_to_any_port("127.0.0.1");
+    std::thread thread([&] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::sleep_for(1ms);
+    const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/zhinan.html";
+    test::TempDir dir;
+    test::write_file(dir.path() / "kiosk.json", R"({"network": {"allowed_hosts": ["127.0.0.1"]}})");
+    test::write_file(dir.path() / "closed.json", R"({"network": {"allowed_hosts": ["www.changchun.gov.cn"]}})");
+    auto ok = test::run_kiosk({"extract", url, "--config", (dir.path() / "kiosk.json").string()});
+    INFO(ok.err);
+    REQUIRE(ok.status == 0);
+    auto doc = json::parse(ok.out);
+    CHECK(doc["title"] == "政府信息公开申请办理指南");  // GB2312-labelled bytes read right
+    auto refused = test::run_kiosk({"extract", url, "--config", (dir.path() / "closed.json").string()});
+    CHECK(refused.status == 1);
+    CHECK(refused.err.find("host \"127.0.0.1\" is not in network.allowed_hosts") != std::string::npos);
+    server.stop();
+    thread.join();
+}

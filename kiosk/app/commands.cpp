@@ -9,6 +9,7 @@
 #include "app/clock.hpp"
 #include "app/content_source.hpp"
 #include "app/control.hpp"
+#include "app/fetch_worker.hpp"
 #include "app/library.hpp"
 #include "app/runner.hpp"
 #include "app/settings.hpp"
@@ -68,11 +69,12 @@ Prints the layout as kiosk-layout/1 JSON on stdout: every page, line and glyph p
   --now TIME     the time for the chrome's clock, ISO 8601
 )";
 
-const char* const kExtractHelp = R"(usage: kiosk extract FILE [--selector S]
+const char* const kExtractHelp = R"(usage: kiosk extract FILE-or-URL [--selector S] [--config F]
 
 Prints the Document the kiosk would show for FILE (.html/.htm: the article extracted from
-the page; .txt: imported) as kiosk-document/1 JSON, so an operator can try a new source
-before adding it to the playlist.
+the page; .txt: imported) or for a page on the portal (fetched as the kiosk fetches: the
+config's network.allowed_hosts apply), as kiosk-document/1 JSON, so an operator can try a
+new source before adding it to the playlist.
 
   --selector S   where the article is on the page: tag, .class, #id, or a descendant
                  chain such as "div.main .content" (default: the usual portal containers)
@@ -237,8 +239,27 @@ int cmd_render(const Args& args) {
 
 int cmd_extract(const Args& args) {
     log::set_threshold(log::Level::warning);
-    if (args.positional.empty()) return fail("extract: give a FILE (see `kiosk extract --help`)", kUsageError);
-    auto doc = load_local_file(args.positional[0], args.get("selector").value_or(""));
+    if (args.positional.empty()) return fail("extract: give a FILE or URL (see `kiosk extract --help`)", kUsageError);
+    const std::string& source = args.positional[0];
+    const std::string selector = args.get("selector").value_or("");
+    Result<content::Document> doc = make_error("");
+    if (source.rfind("http://", 0) == 0 || source.rfind("https://", 0) == 0) {
+        // Fetched as the kiosk would: the config's allowlist, CA bundle and proxy apply.
+        auto cfg = load_config(args);
+        if (!cfg) return fail(cfg.error().message);
+        net::FetchPolicy policy;
+        policy.allowed_hosts = cfg->network.allowed_hosts;
+        policy.ca_file = cfg->network.ca_file;
+        policy.proxy = cfg->network.proxy;
+        net::FetchResult r = net::fetch({source, "", ""}, policy);
+        if (r.outcome != net::FetchOutcome::ok) return fail(source + ": " + r.error);
+        std::string why;
+        auto fetched = document_from_body(r.body, r.content_type, selector, &why);
+        if (!fetched) return fail(source + ": " + why);
+        doc = std::move(*fetched);
+    } else {
+        doc = load_local_file(source, selector);
+    }
     if (!doc) return fail(doc.error().message);
     std::cout << content::to_json(*doc).dump(2) << '\n';
     return 0;
@@ -466,7 +487,7 @@ int run_command(const std::string& command, const std::vector<std::string>& argv
         {"layout", kLayoutHelp,
          {config, {"item", true, false}, {"input", true, false}, {"size", true, false}, {"now", true, false}}, 0,
          cmd_layout},
-        {"extract", kExtractHelp, {{"selector", true, false}}, 1, cmd_extract},
+        {"extract", kExtractHelp, {{"selector", true, false}, config}, 1, cmd_extract},
         {"check", kCheckHelp, {config}, 0, cmd_check},
         {"plan", kPlanHelp, {config, {"from", true, false}, {"hours", true, false}, {"size", true, false}}, 0, cmd_plan},
         {"status", kStatusHelp, {config, {"json", false, false}}, 0, cmd_status},
