@@ -108,16 +108,31 @@ TEST_CASE("regulation structure: chapters, sections, articles, items", "[import]
         "第一百零二条　本条例自2020年1月1日起施行。\n");
     REQUIRE(doc.blocks.size() == 8);
     CHECK(doc.blocks[0].role == Role::title);
-    CHECK(doc.blocks[1].role == Role::heading);
+    CHECK(doc.blocks[1].role == Role::heading);  // 章
     CHECK(doc.blocks[1].level == 1);
     CHECK(doc.blocks[1].text == "第一章\u3000总则");
-    CHECK(doc.blocks[2].role == Role::article);
-    CHECK(doc.blocks[3].role == Role::paragraph);
-    CHECK(doc.blocks[4].role == Role::heading);
+    CHECK(doc.blocks[2].role == Role::article);  // 条
+    CHECK(doc.blocks[3].role == Role::paragraph);  // its second 款
+    CHECK(doc.blocks[3].level == 1);
+    CHECK(doc.blocks[4].role == Role::heading);  // 节
     CHECK(doc.blocks[4].level == 2);
-    CHECK(doc.blocks[5].role == Role::list);
-    CHECK(doc.blocks[6].role == Role::heading);
+    CHECK(doc.blocks[5].role == Role::list);  // 项
+    CHECK(doc.blocks[5].level == 1);
+    CHECK(doc.blocks[6].role == Role::heading);  // a short （二） outside an article
     CHECK(doc.blocks[7].role == Role::article);
+
+    // Inside an article: 项 and 目 are items, not headings, however short.
+    Document reg = kiosk::content::import_plain_text(
+        "办法\n第五条　申请人应当提交下列材料：\n（一）申请表；\n（二）身份证明\n1.居民身份证；\n2.护照。\n"
+        "申请人对材料的真实性负责。\n");
+    REQUIRE(reg.blocks.size() == 7);
+    CHECK(reg.blocks[2].role == Role::list);
+    CHECK(reg.blocks[2].level == 1);
+    CHECK(reg.blocks[3].role == Role::list);  // short, but an item of the article
+    CHECK(reg.blocks[4].role == Role::list);
+    CHECK(reg.blocks[4].level == 2);
+    CHECK(reg.blocks[6].role == Role::paragraph);
+    CHECK(reg.blocks[6].level == 1);
 }
 
 TEST_CASE("spaces between Latin words survive, spaces beside Han characters do not", "[import]") {

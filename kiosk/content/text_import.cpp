@@ -113,6 +113,14 @@ bool starts_with_bracketed_number(u32v s) {
     return i > 1 && i < s.size() && (s[i] == U'）' || s[i] == U')');
 }
 
+// "1." / "1．" / "1、" then text (not "1.5亿"): a 目 within an article.
+bool starts_with_item_number(u32v s) {
+    size_t i = 0;
+    while (i < s.size() && s[i] >= U'0' && s[i] <= U'9') ++i;
+    return i > 0 && i + 1 < s.size() && (s[i] == U'.' || s[i] == U'．' || s[i] == U'、') &&
+           !(s[i + 1] >= U'0' && s[i + 1] <= U'9');
+}
+
 bool is_short_label(u32v s) { return s.size() <= 40 && !contains_any(s, kSentencePunct); }
 
 // The portal's top menu, e.g. "登录| 注册": short words joined by bars.
@@ -185,6 +193,7 @@ Document import_plain_text(std::string_view utf8_text, bool has_title) {
     }
 
     Document doc;
+    bool in_article = false;  // after 第…条, until the next chapter or section
     enum class Zone { before_title, meta, body } zone = has_title ? Zone::before_title : Zone::body;
     for (u32v raw : lines) {
         u32v line = trim(raw);
@@ -223,17 +232,29 @@ Document import_plain_text(std::string_view utf8_text, bool has_title) {
         if (size_t n = ordinal_length(line); n > 0 && n < line.size() && is_space(line[n]))
             body = u32(line.substr(0, n)) + U"\u3000" + normalise_spaces(line.substr(n));
         u32v b = body;
+        // A regulation's structure (编 > 章 > 节 > 条 > 款 > 项 > 目): chapters and sections are
+        // headings (level 1, 2); an article starts at 第…条; the unnumbered paragraphs after
+        // it are its 款 (paragraph, level 1); （一） items are 项 (list, level 1); "1." items
+        // within an article are 目 (list, level 2).
         if (starts_with_ordinal(b, U"条")) {
             doc.blocks.push_back(make_block(Role::article, body));
+            in_article = true;
         } else if (starts_with_ordinal(b, U"编章")) {
             doc.blocks.push_back(make_block(Role::heading, body, 1, Align::center));
+            in_article = false;
         } else if (starts_with_ordinal(b, U"节")) {
             doc.blocks.push_back(make_block(Role::heading, body, 2, Align::center));
+            in_article = false;
         } else if (starts_with_numbered_heading(b) || starts_with_bracketed_number(b)) {
             int level = starts_with_numbered_heading(b) ? 1 : 2;
-            bool heading = b.size() <= 30 && !contains_any(b, U"。；;");
+            bool heading = !in_article && b.size() <= 30 && !contains_any(b, U"。；;");
             if (heading) doc.blocks.push_back(make_block(Role::heading, body, level));
-            else doc.blocks.push_back(make_block(level == 1 ? Role::paragraph : Role::list, body));
+            else if (level == 1) doc.blocks.push_back(make_block(Role::paragraph, body));
+            else doc.blocks.push_back(make_block(Role::list, body, 1));
+        } else if (in_article && starts_with_item_number(b)) {
+            doc.blocks.push_back(make_block(Role::list, body, 2));
+        } else if (in_article && !is_short_label(b)) {
+            doc.blocks.push_back(make_block(Role::paragraph, body, 1));
         } else if (is_short_label(b)) {
             // Photo captions (sometimes two side by side) and, at the end, the signature.
             for (const u32& part : split_wide_gaps(line))
