@@ -100,7 +100,6 @@ def ours(kiosk, size, source):
         right = lines[0]["x"] + lines[0]["measure"]
         paragraphs.append((fs, [(right, [(l["text"][g["c"]], g["x"], g["w"]) for g in l["glyphs"]]) for l in lines]))
         texts.append("".join(l["text"] for l in lines))
-    box_width = lines[0]["measure"] if len(lines) == 1 else blocks[order[0]][-1]["measure"]
     return paragraphs, texts, fs, max(l["measure"] for b in order for l in blocks[b])
 
 PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>

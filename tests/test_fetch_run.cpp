@@ -61,6 +61,18 @@ json item_status(const fs::path& runtime) {
     return s.is_object() && !s["items"].empty() ? s["items"][0] : json();
 }
 
+// kiosk.json for a kiosk fetching from loopback, its folders under `dir`; `extra` merges in.
+void write_kiosk_config(const fs::path& dir, const fs::path& runtime, json extra = json::object()) {
+    json cfg = {{"page_seconds", 1},
+                {"network", {{"allowed_hosts", {"127.0.0.1"}}}},
+                {"paths",
+                 {{"runtime", runtime.string()},
+                  {"state", (dir / "state").string()},
+                  {"cache", (dir / "cache").string()}}}};
+    cfg.update(extra);
+    test::write_file(dir / "kiosk.json", cfg.dump());
+}
+
 }  // namespace
 
 TEST_CASE("a web item: fetched, kept through a dead server, started from the cache, withdrawn on 410", "[fetch][run]") {
@@ -68,14 +80,7 @@ TEST_CASE("a web item: fetched, kept through a dead server, started from the cac
     const fs::path runtime = dir.path() / "run";
     auto portal = std::make_unique<Portal>();
     const int port = portal->port;
-    test::write_file(dir.path() / "kiosk.json",
-                     json{{"page_seconds", 1},
-                          {"network", {{"allowed_hosts", {"127.0.0.1"}}}},
-                          {"paths",
-                           {{"runtime", runtime.string()},
-                            {"state", (dir.path() / "state").string()},
-                            {"cache", (dir.path() / "cache").string()}}}}
-                         .dump());
+    write_kiosk_config(dir.path(), runtime);
     test::write_file(dir.path() / "playlist.json",
                      json{{"items", {{{"id", "report"}, {"source", "http://127.0.0.1:" + std::to_string(port) + "/report.txt"}}}}}
                          .dump());
@@ -145,15 +150,7 @@ TEST_CASE("a playlist published on the portal: fetched, checked, a bad one refus
         playlist_text = text;
     };
     publish(json{{"items", {{{"id", "portal-report"}, {"source", base + "/report.txt"}}}}}.dump());
-    test::write_file(dir.path() / "kiosk.json",
-                     json{{"page_seconds", 1},
-                          {"playlist", base + "/playlist.json"},
-                          {"network", {{"allowed_hosts", {"127.0.0.1"}}}},
-                          {"paths",
-                           {{"runtime", runtime.string()},
-                            {"state", (dir.path() / "state").string()},
-                            {"cache", (dir.path() / "cache").string()}}}}
-                         .dump());
+    write_kiosk_config(dir.path(), runtime, {{"playlist", base + "/playlist.json"}});
     const std::string config = (dir.path() / "kiosk.json").string();
     test::BackgroundKiosk kiosk({"run", "--config", config}, {"SDL_VIDEODRIVER=dummy"}, dir.path());
     REQUIRE(test::wait_for([&] { return item_status(runtime).is_object() && item_status(runtime)["pages"].get<int>() > 5; }, 15));

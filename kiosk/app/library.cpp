@@ -105,6 +105,7 @@ std::vector<std::string> Library::refresh(const config::Playlist& playlist, cons
     std::vector<std::string> errors;
     for (auto& entry : items_) {
         if (!id.empty() && entry.item.id != id) continue;
+        if (entry.item.source.rfind("http", 0) == 0) continue;  // web items: the fetch worker's job
         load(entry, playlist);
         if (!entry.error.empty()) errors.push_back(entry.error);
     }

@@ -45,7 +45,8 @@ public:
     std::vector<std::string> sync(const config::Playlist& playlist, const std::string& only = "");
     // Adds one document as an item (kiosk layout/render --input).
     void add(const config::PlaylistItem& item, content::Document doc);
-    // Reloads an item's content now (kiosk refresh); empty id: every item.
+    // Reloads a local item's content now (kiosk refresh); empty id: every local item. Web
+    // items are refreshed by the fetch worker.
     std::vector<std::string> refresh(const config::Playlist& playlist, const std::string& id);
 
     void lay_out(int width, int height);
