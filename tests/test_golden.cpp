@@ -51,7 +51,11 @@ content::Document paragraphs(const std::string& text) {
     content::Document doc;
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);)
-        if (!line.empty()) doc.blocks.push_back(content::Block{content::Role::paragraph, line, 0, {}});
+        if (!line.empty()) {
+            content::Block b;
+            b.text = line;
+            doc.blocks.push_back(b);
+        }
     return doc;
 }
 

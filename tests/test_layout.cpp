@@ -186,8 +186,8 @@ TEST_CASE("P4: an article's number stays on the line with its first words", "[la
     // No line may end between 第一百零二条, its space and its first word; a paragraph does
     // (the same text, not an article).
     const std::string text = "第一百零二条\u3000本条例自2020年1月1日起施行。";
-    const auto article = text::shape_block(test::fonts(), {Role::article, text, 0, {}}, utf8::decode(text));
-    const auto paragraph = text::shape_block(test::fonts(), {Role::paragraph, text, 0, {}}, utf8::decode(text));
+    const auto article = text::shape_block(test::fonts(), content::text_block(Role::article, text), utf8::decode(text));
+    const auto paragraph = text::shape_block(test::fonts(), content::text_block(Role::paragraph, text), utf8::decode(text));
     for (size_t k = 1; k <= 8; ++k) CHECK(article.breaks[k] == text::Break::never);
     CHECK(paragraph.breaks[7] == text::Break::allowed);  // ICU allows a break after the space
     CHECK(article.breaks[9] == text::Break::allowed);
@@ -195,7 +195,7 @@ TEST_CASE("P4: an article's number stays on the line with its first words", "[la
 
 TEST_CASE("J3: word spaces grow first (to half an em), then Han-Latin spaces, then every gap", "[layout]") {
     content::Document doc;
-    doc.blocks.push_back({Role::paragraph, "统一政务服务门户上线 Open Government Data 平台，同时开通政务服务APP，方便群众随时随地办理各类事项。", 0, {}});
+    doc.blocks.push_back(content::text_block(Role::paragraph, "统一政务服务门户上线 Open Government Data 平台，同时开通政务服务APP，方便群众随时随地办理各类事项。"));
     const text::ShapedDocument shaped = text::shape_document(test::fonts(), doc);
     bool checked = false;
     for (int measure = 14; measure <= 30 && !checked; ++measure) {

@@ -37,7 +37,11 @@ content::Document hard_cases() {
     content::Document doc;
     std::istringstream in(test::read_file(fs::path(KIOSK_TEST_GOLDEN) / "clreq-cases.txt"));
     for (std::string line; std::getline(in, line);)
-        if (!line.empty()) doc.blocks.push_back(content::Block{content::Role::paragraph, line, 0, {}});
+        if (!line.empty()) {
+            content::Block b;
+            b.text = line;
+            doc.blocks.push_back(b);
+        }
     return doc;
 }
 
@@ -162,7 +166,7 @@ TEST_CASE("web-platform-tests css-text-line-break-zh-*-strict: these may not sta
         INFO("U+" << std::hex << static_cast<unsigned>(c));
         CHECK(break_opportunities(text)[6] == Break::never);
         content::Document doc;
-        doc.blocks.push_back({content::Role::caption, utf8::encode(text), 0, {}});
+        doc.blocks.push_back(content::text_block(content::Role::caption, utf8::encode(text)));
         auto lines = lines_at(shape_document(test::fonts(), doc), 6.2f);
         REQUIRE(lines.size() >= 2);
         CHECK(lines[1].find(c) != 0);

@@ -66,7 +66,10 @@ TEST_CASE("rendered PNG pages hold dark text exactly where the layout puts lines
 TEST_CASE("a character no font has is drawn as a visible box, not a gap", "[render]") {
     // U+10FFFD is a private-use code point no installed font covers.
     content::Document doc;
-    doc.blocks.push_back(content::Block{content::Role::caption, "\xF4\x8F\xBF\xBD", 0, content::Align::start});
+    content::Block odd;
+    odd.role = content::Role::caption;
+    odd.text = "\xF4\x8F\xBF\xBD";
+    doc.blocks.push_back(odd);
     auto geometry = text::resolve_geometry(config::Margins{}, 640, 360);
     auto style = text::resolve_style(config::Typography{}, 640, 360);
     auto pages = text::layout_document(text::shape_document(test::fonts(), doc), style, geometry);

@@ -51,7 +51,8 @@ prints the path of each. Needs no display.
   --out DIR      folder for the PNG files (created if missing)
   --config F     kiosk.json to use (else $KIOSK_CONFIG, /etc/kiosk/kiosk.json, the demo)
   --item ID      only this playlist item (default: every enabled item)
-  --input FILE   lay out this .txt file instead of the playlist
+  --input FILE   lay out this file (.txt, or .html through extraction) instead of the playlist
+  --selector S, --base-url U   for an .html --input, as in `kiosk extract`
   --size WxH     the page as a viewer sees it (default: the config's screen size;
                  portrait is e.g. 1080x1920)
   --pages N      at most N pages per item
@@ -64,12 +65,13 @@ Prints the layout as kiosk-layout/1 JSON on stdout: every page, line and glyph p
 
   --config F     kiosk.json to use (else $KIOSK_CONFIG, /etc/kiosk/kiosk.json, the demo)
   --item ID      only this playlist item (default: every enabled item)
-  --input FILE   lay out this .txt file instead of the playlist
+  --input FILE   lay out this file (.txt, or .html through extraction) instead of the playlist
+  --selector S, --base-url U   for an .html --input, as in `kiosk extract`
   --size WxH     the page as a viewer sees it (default: the config's screen size)
   --now TIME     the time for the chrome's clock, ISO 8601
 )";
 
-const char* const kExtractHelp = R"(usage: kiosk extract FILE-or-URL [--selector S] [--config F]
+const char* const kExtractHelp = R"(usage: kiosk extract FILE-or-URL [--base-url U] [--selector S] [--config F]
 
 Prints the Document the kiosk would show for FILE (.html/.htm: the article extracted from
 the page; .txt: imported) or for a page on the portal (fetched as the kiosk fetches: the
@@ -78,6 +80,8 @@ new source before adding it to the playlist.
 
   --selector S   where the article is on the page: tag, .class, #id, or a descendant
                  chain such as "div.main .content" (default: the usual portal containers)
+  --base-url U   the page's own address, for its relative image and attachment links
+                 (default: the URL fetched, or the file itself)
 )";
 
 const char* const kCheckHelp = R"(usage: kiosk check [--config F]
@@ -149,7 +153,7 @@ Result<Session> open_session(const Args& args) {
 
     if (auto input = args.get("input")) {
         if (args.has("item")) return make_error("--input and --item cannot be used together");
-        auto doc = load_local_file(*input);
+        auto doc = load_local_file(*input, args.get("selector").value_or(""), args.get("base-url").value_or(""));
         if (!doc) return doc.error();
         config::PlaylistItem item;
         item.id = fs::path(*input).stem().string();
@@ -242,6 +246,7 @@ int cmd_extract(const Args& args) {
     if (args.positional.empty()) return fail("extract: give a FILE or URL (see `kiosk extract --help`)", kUsageError);
     const std::string& source = args.positional[0];
     const std::string selector = args.get("selector").value_or("");
+    const std::string base_url = args.get("base-url").value_or("");
     Result<content::Document> doc = make_error("");
     if (source.rfind("http://", 0) == 0 || source.rfind("https://", 0) == 0) {
         // Fetched as the kiosk would: the config's allowlist, CA bundle and proxy apply.
@@ -254,11 +259,11 @@ int cmd_extract(const Args& args) {
         net::FetchResult r = net::fetch({source, "", ""}, policy);
         if (r.outcome != net::FetchOutcome::ok) return fail(source + ": " + r.error);
         std::string why;
-        auto fetched = document_from_body(r.body, r.content_type, selector, &why);
+        auto fetched = document_from_body(r.body, r.content_type, selector, &why, base_url.empty() ? r.final_url : base_url);
         if (!fetched) return fail(source + ": " + why);
         doc = std::move(*fetched);
     } else {
-        doc = load_local_file(source, selector);
+        doc = load_local_file(source, selector, base_url);
     }
     if (!doc) return fail(doc.error().message);
     std::cout << content::to_json(*doc).dump(2) << '\n';
@@ -481,13 +486,13 @@ int run_command(const std::string& command, const std::vector<std::string>& argv
     static const std::vector<Command> commands = {
         {"run", kRunHelp, {config, {"windowed", true, true}, {"rotate", true, false}}, 0, cmd_run},
         {"render", kRenderHelp,
-         {{"out", true, false}, config, {"item", true, false}, {"input", true, false}, {"size", true, false},
+         {{"out", true, false}, config, {"item", true, false}, {"input", true, false}, {"selector", true, false}, {"base-url", true, false}, {"size", true, false},
           {"pages", true, false}, {"now", true, false}},
          0, cmd_render},
         {"layout", kLayoutHelp,
-         {config, {"item", true, false}, {"input", true, false}, {"size", true, false}, {"now", true, false}}, 0,
+         {config, {"item", true, false}, {"input", true, false}, {"selector", true, false}, {"base-url", true, false}, {"size", true, false}, {"now", true, false}}, 0,
          cmd_layout},
-        {"extract", kExtractHelp, {{"selector", true, false}, config}, 1, cmd_extract},
+        {"extract", kExtractHelp, {{"selector", true, false}, {"base-url", true, false}, config}, 1, cmd_extract},
         {"check", kCheckHelp, {config}, 0, cmd_check},
         {"plan", kPlanHelp, {config, {"from", true, false}, {"hours", true, false}, {"size", true, false}}, 0, cmd_plan},
         {"status", kStatusHelp, {config, {"json", false, false}}, 0, cmd_status},

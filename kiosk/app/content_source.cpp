@@ -16,7 +16,7 @@ namespace {
 constexpr std::uintmax_t kMaxLocalFile = 20u << 20;  // the same cap as a fetched page
 }
 
-Result<content::Document> load_local_file(const fs::path& file, const std::string& selector) {
+Result<content::Document> load_local_file(const fs::path& file, const std::string& selector, const std::string& base_url) {
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) return make_error(file.string() + ": no such file");
     if (fs::file_size(file, ec) > kMaxLocalFile)
@@ -30,6 +30,7 @@ Result<content::Document> load_local_file(const fs::path& file, const std::strin
     if (ext == ".html" || ext == ".htm") {
         content::ExtractOptions options;
         options.selector = selector;
+        options.base_url = base_url.empty() ? "file://" + fs::absolute(file, ec).lexically_normal().string() : base_url;
         auto doc = content::extract_article(buffer.str(), options);
         if (!doc) return make_error(file.string() + ": " + doc.error().message);
         return doc;

@@ -11,8 +11,10 @@
 namespace kiosk::app {
 
 // Reads a local .txt file (encoding detected) or .html page (article extracted, with
-// `selector` if given) into a Document.
-Result<content::Document> load_local_file(const std::filesystem::path& file, const std::string& selector = "");
+// `selector` if given) into a Document. Relative links on a page resolve against
+// `base_url`, else against the file itself (file:///…), so local pictures are found.
+Result<content::Document> load_local_file(const std::filesystem::path& file, const std::string& selector = "",
+                                          const std::string& base_url = "");
 
 Result<content::Document> load_item_document(const config::Playlist& playlist,
                                              const config::PlaylistItem& item);

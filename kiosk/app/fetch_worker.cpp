@@ -13,11 +13,13 @@
 namespace kiosk::app {
 
 std::optional<content::Document> document_from_body(const std::string& body, const std::string& content_type,
-                                                    const std::string& selector, std::string* why_not) {
+                                                    const std::string& selector, std::string* why_not,
+                                                    const std::string& base_url) {
     const std::string type = content_type.substr(0, content_type.find(';'));
     if (type.find("html") != std::string::npos) {
         content::ExtractOptions options;
         options.selector = selector;
+        options.base_url = base_url;
         if (auto cs = content_type.find("charset="); cs != std::string::npos) options.http_charset = content_type.substr(cs + 8);
         auto doc = content::extract_article(body, options);
         if (!doc) {
@@ -159,7 +161,7 @@ void FetchWorker::run() {
             }
         } else if (result.outcome == net::FetchOutcome::ok) {
             std::string why;
-            doc = document_from_body(result.body, result.content_type, job.selector, &why);
+            doc = document_from_body(result.body, result.content_type, job.selector, &why, result.final_url);
             if (doc) chars = document_chars(*doc);
             else result.error = why;
         }

@@ -42,7 +42,8 @@ struct ItemUpdate {
 
 // Turns fetched bytes into a Document: text is imported; HTML needs the article extractor.
 std::optional<content::Document> document_from_body(const std::string& body, const std::string& content_type,
-                                                    const std::string& selector, std::string* why_not);
+                                                    const std::string& selector, std::string* why_not,
+                                                    const std::string& base_url = "");
 
 class FetchWorker {
 public:

@@ -4,10 +4,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <vector>
 
+#include "base/url.hpp"
 #include "base/utf8.hpp"
 #include "content/text_import.hpp"
 
@@ -135,29 +139,262 @@ bool block_level(GumboTag tag) {
     }
 }
 
-// The container's text, one paragraph a line (block elements and <br> end lines; table
-// cells are separated by wide gaps until tables get their own layout).
-void collect(const GumboNode* n, std::string& out) {
+const char kObjectLine[] = "\xEF\xBF\xBC\n";  // U+FFFC on a line of its own: the next object
+
+bool is_attachment_url(const std::string& url) {
+    std::string path = lower(url.substr(0, url.find_first_of("?#")));
+    const size_t dot = path.rfind('.');
+    if (dot == std::string::npos || path.find('/', dot) != std::string::npos) return false;
+    const std::string ext = path.substr(dot + 1);
+    for (const char* e : {"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar", "7z", "ppt", "pptx", "csv"})
+        if (ext == e) return true;
+    return false;
+}
+
+bool centred(const GumboElement& e) {
+    if (e.tag == GUMBO_TAG_CENTER) return true;
+    if (const char* a = attr(e, "align"); a && lower(a) == "center") return true;
+    if (const char* st = attr(e, "style")) {
+        std::string style = lower(st);
+        style.erase(std::remove(style.begin(), style.end(), ' '), style.end());
+        if (style.find("text-align:center") != std::string::npos) return true;
+    }
+    return false;
+}
+
+int span_attr(const GumboElement& e, const char* name, int most) {
+    const char* v = attr(e, name);
+    if (!v) return 1;
+    long n = std::strtol(v, nullptr, 10);
+    return static_cast<int>(std::clamp<long>(n, 1, most));
+}
+
+// Pixel size from width/height attributes (icons and tracking pixels are not content).
+int pixel_attr(const GumboElement& e, const char* name) {
+    const char* v = attr(e, name);
+    return v ? static_cast<int>(std::strtol(v, nullptr, 10)) : 0;
+}
+
+// Walks the article container: its text one paragraph a line (block elements and <br> end
+// lines), and the objects that cannot be text — tables and images — as U+FFFC lines with the
+// objects beside. Image captions (the next centred paragraph, or span.img_descr) go into
+// the image's block; attachment links are listed.
+class Collector {
+public:
+    Collector(std::string base_url, bool flat) : base_url_(std::move(base_url)), flat_(flat) {}
+
+    void walk(const GumboNode* n);
+
+    std::string text;
+    std::vector<Block> objects;
+    std::vector<Attachment> attachments;
+
+private:
+    void add_text(std::string t);
+    void end_line() {
+        if (!text.empty() && text.back() != '\n') text += '\n';
+    }
+    void image(const GumboElement& e);
+    bool table(const GumboNode* n);
+
+    std::string base_url_;
+    bool flat_;                   // a table cell: no objects, no line breaks
+    int awaiting_caption_ = -1;   // the last image, while its caption may still follow
+    int centred_depth_ = 0;       // inside a centred block
+};
+
+// One cell's or one caption's text on one line.
+std::string inline_text(const GumboNode* n, const std::string& base_url, std::vector<Attachment>* attachments = nullptr) {
+    Collector c(base_url, true);
+    c.walk(n);
+    if (attachments)
+        for (auto& a : c.attachments) attachments->push_back(std::move(a));
+    return normalise_inline(c.text);
+}
+
+void Collector::add_text(std::string t) {
+    std::replace(t.begin(), t.end(), '\n', ' ');
+    std::replace(t.begin(), t.end(), '\r', ' ');
+    std::replace(t.begin(), t.end(), '\t', ' ');
+    if (awaiting_caption_ >= 0 && !normalise_inline(t).empty()) {
+        if (centred_depth_ > 0) {  // text after the image in its own centred paragraph
+            objects[static_cast<size_t>(awaiting_caption_)].text += t;
+            return;
+        }
+        awaiting_caption_ = -1;  // body text came first: the image has no caption
+    }
+    text += t;
+}
+
+void Collector::image(const GumboElement& e) {
+    if (flat_) return;
+    std::string src = attr(e, "src") ? attr(e, "src") : "";
+    if (src.empty() || lower(src.substr(0, 5)) == "data:") src = attr(e, "oldsrc") ? attr(e, "oldsrc") : "";
+    if (src.empty() || lower(src.substr(0, 5)) == "data:") return;
+    const int w = pixel_attr(e, "width"), h = pixel_attr(e, "height");
+    if ((w > 0 && w < 40) || (h > 0 && h < 40)) return;  // an icon, a spacer, a counter pixel
+    Block block;
+    block.role = Role::image;
+    block.align = Align::center;
+    block.image.url = url::resolve(base_url_, src);
+    if (const char* alt = attr(e, "alt")) block.image.alt = normalise_inline(alt);
+    end_line();
+    text += kObjectLine;
+    objects.push_back(std::move(block));
+    awaiting_caption_ = static_cast<int>(objects.size()) - 1;
+}
+
+// A data table into the grid model; false for a layout table (one column or one row),
+// whose content is walked as ordinary text instead.
+bool Collector::table(const GumboNode* n) {
+    constexpr size_t kMaxRows = 2000, kMaxColumns = 100;  // a hostile page cannot make a grid of billions
+    Table t;
+    std::vector<bool> in_head;
+    std::function<void(const GumboNode*, bool)> rows = [&](const GumboNode* node, bool head) {
+        if (node->type != GUMBO_NODE_ELEMENT) return;
+        const GumboElement& e = node->v.element;
+        if (e.tag == GUMBO_TAG_TABLE && node != n) return;  // a nested table belongs to its cell
+        if (e.tag == GUMBO_TAG_TR) {
+            if (t.rows.size() >= kMaxRows) return;
+            std::vector<TableCell> cells;
+            int width = 0;
+            for (unsigned i = 0; i < e.children.length; ++i) {
+                const auto* c = static_cast<const GumboNode*>(e.children.data[i]);
+                if (c->type != GUMBO_NODE_ELEMENT) continue;
+                const GumboElement& ce = c->v.element;
+                if (ce.tag != GUMBO_TAG_TD && ce.tag != GUMBO_TAG_TH) continue;
+                if (width >= static_cast<int>(kMaxColumns)) break;
+                TableCell cell;
+                cell.text = inline_text(c, base_url_, &attachments);
+                cell.colspan = std::min(span_attr(ce, "colspan", 1000), static_cast<int>(kMaxColumns) - width);
+                cell.rowspan = span_attr(ce, "rowspan", static_cast<int>(kMaxRows));
+                cell.header = ce.tag == GUMBO_TAG_TH || head;
+                bool centre = centred(ce);
+                if (const char* a = attr(ce, "align"); a && lower(a) == "right") cell.align = Align::end;
+                for (unsigned k = 0; k < ce.children.length && !centre; ++k) {
+                    const auto* p = static_cast<const GumboNode*>(ce.children.data[k]);
+                    if (p->type == GUMBO_NODE_ELEMENT && centred(p->v.element)) centre = true;
+                }
+                if (centre) cell.align = Align::center;
+                width += cell.colspan;
+                cells.push_back(std::move(cell));
+            }
+            if (!cells.empty()) {
+                t.rows.push_back(std::move(cells));
+                in_head.push_back(head);
+            }
+            return;
+        }
+        const bool h = head || e.tag == GUMBO_TAG_THEAD;
+        for (unsigned i = 0; i < e.children.length; ++i) rows(static_cast<const GumboNode*>(e.children.data[i]), h);
+    };
+    rows(n, false);
+    const auto slots = table_slots(t);
+    if (t.rows.size() < 2 || slots.empty() || slots[0].size() < 2) return false;
+
+    // Header rows: <thead> or all-<th> rows; a Word-pasted table has neither, so its header
+    // is the band of rows above the first row holding a number, grown to cover any cell
+    // spanning down out of it.
+    auto all_header = [&](size_t r) {
+        return in_head[r] || std::all_of(t.rows[r].begin(), t.rows[r].end(), [](const TableCell& c) { return c.header; });
+    };
+    size_t header = 0;
+    while (header < t.rows.size() && all_header(header)) ++header;
+    if (header == 0) {
+        auto numeric = [](const std::string& s) {
+            return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+                return std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == ',' || c == '%' || c == '-';
+            });
+        };
+        for (size_t r = 0; r < t.rows.size(); ++r)
+            if (std::any_of(t.rows[r].begin(), t.rows[r].end(), [&](const TableCell& c) { return numeric(c.text); })) {
+                header = r;
+                break;
+            }
+    }
+    for (size_t r = 0; r < header && r < t.rows.size(); ++r)
+        for (const TableCell& c : t.rows[r]) header = std::max(header, r + static_cast<size_t>(c.rowspan));
+    if (header * 2 > t.rows.size()) header = 0;  // not a header band: a table of labels
+    t.header_rows = static_cast<int>(header);
+    for (size_t r = 0; r < header; ++r)
+        for (TableCell& c : t.rows[r]) c.header = true;
+
+    end_line();
+    text += kObjectLine;
+    Block block;
+    block.role = Role::table;
+    block.table = std::move(t);
+    objects.push_back(std::move(block));
+    awaiting_caption_ = -1;
+    return true;
+}
+
+void Collector::walk(const GumboNode* n) {
     if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE) {
-        std::string t = n->v.text.text;
-        std::replace(t.begin(), t.end(), '\n', ' ');
-        std::replace(t.begin(), t.end(), '\r', ' ');
-        std::replace(t.begin(), t.end(), '\t', ' ');
-        out += t;
+        add_text(n->v.text.text);
         return;
     }
     if (n->type != GUMBO_NODE_ELEMENT) return;
     const GumboElement& e = n->v.element;
     if (skipped(e.tag)) return;
     if (e.tag == GUMBO_TAG_BR) {
-        out += '\n';
+        if (flat_) text += ' ';
+        else end_line(), text += '\n';
         return;
     }
+    if (e.tag == GUMBO_TAG_IMG) {
+        image(e);
+        return;
+    }
+    if (e.tag == GUMBO_TAG_A) {
+        if (const char* href = attr(e, "href"); href && is_attachment_url(href)) {
+            const std::string u = url::resolve(base_url_, href);
+            std::string name = inline_text(n, base_url_);
+            if (name.empty()) name = u.substr(u.rfind('/') + 1);
+            if (std::none_of(attachments.begin(), attachments.end(), [&](const Attachment& a) { return a.url == u; }))
+                attachments.push_back(Attachment{name, u});
+        }
+    }
+    // span.img_descr, or a centred paragraph right after an image: the image's caption.
+    if (!flat_ && awaiting_caption_ >= 0 && (has_class(e, "img_descr") || (block_level(e.tag) && centred(e)))) {
+        bool holds_image = false;
+        std::function<void(const GumboNode*)> find_img = [&](const GumboNode* k) {
+            if (k->type != GUMBO_NODE_ELEMENT || holds_image) return;
+            if (k->v.element.tag == GUMBO_TAG_IMG) holds_image = true;
+            for (unsigned i = 0; i < k->v.element.children.length; ++i) find_img(static_cast<const GumboNode*>(k->v.element.children.data[i]));
+        };
+        find_img(n);
+        if (!holds_image) {
+            std::string caption = inline_text(n, base_url_);
+            if (!caption.empty()) {
+                Block& img = objects[static_cast<size_t>(awaiting_caption_)];
+                img.text = normalise_inline(img.text + " " + caption);
+                awaiting_caption_ = -1;
+                return;
+            }
+        }
+    }
+    if (e.tag == GUMBO_TAG_TABLE && !flat_ && table(n)) return;
+    if (e.tag == GUMBO_TAG_TD || e.tag == GUMBO_TAG_TH) add_text("    ");  // a layout table's cells: a wide gap
     const bool block = block_level(e.tag);
-    if (block && !out.empty() && out.back() != '\n') out += '\n';
-    if (e.tag == GUMBO_TAG_TD || e.tag == GUMBO_TAG_TH) out += "    ";
-    for (unsigned i = 0; i < e.children.length; ++i) collect(static_cast<const GumboNode*>(e.children.data[i]), out);
-    if (block && !out.empty() && out.back() != '\n') out += '\n';
+    const bool centre = block && centred(e);
+    if (block) flat_ ? void(text += ' ') : end_line();
+    centred_depth_ += centre;
+    for (unsigned i = 0; i < e.children.length; ++i) walk(static_cast<const GumboNode*>(e.children.data[i]));
+    centred_depth_ -= centre;
+    if (centre && awaiting_caption_ >= 0 && !objects[static_cast<size_t>(awaiting_caption_)].text.empty()) {
+        Block& img = objects[static_cast<size_t>(awaiting_caption_)];
+        img.text = normalise_inline(img.text);
+        awaiting_caption_ = -1;
+    }
+    if (block) flat_ ? void(text += ' ') : end_line();
+}
+
+// Plain text of a subtree (for h1/title and the page-wide search for the meta line).
+void collect(const GumboNode* n, std::string& out) {
+    Collector c("", false);
+    c.walk(n);
+    out += c.text;
 }
 
 size_t text_chars(const std::string& text) {
@@ -228,10 +465,45 @@ DecodedText decode_html(std::string_view bytes, std::string_view http_charset) {
     return decode_text(bytes);
 }
 
+namespace {
+
+const GumboNode* find_tag(const GumboNode* n, GumboTag tag) {
+    if (n->type != GUMBO_NODE_ELEMENT) return nullptr;
+    if (n->v.element.tag == tag) return n;
+    for (unsigned i = 0; i < n->v.element.children.length; ++i)
+        if (const GumboNode* f = find_tag(static_cast<const GumboNode*>(n->v.element.children.data[i]), tag)) return f;
+    return nullptr;
+}
+
+// Attachment lists often sit outside the article container, in span#appendix or div#files.
+void find_attachment_boxes(const GumboNode* n, std::vector<const GumboNode*>& out) {
+    if (n->type != GUMBO_NODE_ELEMENT) return;
+    if (const char* id = attr(n->v.element, "id"); id && (lower(id) == "appendix" || lower(id) == "files")) {
+        out.push_back(n);
+        return;
+    }
+    for (unsigned i = 0; i < n->v.element.children.length; ++i)
+        find_attachment_boxes(static_cast<const GumboNode*>(n->v.element.children.data[i]), out);
+}
+
+bool is_visible_meta_line(const std::string& line) {
+    const std::string t = normalise_inline(line);
+    for (const char* label : {"发布日期：", "发布日期:", "发布时间：", "发布时间:"})
+        if (t.find(label) != std::string::npos && text_chars(t) <= 80) return true;
+    return false;
+}
+
+}  // namespace
+
 Result<Document> extract_article(std::string_view html_bytes, const ExtractOptions& options) {
     const DecodedText decoded = decode_html(html_bytes, options.http_charset);
     GumboPtr output(gumbo_parse_with_options(&kGumboDefaultOptions, decoded.utf8.data(), decoded.utf8.size()));
     if (!output) return make_error("the HTML could not be parsed");
+
+    // Relative links resolve against <base href> (itself resolved against the page's URL).
+    std::string base_url = options.base_url;
+    if (const GumboNode* base = find_tag(output->root, GUMBO_TAG_BASE))
+        if (const char* href = attr(base->v.element, "href"); href && *href) base_url = url::resolve(base_url, href);
 
     static const std::vector<std::string> kPortalContainers = {
         ".TRS_Editor", ".TRS_UEDITOR", "#zoom", "#fontzoom", ".zoom", "#UCAP-CONTENT", ".pages_content",
@@ -240,18 +512,19 @@ Result<Document> extract_article(std::string_view html_bytes, const ExtractOptio
     if (!options.selector.empty()) selectors.push_back(options.selector);
     else selectors = kPortalContainers;
 
-    std::string body_text;
+    std::optional<Collector> body;
     for (const std::string& selector : selectors) {
         std::vector<const GumboNode*> found;
         select(output->root, parse_selector(selector), found);
-        std::string text;
-        for (const GumboNode* n : found) collect(n, text);
-        if (text_chars(text) >= (options.selector.empty() ? 10u : 1u)) {  // an empty look-alike (a widget) is passed over
-            body_text = text;
+        Collector c(base_url, false);
+        for (const GumboNode* n : found) c.walk(n);
+        // An empty look-alike (a widget) is passed over; a container of only a table or photo counts.
+        if (text_chars(c.text) >= (options.selector.empty() ? 10u : 1u) || !c.objects.empty()) {
+            body.emplace(std::move(c));
             break;
         }
     }
-    if (body_text.empty()) {
+    if (!body) {
         if (!options.selector.empty())
             return make_error("the selector \"" + options.selector + "\" finds no text on this page");
         return make_error("no article found on this page (none of the usual containers holds text; give the item a selector)");
@@ -266,15 +539,40 @@ Result<Document> extract_article(std::string_view html_bytes, const ExtractOptio
     std::string meta;
     if (!date.empty()) meta += "发布日期：" + trim(date).substr(0, 10);
     if (!source.empty()) meta += (meta.empty() ? "" : "    ") + std::string("来源：") + trim(source);
+    if (meta.empty()) {
+        // No meta tags: the visible "发布日期：… 来源：…" line, usually just above the container.
+        bool in_body = false;
+        std::istringstream body_lines(body->text);
+        for (std::string line; std::getline(body_lines, line) && !in_body;) in_body = is_visible_meta_line(line);
+        std::string page;
+        if (!in_body) collect(output->root, page);
+        std::istringstream page_lines(page);
+        for (std::string line; meta.empty() && std::getline(page_lines, line);)
+            if (is_visible_meta_line(line)) meta = line;
+    }
     if (!meta.empty()) text += meta + "\n";
-    std::istringstream lines(body_text);
+    std::istringstream lines(body->text);
     for (std::string line; std::getline(lines, line);) {
         if (is_widget_line(line)) continue;
         if (!title.empty() && trim(line) == title) continue;  // the title repeated in the body
         text += line + "\n";
     }
-    Document doc = title.empty() ? import_plain_text(text.substr(1), false) : import_plain_text(text);
-    if (doc.blocks.size() <= (title.empty() ? 0u : 1u)) return make_error("the article holds no text");
+    const bool has_objects = !body->objects.empty();
+    Document doc = title.empty() ? import_plain_text(text.substr(1), false, std::move(body->objects))
+                                 : import_plain_text(text, true, std::move(body->objects));
+    if (doc.blocks.size() <= (title.empty() ? 0u : 1u) && !has_objects) return make_error("the article holds no text");
+
+    doc.url = options.base_url;
+    doc.attachments = std::move(body->attachments);
+    std::vector<const GumboNode*> boxes;
+    find_attachment_boxes(output->root, boxes);
+    for (const GumboNode* box : boxes) {
+        Collector c(base_url, true);
+        c.walk(box);
+        for (auto& a : c.attachments)
+            if (std::none_of(doc.attachments.begin(), doc.attachments.end(), [&](const Attachment& x) { return x.url == a.url; }))
+                doc.attachments.push_back(std::move(a));
+    }
     return doc;
 }
 

@@ -19,6 +19,7 @@ DecodedText decode_html(std::string_view bytes, std::string_view http_charset = 
 struct ExtractOptions {
     std::string selector;      // e.g. "div.TRS_Editor", "#zoom", "div.article p"; empty: the portal list
     std::string http_charset;  // from Content-Type, if any
+    std::string base_url;      // the page's own URL: relative image and attachment links resolve against it
 };
 
 Result<Document> extract_article(std::string_view html_bytes, const ExtractOptions& options = {});

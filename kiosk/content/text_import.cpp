@@ -177,12 +177,22 @@ u32 clean_meta_line(u32v s) {
 }
 
 Block make_block(Role role, const u32& text, int level = 0, Align align = Align::start) {
-    return Block{role, utf8::encode(text), level, align};
+    Block block;
+    block.role = role;
+    block.text = utf8::encode(text);
+    block.level = level;
+    block.align = align;
+    return block;
 }
 
 }  // namespace
 
-Document import_plain_text(std::string_view utf8_text, bool has_title) {
+std::string normalise_inline(std::string_view utf8_text) { return utf8::encode(normalise_spaces(utf8::decode(utf8_text))); }
+
+Document import_plain_text(std::string_view utf8_text, bool has_title) { return import_plain_text(utf8_text, has_title, {}); }
+
+Document import_plain_text(std::string_view utf8_text, bool has_title, std::vector<Block> objects) {
+    size_t next_object = 0;
     std::u32string text = utf8::decode(utf8_text);
     std::vector<u32v> lines;
     for (size_t start = 0; start <= text.size();) {
@@ -198,6 +208,11 @@ Document import_plain_text(std::string_view utf8_text, bool has_title) {
     for (u32v raw : lines) {
         u32v line = trim(raw);
         if (line.empty()) continue;
+        if (line == U"\uFFFC") {
+            if (next_object < objects.size()) doc.blocks.push_back(std::move(objects[next_object++]));
+            if (zone != Zone::before_title) zone = Zone::body;
+            continue;
+        }
 
         if (zone == Zone::before_title) {
             if (is_menu_line(line)) continue;

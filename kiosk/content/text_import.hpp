@@ -1,6 +1,7 @@
 #pragma once
 // Plain text (one paragraph a line, as scraped from a portal page) -> Document.
 #include <string_view>
+#include <vector>
 
 #include "content/document.hpp"
 
@@ -12,5 +13,13 @@ namespace kiosk::content {
 // and indentation spaces.
 // With `has_title` false the text starts straight with the body (a page with no title).
 Document import_plain_text(std::string_view utf8_text, bool has_title = true);
+
+// The same, with objects (tables, images) that came with the text: each line holding just
+// U+FFFC (OBJECT REPLACEMENT CHARACTER) is replaced by the next of `objects`, in order.
+Document import_plain_text(std::string_view utf8_text, bool has_title, std::vector<Block> objects);
+
+// One line of inline text tidied as the import does it: whitespace runs collapsed, kept
+// only between two non-CJK characters, trimmed.
+std::string normalise_inline(std::string_view utf8_text);
 
 }  // namespace kiosk::content

@@ -56,6 +56,8 @@ BlockFormat format_for(const content::Block& b, const Style& s) {
             f.tone = b.level <= 1 ? Tone::accent : Tone::text;
             break;
         case Role::caption:
+        case Role::image:  // the image's caption (the picture itself is placed by the page)
+        case Role::table:
             f.size = s.caption_px;
             f.pitch = f.size * 1.45f;
             f.space_before = s.body_px * 0.2f;
@@ -454,7 +456,13 @@ ShapedDocument shape_document(FontSet& fonts, const content::Document& doc, cons
     ShapedDocument out;
     out.title = doc.title;
     out.blocks.reserve(doc.blocks.size());
-    for (const content::Block& b : doc.blocks) out.blocks.push_back(shape_block(fonts, b, utf8::decode(b.text), options));
+    for (const content::Block& b : doc.blocks) {
+        std::string text = b.text;
+        if (b.role == content::Role::table)  // until tables get their own layout: the cells in reading order
+            for (const auto& row : b.table.rows)
+                for (const auto& cell : row) text += (text.empty() ? "" : "\u3000") + cell.text;
+        out.blocks.push_back(shape_block(fonts, b, utf8::decode(text), options));
+    }
     return out;
 }
 
@@ -562,7 +570,8 @@ namespace {
 // One line of chrome, shaped on the spot (chrome changes per page and per minute).
 Line chrome_label(FontSet& fonts, std::string role, const std::string& utf8_text, float size,
                   Weight weight, Tone tone, float x, float baseline, float max_width, Align align) {
-    content::Block block{weight == Weight::bold ? content::Role::heading : content::Role::caption, "", 0, Align::start};
+    content::Block block;
+    block.role = weight == Weight::bold ? content::Role::heading : content::Role::caption;
     ShapedBlock sb = shape_block(fonts, block, utf8::decode(utf8_text));
     auto width_of = [&](const ShapedBlock& b) {
         float w = 0;
