@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config
   libsdl2-dev libsdl2-ttf-dev libfreetype-dev libharfbuzz-dev libicu-dev libfontconfig-dev
-  libpng-dev libcurl4-openssl-dev nlohmann-json3-dev catch2 libgumbo-dev libcpp-httplib-dev libssl-dev openssl
+  libpng-dev libcurl4-openssl-dev nlohmann-json3-dev catch2 libgumbo-dev libxml2-dev libcpp-httplib-dev libssl-dev openssl
   fonts-noto-cjk fonts-hanazono unicode-data tzdata gettext python3-jsonschema
 )
 

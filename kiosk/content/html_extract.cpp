@@ -1,6 +1,5 @@
 #include "content/html_extract.hpp"
 
-#include <gumbo.h>
 
 #include <algorithm>
 #include <cctype>
@@ -13,21 +12,13 @@
 
 #include "base/url.hpp"
 #include "base/utf8.hpp"
+#include "content/gumbo_tree.hpp"
 #include "content/text_import.hpp"
 
 namespace kiosk::content {
 namespace {
 
-struct GumboDeleter {
-    void operator()(GumboOutput* o) const { gumbo_destroy_output(&kGumboDefaultOptions, o); }
-};
-using GumboPtr = std::unique_ptr<GumboOutput, GumboDeleter>;  // owns one parse tree
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
+using namespace gumbo_tree;
 
 bool is_gb_label(const std::string& l) {
     return l == "gb2312" || l == "gbk" || l == "x-gbk" || l == "cp936" || l == "gb18030" || l == "gb_2312-80";
@@ -39,20 +30,6 @@ std::string charset_after(std::string_view head, size_t at) {
     size_t j = i;
     while (j < head.size() && (std::isalnum(static_cast<unsigned char>(head[j])) || head[j] == '-' || head[j] == '_')) ++j;
     return lower(head.substr(i, j - i));
-}
-
-const char* attr(const GumboElement& e, const char* name) {
-    const GumboAttribute* a = gumbo_get_attribute(&e.attributes, name);
-    return a ? a->value : nullptr;
-}
-
-bool has_class(const GumboElement& e, const std::string& cls) {
-    const char* c = attr(e, "class");
-    if (!c) return false;
-    std::istringstream words(c);
-    for (std::string w; words >> w;)
-        if (lower(w) == lower(cls)) return true;
-    return false;
 }
 
 // One compound selector: tag, .class, #id, or tag.class / tag#id.
@@ -203,7 +180,7 @@ private:
     int centred_depth_ = 0;       // inside a centred block
 };
 
-// One cell's or one caption's text on one line.
+// One cell's text on one line.
 std::string inline_text(const GumboNode* n, const std::string& base_url, std::vector<Attachment>* attachments = nullptr) {
     Collector c(base_url, true);
     c.walk(n);
@@ -314,7 +291,7 @@ bool Collector::table(const GumboNode* n) {
     }
     for (size_t r = 0; r < header && r < t.rows.size(); ++r)
         for (const TableCell& c : t.rows[r]) header = std::max(header, r + static_cast<size_t>(c.rowspan));
-    if (header * 2 > t.rows.size()) header = 0;  // not a header band: a table of labels
+    if (header >= t.rows.size()) header = 0;  // no data rows: a table of labels, nothing to repeat
     t.header_rows = static_cast<int>(header);
     for (size_t r = 0; r < header; ++r)
         for (TableCell& c : t.rows[r]) c.header = true;
@@ -349,7 +326,9 @@ void Collector::walk(const GumboNode* n) {
     if (e.tag == GUMBO_TAG_A) {
         if (const char* href = attr(e, "href"); href && is_attachment_url(href)) {
             const std::string u = url::resolve(base_url_, href);
-            std::string name = inline_text(n, base_url_);
+            Collector inner(base_url_, true);  // the link's own text (not inline_text(n): that would come back here)
+            for (unsigned i = 0; i < e.children.length; ++i) inner.walk(static_cast<const GumboNode*>(e.children.data[i]));
+            std::string name = normalise_inline(inner.text);
             if (name.empty()) name = u.substr(u.rfind('/') + 1);
             if (std::none_of(attachments.begin(), attachments.end(), [&](const Attachment& a) { return a.url == u; }))
                 attachments.push_back(Attachment{name, u});
@@ -365,8 +344,10 @@ void Collector::walk(const GumboNode* n) {
         };
         find_img(n);
         if (!holds_image) {
-            std::string caption = inline_text(n, base_url_);
-            if (!caption.empty()) {
+            Collector inner(base_url_, true);
+            inner.walk(n);
+            std::string caption = inner.text;
+            if (!normalise_inline(caption).empty()) {
                 Block& img = objects[static_cast<size_t>(awaiting_caption_)];
                 img.text = normalise_inline(img.text + " " + caption);
                 awaiting_caption_ = -1;
@@ -460,7 +441,14 @@ DecodedText decode_html(std::string_view bytes, std::string_view http_charset) {
             if (utf8::is_valid(bytes)) return DecodedText{std::string(bytes), "UTF-8", 0};
             continue;  // a lying label: try the next source
         }
-        if (is_gb_label(label)) return decode_text_as(bytes, "GB18030");
+        if (is_gb_label(label)) {
+            // A GB claim over bytes that are strictly valid UTF-8 with Chinese in them is the
+            // other lie (a server default left at gb2312): GBK text is practically never
+            // valid UTF-8, so the bytes decide.
+            const bool non_ascii = std::any_of(bytes.begin(), bytes.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+            if (non_ascii && utf8::is_valid(bytes)) return DecodedText{std::string(bytes), "UTF-8", 0};
+            return decode_text_as(bytes, "GB18030");
+        }
     }
     return decode_text(bytes);
 }
@@ -497,7 +485,7 @@ bool is_visible_meta_line(const std::string& line) {
 
 Result<Document> extract_article(std::string_view html_bytes, const ExtractOptions& options) {
     const DecodedText decoded = decode_html(html_bytes, options.http_charset);
-    GumboPtr output(gumbo_parse_with_options(&kGumboDefaultOptions, decoded.utf8.data(), decoded.utf8.size()));
+    GumboPtr output = parse(decoded.utf8);
     if (!output) return make_error("the HTML could not be parsed");
 
     // Relative links resolve against <base href> (itself resolved against the page's URL).

@@ -43,6 +43,11 @@ u32 normalise_spaces(u32v s) {
         size_t j = i;
         while (j < s.size() && is_space(s[j])) ++j;
         if (!out.empty() && j < s.size() && !is_cjk(out.back()) && !is_cjk(s[j])) out.push_back(U' ');
+        // An ideographic space inside a line is the writer's own separator ("…通过　2023年…
+        // 修正", "业务　张伟摄"): kept, as one.
+        else if (!out.empty() && j < s.size() &&
+                 std::find(s.begin() + static_cast<long>(i), s.begin() + static_cast<long>(j), U'\u3000') != s.begin() + static_cast<long>(j))
+            out.push_back(U'\u3000');
         i = j;
     }
     return out;
