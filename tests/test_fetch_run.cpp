@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <csignal>
 #include <nlohmann/json.hpp>
@@ -281,6 +282,99 @@ TEST_CASE("kiosk extract URL fetches a page as the kiosk would (allowlist applie
     auto refused = test::run_kiosk({"extract", url, "--config", (dir.path() / "closed.json").string()});
     CHECK(refused.status == 1);
     CHECK(refused.err.find("host \"127.0.0.1\" is not in network.allowed_hosts") != std::string::npos);
+    server.stop();
+    thread.join();
+}
+
+TEST_CASE("a column item: the list page's newest articles fetched, cached as parts, joined newest first; a new one arrives by itself", "[fetch][worker][column]") {
+    test::TempDir dir;
+    kiosk::store::Cache cache(dir.path() / "cache");
+    httplib::Server server;
+    std::mutex mutex;
+    struct Article {
+        std::string path, title, date;
+    };
+    std::vector<Article> published = {{"/tzgg/202401/t20240105_1001.html", "关于元旦后窗口恢复办公的通知", "2024-01-05"},
+                                      {"/tzgg/202312/t20231228_1000.html", "市政务服务中心新增自助服务区", "2023-12-28"},
+                                      {"/tzgg/202312/t20231201_0999.html", "十二月窗口服务安排", "2023-12-01"},
+                                      {"/tzgg/202311/t20231120_0998.html", "不再显示的旧通知", "2023-11-20"}};
+    std::map<std::string, int> hits;
+    server.Get("/tzgg/index.html", [&](const httplib::Request&, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        std::string html = "<html><head><meta charset=utf-8></head><body><div class=nav><a href='/'>首页</a></div><ul>";
+        for (const auto& a : published)
+            html += "<li><a href='." + a.path.substr(5) + "' title='" + a.title + "'>" + a.title + "</a><span>" + a.date + "</span></li>";
+        res.set_content(html + "</ul><a href='index_1.html'>下一页</a></body></html>", "text/html; charset=utf-8");
+    });
+    server.Get(R"(/tzgg/(\d+)/(t\d+_\d+)\.html)", [&](const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        ++hits[req.path];
+        if (req.path.find("1000") != std::string::npos) {  // a broken link: left out, the rest plays
+            res.status = 404;
+            return;
+        }
+        for (const auto& a : published)
+            if (a.path == req.path)
+                res.set_content("<html><head><meta name=ArticleTitle content='" + a.title + "'><meta name=PubDate content='" + a.date +
+                                    "'></head><body><div class=TRS_Editor><p>　　" + a.title + "的正文内容，请办事群众留意。</p></div></body></html>",
+                                "text/html; charset=utf-8");
+    });
+    const int port = server.bind_to_any_port("127.0.0.1");
+    std::thread thread([&] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::sleep_for(1ms);
+
+    kiosk::net::FetchPolicy policy;
+    policy.allowed_hosts = {"127.0.0.1"};
+    kiosk::app::FetchWorker worker(policy, cache, [] {});
+    const std::string list = "http://127.0.0.1:" + std::to_string(port) + "/tzgg/index.html";
+    worker.set_jobs({{"notices", list, 3600, false, "", 3}});
+    auto next_update = [&] {
+        std::deque<kiosk::app::ItemUpdate> got;
+        REQUIRE(test::wait_for([&] {
+            auto more = worker.take();
+            got.insert(got.end(), more.begin(), more.end());
+            return !got.empty();
+        }, 10));
+        return got.back();
+    };
+    auto titles = [](const kiosk::content::Document& doc) {
+        std::vector<std::string> out;
+        for (const auto& b : doc.blocks)
+            if (b.role == kiosk::content::Role::title) out.push_back(b.text);
+        return out;
+    };
+    auto update = next_update();
+    REQUIRE(update.action == kiosk::app::RefreshAction::replace);
+    REQUIRE(update.document);
+    // The 3 newest are 1001, 1000 (broken: left out) and 0999; the fourth is not fetched.
+    CHECK(titles(*update.document) == std::vector<std::string>{"关于元旦后窗口恢复办公的通知", "十二月窗口服务安排"});
+    for (const auto& b : update.document->blocks)
+        CHECK(b.page_break == (b.role == kiosk::content::Role::title && b.text == "十二月窗口服务安排"));
+    CHECK(hits.count("/tzgg/202311/t20231120_0998.html") == 0);
+    CHECK(cache.get(kiosk::store::Cache::part_key("notices", "http://127.0.0.1:" + std::to_string(port) +
+                                                                 "/tzgg/202401/t20240105_1001.html")).ok());
+
+    // A new report is published: the next refresh shows it first, and the articles already
+    // cached are not fetched again.
+    {
+        std::lock_guard lock(mutex);
+        published.insert(published.begin(), {"/tzgg/202401/t20240118_1002.html", "2023年政府信息公开工作年度报告", "2024-01-18"});
+    }
+    worker.refresh_now("notices");
+    update = next_update();
+    REQUIRE(update.document);
+    CHECK(titles(*update.document) == std::vector<std::string>{"2023年政府信息公开工作年度报告", "关于元旦后窗口恢复办公的通知"});
+    {
+        std::lock_guard lock(mutex);
+        CHECK(hits["/tzgg/202401/t20240105_1001.html"] == 1);  // from the cache the second time
+    }
+    // Pruning keeps an item's parts with it, and drops them with it.
+    cache.prune({"notices"});
+    CHECK(cache.get(kiosk::store::Cache::part_key("notices", "http://127.0.0.1:" + std::to_string(port) +
+                                                                 "/tzgg/202401/t20240105_1001.html")).ok());
+    cache.prune({});
+    CHECK_FALSE(cache.get(kiosk::store::Cache::part_key("notices", "http://127.0.0.1:" + std::to_string(port) +
+                                                                       "/tzgg/202401/t20240105_1001.html")).ok());
     server.stop();
     thread.join();
 }

@@ -1,9 +1,11 @@
 #include "app/commands.hpp"
 
 #include <cstdio>
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "app/cli.hpp"
 #include "app/clock.hpp"
@@ -15,6 +17,7 @@
 #include "app/settings.hpp"
 #include "app/status.hpp"
 #include "base/i18n.hpp"
+#include "content/column.hpp"
 #include "content/document_json.hpp"
 #include "health/log.hpp"
 #include "render/png_writer.hpp"
@@ -71,7 +74,7 @@ Prints the layout as kiosk-layout/1 JSON on stdout: every page, line and glyph p
   --now TIME     the time for the chrome's clock, ISO 8601
 )";
 
-const char* const kExtractHelp = R"(usage: kiosk extract FILE-or-URL [--base-url U] [--selector S] [--config F]
+const char* const kExtractHelp = R"(usage: kiosk extract FILE-or-URL [--base-url U] [--selector S] [--column N] [--config F]
 
 Prints the Document the kiosk would show for FILE (.html/.htm: the article extracted from
 the page; .txt: imported) or for a page on the portal (fetched as the kiosk fetches: the
@@ -82,6 +85,8 @@ new source before adding it to the playlist.
                  chain such as "div.main .content" (default: the usual portal containers)
   --base-url U   the page's own address, for its relative image and attachment links
                  (default: the URL fetched, or the file itself)
+  --column N     the source is a column (a TRS or Hanweb list page, or an RSS/Atom feed):
+                 print its N newest article links, newest first, as a column item plays them
 )";
 
 const char* const kCheckHelp = R"(usage: kiosk check [--config F]
@@ -241,6 +246,15 @@ int cmd_render(const Args& args) {
     return 0;
 }
 
+// `kiosk extract URL` fetches as the kiosk does: the config's allowlist, CA bundle and proxy.
+net::FetchPolicy fetch_policy_for(const config::KioskConfig& cfg) {
+    net::FetchPolicy policy;
+    policy.allowed_hosts = cfg.network.allowed_hosts;
+    policy.ca_file = cfg.network.ca_file;
+    policy.proxy = cfg.network.proxy;
+    return policy;
+}
+
 int cmd_extract(const Args& args) {
     log::set_threshold(log::Level::warning);
     if (args.positional.empty()) return fail("extract: give a FILE or URL (see `kiosk extract --help`)", kUsageError);
@@ -248,15 +262,39 @@ int cmd_extract(const Args& args) {
     const std::string selector = args.get("selector").value_or("");
     const std::string base_url = args.get("base-url").value_or("");
     Result<content::Document> doc = make_error("");
+    if (args.has("column")) {
+        const std::string n = args.get("column").value_or("");
+        if (n.empty() || n.size() > 2 || !std::all_of(n.begin(), n.end(), ::isdigit) || std::stoi(n) < 1)
+            return fail("extract: --column takes a number of articles, 1 to 99", kUsageError);
+        std::string body, base = base_url, charset;
+        if (source.rfind("http://", 0) == 0 || source.rfind("https://", 0) == 0) {
+            auto cfg = load_config(args);
+            if (!cfg) return fail(cfg.error().message);
+            net::FetchResult r = net::fetch({source, "", ""}, fetch_policy_for(*cfg));
+            if (r.outcome != net::FetchOutcome::ok) return fail(source + ": " + r.error);
+            body = std::move(r.body);
+            if (base.empty()) base = r.final_url;
+            if (auto cs = r.content_type.find("charset="); cs != std::string::npos) charset = r.content_type.substr(cs + 8);
+        } else {
+            std::ifstream in(source, std::ios::binary);
+            if (!in) return fail(source + ": no such file");
+            std::stringstream buffer;
+            buffer << in.rdbuf();
+            body = buffer.str();
+        }
+        auto entries = content::read_column(body, content::ColumnOptions{base, charset});
+        if (!entries) return fail(source + ": " + entries.error().message);
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& e : content::newest_entries(std::move(*entries), static_cast<size_t>(std::stoi(n))))
+            out.push_back({{"url", e.url}, {"title", e.title}, {"date", e.date}, {"doc_id", e.doc_id}});
+        std::cout << nlohmann::json{{"format", "kiosk-column/1"}, {"source", source}, {"newest", out}}.dump(2) << '\n';
+        return 0;
+    }
     if (source.rfind("http://", 0) == 0 || source.rfind("https://", 0) == 0) {
         // Fetched as the kiosk would: the config's allowlist, CA bundle and proxy apply.
         auto cfg = load_config(args);
         if (!cfg) return fail(cfg.error().message);
-        net::FetchPolicy policy;
-        policy.allowed_hosts = cfg->network.allowed_hosts;
-        policy.ca_file = cfg->network.ca_file;
-        policy.proxy = cfg->network.proxy;
-        net::FetchResult r = net::fetch({source, "", ""}, policy);
+        net::FetchResult r = net::fetch({source, "", ""}, fetch_policy_for(*cfg));
         if (r.outcome != net::FetchOutcome::ok) return fail(source + ": " + r.error);
         std::string why;
         auto fetched = document_from_body(r.body, r.content_type, selector, &why, base_url.empty() ? r.final_url : base_url);
@@ -492,7 +530,7 @@ int run_command(const std::string& command, const std::vector<std::string>& argv
         {"layout", kLayoutHelp,
          {config, {"item", true, false}, {"input", true, false}, {"selector", true, false}, {"base-url", true, false}, {"size", true, false}, {"now", true, false}}, 0,
          cmd_layout},
-        {"extract", kExtractHelp, {{"selector", true, false}, {"base-url", true, false}, config}, 1, cmd_extract},
+        {"extract", kExtractHelp, {{"selector", true, false}, {"base-url", true, false}, {"column", true, false}, config}, 1, cmd_extract},
         {"check", kCheckHelp, {config}, 0, cmd_check},
         {"plan", kPlanHelp, {config, {"from", true, false}, {"hours", true, false}, {"size", true, false}}, 0, cmd_plan},
         {"status", kStatusHelp, {config, {"json", false, false}}, 0, cmd_status},

@@ -5,6 +5,7 @@
 
 #include "base/utf8.hpp"
 #include "content/charset.hpp"
+#include "content/column.hpp"
 #include "content/document_json.hpp"
 #include "content/html_extract.hpp"
 #include "content/text_import.hpp"
@@ -43,6 +44,57 @@ std::optional<content::Document> document_from_body(const std::string& body, con
         return std::nullopt;
     }
     return doc;
+}
+
+std::optional<content::Document> column_document(const FetchJob& job, const net::FetchResult& list,
+                                                 const net::FetchPolicy& policy, const store::Cache& cache,
+                                                 std::string* why_not) {
+    content::ColumnOptions options;
+    options.base_url = list.final_url.empty() ? job.url : list.final_url;
+    if (auto cs = list.content_type.find("charset="); cs != std::string::npos) options.http_charset = list.content_type.substr(cs + 8);
+    auto entries = content::read_column(list.body, options);
+    if (!entries) {
+        *why_not = entries.error().message;
+        return std::nullopt;
+    }
+    const auto newest = content::newest_entries(std::move(*entries), static_cast<size_t>(std::max(job.column_count, 1)));
+    content::Document joined;
+    std::string failures;
+    for (const content::ColumnEntry& entry : newest) {
+        const std::string key = store::Cache::part_key(job.id, entry.url);
+        std::optional<content::Document> article;
+        // Published articles rarely change: a cached copy is used as it is.
+        if (auto cached = cache.get(key); cached && cached->meta.url == entry.url)
+            article = content::document_from_json(nlohmann::json::parse(cached->document_json, nullptr, false));
+        if (!article) {
+            net::FetchResult r = net::fetch({entry.url, "", ""}, policy);
+            std::string why = r.error;
+            if (r.outcome == net::FetchOutcome::ok) article = document_from_body(r.body, r.content_type, job.selector, &why, r.final_url);
+            if (!article) {
+                failures += "\n  " + entry.url + ": " + why;
+                continue;
+            }
+            store::CachedItem item;
+            item.meta = store::CacheMeta{entry.url, r.final_url, r.etag, r.last_modified, r.content_type, std::time(nullptr), ""};
+            item.document_json = content::to_json(*article).dump();
+            item.body = std::move(r.body);
+            if (auto st = cache.put(key, item); !st) log::warn("store", st.error().message);
+        }
+        if (article->title.empty()) article->title = entry.title;
+        for (size_t i = 0; i < article->blocks.size(); ++i) {
+            if (i == 0 && !joined.blocks.empty()) article->blocks[i].page_break = true;
+            joined.blocks.push_back(std::move(article->blocks[i]));
+        }
+        for (auto& a : article->attachments) joined.attachments.push_back(std::move(a));
+    }
+    if (!failures.empty())
+        log::once(log::Level::warning, "net", job.id + failures, job.id + ": some of the column's articles could not be read:" + failures);
+    if (joined.blocks.empty()) {
+        *why_not = "none of the column's " + std::to_string(newest.size()) + " newest articles could be read" + failures;
+        return std::nullopt;
+    }
+    joined.url = options.base_url;
+    return joined;
 }
 
 namespace {
@@ -161,7 +213,8 @@ void FetchWorker::run() {
             }
         } else if (result.outcome == net::FetchOutcome::ok) {
             std::string why;
-            doc = document_from_body(result.body, result.content_type, job.selector, &why, result.final_url);
+            doc = job.column_count > 0 ? column_document(job, result, policy_, cache_, &why)
+                                       : document_from_body(result.body, result.content_type, job.selector, &why, result.final_url);
             if (doc) chars = document_chars(*doc);
             else result.error = why;
         }

@@ -27,6 +27,7 @@ struct FetchJob {
     double refresh_seconds = 3600;
     bool playlist = false;  // the playlist itself, published on the portal
     std::string selector;   // where the article is on the page
+    int column_count = 0;   // a column item: how many of the newest articles (0: an article page)
 };
 
 // Checks a fetched playlist's text; returns the errors (empty: good).
@@ -44,6 +45,14 @@ struct ItemUpdate {
 std::optional<content::Document> document_from_body(const std::string& body, const std::string& content_type,
                                                     const std::string& selector, std::string* why_not,
                                                     const std::string& base_url = "");
+
+// A column: the newest `count` articles of a list page or feed, each fetched (or taken from
+// the cache, where articles are kept as parts of the item) and joined into one Document,
+// newest first, each article starting a page. Articles that cannot be read are left out
+// (logged once); none at all is an error.
+std::optional<content::Document> column_document(const FetchJob& job, const net::FetchResult& list,
+                                                 const net::FetchPolicy& policy, const store::Cache& cache,
+                                                 std::string* why_not);
 
 class FetchWorker {
 public:

@@ -69,10 +69,11 @@ private:
 
 std::vector<FetchJob> Runner::web_jobs() const {
     std::vector<FetchJob> jobs;
-    if (cfg_.playlist_is_url()) jobs.push_back({kPlaylistJob, cfg_.playlist, 300, true, ""});
+    if (cfg_.playlist_is_url()) jobs.push_back({kPlaylistJob, cfg_.playlist, 300, true, "", 0});
     for (const auto& item : playlist_.items)
         if (item.enabled && item.source.rfind("http", 0) == 0)
-            jobs.push_back({item.id, item.source, item.refresh_seconds, false, item.selector});
+            jobs.push_back({item.id, item.source, item.refresh_seconds, false, item.selector,
+                            item.kind == "column" ? item.count : 0});
     return jobs;
 }
 

@@ -513,7 +513,7 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
         const std::string path = element_path("items", i);
         const json& it = items[i];
         if (!c.object(it, path, {"id", "title", "source", "kind", "selector", "refresh", "page_seconds",
-                                 "schedule", "priority", "enabled", "start", "expires", "interrupt"}))
+                                 "schedule", "priority", "enabled", "start", "expires", "interrupt", "count"}))
             continue;
         PlaylistItem item;
         if (!c.text(it, path, "id", item.id, true) && !it.contains("id"))
@@ -613,6 +613,15 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
                     }
                 }
             }
+        }
+
+        if (item.kind == "column" && item.source.rfind("file:", 0) == 0)
+            c.error(child_path(path, "source"), KIOSK_TR("a column's source is a list page or feed on the portal (an https:// URL)"));
+        if (it.contains("count")) {
+            if (item.kind != "column")
+                c.error(child_path(path, "count"), KIOSK_TR("only a column (\"kind\": \"column\") has \"count\""));
+            else
+                c.integer(it, path, "count", item.count, 1, 20);
         }
 
         const bool is_notice = item.kind == "notice";

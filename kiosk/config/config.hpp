@@ -129,6 +129,7 @@ struct PlaylistItem {
     std::string source;  // as written: file:…, http://…, https://…
     std::string kind = "auto";
     std::string selector;
+    int count = 5;  // a column: how many of its newest articles play
     double refresh_seconds = 3600;
     std::optional<Dwell> page_seconds;  // the config's default when absent
     Schedule schedule;

@@ -36,6 +36,8 @@ fs::path Cache::file_for(const std::string& id) const {
     for (unsigned char c : id) {
         if (std::isalnum(c) || c == '-' || c == '_') {
             name += static_cast<char>(c);
+        } else if (c == kPartSeparator) {
+            name += '~';  // never produced by the escaping: prune finds a part's item by it
         } else {
             char buf[4];
             std::snprintf(buf, sizeof buf, "%%%02X", c);
@@ -121,7 +123,10 @@ void Cache::prune(const std::set<std::string>& keep) const {
             if (fs::file_time_type::clock::now() - e.last_write_time(ec) > std::chrono::hours(1)) fs::remove(e.path(), ec);
             continue;
         }
-        if (!keep_files.count(e.path())) {
+        // A part (a column's article, "item~part.cache") lives as long as its item.
+        const std::string stem = e.path().stem().string();
+        const fs::path owner = e.path().parent_path() / (stem.substr(0, stem.find('~')) + ".cache");
+        if (!keep_files.count(owner)) {
             fs::remove(e.path(), ec);  // an item no longer in the playlist
             continue;
         }

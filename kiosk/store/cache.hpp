@@ -41,6 +41,13 @@ public:
     void prune(const std::set<std::string>& keep) const;
 
     std::filesystem::path file_for(const std::string& item_id) const;
+
+    // The key of a part of an item (a column item's articles): stored beside the item, kept
+    // and dropped with it by prune.
+    static constexpr char kPartSeparator = '\x1F';
+    static std::string part_key(const std::string& item_id, const std::string& part) {
+        return item_id + kPartSeparator + content_hash(part);
+    }
     static std::string content_hash(std::string_view bytes);
 
 private:

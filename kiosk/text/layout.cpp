@@ -501,6 +501,10 @@ std::vector<Page> layout_document(const ShapedDocument& doc, const Style& style,
         BlockLines& bl = blocks[bi];
         if (bl.lines.empty()) continue;
         const BlockFormat& f = bl.format;
+        if (doc.blocks[bi].block.page_break && !pages.back().lines.empty()) {  // the next article of a column
+            pages.emplace_back();
+            cursor = 0;
+        }
         // A heading (or the title) moves to the next page unless its next line fits under it.
         if (f.keep_with_next && bi + 1 < blocks.size() && !pages.back().lines.empty()) {
             float need = space_before(bi) + f.pitch * static_cast<float>(bl.lines.size());
