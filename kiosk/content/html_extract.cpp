@@ -158,7 +158,7 @@ int pixel_attr(const GumboElement& e, const char* name) {
 // the image's block; attachment links are listed.
 class Collector {
 public:
-    Collector(std::string base_url, bool flat) : base_url_(std::move(base_url)), flat_(flat) {}
+    Collector(std::string_view base_url, bool flat) : base_url_(base_url), flat_(flat) {}  // base_url: borrowed, outlives the walk
 
     void walk(const GumboNode* n);
 
@@ -174,14 +174,14 @@ private:
     void image(const GumboElement& e);
     bool table(const GumboNode* n);
 
-    std::string base_url_;
+    std::string_view base_url_;
     bool flat_;                   // a table cell: no objects, no line breaks
     int awaiting_caption_ = -1;   // the last image, while its caption may still follow
     int centred_depth_ = 0;       // inside a centred block
 };
 
 // One cell's text on one line.
-std::string inline_text(const GumboNode* n, const std::string& base_url, std::vector<Attachment>* attachments = nullptr) {
+std::string inline_text(const GumboNode* n, std::string_view base_url, std::vector<Attachment>* attachments = nullptr) {
     Collector c(base_url, true);
     c.walk(n);
     if (attachments)
