@@ -415,14 +415,21 @@ Result<KioskConfig> load_kiosk_config(const fs::path& file) {
         }
         if (root.contains("typography") &&
             c.object(root["typography"], "typography",
-                     {"body", "min_body_px", "title", "heading", "meta", "caption", "chrome", "line_height"})) {
+                     {"body", "min_body_px", "title", "heading", "meta", "caption", "chrome", "line_height", "table",
+                      "table_empty_cells"})) {
             const json& t = root["typography"];
             auto& ty = cfg.typography;
             for (auto [key, field] : {std::pair{"body", &ty.body}, {"min_body_px", &ty.min_body_px},
                                       {"title", &ty.title}, {"heading", &ty.heading}, {"meta", &ty.meta},
                                       {"caption", &ty.caption}, {"chrome", &ty.chrome},
-                                      {"line_height", &ty.line_height}})
+                                      {"line_height", &ty.line_height}, {"table", &ty.table}})
                 c.positive(t, "typography", key, *field);
+            std::string empty;
+            if (c.text(t, "typography", "table_empty_cells", empty)) {
+                if (empty != "blank" && empty != "zero")
+                    c.expected("typography.table_empty_cells", t["table_empty_cells"], KIOSK_N("\"blank\" or \"zero\""));
+                ty.table_empty_zero = empty == "zero";
+            }
             if (ty.body > 0.2) c.expected("typography.body", t["body"], KIOSK_N("a fraction of the page's shorter side (e.g. 0.037)"));
         }
         if (root.contains("margins") && c.object(root["margins"], "margins", {"side", "header", "footer", "gap"})) {

@@ -38,6 +38,8 @@ struct Typography {
     double caption = 0.85;
     double chrome = 0.8;
     double line_height = 1.65;  // body line pitch in em
+    double table = 0.8;         // table cells, relative to body (never below min_body_px)
+    bool table_empty_zero = false;  // "table_empty_cells": "zero" shows 0 in empty cells
 };
 
 struct Margins {

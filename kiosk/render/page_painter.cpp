@@ -26,6 +26,11 @@ void PagePainter::fill(const text::Box& box, config::Color c) {
     SDL_RenderFillRect(renderer_, &r);
 }
 
+config::Color PagePainter::mix(config::Color a, config::Color b, float t) {
+    auto m = [t](uint8_t x, uint8_t y) { return static_cast<uint8_t>(std::lround(x + (y - x) * t)); };
+    return config::Color{m(a.r, b.r), m(a.g, b.g), m(a.b, b.b)};
+}
+
 void PagePainter::draw_line(const text::Line& line) {
     const SDL_Color c = colour(line.tone);
     for (const text::Ink& ink : line.ink)
@@ -39,6 +44,17 @@ void PagePainter::paint(const text::Page& page, const text::PageGeometry& g) {
     // A hairline in the accent colour sets the footer apart without a heavy band.
     const float rule = std::max(1.0f, std::round(static_cast<float>(std::min(g.width, g.height)) / 540.0f));
     fill(text::Box{g.body.x, g.footer.y, g.body.width, rule}, theme_.accent);
+    // Table cells: header shading, then hairline borders in the muted colour.
+    const float hair = std::max(1.0f, std::round(static_cast<float>(std::min(g.width, g.height)) / 1080.0f));
+    for (const text::Rule& r : page.rules)
+        if (r.header) fill(r.box, mix(theme_.background, theme_.accent, 0.08f));  // a tint of the accent
+    for (const text::Rule& r : page.rules) {
+        const text::Box& b = r.box;
+        fill(text::Box{b.x, b.y, b.width + hair, hair}, theme_.muted);
+        fill(text::Box{b.x, b.y + b.height, b.width + hair, hair}, theme_.muted);
+        fill(text::Box{b.x, b.y, hair, b.height + hair}, theme_.muted);
+        fill(text::Box{b.x + b.width, b.y, hair, b.height + hair}, theme_.muted);
+    }
     for (const text::Line& line : page.lines) draw_line(line);
     for (const text::Line& line : page.chrome) draw_line(line);
 }

@@ -17,6 +17,7 @@ public:
 private:
     SDL_Color colour(text::Tone tone) const;
     void fill(const text::Box& box, config::Color c);
+    static config::Color mix(config::Color a, config::Color b, float t);
     void draw_line(const text::Line& line);
 
     SDL_Renderer* renderer_;  // borrowed

@@ -2,6 +2,7 @@
 // Document + style + page size -> pages of positioned lines and glyphs. Pure: no SDL, no
 // clock. Shaping is done once per document (ShapedDocument) and reused for every size.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct Style {
     float meta_px = 32;
     float caption_px = 34;
     float chrome_px = 32;
+    float table_px = 32;         // table cells: smaller than body, never below the legible minimum
     float line_height = 1.65f;   // body line pitch, em
     float indent_em = 2.0f;      // S5
 };
@@ -70,6 +72,12 @@ struct Ink {  // one glyph to draw
 
 enum class Tone { text, muted, accent, header };  // which theme colour draws the line
 
+// A table cell's box on a page; row and col are the cell's first slot in the table grid.
+struct CellBox {
+    int row = 0, col = 0;
+    Box box;
+};
+
 struct Line {
     int block = 0;
     content::Role role = content::Role::paragraph;
@@ -82,9 +90,26 @@ struct Line {
     bool last_of_block = false;
     bool emergency = false;
     bool justified = false;
+    bool repeat = false;  // a table header row or spanning label carried onto another page or column group
+    std::optional<CellBox> cell;  // table text only
     Tone tone = Tone::text;
     std::vector<GlyphBox> glyphs;
     std::vector<Ink> ink;
+};
+
+// Table rules and header shading, drawn under the text.
+struct Rule {
+    Box box;
+    bool header = false;  // shaded
+};
+
+// A picture's place on the page; `placeholder` when the picture is missing or broken (a
+// framed box with a label in the chrome, and the caption under it as usual).
+struct PlacedImage {
+    int block = 0;
+    Box box;
+    std::string url;
+    bool placeholder = false;
 };
 
 struct Page {
@@ -93,6 +118,8 @@ struct Page {
     Box box;
     std::vector<Line> lines;
     std::vector<Line> chrome;
+    std::vector<Rule> rules;
+    std::vector<PlacedImage> images;
 };
 
 struct ShapedBlock {
@@ -100,6 +127,7 @@ struct ShapedBlock {
     ShapedText shaped;              // of the displayed text (after S6)
     std::vector<Break> breaks;      // size text.size() + 1
     std::vector<CharMetrics> metrics;
+    std::vector<ShapedBlock> cells;  // a table's cells, row by row, in the Document's order
 };
 
 // The shaping of a whole document: do it once, lay it out at any size.
@@ -109,6 +137,7 @@ struct ShapedDocument {
 };
 struct ShapeOptions {
     bool fullwidth_punctuation = true;  // S6
+    bool table_empty_zero = false;      // empty table cells read 0
 };
 ShapedDocument shape_document(FontSet& fonts, const content::Document& doc, const ShapeOptions& options = {});
 

@@ -20,7 +20,7 @@ nlohmann::json line_json(const Line& line) {
     for (const GlyphBox& g : line.glyphs)
         glyphs.push_back({{"c", g.c}, {"x", round2(g.x)}, {"w", round2(g.w)}});
     nlohmann::json j = {{"block", line.block},
-                        {"role", content::role_name(line.role)},
+                        {"role", line.cell ? "table-cell" : content::role_name(line.role)},
                         {"text", utf8::encode(line.text)},
                         {"x", round2(line.x)},
                         {"y", round2(line.y)},
@@ -30,6 +30,13 @@ nlohmann::json line_json(const Line& line) {
                         {"last_of_block", line.last_of_block},
                         {"glyphs", std::move(glyphs)}};
     if (line.emergency) j["emergency"] = true;
+    if (line.repeat) j["repeat"] = true;
+    if (line.cell) {
+        nlohmann::json cell = box_json(line.cell->box);
+        cell["row"] = line.cell->row;
+        cell["col"] = line.cell->col;
+        j["cell"] = std::move(cell);
+    }
     if (line.justified) j["justified"] = true;
     return j;
 }
@@ -50,7 +57,16 @@ nlohmann::json layout_json(int width, int height, int rotation, const std::vecto
                                   {"x", round2(c.x)},
                                   {"y", round2(c.y)},
                                   {"font_size", round2(c.font_size)}});
+            nlohmann::json images = nlohmann::json::array();
+            for (const PlacedImage& im : page.images) {
+                nlohmann::json ji = box_json(im.box);
+                ji["block"] = im.block;
+                ji["url"] = im.url;
+                if (im.placeholder) ji["placeholder"] = true;
+                images.push_back(std::move(ji));
+            }
             jpages.push_back({{"number", page.number},
+                              {"images", std::move(images)},
                               {"of", page.of},
                               {"box", box_json(page.box)},
                               {"chrome", std::move(chrome)},

@@ -1,0 +1,163 @@
+// Tables on the page: the annual report's three statistical tables (2019 and 2021
+// templates, Word-pasted HTML) laid out at 1920x1080 and 1080x1920. Every cell's text is
+// on the pages exactly once unmarked (repeats marked), nothing leaves its cell, header rows
+// open every page of a table, a table too wide is split into column groups that repeat the
+// row labels, and the text is never smaller than the legible minimum.
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "base/utf8.hpp"
+#include "content/html_extract.hpp"
+#include "support.hpp"
+#include "text/layout.hpp"
+#include "text/layout_json.hpp"
+
+using namespace kiosk;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Laid {
+    content::Document doc;
+    text::ShapedDocument shaped;
+    text::Style style;
+    std::vector<text::Page> pages;
+};
+
+Laid lay_out(const std::string& fixture, int w, int h) {
+    Laid l;
+    auto doc = content::extract_article(test::read_file(fs::path(KIOSK_TEST_FIXTURES) / "portal" / fixture));
+    REQUIRE(doc.ok());
+    l.doc = std::move(*doc);
+    l.shaped = text::shape_document(test::fonts(), l.doc);
+    l.style = text::resolve_style(config::Typography{}, w, h);
+    l.pages = text::layout_document(l.shaped, l.style, text::resolve_geometry(config::Margins{}, w, h));
+    return l;
+}
+
+}  // namespace
+
+TEST_CASE("tables: every cell once, inside its box, headers on every page, legible, in both templates and orientations", "[table][layout]") {
+    for (const char* fixture : {"report-2019-tables.html", "report-2021-tables.html"})
+        for (auto [w, h] : {std::pair{1920, 1080}, {1080, 1920}}) {
+            INFO(fixture << " at " << w << "x" << h);
+            const Laid l = lay_out(fixture, w, h);
+            for (size_t bi = 0; bi < l.shaped.blocks.size(); ++bi) {
+                const auto& sb = l.shaped.blocks[bi];
+                if (sb.block.role != content::Role::table) continue;
+                INFO("block " << bi);
+                // Each cell's unmarked lines, in order, spell its text; repeats spell it again.
+                const auto slots = content::table_slots(sb.block.table);
+                std::map<std::pair<int, int>, std::u32string> once, repeated;
+                for (const auto& page : l.pages) {
+                    bool body = false, header = false;
+                    for (const auto& line : page.lines) {
+                        if (line.block != static_cast<int>(bi)) continue;
+                        REQUIRE(line.cell);
+                        (line.repeat ? repeated : once)[{line.cell->row, line.cell->col}] += line.text;
+                        // Inside the cell: left, right, top, bottom.
+                        const text::Box& b = line.cell->box;
+                        CHECK(line.x >= b.x - 0.01f);
+                        CHECK(line.x + line.width <= b.x + b.width + 0.5f);
+                        CHECK(line.y - 0.88f * line.font_size >= b.y - 0.5f);
+                        CHECK(line.y + 0.12f * line.font_size <= b.y + b.height + 0.5f);
+                        CHECK(b.x + b.width <= page.box.x + page.box.width + 0.5f);
+                        CHECK(b.y + b.height <= page.box.y + page.box.height + 0.5f);
+                        CHECK(line.font_size >= static_cast<float>(config::Typography{}.min_body_px));
+                        if (line.cell->row < sb.block.table.header_rows) header = true;
+                        else body = true;
+                    }
+                    if (body) CHECK(header);  // the header rows open every page with body rows
+                }
+                size_t index = 0;
+                for (size_t r = 0; r < sb.block.table.rows.size(); ++r)
+                    for (size_t i = 0; i < sb.block.table.rows[r].size(); ++i, ++index) {
+                        const std::u32string& text = sb.cells[index].shaped.text;
+                        // The cell's first slot.
+                        int row = -1, col = -1;
+                        for (size_t rr = 0; rr < slots.size() && row < 0; ++rr)
+                            for (size_t cc = 0; cc < slots[rr].size(); ++cc)
+                                if (slots[rr][cc].row == static_cast<int>(r) && slots[rr][cc].index == static_cast<int>(i)) {
+                                    row = static_cast<int>(rr);
+                                    col = static_cast<int>(cc);
+                                    break;
+                                }
+                        INFO("cell " << row << "," << col << " " << utf8::encode(text));
+                        auto strip = [](std::u32string s) {  // line ends drop spaces
+                            std::erase(s, U' ');
+                            return s;
+                        };
+                        CHECK(strip(once[{row, col}]) == strip(text));
+                        if (repeated.count({row, col})) {
+                            // A repeat is the whole text again, once per page or group it is carried to.
+                            const std::u32string rep = strip(repeated[{row, col}]);
+                            CHECK(rep.size() % std::max<size_t>(1, strip(text).size()) == 0);
+                        }
+                    }
+            }
+        }
+}
+
+TEST_CASE("tables: the 15-column table splits into column groups at 1080 wide; a spanning header is carried as a repeat", "[table][layout]") {
+    const Laid l = lay_out("report-2021-tables.html", 1080, 1920);
+    int reviews = -1;
+    for (size_t bi = 0; bi < l.shaped.blocks.size(); ++bi)
+        if (l.shaped.blocks[bi].block.role == content::Role::table) reviews = static_cast<int>(bi);
+    int pages = 0;
+    bool carried = false;
+    for (const auto& page : l.pages) {
+        bool here = false;
+        for (const auto& line : page.lines)
+            if (line.block == reviews) {
+                here = true;
+                if (line.repeat && utf8::encode(line.text) == "行政诉讼") carried = true;
+            }
+        pages += here;
+    }
+    CHECK(pages >= 2);
+    CHECK(carried);
+    // In landscape the same table needs fewer groups.
+    const Laid wide = lay_out("report-2021-tables.html", 1920, 1080);
+    int wide_pages = 0;
+    for (const auto& page : wide.pages) {
+        bool here = false;
+        for (const auto& line : page.lines) here = here || line.block == reviews;
+        wide_pages += here;
+    }
+    CHECK(wide_pages < pages);
+}
+
+TEST_CASE("tables: layout JSON marks cells and repeats; empty cells can read 0", "[table][layout]") {
+    const Laid l = lay_out("report-2021-tables.html", 1080, 1920);
+    const auto j = text::layout_json(1080, 1920, 0, {text::ItemPages{"r", "r", l.pages}});
+    int cells = 0, repeats = 0;
+    for (const auto& page : j["items"][0]["pages"])
+        for (const auto& line : page["lines"])
+            if (line["role"] == "table-cell") {
+                ++cells;
+                CHECK(line["cell"].contains("row"));
+                CHECK(line["cell"]["width"].get<double>() > 0);
+                repeats += line.value("repeat", false);
+            }
+    CHECK(cells > 100);
+    CHECK(repeats > 0);
+
+    content::Document doc;
+    content::Block table;
+    table.role = content::Role::table;
+    table.table.header_rows = 1;
+    table.table.rows = {{{"项目", 1, 1, true, {}}, {"数量", 1, 1, true, {}}}, {{"行政许可", 1, 1, false, {}}, {"", 1, 1, false, {}}}};
+    doc.blocks.push_back(table);
+    for (bool zero : {false, true}) {
+        text::ShapeOptions options;
+        options.table_empty_zero = zero;
+        const auto pages = text::layout_document(text::shape_document(test::fonts(), doc, options),
+                                                 text::resolve_style(config::Typography{}, 1920, 1080),
+                                                 text::resolve_geometry(config::Margins{}, 1920, 1080));
+        bool has_zero = false;
+        for (const auto& line : pages[0].lines) has_zero = has_zero || line.text == U"0";
+        CHECK(has_zero == zero);
+        CHECK(pages[0].rules.size() == 4);  // four cells framed
+    }
+}
