@@ -1,6 +1,6 @@
 // Any bytes as a portal page: decoding under every kind of charset claim, article
 // extraction (with and without a base URL and a selector), the column reader (list pages
-// and feeds), and the Document's JSON round trip. Nothing may crash, hang or leak, and the
+// and feeds), the picture header reader, and the Document's JSON round trip. Nothing may crash, hang or leak, and the
 // Document must survive its own JSON.
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include "content/column.hpp"
 #include "content/document_json.hpp"
 #include "content/html_extract.hpp"
+#include "content/image_header.hpp"
 
 using namespace kiosk::content;
 
@@ -34,5 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (auto entries = read_column(bytes, ColumnOptions{"http://www.example.gov.cn/list/index.html", ""}))
         (void)newest_entries(std::move(*entries), 5);
     (void)find_date(bytes);
+    if (auto header = read_image_header(bytes))
+        if (header->width <= 0 || header->height <= 0) std::abort();
+    (void)image_refusal(bytes);
     return 0;
 }

@@ -8,7 +8,7 @@ seconds=${1:-60}
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DKIOSK_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-fuzz
 mkdir -p build-fuzz/corpus/extract
-seeds=(tests/fixtures/portal assets/samples)
+seeds=(tests/fixtures/portal tests/fixtures/images assets/samples)
 cd build-fuzz
 echo "== fuzzing extract_fuzz for ${seconds}s"
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/fetch_worker.hpp"
+#include "app/pictures.hpp"
 #include "store/cache.hpp"
 #include "support.hpp"
 
@@ -375,6 +376,64 @@ TEST_CASE("a column item: the list page's newest articles fetched, cached as par
     cache.prune({});
     CHECK_FALSE(cache.get(kiosk::store::Cache::part_key("notices", "http://127.0.0.1:" + std::to_string(port) +
                                                                        "/tzgg/202401/t20240105_1001.html")).ok());
+    server.stop();
+    thread.join();
+}
+
+TEST_CASE("an article's pictures are fetched by the worker (size-capped, cached), decoded there; an oversized one is refused", "[fetch][worker][images]") {
+    test::TempDir dir;
+    kiosk::store::Cache cache(dir.path() / "cache");
+    httplib::Server server;
+    const std::string photo = test::read_file(fs::path(KIOSK_TEST_FIXTURES) / "images" / "hall.jpg");
+    const std::string bomb = test::read_file(fs::path(KIOSK_TEST_FIXTURES) / "images" / "bomb.png");
+    std::atomic<int> photo_hits{0};
+    server.Get("/news/t20240506_1.html", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("<html><head><meta charset=utf-8><meta name=ArticleTitle content='新大厅启用'></head><body>"
+                        "<div class=TRS_Editor><p>　　新大厅正式启用，设综合受理窗口六十个，配备自助服务终端。</p>"
+                        "<p align=center><img src='./W1.jpg'></p><p align=center>新大厅一角</p>"
+                        "<p align=center><img src='/pic/huge.png'></p><p align=center>超大图片</p></div></body></html>",
+                        "text/html; charset=utf-8");
+    });
+    server.Get("/news/W1.jpg", [&](const httplib::Request&, httplib::Response& res) {
+        ++photo_hits;
+        res.set_content(photo, "image/jpeg");
+    });
+    server.Get("/pic/huge.png", [&](const httplib::Request&, httplib::Response& res) { res.set_content(bomb, "image/png"); });
+    const int port = server.bind_to_any_port("127.0.0.1");
+    std::thread thread([&] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::sleep_for(1ms);
+
+    kiosk::net::FetchPolicy policy;
+    policy.allowed_hosts = {"127.0.0.1"};
+    kiosk::render::PictureStore pictures;
+    kiosk::app::FetchWorker worker(policy, cache, [] {}, {}, &pictures);
+    const std::string base = "http://127.0.0.1:" + std::to_string(port);
+    worker.set_jobs({{"news", base + "/news/t20240506_1.html", 3600, false, "", 0}});
+    std::deque<kiosk::app::ItemUpdate> got;
+    REQUIRE(test::wait_for([&] {
+        auto more = worker.take();
+        got.insert(got.end(), more.begin(), more.end());
+        return !got.empty();
+    }, 10));
+    REQUIRE(got.back().document);
+    std::vector<kiosk::content::Image> images;
+    for (const auto& b : got.back().document->blocks)
+        if (b.role == kiosk::content::Role::image) images.push_back(b.image);
+    REQUIRE(images.size() == 2);
+    CHECK(images[0].url == base + "/news/W1.jpg");
+    CHECK(images[0].width == 640);
+    CHECK(images[0].height == 400);
+    CHECK(images[0].problem.empty());
+    CHECK(pictures.has(images[0].url));  // decoded on the worker's thread
+    CHECK(images[1].problem.find("60000 x 60000") != std::string::npos);
+    CHECK_FALSE(pictures.has(images[1].url));
+    CHECK(cache.get(kiosk::store::Cache::part_key(kiosk::app::kPicturesCacheOwner, images[0].url)).ok());
+    CHECK_FALSE(cache.get(kiosk::store::Cache::part_key(kiosk::app::kPicturesCacheOwner, images[1].url)).ok());
+    // The cached document carries the sizes, so a restart lays out before any network.
+    auto cached = cache.get("news");
+    REQUIRE(cached.ok());
+    CHECK(cached->document_json.find("\"width\":640") != std::string::npos);
+    CHECK(photo_hits == 1);
     server.stop();
     thread.join();
 }

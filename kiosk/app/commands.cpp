@@ -239,7 +239,7 @@ int cmd_render(const Args& args) {
     if (int status = prepare_pages(args, p)) return status;
     for (const auto& ip : p.pages) {
         auto files = render::render_pages_to_png(*p.session.fonts, p.session.cfg.theme, p.session.library->geometry(),
-                                                 ip.pages, render::PngRequest{*out, ip.id, max_pages});
+                                                 ip.pages, render::PngRequest{*out, ip.id, max_pages, &p.session.library->pictures()});
         if (!files) return fail(files.error().message);
         for (const auto& f : *files) std::cout << f.string() << '\n';
     }

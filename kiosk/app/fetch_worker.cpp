@@ -1,5 +1,7 @@
 #include "app/fetch_worker.hpp"
 
+#include "app/pictures.hpp"
+
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -106,9 +108,9 @@ size_t document_chars(const content::Document& doc) {
 }  // namespace
 
 FetchWorker::FetchWorker(net::FetchPolicy policy, const store::Cache& cache, std::function<void()> wake,
-                         PlaylistCheck check_playlist)
+                         PlaylistCheck check_playlist, render::PictureStore* pictures)
     : policy_(std::move(policy)), cache_(cache), wake_(std::move(wake)), check_playlist_(std::move(check_playlist)),
-      thread_([this] { run(); }) {}
+      pictures_(pictures), thread_([this] { run(); }) {}
 
 FetchWorker::~FetchWorker() {
     {
@@ -215,8 +217,12 @@ void FetchWorker::run() {
             std::string why;
             doc = job.column_count > 0 ? column_document(job, result, policy_, cache_, &why)
                                        : document_from_body(result.body, result.content_type, job.selector, &why, result.final_url);
-            if (doc) chars = document_chars(*doc);
-            else result.error = why;
+            if (doc) {
+                chars = document_chars(*doc);
+                if (pictures_) prepare_pictures(*doc, *pictures_, &cache_, &policy_);  // fetched and decoded here, not on the frame loop
+            } else {
+                result.error = why;
+            }
         }
         if (job.playlist) health.good_chars = 0;  // a playlist may well get shorter
         RefreshDecision decision =

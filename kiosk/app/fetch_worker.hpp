@@ -17,6 +17,7 @@
 #include "app/refresh_policy.hpp"
 #include "content/document.hpp"
 #include "net/fetcher.hpp"
+#include "render/pictures.hpp"
 #include "store/cache.hpp"
 
 namespace kiosk::app {
@@ -56,8 +57,9 @@ std::optional<content::Document> column_document(const FetchJob& job, const net:
 
 class FetchWorker {
 public:
+    // `pictures`: where an article's pictures are decoded (on this thread); none: not fetched.
     FetchWorker(net::FetchPolicy policy, const store::Cache& cache, std::function<void()> wake,
-                PlaylistCheck check_playlist = {});
+                PlaylistCheck check_playlist = {}, render::PictureStore* pictures = nullptr);
     ~FetchWorker();  // stops and joins
     FetchWorker(const FetchWorker&) = delete;
     FetchWorker& operator=(const FetchWorker&) = delete;
@@ -77,6 +79,7 @@ private:
     const store::Cache& cache_;  // borrowed; outlives the worker
     std::function<void()> wake_;
     PlaylistCheck check_playlist_;
+    render::PictureStore* pictures_;  // borrowed; may be null
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::vector<FetchJob> jobs_;

@@ -1,5 +1,7 @@
 #include "app/library.hpp"
 
+#include "app/pictures.hpp"
+
 #include "app/clock.hpp"
 #include "app/content_source.hpp"
 #include "base/utf8.hpp"
@@ -44,10 +46,12 @@ void Library::load(LibraryItem& entry, const config::Playlist& playlist) {
     set_entry_document(entry, *doc);
 }
 
-void Library::set_entry_document(LibraryItem& entry, const content::Document& doc) {
+void Library::set_entry_document(LibraryItem& entry, const content::Document& source) {
+    content::Document doc = source;
+    prepare_pictures(doc, pictures_, cache_, nullptr);  // sizes for layout; decoded unless the worker did
     entry.error.clear();
     entry.title = entry.item.title.empty() ? doc.title : entry.item.title;
-    entry.shaped = std::make_unique<text::ShapedDocument>(text::shape_document(fonts_, doc));
+    entry.shaped = std::make_unique<text::ShapedDocument>(text::shape_document(fonts_, doc, shape_options()));
     if (width_ > 0) lay_out_item(entry);
 }
 
@@ -95,8 +99,9 @@ void Library::add(const config::PlaylistItem& item, content::Document doc) {
     entry.item = item;
     entry.source_key = item.source;
     entry.loaded_at = std::time(nullptr);
+    prepare_pictures(doc, pictures_, cache_, nullptr);
     entry.title = item.title.empty() ? doc.title : item.title;
-    entry.shaped = std::make_unique<text::ShapedDocument>(text::shape_document(fonts_, doc));
+    entry.shaped = std::make_unique<text::ShapedDocument>(text::shape_document(fonts_, doc, shape_options()));
     if (width_ > 0) lay_out_item(entry);
     items_.push_back(std::move(entry));
 }

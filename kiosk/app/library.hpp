@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "render/pictures.hpp"
 #include "content/document.hpp"
 #include "schedule/scheduler.hpp"
 #include "store/cache.hpp"
@@ -55,6 +56,9 @@ public:
 
     const std::vector<LibraryItem>& items() const { return items_; }
     const LibraryItem* find(const std::string& id) const;
+    // The decoded pictures of every item's images (the painter draws from it; the fetch
+    // worker decodes into it).
+    render::PictureStore& pictures() { return pictures_; }
     schedule::ContentState content_state() const;
 
     // One page with its chrome for the clock time `now`.
@@ -68,10 +72,16 @@ private:
     void load(LibraryItem& entry, const config::Playlist& playlist);
     void set_entry_document(LibraryItem& entry, const content::Document& doc);
     void lay_out_item(LibraryItem& entry);
+    text::ShapeOptions shape_options() const {
+        text::ShapeOptions o;
+        o.table_empty_zero = cfg_.typography.table_empty_zero;
+        return o;
+    }
 
     text::FontSet& fonts_;
     config::KioskConfig cfg_;  // a copy: the library outlives moves of its caller's config
     const store::Cache* cache_ = nullptr;  // borrowed
+    render::PictureStore pictures_;
     std::vector<LibraryItem> items_;
     text::PageGeometry geometry_;
     text::Style style_;

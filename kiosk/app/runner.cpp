@@ -1,5 +1,7 @@
 #include "app/runner.hpp"
 
+#include "app/pictures.hpp"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -202,6 +204,7 @@ void Runner::apply_pending() {
         if (worker_) worker_->set_jobs(web_jobs());
         std::set<std::string> keep;
         for (const auto& job : web_jobs()) keep.insert(job.id);  // the published playlist too
+        keep.insert(kPicturesCacheOwner);
         cache_->prune(keep);  // items no longer in the playlist leave the cache
     }
     // New content replaces old only here, at a page boundary.
@@ -289,6 +292,7 @@ int Runner::run(const RunOptions& options) {
     cache_ = std::make_unique<store::Cache>(cfg_.paths.cache);
     library_.set_cache(cache_.get());
     library_.lay_out(screen_->page_width(), screen_->page_height());
+    screen_->set_pictures(&library_.pictures());
     load_playlist_at_start();  // web items show their cached copy: no network yet
 
     net::FetchPolicy policy;
@@ -300,7 +304,8 @@ int Runner::run(const RunOptions& options) {
                                             [cfg_copy](const std::string& text) {
                                                 auto pl = config::parse_playlist(text, "playlist", cfg_copy, false);
                                                 return pl ? std::string() : pl.error().message;
-                                            });
+                                            },
+                                            &library_.pictures());
     worker_->set_jobs(web_jobs());
     health_ = worker_->health();
 

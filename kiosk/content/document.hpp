@@ -26,6 +26,9 @@ struct Table {
 struct Image {
     std::string url;  // absolute when the page's URL is known, else as written
     std::string alt;
+    int width = 0;    // pixels, from the file's header once it has been fetched; 0: unknown
+    int height = 0;
+    std::string problem;  // why it cannot be shown (missing, broken, too large); "" when fine or not yet known
 };
 
 struct Block {

@@ -61,7 +61,12 @@ nlohmann::json to_json(const Document& doc) {
         if (b.level) j["level"] = b.level;
         if (b.align != Align::start) j["align"] = align_name(b.align);
         if (b.page_break) j["page_break"] = true;
-        if (b.role == Role::image) j["image"] = {{"url", b.image.url}, {"alt", b.image.alt}};
+        if (b.role == Role::image) {
+            j["image"] = {{"url", b.image.url}, {"alt", b.image.alt}};
+            if (b.image.width > 0) j["image"]["width"] = b.image.width;
+            if (b.image.height > 0) j["image"]["height"] = b.image.height;
+            if (!b.image.problem.empty()) j["image"]["problem"] = b.image.problem;
+        }
         if (b.role == Role::table) {
             nlohmann::json rows = nlohmann::json::array();
             for (const auto& row : b.table.rows) {
@@ -124,6 +129,9 @@ std::optional<Document> document_from_json(const nlohmann::json& j) {
         if (auto im = b.find("image"); im != b.end() && im->is_object()) {
             block.image.url = str(*im, "url");
             block.image.alt = str(*im, "alt");
+            block.image.width = std::clamp(integer(*im, "width", 0), 0, 1'000'000);
+            block.image.height = std::clamp(integer(*im, "height", 0), 0, 1'000'000);
+            block.image.problem = str(*im, "problem");
         }
         if (auto t = b.find("table"); t != b.end() && t->is_object()) {
             block.table.header_rows = integer(*t, "header_rows", 0);

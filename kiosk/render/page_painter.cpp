@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "render/pictures_internal.hpp"
+
 namespace kiosk::render {
 
 PagePainter::PagePainter(SDL_Renderer* renderer, const text::FontSet& fonts,
@@ -37,6 +39,38 @@ void PagePainter::draw_line(const text::Line& line) {
         atlas_.draw(ink.face, ink.id, line.font_size, ink.x, line.y + ink.dy, c);
 }
 
+void PagePainter::draw_image(const text::PlacedImage& image) {
+    SDL_Texture* texture = nullptr;
+    if (!image.placeholder && pictures_) {
+        auto it = textures_.find(image.url);
+        if (it == textures_.end()) {
+            if (SharedSurface surface = pictures_->impl().get(image.url)) {
+                std::unique_ptr<SDL_Texture, void (*)(SDL_Texture*)> t(SDL_CreateTextureFromSurface(renderer_, surface.get()),
+                                                                      SDL_DestroyTexture);
+                if (t) {
+                    SDL_SetTextureScaleMode(t.get(), SDL_ScaleModeLinear);
+                    it = textures_.emplace(image.url, std::move(t)).first;
+                }
+            }
+        }
+        if (it != textures_.end()) texture = it->second.get();
+    }
+    if (texture) {
+        SDL_Rect r{static_cast<int>(std::lround(image.box.x)), static_cast<int>(std::lround(image.box.y)),
+                   static_cast<int>(std::lround(image.box.width)), static_cast<int>(std::lround(image.box.height))};
+        SDL_RenderCopy(renderer_, texture, nullptr, &r);
+        return;
+    }
+    // The placeholder: a tinted panel framed by a hairline (its label is in the chrome).
+    const text::Box& b = image.box;
+    const float hair = 2;
+    fill(b, mix(theme_.background, theme_.muted, 0.12f));
+    fill(text::Box{b.x, b.y, b.width, hair}, mix(theme_.background, theme_.muted, 0.5f));
+    fill(text::Box{b.x, b.y + b.height - hair, b.width, hair}, mix(theme_.background, theme_.muted, 0.5f));
+    fill(text::Box{b.x, b.y, hair, b.height}, mix(theme_.background, theme_.muted, 0.5f));
+    fill(text::Box{b.x + b.width - hair, b.y, hair, b.height}, mix(theme_.background, theme_.muted, 0.5f));
+}
+
 void PagePainter::paint(const text::Page& page, const text::PageGeometry& g) {
     SDL_SetRenderDrawBlendMode(renderer_, SDL_BLENDMODE_NONE);
     fill(text::Box{0, 0, static_cast<float>(g.width), static_cast<float>(g.height)}, theme_.background);
@@ -55,6 +89,7 @@ void PagePainter::paint(const text::Page& page, const text::PageGeometry& g) {
         fill(text::Box{b.x, b.y, hair, b.height + hair}, theme_.muted);
         fill(text::Box{b.x + b.width, b.y, hair, b.height + hair}, theme_.muted);
     }
+    for (const text::PlacedImage& image : page.images) draw_image(image);
     for (const text::Line& line : page.lines) draw_line(line);
     for (const text::Line& line : page.chrome) draw_line(line);
 }

@@ -4,7 +4,12 @@
 #include <SDL.h>
 
 #include "config/config.hpp"
+#include <map>
+#include <memory>
+#include <string>
+
 #include "render/glyph_atlas.hpp"
+#include "render/pictures.hpp"
 #include "text/layout.hpp"
 
 namespace kiosk::render {
@@ -13,16 +18,21 @@ class PagePainter {
 public:
     PagePainter(SDL_Renderer* renderer, const text::FontSet& fonts, const config::Theme& theme);
     void paint(const text::Page& page, const text::PageGeometry& geometry);
+    void set_pictures(const PictureStore* pictures) { pictures_ = pictures; }
 
 private:
     SDL_Color colour(text::Tone tone) const;
     void fill(const text::Box& box, config::Color c);
     static config::Color mix(config::Color a, config::Color b, float t);
     void draw_line(const text::Line& line);
+    void draw_image(const text::PlacedImage& image);
 
     SDL_Renderer* renderer_;  // borrowed
     config::Theme theme_;
     GlyphAtlas atlas_;
+    const PictureStore* pictures_ = nullptr;  // borrowed
+    // Textures of the pictures drawn, by URL (each owned here; freed with the painter).
+    std::map<std::string, std::unique_ptr<SDL_Texture, void (*)(SDL_Texture*)>> textures_;
 };
 
 }  // namespace kiosk::render

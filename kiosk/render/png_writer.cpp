@@ -93,6 +93,7 @@ Result<std::vector<fs::path>> render_pages_to_png(const text::FontSet& fonts,
     RendererPtr renderer(SDL_CreateSoftwareRenderer(surface.get()));
     if (!renderer) return make_error(std::string("SDL software renderer: ") + SDL_GetError());
     PagePainter painter(renderer.get(), fonts, theme);
+    painter.set_pictures(request.pictures);
 
     std::vector<fs::path> written;
     const size_t count = request.max_pages > 0

@@ -20,6 +20,7 @@ struct PngRequest {
     std::filesystem::path out_dir;
     std::string item_id;  // files are ITEM-001.png, ITEM-002.png, …
     int max_pages = 0;    // 0: every page
+    const class PictureStore* pictures = nullptr;  // borrowed; pictures not in it are drawn as placeholders
 };
 
 // Renders pages exactly as the screen shows them; returns the files written.

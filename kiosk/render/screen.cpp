@@ -121,6 +121,8 @@ void Screen::show(const text::Page& page, const text::PageGeometry& geometry) {
     s.present();
 }
 
+void Screen::set_pictures(const PictureStore* pictures) { impl_->painter->set_pictures(pictures); }
+
 void Screen::wake() {
     SDL_Event ev{};
     ev.type = wake_event_type();

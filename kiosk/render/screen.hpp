@@ -35,6 +35,8 @@ public:
 
     // Makes wait() return Wake::external; callable from any thread.
     void wake();
+    // Where the painter finds decoded pictures (borrowed; outlives the screen's use of it).
+    void set_pictures(const class PictureStore* pictures);
 
     enum class Wake { timeout, quit, resized, external };
     // Sleeps on SDL events until `timeout` passes (no busy loop). Re-presents the last page

@@ -831,6 +831,43 @@ std::vector<Page> layout_document(const ShapedDocument& doc, const Style& style,
             cursor += style.body_px * 0.5f;
             continue;
         }
+        if (doc.blocks[bi].block.role == Role::image) {
+            // The picture scaled to fit (at most 62% of the page's height, at most twice its
+            // own size), its caption under it, kept together; a neat placeholder of the
+            // same place when the picture is missing, broken or refused.
+            const content::Image& im = doc.blocks[bi].block.image;
+            const bool ok = im.width > 0 && im.height > 0 && im.problem.empty();
+            float w = std::round(box.width * 0.4f), h = std::round(w * 9.0f / 16.0f);
+            if (ok) {
+                const float scale = std::min({box.width / static_cast<float>(im.width),
+                                              box.height * 0.62f / static_cast<float>(im.height), 2.0f});
+                w = std::round(static_cast<float>(im.width) * scale);
+                h = std::round(static_cast<float>(im.height) * scale);
+            }
+            const float before = pages.back().lines.empty() && pages.back().images.empty() ? 0.0f : style.body_px * 0.5f;
+            const float gap = style.body_px * 0.3f;
+            const float caption_h = bl.format.pitch * static_cast<float>(bl.lines.size());
+            const float room = box.height - cursor - before - gap - caption_h;
+            if (room < h && room >= 0.6f * h) {  // a little smaller rather than a half-empty page
+                w = std::round(w * room / h);
+                h = std::floor(room);
+            }
+            const float need = before + h + gap + caption_h;
+            if (cursor + need > box.height + 0.01f && !(pages.back().lines.empty() && pages.back().images.empty())) {
+                pages.emplace_back();
+                cursor = 0;
+            }
+            const float top = cursor + (pages.back().lines.empty() && pages.back().images.empty() ? 0.0f : before);
+            pages.back().images.push_back(PlacedImage{static_cast<int>(bi), Box{box.x + (box.width - w) / 2, box.y + top, w, h}, im.url, !ok});
+            cursor = top + h + gap;
+            for (Line& line : bl.lines) {
+                line.y = box.y + cursor + (bl.format.pitch - bl.format.size) / 2 + kEmBoxAscent * bl.format.size;
+                cursor += bl.format.pitch;
+                pages.back().lines.push_back(std::move(line));
+            }
+            cursor += style.body_px * 0.3f;
+            continue;
+        }
         if (bl.lines.empty()) continue;
         const BlockFormat& f = bl.format;
         // A heading (or the title) moves to the next page unless its next line fits under it.
@@ -964,6 +1001,12 @@ void add_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& style,
                                                Tone::muted, left, footer_base, g.body.width / 2,
                                                Align::start));
         }
+        for (const PlacedImage& im : page.images)
+            if (im.placeholder)
+                page.chrome.push_back(chrome_label(fonts, "image-placeholder", "图片暂不可用", size, Weight::regular,
+                                                   Tone::muted, im.box.x + im.box.width / 2,
+                                                   im.box.y + im.box.height / 2 + (kEmBoxAscent - 0.5f) * size,
+                                                   im.box.width, Align::center));
     }
 }
 

@@ -1,0 +1,83 @@
+#include "app/pictures.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "content/image_header.hpp"
+#include "health/log.hpp"
+
+namespace kiosk::app {
+
+namespace {
+
+std::optional<std::string> read_local(const std::string& url, std::string* why) {
+    const std::string path = url.substr(7);  // file://
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        *why = "no such file";
+        return std::nullopt;
+    }
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+}  // namespace
+
+void prepare_pictures(content::Document& doc, render::PictureStore& pictures, const store::Cache* cache,
+                      const net::FetchPolicy* fetch_policy) {
+    for (content::Block& block : doc.blocks) {
+        if (block.role != content::Role::image) continue;
+        content::Image& im = block.image;
+        if (im.url.empty()) {
+            im.problem = "no address";
+            continue;
+        }
+        if (pictures.has(im.url) && im.width > 0) continue;
+        std::string why;
+        std::optional<std::string> bytes;
+        const bool web = im.url.rfind("http://", 0) == 0 || im.url.rfind("https://", 0) == 0;
+        const std::string key = store::Cache::part_key(kPicturesCacheOwner, im.url);
+        if (im.url.rfind("file://", 0) == 0) {
+            bytes = read_local(im.url, &why);
+        } else if (web && cache) {
+            if (auto cached = cache->get(key); cached && cached->meta.url == im.url) bytes = std::move(cached->body);
+            if (!bytes && fetch_policy) {
+                net::FetchPolicy policy = *fetch_policy;
+                policy.max_body_bytes = content::ImageLimits{}.max_bytes;
+                net::FetchResult r = net::fetch({im.url, "", ""}, policy);
+                if (r.outcome == net::FetchOutcome::ok) {
+                    if (content::image_refusal(r.body).empty()) {
+                        store::CachedItem item;
+                        item.meta = store::CacheMeta{im.url, r.final_url, r.etag, r.last_modified, r.content_type, std::time(nullptr), ""};
+                        item.body = r.body;
+                        if (auto st = cache->put(key, item); !st) log::warn("store", st.error().message);
+                    }
+                    bytes = std::move(r.body);
+                } else {
+                    why = r.error;
+                }
+            }
+            if (!bytes && why.empty()) why = "not fetched yet";
+        } else {
+            why = "an address the kiosk cannot read";
+        }
+        if (!bytes) {
+            im.problem = why;
+            log::once(log::Level::warning, "content", "picture " + im.url, "picture " + im.url + ": " + why + " (a placeholder shows instead)");
+            continue;
+        }
+        if (auto header = content::read_image_header(*bytes)) {
+            im.width = header->width;
+            im.height = header->height;
+        }
+        if (auto st = pictures.add(im.url, *bytes); !st) {
+            im.problem = st.error().message;
+            log::once(log::Level::warning, "content", "picture " + im.url, "picture " + st.error().message + " (a placeholder shows instead)");
+            continue;
+        }
+        im.problem.clear();
+    }
+}
+
+}  // namespace kiosk::app

@@ -1,0 +1,61 @@
+#include "render/pictures.hpp"
+
+#include <SDL_image.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "content/image_header.hpp"
+#include "render/pictures_internal.hpp"
+
+namespace kiosk::render {
+
+PictureStore::PictureStore(int max_side, size_t max_pictures) : impl_(std::make_unique<Impl>()) {
+    impl_->max_side = max_side;
+    impl_->max_pictures = std::max<size_t>(1, max_pictures);
+}
+
+PictureStore::~PictureStore() = default;
+
+Status PictureStore::add(const std::string& url, std::string_view bytes) {
+    if (std::string why = content::image_refusal(bytes); !why.empty()) return make_error(url + ": " + why);
+    // SDL_RWFromConstMem: the bytes stay ours; IMG_Load_RW closes the RWops (freesrc = 1).
+    SDL_RWops* rw = SDL_RWFromConstMem(bytes.data(), static_cast<int>(bytes.size()));
+    if (!rw) return make_error(url + ": " + SDL_GetError());
+    std::unique_ptr<SDL_Surface, SurfaceDeleter> decoded(IMG_Load_RW(rw, 1));
+    if (!decoded) return make_error(url + ": the picture could not be decoded (" + std::string(IMG_GetError()) + ")");
+    std::unique_ptr<SDL_Surface, SurfaceDeleter> rgba(SDL_ConvertSurfaceFormat(decoded.get(), SDL_PIXELFORMAT_ARGB8888, 0));
+    if (!rgba) return make_error(url + ": " + SDL_GetError());
+    decoded.reset();
+    const int longer = std::max(rgba->w, rgba->h);
+    if (longer > impl_->max_side) {  // kept no larger than any screen needs
+        const double scale = static_cast<double>(impl_->max_side) / longer;
+        const int w = std::max(1, static_cast<int>(std::lround(rgba->w * scale)));
+        const int h = std::max(1, static_cast<int>(std::lround(rgba->h * scale)));
+        std::unique_ptr<SDL_Surface, SurfaceDeleter> small(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888));
+        if (!small || SDL_SoftStretchLinear(rgba.get(), nullptr, small.get(), nullptr) != 0)
+            return make_error(url + ": " + SDL_GetError());
+        rgba = std::move(small);
+    }
+    SharedSurface picture(rgba.release(), SurfaceDeleter{});
+    std::lock_guard lock(impl_->mutex);
+    if (!impl_->pictures.count(url)) impl_->order.push_back(url);
+    impl_->pictures[url] = std::move(picture);
+    while (impl_->pictures.size() > impl_->max_pictures) {
+        impl_->pictures.erase(impl_->order.front());
+        impl_->order.pop_front();
+    }
+    return Ok{};
+}
+
+bool PictureStore::has(const std::string& url) const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->pictures.count(url) > 0;
+}
+
+size_t PictureStore::size() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->pictures.size();
+}
+
+}  // namespace kiosk::render

@@ -1,0 +1,34 @@
+#pragma once
+// Decoded pictures by URL, shared between the thread that decodes them (the fetch worker,
+// or the library while loading) and the painter that draws them. Thread-safe. Each picture
+// is checked from its header against the size limits before SDL2_image decodes it, and kept
+// at most `max_side` pixels on its longer side (a lobby screen never needs more).
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/result.hpp"
+
+namespace kiosk::render {
+
+class PictureStore {
+public:
+    explicit PictureStore(int max_side = 1920, size_t max_pictures = 48);
+    ~PictureStore();
+    PictureStore(const PictureStore&) = delete;
+    PictureStore& operator=(const PictureStore&) = delete;
+
+    // Decodes `bytes` and keeps the picture for `url`; an error says why not (refused by
+    // its header, or undecodable). The oldest picture goes when the store is full.
+    Status add(const std::string& url, std::string_view bytes);
+    bool has(const std::string& url) const;
+    size_t size() const;
+
+    struct Impl;  // SDL inside (render/ only)
+    const Impl& impl() const { return *impl_; }
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kiosk::render
