@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build g++ pkg-config
   libsdl2-dev libsdl2-ttf-dev libfreetype-dev libharfbuzz-dev libicu-dev libfontconfig-dev
   libpng-dev libcurl4-openssl-dev nlohmann-json3-dev catch2 libgumbo-dev libxml2-dev libcpp-httplib-dev libssl-dev openssl
-  clang libclang-rt-14-dev libsdl2-image-dev libqrencode-dev
+  clang libclang-rt-14-dev libsdl2-image-dev libqrencode-dev libsystemd-dev systemd
   fonts-noto-cjk fonts-hanazono unicode-data tzdata gettext python3-jsonschema
 )
 

@@ -1,6 +1,7 @@
 #include "app/runner.hpp"
 
 #include "app/pictures.hpp"
+#include "health/service_manager.hpp"
 
 #include <unistd.h>
 
@@ -43,6 +44,7 @@ private:
     void apply_pending();
     void show_current(std::time_t now);
     void write_status();
+    std::string slot_summary() const;
     void take_published_playlist(const ItemUpdate& update);
     std::vector<FetchJob> web_jobs() const;
     bool is_web_item(const std::string& id) const;
@@ -228,6 +230,14 @@ void Runner::show_current(std::time_t now) {
     }
 }
 
+std::string Runner::slot_summary() const {
+    const schedule::Slot& slot = decision_.slot;
+    if (slot.standing()) return "standing page";
+    const LibraryItem* item = library_.find(slot.item_id);
+    return "showing " + slot.item_id + " page " + std::to_string(slot.page + 1) + "/" +
+           std::to_string(item ? item->pages.size() : 0);
+}
+
 void Runner::write_status() {
     const std::time_t now = std::time(nullptr);
     nlohmann::json items = nlohmann::json::array();
@@ -317,6 +327,8 @@ int Runner::run(const RunOptions& options) {
                          std::to_string(screen_->page_width()) + "x" + std::to_string(screen_->page_height()) +
                          " page; status in " + (cfg_.paths.runtime / "status.json").string());
 
+    const auto watchdog = service::watchdog_interval();
+    bool announced = false;
     for (;;) {
         // A page boundary: apply accepted edits, then decide what plays next.
         apply_pending();
@@ -328,6 +340,12 @@ int Runner::run(const RunOptions& options) {
         const auto shown_at = Clock::now();
         show_current(now);
         write_status();
+        service::watchdog_ping();  // the loop made progress: a page is up
+        if (!announced) {
+            service::ready();  // the first page is on the screen
+            announced = true;
+        }
+        service::status(slot_summary());
         const schedule::Slot& slot = decision_.slot;
         log::write(log::Level::debug, "app",
                    slot.standing() ? std::string("standing page")
@@ -342,7 +360,11 @@ int Runner::run(const RunOptions& options) {
             // Sleep until the flip or the next minute (the footer clock), whichever is first.
             const auto until_minute = std::chrono::milliseconds(1000 * (60 - std::time(nullptr) % 60));
             const auto until_flip = std::chrono::duration_cast<std::chrono::milliseconds>(flip_at - Clock::now());
-            switch (screen_->wait(std::max(std::chrono::milliseconds(1), std::min(until_flip, until_minute)))) {
+            auto sleep_for = std::min(until_flip, until_minute);
+            if (watchdog.count() > 0) sleep_for = std::min(sleep_for, watchdog);  // wake to ping: the loop is alive
+            const auto woke = screen_->wait(std::max(std::chrono::milliseconds(1), sleep_for));
+            service::watchdog_ping();
+            switch (woke) {
                 case render::Screen::Wake::quit: quit = true; break;
                 case render::Screen::Wake::resized:
                     library_.lay_out(screen_->page_width(), screen_->page_height());
@@ -370,6 +392,7 @@ int Runner::run(const RunOptions& options) {
                        {"interrupt", slot.interrupt}});
         if (quit) break;
     }
+    service::stopping();
     control_.reset();
     worker_.reset();
     log::info("app", "stopped");
