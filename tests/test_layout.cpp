@@ -159,7 +159,7 @@ TEST_CASE("a paragraph's first line is indented 2 em", "[layout]") {
 TEST_CASE("layout JSON carries every required field", "[layout]") {
     Laid l = lay_out_corpus(1280, 720);
     text::add_chrome(test::fonts(), l.pages, text::resolve_style(config::Typography{}, 1280, 720),
-                     l.geometry, text::ChromeText{"大厅", "报告", "2026年11月27日 星期五 09:30"});
+                     l.geometry, text::ChromeText{"大厅", "报告", "2026年11月27日 星期五 09:30", "", "", false, ""});
     auto j = text::layout_json(1280, 720, 0, {text::ItemPages{"report", "报告", l.pages}});
     CHECK(j["format"] == "kiosk-layout/1");
     CHECK(j["screen"]["width"] == 1280);

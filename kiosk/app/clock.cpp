@@ -103,3 +103,18 @@ std::string format_clock(std::time_t when, const std::string& zone) {
 }
 
 }  // namespace kiosk::app
+
+namespace kiosk::app {
+
+std::string format_short_time(std::time_t when, const std::string& zone) {
+    std::tm tm = with_zone(zone, [&] {
+        std::tm out{};
+        localtime_r(&when, &out);
+        return out;
+    });
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%d月%d日 %02d:%02d", tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+    return buf;
+}
+
+}  // namespace kiosk::app

@@ -20,5 +20,7 @@ std::string format_iso_local(std::time_t when, const std::string& zone);
 
 // "2026年11月27日 星期五 09:30" in `zone`.
 std::string format_clock(std::time_t when, const std::string& zone);
+// "11月27日 09:30": when content was updated, for the footer.
+std::string format_short_time(std::time_t when, const std::string& zone);
 
 }  // namespace kiosk::app

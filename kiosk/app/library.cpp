@@ -9,6 +9,22 @@
 
 namespace kiosk::app {
 
+namespace {
+// The footer's source line and the QR code's address, from the document.
+void describe_source(LibraryItem& entry, const content::Document& doc) {
+    entry.source_line.clear();
+    for (const auto& b : doc.blocks)
+        if (b.role == content::Role::meta && b.align != content::Align::end) {
+            entry.source_line = b.text;
+            break;
+        }
+    const std::string& src = entry.item.source;
+    const bool web = src.rfind("http://", 0) == 0 || src.rfind("https://", 0) == 0;
+    entry.url = !doc.url.empty() && doc.url.rfind("http", 0) == 0 ? doc.url : web ? src : "";
+    if (!entry.content_time) entry.content_time = entry.loaded_at ? entry.loaded_at : std::time(nullptr);
+}
+}  // namespace
+
 const LibraryItem* Library::find(const std::string& id) const {
     for (const auto& e : items_)
         if (e.item.id == id) return &e;
@@ -51,6 +67,7 @@ void Library::set_entry_document(LibraryItem& entry, const content::Document& so
     prepare_pictures(doc, pictures_, cache_, nullptr);  // sizes for layout; decoded unless the worker did
     entry.error.clear();
     entry.title = entry.item.title.empty() ? doc.title : entry.item.title;
+    describe_source(entry, doc);
     entry.shaped = std::make_unique<text::ShapedDocument>(text::shape_document(fonts_, doc, shape_options()));
     if (width_ > 0) lay_out_item(entry);
 }
@@ -101,6 +118,7 @@ void Library::add(const config::PlaylistItem& item, content::Document doc) {
     entry.loaded_at = std::time(nullptr);
     prepare_pictures(doc, pictures_, cache_, nullptr);
     entry.title = item.title.empty() ? doc.title : item.title;
+    describe_source(entry, doc);
     entry.shaped = std::make_unique<text::ShapedDocument>(text::shape_document(fonts_, doc, shape_options()));
     if (width_ > 0) lay_out_item(entry);
     items_.push_back(std::move(entry));
@@ -145,10 +163,28 @@ schedule::ContentState Library::content_state() const {
     return state;
 }
 
+void Library::set_freshness(const std::string& id, std::time_t last_success, bool failing) {
+    for (auto& e : items_)
+        if (e.item.id == id) {
+            if (last_success) e.content_time = last_success;
+            e.fetch_failing = failing;
+        }
+}
+
+text::ChromeText Library::chrome_for(const LibraryItem& item, std::time_t now) const {
+    text::ChromeText c{cfg_.hall_name, item.title, format_clock(now, cfg_.time_zone), item.source_line, "", false, ""};
+    const bool web = item.item.source.rfind("http://", 0) == 0 || item.item.source.rfind("https://", 0) == 0;
+    if (item.content_time) c.updated = "内容更新于 " + format_short_time(item.content_time, cfg_.time_zone);
+    // Web content that is old, or whose last fetch failed, is marked: the screen shows what
+    // it has, and says so.
+    c.stale = web && (item.fetch_failing || (item.content_time && now - item.content_time > static_cast<std::time_t>(cfg_.stale_after_seconds)));
+    if (cfg_.qr_code) c.qr_url = item.url;
+    return c;
+}
+
 text::Page Library::page_with_chrome(const LibraryItem& item, int page, std::time_t now) const {
     std::vector<text::Page> one{item.pages.at(static_cast<size_t>(page))};
-    text::add_chrome(fonts_, one, style_, geometry_,
-                     text::ChromeText{cfg_.hall_name, item.title, format_clock(now, cfg_.time_zone)});
+    text::add_chrome(fonts_, one, style_, geometry_, chrome_for(item, now));
     return std::move(one.front());
 }
 
@@ -178,8 +214,7 @@ std::vector<text::ItemPages> Library::all_pages(std::time_t now) const {
     std::vector<text::ItemPages> out;
     for (const auto& e : items_) {
         text::ItemPages ip{e.item.id, e.title, e.pages};
-        text::add_chrome(fonts_, ip.pages, style_, geometry_,
-                         text::ChromeText{cfg_.hall_name, e.title, format_clock(now, cfg_.time_zone)});
+        text::add_chrome(fonts_, ip.pages, style_, geometry_, chrome_for(e, now));
         out.push_back(std::move(ip));
     }
     return out;

@@ -24,6 +24,10 @@ struct LibraryItem {
     std::string source_key;  // the source it was loaded from (a changed source reloads)
     std::string error;       // why there is nothing to show, when there is nothing
     std::time_t loaded_at = 0;
+    std::time_t content_time = 0;  // when its content was last read fine (a web item: fetched)
+    bool fetch_failing = false;    // its last fetch failed (the cached copy plays on)
+    std::string source_line;       // the document's date and source, for the footer
+    std::string url;               // the article's address on the portal, for the QR code
     std::unique_ptr<text::ShapedDocument> shaped;
     std::vector<text::Page> pages;  // without chrome
 };
@@ -38,6 +42,9 @@ public:
 
     // New content for an item (from the fetcher), shown from the next page on.
     void set_document(const std::string& id, const content::Document& doc);
+    // How fresh an item's content is (from the fetch worker's health): the footer says when
+    // it was updated and marks it when stale.
+    void set_freshness(const std::string& id, std::time_t last_success, bool failing);
     // Withdrawn: nothing of it is shown any more.
     void take_down(const std::string& id, const std::string& reason);
 
@@ -72,6 +79,7 @@ private:
     void load(LibraryItem& entry, const config::Playlist& playlist);
     void set_entry_document(LibraryItem& entry, const content::Document& doc);
     void lay_out_item(LibraryItem& entry);
+    text::ChromeText chrome_for(const LibraryItem& item, std::time_t now) const;
     text::ShapeOptions shape_options() const {
         text::ShapeOptions o;
         o.table_empty_zero = cfg_.typography.table_empty_zero;

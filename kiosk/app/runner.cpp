@@ -211,6 +211,7 @@ void Runner::apply_pending() {
     }
     // New content replaces old only here, at a page boundary.
     for (const ItemUpdate& update : pending_updates_) {
+        library_.set_freshness(update.id, update.health.last_success, update.health.failures > 0);
         if (update.action == RefreshAction::replace && update.document) library_.set_document(update.id, *update.document);
         if (update.action == RefreshAction::take_down) library_.take_down(update.id, update.health.last_error);
     }
@@ -318,6 +319,7 @@ int Runner::run(const RunOptions& options) {
                                             &library_.pictures());
     worker_->set_jobs(web_jobs());
     health_ = worker_->health();
+    for (const auto& [id, h] : health_) library_.set_freshness(id, h.last_success, h.failures > 0);  // cached copies' age
 
     auto control = ControlChannel::start(cfg_.playlist_is_url() ? "" : cfg_.playlist, cfg_.paths.runtime / "control.sock",
                                          [raw = screen_.get()] { raw->wake(); });

@@ -388,8 +388,21 @@ Result<KioskConfig> load_kiosk_config(const fs::path& file) {
         if (dwell) cfg.page_seconds = *dwell;
         c.text(root, "", "playlist", playlist, true);
 
-        if (root.contains("screen") && c.object(root["screen"], "screen", {"width", "height", "rotation"})) {
+        if (root.contains("screen") &&
+            c.object(root["screen"], "screen", {"width", "height", "rotation", "transition", "progress_bar", "qr_code", "stale_after"})) {
             const json& s = root["screen"];
+            if (c.text(s, "screen", "transition", cfg.transition) && cfg.transition != "fade" && cfg.transition != "slide" &&
+                cfg.transition != "none")
+                c.expected("screen.transition", s["transition"], KIOSK_N("one of \"fade\", \"slide\", \"none\""));
+            c.boolean(s, "screen", "progress_bar", cfg.progress_bar);
+            c.boolean(s, "screen", "qr_code", cfg.qr_code);
+            if (s.contains("stale_after")) {
+                auto d = parse_duration(s["stale_after"]);
+                if (!d || *d < 60)
+                    c.expected("screen.stale_after", s["stale_after"], KIOSK_N("a duration of at least a minute like \"12h\" or \"2d\""));
+                else
+                    cfg.stale_after_seconds = *d;
+            }
             c.integer(s, "screen", "width", cfg.width, 64, 16384);
             c.integer(s, "screen", "height", cfg.height, 64, 16384);
             if (c.integer(s, "screen", "rotation", cfg.rotation, 0, 270) && cfg.rotation % 90 != 0)

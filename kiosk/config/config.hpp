@@ -87,6 +87,10 @@ struct KioskConfig {
     int width = 1920;
     int height = 1080;
     int rotation = 0;  // 0, 90, 180, 270: how the upright page is turned onto the panel
+    std::string transition = "fade";  // between pages: "fade", "slide" or "none"
+    bool progress_bar = true;         // a thin bar for the time left on the page
+    bool qr_code = true;              // the article's address as a QR code in the footer
+    double stale_after_seconds = 2 * 86400;  // web content older than this is marked in the footer
     std::string time_zone = "Asia/Shanghai";
     Fonts fonts;
     Theme theme;

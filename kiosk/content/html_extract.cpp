@@ -396,7 +396,7 @@ bool is_widget_line(const std::string& line) {
 }
 
 void find_meta(const GumboNode* n, std::string& title, std::string& date, std::string& source, std::string& h1,
-               std::string& page_title) {
+               std::string& page_title, std::string& page_url) {
     if (n->type != GUMBO_NODE_ELEMENT) return;
     const GumboElement& e = n->v.element;
     if (e.tag == GUMBO_TAG_META) {
@@ -407,12 +407,13 @@ void find_meta(const GumboNode* n, std::string& title, std::string& date, std::s
             if (key == "articletitle") title = content;
             else if (key == "pubdate" || key == "firstpublishedtime") { if (date.empty()) date = content; }
             else if (key == "contentsource") source = content;
+            else if (key == "url") page_url = content;
         }
     }
     if (e.tag == GUMBO_TAG_H1 && h1.empty()) collect(n, h1);
     if (e.tag == GUMBO_TAG_TITLE && page_title.empty()) collect(n, page_title);
     for (unsigned i = 0; i < e.children.length; ++i)
-        find_meta(static_cast<const GumboNode*>(e.children.data[i]), title, date, source, h1, page_title);
+        find_meta(static_cast<const GumboNode*>(e.children.data[i]), title, date, source, h1, page_title, page_url);
 }
 
 std::string trim(std::string s) {
@@ -518,8 +519,8 @@ Result<Document> extract_article(std::string_view html_bytes, const ExtractOptio
         return make_error("no article found on this page (none of the usual containers holds text; give the item a selector)");
     }
 
-    std::string title, date, source, h1, page_title;
-    find_meta(output->root, title, date, source, h1, page_title);
+    std::string title, date, source, h1, page_title, page_url;
+    find_meta(output->root, title, date, source, h1, page_title, page_url);
     title = trim(title.empty() ? (h1.empty() ? page_title : h1) : title);
 
     // The article as plain text: title, meta line, then the body without widgets.
@@ -550,7 +551,9 @@ Result<Document> extract_article(std::string_view html_bytes, const ExtractOptio
                                  : import_plain_text(text, true, std::move(body->objects));
     if (doc.blocks.size() <= (title.empty() ? 0u : 1u) && !has_objects) return make_error("the article holds no text");
 
-    doc.url = options.base_url;
+    // The article's own address: the page's URL, or for a saved copy the portal address its
+    // <meta name="Url"> records (TRS pages carry one).
+    doc.url = options.base_url.rfind("http", 0) == 0 || page_url.rfind("http", 0) != 0 ? options.base_url : page_url;
     doc.attachments = std::move(body->attachments);
     std::vector<const GumboNode*> boxes;
     find_attachment_boxes(output->root, boxes);

@@ -2,6 +2,11 @@
 
 #include <cmath>
 
+#include <qrencode.h>
+
+#include <vector>
+
+#include "health/log.hpp"
 #include "render/pictures_internal.hpp"
 
 namespace kiosk::render {
@@ -71,6 +76,41 @@ void PagePainter::draw_image(const text::PlacedImage& image) {
     fill(text::Box{b.x + b.width - hair, b.y, hair, b.height}, mix(theme_.background, theme_.muted, 0.5f));
 }
 
+void PagePainter::draw_qr(const text::QrBox& qr) {
+    // Encoded once per address (libqrencode; medium error correction survives glare on the glass).
+    if (qr.url != qr_url_) {
+        qr_url_ = qr.url;
+        qr_modules_.clear();
+        qr_side_ = 0;
+        std::unique_ptr<QRcode, void (*)(QRcode*)> code(QRcode_encodeString(qr.url.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1),
+                                                       QRcode_free);
+        if (code) {
+            qr_side_ = code->width;
+            qr_modules_.resize(static_cast<size_t>(code->width) * static_cast<size_t>(code->width));
+            for (size_t i = 0; i < qr_modules_.size(); ++i) qr_modules_[i] = code->data[i] & 1;
+        } else {
+            log::once(log::Level::warning, "render", "qr " + qr.url, "no QR code for " + qr.url);
+        }
+    }
+    if (qr_side_ == 0) return;
+    // Whole pixels per module, a quiet zone of two modules, light background.
+    const int total = qr_side_ + 4;
+    const int module = std::max(1, static_cast<int>(qr.box.width) / total);
+    const int drawn = module * total;
+    const int x0 = static_cast<int>(std::lround(qr.box.x + (qr.box.width - static_cast<float>(drawn)) / 2));
+    const int y0 = static_cast<int>(std::lround(qr.box.y + (qr.box.height - static_cast<float>(drawn)) / 2));
+    SDL_SetRenderDrawColor(renderer_, 255, 255, 255, 255);
+    SDL_Rect back{x0, y0, drawn, drawn};
+    SDL_RenderFillRect(renderer_, &back);
+    SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 255);  // black on white: every phone reads it
+    std::vector<SDL_Rect> dark;
+    for (int y = 0; y < qr_side_; ++y)
+        for (int x = 0; x < qr_side_; ++x)
+            if (qr_modules_[static_cast<size_t>(y * qr_side_ + x)])
+                dark.push_back(SDL_Rect{x0 + (x + 2) * module, y0 + (y + 2) * module, module, module});
+    SDL_RenderFillRects(renderer_, dark.data(), static_cast<int>(dark.size()));
+}
+
 void PagePainter::paint(const text::Page& page, const text::PageGeometry& g) {
     SDL_SetRenderDrawBlendMode(renderer_, SDL_BLENDMODE_NONE);
     fill(text::Box{0, 0, static_cast<float>(g.width), static_cast<float>(g.height)}, theme_.background);
@@ -92,6 +132,7 @@ void PagePainter::paint(const text::Page& page, const text::PageGeometry& g) {
     for (const text::PlacedImage& image : page.images) draw_image(image);
     for (const text::Line& line : page.lines) draw_line(line);
     for (const text::Line& line : page.chrome) draw_line(line);
+    if (page.qr) draw_qr(*page.qr);
 }
 
 }  // namespace kiosk::render

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "render/glyph_atlas.hpp"
 #include "render/pictures.hpp"
@@ -26,11 +27,15 @@ private:
     static config::Color mix(config::Color a, config::Color b, float t);
     void draw_line(const text::Line& line);
     void draw_image(const text::PlacedImage& image);
+    void draw_qr(const text::QrBox& qr);
 
     SDL_Renderer* renderer_;  // borrowed
     config::Theme theme_;
     GlyphAtlas atlas_;
     const PictureStore* pictures_ = nullptr;  // borrowed
+    std::string qr_url_;             // the address last encoded, and its modules
+    std::vector<unsigned char> qr_modules_;
+    int qr_side_ = 0;
     // Textures of the pictures drawn, by URL (each owned here; freed with the painter).
     std::map<std::string, std::unique_ptr<SDL_Texture, void (*)(SDL_Texture*)>> textures_;
 };

@@ -992,15 +992,53 @@ void add_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& style,
                                                Weight::regular, Tone::header, right, header_base,
                                                g.body.width - hall_width, Align::end));
         }
+        // Footer, left to right: the clock; the document's date and source, when its content
+        // was last updated (marked when stale); the page number; the QR code in the corner.
+        float footer_right = right;
+        page.qr.reset();
+        if (!chrome.qr_url.empty()) {
+            // As tall as the footer band and the gap above it: big enough for a phone at arm's length.
+            const float side = std::round(g.footer.height + (g.footer.y - g.body.y - g.body.height));
+            page.qr = QrBox{Box{right - side, g.height - side - std::round(g.footer.height * 0.08f), side, side}, chrome.qr_url};
+            footer_right = right - side - size * 0.6f;
+        }
         std::string number = "第 " + std::to_string(page.number) + "/" + std::to_string(page.of) + " 页";
         page.chrome.push_back(chrome_label(fonts, "page-number", number, size, Weight::regular,
-                                           Tone::muted, right, footer_base, g.body.width / 2,
+                                           Tone::muted, footer_right, footer_base, g.body.width / 4,
                                            Align::end));
+        footer_right -= page.chrome.back().width + size * 1.2f;
+        float footer_left = left;
         if (!chrome.clock.empty()) {
             page.chrome.push_back(chrome_label(fonts, "clock", chrome.clock, size, Weight::regular,
                                                Tone::muted, left, footer_base, g.body.width / 2,
                                                Align::start));
+            footer_left += page.chrome.back().width + size * 1.2f;
         }
+        // The freshness line: "内容更新于 …", with a marker in the accent colour when stale;
+        // then the document's date and source. Each is shown whole or, on a narrow footer,
+        // in its shorter form or not at all — except the stale marker, which always shows.
+        const float small = std::round(size * 0.85f);
+        auto whole = [&](const std::string& role, const std::string& text, Tone tone, float x, float room, Align align) {
+            Line l = chrome_label(fonts, role, text, small, Weight::regular, tone, x, footer_base, room, align);
+            return l.text == utf8::decode(text) ? std::optional<Line>(std::move(l)) : std::nullopt;
+        };
+        std::vector<std::string> fresh;
+        if (chrome.stale) fresh = {"● 内容可能不是最新　" + chrome.updated, "● 内容可能不是最新", "● 未及时更新"};
+        else if (!chrome.updated.empty()) fresh = {chrome.updated};
+        for (const std::string& text : fresh) {
+            auto l = whole(chrome.stale ? "stale" : "updated", text, chrome.stale ? Tone::accent : Tone::muted, footer_right,
+                           footer_right - footer_left, Align::end);
+            if (!l && chrome.stale && &text == &fresh.back())  // no room at all: over the clock, it matters more
+                l = whole("stale", text, Tone::accent, footer_right, footer_right - left, Align::end);
+            if (l) {
+                footer_right -= l->width + size;
+                page.chrome.push_back(std::move(*l));
+                break;
+            }
+        }
+        if (!chrome.source.empty())
+            if (auto l = whole("source", chrome.source, Tone::muted, footer_left, footer_right - footer_left, Align::start))
+                page.chrome.push_back(std::move(*l));
         for (const PlacedImage& im : page.images)
             if (im.placeholder)
                 page.chrome.push_back(chrome_label(fonts, "image-placeholder", "图片暂不可用", size, Weight::regular,

@@ -112,6 +112,12 @@ struct PlacedImage {
     bool placeholder = false;
 };
 
+// A QR code's place (the painter encodes `url` with libqrencode).
+struct QrBox {
+    Box box;
+    std::string url;
+};
+
 struct Page {
     int number = 1;
     int of = 1;
@@ -120,6 +126,7 @@ struct Page {
     std::vector<Line> chrome;
     std::vector<Rule> rules;
     std::vector<PlacedImage> images;
+    std::optional<QrBox> qr;  // chrome
 };
 
 struct ShapedBlock {
@@ -148,7 +155,11 @@ ShapedBlock shape_block(FontSet& fonts, const content::Block& block, std::u32str
 struct ChromeText {
     std::string hall_name;
     std::string item_title;
-    std::string clock;  // already formatted, e.g. "2026年11月27日 星期五 09:30"
+    std::string clock;    // already formatted, e.g. "2026年11月27日 星期五 09:30"
+    std::string source;   // the document's date and source line, e.g. "发布日期：2024-04-07　来源：…"
+    std::string updated;  // "内容更新于 11月27日 09:30"
+    bool stale = false;   // older than the configured age, or its last fetch failed: marked
+    std::string qr_url;   // the article's address on the portal: a QR code in the footer corner
 };
 
 // Lays out and paginates; every character of every block lands on exactly one page.

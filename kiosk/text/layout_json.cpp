@@ -57,6 +57,12 @@ nlohmann::json layout_json(int width, int height, int rotation, const std::vecto
                                   {"x", round2(c.x)},
                                   {"y", round2(c.y)},
                                   {"font_size", round2(c.font_size)}});
+            if (page.qr) {
+                nlohmann::json qr = box_json(page.qr->box);
+                qr["role"] = "qr";
+                qr["text"] = page.qr->url;
+                chrome.push_back(std::move(qr));
+            }
             nlohmann::json images = nlohmann::json::array();
             for (const PlacedImage& im : page.images) {
                 nlohmann::json ji = box_json(im.box);

@@ -1,0 +1,87 @@
+// The screen's chrome: hall name and title in the header; clock, the document's date and
+// source, when it was updated, page n/N and a QR code of the article's address in the
+// footer; a stale marker when web content is old or its last fetch failed.
+#include <catch2/catch.hpp>
+
+#include "app/library.hpp"
+#include "support.hpp"
+#include "text/layout_json.hpp"
+
+using namespace kiosk;
+
+namespace {
+const text::Line* chrome(const text::Page& page, const std::string& role) {
+    for (const auto& c : page.chrome)
+        if (c.chrome_role == role) return &c;
+    return nullptr;
+}
+content::Document article() {
+    content::Document doc;
+    doc.title = "关于调整窗口服务时间的公告";
+    doc.url = "https://www.changchun.gov.cn/zw/tzgg/202611/t20261120_1.html";
+    doc.blocks.push_back(content::text_block(content::Role::title, doc.title, 0, content::Align::center));
+    doc.blocks.push_back(content::text_block(content::Role::meta, "发布日期：2026-11-20　　来源：市政务服务中心", 0, content::Align::center));
+    doc.blocks.push_back(content::text_block(content::Role::paragraph, "自12月1日起，各窗口工作日延时服务至18:00。"));
+    return doc;
+}
+}  // namespace
+
+TEST_CASE("chrome: source, update time and QR for web content; a stale marker when old or failing", "[chrome]") {
+    config::KioskConfig cfg;
+    cfg.hall_name = "长春市政务服务中心";
+    app::Library library(test::fonts(), cfg);
+    config::PlaylistItem web;
+    web.id = "notice";
+    web.source = "https://www.changchun.gov.cn/zw/tzgg/202611/t20261120_1.html";
+    library.add(web, article());
+    config::PlaylistItem local;
+    local.id = "local";
+    local.source = "file:notice.txt";
+    content::Document plain = article();
+    plain.url.clear();  // a text file knows no address
+    library.add(local, plain);
+    for (auto [w, h] : {std::pair{1920, 1080}, {1080, 1920}}) {
+        INFO(w << "x" << h);
+        library.lay_out(w, h);
+        const std::time_t now = 1'796'000'000;
+        library.set_freshness("notice", now - 600, false);
+        text::Page page = library.page_with_chrome(*library.find("notice"), 0, now);
+        REQUIRE(chrome(page, "hall-name"));
+        REQUIRE(chrome(page, "page-number"));
+        CHECK(chrome(page, "clock"));
+        CHECK_FALSE(chrome(page, "stale"));
+        if (w == 1920) {
+            REQUIRE(chrome(page, "updated"));
+            CHECK(chrome(page, "updated")->text.rfind(U"内容更新于 ", 0) == 0);
+            REQUIRE(chrome(page, "source"));
+            CHECK(chrome(page, "source")->text == U"发布日期：2026-11-20　　来源：市政务服务中心");
+        }
+        REQUIRE(page.qr);
+        CHECK(page.qr->url == web.source);
+        CHECK(page.qr->box.width >= 0.09f * static_cast<float>(std::min(w, h)));  // ≥ 97 px at 1080
+        CHECK(page.qr->box.x + page.qr->box.width <= static_cast<float>(w));
+        CHECK(page.qr->box.y + page.qr->box.height <= static_cast<float>(h));
+        for (const auto& c : page.chrome) {  // nothing in the footer runs into the QR code
+            if (c.chrome_role == "hall-name" || c.chrome_role == "running-title") continue;
+            CHECK(c.x + c.width <= page.qr->box.x + 0.5f);
+        }
+        // The last fetch failed: marked, in the accent colour.
+        library.set_freshness("notice", 0, true);
+        page = library.page_with_chrome(*library.find("notice"), 0, now);
+        REQUIRE(chrome(page, "stale"));
+        CHECK(chrome(page, "stale")->tone == text::Tone::accent);
+        // Fetched fine but three days ago (stale_after: 2 days): marked too.
+        library.set_freshness("notice", now - 3 * 86400, false);
+        page = library.page_with_chrome(*library.find("notice"), 0, now);
+        CHECK(chrome(page, "stale"));
+        // A local file: no QR code, never stale.
+        page = library.page_with_chrome(*library.find("local"), 0, now + 30 * 86400);
+        CHECK_FALSE(page.qr);
+        CHECK_FALSE(chrome(page, "stale"));
+        // In the layout JSON the QR code is chrome, with its address.
+        const auto j = text::layout_json(w, h, 0, {text::ItemPages{"notice", "t", {library.page_with_chrome(*library.find("notice"), 0, now)}}});
+        bool qr = false;
+        for (const auto& c : j["items"][0]["pages"][0]["chrome"]) qr = qr || (c["role"] == "qr" && c["text"] == web.source);
+        CHECK(qr);
+    }
+}
