@@ -42,7 +42,7 @@ private:
     void take_events();
     void check_playlist(const char* why);
     void apply_pending();
-    void show_current(std::time_t now);
+    void show_current(std::time_t now, bool flip = false);
     void write_status();
     std::string slot_summary() const;
     void take_published_playlist(const ItemUpdate& update);
@@ -221,13 +221,19 @@ void Runner::apply_pending() {
     pending_refresh_.clear();
 }
 
-void Runner::show_current(std::time_t now) {
+void Runner::show_current(std::time_t now, bool flip) {
     const schedule::Slot& slot = decision_.slot;
     const LibraryItem* item = slot.standing() ? nullptr : library_.find(slot.item_id);
+    // A new page changes over as configured; a redraw of the same page (the clock) at once.
+    // (Not on pages shorter than two seconds: the change-over would eat their time.)
+    const auto transition = !flip || decision_.seconds < 2 ? render::Screen::Transition::none
+                            : cfg_.transition == "fade" ? render::Screen::Transition::fade
+                            : cfg_.transition == "slide" ? render::Screen::Transition::slide
+                                                         : render::Screen::Transition::none;
     if (item && slot.page < static_cast<int>(item->pages.size())) {
-        screen_->show(library_.page_with_chrome(*item, slot.page, now), library_.geometry());
+        screen_->show(library_.page_with_chrome(*item, slot.page, now), library_.geometry(), transition);
     } else {
-        screen_->show(library_.standing_page(now), library_.geometry());
+        screen_->show(library_.standing_page(now), library_.geometry(), transition);
     }
 }
 
@@ -339,8 +345,9 @@ int Runner::run(const RunOptions& options) {
                                      scheduler_settings(cfg_));
         history_ = schedule::record(std::move(history_), decision_, now_for(now));
         decision_at_ = now;
-        const auto shown_at = Clock::now();
-        show_current(now);
+        if (cfg_.progress_bar) screen_->set_progress(decision_.slot.standing() ? -1.0 : 1.0);
+        show_current(now, true);
+        const auto shown_at = Clock::now();  // the page's time starts when it is fully up
         write_status();
         service::watchdog_ping();  // the loop made progress: a page is up
         if (!announced) {
@@ -358,12 +365,16 @@ int Runner::run(const RunOptions& options) {
                                             std::chrono::duration<double>(decision_.seconds));
         std::time_t minute_shown = now / 60;
         bool quit = false, flip_now = false;
-        while (!quit && !flip_now && Clock::now() < flip_at) {
+        // At least one wait per page, so SIGTERM and other events are seen even when pages
+        // are shorter than drawing them.
+        for (bool first = true; !quit && !flip_now && (first || Clock::now() < flip_at); first = false) {
             // Sleep until the flip or the next minute (the footer clock), whichever is first.
             const auto until_minute = std::chrono::milliseconds(1000 * (60 - std::time(nullptr) % 60));
             const auto until_flip = std::chrono::duration_cast<std::chrono::milliseconds>(flip_at - Clock::now());
             auto sleep_for = std::min(until_flip, until_minute);
             if (watchdog.count() > 0) sleep_for = std::min(sleep_for, watchdog);  // wake to ping: the loop is alive
+            // The progress bar moves once a second: a strip redrawn, nothing else.
+            if (cfg_.progress_bar && !decision_.slot.standing()) sleep_for = std::min(sleep_for, std::chrono::milliseconds(1000));
             const auto woke = screen_->wait(std::max(std::chrono::milliseconds(1), sleep_for));
             service::watchdog_ping();
             switch (woke) {
@@ -378,6 +389,10 @@ int Runner::run(const RunOptions& options) {
                     if (decision_.slot.standing() && (!pending_updates_.empty() || pending_)) flip_now = true;
                     break;
                 case render::Screen::Wake::timeout:
+                    if (cfg_.progress_bar && !decision_.slot.standing()) {
+                        const double left = std::chrono::duration<double>(flip_at - Clock::now()).count();
+                        screen_->set_progress(std::max(0.0, left / std::max(1e-3, decision_.seconds)));
+                    }
                     if (std::time(nullptr) / 60 != minute_shown) {
                         minute_shown = std::time(nullptr) / 60;
                         show_current(std::time(nullptr));

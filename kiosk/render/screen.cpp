@@ -2,6 +2,9 @@
 
 #include <SDL.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "health/log.hpp"
 #include "render/page_painter.hpp"
 #include "render/sdl_handles.hpp"
@@ -20,6 +23,8 @@ struct Screen::Impl {
     WindowPtr window;        // owned; destroyed after the renderer (member order)
     RendererPtr renderer;    // owned
     TexturePtr page;         // owned: the upright page, drawn once per change
+    TexturePtr previous;     // owned: the page before, kept for a transition
+    double progress = -1;    // share of the page's time left; < 0: no bar
     std::unique_ptr<PagePainter> painter;
     int physical_w = 0, physical_h = 0;
     const text::FontSet* fonts = nullptr;
@@ -27,6 +32,7 @@ struct Screen::Impl {
 
     ~Impl() {
         painter.reset();
+        previous.reset();
         page.reset();
         renderer.reset();
         window.reset();
@@ -37,17 +43,48 @@ struct Screen::Impl {
     int upright_w() const { return quarter_turn() ? physical_h : physical_w; }
     int upright_h() const { return quarter_turn() ? physical_w : physical_h; }
 
+    // Copies an upright texture onto the panel, turned by the rotation and moved by
+    // (dx, dy) in the upright frame (a slide), with `alpha` (a fade).
+    void copy_upright(SDL_Texture* t, int dx, int dy, Uint8 alpha) {
+        const int w = upright_w(), h = upright_h();
+        // A shift in the upright frame turns with it.
+        int px = dx, py = dy;
+        switch (options.rotation) {
+            case 90: px = -dy; py = dx; break;
+            case 180: px = -dx; py = -dy; break;
+            case 270: px = dy; py = -dx; break;
+            default: break;
+        }
+        SDL_Rect dst{(physical_w - w) / 2 + px, (physical_h - h) / 2 + py, w, h};
+        SDL_SetTextureBlendMode(t, alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+        SDL_SetTextureAlphaMod(t, alpha);
+        SDL_RenderCopyEx(renderer.get(), t, nullptr, &dst, options.rotation, nullptr, SDL_FLIP_NONE);
+    }
+
     void present() {
         SDL_SetRenderTarget(renderer.get(), nullptr);
         SDL_SetRenderDrawColor(renderer.get(), 0, 0, 0, 255);
         SDL_RenderClear(renderer.get());
-        if (page) {
-            const int w = upright_w(), h = upright_h();
-            SDL_Rect dst{(physical_w - w) / 2, (physical_h - h) / 2, w, h};
-            SDL_RenderCopyEx(renderer.get(), page.get(), nullptr, &dst, options.rotation, nullptr,
-                             SDL_FLIP_NONE);
-        }
+        if (page) copy_upright(page.get(), 0, 0, 255);
         SDL_RenderPresent(renderer.get());
+    }
+
+    // The progress bar's strip at the page's bottom edge, redrawn into the page texture.
+    void draw_progress() {
+        if (!page) return;
+        int w = 0, h = 0;
+        SDL_QueryTexture(page.get(), nullptr, nullptr, &w, &h);
+        const int bar = std::max(3, std::min(w, h) / 270);
+        SDL_SetRenderTarget(renderer.get(), page.get());
+        SDL_SetRenderDrawBlendMode(renderer.get(), SDL_BLENDMODE_NONE);
+        SDL_SetRenderDrawColor(renderer.get(), theme.background.r, theme.background.g, theme.background.b, 255);
+        SDL_Rect strip{0, h - bar, w, bar};
+        SDL_RenderFillRect(renderer.get(), &strip);
+        if (progress > 0) {
+            SDL_SetRenderDrawColor(renderer.get(), theme.accent.r, theme.accent.g, theme.accent.b, 255);
+            SDL_Rect filled{0, h - bar, static_cast<int>(std::lround(w * std::min(1.0, progress))), bar};
+            SDL_RenderFillRect(renderer.get(), &filled);
+        }
     }
 };
 
@@ -103,8 +140,10 @@ Result<std::unique_ptr<Screen>> Screen::open(const ScreenOptions& options,
 int Screen::page_width() const { return impl_->upright_w(); }
 int Screen::page_height() const { return impl_->upright_h(); }
 
-void Screen::show(const text::Page& page, const text::PageGeometry& geometry) {
+void Screen::show(const text::Page& page, const text::PageGeometry& geometry, Transition transition) {
     Impl& s = *impl_;
+    // Two page textures take turns: the new page is drawn into the one not on screen.
+    std::swap(s.page, s.previous);
     int tw = 0, th = 0;
     if (s.page) SDL_QueryTexture(s.page.get(), nullptr, nullptr, &tw, &th);
     if (!s.page || tw != geometry.width || th != geometry.height) {
@@ -113,11 +152,46 @@ void Screen::show(const text::Page& page, const text::PageGeometry& geometry) {
         if (!s.page) {
             log::once(log::Level::error, "render", "page-texture",
                       std::string("cannot create the page texture: ") + SDL_GetError());
+            std::swap(s.page, s.previous);  // the old page stays up
             return;
         }
     }
     SDL_SetRenderTarget(s.renderer.get(), s.page.get());
     s.painter->paint(page, geometry);
+    if (s.progress >= 0) s.draw_progress();
+    int pw = 0, ph = 0;
+    if (s.previous) SDL_QueryTexture(s.previous.get(), nullptr, nullptr, &pw, &ph);
+    if (transition != Transition::none && s.previous && pw == geometry.width && ph == geometry.height) {
+        // ~0.4 s at up to 60 frames a second; each frame only composites the two textures.
+        constexpr Uint64 kMillis = 400;
+        const Uint64 start = SDL_GetTicks64();
+        for (Uint64 now = start; now - start < kMillis; now = SDL_GetTicks64()) {
+            const double t = static_cast<double>(now - start) / kMillis;
+            const double eased = t * t * (3 - 2 * t);
+            SDL_SetRenderTarget(s.renderer.get(), nullptr);
+            SDL_SetRenderDrawColor(s.renderer.get(), 0, 0, 0, 255);
+            SDL_RenderClear(s.renderer.get());
+            if (transition == Transition::fade) {
+                s.copy_upright(s.previous.get(), 0, 0, 255);
+                s.copy_upright(s.page.get(), 0, 0, static_cast<Uint8>(std::lround(255 * eased)));
+            } else {
+                const int shift = static_cast<int>(std::lround(eased * geometry.width));
+                s.copy_upright(s.previous.get(), -shift, 0, 255);
+                s.copy_upright(s.page.get(), geometry.width - shift, 0, 255);
+            }
+            SDL_RenderPresent(s.renderer.get());
+            SDL_Delay(16);
+        }
+    }
+    s.present();
+}
+
+void Screen::set_progress(double remaining) {
+    Impl& s = *impl_;
+    const bool was_shown = s.progress >= 0;
+    s.progress = remaining;
+    if (remaining < 0 && !was_shown) return;
+    s.draw_progress();
     s.present();
 }
 

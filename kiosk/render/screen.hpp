@@ -30,8 +30,14 @@ public:
     int page_width() const;
     int page_height() const;
 
-    // Paints the page into the page texture and presents it: a flip is one frame.
-    void show(const text::Page& page, const text::PageGeometry& geometry);
+    enum class Transition { none, fade, slide };
+    // Paints the page into a page texture (off screen), then changes over from the page on
+    // the screen: at once, or by a fade or slide of ~0.4 s that only composites the two
+    // ready textures (a flip never waits for drawing).
+    void show(const text::Page& page, const text::PageGeometry& geometry, Transition transition = Transition::none);
+    // The thin bar along the page's bottom edge: the share of the page's time still to run
+    // (1 full, 0 empty); negative hides it. Redraws only the bar's strip.
+    void set_progress(double remaining);
 
     // Makes wait() return Wake::external; callable from any thread.
     void wake();
