@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds kiosk_VERSION_amd64.deb: a release build with the /usr prefix, packed by CPack,
+# then checked (its conffiles and dependencies) with dpkg-deb. Not part of CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+cmake -S . -B build-deb -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
+      -DKIOSK_TESTS=OFF -DKIOSK_BENCH=OFF -DKIOSK_WERROR=ON >/dev/null
+cmake --build build-deb
+(cd build-deb && cpack -G DEB >/dev/null)
+deb=$(ls build-deb/kiosk_*.deb)
+echo "== $deb"
+dpkg-deb -I "$deb" | sed -n '/Package:/,$p'
+echo "== conffiles"
+dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles
+grep -q /etc/kiosk/playlist.json <(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles)
+dpkg-deb -c "$deb" | grep -E "usr/bin/kiosk|etc/kiosk|kiosk.service|sysusers" 

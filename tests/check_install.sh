@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `cmake --install` into a staging folder: the binary, /etc/kiosk with the playlist pointing
+# at the installed demo, the systemd unit with this prefix's binary, the sysusers file, the
+# demo, the docs and the translations land where they belong; the installed kiosk.json
+# passes `kiosk check` once the staged demo is where the paths say.
+set -euo pipefail
+build=$1
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+DESTDIR="$stage" cmake --install "$build" >/dev/null
+prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$build/CMakeCache.txt")
+for f in "$prefix/bin/kiosk" /etc/kiosk/kiosk.json /etc/kiosk/playlist.json "$prefix/lib/systemd/system/kiosk.service" \
+         "$prefix/lib/sysusers.d/kiosk.conf" "$prefix/share/kiosk/demo/config/kiosk.json" \
+         "$prefix/share/kiosk/demo/assets/samples/changchun-2019-xxgk-annual-report.txt" \
+         "$prefix/share/doc/kiosk/operators.zh_CN.md" "$prefix/share/locale/zh_CN/LC_MESSAGES/kiosk.mo"; do
+  [ -e "$stage$f" ] || { echo "install: $f missing"; exit 1; }
+done
+grep -q "ExecStart=$prefix/bin/kiosk run" "$stage$prefix/lib/systemd/system/kiosk.service" || { echo "install: unit ExecStart wrong"; exit 1; }
+grep -q "file:$prefix/share/kiosk/demo/assets/samples/" "$stage/etc/kiosk/playlist.json" || { echo "install: playlist sources wrong"; exit 1; }
+# The installed playlist names absolute demo paths: check it with the stage standing in for /.
+sed "s|file:$prefix|file:$stage$prefix|g" "$stage/etc/kiosk/playlist.json" > "$stage/etc/kiosk/playlist.staged.json"
+sed 's|"playlist": "playlist.json"|"playlist": "playlist.staged.json"|' "$stage/etc/kiosk/kiosk.json" > "$stage/etc/kiosk/kiosk.staged.json"
+"$stage$prefix/bin/kiosk" check --config "$stage/etc/kiosk/kiosk.staged.json"
+echo "install: ok ($prefix)"
