@@ -4,6 +4,7 @@
 #include <libxml/tree.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -23,7 +24,11 @@ bool digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string two(int v) { return (v < 10 ? "0" : "") + std::to_string(v); }
+std::string two(int v) {  // (not "0" + to_string: GCC 12 at -O3 warns falsely, -Wrestrict)
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%02d", v);
+    return buf;
+}
 
 std::string make_date(int y, int m, int d) {
     if (y < 1990 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31) return "";
