@@ -389,8 +389,12 @@ int Runner::run(const RunOptions& options) {
             const auto until_flip = std::chrono::duration_cast<std::chrono::milliseconds>(flip_at - Clock::now());
             auto sleep_for = std::min(until_flip, until_minute);
             if (watchdog.count() > 0) sleep_for = std::min(sleep_for, watchdog);  // wake to ping: the loop is alive
-            // The progress bar moves once a second: a strip redrawn, nothing else.
-            if (cfg_.progress_bar && !decision_.slot.standing()) sleep_for = std::min(sleep_for, std::chrono::milliseconds(1000));
+            // The progress bar moves in twentieths of the page's time, at most once a second: a
+            // strip redrawn and the frame presented, nothing else.
+            if (cfg_.progress_bar && !decision_.slot.standing()) {
+                const auto step = std::chrono::milliseconds(std::max<long long>(1000, std::llround(decision_.seconds * 1000 / 20)));
+                sleep_for = std::min(sleep_for, step);
+            }
             const auto woke = screen_->wait(std::max(std::chrono::milliseconds(1), sleep_for));
             service::watchdog_ping();
             switch (woke) {

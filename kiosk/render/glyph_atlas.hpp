@@ -29,7 +29,7 @@ private:
     const Entry& entry(uint16_t face, uint32_t glyph, float size);
     Entry rasterise(uint16_t face, uint32_t glyph, float size);
 
-    static constexpr int kAtlasSize = 1024;
+    static constexpr int kAtlasSize = 512;  // 1 MB each: a page needs two or three, a render process stays small
     SDL_Renderer* renderer_;
     const text::FontSet& fonts_;
     std::vector<TexturePtr> atlases_;  // owned
