@@ -182,7 +182,17 @@ void Runner::take_events() {
                 take_published_playlist(update);
                 continue;
             }
-            if (update.action != RefreshAction::keep) pending_updates_.push_back(std::move(update));
+            if (update.action != RefreshAction::keep) {
+                pending_updates_.push_back(std::move(update));
+            } else {
+                // Nothing new to show, but the footer must say at once when fetching fails
+                // (the stale marker) or works again: redraw the page as it stands.
+                const LibraryItem* before = library_.find(update.id);
+                const bool was_failing = before && before->fetch_failing;
+                library_.set_freshness(update.id, update.health.last_success, update.health.failures > 0);
+                if (before && was_failing != (update.health.failures > 0) && decision_.slot.item_id == update.id)
+                    show_current(std::time(nullptr));
+            }
         }
     }
     write_status();
