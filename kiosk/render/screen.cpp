@@ -186,6 +186,18 @@ void Screen::show(const text::Page& page, const text::PageGeometry& geometry, Tr
     s.present();
 }
 
+std::vector<uint32_t> Screen::snapshot(int& width, int& height) const {
+    Impl& s = *impl_;
+    width = height = 0;
+    if (!s.page) return {};
+    SDL_QueryTexture(s.page.get(), nullptr, nullptr, &width, &height);
+    std::vector<uint32_t> pixels(static_cast<size_t>(width) * static_cast<size_t>(height));
+    SDL_SetRenderTarget(s.renderer.get(), s.page.get());
+    if (SDL_RenderReadPixels(s.renderer.get(), nullptr, SDL_PIXELFORMAT_ARGB8888, pixels.data(), width * 4) != 0) pixels.clear();
+    SDL_SetRenderTarget(s.renderer.get(), nullptr);
+    return pixels;
+}
+
 void Screen::set_progress(double remaining) {
     Impl& s = *impl_;
     const bool was_shown = s.progress >= 0;

@@ -2,7 +2,9 @@
 // The hall screen: one SDL window (fullscreen unless asked otherwise), the upright page
 // turned onto the panel by the configured rotation, cursor hidden, keys ignored.
 #include <chrono>
+#include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "base/result.hpp"
 #include "config/config.hpp"
@@ -43,6 +45,10 @@ public:
     void wake();
     // Where the painter finds decoded pictures (borrowed; outlives the screen's use of it).
     void set_pictures(const class PictureStore* pictures);
+
+    // The upright page as it stands (progress bar included), 0xAARRGGBB rows: for tests
+    // and screenshots.
+    std::vector<uint32_t> snapshot(int& width, int& height) const;
 
     enum class Wake { timeout, quit, resized, external };
     // Sleeps on SDL events until `timeout` passes (no busy loop). Re-presents the last page

@@ -1,0 +1,81 @@
+// The screen itself, on SDL's dummy video driver: a fade or slide takes its ~0.4 s of
+// compositing and ends on the new page, "none" flips at once; the progress bar fills the
+// page's bottom strip in proportion and redraws nothing else.
+#include <catch2/catch.hpp>
+
+#include <SDL.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include "app/library.hpp"
+#include "render/screen.hpp"
+#include "support.hpp"
+
+using namespace kiosk;
+
+namespace {
+text::Page page_saying(app::Library& library, const char* text) {
+    content::Document doc;
+    doc.blocks.push_back(content::text_block(content::Role::paragraph, text));
+    config::PlaylistItem item;
+    item.id = text;
+    library.add(item, doc);
+    library.lay_out(320, 180);
+    return library.page_with_chrome(library.items().back(), 0, 0);
+}
+}  // namespace
+
+TEST_CASE("screen: transitions take their time and end on the new page; the progress bar fills its strip", "[render][screen]") {
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
+    config::KioskConfig cfg;
+    render::ScreenOptions options;
+    options.windowed = true;
+    options.window_width = 320;
+    options.window_height = 180;
+    auto screen = render::Screen::open(options, test::fonts(), cfg.theme);
+    REQUIRE(screen.ok());
+    app::Library library(test::fonts(), cfg);
+    const text::Page a = page_saying(library, "甲页");
+    const text::Page b = page_saying(library, "乙页内容更长一些，第二页");
+    const auto geometry = library.geometry();
+
+    auto timed_show = [&](const text::Page& p, render::Screen::Transition t) {
+        const auto start = std::chrono::steady_clock::now();
+        (*screen)->show(p, geometry, t);
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
+    timed_show(a, render::Screen::Transition::none);
+    int w = 0, h = 0;
+    const auto shot_a = (*screen)->snapshot(w, h);
+    REQUIRE(w == 320);
+    REQUIRE(shot_a.size() == 320u * 180u);
+    CHECK(timed_show(b, render::Screen::Transition::fade) >= 0.38);
+    const auto shot_b = (*screen)->snapshot(w, h);
+    CHECK(shot_b != shot_a);  // ended on the new page
+    CHECK(timed_show(a, render::Screen::Transition::slide) >= 0.38);
+    CHECK((*screen)->snapshot(w, h) == shot_a);
+    CHECK(timed_show(b, render::Screen::Transition::none) < 0.3);
+    CHECK((*screen)->snapshot(w, h) == shot_b);
+
+    // Progress: the bottom row is accent up to the share left, background after it.
+    (*screen)->set_progress(0.5);
+    auto shot = (*screen)->snapshot(w, h);
+    const uint32_t accent = 0xFF000000u | (cfg.theme.accent.r << 16) | (cfg.theme.accent.g << 8) | cfg.theme.accent.b;
+    const uint32_t background = 0xFF000000u | (cfg.theme.background.r << 16) | (cfg.theme.background.g << 8) | cfg.theme.background.b;
+    const size_t bottom = static_cast<size_t>(h - 1) * static_cast<size_t>(w);
+    CHECK(shot[bottom + 10] == accent);
+    CHECK(shot[bottom + 150] == accent);
+    CHECK(shot[bottom + 170] == background);
+    CHECK(shot[bottom + 310] == background);
+    (*screen)->set_progress(0.25);
+    shot = (*screen)->snapshot(w, h);
+    CHECK(shot[bottom + 70] == accent);
+    CHECK(shot[bottom + 90] == background);
+    // Above the strip nothing changed.
+    for (size_t i = 0; i < bottom - 4 * static_cast<size_t>(w); ++i)
+        if (shot[i] != shot_b[i]) {
+            FAIL("pixel " << i << " changed");
+            break;
+        }
+}
