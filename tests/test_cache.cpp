@@ -32,7 +32,7 @@ CachedItem version(char fill, size_t size) {
 }
 }  // namespace
 
-TEST_CASE("cache: what goes in comes back; a damaged file is detected, not shown", "[cache]") {
+TEST_CASE("cache: what goes in comes back, a damaged file is detected, not shown", "[cache]") {
     test::TempDir dir;
     Cache cache(dir.path());
     REQUIRE(cache.put("report/2019 年报", version('a', 5000)).ok());
@@ -143,7 +143,7 @@ TEST_CASE("cache: a writer killed at random points 200 times leaves the old or t
     CHECK(saw_b > 0);  // the kills did land part-way through the writing
 }
 
-TEST_CASE("refresh policy: keep the last good content through faults; withdraw on 410 or a lasting 404", "[cache][policy]") {
+TEST_CASE("refresh policy: keep the last good content through faults, withdraw on 410 or a lasting 404", "[cache][policy]") {
     using app::RefreshAction;
     app::ItemHealth h;
     h.good_chars = 4000;

@@ -26,7 +26,7 @@ content::Document article() {
 }
 }  // namespace
 
-TEST_CASE("chrome: source, update time and QR for web content; a stale marker when old or failing", "[chrome]") {
+TEST_CASE("chrome: source, update time and QR for web content, a stale marker when old or failing", "[chrome]") {
     config::KioskConfig cfg;
     cfg.hall_name = "长春市政务服务中心";
     app::Library library(test::fonts(), cfg);

@@ -47,7 +47,7 @@ TEST_CASE("extract: the demo page (TRS WCM shape, GBK) gives just the article", 
     }
 }
 
-TEST_CASE("extract: charsets decided as portal.md says; a lying label falls through", "[extract]") {
+TEST_CASE("extract: charsets decided as portal.md says, a lying label falls through", "[extract]") {
     const std::string page = "<html><head><meta charset=\"utf-8\"></head><body><div id=zoom><p>政务公开工作年度报告正文，"
                              "内容足够长，用来确认正文容器被找到，并且编码判断正确无误。镕堃</p></div></body></html>";
     auto utf8_page = decode_html(page);
@@ -65,7 +65,7 @@ TEST_CASE("extract: charsets decided as portal.md says; a lying label falls thro
     CHECK(texts(*gb).back().find("镕堃") != std::string::npos);
 }
 
-TEST_CASE("extract: a selector picks the container; errors say what is missing", "[extract]") {
+TEST_CASE("extract: a selector picks the container, errors say what is missing", "[extract]") {
     const std::string page = "<html><body><div class=main><div class=content><p>第一条　为了规范政务服务，制定本办法。</p>"
                              "<p>第二条　本办法适用于本市。</p></div></div><div class=side>推荐阅读：无关内容</div></body></html>";
     ExtractOptions options;

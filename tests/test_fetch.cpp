@@ -210,7 +210,7 @@ TEST_CASE("fetch: what policy refuses", "[fetch]") {
     CHECK(fetch({s.url("/garbage"), "", ""}, policy()).body.size() == 4096);
 }
 
-TEST_CASE("fetch: HTTPS with a self-signed certificate is refused; with its CA configured it is not", "[fetch]") {
+TEST_CASE("fetch: HTTPS with a self-signed certificate is refused, with its CA configured it is not", "[fetch]") {
     test::TempDir dir;
     const std::string key = (dir.path() / "key.pem").string(), cert = (dir.path() / "cert.pem").string();
     const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "

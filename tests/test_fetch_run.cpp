@@ -287,7 +287,7 @@ TEST_CASE("kiosk extract URL fetches a page as the kiosk would (allowlist applie
     thread.join();
 }
 
-TEST_CASE("a column item: the list page's newest articles fetched, cached as parts, joined newest first; a new one arrives by itself", "[fetch][worker][column]") {
+TEST_CASE("a column item: the list page's newest articles fetched, cached as parts, joined newest first, a new one arrives by itself", "[fetch][worker][column]") {
     test::TempDir dir;
     kiosk::store::Cache cache(dir.path() / "cache");
     httplib::Server server;
@@ -380,7 +380,7 @@ TEST_CASE("a column item: the list page's newest articles fetched, cached as par
     thread.join();
 }
 
-TEST_CASE("an article's pictures are fetched by the worker (size-capped, cached), decoded there; an oversized one is refused", "[fetch][worker][images]") {
+TEST_CASE("an article's pictures are fetched by the worker (size-capped, cached), decoded there, an oversized one is refused", "[fetch][worker][images]") {
     test::TempDir dir;
     kiosk::store::Cache cache(dir.path() / "cache");
     httplib::Server server;

@@ -45,7 +45,7 @@ TEST_CASE("pictures: header sizes without decoding", "[images]") {
     CHECK(content::image_refusal(bytes_of("hall.jpg"), tight).find("larger than") != std::string::npos);
 }
 
-TEST_CASE("pictures: decoded by SDL2_image into the store; bombs refused before decoding, broken files refused", "[images]") {
+TEST_CASE("pictures: decoded by SDL2_image into the store, bombs refused before decoding, broken files refused", "[images]") {
     render::PictureStore store(256, 3);
     for (const char* ok : {"hall.png", "hall.jpg", "hall.gif", "hall.webp"}) {
         INFO(ok);
@@ -62,7 +62,7 @@ TEST_CASE("pictures: decoded by SDL2_image into the store; bombs refused before 
     CHECK_FALSE(store.has("cut"));
 }
 
-TEST_CASE("pictures: placed to fit with captions; missing, broken and oversized ones leave placeholders; drawn", "[images][render]") {
+TEST_CASE("pictures: placed to fit with captions, missing, broken and oversized ones leave placeholders, drawn", "[images][render]") {
     auto doc = app::load_local_file(fs::path(KIOSK_TEST_FIXTURES) / "portal" / "photo-article.html");
     REQUIRE(doc.ok());
     config::KioskConfig cfg;

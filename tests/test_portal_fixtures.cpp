@@ -126,7 +126,7 @@ TEST_CASE("portal fixture: GB2312 label with GBK-only characters, #zoom as <font
     CHECK(doc.blocks.back().align == Align::end);
 }
 
-TEST_CASE("portal fixture: gov.cn #UCAP-CONTENT with text-indent and &nbsp; indentation", "[extract][fixtures]") {
+TEST_CASE("portal fixture: gov.cn #UCAP-CONTENT with text-indent and &nbsp, indentation", "[extract][fixtures]") {
     const Document doc = extract_fixture("ucap-content.html");
     check_no_noise(doc);
     CHECK(doc.title == "国务院办公厅关于进一步优化政务服务提升行政效能的意见");
@@ -138,7 +138,7 @@ TEST_CASE("portal fixture: gov.cn #UCAP-CONTENT with text-indent and &nbsp; inde
     CHECK(all_text(doc).find("以习近平新时代") != std::string::npos);
 }
 
-TEST_CASE("portal fixture: charset claims that disagree; no charset at all", "[extract][fixtures]") {
+TEST_CASE("portal fixture: charset claims that disagree, no charset at all", "[extract][fixtures]") {
     const Document a = extract_fixture("header-gb-meta-utf8.html");  // header gb2312, bytes UTF-8
     CHECK(all_text(a).find("国庆期间（10月1日至7日）") != std::string::npos);
     const Document b = extract_fixture("header-utf8-meta-gbk.html");  // header utf-8 (a lie), bytes GBK

@@ -126,7 +126,7 @@ TEST_CASE("a kiosk whose playlist is broken from the start shows the standing pa
     CHECK(kiosk.stop() == 0);
 }
 
-TEST_CASE("SIGHUP reloads kiosk.json and the playlist; a bad kiosk.json is refused", "[run]") {
+TEST_CASE("SIGHUP reloads kiosk.json and the playlist, a bad kiosk.json is refused", "[run]") {
     test::TempDir dir;
     const fs::path runtime = dir.path() / "run";
     test::write_file(dir.path() / "a.txt", test::read_file(KIOSK_TEST_CORPUS));

@@ -72,7 +72,7 @@ TEST_CASE("the rotation walks every page of every item in order and wraps round"
     CHECK(seen == std::vector<std::string>{"a:0", "a:1", "b:0", "a:0", "a:1"});
 }
 
-TEST_CASE("disabled items and items with no content are skipped; nothing left shows the standing page", "[schedule]") {
+TEST_CASE("disabled items and items with no content are skipped, nothing left shows the standing page", "[schedule]") {
     config::Playlist pl;
     pl.items = {item("a"), item("b")};
     pl.items[0].enabled = false;
@@ -121,7 +121,7 @@ TEST_CASE("a time window ends at midnight exactly with 24:00", "[schedule]") {
     CHECK_FALSE(in_schedule(it, at("2026-11-28T00:00"), true));
 }
 
-TEST_CASE("the highest priority with something to show plays; overlapping equals share", "[schedule]") {
+TEST_CASE("the highest priority with something to show plays, overlapping equals share", "[schedule]") {
     config::Playlist pl;
     PlaylistItem morning = item("morning", 5);
     morning.schedule.hours = {{9 * 60, 10 * 60}};

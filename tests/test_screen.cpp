@@ -26,7 +26,7 @@ text::Page page_saying(app::Library& library, const char* text) {
 }
 }  // namespace
 
-TEST_CASE("screen: transitions take their time and end on the new page; the progress bar fills its strip", "[render][screen]") {
+TEST_CASE("screen: transitions take their time and end on the new page, the progress bar fills its strip", "[render][screen]") {
     setenv("SDL_VIDEODRIVER", "dummy", 1);
     config::KioskConfig cfg;
     render::ScreenOptions options;

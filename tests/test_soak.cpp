@@ -51,7 +51,7 @@ bool send_control(const fs::path& socket, const std::string& line) {
 
 }  // namespace
 
-TEST_CASE("soak: 10,000 page flips and 500 refreshes (failures included); RSS flat, no leaks", "[soak]") {
+TEST_CASE("soak: 10,000 page flips and 500 refreshes (failures included), RSS flat, no leaks", "[soak]") {
     const long flips_wanted = kSanitized ? 2000 : 10000;
     const int refreshes_wanted = kSanitized ? 100 : 500;
     test::TempDir dir;

@@ -99,7 +99,7 @@ TEST_CASE("tables: every cell once, inside its box, headers on every page, legib
         }
 }
 
-TEST_CASE("tables: the 15-column table splits into column groups at 1080 wide; a spanning header is carried as a repeat", "[table][layout]") {
+TEST_CASE("tables: the 15-column table splits into column groups at 1080 wide, a spanning header is carried as a repeat", "[table][layout]") {
     const Laid l = lay_out("report-2021-tables.html", 1080, 1920);
     int reviews = -1;
     for (size_t bi = 0; bi < l.shaped.blocks.size(); ++bi)
@@ -128,7 +128,7 @@ TEST_CASE("tables: the 15-column table splits into column groups at 1080 wide; a
     CHECK(wide_pages < pages);
 }
 
-TEST_CASE("tables: layout JSON marks cells and repeats; empty cells can read 0", "[table][layout]") {
+TEST_CASE("tables: layout JSON marks cells and repeats, empty cells can read 0", "[table][layout]") {
     const Laid l = lay_out("report-2021-tables.html", 1080, 1920);
     const auto j = text::layout_json(1080, 1920, 0, {text::ItemPages{"r", "r", l.pages}});
     int cells = 0, repeats = 0;

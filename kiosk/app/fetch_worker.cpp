@@ -154,7 +154,10 @@ void FetchWorker::refresh_now(const std::string& id) {
     {
         std::lock_guard lock(mutex_);
         for (auto& [item, h] : health_)
-            if (id.empty() || item == id) h.next_attempt = 0;
+            if (id.empty() || item == id) {
+                h.next_attempt = 0;
+                refresh_requested_.insert(item);  // honoured even if a fetch of it is under way
+            }
     }
     changed_.notify_all();
 }
@@ -192,6 +195,7 @@ void FetchWorker::run() {
         }
         const FetchJob job = *due;
         ItemHealth health = health_[job.id];
+        refresh_requested_.erase(job.id);  // this fetch serves the requests made so far
         lock.unlock();
 
         net::FetchRequest request{job.url, "", ""};
@@ -244,6 +248,8 @@ void FetchWorker::run() {
         lock.lock();
         if (health_.count(job.id)) {  // still in the playlist
             health_[job.id] = decision.health;
+            // `kiosk refresh` while this fetch ran: fetch again now, not after the interval.
+            if (refresh_requested_.erase(job.id)) health_[job.id].next_attempt = 0;
             const bool replace = decision.action == RefreshAction::replace;
             updates_.push_back(ItemUpdate{job.id, decision.action, replace ? std::move(doc) : std::nullopt,
                                           replace ? std::move(playlist_text) : std::nullopt, decision.health});

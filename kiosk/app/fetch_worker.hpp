@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -84,6 +85,7 @@ private:
     std::condition_variable changed_;
     std::vector<FetchJob> jobs_;
     std::map<std::string, ItemHealth> health_;
+    std::set<std::string> refresh_requested_;  // refreshes asked for since their fetch began
     std::deque<ItemUpdate> updates_;
     bool stop_ = false;
     std::thread thread_;  // last: starts after everything above exists
