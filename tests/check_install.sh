@@ -17,6 +17,7 @@ for f in "$prefix/bin/kiosk" /etc/kiosk/kiosk.json /etc/kiosk/playlist.json "$pr
 done
 grep -q "ExecStart=$prefix/bin/kiosk run" "$stage$prefix/lib/systemd/system/kiosk.service" || { echo "install: unit ExecStart wrong"; exit 1; }
 grep -q "file:$prefix/share/kiosk/demo/assets/samples/" "$stage/etc/kiosk/playlist.json" || { echo "install: playlist sources wrong"; exit 1; }
+grep -q '"runtime": "/run/kiosk"' "$stage/etc/kiosk/kiosk.json" || { echo "install: kiosk.json does not name the service's folders"; exit 1; }
 # The installed playlist names absolute demo paths: check it with the stage standing in for /.
 sed "s|file:$prefix|file:$stage$prefix|g" "$stage/etc/kiosk/playlist.json" > "$stage/etc/kiosk/playlist.staged.json"
 sed 's|"playlist": "playlist.json"|"playlist": "playlist.staged.json"|' "$stage/etc/kiosk/kiosk.json" > "$stage/etc/kiosk/kiosk.staged.json"
