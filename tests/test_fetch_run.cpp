@@ -12,6 +12,7 @@
 
 #include "app/fetch_worker.hpp"
 #include "app/pictures.hpp"
+#include "content/document_json.hpp"
 #include "store/cache.hpp"
 #include "support.hpp"
 
@@ -436,4 +437,42 @@ TEST_CASE("an article's pictures are fetched by the worker (size-capped, cached)
     CHECK(photo_hits == 1);
     server.stop();
     thread.join();
+}
+
+TEST_CASE("kiosk layout and render show web items and a published playlist from the running kiosk's cache, offline", "[fetch][cli]") {
+    test::TempDir dir;
+    const fs::path cache_dir = dir.path() / "cache";
+    kiosk::store::Cache cache(cache_dir);
+    const std::string page_url = "https://www.changchun.gov.cn/zw/tzgg/t20261120_1.html";
+    const std::string playlist_url = "https://www.changchun.gov.cn/kiosk/playlist.json";
+    kiosk::content::Document doc;
+    doc.title = "缓存中的通知";
+    doc.blocks.push_back(kiosk::content::text_block(kiosk::content::Role::title, doc.title));
+    doc.blocks.push_back(kiosk::content::text_block(kiosk::content::Role::paragraph, "这段文字只在缓存里，布局时不联网。"));
+    kiosk::store::CachedItem item;
+    item.meta.url = page_url;
+    item.meta.fetched_at = std::time(nullptr);
+    item.document_json = kiosk::content::to_json(doc).dump();
+    REQUIRE(cache.put("notice", item).ok());
+    kiosk::store::CachedItem published;
+    published.meta.url = playlist_url;
+    published.meta.fetched_at = std::time(nullptr);
+    published.document_json = json{{"items", {{{"id", "notice"}, {"source", page_url}}}}}.dump();
+    REQUIRE(cache.put(kiosk::app::kPlaylistJob, published).ok());
+    test::write_file(dir.path() / "kiosk.json",
+                     json{{"playlist", playlist_url},
+                          {"network", {{"allowed_hosts", {"www.changchun.gov.cn"}}}},
+                          {"paths", {{"cache", cache_dir.string()}, {"state", (dir.path() / "s").string()},
+                                     {"runtime", (dir.path() / "r").string()}}}}
+                         .dump());
+    auto r = test::run_kiosk({"layout", "--config", (dir.path() / "kiosk.json").string()});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.out.find("这段文字只在缓存里") != std::string::npos);
+    CHECK(r.out.find("\"qr\"") != std::string::npos);  // a web item: its address as a QR code
+    // No cached playlist: a clear error, not a blank.
+    fs::remove_all(cache_dir);
+    r = test::run_kiosk({"layout", "--config", (dir.path() / "kiosk.json").string()});
+    CHECK(r.status != 0);
+    CHECK(r.err.find("no cached copy yet") != std::string::npos);
 }

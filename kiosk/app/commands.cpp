@@ -135,7 +135,8 @@ int fail(const std::string& message, int status = kFailure) {
 struct Session {
     config::KioskConfig cfg;
     std::unique_ptr<text::FontSet> fonts;
-    std::unique_ptr<Library> library;
+    std::unique_ptr<store::Cache> cache;  // the running kiosk's cache: web content as last fetched
+    std::unique_ptr<Library> library;     // borrows fonts and cache (declared after them)
 };
 
 Result<config::KioskConfig> load_config(const Args& args) {
@@ -166,8 +167,19 @@ Result<Session> open_session(const Args& args) {
         s.library->add(item, std::move(*doc));
         return s;
     }
-    if (s.cfg.playlist_is_url()) return make_error(s.cfg.playlist + ": a playlist on the web needs the fetcher, not built yet");
-    auto playlist = config::load_playlist(s.cfg.playlist, s.cfg);
+    // Web content comes from the running kiosk's cache (these commands touch no network).
+    s.cache = std::make_unique<store::Cache>(s.cfg.paths.cache);
+    s.library->set_cache(s.cache.get());
+    Result<config::Playlist> playlist = make_error("");
+    if (s.cfg.playlist_is_url()) {
+        auto cached = s.cache->get(kPlaylistJob);
+        if (!cached || cached->meta.url != s.cfg.playlist)
+            return make_error(s.cfg.playlist + ": the published playlist has no cached copy yet (the running kiosk fetches it)");
+        playlist = config::parse_playlist(cached->document_json, s.cfg.playlist, s.cfg, false);
+        if (playlist) playlist->file = s.cfg.playlist;
+    } else {
+        playlist = config::load_playlist(s.cfg.playlist, s.cfg);
+    }
     if (!playlist) return playlist.error();
     const std::string only = args.get("item").value_or("");
     for (const auto& e : s.library->sync(*playlist, only)) log::error("content", e + "; skipped");

@@ -50,7 +50,7 @@ Result<content::Document> load_item_document(const config::Playlist& playlist,
     auto path = config::local_source_path(playlist, item);
     if (!path)
         return make_error("item \"" + item.id + "\": " + item.source +
-                          " is a web source; fetching is not built yet");
+                          " is a web source with no cached copy yet (the running kiosk fetches it)");
     auto doc = load_local_file(*path, item.selector);
     if (!doc) return make_error("item \"" + item.id + "\": " + doc.error().message);
     return doc;

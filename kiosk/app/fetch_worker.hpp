@@ -23,6 +23,9 @@
 
 namespace kiosk::app {
 
+// The cache key of a playlist published on the portal.
+inline const std::string kPlaylistJob = "(playlist)";
+
 struct FetchJob {
     std::string id;
     std::string url;

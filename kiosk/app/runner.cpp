@@ -27,7 +27,6 @@ using Clock = std::chrono::steady_clock;  // page timers: a wall-clock jump does
 namespace {
 
 // The fetch job (and cache entry) of a playlist published on the portal.
-const std::string kPlaylistJob = "(playlist)";
 
 class Runner {
 public:
