@@ -51,6 +51,17 @@ struct Portal {
     }
 };
 
+// The worker's latest update, waiting up to 10 s for one.
+kiosk::app::ItemUpdate next_update_of(kiosk::app::FetchWorker& worker) {
+    std::deque<kiosk::app::ItemUpdate> got;
+    REQUIRE(test::wait_for([&] {
+        auto more = worker.take();
+        got.insert(got.end(), more.begin(), more.end());
+        return !got.empty();
+    }, 10));
+    return got.back();
+}
+
 json status_of(const fs::path& runtime) {
     try {
         return json::parse(test::read_file(runtime / "status.json"));
@@ -223,15 +234,7 @@ TEST_CASE("the fetch worker through a run of faults keeps the last good content 
     std::atomic<int> wakes{0};
     kiosk::app::FetchWorker worker(policy, cache, [&] { ++wakes; });
     worker.set_jobs({{"report", "http://127.0.0.1:" + std::to_string(port) + "/report.txt", 3600, false, ""}});
-    auto next_update = [&] {
-        std::deque<kiosk::app::ItemUpdate> got;
-        REQUIRE(test::wait_for([&] {
-            auto more = worker.take();
-            got.insert(got.end(), more.begin(), more.end());
-            return !got.empty();
-        }, 10));
-        return got.back();
-    };
+    auto next_update = [&] { return next_update_of(worker); };
     auto update = next_update();
     REQUIRE(update.action == kiosk::app::RefreshAction::replace);
     REQUIRE(update.document);
@@ -330,15 +333,7 @@ TEST_CASE("a column item: the list page's newest articles fetched, cached as par
     kiosk::app::FetchWorker worker(policy, cache, [] {});
     const std::string list = "http://127.0.0.1:" + std::to_string(port) + "/tzgg/index.html";
     worker.set_jobs({{"notices", list, 3600, false, "", 3}});
-    auto next_update = [&] {
-        std::deque<kiosk::app::ItemUpdate> got;
-        REQUIRE(test::wait_for([&] {
-            auto more = worker.take();
-            got.insert(got.end(), more.begin(), more.end());
-            return !got.empty();
-        }, 10));
-        return got.back();
-    };
+    auto next_update = [&] { return next_update_of(worker); };
     auto titles = [](const kiosk::content::Document& doc) {
         std::vector<std::string> out;
         for (const auto& b : doc.blocks)
@@ -410,15 +405,10 @@ TEST_CASE("an article's pictures are fetched by the worker (size-capped, cached)
     kiosk::app::FetchWorker worker(policy, cache, [] {}, {}, &pictures);
     const std::string base = "http://127.0.0.1:" + std::to_string(port);
     worker.set_jobs({{"news", base + "/news/t20240506_1.html", 3600, false, "", 0}});
-    std::deque<kiosk::app::ItemUpdate> got;
-    REQUIRE(test::wait_for([&] {
-        auto more = worker.take();
-        got.insert(got.end(), more.begin(), more.end());
-        return !got.empty();
-    }, 10));
-    REQUIRE(got.back().document);
+    const kiosk::app::ItemUpdate update = next_update_of(worker);
+    REQUIRE(update.document);
     std::vector<kiosk::content::Image> images;
-    for (const auto& b : got.back().document->blocks)
+    for (const auto& b : update.document->blocks)
         if (b.role == kiosk::content::Role::image) images.push_back(b.image);
     REQUIRE(images.size() == 2);
     CHECK(images[0].url == base + "/news/W1.jpg");

@@ -258,15 +258,6 @@ int cmd_render(const Args& args) {
     return 0;
 }
 
-// `kiosk extract URL` fetches as the kiosk does: the config's allowlist, CA bundle and proxy.
-net::FetchPolicy fetch_policy_for(const config::KioskConfig& cfg) {
-    net::FetchPolicy policy;
-    policy.allowed_hosts = cfg.network.allowed_hosts;
-    policy.ca_file = cfg.network.ca_file;
-    policy.proxy = cfg.network.proxy;
-    return policy;
-}
-
 int cmd_extract(const Args& args) {
     log::set_threshold(log::Level::warning);
     if (args.positional.empty()) return fail("extract: give a FILE or URL (see `kiosk extract --help`)", kUsageError);

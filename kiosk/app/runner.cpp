@@ -335,12 +335,8 @@ int Runner::run(const RunOptions& options) {
     screen_->set_pictures(&library_.pictures());
     load_playlist_at_start();  // web items show their cached copy: no network yet
 
-    net::FetchPolicy policy;
-    policy.allowed_hosts = cfg_.network.allowed_hosts;
-    policy.ca_file = cfg_.network.ca_file;
-    policy.proxy = cfg_.network.proxy;
     const config::KioskConfig cfg_copy = cfg_;
-    worker_ = std::make_unique<FetchWorker>(policy, *cache_, [raw = screen_.get()] { raw->wake(); },
+    worker_ = std::make_unique<FetchWorker>(fetch_policy_for(cfg_), *cache_, [raw = screen_.get()] { raw->wake(); },
                                             [cfg_copy](const std::string& text) {
                                                 auto pl = config::parse_playlist(text, "playlist", cfg_copy, false);
                                                 return pl ? std::string() : pl.error().message;

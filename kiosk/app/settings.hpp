@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "config/config.hpp"
+#include "net/fetcher.hpp"
 #include "schedule/scheduler.hpp"
 
 namespace kiosk::app {
@@ -24,6 +25,16 @@ inline schedule::Settings scheduler_settings(const config::KioskConfig& cfg) {
     s.reading = cfg.reading;
     s.trusted_after = build_time();
     return s;
+}
+
+// How the kiosk fetches (the run loop's worker, `kiosk extract URL`): the config's
+// allowlist, CA bundle and proxy.
+inline net::FetchPolicy fetch_policy_for(const config::KioskConfig& cfg) {
+    net::FetchPolicy policy;
+    policy.allowed_hosts = cfg.network.allowed_hosts;
+    policy.ca_file = cfg.network.ca_file;
+    policy.proxy = cfg.network.proxy;
+    return policy;
 }
 
 }  // namespace kiosk::app

@@ -45,6 +45,15 @@ inline const GumboNode* child(const GumboNode* n, unsigned i) {
     return static_cast<const GumboNode*>(n->v.element.children.data[i]);
 }
 
+// The first element with `tag` in the subtree (the node itself included), or null.
+inline const GumboNode* find_tag(const GumboNode* n, GumboTag tag) {
+    if (n->type != GUMBO_NODE_ELEMENT) return nullptr;
+    if (n->v.element.tag == tag) return n;
+    for (unsigned i = 0; i < children(n).length; ++i)
+        if (const GumboNode* f = find_tag(child(n, i), tag)) return f;
+    return nullptr;
+}
+
 // All text under a node, as it stands (no layout), script and style left out.
 inline void raw_text(const GumboNode* n, std::string& out) {
     if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE || n->type == GUMBO_NODE_CDATA) {

@@ -336,18 +336,9 @@ void Collector::walk(const GumboNode* n) {
     }
     // span.img_descr, or a centred paragraph right after an image: the image's caption.
     if (!flat_ && awaiting_caption_ >= 0 && (has_class(e, "img_descr") || (block_level(e.tag) && centred(e)))) {
-        bool holds_image = false;
-        std::function<void(const GumboNode*)> find_img = [&](const GumboNode* k) {
-            if (k->type != GUMBO_NODE_ELEMENT || holds_image) return;
-            if (k->v.element.tag == GUMBO_TAG_IMG) holds_image = true;
-            for (unsigned i = 0; i < k->v.element.children.length; ++i) find_img(static_cast<const GumboNode*>(k->v.element.children.data[i]));
-        };
-        find_img(n);
-        if (!holds_image) {
-            Collector inner(base_url_, true);
-            inner.walk(n);
-            std::string caption = inner.text;
-            if (!normalise_inline(caption).empty()) {
+        if (!find_tag(n, GUMBO_TAG_IMG)) {
+            const std::string caption = inline_text(n, base_url_);
+            if (!caption.empty()) {
                 Block& img = objects[static_cast<size_t>(awaiting_caption_)];
                 img.text = normalise_inline(img.text + " " + caption);
                 awaiting_caption_ = -1;
@@ -455,14 +446,6 @@ DecodedText decode_html(std::string_view bytes, std::string_view http_charset) {
 }
 
 namespace {
-
-const GumboNode* find_tag(const GumboNode* n, GumboTag tag) {
-    if (n->type != GUMBO_NODE_ELEMENT) return nullptr;
-    if (n->v.element.tag == tag) return n;
-    for (unsigned i = 0; i < n->v.element.children.length; ++i)
-        if (const GumboNode* f = find_tag(static_cast<const GumboNode*>(n->v.element.children.data[i]), tag)) return f;
-    return nullptr;
-}
 
 // Attachment lists often sit outside the article container, in span#appendix or div#files.
 void find_attachment_boxes(const GumboNode* n, std::vector<const GumboNode*>& out) {

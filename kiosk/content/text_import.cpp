@@ -182,12 +182,7 @@ u32 clean_meta_line(u32v s) {
 }
 
 Block make_block(Role role, const u32& text, int level = 0, Align align = Align::start) {
-    Block block;
-    block.role = role;
-    block.text = utf8::encode(text);
-    block.level = level;
-    block.align = align;
-    return block;
+    return text_block(role, utf8::encode(text), level, align);
 }
 
 }  // namespace

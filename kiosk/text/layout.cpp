@@ -844,7 +844,8 @@ std::vector<Page> layout_document(const ShapedDocument& doc, const Style& style,
                 w = std::round(static_cast<float>(im.width) * scale);
                 h = std::round(static_cast<float>(im.height) * scale);
             }
-            const float before = pages.back().lines.empty() && pages.back().images.empty() ? 0.0f : style.body_px * 0.5f;
+            const bool blank = pages.back().lines.empty() && pages.back().images.empty();
+            const float before = blank ? 0.0f : style.body_px * 0.5f;
             const float gap = style.body_px * 0.3f;
             const float caption_h = bl.format.pitch * static_cast<float>(bl.lines.size());
             const float room = box.height - cursor - before - gap - caption_h;
@@ -853,11 +854,12 @@ std::vector<Page> layout_document(const ShapedDocument& doc, const Style& style,
                 h = std::floor(room);
             }
             const float need = before + h + gap + caption_h;
-            if (cursor + need > box.height + 0.01f && !(pages.back().lines.empty() && pages.back().images.empty())) {
+            const bool new_page = cursor + need > box.height + 0.01f && !blank;
+            if (new_page) {
                 pages.emplace_back();
                 cursor = 0;
             }
-            const float top = cursor + (pages.back().lines.empty() && pages.back().images.empty() ? 0.0f : before);
+            const float top = cursor + (blank || new_page ? 0.0f : before);
             pages.back().images.push_back(PlacedImage{static_cast<int>(bi), Box{box.x + (box.width - w) / 2, box.y + top, w, h}, im.url, !ok});
             cursor = top + h + gap;
             for (Line& line : bl.lines) {
