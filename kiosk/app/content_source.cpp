@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/file_read.hpp"
+#include "content/budget.hpp"
 #include "content/charset.hpp"
 #include "content/html_extract.hpp"
 #include "content/text_import.hpp"
@@ -12,36 +14,35 @@
 namespace kiosk::app {
 namespace fs = std::filesystem;
 
-namespace {
-constexpr std::uintmax_t kMaxLocalFile = 20u << 20;  // the same cap as a fetched page
+void budget_document(content::Document& doc, const std::string& what) {
+    const content::BudgetReport r = content::enforce_budget(doc);
+    if (r.cut || r.blocks_split)
+        log::once(log::Level::warning, "content", "budget " + what, what + ": longer than one item may be (" + r.summary() + ")");
 }
 
 Result<content::Document> load_local_file(const fs::path& file, const std::string& selector, const std::string& base_url) {
     std::error_code ec;
-    if (!fs::is_regular_file(file, ec)) return make_error(file.string() + ": no such file");
-    if (fs::file_size(file, ec) > kMaxLocalFile)
-        return make_error(file.string() + ": larger than 20 MB, refused");
+    auto bytes = files::read_regular_file(file, kMaxLocalFile);  // never a FIFO, a device, or a gigabyte
+    if (!bytes) return bytes.error();
     std::string ext = file.extension().string();
     for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return make_error(file.string() + ": cannot be read");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
     if (ext == ".html" || ext == ".htm") {
         content::ExtractOptions options;
         options.selector = selector;
         options.base_url = base_url.empty() ? "file://" + fs::absolute(file, ec).lexically_normal().string() : base_url;
-        auto doc = content::extract_article(buffer.str(), options);
+        auto doc = content::extract_article(*bytes, options);
         if (!doc) return make_error(file.string() + ": " + doc.error().message);
+        budget_document(*doc, file.string());
         return doc;
     }
-    content::DecodedText decoded = content::decode_text(buffer.str());
+    content::DecodedText decoded = content::decode_text(*bytes);
     if (decoded.replaced > 0)
         log::warn("content", file.string() + ": " + std::to_string(decoded.replaced) +
                                  " invalid byte sequences shown as U+FFFD (read as " +
                                  decoded.encoding + ")");
     content::Document doc = content::import_plain_text(decoded.utf8);
     if (doc.blocks.empty()) return make_error(file.string() + ": holds no text");
+    budget_document(doc, file.string());
     return doc;
 }
 

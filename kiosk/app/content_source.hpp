@@ -16,6 +16,13 @@ namespace kiosk::app {
 Result<content::Document> load_local_file(const std::filesystem::path& file, const std::string& selector = "",
                                           const std::string& base_url = "");
 
+// Cuts a document to content::DocumentBudget; a cut is logged once per `what` (an item id,
+// a file, an address).
+void budget_document(content::Document& doc, const std::string& what);
+
+// The most a local file may be: the same as a page from the portal.
+constexpr std::uintmax_t kMaxLocalFile = 20u << 20;
+
 Result<content::Document> load_item_document(const config::Playlist& playlist,
                                              const config::PlaylistItem& item);
 

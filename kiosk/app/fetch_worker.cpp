@@ -6,6 +6,7 @@
 #include <random>
 
 #include "base/utf8.hpp"
+#include "app/content_source.hpp"
 #include "content/charset.hpp"
 #include "content/column.hpp"
 #include "content/document_json.hpp"
@@ -29,6 +30,8 @@ std::optional<content::Document> document_from_body(const std::string& body, con
             *why_not = doc.error().message;
             return std::nullopt;
         }
+        if (doc->url.empty()) doc->url = base_url;
+        budget_document(*doc, base_url);
         return std::move(*doc);
     }
     // Text never holds NUL or other control bytes (GB18030 would decode binary into Han).
@@ -45,6 +48,8 @@ std::optional<content::Document> document_from_body(const std::string& body, con
         *why_not = "no text";
         return std::nullopt;
     }
+    doc.url = base_url;
+    budget_document(doc, base_url);
     return doc;
 }
 
@@ -78,7 +83,7 @@ std::optional<content::Document> column_document(const FetchJob& job, const net:
             }
             store::CachedItem item;
             item.meta = store::CacheMeta{entry.url, r.final_url, r.etag, r.last_modified, r.content_type, std::time(nullptr), ""};
-            item.document_json = content::to_json(*article).dump();
+            item.document_json = content::to_json(*article).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             item.body = std::move(r.body);
             if (auto st = cache.put(key, item); !st) log::warn("store", st.error().message);
         }
@@ -96,10 +101,18 @@ std::optional<content::Document> column_document(const FetchJob& job, const net:
         return std::nullopt;
     }
     joined.url = options.base_url;
+    budget_document(joined, job.id);
     return joined;
 }
 
 namespace {
+// The worker's policy carries its own stop flag (cancel_ is constructed later, but only its
+// address is taken here).
+net::FetchPolicy with_cancel(net::FetchPolicy p, const std::atomic<bool>* cancel) {
+    p.cancel = cancel;
+    return p;
+}
+
 size_t document_chars(const content::Document& doc) {
     size_t n = 0;
     for (const auto& b : doc.blocks) n += utf8::decode(b.text).size();
@@ -109,13 +122,14 @@ size_t document_chars(const content::Document& doc) {
 
 FetchWorker::FetchWorker(net::FetchPolicy policy, const store::Cache& cache, std::function<void()> wake,
                          PlaylistCheck check_playlist, render::PictureStore* pictures)
-    : policy_(std::move(policy)), cache_(cache), wake_(std::move(wake)), check_playlist_(std::move(check_playlist)),
-      pictures_(pictures), thread_([this] { run(); }) {}
+    : policy_(with_cancel(std::move(policy), &cancel_)), cache_(cache), wake_(std::move(wake)), check_playlist_(std::move(check_playlist)),
+      pictures_(pictures), thread_([this] { run_guarded(); }) {}
 
 FetchWorker::~FetchWorker() {
     {
         std::lock_guard lock(mutex_);
         stop_ = true;
+        cancel_ = true;
     }
     changed_.notify_all();
     thread_.join();
@@ -172,6 +186,25 @@ std::map<std::string, ItemHealth> FetchWorker::health() const {
     return health_;
 }
 
+// No exception may end the thread (std::terminate would take the screen down): one that
+// escapes a fetch is logged, that item waits a while, and the worker goes on.
+void FetchWorker::run_guarded() {
+    for (;;) {
+        try {
+            run();
+            return;
+        } catch (const std::exception& e) {
+            log::error("net", std::string("fetch worker: unexpected error, carrying on: ") + e.what());
+        } catch (...) {
+            log::error("net", "fetch worker: unexpected error, carrying on");
+        }
+        std::unique_lock lock(mutex_);
+        if (stop_) return;
+        if (!current_job_.empty()) health_[current_job_].next_attempt = std::time(nullptr) + 300;
+        changed_.wait_for(lock, std::chrono::seconds(1));
+    }
+}
+
 void FetchWorker::run() {
     std::mt19937 random(std::random_device{}());
     std::uniform_real_distribution<double> unit(0.0, 1.0);
@@ -194,6 +227,7 @@ void FetchWorker::run() {
             continue;
         }
         const FetchJob job = *due;
+        current_job_ = job.id;
         ItemHealth health = health_[job.id];
         refresh_requested_.erase(job.id);  // this fetch serves the requests made so far
         lock.unlock();
@@ -235,7 +269,8 @@ void FetchWorker::run() {
             store::CachedItem item;
             item.meta = store::CacheMeta{job.url, result.final_url, result.etag, result.last_modified,
                                          result.content_type, std::time(nullptr), ""};
-            item.document_json = job.playlist ? *playlist_text : content::to_json(*doc).dump();
+            item.document_json = job.playlist ? *playlist_text
+                                              : content::to_json(*doc).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             item.body = std::move(result.body);
             if (auto st = cache_.put(job.id, item); !st) log::warn("store", st.error().message);
         } else if (result.outcome == net::FetchOutcome::ok && !decision.health.last_error.empty()) {

@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 // Fetches the playlist's web items on its own thread (never on the frame loop): each item
 // when its refresh interval (or its backoff after a failure) is due, or at once on
 // `kiosk refresh`. Decodes and imports on the same thread, judges the result
@@ -78,6 +79,7 @@ public:
 
 private:
     void run();
+    void run_guarded();
 
     net::FetchPolicy policy_;
     const store::Cache& cache_;  // borrowed; outlives the worker
@@ -91,6 +93,8 @@ private:
     std::set<std::string> refresh_requested_;  // refreshes asked for since their fetch began
     std::deque<ItemUpdate> updates_;
     bool stop_ = false;
+    std::string current_job_;  // the item being fetched (for the last-resort handler)
+    std::atomic<bool> cancel_{false};  // set with stop_: a transfer under way ends within a second
     std::thread thread_;  // last: starts after everything above exists
 };
 

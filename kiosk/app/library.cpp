@@ -5,7 +5,9 @@
 #include "app/clock.hpp"
 #include "app/content_source.hpp"
 #include "base/utf8.hpp"
+#include "content/budget.hpp"
 #include "content/document_json.hpp"
+#include "health/log.hpp"
 
 namespace kiosk::app {
 
@@ -64,6 +66,7 @@ void Library::load(LibraryItem& entry, const config::Playlist& playlist) {
 
 void Library::set_entry_document(LibraryItem& entry, const content::Document& source) {
     content::Document doc = source;
+    budget_document(doc, entry.item.id);  // a cached copy from before the budget, too
     prepare_pictures(doc, pictures_, cache_, nullptr);  // sizes for layout; decoded unless the worker did
     entry.error.clear();
     entry.title = entry.item.title.empty() ? doc.title : entry.item.title;
@@ -116,6 +119,7 @@ void Library::add(const config::PlaylistItem& item, content::Document doc) {
     entry.item = item;
     entry.source_key = item.source;
     entry.loaded_at = std::time(nullptr);
+    budget_document(doc, item.id);
     prepare_pictures(doc, pictures_, cache_, nullptr);
     entry.title = item.title.empty() ? doc.title : item.title;
     describe_source(entry, doc);
@@ -137,7 +141,27 @@ std::vector<std::string> Library::refresh(const config::Playlist& playlist, cons
 
 void Library::lay_out_item(LibraryItem& entry) {
     entry.pages.clear();
-    if (entry.shaped) entry.pages = text::layout_document(*entry.shaped, style_, geometry_);
+    if (!entry.shaped) return;
+    entry.pages = text::layout_document(*entry.shaped, style_, geometry_);
+    if (entry.pages.size() <= kMaxPagesPerItem) return;
+    // Too many pages for one item (a small portrait panel and a long text): the blocks that
+    // start before the last allowed page, then a line saying so.
+    const text::Page& last = entry.pages[kMaxPagesPerItem - 1];
+    int cut = static_cast<int>(entry.shaped->blocks.size());
+    for (const auto& line : last.lines) cut = std::min(cut, line.block);
+    for (const auto& image : last.images) cut = std::min(cut, image.block);
+    text::ShapedDocument shorter;
+    shorter.title = entry.shaped->title;
+    shorter.blocks.assign(entry.shaped->blocks.begin(), entry.shaped->blocks.begin() + std::max(cut, 1));
+    const std::string notice = content::budget_notice_pages(kMaxPagesPerItem);
+    shorter.blocks.push_back(text::shape_block(fonts_, content::text_block(content::Role::caption, notice, 0, content::Align::center),
+                                               utf8::decode(notice), shape_options()));
+    entry.pages = text::layout_document(shorter, style_, geometry_);
+    if (entry.pages.size() > kMaxPagesPerItem) entry.pages.resize(kMaxPagesPerItem);
+    for (auto& page : entry.pages) page.of = static_cast<int>(entry.pages.size());
+    log::once(log::Level::warning, "content", "pages " + entry.item.id,
+              entry.item.id + ": more than " + std::to_string(kMaxPagesPerItem) + " pages at " + std::to_string(width_) + "x" +
+                  std::to_string(height_) + "; the first " + std::to_string(kMaxPagesPerItem) + " are shown");
 }
 
 void Library::lay_out(int width, int height) {

@@ -32,6 +32,10 @@ struct LibraryItem {
     std::vector<text::Page> pages;  // without chrome
 };
 
+// The most pages one item shows (past the document budget, a small panel could still make
+// thousands): the rest is left out with a line saying so.
+constexpr size_t kMaxPagesPerItem = 300;
+
 class Library {
 public:
     Library(text::FontSet& fonts, config::KioskConfig cfg) : fonts_(fonts), cfg_(std::move(cfg)) {}

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/file_read.hpp"
 #include "content/image_header.hpp"
 #include "health/log.hpp"
 
@@ -12,20 +13,20 @@ namespace {
 
 std::optional<std::string> read_local(const std::string& url, std::string* why) {
     const std::string path = url.substr(7);  // file://
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        *why = "no such file";
+    // A regular file within the picture limit: never a FIFO, a device or a gigabyte.
+    auto bytes = files::read_regular_file(path, content::ImageLimits{}.max_bytes);
+    if (!bytes) {
+        *why = bytes.error().message;
         return std::nullopt;
     }
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return std::move(*bytes);
 }
 
 }  // namespace
 
 void prepare_pictures(content::Document& doc, render::PictureStore& pictures, const store::Cache* cache,
                       const net::FetchPolicy* fetch_policy) {
+    const bool local_document = doc.url.empty() || doc.url.rfind("file://", 0) == 0;
     for (content::Block& block : doc.blocks) {
         if (block.role != content::Role::image) continue;
         content::Image& im = block.image;
@@ -39,7 +40,10 @@ void prepare_pictures(content::Document& doc, render::PictureStore& pictures, co
         const bool web = im.url.rfind("http://", 0) == 0 || im.url.rfind("https://", 0) == 0;
         const std::string key = store::Cache::part_key(kPicturesCacheOwner, im.url);
         if (im.url.rfind("file://", 0) == 0) {
-            bytes = read_local(im.url, &why);
+            // Only the operator's own files may name local pictures; a page from the web (or
+            // a cached copy of one made before this rule) may not.
+            if (local_document) bytes = read_local(im.url, &why);
+            else why = "a web page may not point at a local file";
         } else if (web && cache) {
             if (auto cached = cache->get(key); cached && cached->meta.url == im.url) bytes = std::move(cached->body);
             if (!bytes && fetch_policy) {

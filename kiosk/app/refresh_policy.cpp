@@ -58,7 +58,8 @@ RefreshDecision judge_fetch(const net::FetchResult& r, size_t new_chars, ItemHea
             }
             break;
         case net::FetchOutcome::network_error:
-        case net::FetchOutcome::refused: fail(r.error); break;
+        case net::FetchOutcome::refused:
+        case net::FetchOutcome::cancelled: fail(r.error); break;
     }
     d.health = std::move(h);
     return d;

@@ -1,5 +1,7 @@
 #include "base/utf8.hpp"
 
+#include <cstdio>
+
 namespace kiosk::utf8 {
 namespace {
 
@@ -86,6 +88,50 @@ std::string encode(std::u32string_view text) {
     std::string out;
     out.reserve(text.size() * 3);
     for (char32_t c : text) out += encode(c);
+    return out;
+}
+
+std::string sanitize(std::string_view bytes) {
+    if (is_valid(bytes)) return std::string(bytes);
+    std::string out;
+    out.reserve(bytes.size() + 8);
+    for (size_t i = 0; i < bytes.size();) {
+        char32_t cp = 0;
+        const size_t n = valid_sequence(bytes, i, cp);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        } else {
+            out.append(bytes.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
+std::string truncate(std::string_view bytes, size_t max_bytes, bool mark) {
+    std::string clean = sanitize(bytes);
+    if (clean.size() <= max_bytes) return clean;
+    const std::string_view ellipsis = mark ? "\xE2\x80\xA6" : "";
+    size_t keep = max_bytes > ellipsis.size() ? max_bytes - ellipsis.size() : 0;
+    while (keep > 0 && (static_cast<unsigned char>(clean[keep]) & 0xC0) == 0x80) --keep;  // a character's start
+    clean.resize(keep);
+    if (max_bytes >= ellipsis.size()) clean += ellipsis;
+    return clean;
+}
+
+std::string printable(std::string_view bytes) {
+    std::string out;
+    for (char32_t c : decode(bytes)) {
+        if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || c == 0x2028 || c == 0x2029 || (c >= 0x202A && c <= 0x202E) ||
+            (c >= 0x2066 && c <= 0x2069)) {
+            char buf[12];
+            std::snprintf(buf, sizeof buf, c < 0x100 ? "\\x%02X" : "\\u%04X", static_cast<unsigned>(c));
+            out += buf;
+        } else {
+            out += encode(c);
+        }
+    }
     return out;
 }
 

@@ -83,6 +83,7 @@ bool is_list_container(GumboTag t) {
 }
 
 void links(const GumboNode* n, const std::string& base, std::vector<ColumnEntry>& out, int depth);
+bool link_or_descend(const GumboNode* n, const std::string& base, std::vector<ColumnEntry>& out, int depth);
 
 // Hanweb's list component keeps its rows as CDATA records in <script type="text/xml">.
 void hanweb_datastore(const GumboNode* script, const std::string& base, std::vector<ColumnEntry>& out, int depth) {
@@ -102,18 +103,24 @@ void hanweb_datastore(const GumboNode* script, const std::string& base, std::vec
     }
 }
 
-void links(const GumboNode* n, const std::string& base, std::vector<ColumnEntry>& out, int depth) {
-    if (n->type != GUMBO_NODE_ELEMENT) return;
+// Every article link under `root`, in document order (iterative: pages can be deep).
+void links(const GumboNode* root, const std::string& base, std::vector<ColumnEntry>& out, int depth) {
+    for_each_element(root, [&](const GumboNode* n) { return link_or_descend(n, base, out, depth); });
+}
+
+// One element: a link is read (false: nothing under it to visit), a datastore parsed, noise
+// skipped; anything else is descended into (true).
+bool link_or_descend(const GumboNode* n, const std::string& base, std::vector<ColumnEntry>& out, int depth) {
     const GumboElement& e = n->v.element;
     if (e.tag == GUMBO_TAG_SCRIPT) {
         if (const char* type = attr(e, "type"); type && lower(type) == "text/xml") hanweb_datastore(n, base, out, depth);
-        return;
+        return false;
     }
     if (e.tag == GUMBO_TAG_STYLE || e.tag == GUMBO_TAG_NAV || e.tag == GUMBO_TAG_HEADER || e.tag == GUMBO_TAG_FOOTER)
-        return;
+        return false;
     if (e.tag == GUMBO_TAG_A) {
         const char* href = attr(e, "href");
-        if (!href || !*href || *href == '#' || lower(href).rfind("javascript:", 0) == 0) return;
+        if (!href || !*href || *href == '#' || lower(href).rfind("javascript:", 0) == 0) return false;
         ColumnEntry entry;
         entry.url = strip_fragment(url::resolve(base, href));
         const std::string path = url::split(entry.url).path;
@@ -140,9 +147,9 @@ void links(const GumboNode* n, const std::string& base, std::vector<ColumnEntry>
         // carries a date and a title worth the name (not 首页, 下一页, index_1.html).
         const bool dated_row = !row_date.empty() && normalise_inline(entry.title).size() >= 12;
         if ((article || dated_row) && !entry.title.empty()) out.push_back(std::move(entry));
-        return;
+        return false;
     }
-    for (unsigned i = 0; i < children(n).length; ++i) links(child(n, i), base, out, depth);
+    return true;
 }
 
 // ---- RSS 2.0 and Atom ----

@@ -12,6 +12,7 @@
 
 #include "base/url.hpp"
 #include "base/utf8.hpp"
+#include "content/budget.hpp"
 #include "content/gumbo_tree.hpp"
 #include "content/text_import.hpp"
 
@@ -72,19 +73,22 @@ bool matches(const GumboNode* n, const Simple& s) {
     return true;
 }
 
-// Elements matching a descendant selector ("div.article p"), in document order.
-void select(const GumboNode* n, const std::vector<Simple>& chain, std::vector<const GumboNode*>& out,
-            size_t depth_matched = 0) {
-    if (n->type != GUMBO_NODE_ELEMENT) return;
-    size_t matched = depth_matched;
-    if (matched < chain.size() && matches(n, chain[matched])) ++matched;
-    if (matched == chain.size()) {
-        out.push_back(n);
-        return;  // the outermost match; its descendants are part of it
+// Elements matching a descendant selector ("div.article p"), in document order; the
+// outermost match only (its descendants are part of it). Iterative: pages can be deep.
+void select(const GumboNode* root, const std::vector<Simple>& chain, std::vector<const GumboNode*>& out) {
+    std::vector<std::pair<const GumboNode*, size_t>> stack{{root, 0}};
+    while (!stack.empty()) {
+        auto [n, matched] = stack.back();
+        stack.pop_back();
+        if (n->type != GUMBO_NODE_ELEMENT) continue;
+        if (matched < chain.size() && matches(n, chain[matched])) ++matched;
+        if (matched == chain.size()) {
+            out.push_back(n);
+            continue;
+        }
+        const GumboVector& kids = n->v.element.children;
+        for (unsigned i = kids.length; i-- > 0;) stack.emplace_back(static_cast<const GumboNode*>(kids.data[i]), matched);
     }
-    const GumboVector& kids = n->v.element.children;
-    for (unsigned i = 0; i < kids.length; ++i)
-        select(static_cast<const GumboNode*>(kids.data[i]), chain, out, matched);
 }
 
 std::vector<Simple> parse_selector(const std::string& selector) {
@@ -158,9 +162,14 @@ int pixel_attr(const GumboElement& e, const char* name) {
 // the image's block; attachment links are listed.
 class Collector {
 public:
-    Collector(std::string_view base_url, bool flat) : base_url_(base_url), flat_(flat) {}  // base_url: borrowed, outlives the walk
+    // base_url: borrowed, outlives the walk. `depth`: how deep the walk starts (a cell's
+    // collector continues its table's depth), so nested collectors share one budget.
+    Collector(std::string_view base_url, bool flat, int depth = 0) : base_url_(base_url), flat_(flat), depth_(depth) {}
 
+    // Recursive, but never deeper than kMaxWalkDepth: below that, a subtree is read as plain
+    // text (the markup budget keeps gumbo's trees about that deep anyway).
     void walk(const GumboNode* n);
+    static constexpr int kMaxWalkDepth = 200;
 
     std::string text;
     std::vector<Block> objects;
@@ -176,13 +185,15 @@ private:
 
     std::string_view base_url_;
     bool flat_;                   // a table cell: no objects, no line breaks
+    int depth_;                   // elements between the page's root and the node being walked
     int awaiting_caption_ = -1;   // the last image, while its caption may still follow
     int centred_depth_ = 0;       // inside a centred block
 };
 
 // One cell's text on one line.
-std::string inline_text(const GumboNode* n, std::string_view base_url, std::vector<Attachment>* attachments = nullptr) {
-    Collector c(base_url, true);
+std::string inline_text(const GumboNode* n, std::string_view base_url, std::vector<Attachment>* attachments = nullptr,
+                        int depth = 0) {
+    Collector c(base_url, true, depth);
     c.walk(n);
     if (attachments)
         for (auto& a : c.attachments) attachments->push_back(std::move(a));
@@ -214,6 +225,7 @@ void Collector::image(const GumboElement& e) {
     block.role = Role::image;
     block.align = Align::center;
     block.image.url = url::resolve(base_url_, src);
+    if (!link_allowed(block.image.url, base_url_)) return;  // a web page never points the kiosk at local files
     if (const char* alt = attr(e, "alt")) block.image.alt = normalise_inline(alt);
     end_line();
     text += kObjectLine;
@@ -227,8 +239,9 @@ bool Collector::table(const GumboNode* n) {
     constexpr size_t kMaxRows = 2000, kMaxColumns = 100;  // a hostile page cannot make a grid of billions
     Table t;
     std::vector<bool> in_head;
-    std::function<void(const GumboNode*, bool)> rows = [&](const GumboNode* node, bool head) {
-        if (node->type != GUMBO_NODE_ELEMENT) return;
+    // Rows sit at most a few levels down (table > thead/tbody/tfoot > tr).
+    std::function<void(const GumboNode*, bool, int)> rows = [&](const GumboNode* node, bool head, int level) {
+        if (node->type != GUMBO_NODE_ELEMENT || level > 4) return;
         const GumboElement& e = node->v.element;
         if (e.tag == GUMBO_TAG_TABLE && node != n) return;  // a nested table belongs to its cell
         if (e.tag == GUMBO_TAG_TR) {
@@ -242,7 +255,7 @@ bool Collector::table(const GumboNode* n) {
                 if (ce.tag != GUMBO_TAG_TD && ce.tag != GUMBO_TAG_TH) continue;
                 if (width >= static_cast<int>(kMaxColumns)) break;
                 TableCell cell;
-                cell.text = inline_text(c, base_url_, &attachments);
+                cell.text = inline_text(c, base_url_, &attachments, depth_ + 4);
                 cell.colspan = std::min(span_attr(ce, "colspan", 1000), static_cast<int>(kMaxColumns) - width);
                 cell.rowspan = span_attr(ce, "rowspan", static_cast<int>(kMaxRows));
                 cell.header = ce.tag == GUMBO_TAG_TH || head;
@@ -263,9 +276,9 @@ bool Collector::table(const GumboNode* n) {
             return;
         }
         const bool h = head || e.tag == GUMBO_TAG_THEAD;
-        for (unsigned i = 0; i < e.children.length; ++i) rows(static_cast<const GumboNode*>(e.children.data[i]), h);
+        for (unsigned i = 0; i < e.children.length; ++i) rows(static_cast<const GumboNode*>(e.children.data[i]), h, level + 1);
     };
-    rows(n, false);
+    rows(n, false, 0);
     const auto slots = table_slots(t);
     if (t.rows.size() < 2 || slots.empty() || slots[0].size() < 2) return false;
 
@@ -314,6 +327,17 @@ void Collector::walk(const GumboNode* n) {
     if (n->type != GUMBO_NODE_ELEMENT) return;
     const GumboElement& e = n->v.element;
     if (skipped(e.tag)) return;
+    if (depth_ >= kMaxWalkDepth) {
+        std::string deep;
+        raw_text(n, deep);  // iterative
+        add_text(std::move(deep));
+        return;
+    }
+    struct Deeper {  // depth_ + 1 for the children, restored on every way out
+        int& d;
+        explicit Deeper(int& x) : d(++x) {}
+        ~Deeper() { --d; }
+    } deeper(depth_);
     if (e.tag == GUMBO_TAG_BR) {
         if (flat_) text += ' ';
         else end_line(), text += '\n';
@@ -326,18 +350,20 @@ void Collector::walk(const GumboNode* n) {
     if (e.tag == GUMBO_TAG_A) {
         if (const char* href = attr(e, "href"); href && is_attachment_url(href)) {
             const std::string u = url::resolve(base_url_, href);
-            Collector inner(base_url_, true);  // the link's own text (not inline_text(n): that would come back here)
-            for (unsigned i = 0; i < e.children.length; ++i) inner.walk(static_cast<const GumboNode*>(e.children.data[i]));
-            std::string name = normalise_inline(inner.text);
-            if (name.empty()) name = u.substr(u.rfind('/') + 1);
-            if (std::none_of(attachments.begin(), attachments.end(), [&](const Attachment& a) { return a.url == u; }))
-                attachments.push_back(Attachment{name, u});
+            if (link_allowed(u, base_url_)) {  // a web page never points the kiosk at local files
+                Collector inner(base_url_, true, depth_);  // the link's own text (not inline_text(n): that would come back here)
+                for (unsigned i = 0; i < e.children.length; ++i) inner.walk(static_cast<const GumboNode*>(e.children.data[i]));
+                std::string name = normalise_inline(inner.text);
+                if (name.empty()) name = u.substr(u.rfind('/') + 1);
+                if (std::none_of(attachments.begin(), attachments.end(), [&](const Attachment& a) { return a.url == u; }))
+                    attachments.push_back(Attachment{name, u});
+            }
         }
     }
     // span.img_descr, or a centred paragraph right after an image: the image's caption.
     if (!flat_ && awaiting_caption_ >= 0 && (has_class(e, "img_descr") || (block_level(e.tag) && centred(e)))) {
         if (!find_tag(n, GUMBO_TAG_IMG)) {
-            const std::string caption = inline_text(n, base_url_);
+            const std::string caption = inline_text(n, base_url_, nullptr, depth_);
             if (!caption.empty()) {
                 Block& img = objects[static_cast<size_t>(awaiting_caption_)];
                 img.text = normalise_inline(img.text + " " + caption);
@@ -386,25 +412,25 @@ bool is_widget_line(const std::string& line) {
     return line.find("打印") != std::string::npos && line.find("关闭") != std::string::npos;
 }
 
-void find_meta(const GumboNode* n, std::string& title, std::string& date, std::string& source, std::string& h1,
+void find_meta(const GumboNode* root, std::string& title, std::string& date, std::string& source, std::string& h1,
                std::string& page_title, std::string& page_url) {
-    if (n->type != GUMBO_NODE_ELEMENT) return;
-    const GumboElement& e = n->v.element;
-    if (e.tag == GUMBO_TAG_META) {
-        const char* name = attr(e, "name");
-        const char* content = attr(e, "content");
-        if (name && content) {
-            const std::string key = lower(name);
-            if (key == "articletitle") title = content;
-            else if (key == "pubdate" || key == "firstpublishedtime") { if (date.empty()) date = content; }
-            else if (key == "contentsource") source = content;
-            else if (key == "url") page_url = content;
+    for_each_element(root, [&](const GumboNode* n) {
+        const GumboElement& e = n->v.element;
+        if (e.tag == GUMBO_TAG_META) {
+            const char* name = attr(e, "name");
+            const char* content = attr(e, "content");
+            if (name && content) {
+                const std::string key = lower(name);
+                if (key == "articletitle") title = content;
+                else if (key == "pubdate" || key == "firstpublishedtime") { if (date.empty()) date = content; }
+                else if (key == "contentsource") source = content;
+                else if (key == "url") page_url = content;
+            }
         }
-    }
-    if (e.tag == GUMBO_TAG_H1 && h1.empty()) collect(n, h1);
-    if (e.tag == GUMBO_TAG_TITLE && page_title.empty()) collect(n, page_title);
-    for (unsigned i = 0; i < e.children.length; ++i)
-        find_meta(static_cast<const GumboNode*>(e.children.data[i]), title, date, source, h1, page_title, page_url);
+        if (e.tag == GUMBO_TAG_H1 && h1.empty()) collect(n, h1);
+        if (e.tag == GUMBO_TAG_TITLE && page_title.empty()) collect(n, page_title);
+        return true;
+    });
 }
 
 std::string trim(std::string s) {
@@ -448,14 +474,14 @@ DecodedText decode_html(std::string_view bytes, std::string_view http_charset) {
 namespace {
 
 // Attachment lists often sit outside the article container, in span#appendix or div#files.
-void find_attachment_boxes(const GumboNode* n, std::vector<const GumboNode*>& out) {
-    if (n->type != GUMBO_NODE_ELEMENT) return;
-    if (const char* id = attr(n->v.element, "id"); id && (lower(id) == "appendix" || lower(id) == "files")) {
-        out.push_back(n);
-        return;
-    }
-    for (unsigned i = 0; i < n->v.element.children.length; ++i)
-        find_attachment_boxes(static_cast<const GumboNode*>(n->v.element.children.data[i]), out);
+void find_attachment_boxes(const GumboNode* root, std::vector<const GumboNode*>& out) {
+    for_each_element(root, [&](const GumboNode* n) {
+        if (const char* id = attr(n->v.element, "id"); id && (lower(id) == "appendix" || lower(id) == "files")) {
+            out.push_back(n);
+            return false;
+        }
+        return true;
+    });
 }
 
 bool is_visible_meta_line(const std::string& line) {
@@ -475,7 +501,13 @@ Result<Document> extract_article(std::string_view html_bytes, const ExtractOptio
     // Relative links resolve against <base href> (itself resolved against the page's URL).
     std::string base_url = options.base_url;
     if (const GumboNode* base = find_tag(output->root, GUMBO_TAG_BASE))
-        if (const char* href = attr(base->v.element, "href"); href && *href) base_url = url::resolve(base_url, href);
+        if (const char* href = attr(base->v.element, "href"); href && *href) {
+            base_url = url::resolve(base_url, href);
+            // Trust follows where the page came from, not what it says: a web page's <base>
+            // cannot make its links local.
+            if (!link_allowed(base_url, options.base_url) || (!options.base_url.empty() && base_url.find(':') == std::string::npos))
+                base_url = options.base_url;
+        }
 
     static const std::vector<std::string> kPortalContainers = {
         ".TRS_Editor", ".TRS_UEDITOR", "#zoom", "#fontzoom", ".zoom", "#UCAP-CONTENT", ".pages_content",

@@ -46,6 +46,13 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
     return n;
 }
 
+// Called by curl about once a second while a transfer runs (also while nothing arrives):
+// non-zero aborts it with CURLE_ABORTED_BY_CALLBACK.
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    const auto* cancel = static_cast<const std::atomic<bool>*>(user);
+    return cancel && cancel->load() ? 1 : 0;
+}
+
 std::string trim(std::string s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
     size_t i = 0;
@@ -161,6 +168,16 @@ FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
         curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
         curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
+        if (policy.cancel) {
+            curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+            curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+            curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(policy.cancel));
+            if (policy.cancel->load()) {
+                result.outcome = FetchOutcome::cancelled;
+                result.error = "cancelled: the kiosk is stopping";
+                return result;
+            }
+        }
 
         const CURLcode code = curl_easy_perform(c);
         long status = 0;
@@ -170,6 +187,11 @@ FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
         if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) {
             result.outcome = FetchOutcome::refused;
             result.error = "the page is larger than " + std::to_string(policy.max_body_bytes >> 20) + " MB";
+            return result;
+        }
+        if (code == CURLE_ABORTED_BY_CALLBACK) {
+            result.outcome = FetchOutcome::cancelled;
+            result.error = "cancelled: the kiosk is stopping";
             return result;
         }
         if (code != CURLE_OK) {

@@ -1,6 +1,7 @@
 #pragma once
 // One HTTP(S) GET with every limit a hall screen needs. Blocking: call it on a worker thread,
 // never on the frame loop. Only this module includes curl.
+#include <atomic>
 #include <cstddef>
 #include <ctime>
 #include <string>
@@ -18,6 +19,9 @@ struct FetchPolicy {
     std::vector<std::string> allowed_hosts;  // "host" or ".domain" (subdomains); empty: none
     std::string ca_file;  // an extra CA bundle; TLS is always verified
     std::string proxy;    // empty: curl reads http_proxy / https_proxy / no_proxy
+    // Set by the owner to stop a transfer at once (shutdown): checked at least once a second
+    // while a transfer runs, even when no byte arrives. Borrowed; may be null.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 struct FetchRequest {
@@ -32,6 +36,7 @@ enum class FetchOutcome {
     http_error,     // 4xx/5xx: see http_status
     network_error,  // DNS, connect, TLS, timeout, slow, truncated
     refused,        // by policy: host not allowed, scheme, redirects, size
+    cancelled,      // policy.cancel was set (the kiosk is stopping)
 };
 
 struct FetchResult {

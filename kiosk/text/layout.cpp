@@ -943,7 +943,12 @@ Line chrome_label(FontSet& fonts, std::string role, const std::string& utf8_text
                   Weight weight, Tone tone, float x, float baseline, float max_width, Align align) {
     content::Block block;
     block.role = weight == Weight::bold ? content::Role::heading : content::Role::caption;
-    ShapedBlock sb = shape_block(fonts, block, utf8::decode(utf8_text));
+    // No character is narrower than a quarter em: anything past max_width/size*4 characters
+    // is cut anyway, so it is never shaped (a 160,000-character title on every page would be).
+    std::u32string text = utf8::decode(utf8_text);
+    const size_t most = static_cast<size_t>(std::max(0.0f, max_width / std::max(size, 1.0f)) * 4) + 2;
+    if (text.size() > most) text.resize(most);
+    ShapedBlock sb = shape_block(fonts, block, std::move(text));
     auto width_of = [&](const ShapedBlock& b) {
         float w = 0;
         for (const auto& m : b.metrics) w += m.advance * size;
