@@ -82,7 +82,7 @@ TEST_CASE("file: sources are refused in a playlist published on the web", "[conf
     auto remote = parse_playlist(text, "playlist.json", test_config(), false);
     REQUIRE(!remote.ok());
     CHECK(remote.error().message ==
-          "playlist.json:1:24: items[0].source: \"file:/etc/passwd\": file: sources are allowed only in a "
+          "playlist.json:1:24: items[0] (\"a\").source: \"file:/etc/passwd\": file: sources are allowed only in a "
           "playlist on this machine");
 }
 

@@ -12,11 +12,14 @@
 #include "app/content_source.hpp"
 #include "app/control.hpp"
 #include "app/fetch_worker.hpp"
+#include "app/instance.hpp"
 #include "app/library.hpp"
 #include "app/runner.hpp"
 #include "app/settings.hpp"
 #include "app/status.hpp"
+#include "base/file_read.hpp"
 #include "base/i18n.hpp"
+#include "base/utf8.hpp"
 #include "content/column.hpp"
 #include "content/document_json.hpp"
 #include "health/log.hpp"
@@ -234,7 +237,9 @@ int cmd_layout(const Args& args) {
     log::set_threshold(log::Level::warning);
     Prepared p;
     if (int status = prepare_pages(args, p)) return status;
-    std::cout << text::layout_json(p.size.width, p.size.height, p.session.cfg.rotation, p.pages).dump() << '\n';
+    std::cout << text::layout_json(p.size.width, p.size.height, p.session.cfg.rotation, p.pages)
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+              << '\n';
     return std::cout.good() ? 0 : kFailure;
 }
 
@@ -279,18 +284,18 @@ int cmd_extract(const Args& args) {
             if (base.empty()) base = r.final_url;
             if (auto cs = r.content_type.find("charset="); cs != std::string::npos) charset = r.content_type.substr(cs + 8);
         } else {
-            std::ifstream in(source, std::ios::binary);
-            if (!in) return fail(source + ": no such file");
-            std::stringstream buffer;
-            buffer << in.rdbuf();
-            body = buffer.str();
+            auto bytes = files::read_regular_file(source, kMaxLocalFile);
+            if (!bytes) return fail(bytes.error().message);
+            body = std::move(*bytes);
         }
         auto entries = content::read_column(body, content::ColumnOptions{base, charset});
         if (!entries) return fail(source + ": " + entries.error().message);
         nlohmann::json out = nlohmann::json::array();
         for (const auto& e : content::newest_entries(std::move(*entries), static_cast<size_t>(std::stoi(n))))
             out.push_back({{"url", e.url}, {"title", e.title}, {"date", e.date}, {"doc_id", e.doc_id}});
-        std::cout << nlohmann::json{{"format", "kiosk-column/1"}, {"source", source}, {"newest", out}}.dump(2) << '\n';
+        std::cout << nlohmann::json{{"format", "kiosk-column/1"}, {"source", source}, {"newest", out}}.dump(
+                         2, ' ', false, nlohmann::json::error_handler_t::replace)
+                  << '\n';
         return 0;
     }
     if (source.rfind("http://", 0) == 0 || source.rfind("https://", 0) == 0) {
@@ -307,7 +312,7 @@ int cmd_extract(const Args& args) {
         doc = load_local_file(source, selector, base_url);
     }
     if (!doc) return fail(doc.error().message);
-    std::cout << content::to_json(*doc).dump(2) << '\n';
+    std::cout << content::to_json(*doc).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return 0;
 }
 
@@ -327,6 +332,11 @@ int cmd_check(const Args& args) {
     auto pl = config::load_playlist(cfg->playlist, *cfg);
     if (!pl) {
         std::fprintf(stderr, "%s\n", pl.error().message.c_str());
+        return kFailure;
+    }
+    // What would leave an item with nothing to show: a file: source that is not there.
+    if (const auto missing = config::check_local_sources(*pl); !missing.empty()) {
+        for (const auto& e : missing) std::fprintf(stderr, "%s\n", e.c_str());
         return kFailure;
     }
     std::printf("%s\n", format(KIOSK_TR("{}: OK"), {path->string()}).c_str());
@@ -359,7 +369,11 @@ int cmd_plan(const Args& args) {
     Library& library = *session->library;
     library.lay_out(size->width, size->height);
     const auto content = library.content_state();
-    const auto settings = scheduler_settings(session->cfg);
+    auto settings = scheduler_settings(session->cfg);
+    // The times are the operator's own question, not a clock that may have been reset: the
+    // schedules apply whenever they are (a plan for a day before this build's date was
+    // otherwise read as an untrusted clock and showed every item unscheduled).
+    settings.trusted_after = 0;
     const std::string& zone = session->cfg.time_zone;
 
     std::printf("%s\n", format(KIOSK_TR("plan from {} for {} hours ({}), pages of {}x{}"),
@@ -449,17 +463,33 @@ int cmd_status(const Args& args) {
     auto cfg = load_config(args);
     if (!cfg) return fail(cfg.error().message);
     const fs::path file = cfg->paths.runtime / "status.json";
-    std::ifstream in(file);
-    if (!in) return fail(format(KIOSK_TR("{}: no status (is the kiosk running?)"), {file.string()}));
-    nlohmann::json status;
+    const Liveness alive = kiosk_liveness(cfg->paths.runtime);
+    auto bytes = files::read_regular_file(file, 4u << 20);
+    if (!bytes) {
+        if (!alive.running) return fail(format(KIOSK_TR("{}: no status: the kiosk is not running"), {file.string()}));
+        return fail(format(KIOSK_TR("{}: no status yet (the kiosk, pid {}, is starting)"), {file.string(), std::to_string(alive.pid)}));
+    }
+    nlohmann::json status = nlohmann::json::parse(*bytes, nullptr, false);
+    if (status.is_discarded() || !status.is_object()) return fail(file.string() + ": unreadable");
+    status["running"] = alive.running;  // the file outlives the process: the lock tells
+    if (args.has("json")) {
+        std::cout << status.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+        return alive.running ? 0 : kFailure;
+    }
+    if (!alive.running)
+        std::cout << format(KIOSK_TR("the kiosk is NOT running (pid {} has ended); its last status follows"),
+                            {std::to_string(status.value("pid", 0L))})
+                  << "\n";
+    std::string text;
     try {
-        in >> status;
+        text = describe_status(status);
     } catch (const nlohmann::json::exception&) {
         return fail(file.string() + ": unreadable");
     }
-    if (args.has("json")) std::cout << status.dump(2) << '\n';
-    else std::cout << describe_status(status);
-    return 0;
+    // Ids and errors come from playlists and pages: nothing in them may drive the terminal.
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) std::cout << utf8::printable(line) << '\n';
+    return alive.running ? 0 : kFailure;
 }
 
 int send(const Args& args, const std::string& command) {
@@ -467,7 +497,11 @@ int send(const Args& args, const std::string& command) {
     if (!cfg) return fail(cfg.error().message);
     auto reply = send_control(cfg->paths.runtime / "control.sock", command);
     if (!reply) return fail(reply.error().message);
-    if (reply->rfind("ok", 0) != 0) return fail(*reply);
+    if (reply->rfind("ok", 0) != 0) {
+        std::string why = *reply;
+        while (!why.empty() && why.back() == '\n') why.pop_back();
+        return fail(utf8::printable(why));
+    }
     std::printf("%s\n", KIOSK_TR("requested; it takes effect at the next page"));
     return 0;
 }

@@ -6,12 +6,14 @@
 #include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "base/utf8.hpp"
 #include "health/log.hpp"
 
 namespace kiosk::app {
@@ -65,7 +67,7 @@ Result<std::unique_ptr<ControlChannel>> ControlChannel::start(const fs::path& pl
         return make_error(socket_path.string() + ": cannot create the control socket");
     ::unlink(socket_path.c_str());  // a stale socket from a previous run
     if (::bind(c->socket_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(c->socket_fd_, 4) != 0)
+        ::listen(c->socket_fd_, 64) != 0)
         return make_error(socket_path.string() + ": " + std::strerror(errno));
     ::chmod(socket_path.c_str(), 0660);
 
@@ -99,6 +101,11 @@ void ControlChannel::push(ControlEvent e) {
         queue_.push_back(std::move(e));
     }
     wake_();
+}
+
+void ControlChannel::set_known_items(std::set<std::string> ids) {
+    std::lock_guard lock(mutex_);
+    known_items_ = std::move(ids);
 }
 
 std::deque<ControlEvent> ControlChannel::take() {
@@ -136,47 +143,90 @@ void ControlChannel::run() {
             }
         }
         if (fds[2].revents & POLLIN) {
-            int client = ::accept4(socket_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+            int client = ::accept4(socket_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
             if (client < 0) continue;
-            pollfd cp{client, POLLIN, 0};
-            std::string line;
-            char buf[256];
-            while (line.find('\n') == std::string::npos && line.size() < 1024 && ::poll(&cp, 1, 1000) > 0) {
-                ssize_t n = ::read(client, buf, sizeof buf);
-                if (n <= 0) break;
-                line.append(buf, static_cast<size_t>(n));
+            try {
+                serve(client);
+            } catch (const std::exception& e) {  // never the end of the control thread
+                log::once(log::Level::error, "control", e.what(), std::string("control: unexpected error: ") + e.what());
             }
-            line = line.substr(0, line.find('\n'));
-            std::string reply = "ok\n";
-            if (line == "reload") {
-                push({ControlEvent::Kind::reload, ""});
-            } else if (line == "refresh" || line.rfind("refresh ", 0) == 0) {
-                push({ControlEvent::Kind::refresh, line.size() > 8 ? line.substr(8) : ""});
-            } else {
-                reply = "error: unknown command \"" + line + "\" (refresh [ITEM], reload)\n";
-            }
-            [[maybe_unused]] ssize_t w = ::write(client, reply.data(), reply.size());
             ::close(client);
         }
     }
 }
 
-Result<std::string> send_control(const fs::path& socket_path, const std::string& command) {
+// One client: a command line read within two seconds in all (a client that trickles bytes
+// or never writes cannot hold the channel), one answer written without SIGPIPE.
+void ControlChannel::serve(int client) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::seconds(2);
+    std::string line;
+    char buf[256];
+    while (line.find('\n') == std::string::npos && line.size() < 1024) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        if (left <= 0) return;  // too slow: no answer
+        pollfd cp{client, POLLIN, 0};
+        const int ready = ::poll(&cp, 1, static_cast<int>(left));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) return;
+        const ssize_t n = ::read(client, buf, sizeof buf);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+        if (n <= 0) break;
+        line.append(buf, static_cast<size_t>(n));
+    }
+    line = line.substr(0, line.find('\n'));
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string reply = "ok\n";
+    if (line == "reload") {
+        push({ControlEvent::Kind::reload, ""});
+    } else if (line == "refresh" || line.rfind("refresh ", 0) == 0) {
+        const std::string item = line.size() > 8 ? line.substr(8) : "";
+        bool known = true;
+        {
+            std::lock_guard lock(mutex_);
+            known = item.empty() || !known_items_ || known_items_->count(item);
+        }
+        if (known) push({ControlEvent::Kind::refresh, item});
+        else reply = "error: no item \"" + utf8::printable(utf8::truncate(item, 200)) + "\" in the playlist\n";
+    } else {
+        reply = "error: unknown command \"" + utf8::printable(utf8::truncate(line, 200)) + "\" (refresh [ITEM], reload)\n";
+    }
+    // The client may be gone: MSG_NOSIGNAL (a SIGPIPE would end the kiosk), non-blocking.
+    [[maybe_unused]] ssize_t w = ::send(client, reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+Result<std::string> send_control(const fs::path& socket_path, const std::string& command, std::chrono::milliseconds timeout) {
     sockaddr_un addr;
     if (!make_address(socket_path, addr)) return make_error(socket_path.string() + ": path too long");
     int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return make_error(std::string("socket: ") + std::strerror(errno));
+    // Every step bounded: connect (a full backlog), write and each read.
+    timeval tv{};
+    tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+    tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
         std::string why = std::strerror(errno);
         ::close(fd);
         return make_error(socket_path.string() + ": " + why + " (is the kiosk running?)");
     }
     std::string line = command + "\n";
-    [[maybe_unused]] ssize_t w = ::write(fd, line.data(), line.size());
+    if (::send(fd, line.data(), line.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(line.size())) {
+        std::string why = std::strerror(errno);
+        ::close(fd);
+        return make_error(socket_path.string() + ": " + why);
+    }
     std::string reply;
     char buf[256];
-    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) reply.append(buf, static_cast<size_t>(n));
+    ssize_t n = 0;
+    while (reply.size() < 4096 && (n = ::read(fd, buf, sizeof buf)) > 0) reply.append(buf, static_cast<size_t>(n));
+    const int err = errno;
     ::close(fd);
+    if (n < 0 && (err == EAGAIN || err == EWOULDBLOCK))
+        return make_error(socket_path.string() + ": no answer within " + std::to_string(timeout.count() / 1000) +
+                          " s (is the kiosk stuck?)");
+    if (reply.empty()) return make_error(socket_path.string() + ": the kiosk closed the connection without an answer");
     return reply;
 }
 

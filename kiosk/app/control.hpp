@@ -6,10 +6,13 @@
 //    (mode 0660, so the kiosk group may use it).
 // Each event is queued and `wake` is called so the frame loop takes it at once.
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <filesystem>
 #include <functional>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -33,10 +36,13 @@ public:
     ControlChannel& operator=(const ControlChannel&) = delete;
 
     std::deque<ControlEvent> take();
+    // The playlist's item ids: `refresh ITEM` for another id is answered with an error.
+    void set_known_items(std::set<std::string> ids);
 
 private:
     ControlChannel() = default;
     void run();
+    void serve(int client);
     void push(ControlEvent e);
 
     int inotify_fd_ = -1;   // owned
@@ -47,10 +53,13 @@ private:
     std::function<void()> wake_;
     std::mutex mutex_;
     std::deque<ControlEvent> queue_;
+    std::optional<std::set<std::string>> known_items_;  // none yet: any id is taken
     std::thread thread_;
 };
 
-// Sends one command line to a running kiosk's socket; returns its answer.
-Result<std::string> send_control(const std::filesystem::path& socket_path, const std::string& command);
+// Sends one command line to a running kiosk's socket; returns its answer. Gives up after
+// `timeout` (a kiosk that is stuck, or a socket nobody answers).
+Result<std::string> send_control(const std::filesystem::path& socket_path, const std::string& command,
+                                 std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
 
 }  // namespace kiosk::app

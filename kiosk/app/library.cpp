@@ -212,12 +212,14 @@ text::Page Library::page_with_chrome(const LibraryItem& item, int page, std::tim
     return std::move(one.front());
 }
 
-text::Page Library::standing_page(std::time_t now) const {
+text::Page Library::standing_page(std::time_t now, bool maintenance) const {
     content::Document doc;
     doc.blocks.push_back(content::text_block(content::Role::title, cfg_.hall_name.empty() ? "政务服务中心" : cfg_.hall_name, 0,
                                              content::Align::center));
     doc.blocks.push_back(content::text_block(content::Role::meta, format_clock(now, cfg_.time_zone), 0, content::Align::center));
-    if (!cfg_.welcome.empty())
+    if (maintenance)
+        doc.blocks.push_back(content::text_block(content::Role::caption, "内容维护中", 0, content::Align::center));
+    else if (!cfg_.welcome.empty())
         doc.blocks.push_back(content::text_block(content::Role::caption, cfg_.welcome, 0, content::Align::center));
     auto pages = text::layout_document(text::shape_document(fonts_, doc), style_, geometry_);
     text::Page page = std::move(pages.front());

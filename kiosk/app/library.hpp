@@ -74,7 +74,9 @@ public:
 
     // One page with its chrome for the clock time `now`.
     text::Page page_with_chrome(const LibraryItem& item, int page, std::time_t now) const;
-    text::Page standing_page(std::time_t now) const;
+    // `maintenance`: there is no playlist to play (none could be read): the page says
+    // 内容维护中 instead of the welcome line.
+    text::Page standing_page(std::time_t now, bool maintenance = false) const;
 
     // Every item's pages with chrome, as kiosk-layout/1.
     std::vector<text::ItemPages> all_pages(std::time_t now) const;

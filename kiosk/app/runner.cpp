@@ -13,6 +13,7 @@
 #include "app/clock.hpp"
 #include "app/control.hpp"
 #include "app/fetch_worker.hpp"
+#include "app/instance.hpp"
 #include "app/library.hpp"
 #include "app/settings.hpp"
 #include "app/status.hpp"
@@ -30,13 +31,18 @@ namespace {
 
 class Runner {
 public:
-    Runner(config::KioskConfig cfg, std::unique_ptr<text::FontSet> fonts)
+    // `config_errors`: why the configuration in use is not the one asked for (it is the last
+    // good copy, or the built-in settings); shown in status.json.
+    Runner(config::KioskConfig cfg, std::unique_ptr<text::FontSet> fonts, std::vector<std::string> config_errors)
         : cfg_(std::move(cfg)), fonts_(std::move(fonts)), library_(*fonts_, cfg_),
-          proof_(cfg_.paths.state / "proof-of-play.log"), started_(std::time(nullptr)) {}
+          proof_(cfg_.paths.state / "proof-of-play.log"), last_good_(cfg_.paths.state), config_errors_(std::move(config_errors)),
+          started_(std::time(nullptr)) {}
 
     int run(const RunOptions& options);
 
 private:
+    bool one_page(const std::chrono::milliseconds& watchdog, bool& announced);
+    void publish_items();
     void load_playlist_at_start();
     void take_events();
     void check_playlist(const char* why);
@@ -64,6 +70,9 @@ private:
     std::map<std::string, ItemHealth> health_;       // the worker's latest word, for status
     std::deque<ItemUpdate> pending_updates_;         // new or withdrawn content, at the next boundary
     ProofOfPlay proof_;
+    LastGood last_good_;                     // accepted configurations and playlists, for a bad start
+    std::vector<std::string> config_errors_;  // the configuration asked for could not be used
+    std::string playlist_note_;               // e.g. playing the last good copy of the playlist
     long pages_shown_ = 0;
     Clock::time_point status_written_{};
     // KIOSK_TIME_SCALE (soak tests only): pages turn this many times faster.
@@ -114,15 +123,31 @@ void Runner::load_playlist_at_start() {
         for (const auto& e : library_.sync(playlist_)) log::info("content", e);
         return;
     }
-    auto pl = config::load_playlist(cfg_.playlist, cfg_);
+    auto text = config::read_config_text(cfg_.playlist);
+    Result<config::Playlist> pl = text ? config::parse_playlist(*text, fs::path(cfg_.playlist).filename().string(), cfg_, true)
+                                       : Result<config::Playlist>(text.error());
     if (!pl) {
-        // Nothing good to fall back on yet: the standing page plays until a good edit arrives.
         refused_ = {pl.error().message};
         refused_at_ = std::time(nullptr);
         log::error("config", "playlist refused:\n" + pl.error().message);
         playlist_.file = cfg_.playlist;
+        // The last playlist this kiosk accepted plays instead; with none, the standing page
+        // (内容维护中) until a good edit arrives.
+        if (auto kept = last_good_.get("playlist.json")) {
+            auto old = config::parse_playlist(kept->text, "playlist.json (last good copy)", cfg_, true);
+            if (old) {
+                playlist_ = std::move(*old);
+                playlist_.file = kept->origin;
+                playlist_note_ = "playing the last good copy of " + kept->origin.string() + " until the playlist is fixed";
+                log::warn("config", playlist_note_);
+            }
+        }
+        applied_at_ = std::time(nullptr);
+        for (const auto& e : library_.sync(playlist_)) log::error("content", e);
         return;
     }
+    pl->file = fs::absolute(cfg_.playlist);
+    last_good_.keep("playlist.json", *text, pl->file);
     playlist_ = std::move(*pl);
     applied_at_ = std::time(nullptr);
     for (const auto& e : library_.sync(playlist_)) log::error("content", e);
@@ -133,7 +158,9 @@ void Runner::check_playlist(const char* why) {
         if (worker_) worker_->refresh_now(kPlaylistJob);
         return;
     }
-    auto pl = config::load_playlist(cfg_.playlist, cfg_);
+    auto text = config::read_config_text(cfg_.playlist);
+    Result<config::Playlist> pl = text ? config::parse_playlist(*text, fs::path(cfg_.playlist).filename().string(), cfg_, true)
+                                       : Result<config::Playlist>(text.error());
     if (!pl) {
         refused_ = {pl.error().message};
         refused_at_ = std::time(nullptr);
@@ -142,6 +169,9 @@ void Runner::check_playlist(const char* why) {
         pending_.reset();
         return;
     }
+    pl->file = fs::absolute(cfg_.playlist);
+    last_good_.keep("playlist.json", *text, pl->file);
+    playlist_note_.clear();
     refused_.clear();
     log::info("config", std::string("playlist accepted (") + why + "); applied at the next page");
     pending_ = std::move(*pl);
@@ -152,7 +182,9 @@ void Runner::take_events() {
         switch (e.kind) {
             case ControlEvent::Kind::playlist_changed: check_playlist("file changed"); break;
             case ControlEvent::Kind::reload: {
-                auto cfg = config::load_kiosk_config(cfg_.file);
+                auto text = config::read_config_text(cfg_.file);
+                auto cfg = text ? config::parse_kiosk_config(*text, cfg_.file) : Result<config::KioskConfig>(text.error());
+                if (cfg) last_good_.keep("kiosk.json", *text, cfg_.file);
                 if (!cfg) {
                     log::error("config", "reload refused; the previous configuration stays:\n" + cfg.error().message);
                 } else {
@@ -163,13 +195,14 @@ void Runner::take_events() {
                     cfg_ = std::move(*cfg);
                     library_.set_config(cfg_);
                     library_.lay_out(screen_->page_width(), screen_->page_height());
+                    config_errors_.clear();
                     log::info("config", cfg_.file.string() + ": configuration reloaded");
                 }
                 check_playlist("reload");
                 break;
             }
             case ControlEvent::Kind::refresh:
-                if (worker_ && (e.item.empty() || is_web_item(e.item))) worker_->refresh_now(e.item);
+                if (worker_ && (e.item.empty() || is_web_item(e.item))) worker_->refresh_now(e.item);  // known: the channel checked
                 if (e.item.empty() || !is_web_item(e.item)) pending_refresh_.push_back(e.item);
                 break;
         }
@@ -220,6 +253,7 @@ void Runner::apply_pending() {
         pending_.reset();
         applied_at_ = std::time(nullptr);
         for (const auto& e : library_.sync(playlist_)) log::info("content", e);
+        publish_items();
         if (worker_) worker_->set_jobs(web_jobs());
         std::set<std::string> keep;
         for (const auto& job : web_jobs()) keep.insert(job.id);  // the published playlist too
@@ -238,6 +272,14 @@ void Runner::apply_pending() {
     pending_refresh_.clear();
 }
 
+// The control channel answers `kiosk refresh ITEM` for items it knows only.
+void Runner::publish_items() {
+    if (!control_) return;
+    std::set<std::string> ids;
+    for (const auto& item : playlist_.items) ids.insert(item.id);
+    control_->set_known_items(std::move(ids));
+}
+
 void Runner::show_current(std::time_t now, bool flip) {
     const schedule::Slot& slot = decision_.slot;
     const LibraryItem* item = slot.standing() ? nullptr : library_.find(slot.item_id);
@@ -250,7 +292,9 @@ void Runner::show_current(std::time_t now, bool flip) {
     if (item && slot.page < static_cast<int>(item->pages.size())) {
         screen_->show(library_.page_with_chrome(*item, slot.page, now), library_.geometry(), transition);
     } else {
-        screen_->show(library_.standing_page(now), library_.geometry(), transition);
+        // Nothing to play because no playlist could be read: say the content is being seen to.
+        const bool maintenance = playlist_.items.empty() && (!refused_.empty() || !config_errors_.empty());
+        screen_->show(library_.standing_page(now, maintenance), library_.geometry(), transition);
     }
 }
 
@@ -314,10 +358,95 @@ void Runner::write_status() {
           {"items", playlist_.items.size()},
           {"applied", applied_at_ ? format_iso_local(applied_at_, cfg_.time_zone) : ""},
           {"refused", refused_},
-          {"refused_at", refused_at_ ? format_iso_local(refused_at_, cfg_.time_zone) : ""}}},
+          {"refused_at", refused_at_ ? format_iso_local(refused_at_, cfg_.time_zone) : ""},
+          {"note", playlist_note_}}},
+        {"config", {{"file", cfg_.file.string()}, {"errors", config_errors_}}},
         {"items", items}};
-    if (auto st = store::write_file_atomically(cfg_.paths.runtime / "status.json", status.dump(2) + "\n"); !st)
+    // Outside text (ids, titles, errors quoting a file) may hold anything: never a throw here.
+    const std::string text = status.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    if (auto st = store::write_file_atomically(cfg_.paths.runtime / "status.json", text); !st)
         log::once(log::Level::warning, "status", "write", st.error().message);
+}
+
+// One page: apply what is pending at the boundary, decide, show, and wait until the page's
+// time is up or an event ends it early. True when the kiosk is to stop.
+bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced) {
+    // A page boundary: apply accepted edits, then decide what plays next.
+    apply_pending();
+    const std::time_t now = std::time(nullptr);
+    decision_ = schedule::decide(playlist_, library_.content_state(), now_for(now), history_,
+                                 scheduler_settings(cfg_));
+    history_ = schedule::record(std::move(history_), decision_, now_for(now));
+    decision_.seconds /= time_scale_;  // 1 but in soak tests
+    decision_at_ = now;
+    ++pages_shown_;
+    if (cfg_.progress_bar) screen_->set_progress(decision_.slot.standing() ? -1.0 : 1.0);
+    show_current(now, true);
+    const auto shown_at = Clock::now();  // the page's time starts when it is fully up
+    write_status();
+    service::watchdog_ping();  // the loop made progress: a page is up
+    if (!announced) {
+        service::ready();  // the first page is on the screen
+        announced = true;
+    }
+    service::status(slot_summary());
+    const schedule::Slot& slot = decision_.slot;
+    log::write(log::Level::debug, "app",
+               slot.standing() ? std::string("standing page")
+                               : "page " + slot.item_id + " " + std::to_string(slot.page + 1) + "/" +
+                                     std::to_string(library_.find(slot.item_id)->pages.size()));
+
+    const auto flip_at = shown_at + std::chrono::duration_cast<Clock::duration>(
+                                        std::chrono::duration<double>(decision_.seconds));
+    std::time_t minute_shown = now / 60;
+    bool quit = false, flip_now = false;
+    // At least one wait per page, so SIGTERM and other events are seen even when pages
+    // are shorter than drawing them.
+    for (bool first = true; !quit && !flip_now && (first || Clock::now() < flip_at); first = false) {
+        // Sleep until the flip or the next minute (the footer clock), whichever is first.
+        const auto until_minute = std::chrono::milliseconds(1000 * (60 - std::time(nullptr) % 60));
+        const auto until_flip = std::chrono::duration_cast<std::chrono::milliseconds>(flip_at - Clock::now());
+        auto sleep_for = std::min(until_flip, until_minute);
+        if (watchdog.count() > 0) sleep_for = std::min(sleep_for, watchdog);  // wake to ping: the loop is alive
+        // The progress bar moves in twentieths of the page's time, at most once a second: a
+        // strip redrawn and the frame presented, nothing else.
+        if (cfg_.progress_bar && !decision_.slot.standing()) {
+            const auto step = std::chrono::milliseconds(std::max<long long>(1000, std::llround(decision_.seconds * 1000 / 20)));
+            sleep_for = std::min(sleep_for, step);
+        }
+        const auto woke = screen_->wait(std::max(std::chrono::milliseconds(1), sleep_for));
+        service::watchdog_ping();
+        switch (woke) {
+            case render::Screen::Wake::quit: quit = true; break;
+            case render::Screen::Wake::resized:
+                library_.lay_out(screen_->page_width(), screen_->page_height());
+                show_current(std::time(nullptr));
+                break;
+            case render::Screen::Wake::external:
+                take_events();
+                // The standing page is no page to finish: new content goes up at once.
+                if (decision_.slot.standing() && (!pending_updates_.empty() || pending_)) flip_now = true;
+                break;
+            case render::Screen::Wake::timeout:
+                if (cfg_.progress_bar && !decision_.slot.standing()) {
+                    const double left = std::chrono::duration<double>(flip_at - Clock::now()).count();
+                    screen_->set_progress(std::max(0.0, left / std::max(1e-3, decision_.seconds)));
+                }
+                if (std::time(nullptr) / 60 != minute_shown) {
+                    minute_shown = std::time(nullptr) / 60;
+                    show_current(std::time(nullptr));
+                }
+                break;
+        }
+    }
+    const double shown_for = std::chrono::duration<double>(Clock::now() - shown_at).count();
+    proof_.append({{"start", format_iso_local(decision_at_, cfg_.time_zone)},
+                   {"seconds", std::round(shown_for * 10) / 10},
+                   {"item", slot.item_id},
+                   {"page", slot.page + 1},
+                   {"standing", slot.standing()},
+                   {"interrupt", slot.interrupt}});
+    return quit;
 }
 
 int Runner::run(const RunOptions& options) {
@@ -350,89 +479,23 @@ int Runner::run(const RunOptions& options) {
                                          [raw = screen_.get()] { raw->wake(); });
     if (!control) log::warn("control", control.error().message + "; refresh and hot reload are off");
     else control_ = std::move(*control);
+    publish_items();
     log::info("app", "showing " + std::to_string(library_.items().size()) + " item(s) on a " +
                          std::to_string(screen_->page_width()) + "x" + std::to_string(screen_->page_height()) +
                          " page; status in " + (cfg_.paths.runtime / "status.json").string());
 
     const auto watchdog = service::watchdog_interval();
     bool announced = false;
-    for (;;) {
-        // A page boundary: apply accepted edits, then decide what plays next.
-        apply_pending();
-        const std::time_t now = std::time(nullptr);
-        decision_ = schedule::decide(playlist_, library_.content_state(), now_for(now), history_,
-                                     scheduler_settings(cfg_));
-        history_ = schedule::record(std::move(history_), decision_, now_for(now));
-        decision_.seconds /= time_scale_;  // 1 but in soak tests
-        decision_at_ = now;
-        ++pages_shown_;
-        if (cfg_.progress_bar) screen_->set_progress(decision_.slot.standing() ? -1.0 : 1.0);
-        show_current(now, true);
-        const auto shown_at = Clock::now();  // the page's time starts when it is fully up
-        write_status();
-        service::watchdog_ping();  // the loop made progress: a page is up
-        if (!announced) {
-            service::ready();  // the first page is on the screen
-            announced = true;
+    for (bool quit = false; !quit;) {
+        try {
+            quit = one_page(watchdog, announced);
+        } catch (const std::exception& e) {
+            // The last resort (the cause is a bug to fix): the page on screen stays, the loop
+            // goes on; a second's wait keeps a fault that repeats from spinning.
+            log::once(log::Level::error, "app", std::string("page loop: ") + e.what(),
+                      std::string("unexpected error in the page loop, the current page stays up: ") + e.what());
+            quit = screen_->wait(std::chrono::milliseconds(1000)) == render::Screen::Wake::quit;
         }
-        service::status(slot_summary());
-        const schedule::Slot& slot = decision_.slot;
-        log::write(log::Level::debug, "app",
-                   slot.standing() ? std::string("standing page")
-                                   : "page " + slot.item_id + " " + std::to_string(slot.page + 1) + "/" +
-                                         std::to_string(library_.find(slot.item_id)->pages.size()));
-
-        const auto flip_at = shown_at + std::chrono::duration_cast<Clock::duration>(
-                                            std::chrono::duration<double>(decision_.seconds));
-        std::time_t minute_shown = now / 60;
-        bool quit = false, flip_now = false;
-        // At least one wait per page, so SIGTERM and other events are seen even when pages
-        // are shorter than drawing them.
-        for (bool first = true; !quit && !flip_now && (first || Clock::now() < flip_at); first = false) {
-            // Sleep until the flip or the next minute (the footer clock), whichever is first.
-            const auto until_minute = std::chrono::milliseconds(1000 * (60 - std::time(nullptr) % 60));
-            const auto until_flip = std::chrono::duration_cast<std::chrono::milliseconds>(flip_at - Clock::now());
-            auto sleep_for = std::min(until_flip, until_minute);
-            if (watchdog.count() > 0) sleep_for = std::min(sleep_for, watchdog);  // wake to ping: the loop is alive
-            // The progress bar moves in twentieths of the page's time, at most once a second: a
-            // strip redrawn and the frame presented, nothing else.
-            if (cfg_.progress_bar && !decision_.slot.standing()) {
-                const auto step = std::chrono::milliseconds(std::max<long long>(1000, std::llround(decision_.seconds * 1000 / 20)));
-                sleep_for = std::min(sleep_for, step);
-            }
-            const auto woke = screen_->wait(std::max(std::chrono::milliseconds(1), sleep_for));
-            service::watchdog_ping();
-            switch (woke) {
-                case render::Screen::Wake::quit: quit = true; break;
-                case render::Screen::Wake::resized:
-                    library_.lay_out(screen_->page_width(), screen_->page_height());
-                    show_current(std::time(nullptr));
-                    break;
-                case render::Screen::Wake::external:
-                    take_events();
-                    // The standing page is no page to finish: new content goes up at once.
-                    if (decision_.slot.standing() && (!pending_updates_.empty() || pending_)) flip_now = true;
-                    break;
-                case render::Screen::Wake::timeout:
-                    if (cfg_.progress_bar && !decision_.slot.standing()) {
-                        const double left = std::chrono::duration<double>(flip_at - Clock::now()).count();
-                        screen_->set_progress(std::max(0.0, left / std::max(1e-3, decision_.seconds)));
-                    }
-                    if (std::time(nullptr) / 60 != minute_shown) {
-                        minute_shown = std::time(nullptr) / 60;
-                        show_current(std::time(nullptr));
-                    }
-                    break;
-            }
-        }
-        const double shown_for = std::chrono::duration<double>(Clock::now() - shown_at).count();
-        proof_.append({{"start", format_iso_local(decision_at_, cfg_.time_zone)},
-                       {"seconds", std::round(shown_for * 10) / 10},
-                       {"item", slot.item_id},
-                       {"page", slot.page + 1},
-                       {"standing", slot.standing()},
-                       {"interrupt", slot.interrupt}});
-        if (quit) break;
     }
     service::stopping();
     control_.reset();
@@ -444,22 +507,61 @@ int Runner::run(const RunOptions& options) {
 }  // namespace
 
 int run_kiosk(const RunOptions& options) {
+    // Never dark at start: a configuration that cannot be found, read or passes no check is
+    // replaced by the last one this kiosk accepted, else by the built-in settings (the
+    // standing page says 内容维护中); the error goes to the log and status.json. Only what
+    // makes drawing impossible (no fonts, no display) ends the process.
+    std::vector<std::string> config_errors;
+    std::optional<config::KioskConfig> cfg;
+    fs::path asked_for = options.config ? fs::path(*options.config) : fs::path("/etc/kiosk/kiosk.json");
     auto path = config::find_config(options.config);
-    if (!path) {
-        std::fprintf(stderr, "kiosk: %s\n", path.error().message.c_str());
-        return 1;
+    if (path) {
+        asked_for = *path;
+        auto text = config::read_config_text(*path);
+        auto loaded = text ? config::parse_kiosk_config(*text, *path) : Result<config::KioskConfig>(text.error());
+        if (loaded) {
+            cfg = std::move(*loaded);
+            LastGood(cfg->paths.state).keep("kiosk.json", *text, fs::absolute(*path));
+        } else {
+            config_errors.push_back(loaded.error().message);
+        }
+    } else {
+        config_errors.push_back(path.error().message);
     }
-    auto cfg = config::load_kiosk_config(*path);
     if (!cfg) {
-        std::fprintf(stderr, "kiosk: %s\n", cfg.error().message.c_str());
-        return 1;
+        log::error("config", "the configuration cannot be used:\n" + config_errors.front());
+        const config::KioskConfig defaults = config::default_config();
+        if (auto kept = LastGood(defaults.paths.state).get("kiosk.json")) {
+            auto old = config::parse_kiosk_config(kept->text, kept->origin);
+            if (old) {
+                cfg = std::move(*old);
+                config_errors.push_back("running with the last good copy of " + kept->origin.string() + " until it is fixed");
+            }
+        }
+        if (!cfg) {
+            cfg = defaults;
+            cfg->file = fs::absolute(asked_for);
+            cfg->playlist.clear();
+            config_errors.push_back("running with the built-in settings and no playlist until the configuration is fixed");
+        }
+        log::warn("config", config_errors.back());
+    }
+    // One kiosk per runtime folder: a second would overwrite the first one's status and socket.
+    auto lock = InstanceLock::acquire(cfg->paths.runtime);
+    if (!lock) {
+        std::fprintf(stderr, "kiosk: %s\n", lock.error().message.c_str());
+        return 2;
     }
     auto fonts = text::FontSet::open(text::FontRequest{cfg->fonts.family, cfg->fonts.regular_path, cfg->fonts.bold_path});
+    if (!fonts) {
+        log::error("text", fonts.error().message + "; trying the default fonts");
+        fonts = text::FontSet::open(text::FontRequest{config::Fonts{}.family, "", ""});
+    }
     if (!fonts) {
         std::fprintf(stderr, "kiosk: %s\n", fonts.error().message.c_str());
         return 1;
     }
-    Runner runner(std::move(*cfg), std::move(*fonts));
+    Runner runner(std::move(*cfg), std::move(*fonts), std::move(config_errors));
     return runner.run(options);
 }
 

@@ -31,7 +31,7 @@ void ProofOfPlay::append(const nlohmann::json& entry) {
         fs::rename(file_, older, ec);
     }
     std::ofstream out(file_, std::ios::app);
-    out << entry.dump() << '\n';
+    out << entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     if (!out) log::once(log::Level::warning, "status", file_.string(), file_.string() + ": proof-of-play log cannot be written");
 }
 

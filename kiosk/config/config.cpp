@@ -4,12 +4,16 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <unistd.h>
 
 #include "base/hosts.hpp"
 #include "base/i18n.hpp"
+#include "base/file_read.hpp"
+#include "base/utf8.hpp"
+#include "config/json_lint.hpp"
 #include "config/json_positions.hpp"
 
 namespace kiosk::config {
@@ -50,7 +54,34 @@ public:
     void error(const std::string& path, const std::string& message) {
         TextPosition p = index_.at(path);
         errors.push_back(file_ + ":" + std::to_string(p.line) + ":" + std::to_string(p.col) + ": " +
-                         (path.empty() ? "" : path + ": ") + message);
+                         (path.empty() ? "" : labelled(path) + ": ") + utf8::printable(message));
+    }
+    // Errors inside items[N] name the item's id too: items[2] ("report-2019").source
+    void label(const std::string& item_path, const std::string& id) { labels_[item_path] = id; }
+    std::string labelled(const std::string& path) const {
+        const size_t close = path.find(']');
+        if (path.rfind("items[", 0) != 0 || close == std::string::npos) return utf8::printable(path);
+        auto it = labels_.find(path.substr(0, close + 1));
+        if (it == labels_.end()) return utf8::printable(path);
+        return path.substr(0, close + 1) + " (\"" + utf8::printable(utf8::truncate(it->second, 80)) + "\")" +
+               utf8::printable(path.substr(close + 1));
+    }
+    // A number within [lo, hi] (a value outside would break the screen: no text, a header
+    // over half the page).
+    bool bounded(const json& obj, const std::string& path, const char* key, double& out, double lo, double hi) {
+        if (!obj.contains(key)) return false;
+        const json& v = obj.at(key);
+        if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < lo || v.get<double>() > hi) {
+            error(child_path(path, key), format(KIOSK_TR("{} is not a number from {} to {}"), {shown(v), number_text(lo), number_text(hi)}));
+            return false;
+        }
+        out = v.get<double>();
+        return true;
+    }
+    static std::string number_text(double d) {
+        std::ostringstream o;
+        o << d;
+        return o.str();
     }
     void expected(const std::string& path, const json& found, const char* what) {
         error(path, format(KIOSK_TR("{} is not {}"), {shown(found), KIOSK_TR(what)}));
@@ -155,6 +186,7 @@ public:
 private:
     std::string file_;
     const PositionIndex& index_;
+    std::map<std::string, std::string> labels_;  // "items[2]" -> its id
 };
 
 struct Parsed {
@@ -163,8 +195,15 @@ struct Parsed {
 };
 
 // nlohmann for the syntax (its byte offset turned into line:col), the scanner for positions.
+// Our own check first (the budget, and mistakes explained for clerks at their exact place),
+// then nlohmann for the values, then the scanner for positions.
 Result<Parsed> parse_json(const std::string& text, const std::string& name) {
     Parsed p;
+    const std::string file = utf8::printable(name);
+    if (auto mistake = lint_json(text)) {
+        return make_error(file + ":" + std::to_string(mistake->at.line) + ":" + std::to_string(mistake->at.col) + ": " +
+                          format(KIOSK_TR("not valid JSON: {}"), {mistake->message}));
+    }
     try {
         p.root = json::parse(text);
     } catch (const json::parse_error& e) {
@@ -172,20 +211,22 @@ Result<Parsed> parse_json(const std::string& text, const std::string& name) {
         TextPosition pos = position_of_offset(text, at);
         std::string what = e.what();
         auto syntax = what.find("syntax error");
-        std::string detail = syntax == std::string::npos ? what : what.substr(syntax);
-        return make_error(name + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.col) + ": " +
+        std::string detail = utf8::printable(syntax == std::string::npos ? what : what.substr(syntax));
+        return make_error(file + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.col) + ": " +
                           format(KIOSK_TR("not valid JSON: {}"), {detail}));
+    } catch (const json::exception& e) {  // out_of_range (a number), or anything else nlohmann refuses
+        return make_error(file + ": " + format(KIOSK_TR("not valid JSON: {}"), {utf8::printable(e.what())}));
     }
     p.index = index_positions(text);
     return p;
 }
 
 Result<std::string> read_text(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return make_error(file.string() + ": " + KIOSK_TR("cannot be read"));
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
+    // A regular file of at most 1 MB: a FIFO or /dev/zero named as the playlist is refused
+    // at once instead of blocking or filling memory.
+    auto bytes = files::read_regular_file(file, kMaxConfigFileBytes);
+    if (!bytes) return make_error(utf8::printable(bytes.error().message));
+    return std::move(*bytes);
 }
 
 Error joined(const std::vector<std::string>& errors) {
@@ -361,9 +402,16 @@ Result<fs::path> find_config(const std::optional<std::string>& cli_path) {
         "no configuration found: pass --config FILE, set KIOSK_CONFIG, or create /etc/kiosk/kiosk.json"));
 }
 
+Result<std::string> read_config_text(const fs::path& file) { return read_text(file); }
+
 Result<KioskConfig> load_kiosk_config(const fs::path& file) {
     auto text = read_text(file);
     if (!text) return text.error();
+    return parse_kiosk_config(*text, file);
+}
+
+Result<KioskConfig> parse_kiosk_config(const std::string& text_in, const fs::path& file) {
+    const std::string* text = &text_in;
     const std::string name = file.filename().string();
     auto parsed = parse_json(*text, name);
     if (!parsed) return parsed.error();
@@ -432,25 +480,31 @@ Result<KioskConfig> load_kiosk_config(const fs::path& file) {
                       "table_empty_cells"})) {
             const json& t = root["typography"];
             auto& ty = cfg.typography;
-            for (auto [key, field] : {std::pair{"body", &ty.body}, {"min_body_px", &ty.min_body_px},
-                                      {"title", &ty.title}, {"heading", &ty.heading}, {"meta", &ty.meta},
-                                      {"caption", &ty.caption}, {"chrome", &ty.chrome},
-                                      {"line_height", &ty.line_height}, {"table", &ty.table}})
-                c.positive(t, "typography", key, *field);
+            // Every size within what still makes a readable page.
+            c.bounded(t, "typography", "body", ty.body, 0.005, 0.2);
+            c.bounded(t, "typography", "min_body_px", ty.min_body_px, 8, 200);
+            for (auto [key, field] : {std::pair{"title", &ty.title}, {"heading", &ty.heading}, {"meta", &ty.meta},
+                                      {"caption", &ty.caption}, {"chrome", &ty.chrome}})
+                c.bounded(t, "typography", key, *field, 0.3, 4);
+            c.bounded(t, "typography", "line_height", ty.line_height, 1, 3);
+            c.bounded(t, "typography", "table", ty.table, 0.4, 1.5);
             std::string empty;
             if (c.text(t, "typography", "table_empty_cells", empty)) {
                 if (empty != "blank" && empty != "zero")
                     c.expected("typography.table_empty_cells", t["table_empty_cells"], KIOSK_N("\"blank\" or \"zero\""));
                 ty.table_empty_zero = empty == "zero";
             }
-            if (ty.body > 0.2) c.expected("typography.body", t["body"], KIOSK_N("a fraction of the page's shorter side (e.g. 0.037)"));
         }
         if (root.contains("margins") && c.object(root["margins"], "margins", {"side", "header", "footer", "gap"})) {
             const json& m = root["margins"];
             auto& mg = cfg.margins;
+            // Fractions of the page's shorter side; together they must leave most of the page
+            // for the text.
             for (auto [key, field] : {std::pair{"side", &mg.side}, {"header", &mg.header},
                                       {"footer", &mg.footer}, {"gap", &mg.gap}})
-                c.positive(m, "margins", key, *field);
+                c.bounded(m, "margins", key, *field, 0, 0.25);
+            if (mg.header + mg.footer + 2 * mg.gap > 0.5)
+                c.error("margins", KIOSK_TR("header, footer and twice the gap together take more than half the page"));
         }
         if (root.contains("reading") &&
             c.object(root["reading"], "reading", {"chars_per_minute", "min_page_seconds", "max_page_seconds"})) {
@@ -532,12 +586,26 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
     for (size_t i = 0; i < items.size(); ++i) {
         const std::string path = element_path("items", i);
         const json& it = items[i];
+        if (it.is_object() && it.contains("id") && it["id"].is_string()) c.label(path, it["id"].get<std::string>());
         if (!c.object(it, path, {"id", "title", "source", "kind", "selector", "refresh", "page_seconds",
                                  "schedule", "priority", "enabled", "start", "expires", "interrupt", "count"}))
             continue;
         PlaylistItem item;
         if (!c.text(it, path, "id", item.id, true) && !it.contains("id"))
             c.missing(path, "id", KIOSK_N("a short name like \"report-2019\""));
+        if (!item.id.empty()) {
+            // Ids name cache files and show in status and logs: printable and short.
+            const std::u32string chars = utf8::decode(item.id);
+            const bool printable = utf8::is_valid(item.id) && std::none_of(chars.begin(), chars.end(), [](char32_t ch) {
+                return ch < 0x20 || ch == 0x7F || (ch >= 0x80 && ch < 0xA0) || (ch >= 0x2028 && ch <= 0x202E) ||
+                       (ch >= 0x2066 && ch <= 0x2069) || ch == 0xFEFF;
+            });
+            if (!printable)
+                c.error(child_path(path, "id"), KIOSK_TR("an id may not hold control characters (tabs, line breaks, escapes)"));
+            else if (chars.size() > kMaxItemIdChars)
+                c.error(child_path(path, "id"), format(KIOSK_TR("an id is at most {} characters; this one has {}"),
+                                                       {std::to_string(kMaxItemIdChars), std::to_string(chars.size())}));
+        }
         for (const auto& other : pl.items)
             if (!item.id.empty() && other.id == item.id)
                 c.error(child_path(path, "id"), format(KIOSK_TR("\"{}\" is already the id of another item"), {item.id}));
@@ -696,6 +764,14 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
     return pl;
 }
 
+KioskConfig default_config() {
+    KioskConfig cfg;
+    cfg.paths.cache = default_folder("CACHE_DIRECTORY", "XDG_CACHE_HOME", ".cache");
+    cfg.paths.state = default_folder("STATE_DIRECTORY", "XDG_STATE_HOME", ".local/state");
+    cfg.paths.runtime = default_runtime_folder();
+    return cfg;
+}
+
 Result<Playlist> load_playlist(const fs::path& file, const KioskConfig& cfg) {
     auto text = read_text(file);
     if (!text) return text.error();
@@ -703,6 +779,25 @@ Result<Playlist> load_playlist(const fs::path& file, const KioskConfig& cfg) {
     if (!pl) return pl.error();
     pl->file = fs::absolute(file);
     return pl;
+}
+
+std::vector<std::string> check_local_sources(const Playlist& playlist) {
+    std::vector<std::string> errors;
+    for (size_t i = 0; i < playlist.items.size(); ++i) {
+        const PlaylistItem& item = playlist.items[i];
+        auto path = local_source_path(playlist, item);
+        if (!path) continue;
+        std::error_code ec;
+        const auto status = fs::status(*path, ec);
+        std::string why;
+        if (!fs::exists(status)) why = KIOSK_TR("no such file");
+        else if (!fs::is_regular_file(status)) why = KIOSK_TR("not a regular file");
+        else if (::access(path->c_str(), R_OK) != 0) why = KIOSK_TR("cannot be read");
+        if (!why.empty())
+            errors.push_back(utf8::printable(playlist.file.filename().string()) + ": items[" + std::to_string(i) + "] (\"" +
+                             utf8::printable(item.id) + "\").source: " + utf8::printable(path->string()) + ": " + why);
+    }
+    return errors;
 }
 
 std::optional<fs::path> local_source_path(const Playlist& playlist, const PlaylistItem& item) {

@@ -14,6 +14,11 @@
 
 namespace kiosk::config {
 
+// kiosk.json and playlist.json are read only when they are regular files of at most this.
+constexpr std::uintmax_t kMaxConfigFileBytes = 1u << 20;
+// Item ids name cache files and appear in status and logs: printable, at most this long.
+constexpr size_t kMaxItemIdChars = 64;
+
 struct Color {
     std::uint8_t r = 0, g = 0, b = 0;
 };
@@ -154,12 +159,24 @@ struct Playlist {
 Result<std::filesystem::path> find_config(const std::optional<std::string>& cli_path);
 
 Result<KioskConfig> load_kiosk_config(const std::filesystem::path& file);
+// The same from text already read; `file` is where it came from (relative paths resolve
+// against its folder).
+Result<KioskConfig> parse_kiosk_config(const std::string& text, const std::filesystem::path& file);
+// A regular file of at most kMaxConfigFileBytes, or a clear error.
+Result<std::string> read_config_text(const std::filesystem::path& file);
+// The built-in settings with the default folders ($STATE_DIRECTORY, XDG, …): what the kiosk
+// runs with when no configuration can be read at all.
+KioskConfig default_config();
 
 // `local`: the playlist is a file on this machine (file: sources allowed); false for one
 // published on the portal. Times in the playlist are read in cfg.time_zone.
 Result<Playlist> parse_playlist(const std::string& text, const std::string& name,
                                 const KioskConfig& cfg, bool local);
 Result<Playlist> load_playlist(const std::filesystem::path& file, const KioskConfig& cfg);
+
+// For `kiosk check`: each file: source must name a regular file the kiosk can read (at run
+// time a missing file only leaves that item out). Errors name the item by index and id.
+std::vector<std::string> check_local_sources(const Playlist& playlist);
 
 // A `file:` source resolved against the playlist's folder; nullopt for other schemes.
 std::optional<std::filesystem::path> local_source_path(const Playlist& playlist,

@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <vector>
 
+#include "base/file_read.hpp"
 #include "store/atomic_file.hpp"
 
 namespace kiosk::store {
@@ -30,20 +31,32 @@ std::string Cache::content_hash(std::string_view bytes) {
     return buf;
 }
 
-fs::path Cache::file_for(const std::string& id) const {
-    // Item ids become file names: safe characters kept, the rest hex-escaped.
+namespace {
+// Safe characters kept, the rest hex-escaped; a name that would pass 120 bytes (a long
+// Chinese id escapes to nine bytes a character; file names end at 255) becomes "%H" and a
+// hash, which the escaping never produces.
+std::string escaped_name(std::string_view s) {
     std::string name;
-    for (unsigned char c : id) {
+    for (unsigned char c : s) {
         if (std::isalnum(c) || c == '-' || c == '_') {
             name += static_cast<char>(c);
-        } else if (c == kPartSeparator) {
-            name += '~';  // never produced by the escaping: prune finds a part's item by it
         } else {
             char buf[4];
             std::snprintf(buf, sizeof buf, "%%%02X", c);
             name += buf;
         }
     }
+    if (name.size() > 120) name = "%H" + Cache::content_hash(s);
+    return name;
+}
+}  // namespace
+
+fs::path Cache::file_for(const std::string& id) const {
+    // A part's key is "item<US>part": its file is "item~part", so prune finds its item ('~' is
+    // never produced by the escaping).
+    const size_t sep = id.find(kPartSeparator);
+    std::string name = escaped_name(std::string_view(id).substr(0, sep));
+    if (sep != std::string::npos) name += "~" + escaped_name(std::string_view(id).substr(sep + 1));
     return root_ / "items" / (name + ".cache");
 }
 
@@ -70,37 +83,53 @@ Status Cache::put(const std::string& id, const CachedItem& item) const {
 
 Result<CachedItem> Cache::get(const std::string& id) const {
     const fs::path file = file_for(id);
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return make_error("no cached copy of \"" + id + "\"");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string bytes = buffer.str();
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(file, ec))) return make_error("no cached copy of \"" + id + "\"");
+    // The cache is the kiosk's own folder: a regular file, never a link (planted to a FIFO or
+    // a device), and no larger than an item can be (document, body, header).
+    auto read = files::read_regular_file(file, kMaxEntryBytes, files::Symlinks::refuse);
+    if (!read) return make_error(read.error().message + " (cache entry ignored)");
+    const std::string& bytes = *read;
     auto damaged = [&](const char* why) { return make_error(file.string() + ": damaged cache file (" + std::string(why) + ")"); };
     if (bytes.compare(0, kMagic.size(), kMagic) != 0) return damaged("unknown format");
     const size_t eol = bytes.find('\n', kMagic.size());
     if (eol == std::string::npos) return damaged("no header");
-    json meta;
-    try {
-        meta = json::parse(bytes.substr(kMagic.size(), eol - kMagic.size()));
-    } catch (const json::exception&) {
-        return damaged("bad header");
-    }
-    const size_t doc_size = meta.value("document_size", size_t{0});
-    const size_t body_size = meta.value("body_size", size_t{0});
-    if (bytes.size() != eol + 1 + doc_size + body_size) return damaged("wrong length");
+    if (eol - kMagic.size() > 64 * 1024) return damaged("header too long");
+    json meta = json::parse(bytes.substr(kMagic.size(), eol - kMagic.size()), nullptr, false);
+    if (meta.is_discarded()) return damaged("bad header");
+    // Every field read with its type checked: a header of the wrong shape is damage, not a crash.
+    if (!meta.is_object()) return damaged("bad header");
+    auto text = [&](const char* key) -> std::optional<std::string> {
+        if (!meta.contains(key)) return std::string();
+        if (!meta[key].is_string()) return std::nullopt;
+        return meta[key].get<std::string>();
+    };
+    auto count = [&](const char* key) -> std::optional<std::uint64_t> {
+        if (!meta.contains(key)) return std::uint64_t{0};
+        if (!meta[key].is_number_unsigned()) return std::nullopt;
+        return meta[key].get<std::uint64_t>();
+    };
+    const auto doc_size = count("document_size"), body_size = count("body_size");
+    const auto url = text("url"), final_url = text("final_url"), etag = text("etag"), last_modified = text("last_modified"),
+               content_type = text("content_type"), body_hash = text("content_hash"), document_hash = text("document_hash");
+    const bool time_ok = !meta.contains("fetched_at") || meta["fetched_at"].is_number_integer();
+    if (!doc_size || !body_size || !url || !final_url || !etag || !last_modified || !content_type || !body_hash ||
+        !document_hash || !time_ok)
+        return damaged("a header field of the wrong type");
+    if (*doc_size > bytes.size() || *body_size > bytes.size() || bytes.size() != eol + 1 + *doc_size + *body_size)
+        return damaged("wrong length");
     CachedItem item;
-    item.document_json = bytes.substr(eol + 1, doc_size);
-    item.body = bytes.substr(eol + 1 + doc_size, body_size);
-    if (content_hash(item.body) != meta.value("content_hash", "") ||
-        content_hash(item.document_json) != meta.value("document_hash", ""))
+    item.document_json = bytes.substr(eol + 1, *doc_size);
+    item.body = bytes.substr(eol + 1 + *doc_size, *body_size);
+    if (content_hash(item.body) != *body_hash || content_hash(item.document_json) != *document_hash)
         return damaged("checksum mismatch");
-    item.meta.url = meta.value("url", "");
-    item.meta.final_url = meta.value("final_url", "");
-    item.meta.etag = meta.value("etag", "");
-    item.meta.last_modified = meta.value("last_modified", "");
-    item.meta.content_type = meta.value("content_type", "");
-    item.meta.fetched_at = meta.value("fetched_at", std::time_t{0});
-    item.meta.content_hash = meta.value("content_hash", "");
+    item.meta.url = *url;
+    item.meta.final_url = *final_url;
+    item.meta.etag = *etag;
+    item.meta.last_modified = *last_modified;
+    item.meta.content_type = *content_type;
+    item.meta.fetched_at = meta.contains("fetched_at") ? meta["fetched_at"].get<std::time_t>() : 0;
+    item.meta.content_hash = *body_hash;
     return item;
 }
 

@@ -31,6 +31,9 @@ struct CachedItem {
 
 class Cache {
 public:
+    // An entry holds a page (≤ 20 MB), its Document and a header: anything larger is not ours.
+    static constexpr std::uintmax_t kMaxEntryBytes = 64u << 20;
+
     explicit Cache(std::filesystem::path root, std::uintmax_t max_bytes = 200u << 20)
         : root_(std::move(root)), max_bytes_(max_bytes) {}
 
