@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "base/utf8.hpp"
+#include "content/budget.hpp"
 #include "content/column.hpp"
 #include "content/document_json.hpp"
 #include "content/html_extract.hpp"
@@ -26,8 +27,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (auto doc = extract_article(bytes, options)) {
         auto back = document_from_json(to_json(*doc));
         if (!back || to_json(*back) != to_json(*doc)) std::abort();  // the cache's round trip is exact
-        for (const auto& b : doc->blocks)
+        for (const auto& b : doc->blocks) {
             if (b.role == Role::table) (void)table_slots(b.table);
+            // A web page never points the kiosk at anything but http(s).
+            if (b.role == Role::image && b.image.url.find(':') != std::string::npos && b.image.url.rfind("http", 0) != 0) std::abort();
+        }
+        // The budget holds, and a second pass changes nothing.
+        enforce_budget(*doc);
+        const auto once = to_json(*doc);
+        if (enforce_budget(*doc).cut || to_json(*doc) != once) std::abort();
     }
     options.base_url.clear();
     options.selector = "div.main #zoom p";

@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for SECONDS (default
-# 60) with the portal fixtures as the seed corpus. New inputs that found coverage stay in
-# build-fuzz/corpus/ (not committed); a crash leaves its input in build-fuzz/ and fails.
+# Builds the libFuzzer targets with clang (ASan + UBSan) and runs them for SECONDS in all
+# (default 120): half for extract_fuzz (portal pages), a quarter each for config_fuzz
+# (kiosk.json and playlists) and cache_fuzz (cache entries), each with its seeds and its
+# dictionary (fuzz/*.dict). New inputs that found coverage stay in build-fuzz/corpus/ (not
+# committed); a crash leaves its input in build-fuzz/ and fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-60}
+seconds=${1:-120}
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DKIOSK_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-fuzz
-mkdir -p build-fuzz/corpus/extract
-seeds=(tests/fixtures/portal tests/fixtures/images assets/samples)
+mkdir -p build-fuzz/corpus/extract build-fuzz/corpus/config build-fuzz/corpus/cache build-fuzz/seeds/cache
+# A valid, empty cache entry as the cache reader's seed.
+printf 'kiosk-cache/1\n{"body_size":0,"content_hash":"cbf29ce484222325","content_type":"","document_hash":"cbf29ce484222325","document_size":0,"etag":"","fetched_at":0,"final_url":"","last_modified":"","url":""}\n' \
+  > build-fuzz/seeds/cache/empty.cache
 cd build-fuzz
-echo "== fuzzing extract_fuzz for ${seconds}s"
-UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ./fuzz/extract_fuzz -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
-    -print_final_stats=1 corpus/extract "${seeds[@]/#/../}"
+run() {  # target seconds dictionary corpus seeds...
+  local target=$1 secs=$2 dict=$3 corpus=$4
+  shift 4
+  echo "== fuzzing ${target} for ${secs}s"
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ./fuzz/"$target" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
+      -dict="../fuzz/$dict" -print_final_stats=1 "$corpus" "$@"
+}
+run extract_fuzz $((seconds / 2)) html.dict corpus/extract ../tests/fixtures/portal ../tests/fixtures/images ../assets/samples
+run config_fuzz $((seconds / 4)) json.dict corpus/config ../config ../tests/fixtures/config-errors
+run cache_fuzz $((seconds / 4)) cache.dict corpus/cache seeds/cache

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite twice: a normal build
 # with warnings as errors, and a build with AddressSanitizer + UndefinedBehaviorSanitizer;
-# then fuzzes the content readers for 60 s (clang, libFuzzer).
+# then fuzzes the readers of portal pages, configuration and cache entries for 120 s in all
+# (clang, libFuzzer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -21,6 +22,6 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 LSAN_OPTIONS=suppressions="$(pwd)/tests/lsan.supp":print_suppressions=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure --parallel "$jobs" --timeout 600
-echo "== fuzzing (clang, libFuzzer, ASan + UBSan): decoding and extraction, 60 s"
-scripts/fuzz.sh 60
+echo "== fuzzing (clang, libFuzzer, ASan + UBSan): pages, configuration and cache entries, 120 s in all"
+scripts/fuzz.sh 120
 echo "== all tests passed"

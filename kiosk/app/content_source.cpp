@@ -40,9 +40,11 @@ Result<content::Document> load_local_file(const fs::path& file, const std::strin
         log::warn("content", file.string() + ": " + std::to_string(decoded.replaced) +
                                  " invalid byte sequences shown as U+FFFD (read as " +
                                  decoded.encoding + ")");
+    const bool capped = content::cap_plain_text(decoded.utf8);
     content::Document doc = content::import_plain_text(decoded.utf8);
     if (doc.blocks.empty()) return make_error(file.string() + ": holds no text");
     budget_document(doc, file.string());
+    if (capped) content::mark_cut(doc);
     return doc;
 }
 

@@ -7,6 +7,7 @@
 
 #include "base/utf8.hpp"
 #include "app/content_source.hpp"
+#include "content/budget.hpp"
 #include "content/charset.hpp"
 #include "content/column.hpp"
 #include "content/document_json.hpp"
@@ -37,12 +38,13 @@ std::optional<content::Document> document_from_body(const std::string& body, con
     // Text never holds NUL or other control bytes (GB18030 would decode binary into Han).
     size_t controls = 0;
     for (unsigned char c : body) controls += (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') ? 1 : 0;
-    const content::DecodedText decoded = content::decode_text(body);
+    content::DecodedText decoded = content::decode_text(body);
     if (controls * 100 > body.size() || decoded.replaced * 10 > decoded.utf8.size() / 3 + 1) {
         *why_not = "not text (binary data: " + std::to_string(controls) + " control bytes, " +
                    std::to_string(decoded.replaced) + " undecodable sequences)";
         return std::nullopt;
     }
+    const bool capped = content::cap_plain_text(decoded.utf8);  // never 280,000 blocks first
     content::Document doc = content::import_plain_text(decoded.utf8);
     if (doc.blocks.empty()) {
         *why_not = "no text";
@@ -50,6 +52,7 @@ std::optional<content::Document> document_from_body(const std::string& body, con
     }
     doc.url = base_url;
     budget_document(doc, base_url);
+    if (capped) content::mark_cut(doc);
     return doc;
 }
 

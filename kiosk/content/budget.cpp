@@ -50,6 +50,25 @@ std::string BudgetReport::summary() const {
     return s;
 }
 
+bool cap_plain_text(std::string& utf8, const DocumentBudget& budget) {
+    const size_t most = budget.max_chars * 4;
+    if (utf8.size() <= most) return false;
+    size_t cut = utf8.rfind('\n', most);
+    if (cut == std::string::npos || cut < most / 2) {
+        cut = most;
+        while (cut > 0 && (static_cast<unsigned char>(utf8[cut]) & 0xC0) == 0x80) --cut;
+    }
+    utf8.resize(cut);
+    return true;
+}
+
+void mark_cut(Document& doc) {
+    if (!doc.blocks.empty() && doc.blocks.back().role == Role::caption && doc.blocks.back().text.rfind("内容过长，", 0) == 0) return;
+    size_t chars = 0;
+    for (const auto& b : doc.blocks) chars += chars_of(b.text);
+    doc.blocks.push_back(text_block(Role::caption, budget_notice_chars(chars), 0, Align::center));
+}
+
 bool link_allowed(std::string_view url, std::string_view base) {
     // No scheme: a relative address left as written (no base known); nothing can read it.
     const size_t colon = url.find(':');

@@ -36,6 +36,14 @@ std::string budget_notice_pages(size_t pages);
 // Cuts `doc` to the budget in place. Idempotent: a document within the budget is unchanged.
 BudgetReport enforce_budget(Document& doc, const DocumentBudget& budget = {});
 
+// Plain text longer than the budget could ever show is cut before it is imported (at a line
+// end, keeping max_chars * 4 bytes: enough for any text within the budget), so a 20 MB file
+// never becomes 280,000 blocks first. True when it cut; import, then call
+// enforce_budget and mark_cut.
+bool cap_plain_text(std::string& utf8, const DocumentBudget& budget = {});
+// Ends `doc` with the budget's notice line when it has none (after cap_plain_text cut).
+void mark_cut(Document& doc);
+
 // The link rules of a page: a page from the web may point only at http(s) addresses; a
 // local file (the operator's own, base file://) may also point at local files. Everything
 // else (file:, data:, ftp:, javascript:, ...) is refused.

@@ -174,6 +174,8 @@ public:
     std::string text;
     std::vector<Block> objects;
     std::vector<Attachment> attachments;
+    bool cut = false;  // text past kMaxCollectedBytes was left out
+    static constexpr size_t kMaxCollectedBytes = DocumentBudget{}.max_chars * 4;
 
 private:
     void add_text(std::string t);
@@ -201,6 +203,12 @@ std::string inline_text(const GumboNode* n, std::string_view base_url, std::vect
 }
 
 void Collector::add_text(std::string t) {
+    // Past what the document budget could ever show, nothing more is collected (a 20 MB
+    // page would otherwise become 20 MB of lines and 200,000 blocks before the budget cut).
+    if (text.size() >= kMaxCollectedBytes) {
+        cut = true;
+        return;
+    }
     std::replace(t.begin(), t.end(), '\n', ' ');
     std::replace(t.begin(), t.end(), '\r', ' ');
     std::replace(t.begin(), t.end(), '\t', ' ');
@@ -215,7 +223,7 @@ void Collector::add_text(std::string t) {
 }
 
 void Collector::image(const GumboElement& e) {
-    if (flat_) return;
+    if (flat_ || cut) return;
     std::string src = attr(e, "src") ? attr(e, "src") : "";
     if (src.empty() || lower(src.substr(0, 5)) == "data:") src = attr(e, "oldsrc") ? attr(e, "oldsrc") : "";
     if (src.empty() || lower(src.substr(0, 5)) == "data:") return;
@@ -236,6 +244,7 @@ void Collector::image(const GumboElement& e) {
 // A data table into the grid model; false for a layout table (one column or one row),
 // whose content is walked as ordinary text instead.
 bool Collector::table(const GumboNode* n) {
+    if (cut) return true;  // past the budget: not even read
     constexpr size_t kMaxRows = 2000, kMaxColumns = 100;  // a hostile page cannot make a grid of billions
     Table t;
     std::vector<bool> in_head;
@@ -569,6 +578,7 @@ Result<Document> extract_article(std::string_view html_bytes, const ExtractOptio
     // The article's own address: the page's URL, or for a saved copy the portal address its
     // <meta name="Url"> records (TRS pages carry one).
     doc.url = options.base_url.rfind("http", 0) == 0 || page_url.rfind("http", 0) != 0 ? options.base_url : page_url;
+    if (body->cut) mark_cut(doc);
     doc.attachments = std::move(body->attachments);
     std::vector<const GumboNode*> boxes;
     find_attachment_boxes(output->root, boxes);
