@@ -13,6 +13,7 @@
 #include "app/content_source.hpp"
 #include "app/library.hpp"
 #include "app/pictures.hpp"
+#include "render/png_writer.hpp"
 #include "base/file_read.hpp"
 #include "base/utf8.hpp"
 #include "config/config.hpp"
@@ -407,4 +408,31 @@ TEST_CASE("utf8: cut at character boundaries, sanitized, printable for a termina
     CHECK(utf8::truncate(s, 7) == "全…");
     CHECK(utf8::sanitize("a\xE5\x85z") == "a\xEF\xBF\xBD\xEF\xBF\xBDz");  // one U+FFFD a byte, as decode()
     CHECK(utf8::printable("id\x1b[2J\n") == "id\\x1B[2J\\x0A");
+}
+
+TEST_CASE("the standing page says 内容维护中 when no playlist could be read", "[never-dark][run]") {
+    config::KioskConfig cfg;
+    cfg.hall_name = "长春市政务服务中心";
+    app::Library library(test::fonts(), cfg);
+    library.lay_out(1920, 1080);
+    auto text_of = [](const text::Page& page) {
+        std::u32string all;
+        for (const auto& l : page.lines) all += l.text;
+        return test::without_spaces(all);
+    };
+    const text::Page maintenance = library.standing_page(0, true);
+    CHECK(text_of(maintenance).find(U"内容维护中") != std::u32string::npos);
+    CHECK(text_of(maintenance).find(U"长春市政务服务中心") != std::u32string::npos);
+    CHECK(text_of(library.standing_page(0, false)).find(U"欢迎光临") != std::u32string::npos);
+    // Drawn: the page is not blank where its lines are.
+    test::TempDir dir;
+    const fs::path out = std::getenv("KIOSK_TEST_KEEP") ? fs::path(std::getenv("KIOSK_TEST_KEEP")) : dir.path();
+    auto files = render::render_pages_to_png(test::fonts(), cfg.theme, library.geometry(), {maintenance}, {out, "standing", 0, nullptr});
+    REQUIRE(files.ok());
+    const auto png = test::read_png(files->front());
+    const auto& line = maintenance.lines.back();
+    int dark = 0;
+    for (int x = static_cast<int>(line.x); x < static_cast<int>(line.x + line.width); ++x)
+        dark += png.luminance(x, static_cast<int>(line.y - line.font_size * 0.4f)) < 128;
+    CHECK(dark > 10);
 }

@@ -1,5 +1,7 @@
 #include "app/library.hpp"
 
+#include <set>
+
 #include "app/pictures.hpp"
 
 #include "app/clock.hpp"
@@ -145,18 +147,28 @@ void Library::lay_out_item(LibraryItem& entry) {
     entry.pages = text::layout_document(*entry.shaped, style_, geometry_);
     if (entry.pages.size() <= kMaxPagesPerItem) return;
     // Too many pages for one item (a small portrait panel and a long text): the blocks that
-    // start before the last allowed page, then a line saying so.
-    const text::Page& last = entry.pages[kMaxPagesPerItem - 1];
+    // start within the allowed pages, then a line saying so at the end of the last one —
+    // giving up a block at a time until it fits there.
+    const text::Page& last = entry.pages[kMaxPagesPerItem];  // the first page past the budget
+    const text::Page& before = entry.pages[kMaxPagesPerItem - 1];
+    std::set<int> continued;  // blocks already begun on the page before
+    for (const auto& line : before.lines) continued.insert(line.block);
     int cut = static_cast<int>(entry.shaped->blocks.size());
-    for (const auto& line : last.lines) cut = std::min(cut, line.block);
+    for (const auto& line : last.lines)
+        if (!continued.count(line.block)) cut = std::min(cut, line.block);
     for (const auto& image : last.images) cut = std::min(cut, image.block);
-    text::ShapedDocument shorter;
-    shorter.title = entry.shaped->title;
-    shorter.blocks.assign(entry.shaped->blocks.begin(), entry.shaped->blocks.begin() + std::max(cut, 1));
     const std::string notice = content::budget_notice_pages(kMaxPagesPerItem);
-    shorter.blocks.push_back(text::shape_block(fonts_, content::text_block(content::Role::caption, notice, 0, content::Align::center),
-                                               utf8::decode(notice), shape_options()));
-    entry.pages = text::layout_document(shorter, style_, geometry_);
+    const text::ShapedBlock notice_block =
+        text::shape_block(fonts_, content::text_block(content::Role::caption, notice, 0, content::Align::center),
+                          utf8::decode(notice), shape_options());
+    for (int attempt = 0; attempt < 6 && cut > 1; ++attempt, --cut) {
+        text::ShapedDocument shorter;
+        shorter.title = entry.shaped->title;
+        shorter.blocks.assign(entry.shaped->blocks.begin(), entry.shaped->blocks.begin() + cut);
+        shorter.blocks.push_back(notice_block);
+        entry.pages = text::layout_document(shorter, style_, geometry_);
+        if (entry.pages.size() <= kMaxPagesPerItem) break;
+    }
     if (entry.pages.size() > kMaxPagesPerItem) entry.pages.resize(kMaxPagesPerItem);
     for (auto& page : entry.pages) page.of = static_cast<int>(entry.pages.size());
     log::once(log::Level::warning, "content", "pages " + entry.item.id,
