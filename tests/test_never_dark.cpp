@@ -323,6 +323,10 @@ TEST_CASE("the checker refuses what would break the screen, naming the item by i
     CHECK(config_error(R"({"margins": {"header": 0.2, "footer": 0.2, "gap": 0.06}})").find("more than half the page") !=
           std::string::npos);
     CHECK(config_error(R"({"page_seconds": 1e400})").find("too large") != std::string::npos);
+    // Files FreeType and curl would open: a device or FIFO would block or flood them.
+    CHECK(config_error(R"({"fonts": {"regular_path": "/dev/zero"}})").find("fonts.regular_path: \"/dev/zero\" is not a regular file") !=
+          std::string::npos);
+    CHECK(config_error(R"({"network": {"ca_file": "/dev/zero"}})").find("is not a regular file") != std::string::npos);
 
     // A file: source that is not there.
     test::TempDir dir;

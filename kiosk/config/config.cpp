@@ -555,6 +555,16 @@ Result<KioskConfig> parse_kiosk_config(const std::string& text_in, const fs::pat
     if (!cfg.fonts.regular_path.empty()) cfg.fonts.regular_path = resolve(cfg.fonts.regular_path).string();
     if (!cfg.fonts.bold_path.empty()) cfg.fonts.bold_path = resolve(cfg.fonts.bold_path).string();
     if (!cfg.network.ca_file.empty()) cfg.network.ca_file = resolve(cfg.network.ca_file).string();
+    // Files handed to FreeType and curl, which would block on a FIFO or read a device: they
+    // must be regular files (checked here, where the error can name the key).
+    for (const auto& [key, value] : {std::pair{"fonts.regular_path", cfg.fonts.regular_path},
+                                     std::pair{"fonts.bold_path", cfg.fonts.bold_path},
+                                     std::pair{"network.ca_file", cfg.network.ca_file}}) {
+        std::error_code ec;
+        if (!value.empty() && !fs::is_regular_file(value, ec))
+            c.error(key, format(KIOSK_TR("\"{}\" is not a regular file"), {value}));
+    }
+    if (!c.errors.empty()) return joined(c.errors);
     cfg.paths.cache = cache.empty() ? default_folder("CACHE_DIRECTORY", "XDG_CACHE_HOME", ".cache") : resolve(cache);
     cfg.paths.state = state.empty() ? default_folder("STATE_DIRECTORY", "XDG_STATE_HOME", ".local/state") : resolve(state);
     cfg.paths.runtime = runtime.empty() ? default_runtime_folder() : resolve(runtime);

@@ -19,7 +19,7 @@ class ParsedHtml {
 public:
     ParsedHtml() = default;
     ParsedHtml(ParsedHtml&&) = default;
-    ParsedHtml& operator=(ParsedHtml&&) = default;
+    ParsedHtml& operator=(ParsedHtml&&) = delete;  // would drop a live tree past its deleter
     ~ParsedHtml() {
         if (output_) gumbo_destroy_output(&options(), output_.release());
     }
