@@ -165,6 +165,9 @@ TEST_CASE("a configuration that cannot be used at start: the last good copy, els
         const json errors = hall.status()["config"]["errors"];
         REQUIRE(errors.size() == 2);
         CHECK(errors[1].get<std::string>().find("last good copy") != std::string::npos);
+        // kiosk status with the broken file: its error, then the service's status.
+        auto st = test::run_kiosk({"status", "--config", hall.config}, "RUNTIME_DIRECTORY=" + hall.runtime.string());
+        CHECK(st.out.find("could NOT be used") != std::string::npos);
         CHECK(kiosk.stop() == 0);
     }
     // Nothing to fall back on: built-in settings, the standing page, exit 0 on SIGTERM.

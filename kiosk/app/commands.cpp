@@ -461,9 +461,19 @@ int cmd_plan(const Args& args) {
 
 int cmd_status(const Args& args) {
     auto cfg = load_config(args);
-    if (!cfg) return fail(cfg.error().message);
-    const fs::path file = cfg->paths.runtime / "status.json";
-    const Liveness alive = kiosk_liveness(cfg->paths.runtime);
+    fs::path runtime;
+    if (cfg) {
+        runtime = cfg->paths.runtime;
+    } else {
+        // A broken kiosk.json must not hide the running kiosk (which runs on its last good
+        // copy): say what is wrong, then look where the service keeps its status.
+        std::fprintf(stderr, "kiosk: %s\n", utf8::printable(cfg.error().message).c_str());
+        runtime = config::default_config().paths.runtime;
+        std::error_code ec;
+        if (!fs::exists(runtime / "status.json", ec) && fs::exists("/run/kiosk/status.json", ec)) runtime = "/run/kiosk";
+    }
+    const fs::path file = runtime / "status.json";
+    const Liveness alive = kiosk_liveness(runtime);
     auto bytes = files::read_regular_file(file, 4u << 20);
     if (!bytes) {
         if (!alive.running) return fail(format(KIOSK_TR("{}: no status: the kiosk is not running"), {file.string()}));

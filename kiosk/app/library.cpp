@@ -153,22 +153,32 @@ void Library::lay_out_item(LibraryItem& entry) {
     const text::Page& before = entry.pages[kMaxPagesPerItem - 1];
     std::set<int> continued;  // blocks already begun on the page before
     for (const auto& line : before.lines) continued.insert(line.block);
+    // The first block that starts on the first page past the budget; when a block runs
+    // across it (a long paragraph on a small panel), the block after that one.
     int cut = static_cast<int>(entry.shaped->blocks.size());
-    for (const auto& line : last.lines)
+    int running = -1;
+    for (const auto& line : last.lines) {
         if (!continued.count(line.block)) cut = std::min(cut, line.block);
+        else running = std::max(running, line.block);
+    }
     for (const auto& image : last.images) cut = std::min(cut, image.block);
-    const std::string notice = content::budget_notice_pages(kMaxPagesPerItem);
-    const text::ShapedBlock notice_block =
-        text::shape_block(fonts_, content::text_block(content::Role::caption, notice, 0, content::Align::center),
-                          utf8::decode(notice), shape_options());
-    for (int attempt = 0; attempt < 6 && cut > 1; ++attempt, --cut) {
+    if (cut == static_cast<int>(entry.shaped->blocks.size()) && running >= 0) cut = running + 1;
+    auto lay_out_cut = [&](int blocks, size_t pages_said) {
+        const std::string notice = content::budget_notice_pages(pages_said);
         text::ShapedDocument shorter;
         shorter.title = entry.shaped->title;
-        shorter.blocks.assign(entry.shaped->blocks.begin(), entry.shaped->blocks.begin() + cut);
-        shorter.blocks.push_back(notice_block);
-        entry.pages = text::layout_document(shorter, style_, geometry_);
+        shorter.blocks.assign(entry.shaped->blocks.begin(), entry.shaped->blocks.begin() + blocks);
+        shorter.blocks.push_back(text::shape_block(
+            fonts_, content::text_block(content::Role::caption, notice, 0, content::Align::center), utf8::decode(notice),
+            shape_options()));
+        return text::layout_document(shorter, style_, geometry_);
+    };
+    for (int attempt = 0; attempt < 6 && cut > 1; ++attempt, --cut) {
+        entry.pages = lay_out_cut(cut, kMaxPagesPerItem);
         if (entry.pages.size() <= kMaxPagesPerItem) break;
     }
+    // The line names the pages there are (a block given up can leave one or two fewer).
+    if (entry.pages.size() < kMaxPagesPerItem) entry.pages = lay_out_cut(cut, entry.pages.size());
     if (entry.pages.size() > kMaxPagesPerItem) entry.pages.resize(kMaxPagesPerItem);
     for (auto& page : entry.pages) page.of = static_cast<int>(entry.pages.size());
     log::once(log::Level::warning, "content", "pages " + entry.item.id,

@@ -72,6 +72,14 @@ std::string describe_status(const nlohmann::json& s) {
             for (const auto& e : p["refused"]) out << "  " << e.get<std::string>() << "\n";
         }
     }
+    if (s.contains("playlist") && !str(s["playlist"], "note").empty())
+        out << format(KIOSK_TR("NOTE: {}"), {str(s["playlist"], "note")}) << "\n";
+    if (s.contains("config") && s["config"].contains("errors") && s["config"]["errors"].is_array() &&
+        !s["config"]["errors"].empty()) {
+        out << format(KIOSK_TR("the configuration {} could NOT be used:"), {str(s["config"], "file")}) << "\n";
+        for (const auto& e : s["config"]["errors"])
+            if (e.is_string()) out << "  " << e.get<std::string>() << "\n";
+    }
     if (s.contains("items")) {
         out << KIOSK_TR("items:") << "\n";
         for (const auto& it : s["items"]) {
