@@ -459,19 +459,20 @@ int cmd_plan(const Args& args) {
     return 0;
 }
 
-int cmd_status(const Args& args) {
+// The running kiosk's runtime folder: the configuration's; when kiosk.json is broken (the
+// kiosk runs on its last good copy), its error is printed and the service's folder is used.
+fs::path runtime_folder(const Args& args) {
     auto cfg = load_config(args);
-    fs::path runtime;
-    if (cfg) {
-        runtime = cfg->paths.runtime;
-    } else {
-        // A broken kiosk.json must not hide the running kiosk (which runs on its last good
-        // copy): say what is wrong, then look where the service keeps its status.
-        std::fprintf(stderr, "kiosk: %s\n", utf8::printable(cfg.error().message).c_str());
-        runtime = config::default_config().paths.runtime;
-        std::error_code ec;
-        if (!fs::exists(runtime / "status.json", ec) && fs::exists("/run/kiosk/status.json", ec)) runtime = "/run/kiosk";
-    }
+    if (cfg) return cfg->paths.runtime;
+    std::fprintf(stderr, "kiosk: %s\n", utf8::printable(cfg.error().message).c_str());
+    fs::path runtime = config::default_config().paths.runtime;
+    std::error_code ec;
+    if (!fs::exists(runtime / "kiosk.lock", ec) && fs::exists("/run/kiosk/kiosk.lock", ec)) runtime = "/run/kiosk";
+    return runtime;
+}
+
+int cmd_status(const Args& args) {
+    const fs::path runtime = runtime_folder(args);
     const fs::path file = runtime / "status.json";
     const Liveness alive = kiosk_liveness(runtime);
     auto bytes = files::read_regular_file(file, 4u << 20);
@@ -503,9 +504,7 @@ int cmd_status(const Args& args) {
 }
 
 int send(const Args& args, const std::string& command) {
-    auto cfg = load_config(args);
-    if (!cfg) return fail(cfg.error().message);
-    auto reply = send_control(cfg->paths.runtime / "control.sock", command);
+    auto reply = send_control(runtime_folder(args) / "control.sock", command);
     if (!reply) return fail(reply.error().message);
     if (reply->rfind("ok", 0) != 0) {
         std::string why = *reply;

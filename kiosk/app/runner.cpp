@@ -191,7 +191,9 @@ void Runner::take_events() {
                     // Fonts and folders are opened once; the rest applies at once.
                     cfg->fonts = cfg_.fonts;
                     cfg->paths = cfg_.paths;
-                    cfg->playlist = cfg_.playlist;
+                    // A kiosk running on the built-in settings has no playlist yet: the fixed
+                    // configuration's playlist is taken (it is watched from the next start).
+                    if (!cfg_.playlist.empty()) cfg->playlist = cfg_.playlist;
                     cfg_ = std::move(*cfg);
                     library_.set_config(cfg_);
                     library_.lay_out(screen_->page_width(), screen_->page_height());
