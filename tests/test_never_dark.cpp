@@ -141,6 +141,15 @@ TEST_CASE("a web page may point only at http(s): file: pictures, links and <base
     for (const auto& b : based->blocks)
         if (b.role == content::Role::image) CHECK(b.image.url.rfind("https://", 0) == 0);
 
+    // A list page's links likewise: a file: entry is never followed.
+    auto entries = content::read_column(
+        "<html><body><ul><li><a href=\"file:///etc/t20261120_1.html\">关于调整窗口服务时间的公告一</a> 2026-11-20</li>"
+        "<li><a href=\"/zw/t20261121_2.html\">关于调整窗口服务时间的公告二</a> 2026-11-21</li></ul></body></html>",
+        content::ColumnOptions{"https://www.changchun.gov.cn/zw/", ""});
+    REQUIRE(entries.ok());
+    REQUIRE(entries->size() == 1);
+    CHECK((*entries)[0].url == "https://www.changchun.gov.cn/zw/t20261121_2.html");
+
     // The operator's own local page may show local pictures.
     content::ExtractOptions local;
     local.base_url = "file:///srv/kiosk/page.html";

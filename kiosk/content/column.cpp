@@ -1,5 +1,7 @@
 #include "content/column.hpp"
 
+#include "content/budget.hpp"
+
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -123,6 +125,7 @@ bool link_or_descend(const GumboNode* n, const std::string& base, std::vector<Co
         if (!href || !*href || *href == '#' || lower(href).rfind("javascript:", 0) == 0) return false;
         ColumnEntry entry;
         entry.url = strip_fragment(url::resolve(base, href));
+        if (!link_allowed(entry.url, base)) return false;  // a list page points only at http(s)
         const std::string path = url::split(entry.url).path;
         std::string url_date;
         const bool article = trs_link(path, url_date, entry.doc_id) || hanweb_link(path, url_date, entry.doc_id);
@@ -198,6 +201,7 @@ void feed_entries(const xmlNode* n, const std::string& base, std::vector<ColumnE
             entry.date = published.empty() ? updated : published;
             if (!entry.url.empty()) {
                 entry.url = strip_fragment(url::resolve(base, entry.url));
+                if (!link_allowed(entry.url, base)) continue;
                 std::string ignored;
                 const std::string path = url::split(entry.url).path;
                 if (!trs_link(path, ignored, entry.doc_id)) hanweb_link(path, ignored, entry.doc_id);
