@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "app/fetch_worker.hpp"
+#include "store/cache.hpp"
 #include "support.hpp"
 
 using test::run_kiosk;
@@ -191,4 +193,33 @@ TEST_CASE("status and refresh say clearly when no kiosk is running", "[cli]") {
     auto rf = run_kiosk({"refresh", "--config", (dir.path() / "kiosk.json").string()});
     CHECK(rf.status == 1);
     CHECK(rf.err.find("is the kiosk running?") != std::string::npos);
+}
+
+TEST_CASE("kiosk plan with a playlist published on the portal plans from its cached copy", "[cli][plan]") {
+    test::TempDir dir;
+    const std::string url = "https://www.changchun.gov.cn/kiosk/playlist.json";
+    test::write_file(dir.path() / "report.txt", test::read_file(KIOSK_TEST_CORPUS));
+    test::write_file(dir.path() / "kiosk.json",
+                     nlohmann::json{{"playlist", url},
+                                    {"network", {{"allowed_hosts", {"www.changchun.gov.cn"}}}},
+                                    {"paths", {{"cache", (dir.path() / "cache").string()}}}}
+                         .dump());
+    const std::string config = (dir.path() / "kiosk.json").string();
+    // Nothing fetched yet: a clear error, not the URL read as a file.
+    auto before = run_kiosk({"plan", "--config", config, "--from", "2026-11-27T09:00", "--hours", "1"});
+    CHECK(before.status == 1);
+    CHECK(before.err.find("no cached copy yet") != std::string::npos);
+    // As the running kiosk caches it: the plan shows the published items.
+    kiosk::store::Cache cache(dir.path() / "cache");
+    kiosk::store::CachedItem item;
+    item.meta.url = url;
+    item.meta.fetched_at = 1;
+    item.document_json = R"({"items": [{"id": "notice-a", "source": "https://www.changchun.gov.cn/zw/a.html"},
+                                       {"id": "notice-b", "source": "https://www.changchun.gov.cn/zw/b.html"}]})";
+    REQUIRE(cache.put(kiosk::app::kPlaylistJob, item).ok());
+    auto after = run_kiosk({"plan", "--config", config, "--from", "2026-11-27T09:00", "--hours", "1"});
+    INFO(after.err);
+    CHECK(after.status == 0);
+    CHECK(after.out.find("notice-a") != std::string::npos);  // listed as having nothing to show yet
+    CHECK(after.out.find("notice-b") != std::string::npos);
 }

@@ -140,6 +140,7 @@ struct Session {
     std::unique_ptr<text::FontSet> fonts;
     std::unique_ptr<store::Cache> cache;  // the running kiosk's cache: web content as last fetched
     std::unique_ptr<Library> library;     // borrows fonts and cache (declared after them)
+    config::Playlist playlist;             // what was loaded (a local file, or the published one from the cache)
 };
 
 Result<config::KioskConfig> load_config(const Args& args) {
@@ -184,6 +185,7 @@ Result<Session> open_session(const Args& args) {
         playlist = config::load_playlist(s.cfg.playlist, s.cfg);
     }
     if (!playlist) return playlist.error();
+    s.playlist = *playlist;
     const std::string only = args.get("item").value_or("");
     for (const auto& e : s.library->sync(*playlist, only)) log::error("content", e + "; skipped");
     if (!only.empty() && s.library->items().empty())
@@ -357,14 +359,13 @@ int cmd_plan(const Args& args) {
         hours = *n;
     }
     if (auto st = check_size_option(args); !st) return fail(st.error().message, kUsageError);
-    auto cfg = load_config(args);
-    if (!cfg) return fail(cfg.error().message);
-    auto from = time_option(args, "from", *cfg);
-    if (!from) return fail(from.error().message, kUsageError);
+    // One session: the configuration read once, and the playlist it loaded (a published
+    // one from the running kiosk's cache, not its URL read as a file).
     auto session = open_session(args);
     if (!session) return fail(session.error().message);
-    auto playlist = config::load_playlist(session->cfg.playlist, session->cfg);
-    if (!playlist) return fail(playlist.error().message);
+    auto from = time_option(args, "from", session->cfg);
+    if (!from) return fail(from.error().message, kUsageError);
+    const config::Playlist* playlist = &session->playlist;
     auto size = page_size(args, session->cfg);
     Library& library = *session->library;
     library.lay_out(size->width, size->height);
