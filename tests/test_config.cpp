@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <cstdlib>
+#include <thread>
 
+#include "app/clock.hpp"
 #include "config/config.hpp"
 #include "support.hpp"
 
@@ -43,3 +46,34 @@ TEST_CASE("config lookup: --config, then $KIOSK_CONFIG, then the demo", "[config
     CHECK(!find_config(std::string("/nonexistent/kiosk.json")).ok());
 }
 
+
+// Issue 14, bug 2: the playlist checker (fetch thread) and the clock (frame loop) both read
+// local times in their zones; through setenv("TZ") they raced. Through ICU neither touches
+// the environment, and each always gets its own zone's answer.
+TEST_CASE("time zones are read without the process environment, from two threads at once", "[config]") {
+    setenv("TZ", "Europe/Berlin", 1);
+    const std::time_t t = 1'795'770'000;  // 2026-11-27 (no summer time anywhere involved)
+    KioskConfig ny;
+    ny.time_zone = "America/New_York";
+    const std::string notice = R"({"items": [{"id": "n", "kind": "notice", "source": "https://www.changchun.gov.cn/n.html",
+                                               "start": "2026-11-27T09:00", "expires": "2026-11-28T09:00"}]})";
+    ny.network.allowed_hosts = {"www.changchun.gov.cn"};
+    std::atomic<int> wrong{0};
+    std::thread checker([&] {
+        for (int i = 0; i < 2000; ++i) {
+            auto pl = parse_playlist(notice, "playlist.json", ny, false);
+            if (!pl || pl->items[0].notice->start != 1'795'788'000) ++wrong;  // 09:00 EST = 14:00 UTC
+        }
+    });
+    for (int i = 0; i < 2000; ++i) {
+        if (kiosk::app::utc_offset(t, "Asia/Shanghai") != 8 * 3600) ++wrong;
+        if (kiosk::app::format_iso_local(t, "Asia/Shanghai") != "2026-11-27 17:00:00") ++wrong;
+    }
+    checker.join();
+    CHECK(wrong == 0);
+    CHECK(std::string(std::getenv("TZ")) == "Europe/Berlin");  // never touched
+    unsetenv("TZ");
+    // Summer time: New York's offset changes, the wall time of a notice follows it.
+    CHECK(kiosk::app::utc_offset(1'785'000'000, "America/New_York") == -4 * 3600);  // July 2026
+    CHECK(kiosk::app::utc_offset(t, "America/New_York") == -5 * 3600);
+}

@@ -1,30 +1,13 @@
 #include "app/clock.hpp"
 
+#include "base/zone_time.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
-#include <optional>
 
 namespace kiosk::app {
 namespace {
-
-std::mutex g_tz_mutex;  // TZ is process-global
-
-// Runs `fn` with TZ set to `zone`, restoring the previous TZ afterwards.
-template <typename Fn>
-auto with_zone(const std::string& zone, Fn fn) {
-    std::lock_guard lock(g_tz_mutex);
-    const char* old = std::getenv("TZ");
-    std::optional<std::string> saved = old ? std::optional<std::string>(old) : std::nullopt;
-    setenv("TZ", zone.c_str(), 1);
-    tzset();
-    auto result = fn();
-    if (saved) setenv("TZ", saved->c_str(), 1);
-    else unsetenv("TZ");
-    tzset();
-    return result;
-}
 
 }  // namespace
 
@@ -53,10 +36,7 @@ Result<std::time_t> parse_time(const std::string& option, const std::string& tex
     tm.tm_hour = h;
     tm.tm_min = mi;
     tm.tm_sec = s;
-    if (*p == '\0') {
-        tm.tm_isdst = -1;
-        return with_zone(zone, [&] { return std::mktime(&tm); });
-    }
+    if (*p == '\0') return zone_time::from_local(y, mo, d, h, mi, s, zone);
     int offset_minutes = 0;
     if (*p == 'Z' && p[1] == '\0') {
         offset_minutes = 0;
@@ -70,31 +50,17 @@ Result<std::time_t> parse_time(const std::string& option, const std::string& tex
     return timegm(&tm) - static_cast<std::time_t>(offset_minutes) * 60;
 }
 
-long utc_offset(std::time_t when, const std::string& zone) {
-    return with_zone(zone, [&] {
-        std::tm out{};
-        localtime_r(&when, &out);
-        return out.tm_gmtoff;
-    });
-}
+long utc_offset(std::time_t when, const std::string& zone) { return zone_time::offset_at(when, zone); }
 
 std::string format_iso_local(std::time_t when, const std::string& zone) {
-    std::tm tm = with_zone(zone, [&] {
-        std::tm out{};
-        localtime_r(&when, &out);
-        return out;
-    });
+    const std::tm tm = zone_time::local_fields(when, zone);
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
     return buf;
 }
 
 std::string format_clock(std::time_t when, const std::string& zone) {
-    std::tm tm = with_zone(zone, [&] {
-        std::tm out{};
-        localtime_r(&when, &out);
-        return out;
-    });
+    const std::tm tm = zone_time::local_fields(when, zone);
     static const char* const kWeekdays[] = {"日", "一", "二", "三", "四", "五", "六"};
     char buf[96];
     std::snprintf(buf, sizeof buf, "%d年%d月%d日 星期%s %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
@@ -107,11 +73,7 @@ std::string format_clock(std::time_t when, const std::string& zone) {
 namespace kiosk::app {
 
 std::string format_short_time(std::time_t when, const std::string& zone) {
-    std::tm tm = with_zone(zone, [&] {
-        std::tm out{};
-        localtime_r(&when, &out);
-        return out;
-    });
+    const std::tm tm = zone_time::local_fields(when, zone);
     char buf[48];
     std::snprintf(buf, sizeof buf, "%d月%d日 %02d:%02d", tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
     return buf;

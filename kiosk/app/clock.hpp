@@ -1,6 +1,7 @@
 #pragma once
 // Wall-clock times in the configured time zone (Asia/Shanghai by default). GCC 12 has no
-// std::chrono time zones, so this goes through POSIX TZ and the system's tzdata.
+// std::chrono time zones, so this goes through ICU's TimeZone (base/zone_time), never the
+// process-global TZ.
 #include <ctime>
 #include <string>
 

@@ -13,6 +13,7 @@
 #include "base/i18n.hpp"
 #include "base/file_read.hpp"
 #include "base/utf8.hpp"
+#include "base/zone_time.hpp"
 #include "config/json_lint.hpp"
 #include "config/json_positions.hpp"
 
@@ -297,20 +298,12 @@ std::optional<std::time_t> parse_local_time(const std::string& s, const std::str
     }
     auto minutes = parse_clock_minutes(clock);
     if (!day || !minutes || *minutes >= 24 * 60 || seconds > 59) return std::nullopt;
-    // Local wall time -> UTC through the zone's rules (TZ is process-global: restore it).
-    const char* old = std::getenv("TZ");
-    std::string saved = old ? old : "";
-    setenv("TZ", zone.c_str(), 1);
-    tzset();
-    std::tm tm{};
-    std::time_t guess = static_cast<std::time_t>(*day) * 86400 + *minutes * 60 + seconds;
-    gmtime_r(&guess, &tm);
-    tm.tm_isdst = -1;
-    std::time_t t = std::mktime(&tm);
-    if (old) setenv("TZ", saved.c_str(), 1);
-    else unsetenv("TZ");
-    tzset();
-    return t;
+    // Local wall time -> UTC through the zone's rules (ICU: no process-global TZ).
+    const int d = *day;
+    std::time_t midnight = static_cast<std::time_t>(d) * 86400;
+    std::tm date{};
+    gmtime_r(&midnight, &date);
+    return zone_time::from_local(date.tm_year + 1900, date.tm_mon + 1, date.tm_mday, *minutes / 60, *minutes % 60, seconds, zone);
 }
 
 std::string url_host(const std::string& url) {
