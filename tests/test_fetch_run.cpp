@@ -466,3 +466,51 @@ TEST_CASE("kiosk layout and render show web items and a published playlist from 
     CHECK(r.status != 0);
     CHECK(r.err.find("no cached copy yet") != std::string::npos);
 }
+
+// Issue 14, bug 1: a reload applied the new kiosk.json only halfway — the fetch worker kept
+// the allowlist from start. A host removed from network.allowed_hosts is no longer fetched.
+TEST_CASE("a reload's allowlist reaches the fetch worker: a host removed is no longer fetched", "[fetch][run]") {
+    std::atomic<int> requests{0};
+    httplib::Server server;
+    const std::string report = test::read_file(KIOSK_TEST_CORPUS);
+    server.Get("/report.txt", [&](const httplib::Request&, httplib::Response& res) {
+        ++requests;
+        res.set_content(report, "text/plain; charset=utf-8");
+    });
+    const int port = server.bind_to_any_port("127.0.0.1");
+    std::thread thread([&] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::sleep_for(1ms);
+
+    test::TempDir dir;
+    const fs::path runtime = dir.path() / "run";
+    write_kiosk_config(dir.path(), runtime);
+    // The local item keeps the playlist valid after the web host leaves the allowlist.
+    test::write_file(dir.path() / "local.txt", report);
+    test::write_file(dir.path() / "playlist.json",
+                     json{{"items",
+                           {{{"id", "local"}, {"source", "file:local.txt"}},
+                            {{"id", "web"}, {"source", "http://127.0.0.1:" + std::to_string(port) + "/report.txt"}}}}}
+                         .dump());
+    const std::string config = (dir.path() / "kiosk.json").string();
+    test::BackgroundKiosk kiosk({"run", "--config", config}, {"SDL_VIDEODRIVER=dummy"}, dir.path());
+    REQUIRE(test::wait_for([&] { return requests >= 1; }, 15));
+
+    write_kiosk_config(dir.path(), runtime, json{{"network", {{"allowed_hosts", {"www.changchun.gov.cn"}}}}});
+    REQUIRE(test::run_kiosk({"reload", "--config", config}).status == 0);
+    std::this_thread::sleep_for(1500ms);  // the reload is taken on the frame loop
+    const int before = requests;
+    REQUIRE(test::run_kiosk({"refresh", "web", "--config", config}).status == 0);
+    // The refresh is tried at once and refused by the worker's new policy: no request.
+    auto web_error = [&] {
+        json s = status_of(runtime);
+        if (!s.is_object()) return std::string();
+        for (const auto& it : s["items"])
+            if (it["id"] == "web" && it.contains("fetch")) return it["fetch"]["last_error"].get<std::string>();
+        return std::string();
+    };
+    CHECK(test::wait_for([&] { return web_error().find("not in network.allowed_hosts") != std::string::npos; }, 10));
+    CHECK(requests == before);
+    CHECK(kiosk.stop() == 0);
+    server.stop();
+    thread.join();
+}

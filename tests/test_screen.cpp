@@ -79,3 +79,33 @@ TEST_CASE("screen: transitions take their time and end on the new page, the prog
             break;
         }
 }
+
+// Issue 14, bug 1: a reload's colours apply to the page on screen at once (the run loop
+// calls set_theme and shows the page again), not only from the next restart.
+TEST_CASE("screen: a new theme redraws the page in its colours", "[render][screen]") {
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
+    config::KioskConfig cfg;
+    render::ScreenOptions options;
+    options.windowed = true;
+    options.window_width = 320;
+    options.window_height = 180;
+    auto screen = render::Screen::open(options, test::fonts(), cfg.theme);
+    REQUIRE(screen.ok());
+    app::Library library(test::fonts(), cfg);
+    const text::Page page = page_saying(library, "甲页");
+    (*screen)->show(page, library.geometry());
+    int w = 0, h = 0;
+    // A pixel of background: the body's lower right corner, away from any text.
+    const auto at = [&](const std::vector<uint32_t>& shot) {
+        return shot[static_cast<size_t>((h * 3 / 4) * w + w - 20)] & 0xFFFFFF;
+    };
+    const auto before = (*screen)->snapshot(w, h);
+    const auto bg = cfg.theme.background;
+    CHECK(at(before) == (uint32_t{bg.r} << 16 | uint32_t{bg.g} << 8 | bg.b));
+    config::Theme dark = cfg.theme;
+    dark.background = config::Color{0x10, 0x20, 0x30};
+    (*screen)->set_theme(dark);
+    (*screen)->show(page, library.geometry());
+    const auto after = (*screen)->snapshot(w, h);
+    CHECK(at(after) == 0x102030u);
+}

@@ -167,6 +167,12 @@ void FetchWorker::set_jobs(std::vector<FetchJob> jobs) {
     changed_.notify_all();
 }
 
+void FetchWorker::set_settings(net::FetchPolicy policy, PlaylistCheck check_playlist) {
+    std::lock_guard lock(mutex_);
+    policy_ = with_cancel(std::move(policy), &cancel_);
+    check_playlist_ = std::move(check_playlist);
+}
+
 void FetchWorker::refresh_now(const std::string& id) {
     {
         std::lock_guard lock(mutex_);
@@ -231,6 +237,9 @@ void FetchWorker::run() {
         }
         const FetchJob job = *due;
         current_job_ = job.id;
+        // The settings of this fetch, taken while locked: a reload may replace them meanwhile.
+        const net::FetchPolicy policy = policy_;
+        const PlaylistCheck check_playlist = check_playlist_;
         ItemHealth health = health_[job.id];
         refresh_requested_.erase(job.id);  // this fetch serves the requests made so far
         lock.unlock();
@@ -241,13 +250,13 @@ void FetchWorker::run() {
             request.etag = cached->meta.etag;
             request.last_modified = cached->meta.last_modified;
         }
-        net::FetchResult result = net::fetch(request, policy_);
+        net::FetchResult result = net::fetch(request, policy);
         std::optional<content::Document> doc;
         std::optional<std::string> playlist_text;
         size_t chars = 0;
         if (result.outcome == net::FetchOutcome::ok && job.playlist) {
             // A published playlist is checked like a local one (file: sources refused).
-            const std::string errors = check_playlist_ ? check_playlist_(result.body) : "";
+            const std::string errors = check_playlist ? check_playlist(result.body) : "";
             if (errors.empty()) {
                 playlist_text = result.body;
                 chars = result.body.size();
@@ -256,11 +265,11 @@ void FetchWorker::run() {
             }
         } else if (result.outcome == net::FetchOutcome::ok) {
             std::string why;
-            doc = job.column_count > 0 ? column_document(job, result, policy_, cache_, &why)
+            doc = job.column_count > 0 ? column_document(job, result, policy, cache_, &why)
                                        : document_from_body(result.body, result.content_type, job.selector, &why, result.final_url);
             if (doc) {
                 chars = document_chars(*doc);
-                if (pictures_) prepare_pictures(*doc, *pictures_, &cache_, &policy_);  // fetched and decoded here, not on the frame loop
+                if (pictures_) prepare_pictures(*doc, *pictures_, &cache_, &policy);  // fetched and decoded here, not on the frame loop
             } else {
                 result.error = why;
             }

@@ -74,6 +74,9 @@ public:
     // cache), one without at once.
     void set_jobs(std::vector<FetchJob> jobs);
     void refresh_now(const std::string& id);  // empty: every item
+    // A reloaded configuration's allowlist, proxy, CA file and playlist check: from the next
+    // fetch on (one under way finishes with the settings it began with).
+    void set_settings(net::FetchPolicy policy, PlaylistCheck check_playlist);
     std::deque<ItemUpdate> take();
     std::map<std::string, ItemHealth> health() const;
 
@@ -81,10 +84,10 @@ private:
     void run();
     void run_guarded();
 
-    net::FetchPolicy policy_;
+    net::FetchPolicy policy_;  // guarded by mutex_ (replaced by set_settings)
     const store::Cache& cache_;  // borrowed; outlives the worker
     std::function<void()> wake_;
-    PlaylistCheck check_playlist_;
+    PlaylistCheck check_playlist_;  // guarded by mutex_
     render::PictureStore* pictures_;  // borrowed; may be null
     mutable std::mutex mutex_;
     std::condition_variable changed_;

@@ -29,6 +29,8 @@ namespace {
 
 // The fetch job (and cache entry) of a playlist published on the portal.
 
+PlaylistCheck published_playlist_check(const config::KioskConfig& cfg);
+
 class Runner {
 public:
     // `config_errors`: why the configuration in use is not the one asked for (it is the last
@@ -198,6 +200,12 @@ void Runner::take_events() {
                     library_.set_config(cfg_);
                     library_.lay_out(screen_->page_width(), screen_->page_height());
                     config_errors_.clear();
+                    // Every part that holds settings takes the new ones now: the colours (the
+                    // page on screen is redrawn with them at once), the worker's allowlist,
+                    // proxy, CA file and playlist check.
+                    screen_->set_theme(cfg_.theme);
+                    if (worker_) worker_->set_settings(fetch_policy_for(cfg_), published_playlist_check(cfg_));
+                    show_current(std::time(nullptr));
                     log::info("config", cfg_.file.string() + ": configuration reloaded");
                 }
                 check_playlist("reload");
@@ -272,6 +280,15 @@ void Runner::apply_pending() {
     for (const std::string& id : pending_refresh_)
         for (const auto& e : library_.refresh(playlist_, id)) log::error("content", e);
     pending_refresh_.clear();
+}
+
+// The fetch worker's check of a published playlist, with a copy of the settings it needs
+// (the worker's thread must not read the frame loop's configuration).
+PlaylistCheck published_playlist_check(const config::KioskConfig& cfg) {
+    return [cfg](const std::string& text) {
+        auto pl = config::parse_playlist(text, "playlist", cfg, false);
+        return pl ? std::string() : pl.error().message;
+    };
 }
 
 // The control channel answers `kiosk refresh ITEM` for items it knows only.
@@ -466,13 +483,8 @@ int Runner::run(const RunOptions& options) {
     screen_->set_pictures(&library_.pictures());
     load_playlist_at_start();  // web items show their cached copy: no network yet
 
-    const config::KioskConfig cfg_copy = cfg_;
     worker_ = std::make_unique<FetchWorker>(fetch_policy_for(cfg_), *cache_, [raw = screen_.get()] { raw->wake(); },
-                                            [cfg_copy](const std::string& text) {
-                                                auto pl = config::parse_playlist(text, "playlist", cfg_copy, false);
-                                                return pl ? std::string() : pl.error().message;
-                                            },
-                                            &library_.pictures());
+                                            published_playlist_check(cfg_), &library_.pictures());
     worker_->set_jobs(web_jobs());
     health_ = worker_->health();
     for (const auto& [id, h] : health_) library_.set_freshness(id, h.last_success, h.failures > 0);  // cached copies' age

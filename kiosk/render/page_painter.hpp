@@ -18,6 +18,8 @@ namespace kiosk::render {
 class PagePainter {
 public:
     PagePainter(SDL_Renderer* renderer, const text::FontSet& fonts, const config::Theme& theme);
+    // Colours of a reloaded configuration: the next page painted uses them.
+    void set_theme(const config::Theme& theme) { theme_ = theme; }
     void paint(const text::Page& page, const text::PageGeometry& geometry);
     void set_pictures(const PictureStore* pictures) { pictures_ = pictures; }
 

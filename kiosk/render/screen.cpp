@@ -207,6 +207,11 @@ void Screen::set_progress(double remaining) {
     s.present();
 }
 
+void Screen::set_theme(const config::Theme& theme) {
+    impl_->theme = theme;
+    if (impl_->painter) impl_->painter->set_theme(theme);
+}
+
 void Screen::set_pictures(const PictureStore* pictures) { impl_->painter->set_pictures(pictures); }
 
 void Screen::wake() {

@@ -43,6 +43,9 @@ public:
 
     // Makes wait() return Wake::external; callable from any thread.
     void wake();
+    // A reloaded configuration's colours, for the next show() (the caller shows the page
+    // again to redraw it at once).
+    void set_theme(const config::Theme& theme);
     // Where the painter finds decoded pictures (borrowed; outlives the screen's use of it).
     void set_pictures(const class PictureStore* pictures);
 
