@@ -172,4 +172,19 @@ std::u32string without_spaces(const std::u32string& s) {
     return out;
 }
 
+nlohmann::json status_of(const fs::path& runtime) {
+    try {
+        return nlohmann::json::parse(read_file(runtime / "status.json"));
+    } catch (...) {
+        return nullptr;  // not written yet, or read while being replaced
+    }
+}
+
+long proc_status_kb(int pid, const char* field) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::string(field).size()));
+    return -1;
+}
+
 }  // namespace test

@@ -2,6 +2,7 @@
 // Shared helpers for the tests: files, the corpus, fonts, running the kiosk binary, PNGs.
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,21 @@ struct Image {
     int luminance(int x, int y) const;
 };
 Image read_png(const std::filesystem::path& file);
+
+// The ASan + UBSan build: process tests run shorter there, and skip memory figures (ASan's
+// own heap makes them meaningless).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+
+// A running kiosk's status.json in `runtime`, or null while there is none (or it is being
+// replaced).
+nlohmann::json status_of(const std::filesystem::path& runtime);
+
+// A field of /proc/PID/status in kB ("VmHWM:" the peak RSS, "VmRSS:"), or -1.
+long proc_status_kb(int pid, const char* field);
 
 // Removes ASCII and ideographic spaces (layout drops spaces at line breaks).
 std::u32string without_spaces(const std::u32string& s);

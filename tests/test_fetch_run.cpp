@@ -62,16 +62,8 @@ kiosk::app::ItemUpdate next_update_of(kiosk::app::FetchWorker& worker) {
     return got.back();
 }
 
-json status_of(const fs::path& runtime) {
-    try {
-        return json::parse(test::read_file(runtime / "status.json"));
-    } catch (...) {
-        return nullptr;
-    }
-}
-
 json item_status(const fs::path& runtime) {
-    json s = status_of(runtime);
+    json s = test::status_of(runtime);
     return s.is_object() && !s["items"].empty() ? s["items"][0] : json();
 }
 
@@ -128,7 +120,7 @@ TEST_CASE("a web item: fetched, kept through a dead server, started from the cac
         test::BackgroundKiosk kiosk({"run", "--config", config}, {"SDL_VIDEODRIVER=dummy"}, dir.path());
         fs::remove(runtime / "status.json");
         REQUIRE(test::wait_for([&] { return pages() > 5; }, 5));
-        CHECK(status_of(runtime)["current"]["item"] == "report");
+        CHECK(test::status_of(runtime)["current"]["item"] == "report");
 
         // The portal comes back and says the report is withdrawn (410): it leaves the screen.
         portal = std::make_unique<Portal>(port);
@@ -137,7 +129,7 @@ TEST_CASE("a web item: fetched, kept through a dead server, started from the cac
         REQUIRE(test::wait_for([&] { return pages() == 0; }, 15));
         json it = item_status(runtime);
         CHECK(it["fetch"]["withdrawn"] == true);
-        CHECK(status_of(runtime)["current"]["standing"] == true);  // never black: the standing page
+        CHECK(test::status_of(runtime)["current"]["standing"] == true);  // never black: the standing page
         CHECK(test::run_kiosk({"status", "--config", config}).out.find("WITHDRAWN") != std::string::npos);
         CHECK(kiosk.stop() == 0);
     }
@@ -173,8 +165,8 @@ TEST_CASE("a playlist published on the portal: fetched, checked, a bad one refus
     // A broken edit on the portal is refused; the published playlist of before plays on.
     publish(R"({"items": [{"id": "x", "source": ")" + base + R"(/report.txt", "kind": "video"}]})");
     REQUIRE(test::run_kiosk({"reload", "--config", config}).status == 0);  // fetch it now
-    REQUIRE(test::wait_for([&] { return !status_of(runtime)["playlist"]["refused"].empty(); }, 15));
-    std::string refusal = status_of(runtime)["playlist"]["refused"][0].get<std::string>();
+    REQUIRE(test::wait_for([&] { return !test::status_of(runtime)["playlist"]["refused"].empty(); }, 15));
+    std::string refusal = test::status_of(runtime)["playlist"]["refused"][0].get<std::string>();
     CHECK(refusal.find("\"video\" is not one of report") != std::string::npos);
     CHECK(item_status(runtime)["id"] == "portal-report");
 
@@ -182,7 +174,7 @@ TEST_CASE("a playlist published on the portal: fetched, checked, a bad one refus
     publish(R"({"items": [{"id": "x", "source": "file:/etc/passwd"}]})");
     REQUIRE(test::run_kiosk({"reload", "--config", config}).status == 0);
     REQUIRE(test::wait_for([&] {
-        auto r = status_of(runtime)["playlist"]["refused"];
+        auto r = test::status_of(runtime)["playlist"]["refused"];
         return !r.empty() && r[0].get<std::string>().find("file: sources are allowed only") != std::string::npos;
     }, 15));
     CHECK(item_status(runtime)["id"] == "portal-report");
@@ -502,7 +494,7 @@ TEST_CASE("a reload's allowlist reaches the fetch worker: a host removed is no l
     REQUIRE(test::run_kiosk({"refresh", "web", "--config", config}).status == 0);
     // The refresh is tried at once and refused by the worker's new policy: no request.
     auto web_error = [&] {
-        json s = status_of(runtime);
+        json s = test::status_of(runtime);
         if (!s.is_object()) return std::string();
         for (const auto& it : s["items"])
             if (it["id"] == "web" && it.contains("fetch")) return it["fetch"]["last_error"].get<std::string>();

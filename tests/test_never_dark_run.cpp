@@ -28,19 +28,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-
-json status_of(const fs::path& runtime) {
-    try {
-        return json::parse(test::read_file(runtime / "status.json"));
-    } catch (...) {
-        return nullptr;
-    }
-}
+using test::kSanitized;
+using test::status_of;
 
 // A kiosk's folder: kiosk.json with its own paths, the corpus as a local item.
 struct Hall {
@@ -69,13 +58,6 @@ struct Hall {
         return s.is_object() && s["current"]["item"] == item;
     }
 };
-
-long peak_rss_kb(int pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-    return -1;
-}
 
 int connect_unix(const fs::path& socket) {
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -357,7 +339,7 @@ TEST_CASE("hostile portal: two minutes of hostile pages beside a local item", "[
     CHECK(shown.count("local"));    // the local item kept playing
     INFO("longest page " << longest_page << " s");
     CHECK(longest_page < (kSanitized ? 30 : 10));  // pages of 1 s kept turning (new content is set at a boundary)
-    const long peak_kb = peak_rss_kb(kiosk.pid());
+    const long peak_kb = test::proc_status_kb(kiosk.pid(), "VmHWM:");
     INFO("peak RSS " << peak_kb << " kB");
     if (!kSanitized) CHECK(peak_kb < 400 * 1024);  // the unit's MemoryHigh
     CHECK(kiosk.stop() == 0);

@@ -24,17 +24,23 @@ text::Page page_saying(app::Library& library, const char* text) {
     library.lay_out(320, 180);
     return library.page_with_chrome(library.items().back(), 0, 0);
 }
-}  // namespace
 
-TEST_CASE("screen: transitions take their time and end on the new page, the progress bar fills its strip", "[render][screen]") {
+// A 320x180 window on SDL's dummy driver with the default theme.
+std::unique_ptr<render::Screen> open_screen(const config::KioskConfig& cfg) {
     setenv("SDL_VIDEODRIVER", "dummy", 1);
-    config::KioskConfig cfg;
     render::ScreenOptions options;
     options.windowed = true;
     options.window_width = 320;
     options.window_height = 180;
     auto screen = render::Screen::open(options, test::fonts(), cfg.theme);
     REQUIRE(screen.ok());
+    return std::move(*screen);
+}
+}  // namespace
+
+TEST_CASE("screen: transitions take their time and end on the new page, the progress bar fills its strip", "[render][screen]") {
+    config::KioskConfig cfg;
+    auto screen = open_screen(cfg);
     app::Library library(test::fonts(), cfg);
     const text::Page a = page_saying(library, "甲页");
     const text::Page b = page_saying(library, "乙页内容更长一些，第二页");
@@ -42,25 +48,25 @@ TEST_CASE("screen: transitions take their time and end on the new page, the prog
 
     auto timed_show = [&](const text::Page& p, render::Screen::Transition t) {
         const auto start = std::chrono::steady_clock::now();
-        (*screen)->show(p, geometry, t);
+        screen->show(p, geometry, t);
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
     timed_show(a, render::Screen::Transition::none);
     int w = 0, h = 0;
-    const auto shot_a = (*screen)->snapshot(w, h);
+    const auto shot_a = screen->snapshot(w, h);
     REQUIRE(w == 320);
     REQUIRE(shot_a.size() == 320u * 180u);
     CHECK(timed_show(b, render::Screen::Transition::fade) >= 0.38);
-    const auto shot_b = (*screen)->snapshot(w, h);
+    const auto shot_b = screen->snapshot(w, h);
     CHECK(shot_b != shot_a);  // ended on the new page
     CHECK(timed_show(a, render::Screen::Transition::slide) >= 0.38);
-    CHECK((*screen)->snapshot(w, h) == shot_a);
+    CHECK(screen->snapshot(w, h) == shot_a);
     CHECK(timed_show(b, render::Screen::Transition::none) < 0.3);
-    CHECK((*screen)->snapshot(w, h) == shot_b);
+    CHECK(screen->snapshot(w, h) == shot_b);
 
     // Progress: the bottom row is accent up to the share left, background after it.
-    (*screen)->set_progress(0.5);
-    auto shot = (*screen)->snapshot(w, h);
+    screen->set_progress(0.5);
+    auto shot = screen->snapshot(w, h);
     const uint32_t accent = 0xFF000000u | (cfg.theme.accent.r << 16) | (cfg.theme.accent.g << 8) | cfg.theme.accent.b;
     const uint32_t background = 0xFF000000u | (cfg.theme.background.r << 16) | (cfg.theme.background.g << 8) | cfg.theme.background.b;
     const size_t bottom = static_cast<size_t>(h - 1) * static_cast<size_t>(w);
@@ -68,8 +74,8 @@ TEST_CASE("screen: transitions take their time and end on the new page, the prog
     CHECK(shot[bottom + 150] == accent);
     CHECK(shot[bottom + 170] == background);
     CHECK(shot[bottom + 310] == background);
-    (*screen)->set_progress(0.25);
-    shot = (*screen)->snapshot(w, h);
+    screen->set_progress(0.25);
+    shot = screen->snapshot(w, h);
     CHECK(shot[bottom + 70] == accent);
     CHECK(shot[bottom + 90] == background);
     // Above the strip nothing changed.
@@ -83,29 +89,23 @@ TEST_CASE("screen: transitions take their time and end on the new page, the prog
 // Issue 14, bug 1: a reload's colours apply to the page on screen at once (the run loop
 // calls set_theme and shows the page again), not only from the next restart.
 TEST_CASE("screen: a new theme redraws the page in its colours", "[render][screen]") {
-    setenv("SDL_VIDEODRIVER", "dummy", 1);
     config::KioskConfig cfg;
-    render::ScreenOptions options;
-    options.windowed = true;
-    options.window_width = 320;
-    options.window_height = 180;
-    auto screen = render::Screen::open(options, test::fonts(), cfg.theme);
-    REQUIRE(screen.ok());
+    auto screen = open_screen(cfg);
     app::Library library(test::fonts(), cfg);
     const text::Page page = page_saying(library, "甲页");
-    (*screen)->show(page, library.geometry());
+    screen->show(page, library.geometry());
     int w = 0, h = 0;
     // A pixel of background: the body's lower right corner, away from any text.
     const auto at = [&](const std::vector<uint32_t>& shot) {
         return shot[static_cast<size_t>((h * 3 / 4) * w + w - 20)] & 0xFFFFFF;
     };
-    const auto before = (*screen)->snapshot(w, h);
+    const auto before = screen->snapshot(w, h);
     const auto bg = cfg.theme.background;
     CHECK(at(before) == (uint32_t{bg.r} << 16 | uint32_t{bg.g} << 8 | bg.b));
     config::Theme dark = cfg.theme;
     dark.background = config::Color{0x10, 0x20, 0x30};
-    (*screen)->set_theme(dark);
-    (*screen)->show(page, library.geometry());
-    const auto after = (*screen)->snapshot(w, h);
+    screen->set_theme(dark);
+    screen->show(page, library.geometry());
+    const auto after = screen->snapshot(w, h);
     CHECK(at(after) == 0x102030u);
 }

@@ -14,6 +14,14 @@
 namespace kiosk::app {
 namespace fs = std::filesystem;
 
+content::Document import_budgeted_text(std::string utf8, const std::string& what) {
+    const bool capped = content::cap_plain_text(utf8);  // never 280,000 blocks first
+    content::Document doc = content::import_plain_text(utf8);
+    budget_document(doc, what);
+    if (capped && !doc.blocks.empty()) content::mark_cut(doc);
+    return doc;
+}
+
 void budget_document(content::Document& doc, const std::string& what) {
     const content::BudgetReport r = content::enforce_budget(doc);
     if (r.cut || r.blocks_split)
@@ -40,11 +48,8 @@ Result<content::Document> load_local_file(const fs::path& file, const std::strin
         log::warn("content", file.string() + ": " + std::to_string(decoded.replaced) +
                                  " invalid byte sequences shown as U+FFFD (read as " +
                                  decoded.encoding + ")");
-    const bool capped = content::cap_plain_text(decoded.utf8);
-    content::Document doc = content::import_plain_text(decoded.utf8);
+    content::Document doc = import_budgeted_text(std::move(decoded.utf8), file.string());
     if (doc.blocks.empty()) return make_error(file.string() + ": holds no text");
-    budget_document(doc, file.string());
-    if (capped) content::mark_cut(doc);
     return doc;
 }
 

@@ -20,6 +20,10 @@ Result<content::Document> load_local_file(const std::filesystem::path& file, con
 // a file, an address).
 void budget_document(content::Document& doc, const std::string& what);
 
+// Plain text (UTF-8) into a Document within the budget: text past what the budget could
+// show is cut before the import, and a cut ends with the budget's line.
+content::Document import_budgeted_text(std::string utf8, const std::string& what);
+
 // The most a local file may be: the same as a page from the portal.
 constexpr std::uintmax_t kMaxLocalFile = 20u << 20;
 

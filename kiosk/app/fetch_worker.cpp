@@ -7,7 +7,6 @@
 
 #include "base/utf8.hpp"
 #include "app/content_source.hpp"
-#include "content/budget.hpp"
 #include "content/charset.hpp"
 #include "content/column.hpp"
 #include "content/document_json.hpp"
@@ -44,15 +43,12 @@ std::optional<content::Document> document_from_body(const std::string& body, con
                    std::to_string(decoded.replaced) + " undecodable sequences)";
         return std::nullopt;
     }
-    const bool capped = content::cap_plain_text(decoded.utf8);  // never 280,000 blocks first
-    content::Document doc = content::import_plain_text(decoded.utf8);
+    content::Document doc = import_budgeted_text(std::move(decoded.utf8), base_url);
     if (doc.blocks.empty()) {
         *why_not = "no text";
         return std::nullopt;
     }
     doc.url = base_url;
-    budget_document(doc, base_url);
-    if (capped) content::mark_cut(doc);
     return doc;
 }
 
@@ -209,7 +205,7 @@ void FetchWorker::run_guarded() {
         }
         std::unique_lock lock(mutex_);
         if (stop_) return;
-        if (!current_job_.empty()) health_[current_job_].next_attempt = std::time(nullptr) + 300;
+        if (auto h = health_.find(current_job_); h != health_.end()) h->second.next_attempt = std::time(nullptr) + 300;
         changed_.wait_for(lock, std::chrono::seconds(1));
     }
 }

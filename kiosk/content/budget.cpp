@@ -135,7 +135,7 @@ BudgetReport enforce_budget(Document& doc, const DocumentBudget& budget) {
             b.text = first_chars(b.text, limit) + "…";
             n = limit + 1;
         }
-        if (chars + n > budget.max_chars) {  // note: chars + n can only pass max_chars once  // the last block that fits in part
+        if (chars + n > budget.max_chars) {  // the block that reaches the budget: kept in part
             b.text = first_chars(b.text, budget.max_chars - chars);
             n = budget.max_chars - chars;
             r.cut = chars_cut = true;
