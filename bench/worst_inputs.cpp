@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "app/content_source.hpp"
 #include "app/fetch_worker.hpp"
 #include "app/library.hpp"
 #include "config/config.hpp"
@@ -113,14 +114,14 @@ int run_case(const std::string& name) {
         auto fonts = text::FontSet::open(text::FontRequest{cfg.fonts.family, "", ""});
         if (!fonts) return 2;
         const auto start = std::chrono::steady_clock::now();
-        std::string why;
-        auto doc = app::document_from_body(input.body, input.type, "", &why, "https://www.changchun.gov.cn/zw/t1.html");
-        if (!doc) {
-            std::printf("%zu bytes: refused (%s), %.3f s\n", input.body.size(), why.c_str(), seconds_since(start));
+        auto in = app::ingest_fetched(input.body, input.type, "", "https://www.changchun.gov.cn/zw/t1.html");
+        if (!in) {
+            std::printf("%zu bytes: refused (%s), %.3f s\n", input.body.size(), in.error().message.c_str(), seconds_since(start));
             return 0;
         }
+        auto doc = &in->doc;
         const double extracted = seconds_since(start);
-        app::Library library(**fonts, cfg);
+        app::Library library(**fonts, std::make_shared<const config::KioskConfig>(cfg));
         config::PlaylistItem item;
         item.id = name;
         item.source = "https://www.changchun.gov.cn/zw/t1.html";

@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         // A good entry survives its own round trip.
         if (!cache.put("copy", *got)) std::abort();
         auto again = cache.get("copy");
-        if (!again || again->body != got->body || again->document_json != got->document_json || again->meta.url != got->meta.url)
+        if (!again || again->body != got->body || again->payload != got->payload || again->meta.url != got->meta.url)
             std::abort();
     }
     return 0;

@@ -12,7 +12,7 @@
 #include "content/column.hpp"
 #include "content/document_json.hpp"
 #include "content/html_extract.hpp"
-#include "content/image_header.hpp"
+#include "render/image_header.hpp"
 
 using namespace kiosk::content;
 
@@ -43,8 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (auto entries = read_column(bytes, ColumnOptions{"http://www.example.gov.cn/list/index.html", ""}))
         (void)newest_entries(std::move(*entries), 5);
     (void)find_date(bytes);
-    if (auto header = read_image_header(bytes))
+    if (auto header = kiosk::render::read_image_header(bytes))
         if (header->width <= 0 || header->height <= 0) std::abort();
-    (void)image_refusal(bytes);
+    (void)kiosk::render::image_refusal(bytes);
     return 0;
 }

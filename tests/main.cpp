@@ -22,7 +22,9 @@ int main(int argc, char* argv[]) {
         fs::create_directories(dir);
         ::setenv(var, dir.c_str(), 1);
     }
-    for (const char* var : {"RUNTIME_DIRECTORY", "STATE_DIRECTORY", "CACHE_DIRECTORY"}) ::unsetenv(var);
+    for (const char* var : {"RUNTIME_DIRECTORY", "STATE_DIRECTORY", "CACHE_DIRECTORY", "KIOSK_CONFIG"}) ::unsetenv(var);
+    // Real SDL rendering without a display: the dummy video driver and the software renderer.
+    ::setenv("SDL_VIDEODRIVER", "dummy", 1);
     const int status = Catch::Session().run(argc, argv);
     std::error_code ec;
     fs::remove_all(root, ec);

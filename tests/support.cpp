@@ -87,11 +87,11 @@ ProcessResult run_kiosk(const std::vector<std::string>& args, const std::string&
 }
 
 BackgroundKiosk::BackgroundKiosk(const std::vector<std::string>& args, const std::vector<std::string>& env,
-                                 const fs::path& log_dir)
+                                 const fs::path& log_dir, const std::string& binary)
     : log_dir_(log_dir) {
     std::error_code ec;
     fs::create_directories(log_dir, ec);
-    std::vector<std::string> argv_s = {KIOSK_BINARY};
+    std::vector<std::string> argv_s = {binary};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<std::string> env_s;
     for (char** e = environ; *e; ++e) env_s.push_back(*e);

@@ -41,8 +41,9 @@ ProcessResult run_kiosk(const std::vector<std::string>& args, const std::string&
 // running when the object goes.
 class BackgroundKiosk {
 public:
+    // `binary`: the kiosk (default), or the soak test's fast_clock_kiosk.
     BackgroundKiosk(const std::vector<std::string>& args, const std::vector<std::string>& env,
-                    const std::filesystem::path& log_dir);
+                    const std::filesystem::path& log_dir, const std::string& binary = KIOSK_BINARY);
     ~BackgroundKiosk();
     int stop();  // SIGTERM, then the exit status
     bool running() const;

@@ -26,7 +26,7 @@ CachedItem version(char fill, size_t size) {
     item.meta.url = "https://www.changchun.gov.cn/report.html";
     item.meta.etag = std::string("\"") + fill + "\"";
     item.meta.fetched_at = 1700000000 + fill;
-    item.document_json = std::string(R"({"format":"kiosk-document/1","title":"v)") + fill + R"(","blocks":[]})";
+    item.payload = std::string(R"({"format":"kiosk-document/1","title":"v)") + fill + R"(","blocks":[]})";
     item.body = std::string(size, fill);
     return item;
 }
@@ -41,7 +41,7 @@ TEST_CASE("cache: what goes in comes back, a damaged file is detected, not shown
     CHECK(got->body == std::string(5000, 'a'));
     CHECK(got->meta.etag == "\"a\"");
     CHECK(got->meta.content_hash == Cache::content_hash(got->body));
-    CHECK(got->document_json.find("\"va\"") != std::string::npos);
+    CHECK(got->payload.find("\"va\"") != std::string::npos);
     CHECK(cache.file_for("report/2019 年报").parent_path() == dir.path() / "items");  // no path escapes
 
     // Flip one byte of the body: the checksum catches it.
@@ -80,7 +80,7 @@ TEST_CASE("cache: items leave when they leave the playlist, and the oldest go pa
     CHECK(cache.get("new").ok());
 }
 
-TEST_CASE("cache: a full disk fails the write cleanly and keeps the old version", "[cache]") {
+TEST_CASE("cache: a full disk fails the write cleanly and keeps the old version", "[cache][process]") {
     test::TempDir dir;
     const fs::path root = dir.path() / "small";
     fs::create_directories(root);
@@ -115,7 +115,7 @@ TEST_CASE("cache: a full disk fails the write cleanly and keeps the old version"
     if (tmpfs) ::umount(root.c_str());
 }
 
-TEST_CASE("cache: a writer killed at random points 200 times leaves the old or the new version, never a mixture", "[cache][crash]") {
+TEST_CASE("cache: a writer killed at random points 200 times leaves the old or the new version, never a mixture", "[cache][crash][process]") {
     test::TempDir dir;
     Cache cache(dir.path());
     const CachedItem a = version('a', 300'000), b = version('b', 200'000);
@@ -133,8 +133,8 @@ TEST_CASE("cache: a writer killed at random points 200 times leaves the old or t
         waitpid(pid, nullptr, 0);
         auto got = cache.get("report");
         REQUIRE(got.ok());
-        const bool is_a = got->body == a.body && got->meta.etag == a.meta.etag && got->document_json == a.document_json;
-        const bool is_b = got->body == b.body && got->meta.etag == b.meta.etag && got->document_json == b.document_json;
+        const bool is_a = got->body == a.body && got->meta.etag == a.meta.etag && got->payload == a.payload;
+        const bool is_b = got->body == b.body && got->meta.etag == b.meta.etag && got->payload == b.payload;
         REQUIRE((is_a || is_b));
         saw_a += is_a;
         saw_b += is_b;

@@ -29,7 +29,7 @@ content::Document article() {
 TEST_CASE("chrome: source, update time and QR for web content, a stale marker when old or failing", "[chrome]") {
     config::KioskConfig cfg;
     cfg.hall_name = "长春市政务服务中心";
-    app::Library library(test::fonts(), cfg);
+    app::Library library(test::fonts(), std::make_shared<const kiosk::config::KioskConfig>(cfg));
     config::PlaylistItem web;
     web.id = "notice";
     web.source = "https://www.changchun.gov.cn/zw/tzgg/202611/t20261120_1.html";

@@ -2,12 +2,13 @@
 #include <nlohmann/json.hpp>
 
 #include "app/fetch_worker.hpp"
+#include "app/playlist_source.hpp"
 #include "store/cache.hpp"
 #include "support.hpp"
 
 using test::run_kiosk;
 
-TEST_CASE("every subcommand has --help", "[cli]") {
+TEST_CASE("every subcommand has --help", "[cli][process]") {
     for (const char* cmd : {"run", "render", "layout", "extract", "check", "plan", "status", "refresh", "reload"}) {
         auto r = run_kiosk({cmd, "--help"});
         INFO(cmd);
@@ -19,7 +20,7 @@ TEST_CASE("every subcommand has --help", "[cli]") {
     CHECK(top.out.find("render") != std::string::npos);
 }
 
-TEST_CASE("bad arguments give a clear message and a non-zero exit", "[cli]") {
+TEST_CASE("bad arguments give a clear message and a non-zero exit", "[cli][process]") {
     struct Case {
         std::vector<std::string> args;
         std::string message;
@@ -51,7 +52,7 @@ TEST_CASE("bad arguments give a clear message and a non-zero exit", "[cli]") {
     }
 }
 
-TEST_CASE("kiosk layout prints kiosk-layout/1 holding the report's text once", "[cli]") {
+TEST_CASE("kiosk layout prints kiosk-layout/1 holding the report's text once", "[cli][process]") {
     auto r = run_kiosk({"layout", "--size", "1280x720", "--now", "2026-11-27T09:30"});
     REQUIRE(r.status == 0);
     auto j = nlohmann::json::parse(r.out);
@@ -75,7 +76,7 @@ TEST_CASE("kiosk layout prints kiosk-layout/1 holding the report's text once", "
     CHECK(all.find(sentence, at + 1) == std::string::npos);
 }
 
-TEST_CASE("kiosk render writes ITEM-NNN.png pages of the requested size", "[cli]") {
+TEST_CASE("kiosk render writes ITEM-NNN.png pages of the requested size", "[cli][process]") {
     test::TempDir dir;
     auto r = run_kiosk({"render", "--out", dir.path().string(), "--size", "1080x1920", "--pages", "2",
                         "--now", "2026-11-27T09:30:00+08:00"});
@@ -89,7 +90,7 @@ TEST_CASE("kiosk render writes ITEM-NNN.png pages of the requested size", "[cli]
     CHECK(img.height == 1920);
 }
 
-TEST_CASE("a GB18030 text file given with --input is laid out as a one-item playlist", "[cli]") {
+TEST_CASE("a GB18030 text file given with --input is laid out as a one-item playlist", "[cli][process]") {
     test::TempDir dir;
     // "政务公开\n　　本报告依据条例编制。" in GBK bytes.
     test::write_file(dir.path() / "notice.txt",
@@ -104,7 +105,7 @@ TEST_CASE("a GB18030 text file given with --input is laid out as a one-item play
     CHECK(j["items"][0]["pages"][0]["lines"][1]["text"] == "本报告依据条例编制。");
 }
 
-TEST_CASE("$KIOSK_CONFIG selects the configuration", "[cli]") {
+TEST_CASE("$KIOSK_CONFIG selects the configuration", "[cli][process]") {
     test::TempDir dir;
     test::write_file(dir.path() / "report.txt", "测试标题\n这是一段足够长的正文，用来检查配置文件是否真的被读取了。\n");
     test::write_file(dir.path() / "kiosk.json", R"({"hall_name": "测试大厅", "screen": {"width": 800, "height": 600}})");
@@ -119,13 +120,13 @@ TEST_CASE("$KIOSK_CONFIG selects the configuration", "[cli]") {
     CHECK(j["items"][0]["pages"][0]["chrome"][0]["text"] == "测试大厅");
 }
 
-TEST_CASE("kiosk run without a display fails cleanly, pointing at render", "[cli]") {
+TEST_CASE("kiosk run without a display fails cleanly, pointing at render", "[cli][process]") {
     auto r = run_kiosk({"run"}, "SDL_VIDEODRIVER=nonexistent-driver");
     CHECK(r.status == 1);
     CHECK(r.err.find("kiosk render") != std::string::npos);
 }
 
-TEST_CASE("kiosk run turns pages on its timer and stops cleanly on SIGTERM", "[cli][run]") {
+TEST_CASE("kiosk run turns pages on its timer and stops cleanly on SIGTERM", "[cli][run][process]") {
     test::TempDir dir;
     test::write_file(dir.path() / "report.txt", test::read_file(KIOSK_TEST_CORPUS));
     test::write_file(dir.path() / "kiosk.json",
@@ -142,7 +143,7 @@ TEST_CASE("kiosk run turns pages on its timer and stops cleanly on SIGTERM", "[c
     CHECK(r.err.find("stopped") != std::string::npos);
 }
 
-TEST_CASE("kiosk check passes the bundled config and refuses a bad playlist with positions", "[cli][check]") {
+TEST_CASE("kiosk check passes the bundled config and refuses a bad playlist with positions", "[cli][check][process]") {
     auto ok = run_kiosk({"check"});
     INFO(ok.err);
     CHECK(ok.status == 0);
@@ -166,7 +167,7 @@ TEST_CASE("kiosk check passes the bundled config and refuses a bad playlist with
     CHECK(zh.err.find("不是时间段，如 \"08:00-17:30\"") != std::string::npos);
 }
 
-TEST_CASE("kiosk plan prints the day's timeline of the bundled playlist", "[cli][plan]") {
+TEST_CASE("kiosk plan prints the day's timeline of the bundled playlist", "[cli][plan][process]") {
     auto r = run_kiosk({"plan", "--from", "2026-11-27T08:00", "--hours", "24"});  // a Friday
     INFO(r.err);
     REQUIRE(r.status == 0);
@@ -183,7 +184,7 @@ TEST_CASE("kiosk plan prints the day's timeline of the bundled playlist", "[cli]
     CHECK(run_kiosk({"plan", "--hours", "0"}).status == 2);
 }
 
-TEST_CASE("status and refresh say clearly when no kiosk is running", "[cli]") {
+TEST_CASE("status and refresh say clearly when no kiosk is running", "[cli][process]") {
     test::TempDir dir;
     test::write_file(dir.path() / "kiosk.json",
                      R"({"paths": {"runtime": ")" + (dir.path() / "run").string() + R"("}})");
@@ -195,7 +196,7 @@ TEST_CASE("status and refresh say clearly when no kiosk is running", "[cli]") {
     CHECK(rf.err.find("is the kiosk running?") != std::string::npos);
 }
 
-TEST_CASE("kiosk plan with a playlist published on the portal plans from its cached copy", "[cli][plan]") {
+TEST_CASE("kiosk plan with a playlist published on the portal plans from its cached copy", "[cli][plan][process]") {
     test::TempDir dir;
     const std::string url = "https://www.changchun.gov.cn/kiosk/playlist.json";
     test::write_file(dir.path() / "report.txt", test::read_file(KIOSK_TEST_CORPUS));
@@ -214,7 +215,8 @@ TEST_CASE("kiosk plan with a playlist published on the portal plans from its cac
     kiosk::store::CachedItem item;
     item.meta.url = url;
     item.meta.fetched_at = 1;
-    item.document_json = R"({"items": [{"id": "notice-a", "source": "https://www.changchun.gov.cn/zw/a.html"},
+    item.meta.kind = kiosk::store::Payload::playlist;
+    item.payload = R"({"items": [{"id": "notice-a", "source": "https://www.changchun.gov.cn/zw/a.html"},
                                        {"id": "notice-b", "source": "https://www.changchun.gov.cn/zw/b.html"}]})";
     REQUIRE(cache.put(kiosk::app::kPlaylistJob, item).ok());
     auto after = run_kiosk({"plan", "--config", config, "--from", "2026-11-27T09:00", "--hours", "1"});

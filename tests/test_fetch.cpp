@@ -100,7 +100,7 @@ FetchPolicy policy() {
 
 }  // namespace
 
-TEST_CASE("fetch: a page, its ETag, a conditional GET answered 304, the User-Agent", "[fetch]") {
+TEST_CASE("fetch: a page, its ETag, a conditional GET answered 304, the User-Agent", "[fetch][process]") {
     TestServer s;
     auto r = fetch({s.url("/ok"), "", ""}, policy());
     REQUIRE(r.outcome == FetchOutcome::ok);
@@ -120,7 +120,7 @@ TEST_CASE("fetch: a page, its ETag, a conditional GET answered 304, the User-Age
     CHECK(moved.final_url == s.url("/ok"));
 }
 
-TEST_CASE("fetch: HTTP errors are reported with their meaning", "[fetch]") {
+TEST_CASE("fetch: HTTP errors are reported with their meaning", "[fetch][process]") {
     TestServer s;
     for (auto [path, status, words] : {std::tuple{"/404", 404L, "not found"}, {"/410", 410L, "withdrawn"},
                                        {"/500", 500L, "server error"}}) {
@@ -132,7 +132,7 @@ TEST_CASE("fetch: HTTP errors are reported with their meaning", "[fetch]") {
     }
 }
 
-TEST_CASE("fetch: network faults", "[fetch]") {
+TEST_CASE("fetch: network faults", "[fetch][process]") {
     TestServer s;
     // Connection refused: a port nobody listens on.
     int closed_port = 0;
@@ -179,7 +179,7 @@ TEST_CASE("fetch: network faults", "[fetch]") {
     CHECK(cut.body.empty());
 }
 
-TEST_CASE("fetch: what policy refuses", "[fetch]") {
+TEST_CASE("fetch: what policy refuses", "[fetch][process]") {
     TestServer s;
     auto p = policy();
     p.max_body_bytes = 1 << 20;
@@ -210,7 +210,7 @@ TEST_CASE("fetch: what policy refuses", "[fetch]") {
     CHECK(fetch({s.url("/garbage"), "", ""}, policy()).body.size() == 4096);
 }
 
-TEST_CASE("fetch: HTTPS with a self-signed certificate is refused, with its CA configured it is not", "[fetch]") {
+TEST_CASE("fetch: HTTPS with a self-signed certificate is refused, with its CA configured it is not", "[fetch][process]") {
     test::TempDir dir;
     const std::string key = (dir.path() / "key.pem").string(), cert = (dir.path() / "cert.pem").string();
     const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/fetch_worker.hpp"
+#include "app/playlist_source.hpp"
 #include "app/pictures.hpp"
 #include "content/document_json.hpp"
 #include "store/cache.hpp"
@@ -81,7 +82,7 @@ void write_kiosk_config(const fs::path& dir, const fs::path& runtime, json extra
 
 }  // namespace
 
-TEST_CASE("a web item: fetched, kept through a dead server, started from the cache, withdrawn on 410", "[fetch][run]") {
+TEST_CASE("a web item: fetched, kept through a dead server, started from the cache, withdrawn on 410", "[fetch][run][process]") {
     test::TempDir dir;
     const fs::path runtime = dir.path() / "run";
     auto portal = std::make_unique<Portal>();
@@ -135,7 +136,7 @@ TEST_CASE("a web item: fetched, kept through a dead server, started from the cac
     }
 }
 
-TEST_CASE("a playlist published on the portal: fetched, checked, a bad one refused, file: sources refused", "[fetch][run]") {
+TEST_CASE("a playlist published on the portal: fetched, checked, a bad one refused, file: sources refused", "[fetch][run][process]") {
     test::TempDir dir;
     const fs::path runtime = dir.path() / "run";
     httplib::Server server;
@@ -183,7 +184,7 @@ TEST_CASE("a playlist published on the portal: fetched, checked, a bad one refus
     thread.join();
 }
 
-TEST_CASE("the fetch worker through a run of faults keeps the last good content and records each one", "[fetch][worker]") {
+TEST_CASE("the fetch worker through a run of faults keeps the last good content and records each one", "[fetch][worker][process]") {
     test::TempDir dir;
     kiosk::store::Cache cache(dir.path() / "cache");
     httplib::Server server;
@@ -260,7 +261,7 @@ TEST_CASE("the fetch worker through a run of faults keeps the last good content 
     thread.join();
 }
 
-TEST_CASE("kiosk extract URL fetches a page as the kiosk would (allowlist applies) and prints its Document", "[fetch][cli]") {
+TEST_CASE("kiosk extract URL fetches a page as the kiosk would (allowlist applies) and prints its Document", "[fetch][cli][process]") {
     const std::string page = test::read_file(fs::path(KIOSK_TEST_CORPUS).parent_path() / "xxgk-shenqing-zhinan.html");
     httplib::Server server;
     server.Get("/zhinan.html", [&](const httplib::Request&, httplib::Response& res) { res.set_content(page, "text/html"); });
@@ -283,7 +284,7 @@ TEST_CASE("kiosk extract URL fetches a page as the kiosk would (allowlist applie
     thread.join();
 }
 
-TEST_CASE("a column item: the list page's newest articles fetched, cached as parts, joined newest first, a new one arrives by itself", "[fetch][worker][column]") {
+TEST_CASE("a column item: the list page's newest articles fetched, cached as parts, joined newest first, a new one arrives by itself", "[fetch][worker][column][process]") {
     test::TempDir dir;
     kiosk::store::Cache cache(dir.path() / "cache");
     httplib::Server server;
@@ -368,7 +369,7 @@ TEST_CASE("a column item: the list page's newest articles fetched, cached as par
     thread.join();
 }
 
-TEST_CASE("an article's pictures are fetched by the worker (size-capped, cached), decoded there, an oversized one is refused", "[fetch][worker][images]") {
+TEST_CASE("an article's pictures are fetched by the worker (size-capped, cached), decoded there, an oversized one is refused", "[fetch][worker][images][process]") {
     test::TempDir dir;
     kiosk::store::Cache cache(dir.path() / "cache");
     httplib::Server server;
@@ -415,13 +416,13 @@ TEST_CASE("an article's pictures are fetched by the worker (size-capped, cached)
     // The cached document carries the sizes, so a restart lays out before any network.
     auto cached = cache.get("news");
     REQUIRE(cached.ok());
-    CHECK(cached->document_json.find("\"width\":640") != std::string::npos);
+    CHECK(cached->payload.find("\"width\":640") != std::string::npos);
     CHECK(photo_hits == 1);
     server.stop();
     thread.join();
 }
 
-TEST_CASE("kiosk layout and render show web items and a published playlist from the running kiosk's cache, offline", "[fetch][cli]") {
+TEST_CASE("kiosk layout and render show web items and a published playlist from the running kiosk's cache, offline", "[fetch][cli][process]") {
     test::TempDir dir;
     const fs::path cache_dir = dir.path() / "cache";
     kiosk::store::Cache cache(cache_dir);
@@ -434,12 +435,13 @@ TEST_CASE("kiosk layout and render show web items and a published playlist from 
     kiosk::store::CachedItem item;
     item.meta.url = page_url;
     item.meta.fetched_at = std::time(nullptr);
-    item.document_json = kiosk::content::to_json(doc).dump();
+    item.payload = kiosk::content::to_json(doc).dump();
     REQUIRE(cache.put("notice", item).ok());
     kiosk::store::CachedItem published;
     published.meta.url = playlist_url;
     published.meta.fetched_at = std::time(nullptr);
-    published.document_json = json{{"items", {{{"id", "notice"}, {"source", page_url}}}}}.dump();
+    published.meta.kind = kiosk::store::Payload::playlist;
+    published.payload = json{{"items", {{{"id", "notice"}, {"source", page_url}}}}}.dump();
     REQUIRE(cache.put(kiosk::app::kPlaylistJob, published).ok());
     test::write_file(dir.path() / "kiosk.json",
                      json{{"playlist", playlist_url},
@@ -461,7 +463,7 @@ TEST_CASE("kiosk layout and render show web items and a published playlist from 
 
 // Issue 14, bug 1: a reload applied the new kiosk.json only halfway — the fetch worker kept
 // the allowlist from start. A host removed from network.allowed_hosts is no longer fetched.
-TEST_CASE("a reload's allowlist reaches the fetch worker: a host removed is no longer fetched", "[fetch][run]") {
+TEST_CASE("a reload's allowlist reaches the fetch worker: a host removed is no longer fetched", "[fetch][run][process]") {
     std::atomic<int> requests{0};
     httplib::Server server;
     const std::string report = test::read_file(KIOSK_TEST_CORPUS);

@@ -6,7 +6,7 @@
 
 #include "app/library.hpp"
 #include "app/content_source.hpp"
-#include "content/image_header.hpp"
+#include "render/image_header.hpp"
 #include "render/pictures.hpp"
 #include "render/png_writer.hpp"
 #include "support.hpp"
@@ -28,21 +28,21 @@ TEST_CASE("pictures: header sizes without decoding", "[images]") {
     for (Case c : {Case{"hall.png", 300, 200, "png"}, {"hall.jpg", 640, 400, "jpeg"}, {"hall.gif", 150, 100, "gif"},
                    {"hall.webp", 300, 200, "webp"}, {"hall-lossless.webp", 300, 200, "webp"}, {"bomb.png", 60000, 60000, "png"}}) {
         INFO(c.file);
-        auto h = content::read_image_header(bytes_of(c.file));
+        auto h = render::read_image_header(bytes_of(c.file));
         REQUIRE(h);
         CHECK(h->width == c.w);
         CHECK(h->height == c.h);
         CHECK(h->format == c.format);
     }
-    CHECK_FALSE(content::read_image_header(bytes_of("not-a-picture.jpg")));
-    CHECK_FALSE(content::read_image_header(""));
-    CHECK_FALSE(content::read_image_header(std::string("\xFF\xD8\xFF\xE0\x00\x10", 6)));  // a JPEG cut before its frame
-    CHECK(content::image_refusal(bytes_of("bomb.png")).find("60000 x 60000") != std::string::npos);
-    CHECK(content::image_refusal(bytes_of("not-a-picture.jpg")).find("not a PNG") != std::string::npos);
-    CHECK(content::image_refusal(bytes_of("hall.jpg")).empty());
-    content::ImageLimits tight;
+    CHECK_FALSE(render::read_image_header(bytes_of("not-a-picture.jpg")));
+    CHECK_FALSE(render::read_image_header(""));
+    CHECK_FALSE(render::read_image_header(std::string("\xFF\xD8\xFF\xE0\x00\x10", 6)));  // a JPEG cut before its frame
+    CHECK(render::image_refusal(bytes_of("bomb.png")).find("60000 x 60000") != std::string::npos);
+    CHECK(render::image_refusal(bytes_of("not-a-picture.jpg")).find("not a PNG") != std::string::npos);
+    CHECK(render::image_refusal(bytes_of("hall.jpg")).empty());
+    render::ImageLimits tight;
     tight.max_bytes = 1000;
-    CHECK(content::image_refusal(bytes_of("hall.jpg"), tight).find("larger than") != std::string::npos);
+    CHECK(render::image_refusal(bytes_of("hall.jpg"), tight).find("larger than") != std::string::npos);
 }
 
 TEST_CASE("pictures: decoded by SDL2_image into the store, bombs refused before decoding, broken files refused", "[images]") {
@@ -66,7 +66,7 @@ TEST_CASE("pictures: placed to fit with captions, missing, broken and oversized 
     auto doc = app::load_local_file(fs::path(KIOSK_TEST_FIXTURES) / "portal" / "photo-article.html");
     REQUIRE(doc.ok());
     config::KioskConfig cfg;
-    app::Library library(test::fonts(), cfg);
+    app::Library library(test::fonts(), std::make_shared<const kiosk::config::KioskConfig>(cfg));
     config::PlaylistItem item;
     item.id = "photos";
     library.add(item, *doc);
@@ -138,7 +138,7 @@ TEST_CASE("an article mixing paragraphs, a photo and tables flows across pages i
     REQUIRE(doc.ok());
     // The photo of the fixture is not on disk: a placeholder holds its place.
     config::KioskConfig cfg;
-    app::Library library(test::fonts(), cfg);
+    app::Library library(test::fonts(), std::make_shared<const kiosk::config::KioskConfig>(cfg));
     config::PlaylistItem item;
     item.id = "report";
     library.add(item, *doc);

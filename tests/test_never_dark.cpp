@@ -225,7 +225,7 @@ TEST_CASE("document budget: characters, pictures and cells cut with a visible li
 
 TEST_CASE("pages per item: past 300 the item ends with a line saying so", "[never-dark][budget]") {
     config::KioskConfig cfg;
-    app::Library library(test::fonts(), cfg);
+    app::Library library(test::fonts(), std::make_shared<const kiosk::config::KioskConfig>(cfg));
     content::Document doc;
     doc.title = "很长的文章";
     for (int i = 0; i < 40; ++i)
@@ -373,7 +373,7 @@ TEST_CASE("cache: wrong header types, links to FIFOs and devices are damage, not
     store::Cache cache(dir.path());
     store::CachedItem item;
     item.meta.url = "https://www.changchun.gov.cn/a.html";
-    item.document_json = "{}";
+    item.payload = "{}";
     item.body = "body";
     REQUIRE(cache.put("a", item).ok());
     const fs::path file = cache.file_for("a");
@@ -427,7 +427,7 @@ TEST_CASE("utf8: cut at character boundaries, sanitized, printable for a termina
 TEST_CASE("the standing page says 内容维护中 when no playlist could be read", "[never-dark][run]") {
     config::KioskConfig cfg;
     cfg.hall_name = "长春市政务服务中心";
-    app::Library library(test::fonts(), cfg);
+    app::Library library(test::fonts(), std::make_shared<const kiosk::config::KioskConfig>(cfg));
     library.lay_out(1920, 1080);
     auto text_of = [](const text::Page& page) {
         std::u32string all;

@@ -75,7 +75,7 @@ int connect_unix(const fs::path& socket) {
 
 // Reproduction 5: a full-width colon or 1e400 typed into playlist.json aborted the kiosk at
 // every restart (a message with half a character, then a throw writing status.json).
-TEST_CASE("a bad playlist at start: the last good one plays and status.json says why, with none the standing page", "[never-dark][run]") {
+TEST_CASE("a bad playlist at start: the last good one plays and status.json says why, with none the standing page", "[never-dark][run][process]") {
     Hall hall;
     {
         test::BackgroundKiosk kiosk({"run", "--config", hall.config}, hall.env(), hall.dir.path() / "1");
@@ -126,7 +126,7 @@ TEST_CASE("a bad playlist at start: the last good one plays and status.json says
     CHECK(kiosk.stop() == 0);
 }
 
-TEST_CASE("a configuration that cannot be used at start: the last good copy, else built-in settings", "[never-dark][run]") {
+TEST_CASE("a configuration that cannot be used at start: the last good copy, else built-in settings", "[never-dark][run][process]") {
     Hall hall;
     {
         test::BackgroundKiosk kiosk({"run", "--config", hall.config}, hall.env(), hall.dir.path() / "1");
@@ -170,7 +170,7 @@ TEST_CASE("a configuration that cannot be used at start: the last good copy, els
 }
 
 // Reproduction 7.
-TEST_CASE("one kiosk per runtime folder, refresh of an unknown item is refused, status knows a dead kiosk", "[never-dark][run]") {
+TEST_CASE("one kiosk per runtime folder, refresh of an unknown item is refused, status knows a dead kiosk", "[never-dark][run][process]") {
     Hall hall;
     test::BackgroundKiosk kiosk({"run", "--config", hall.config}, hall.env(), hall.dir.path());
     REQUIRE(test::wait_for([&] { return hall.showing("report"); }, 20));
@@ -196,7 +196,7 @@ TEST_CASE("one kiosk per runtime folder, refresh of an unknown item is refused, 
 
 // Reproduction 8: a client closing without reading killed the kiosk (SIGPIPE); one sending a
 // byte a second held the control thread for 40 s.
-TEST_CASE("control socket: clients that hang up or trickle neither stop nor hold the kiosk", "[never-dark][run]") {
+TEST_CASE("control socket: clients that hang up or trickle neither stop nor hold the kiosk", "[never-dark][run][process]") {
     Hall hall;
     test::BackgroundKiosk kiosk({"run", "--config", hall.config}, hall.env(), hall.dir.path());
     REQUIRE(test::wait_for([&] { return hall.showing("report"); }, 20));
@@ -231,7 +231,7 @@ TEST_CASE("control socket: clients that hang up or trickle neither stop nor hold
 }
 
 // Reproduction 10: SIGTERM during a fetch from a silent server took 17 s (the unit allows 10).
-TEST_CASE("SIGTERM during a fetch from a silent server ends the kiosk within 2 s", "[never-dark][run]") {
+TEST_CASE("SIGTERM during a fetch from a silent server ends the kiosk within 2 s", "[never-dark][run][process]") {
     // A server that accepts connections (the kernel does, from the backlog) and never answers.
     const int silent = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
@@ -261,7 +261,7 @@ TEST_CASE("SIGTERM during a fetch from a silent server ends the kiosk within 2 s
 // The hostile portal: every page of issue 13 in turn, refreshed every two seconds, beside a
 // local item, for two minutes (40 s under ASan): the process never exits, the local item
 // keeps playing, memory stays under the unit's MemoryHigh (400 MB).
-TEST_CASE("hostile portal: two minutes of hostile pages beside a local item", "[never-dark][run][hostile]") {
+TEST_CASE("hostile portal: two minutes of hostile pages beside a local item", "[never-dark][run][hostile][soak]") {
     auto repeat = [](const std::string& s, size_t n) {
         std::string out;
         for (size_t i = 0; i < n; ++i) out += s;

@@ -39,7 +39,7 @@ std::vector<json> proof_of_play(const fs::path& file) {
 
 }  // namespace
 
-TEST_CASE("a playlist edited under the running kiosk: good edits at a page boundary, bad ones refused", "[run]") {
+TEST_CASE("a playlist edited under the running kiosk: good edits at a page boundary, bad ones refused", "[run][process]") {
     test::TempDir dir;
     const fs::path runtime = dir.path() / "run", state = dir.path() / "state";
     test::write_file(dir.path() / "a.txt", "甲项目\n这是甲项目的正文，一段足够长的文字，用来占满至少一行的宽度。\n");
@@ -107,7 +107,7 @@ TEST_CASE("a playlist edited under the running kiosk: good edits at a page bound
     CHECK(!fs::exists(runtime / "control.sock"));
 }
 
-TEST_CASE("a kiosk whose playlist is broken from the start shows the standing page", "[run]") {
+TEST_CASE("a kiosk whose playlist is broken from the start shows the standing page", "[run][process]") {
     test::TempDir dir;
     const fs::path runtime = dir.path() / "run";
     test::write_file(dir.path() / "kiosk.json",
@@ -126,7 +126,7 @@ TEST_CASE("a kiosk whose playlist is broken from the start shows the standing pa
     CHECK(kiosk.stop() == 0);
 }
 
-TEST_CASE("SIGHUP reloads kiosk.json and the playlist, a bad kiosk.json is refused", "[run]") {
+TEST_CASE("SIGHUP reloads kiosk.json and the playlist, a bad kiosk.json is refused", "[run][process]") {
     test::TempDir dir;
     const fs::path runtime = dir.path() / "run";
     test::write_file(dir.path() / "a.txt", test::read_file(KIOSK_TEST_CORPUS));

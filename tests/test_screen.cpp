@@ -41,7 +41,7 @@ std::unique_ptr<render::Screen> open_screen(const config::KioskConfig& cfg) {
 TEST_CASE("screen: transitions take their time and end on the new page, the progress bar fills its strip", "[render][screen]") {
     config::KioskConfig cfg;
     auto screen = open_screen(cfg);
-    app::Library library(test::fonts(), cfg);
+    app::Library library(test::fonts(), std::make_shared<const kiosk::config::KioskConfig>(cfg));
     const text::Page a = page_saying(library, "甲页");
     const text::Page b = page_saying(library, "乙页内容更长一些，第二页");
     const auto geometry = library.geometry();
@@ -91,7 +91,7 @@ TEST_CASE("screen: transitions take their time and end on the new page, the prog
 TEST_CASE("screen: a new theme redraws the page in its colours", "[render][screen]") {
     config::KioskConfig cfg;
     auto screen = open_screen(cfg);
-    app::Library library(test::fonts(), cfg);
+    app::Library library(test::fonts(), std::make_shared<const kiosk::config::KioskConfig>(cfg));
     const text::Page page = page_saying(library, "甲页");
     screen->show(page, library.geometry());
     int w = 0, h = 0;

@@ -1,5 +1,5 @@
-// Soak: `kiosk run` headless (SDL's dummy driver) with an accelerated clock
-// (KIOSK_TIME_SCALE: pages turn 1000 times faster), 10,000 page flips and 500 content
+// Soak: the kiosk's run loop headless (SDL's dummy driver) with a fast page clock (the
+// test's own fast_clock_kiosk: pages turn 1000 times faster), 10,000 page flips and 500 content
 // refreshes of a web item from a loopback portal that answers well, badly and not at all
 // in turn. Peak RSS may grow at most 2 MiB after warm-up; under ASan/LSan (the ASan
 // build runs this too, shorter) the kiosk must exit 0, which it cannot with a leak.
@@ -76,8 +76,8 @@ TEST_CASE("soak: 10,000 page flips and 500 refreshes (failures included), RSS fl
                      json{{"items", {{{"id", "report"}, {"source", "file:report.txt"}},
                                      {{"id", "news"}, {"source", "http://127.0.0.1:" + std::to_string(port) + "/news.txt"}}}}}
                          .dump());
-    test::BackgroundKiosk kiosk({"run", "--windowed=480x270", "--config", (dir.path() / "kiosk.json").string()},
-                                {"SDL_VIDEODRIVER=dummy", "KIOSK_TIME_SCALE=1000", "KIOSK_LOG_LEVEL=warning"}, dir.path());
+    test::BackgroundKiosk kiosk({"1000", (dir.path() / "kiosk.json").string()},
+                                {"SDL_VIDEODRIVER=dummy", "KIOSK_LOG_LEVEL=warning"}, dir.path(), KIOSK_FAST_CLOCK_BINARY);
     auto pages_shown = [&] {
         try {
             return json::parse(test::read_file(runtime / "status.json")).value("pages_shown", 0L);

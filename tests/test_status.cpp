@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
-#include "app/status.hpp"
+#include "health/status.hpp"
 #include "store/atomic_file.hpp"
 #include "support.hpp"
 
@@ -9,7 +9,7 @@ namespace fs = std::filesystem;
 
 TEST_CASE("the proof-of-play log is bounded to two files", "[status]") {
     test::TempDir dir;
-    kiosk::app::ProofOfPlay log(dir.path() / "state" / "proof-of-play.log", 1000);
+    kiosk::status::ProofOfPlay log(dir.path() / "state" / "proof-of-play.log", 1000);
     for (int i = 0; i < 200; ++i) log.append({{"item", "report"}, {"page", i}, {"seconds", 20.0}});
     const auto current = fs::file_size(dir.path() / "state" / "proof-of-play.log");
     const auto older = fs::file_size(dir.path() / "state" / "proof-of-play.log.1");
@@ -23,30 +23,82 @@ TEST_CASE("the proof-of-play log is bounded to two files", "[status]") {
     CHECK(nlohmann::json::parse(last)["page"] == 199);
 }
 
+// The temp files a write leaves behind, if any (status.json.tmp.<pid> while writing).
+std::vector<std::string> temp_files_beside(const fs::path& file) {
+    std::vector<std::string> out;
+    for (const auto& e : fs::directory_iterator(file.parent_path()))
+        if (e.path().filename() != file.filename() && e.path().filename().string().rfind(file.filename().string(), 0) == 0)
+            out.push_back(e.path().filename().string());
+    return out;
+}
+
 TEST_CASE("status is written atomically and read back in words", "[status]") {
     test::TempDir dir;
     const fs::path file = dir.path() / "run" / "status.json";
     REQUIRE(kiosk::store::write_file_atomically(file, "{\"old\": true}").ok());
-    nlohmann::json status = {{"version", "0.1.0"}, {"started", "2026-11-27 09:00:00"}, {"pid", 42},
-                             {"memory_kb", 40960}, {"updated", "2026-11-27 09:30:00"},
-                             {"current", {{"standing", false}, {"item", "report"}, {"page", 3}, {"of", 9},
-                                          {"until", "2026-11-27 09:30:25"}, {"interrupt", false}}},
-                             {"playlist", {{"file", "/etc/kiosk/playlist.json"}, {"version", 1}, {"items", 2},
-                                           {"applied", "2026-11-27 09:00:00"},
-                                           {"refused", {"playlist.json:3:5: items[0]: \"source\" is missing"}},
-                                           {"refused_at", "2026-11-27 09:20:00"}}},
-                             {"items", {{{"id", "report"}, {"pages", 9}, {"loaded", "2026-11-27 09:00:00"}, {"error", ""}},
-                                        {{"id", "news"}, {"pages", 0}, {"loaded", ""}, {"error", "503 from the portal"}}}}};
-    REQUIRE(kiosk::store::write_file_atomically(file, status.dump()).ok());
-    CHECK(!fs::exists(dir.path() / "run" / "status.json.tmp"));
-    CHECK(nlohmann::json::parse(test::read_file(file)) == status);
-    const std::string text = kiosk::app::describe_status(status);
+    CHECK(!kiosk::status::read_status(file).ok());  // not kiosk-status/1
+    kiosk::status::StatusReport r;
+    r.version = "0.1.0";
+    r.started = "2026-11-27 09:00:00";
+    r.pid = 42;
+    r.memory_kb = 40960;
+    r.updated = "2026-11-27 09:30:00";
+    r.current = {false, false, "report", "2026-11-27 09:30:00", "2026-11-27 09:30:25", 3, 9};
+    r.playlist.file = "/etc/kiosk/playlist.json";
+    r.playlist.version = 1;
+    r.playlist.items = 2;
+    r.playlist.applied = "2026-11-27 09:00:00";
+    r.playlist.refused = {"playlist.json:3:5: items[0]: \"source\" is missing"};
+    r.playlist.refused_at = "2026-11-27 09:20:00";
+    r.items = {{"report", "", "file:report.txt", "2026-11-27 09:00:00", "", 9, std::nullopt},
+               {"news", "", "https://www.changchun.gov.cn/news", "", "503 from the portal", 0,
+                kiosk::status::FetchHealth{"2026-11-27 09:29:00", "", "2026-11-27 09:31:00", "503 from the portal", 2, false}}};
+    REQUIRE(kiosk::status::write_status(file, r).ok());
+    CHECK(temp_files_beside(file).empty());  // the temp file (status.json.tmp.<pid>) was renamed
+    auto read = kiosk::status::read_status(file);
+    REQUIRE(read.ok());
+    CHECK((*read)["format"] == "kiosk-status/1");
+    CHECK(*read == kiosk::status::to_json(r));
+    const std::string text = kiosk::status::describe_status(*read);
     CHECK(text.find("now showing: report page 3/9, until 2026-11-27 09:30:25") != std::string::npos);
     CHECK(text.find("REFUSED at 2026-11-27 09:20:00") != std::string::npos);
     CHECK(text.find("playlist.json:3:5: items[0]") != std::string::npos);
     CHECK(text.find("news  0 pages") != std::string::npos);
     CHECK(text.find("ERROR: 503 from the portal") != std::string::npos);
+    CHECK(text.find("fetching FAILS (2 times in a row") != std::string::npos);
     CHECK(text.find("memory 40 MB") != std::string::npos);
+}
+
+// What the running kiosk writes, read back by the same reader `kiosk status` uses.
+TEST_CASE("the running kiosk's own status.json reads back: what is on screen, every item", "[status][process]") {
+    test::TempDir dir;
+    const fs::path runtime = dir.path() / "run";
+    test::write_file(dir.path() / "a.txt", "甲项目\n这是甲项目的正文，一段足够长的文字，用来占满至少一行的宽度。\n");
+    test::write_file(dir.path() / "kiosk.json",
+                     nlohmann::json{{"page_seconds", 30},
+                                    {"paths", {{"runtime", runtime.string()}, {"state", (dir.path() / "state").string()},
+                                               {"cache", (dir.path() / "cache").string()}}}}
+                         .dump());
+    test::write_file(dir.path() / "playlist.json",
+                     R"({"items": [{"id": "a", "source": "file:a.txt"}, {"id": "gone", "source": "file:missing.txt"}]})");
+    test::BackgroundKiosk kiosk({"run", "--config", (dir.path() / "kiosk.json").string()}, {}, dir.path());
+    REQUIRE(test::wait_for([&] { return kiosk::status::read_status(runtime / "status.json").ok(); }, 20));
+    auto read = kiosk::status::read_status(runtime / "status.json");
+    REQUIRE(read.ok());
+    const nlohmann::json& s = *read;
+    CHECK(s["pid"] == kiosk.pid());
+    CHECK(s["current"]["item"] == "a");
+    CHECK(s["current"]["page"] == 1);
+    REQUIRE(s["items"].size() == 2);
+    CHECK(s["items"][0]["pages"].get<int>() == s["current"]["of"].get<int>());
+    CHECK(s["items"][1]["error"].get<std::string>().find("missing.txt") != std::string::npos);
+    CHECK(s["config"]["file"].get<std::string>() == (dir.path() / "kiosk.json").string());
+    CHECK(temp_files_beside(runtime / "status.json") == std::vector<std::string>{});
+    auto shown = test::run_kiosk({"status", "--config", (dir.path() / "kiosk.json").string()});
+    CHECK(shown.status == 0);
+    CHECK(shown.out.find("now showing: a page 1/") != std::string::npos);
+    CHECK(shown.out.find("gone  0 pages") != std::string::npos);
+    CHECK(kiosk.stop() == 0);
 }
 
 TEST_CASE("a write into a folder that cannot be made fails cleanly", "[status]") {

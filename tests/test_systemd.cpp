@@ -47,7 +47,7 @@ size_t count_of(const std::vector<std::string>& messages, const std::string& wha
 
 }  // namespace
 
-TEST_CASE("kiosk run: READY once the first page is up, watchdog pings from the loop, STOPPING on SIGTERM", "[run][systemd]") {
+TEST_CASE("kiosk run: READY once the first page is up, watchdog pings from the loop, STOPPING on SIGTERM", "[run][systemd][process]") {
     test::TempDir dir;
     const fs::path runtime = dir.path() / "run";
     test::write_file(dir.path() / "a.txt", test::read_file(KIOSK_TEST_CORPUS));

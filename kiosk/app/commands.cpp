@@ -11,19 +11,20 @@
 #include "app/clock.hpp"
 #include "app/content_source.hpp"
 #include "app/control.hpp"
-#include "app/fetch_worker.hpp"
 #include "app/instance.hpp"
-#include "app/library.hpp"
 #include "app/runner.hpp"
+#include "app/session.hpp"
 #include "app/settings.hpp"
-#include "app/status.hpp"
 #include "base/file_read.hpp"
 #include "base/i18n.hpp"
+#include "base/url.hpp"
 #include "base/utf8.hpp"
 #include "content/column.hpp"
 #include "content/document_json.hpp"
 #include "health/log.hpp"
+#include "health/status.hpp"
 #include "render/png_writer.hpp"
+#include "schedule/plan.hpp"
 #include "text/layout_json.hpp"
 
 namespace kiosk::app {
@@ -135,62 +136,27 @@ int fail(const std::string& message, int status = kFailure) {
     return status;
 }
 
-struct Session {
-    config::KioskConfig cfg;
-    std::unique_ptr<text::FontSet> fonts;
-    std::unique_ptr<store::Cache> cache;  // the running kiosk's cache: web content as last fetched
-    std::unique_ptr<Library> library;     // borrows fonts and cache (declared after them)
-    config::Playlist playlist;             // what was loaded (a local file, or the published one from the cache)
-};
-
-Result<config::KioskConfig> load_config(const Args& args) {
-    auto path = config::find_config(args.get("config"));
-    if (!path) return path.error();
-    return config::load_kiosk_config(*path);
+// The session of layout, render and plan: the configuration, fonts, and the items to show
+// (--input, --item, or the playlist's enabled items).
+Result<Session> open_session(const Args& args) {
+    const auto input = args.get("input");
+    if (input && args.has("item")) return make_error("--input and --item cannot be used together");
+    auto session = Session::open(args.get("config"), SessionParts{true, !input, args.get("item").value_or("")});
+    if (!session || !input) return session;
+    auto doc = load_local_file(*input, args.get("selector").value_or(""), args.get("base-url").value_or(""));
+    if (!doc) return doc.error();
+    config::PlaylistItem item;
+    item.id = fs::path(*input).stem().string();
+    item.source = "file:" + *input;
+    session->library().add(item, std::move(*doc));
+    return session;
 }
 
-// Config, fonts and the items to show (--input, --item, or the playlist's enabled items).
-Result<Session> open_session(const Args& args) {
-    auto cfg = load_config(args);
-    if (!cfg) return cfg.error();
-    Session s;
-    s.cfg = std::move(*cfg);
-    auto fonts = text::FontSet::open(text::FontRequest{s.cfg.fonts.family, s.cfg.fonts.regular_path,
-                                                       s.cfg.fonts.bold_path});
-    if (!fonts) return fonts.error();
-    s.fonts = std::move(*fonts);
-    s.library = std::make_unique<Library>(*s.fonts, s.cfg);
-
-    if (auto input = args.get("input")) {
-        if (args.has("item")) return make_error("--input and --item cannot be used together");
-        auto doc = load_local_file(*input, args.get("selector").value_or(""), args.get("base-url").value_or(""));
-        if (!doc) return doc.error();
-        config::PlaylistItem item;
-        item.id = fs::path(*input).stem().string();
-        item.source = "file:" + *input;
-        s.library->add(item, std::move(*doc));
-        return s;
-    }
-    // Web content comes from the running kiosk's cache (these commands touch no network).
-    s.cache = std::make_unique<store::Cache>(s.cfg.paths.cache);
-    s.library->set_cache(s.cache.get());
-    Result<config::Playlist> playlist = make_error("");
-    if (s.cfg.playlist_is_url()) {
-        auto cached = s.cache->get(kPlaylistJob);
-        if (!cached || cached->meta.url != s.cfg.playlist)
-            return make_error(s.cfg.playlist + ": the published playlist has no cached copy yet (the running kiosk fetches it)");
-        playlist = config::parse_playlist(cached->document_json, s.cfg.playlist, s.cfg, false);
-        if (playlist) playlist->file = s.cfg.playlist;
-    } else {
-        playlist = config::load_playlist(s.cfg.playlist, s.cfg);
-    }
-    if (!playlist) return playlist.error();
-    s.playlist = *playlist;
-    const std::string only = args.get("item").value_or("");
-    for (const auto& e : s.library->sync(*playlist, only)) log::error("content", e + "; skipped");
-    if (!only.empty() && s.library->items().empty())
-        return make_error("--item: no item \"" + only + "\" in " + playlist->file.string());
-    return s;
+// The configuration alone (extract, check, and the runtime folder of status and refresh).
+Result<config::ConfigSnapshot> load_config(const Args& args) {
+    auto session = Session::open(args.get("config"), SessionParts{false, false, ""});
+    if (!session) return session.error();
+    return session->config();
 }
 
 Status check_size_option(const Args& args) {
@@ -216,7 +182,7 @@ Result<std::time_t> time_option(const Args& args, const char* name, const config
 // Everything layout and render share: the session, the page size, the clock, every item's
 // pages with chrome. Returns 0, or the exit status after printing why.
 struct Prepared {
-    Session session;
+    Session session;  // set by prepare_pages
     Size size;
     std::vector<text::ItemPages> pages;  // items with something to show
 };
@@ -225,11 +191,11 @@ int prepare_pages(const Args& args, Prepared& out) {
     auto session = open_session(args);
     if (!session) return fail(session.error().message);
     out.session = std::move(*session);
-    out.size = *page_size(args, out.session.cfg);
-    auto now = time_option(args, "now", out.session.cfg);
+    out.size = *page_size(args, *out.session.config());
+    auto now = time_option(args, "now", *out.session.config());
     if (!now) return fail(now.error().message, kUsageError);
-    out.session.library->lay_out(out.size.width, out.size.height);
-    for (auto& ip : out.session.library->all_pages(*now))
+    out.session.library().lay_out(out.size.width, out.size.height);
+    for (auto& ip : out.session.library().all_pages(*now))
         if (!ip.pages.empty()) out.pages.push_back(std::move(ip));
     if (out.pages.empty()) return fail("no item has anything to show");
     return 0;
@@ -239,7 +205,7 @@ int cmd_layout(const Args& args) {
     log::set_threshold(log::Level::warning);
     Prepared p;
     if (int status = prepare_pages(args, p)) return status;
-    std::cout << text::layout_json(p.size.width, p.size.height, p.session.cfg.rotation, p.pages)
+    std::cout << text::layout_json(p.size.width, p.size.height, p.session.config()->rotation, p.pages)
                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << '\n';
     return std::cout.good() ? 0 : kFailure;
@@ -257,12 +223,30 @@ int cmd_render(const Args& args) {
     Prepared p;
     if (int status = prepare_pages(args, p)) return status;
     for (const auto& ip : p.pages) {
-        auto files = render::render_pages_to_png(*p.session.fonts, p.session.cfg.theme, p.session.library->geometry(),
-                                                 ip.pages, render::PngRequest{*out, ip.id, max_pages, &p.session.library->pictures()});
+        auto files = render::render_pages_to_png(p.session.fonts(), p.session.config()->theme, p.session.library().geometry(),
+                                                 ip.pages, render::PngRequest{*out, ip.id, max_pages, &p.session.library().pictures()});
         if (!files) return fail(files.error().message);
         for (const auto& f : *files) std::cout << f.string() << '\n';
     }
     return 0;
+}
+
+// The bytes of `source` as the kiosk reads them: a portal address fetched with the
+// configuration's allowlist, CA bundle and proxy, or a local file.
+struct SourceBytes {
+    std::string body, content_type, url;  // url: after redirects
+};
+Result<SourceBytes> read_source(const Args& args, const std::string& source) {
+    if (url::is_web_address(source)) {
+        auto cfg = load_config(args);
+        if (!cfg) return cfg.error();
+        net::FetchResult r = net::fetch({source, "", ""}, fetch_policy_for(**cfg));
+        if (r.outcome != net::FetchOutcome::ok) return make_error(source + ": " + r.error);
+        return SourceBytes{std::move(r.body), r.content_type, r.final_url};
+    }
+    auto bytes = files::read_regular_file(source, kMaxLocalFile);
+    if (!bytes) return bytes.error();
+    return SourceBytes{std::move(*bytes), "", ""};
 }
 
 int cmd_extract(const Args& args) {
@@ -271,26 +255,14 @@ int cmd_extract(const Args& args) {
     const std::string& source = args.positional[0];
     const std::string selector = args.get("selector").value_or("");
     const std::string base_url = args.get("base-url").value_or("");
-    Result<content::Document> doc = make_error("");
     if (args.has("column")) {
         const std::string n = args.get("column").value_or("");
         if (n.empty() || n.size() > 2 || !std::all_of(n.begin(), n.end(), ::isdigit) || std::stoi(n) < 1)
             return fail("extract: --column takes a number of articles, 1 to 99", kUsageError);
-        std::string body, base = base_url, charset;
-        if (source.rfind("http://", 0) == 0 || source.rfind("https://", 0) == 0) {
-            auto cfg = load_config(args);
-            if (!cfg) return fail(cfg.error().message);
-            net::FetchResult r = net::fetch({source, "", ""}, fetch_policy_for(*cfg));
-            if (r.outcome != net::FetchOutcome::ok) return fail(source + ": " + r.error);
-            body = std::move(r.body);
-            if (base.empty()) base = r.final_url;
-            if (auto cs = r.content_type.find("charset="); cs != std::string::npos) charset = r.content_type.substr(cs + 8);
-        } else {
-            auto bytes = files::read_regular_file(source, kMaxLocalFile);
-            if (!bytes) return fail(bytes.error().message);
-            body = std::move(*bytes);
-        }
-        auto entries = content::read_column(body, content::ColumnOptions{base, charset});
+        auto bytes = read_source(args, source);
+        if (!bytes) return fail(bytes.error().message);
+        auto entries = content::read_column(
+            bytes->body, content::ColumnOptions{base_url.empty() ? bytes->url : base_url, url::charset_param(bytes->content_type)});
         if (!entries) return fail(source + ": " + entries.error().message);
         nlohmann::json out = nlohmann::json::array();
         for (const auto& e : content::newest_entries(std::move(*entries), static_cast<size_t>(std::stoi(n))))
@@ -300,16 +272,13 @@ int cmd_extract(const Args& args) {
                   << '\n';
         return 0;
     }
-    if (source.rfind("http://", 0) == 0 || source.rfind("https://", 0) == 0) {
-        // Fetched as the kiosk would: the config's allowlist, CA bundle and proxy apply.
-        auto cfg = load_config(args);
-        if (!cfg) return fail(cfg.error().message);
-        net::FetchResult r = net::fetch({source, "", ""}, fetch_policy_for(*cfg));
-        if (r.outcome != net::FetchOutcome::ok) return fail(source + ": " + r.error);
-        std::string why;
-        auto fetched = document_from_body(r.body, r.content_type, selector, &why, base_url.empty() ? r.final_url : base_url);
-        if (!fetched) return fail(source + ": " + why);
-        doc = std::move(*fetched);
+    Result<content::Document> doc = make_error("");
+    if (url::is_web_address(source)) {
+        auto bytes = read_source(args, source);
+        if (!bytes) return fail(bytes.error().message);
+        auto in = ingest_fetched(bytes->body, bytes->content_type, selector, base_url.empty() ? bytes->url : base_url);
+        if (!in) return fail(source + ": " + in.error().message);
+        doc = std::move(in->doc);
     } else {
         doc = load_local_file(source, selector, base_url);
     }
@@ -319,35 +288,45 @@ int cmd_extract(const Args& args) {
 }
 
 int cmd_check(const Args& args) {
-    auto path = config::find_config(args.get("config"));
-    if (!path) return fail(path.error().message);
-    auto cfg = config::load_kiosk_config(*path);
-    if (!cfg) {
-        std::fprintf(stderr, "%s\n", cfg.error().message.c_str());
+    // The configuration alone first: its errors are printed as they are.
+    auto session = Session::open(args.get("config"), SessionParts{false, false, ""});
+    if (!session) {
+        std::fprintf(stderr, "%s\n", session.error().message.c_str());
         return kFailure;
     }
-    if (cfg->playlist_is_url()) {
+    const config::KioskConfig& cfg = *session->config();
+    const PlaylistSource& source = session->playlist_source();
+    if (source.kind() == PlaylistSource::Kind::published) {
         std::printf("%s\n", format(KIOSK_TR("{}: OK; the playlist {} is checked when the kiosk fetches it"),
-                                   {path->string(), cfg->playlist}).c_str());
+                                   {cfg.file.string(), source.where()}).c_str());
         return 0;
     }
-    auto pl = config::load_playlist(cfg->playlist, *cfg);
-    if (!pl) {
-        std::fprintf(stderr, "%s\n", pl.error().message.c_str());
+    auto copy = source.read(cfg, session->cache());
+    if (!copy) {
+        std::fprintf(stderr, "%s\n", copy.error().message.c_str());
         return kFailure;
     }
     // What would leave an item with nothing to show: a file: source that is not there.
-    if (const auto missing = config::check_local_sources(*pl); !missing.empty()) {
+    if (const auto missing = config::check_local_sources(copy->playlist); !missing.empty()) {
         for (const auto& e : missing) std::fprintf(stderr, "%s\n", e.c_str());
         return kFailure;
     }
-    std::printf("%s\n", format(KIOSK_TR("{}: OK"), {path->string()}).c_str());
-    std::printf("%s\n", format(KIOSK_TR("{}: OK, {} items"), {pl->file.string(), std::to_string(pl->items.size())}).c_str());
+    std::printf("%s\n", format(KIOSK_TR("{}: OK"), {cfg.file.string()}).c_str());
+    std::printf("%s\n", format(KIOSK_TR("{}: OK, {} items"), {copy->playlist.file.string(), std::to_string(copy->playlist.items.size())}).c_str());
     return 0;
 }
 
 std::string short_time(std::time_t t, const std::string& zone) {
     return format_iso_local(t, zone).substr(5, 14);  // "11-27 09:30:00"
+}
+
+std::string describe_run(const schedule::PlanRun& run) {
+    if (run.standing()) return KIOSK_TR("standing page (nothing scheduled)");
+    const bool one = run.first_page == run.last_page;
+    const std::string pages = one ? std::to_string(run.first_page + 1) : std::to_string(run.first_page + 1) + "-" + std::to_string(run.last_page + 1);
+    const char* pattern = one ? (run.interrupt ? KIOSK_TR("{}  page {} of {}  (notice, out of turn)") : KIOSK_TR("{}  page {} of {}"))
+                              : (run.interrupt ? KIOSK_TR("{}  pages {} of {}  (notice, out of turn)") : KIOSK_TR("{}  pages {} of {}"));
+    return format(pattern, {run.item_id, pages, std::to_string(run.of)});
 }
 
 int cmd_plan(const Args& args) {
@@ -363,19 +342,18 @@ int cmd_plan(const Args& args) {
     // one from the running kiosk's cache, not its URL read as a file).
     auto session = open_session(args);
     if (!session) return fail(session.error().message);
-    auto from = time_option(args, "from", session->cfg);
+    const config::KioskConfig& cfg = *session->config();
+    auto from = time_option(args, "from", cfg);
     if (!from) return fail(from.error().message, kUsageError);
-    const config::Playlist* playlist = &session->playlist;
-    auto size = page_size(args, session->cfg);
-    Library& library = *session->library;
+    auto size = page_size(args, cfg);
+    Library& library = session->library();
     library.lay_out(size->width, size->height);
-    const auto content = library.content_state();
-    auto settings = scheduler_settings(session->cfg);
+    auto settings = scheduler_settings(cfg);
     // The times are the operator's own question, not a clock that may have been reset: the
     // schedules apply whenever they are (a plan for a day before this build's date was
     // otherwise read as an untrusted clock and showed every item unscheduled).
     settings.trusted_after = 0;
-    const std::string& zone = session->cfg.time_zone;
+    const std::string& zone = cfg.time_zone;
 
     std::printf("%s\n", format(KIOSK_TR("plan from {} for {} hours ({}), pages of {}x{}"),
                                {format_iso_local(*from, zone), std::to_string(hours), zone,
@@ -384,78 +362,14 @@ int cmd_plan(const Args& args) {
     for (const auto& item : library.items())
         if (item.pages.empty())
             std::printf("%s\n", format(KIOSK_TR("  {}: nothing to show ({}); skipped"), {item.item.id, item.error}).c_str());
-
-    // Simulate the scheduler and collect runs of one item's consecutive pages as rows.
-    struct Row {
-        std::string what;
-        std::time_t start = 0, end = 0;
-    };
-    std::vector<Row> rows;
-    schedule::History history;
-    double t = static_cast<double>(*from);
-    const double end = t + hours * 3600.0;
-    std::string run_item;
-    int run_first = 0, run_last = 0;
-    bool run_interrupt = false, in_run = false;
-    std::time_t run_start = 0;
-    auto describe = [&](const std::string& id, int first, int last, bool interrupt) {
-        if (id.empty()) return std::string(KIOSK_TR("standing page (nothing scheduled)"));
-        const LibraryItem* item = library.find(id);
-        const int of = item ? static_cast<int>(item->pages.size()) : 0;
-        std::string pages = first == last ? std::to_string(first + 1) : std::to_string(first + 1) + "-" + std::to_string(last + 1);
-        const char* pattern = first == last
-                                  ? (interrupt ? KIOSK_TR("{}  page {} of {}  (notice, out of turn)") : KIOSK_TR("{}  page {} of {}"))
-                                  : (interrupt ? KIOSK_TR("{}  pages {} of {}  (notice, out of turn)") : KIOSK_TR("{}  pages {} of {}"));
-        return format(pattern, {id, pages, std::to_string(of)});
-    };
-    auto flush = [&](std::time_t at) {
-        if (in_run) rows.push_back(Row{describe(run_item, run_first, run_last, run_interrupt), run_start, at});
-        in_run = false;
-    };
-    for (int steps = 0; t < end && steps < 1000000; ++steps) {
-        const auto now_t = static_cast<std::time_t>(t);
-        const auto now = schedule::make_now(now_t, utc_offset(now_t, zone));
-        const auto d = schedule::decide(*playlist, content, now, history, settings);
-        history = schedule::record(std::move(history), d, now);
-        const bool continues = in_run && run_item == d.slot.item_id && run_interrupt == d.slot.interrupt &&
-                               (d.slot.standing() || d.slot.page == run_last + 1);
-        if (!continues) {
-            flush(now_t);
-            in_run = true;
-            run_start = now_t;
-            run_item = d.slot.item_id;
-            run_interrupt = d.slot.interrupt;
-            run_first = d.slot.page;
-        }
-        run_last = d.slot.page;
-        t += d.seconds;
-    }
-    flush(static_cast<std::time_t>(t));
-
-    // Fold a cycle of up to four rows repeated back to back into one line with a count.
+    const auto runs = schedule::simulate(session->playlist(), library.content_state(), *from, hours * 3600.0, settings,
+                                         [&](std::time_t t) { return utc_offset(t, zone); });
     std::printf("%-14s  %-14s  %s\n", KIOSK_TR("start"), KIOSK_TR("end"), KIOSK_TR("what plays"));
-    for (size_t i = 0; i < rows.size();) {
-        size_t best_len = 1, best_times = 1;
-        for (size_t len = 1; len <= 4 && i + len <= rows.size(); ++len) {
-            size_t times = 1;
-            while (i + (times + 1) * len <= rows.size()) {
-                bool same = true;
-                for (size_t k = 0; k < len && same; ++k) same = rows[i + k].what == rows[i + times * len + k].what;
-                if (!same) break;
-                ++times;
-            }
-            if (times >= 2 && times * len > best_times * best_len) {
-                best_len = len;
-                best_times = times;
-            }
-        }
-        std::string what = rows[i].what;
-        for (size_t k = 1; k < best_len; ++k) what += KIOSK_TR(", then ") + rows[i + k].what;
-        if (best_times > 1) what += "  " + format(KIOSK_TR("x{} in a row"), {std::to_string(best_times)});
-        const size_t last = i + best_len * best_times - 1;
-        std::printf("%s  %s  %s\n", short_time(rows[i].start, zone).c_str(), short_time(rows[last].end, zone).c_str(),
-                    what.c_str());
-        i = last + 1;
+    for (const schedule::PlanLine& line : schedule::fold(runs)) {
+        std::string what = describe_run(line.cycle.front());
+        for (size_t k = 1; k < line.cycle.size(); ++k) what += KIOSK_TR(", then ") + describe_run(line.cycle[k]);
+        if (line.times > 1) what += "  " + format(KIOSK_TR("x{} in a row"), {std::to_string(line.times)});
+        std::printf("%s  %s  %s\n", short_time(line.start, zone).c_str(), short_time(line.end, zone).c_str(), what.c_str());
     }
     return 0;
 }
@@ -464,7 +378,7 @@ int cmd_plan(const Args& args) {
 // kiosk runs on its last good copy), its error is printed and the service's folder is used.
 fs::path runtime_folder(const Args& args) {
     auto cfg = load_config(args);
-    if (cfg) return cfg->paths.runtime;
+    if (cfg) return (*cfg)->paths.runtime;
     std::fprintf(stderr, "kiosk: %s\n", utf8::printable(cfg.error().message).c_str());
     fs::path runtime = config::default_config().paths.runtime;
     std::error_code ec;
@@ -476,13 +390,14 @@ int cmd_status(const Args& args) {
     const fs::path runtime = runtime_folder(args);
     const fs::path file = runtime / "status.json";
     const Liveness alive = kiosk_liveness(runtime);
-    auto bytes = files::read_regular_file(file, 4u << 20);
-    if (!bytes) {
+    std::error_code ec;
+    if (!fs::exists(file, ec)) {
         if (!alive.running) return fail(format(KIOSK_TR("{}: no status: the kiosk is not running"), {file.string()}));
         return fail(format(KIOSK_TR("{}: no status yet (the kiosk, pid {}, is starting)"), {file.string(), std::to_string(alive.pid)}));
     }
-    nlohmann::json status = nlohmann::json::parse(*bytes, nullptr, false);
-    if (status.is_discarded() || !status.is_object()) return fail(file.string() + ": unreadable");
+    auto read = status::read_status(file);
+    if (!read) return fail(read.error().message);
+    nlohmann::json status = std::move(*read);
     status["running"] = alive.running;  // the file outlives the process: the lock tells
     if (args.has("json")) {
         std::cout << status.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
@@ -494,7 +409,7 @@ int cmd_status(const Args& args) {
                   << "\n";
     std::string text;
     try {
-        text = describe_status(status);
+        text = status::describe_status(status);
     } catch (const nlohmann::json::exception&) {
         return fail(file.string() + ": unreadable");
     }

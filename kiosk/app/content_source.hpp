@@ -1,14 +1,19 @@
 #pragma once
-// Where an item's Document comes from. For now: local files (file: sources and --input);
-// portal URLs arrive with the fetcher and cache.
+// Where an item's Document comes from, as the app reads it: a local file (file: sources,
+// --input) or fetched bytes, both through content::ingest; what ingest notes (a budget cut,
+// invalid bytes) is logged once per source.
 #include <filesystem>
 #include <string>
 
 #include "base/result.hpp"
 #include "config/config.hpp"
 #include "content/document.hpp"
+#include "content/ingest.hpp"
 
 namespace kiosk::app {
+
+// The most a local file may be: the same as a page from the portal.
+constexpr std::uintmax_t kMaxLocalFile = 20u << 20;
 
 // Reads a local .txt file (encoding detected) or .html page (article extracted, with
 // `selector` if given) into a Document. Relative links on a page resolve against
@@ -16,16 +21,13 @@ namespace kiosk::app {
 Result<content::Document> load_local_file(const std::filesystem::path& file, const std::string& selector = "",
                                           const std::string& base_url = "");
 
-// Cuts a document to content::DocumentBudget; a cut is logged once per `what` (an item id,
-// a file, an address).
-void budget_document(content::Document& doc, const std::string& what);
+// Bytes fetched from `url` with their Content-Type: a page's article, or text (binary data
+// refused). Errors are not prefixed with the address.
+Result<content::Ingested> ingest_fetched(const std::string& body, const std::string& content_type,
+                                         const std::string& selector, const std::string& url);
 
-// Plain text (UTF-8) into a Document within the budget: text past what the budget could
-// show is cut before the import, and a cut ends with the budget's line.
-content::Document import_budgeted_text(std::string utf8, const std::string& what);
-
-// The most a local file may be: the same as a page from the portal.
-constexpr std::uintmax_t kMaxLocalFile = 20u << 20;
+// Logs what ingest or a budget noted about `what` (an item id, a file, an address), once.
+void log_notes(const std::string& what, const std::vector<std::string>& notes);
 
 Result<content::Document> load_item_document(const config::Playlist& playlist,
                                              const config::PlaylistItem& item);

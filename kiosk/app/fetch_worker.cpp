@@ -5,64 +5,37 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "base/utf8.hpp"
 #include "app/content_source.hpp"
-#include "content/charset.hpp"
+#include "base/url.hpp"
 #include "content/column.hpp"
 #include "content/document_json.hpp"
-#include "content/html_extract.hpp"
-#include "content/text_import.hpp"
 #include "health/log.hpp"
 
 namespace kiosk::app {
 
-std::optional<content::Document> document_from_body(const std::string& body, const std::string& content_type,
-                                                    const std::string& selector, std::string* why_not,
-                                                    const std::string& base_url) {
-    const std::string type = content_type.substr(0, content_type.find(';'));
-    if (type.find("html") != std::string::npos) {
-        content::ExtractOptions options;
-        options.selector = selector;
-        options.base_url = base_url;
-        if (auto cs = content_type.find("charset="); cs != std::string::npos) options.http_charset = content_type.substr(cs + 8);
-        auto doc = content::extract_article(body, options);
-        if (!doc) {
-            *why_not = doc.error().message;
-            return std::nullopt;
-        }
-        if (doc->url.empty()) doc->url = base_url;
-        budget_document(*doc, base_url);
-        return std::move(*doc);
-    }
-    // Text never holds NUL or other control bytes (GB18030 would decode binary into Han).
-    size_t controls = 0;
-    for (unsigned char c : body) controls += (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') ? 1 : 0;
-    content::DecodedText decoded = content::decode_text(body);
-    if (controls * 100 > body.size() || decoded.replaced * 10 > decoded.utf8.size() / 3 + 1) {
-        *why_not = "not text (binary data: " + std::to_string(controls) + " control bytes, " +
-                   std::to_string(decoded.replaced) + " undecodable sequences)";
-        return std::nullopt;
-    }
-    content::Document doc = import_budgeted_text(std::move(decoded.utf8), base_url);
-    if (doc.blocks.empty()) {
-        *why_not = "no text";
-        return std::nullopt;
-    }
-    doc.url = base_url;
-    return doc;
+namespace {
+// A Document as the cache keeps it: its JSON, and its character count for the next start.
+store::CachedItem cache_entry(const net::FetchResult& r, const std::string& url, store::Payload kind, std::string payload,
+                              std::size_t chars) {
+    store::CachedItem item;
+    item.meta = store::CacheMeta{url, r.final_url, r.etag, r.last_modified, r.content_type, std::time(nullptr), "", kind, true, chars};
+    item.payload = std::move(payload);
+    item.body = r.body;
+    return item;
 }
 
-std::optional<content::Document> column_document(const FetchJob& job, const net::FetchResult& list,
-                                                 const net::FetchPolicy& policy, const store::Cache& cache,
-                                                 std::string* why_not) {
+std::string document_payload(const content::Document& doc) {
+    return content::to_json(doc).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+}  // namespace
+
+Result<content::Document> column_document(const FetchJob& job, const net::FetchResult& list,
+                                          const net::FetchPolicy& policy, store::Cache& cache) {
     content::ColumnOptions options;
     options.base_url = list.final_url.empty() ? job.url : list.final_url;
-    if (auto cs = list.content_type.find("charset="); cs != std::string::npos) options.http_charset = list.content_type.substr(cs + 8);
+    options.http_charset = url::charset_param(list.content_type);
     auto entries = content::read_column(list.body, options);
-    if (!entries) {
-        *why_not = entries.error().message;
-        return std::nullopt;
-    }
+    if (!entries) return entries.error();
     const auto newest = content::newest_entries(std::move(*entries), static_cast<size_t>(std::max(job.column_count, 1)));
     content::Document joined;
     std::string failures;
@@ -70,21 +43,19 @@ std::optional<content::Document> column_document(const FetchJob& job, const net:
         const std::string key = store::Cache::part_key(job.id, entry.url);
         std::optional<content::Document> article;
         // Published articles rarely change: a cached copy is used as it is.
-        if (auto cached = cache.get(key); cached && cached->meta.url == entry.url)
-            article = content::document_from_json(nlohmann::json::parse(cached->document_json, nullptr, false));
+        if (auto cached = cache.last_good(key, entry.url, store::Payload::document))
+            article = content::document_from_json(nlohmann::json::parse(cached->payload, nullptr, false));
         if (!article) {
             net::FetchResult r = net::fetch({entry.url, "", ""}, policy);
-            std::string why = r.error;
-            if (r.outcome == net::FetchOutcome::ok) article = document_from_body(r.body, r.content_type, job.selector, &why, r.final_url);
-            if (!article) {
-                failures += "\n  " + entry.url + ": " + why;
+            Result<content::Ingested> in = make_error(r.error);
+            if (r.outcome == net::FetchOutcome::ok) in = ingest_fetched(r.body, r.content_type, job.selector, r.final_url);
+            if (!in) {
+                failures += "\n  " + entry.url + ": " + in.error().message;
                 continue;
             }
-            store::CachedItem item;
-            item.meta = store::CacheMeta{entry.url, r.final_url, r.etag, r.last_modified, r.content_type, std::time(nullptr), ""};
-            item.document_json = content::to_json(*article).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-            item.body = std::move(r.body);
-            if (auto st = cache.put(key, item); !st) log::warn("store", st.error().message);
+            if (auto st = cache.put(key, cache_entry(r, entry.url, store::Payload::document, document_payload(in->doc), in->chars)); !st)
+                log::warn("store", st.error().message);
+            article = std::move(in->doc);
         }
         if (article->title.empty()) article->title = entry.title;
         for (size_t i = 0; i < article->blocks.size(); ++i) {
@@ -95,12 +66,10 @@ std::optional<content::Document> column_document(const FetchJob& job, const net:
     }
     if (!failures.empty())
         log::once(log::Level::warning, "net", job.id + failures, job.id + ": some of the column's articles could not be read:" + failures);
-    if (joined.blocks.empty()) {
-        *why_not = "none of the column's " + std::to_string(newest.size()) + " newest articles could be read" + failures;
-        return std::nullopt;
-    }
+    if (joined.blocks.empty())
+        return make_error("none of the column's " + std::to_string(newest.size()) + " newest articles could be read" + failures);
     joined.url = options.base_url;
-    budget_document(joined, job.id);
+    if (std::string cut = content::fit_budget(joined); !cut.empty()) log_notes(job.id, {cut});
     return joined;
 }
 
@@ -111,15 +80,9 @@ net::FetchPolicy with_cancel(net::FetchPolicy p, const std::atomic<bool>* cancel
     p.cancel = cancel;
     return p;
 }
-
-size_t document_chars(const content::Document& doc) {
-    size_t n = 0;
-    for (const auto& b : doc.blocks) n += utf8::decode(b.text).size();
-    return n;
-}
 }  // namespace
 
-FetchWorker::FetchWorker(net::FetchPolicy policy, const store::Cache& cache, std::function<void()> wake,
+FetchWorker::FetchWorker(net::FetchPolicy policy, store::Cache& cache, std::function<void()> wake,
                          PlaylistCheck check_playlist, render::PictureStore* pictures)
     : policy_(with_cancel(std::move(policy), &cancel_)), cache_(cache), wake_(std::move(wake)), check_playlist_(std::move(check_playlist)),
       pictures_(pictures), thread_([this] { run_guarded(); }) {}
@@ -135,27 +98,36 @@ FetchWorker::~FetchWorker() {
 }
 
 void FetchWorker::set_jobs(std::vector<FetchJob> jobs) {
+    // The health of a job new to the worker starts from its cached copy: read from disk
+    // before the lock is taken (the frame loop takes updates under it), and from the entry's
+    // header alone: no Document is parsed to count its characters.
+    std::set<std::string> known;
     {
         std::lock_guard lock(mutex_);
-        const std::time_t now = std::time(nullptr);
+        for (const auto& [id, h] : health_) known.insert(id);
+    }
+    const std::time_t now = std::time(nullptr);
+    std::map<std::string, ItemHealth> fresh;
+    for (const auto& job : jobs) {
+        if (known.count(job.id)) continue;
+        ItemHealth h;
+        const auto kind = job.playlist ? store::Payload::playlist : store::Payload::document;
+        if (auto cached = cache_.last_good(job.id, job.url, kind)) {
+            h.last_success = cached->meta.fetched_at;
+            h.good_chars = job.playlist ? 0 : cached->meta.document_chars;
+            h.next_attempt = std::min<std::time_t>(now + 5, cached->meta.fetched_at + static_cast<std::time_t>(job.refresh_seconds));
+        } else {
+            h.next_attempt = now;
+        }
+        fresh[job.id] = h;
+    }
+    {
+        std::lock_guard lock(mutex_);
         std::map<std::string, ItemHealth> next;
         for (const auto& job : jobs) {
-            auto it = health_.find(job.id);
-            if (it != health_.end()) {
-                next[job.id] = it->second;
-                continue;
-            }
-            ItemHealth h;
-            if (auto cached = cache_.get(job.id); cached && cached->meta.url == job.url) {
-                h.last_success = cached->meta.fetched_at;
-                if (job.playlist) h.good_chars = 0;
-                else if (auto doc = content::document_from_json(nlohmann::json::parse(cached->document_json, nullptr, false)))
-                    h.good_chars = document_chars(*doc);
-                h.next_attempt = std::min<std::time_t>(now + 5, cached->meta.fetched_at + static_cast<std::time_t>(job.refresh_seconds));
-            } else {
-                h.next_attempt = now;
-            }
-            next[job.id] = h;
+            if (auto it = health_.find(job.id); it != health_.end()) next[job.id] = it->second;
+            else if (auto f = fresh.find(job.id); f != fresh.end()) next[job.id] = f->second;
+            else next[job.id].next_attempt = now;  // appeared and went meanwhile: fetch
         }
         health_ = std::move(next);
         jobs_ = std::move(jobs);
@@ -240,47 +212,55 @@ void FetchWorker::run() {
         refresh_requested_.erase(job.id);  // this fetch serves the requests made so far
         lock.unlock();
 
+        const auto kind = job.playlist ? store::Payload::playlist : store::Payload::document;
         net::FetchRequest request{job.url, "", ""};
-        auto cached = cache_.get(job.id);
-        if (cached && cached->meta.url == job.url) {
+        if (auto cached = cache_.last_good(job.id, job.url, kind)) {
             request.etag = cached->meta.etag;
             request.last_modified = cached->meta.last_modified;
         }
         net::FetchResult result = net::fetch(request, policy);
         std::optional<content::Document> doc;
-        std::optional<std::string> playlist_text;
+        std::string payload;
+        PlaylistVerdict verdict = PlaylistVerdict::none;
+        std::string playlist_errors;
         size_t chars = 0;
         if (result.outcome == net::FetchOutcome::ok && job.playlist) {
             // A published playlist is checked like a local one (file: sources refused).
-            const std::string errors = check_playlist ? check_playlist(result.body) : "";
-            if (errors.empty()) {
-                playlist_text = result.body;
+            playlist_errors = check_playlist ? check_playlist(result.body) : "";
+            verdict = playlist_errors.empty() ? PlaylistVerdict::accepted : PlaylistVerdict::refused;
+            if (verdict == PlaylistVerdict::accepted) {
+                payload = result.body;
                 chars = result.body.size();
             } else {
-                result.error = "the published playlist was refused:\n" + errors;
+                result.error = "the published playlist was refused:\n" + playlist_errors;
             }
         } else if (result.outcome == net::FetchOutcome::ok) {
-            std::string why;
-            doc = job.column_count > 0 ? column_document(job, result, policy, cache_, &why)
-                                       : document_from_body(result.body, result.content_type, job.selector, &why, result.final_url);
-            if (doc) {
-                chars = document_chars(*doc);
-                if (pictures_) prepare_pictures(*doc, *pictures_, &cache_, &policy);  // fetched and decoded here, not on the frame loop
+            Result<content::Document> fetched = make_error("");
+            if (job.column_count > 0) {
+                fetched = column_document(job, result, policy, cache_);
+                if (fetched) chars = content::document_chars(*fetched);
+            } else if (auto in = ingest_fetched(result.body, result.content_type, job.selector, result.final_url)) {
+                chars = in->chars;
+                fetched = std::move(in->doc);
             } else {
-                result.error = why;
+                fetched = in.error();
+            }
+            if (fetched) {
+                doc = std::move(*fetched);
+                // Pictures fetched and decoded here, never on the frame loop; the Document
+                // is cached with their sizes.
+                if (pictures_) prepare_pictures(*doc, *pictures_, &cache_, &policy);
+                payload = document_payload(*doc);
+            } else {
+                result.error = fetched.error().message;
             }
         }
         if (job.playlist) health.good_chars = 0;  // a playlist may well get shorter
         RefreshDecision decision =
             judge_fetch(result, chars, health, std::time(nullptr), job.refresh_seconds, unit(random));
         if (decision.action == RefreshAction::replace) {
-            store::CachedItem item;
-            item.meta = store::CacheMeta{job.url, result.final_url, result.etag, result.last_modified,
-                                         result.content_type, std::time(nullptr), ""};
-            item.document_json = job.playlist ? *playlist_text
-                                              : content::to_json(*doc).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-            item.body = std::move(result.body);
-            if (auto st = cache_.put(job.id, item); !st) log::warn("store", st.error().message);
+            if (auto st = cache_.put(job.id, cache_entry(result, job.url, kind, std::move(payload), chars)); !st)
+                log::warn("store", st.error().message);
         } else if (result.outcome == net::FetchOutcome::ok && !decision.health.last_error.empty()) {
             log::once(log::Level::warning, "net", job.id + decision.health.last_error, job.id + ": " + decision.health.last_error);
         } else if (decision.health.failures == 1 || decision.action == RefreshAction::take_down) {
@@ -294,8 +274,15 @@ void FetchWorker::run() {
             // `kiosk refresh` while this fetch ran: fetch again now, not after the interval.
             if (refresh_requested_.erase(job.id)) health_[job.id].next_attempt = 0;
             const bool replace = decision.action == RefreshAction::replace;
-            updates_.push_back(ItemUpdate{job.id, decision.action, replace ? std::move(doc) : std::nullopt,
-                                          replace ? std::move(playlist_text) : std::nullopt, decision.health});
+            ItemUpdate update{job.id, decision.action, replace ? std::move(doc) : std::nullopt, PlaylistVerdict::none, "", "", decision.health};
+            if (verdict == PlaylistVerdict::refused) {
+                update.playlist = verdict;
+                update.playlist_errors = "the published playlist was refused:\n" + playlist_errors;
+            } else if (verdict == PlaylistVerdict::accepted && replace) {
+                update.playlist = verdict;
+                update.playlist_text = std::move(result.body);
+            }
+            updates_.push_back(std::move(update));
             lock.unlock();
             wake_();
             lock.lock();

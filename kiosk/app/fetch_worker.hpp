@@ -24,9 +24,6 @@
 
 namespace kiosk::app {
 
-// The cache key of a playlist published on the portal.
-inline const std::string kPlaylistJob = "(playlist)";
-
 struct FetchJob {
     std::string id;
     std::string url;
@@ -39,31 +36,34 @@ struct FetchJob {
 // Checks a fetched playlist's text; returns the errors (empty: good).
 using PlaylistCheck = std::function<std::string(const std::string& text)>;
 
+// What became of a fetched published playlist.
+enum class PlaylistVerdict {
+    none,      // not a playlist job, or nothing new (not modified, a failed fetch)
+    accepted,  // checked and good: `playlist_text` holds it
+    refused,   // it fails the checks: `playlist_errors` says why; the previous one plays on
+};
+
 struct ItemUpdate {
     std::string id;
     RefreshAction action = RefreshAction::keep;
     std::optional<content::Document> document;  // with replace
-    std::optional<std::string> playlist_text;    // a playlist job's good new text
+    PlaylistVerdict playlist = PlaylistVerdict::none;
+    std::string playlist_text;    // accepted
+    std::string playlist_errors;  // refused
     ItemHealth health;
 };
-
-// Turns fetched bytes into a Document: text is imported; HTML needs the article extractor.
-std::optional<content::Document> document_from_body(const std::string& body, const std::string& content_type,
-                                                    const std::string& selector, std::string* why_not,
-                                                    const std::string& base_url = "");
 
 // A column: the newest `count` articles of a list page or feed, each fetched (or taken from
 // the cache, where articles are kept as parts of the item) and joined into one Document,
 // newest first, each article starting a page. Articles that cannot be read are left out
 // (logged once); none at all is an error.
-std::optional<content::Document> column_document(const FetchJob& job, const net::FetchResult& list,
-                                                 const net::FetchPolicy& policy, const store::Cache& cache,
-                                                 std::string* why_not);
+Result<content::Document> column_document(const FetchJob& job, const net::FetchResult& list,
+                                          const net::FetchPolicy& policy, store::Cache& cache);
 
 class FetchWorker {
 public:
     // `pictures`: where an article's pictures are decoded (on this thread); none: not fetched.
-    FetchWorker(net::FetchPolicy policy, const store::Cache& cache, std::function<void()> wake,
+    FetchWorker(net::FetchPolicy policy, store::Cache& cache, std::function<void()> wake,
                 PlaylistCheck check_playlist = {}, render::PictureStore* pictures = nullptr);
     ~FetchWorker();  // stops and joins
     FetchWorker(const FetchWorker&) = delete;
@@ -85,7 +85,7 @@ private:
     void run_guarded();
 
     net::FetchPolicy policy_;  // guarded by mutex_ (replaced by set_settings)
-    const store::Cache& cache_;  // borrowed; outlives the worker
+    store::Cache& cache_;  // borrowed; outlives the worker (it writes entries on its own files)
     std::function<void()> wake_;
     PlaylistCheck check_playlist_;  // guarded by mutex_
     render::PictureStore* pictures_;  // borrowed; may be null

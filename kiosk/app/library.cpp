@@ -6,6 +6,7 @@
 
 #include "app/clock.hpp"
 #include "app/content_source.hpp"
+#include "base/url.hpp"
 #include "base/utf8.hpp"
 #include "content/budget.hpp"
 #include "content/document_json.hpp"
@@ -23,8 +24,7 @@ void describe_source(LibraryItem& entry, const content::Document& doc) {
             break;
         }
     const std::string& src = entry.item.source;
-    const bool web = src.rfind("http://", 0) == 0 || src.rfind("https://", 0) == 0;
-    entry.url = !doc.url.empty() && doc.url.rfind("http", 0) == 0 ? doc.url : web ? src : "";
+    entry.url = url::is_web_address(doc.url) ? doc.url : url::is_web_address(src) ? src : "";
     if (!entry.content_time) entry.content_time = entry.loaded_at ? entry.loaded_at : std::time(nullptr);
 }
 }  // namespace
@@ -38,38 +38,37 @@ const LibraryItem* Library::find(const std::string& id) const {
 void Library::load(LibraryItem& entry, const config::Playlist& playlist) {
     entry.source_key = entry.item.source;
     entry.loaded_at = std::time(nullptr);
-    if (entry.item.source.rfind("http", 0) == 0) {
+    if (url::is_web_address(entry.item.source)) {
         // A web item starts from its last good copy in the cache, before any network traffic.
         if (!cache_) {
             entry.error = "not fetched yet";
             return;
         }
-        auto cached = cache_->get(entry.item.id);
+        auto cached = cache_->last_good(entry.item.id, entry.item.source, store::Payload::document);
         std::optional<content::Document> doc;
-        if (cached && cached->meta.url == entry.item.source)
-            doc = content::document_from_json(nlohmann::json::parse(cached->document_json, nullptr, false));
+        if (cached) doc = content::document_from_json(nlohmann::json::parse(cached->payload, nullptr, false));
         if (!doc) {
-            entry.error = cached ? "the cached copy is of another address; waiting for the first fetch"
-                                 : "waiting for the first fetch (" + cached.error().message + ")";
+            entry.error = "waiting for the first fetch (" + (cached ? "the cached copy is unreadable" : cached.error().message) + ")";
             return;
         }
         entry.loaded_at = cached->meta.fetched_at;
+        if (std::string cut = content::fit_budget(*doc); !cut.empty()) log_notes(entry.item.id, {cut});  // cached before the budget
+        prepare_pictures(*doc, pictures_, cache_, nullptr);  // from the cache; never fetched here
         set_entry_document(entry, *doc);
         return;
     }
-    auto doc = load_item_document(playlist, entry.item);
+    auto doc = load_item_document(playlist, entry.item);  // ingested: within the budget
     if (!doc) {
         // Keep what was there: a failed reload never takes content off the screen.
         entry.error = doc.error().message;
         return;
     }
+    prepare_pictures(*doc, pictures_, cache_, nullptr);
     set_entry_document(entry, *doc);
 }
 
-void Library::set_entry_document(LibraryItem& entry, const content::Document& source) {
-    content::Document doc = source;
-    budget_document(doc, entry.item.id);  // a cached copy from before the budget, too
-    prepare_pictures(doc, pictures_, cache_, nullptr);  // sizes for layout; decoded unless the worker did
+// The document is ready: within the budget, its pictures' sizes known.
+void Library::set_entry_document(LibraryItem& entry, const content::Document& doc) {
     entry.error.clear();
     entry.title = entry.item.title.empty() ? doc.title : entry.item.title;
     describe_source(entry, doc);
@@ -121,12 +120,8 @@ void Library::add(const config::PlaylistItem& item, content::Document doc) {
     entry.item = item;
     entry.source_key = item.source;
     entry.loaded_at = std::time(nullptr);
-    budget_document(doc, item.id);
     prepare_pictures(doc, pictures_, cache_, nullptr);
-    entry.title = item.title.empty() ? doc.title : item.title;
-    describe_source(entry, doc);
-    entry.shaped = std::make_unique<text::ShapedDocument>(text::shape_document(fonts_, doc, shape_options()));
-    if (width_ > 0) lay_out_item(entry);
+    set_entry_document(entry, doc);
     items_.push_back(std::move(entry));
 }
 
@@ -134,7 +129,7 @@ std::vector<std::string> Library::refresh(const config::Playlist& playlist, cons
     std::vector<std::string> errors;
     for (auto& entry : items_) {
         if (!id.empty() && entry.item.id != id) continue;
-        if (entry.item.source.rfind("http", 0) == 0) continue;  // web items: the fetch worker's job
+        if (url::is_web_address(entry.item.source)) continue;  // web items: the fetch worker's job
         load(entry, playlist);
         if (!entry.error.empty()) errors.push_back(entry.error);
     }
@@ -189,8 +184,8 @@ void Library::lay_out_item(LibraryItem& entry) {
 void Library::lay_out(int width, int height) {
     width_ = width;
     height_ = height;
-    geometry_ = text::resolve_geometry(cfg_.margins, width, height);
-    style_ = text::resolve_style(cfg_.typography, width, height);
+    geometry_ = text::resolve_geometry(cfg_->margins, width, height);
+    style_ = text::resolve_style(cfg_->typography, width, height);
     for (auto& entry : items_) lay_out_item(entry);
 }
 
@@ -218,13 +213,13 @@ void Library::set_freshness(const std::string& id, std::time_t last_success, boo
 }
 
 text::ChromeText Library::chrome_for(const LibraryItem& item, std::time_t now) const {
-    text::ChromeText c{cfg_.hall_name, item.title, format_clock(now, cfg_.time_zone), item.source_line, "", false, ""};
-    const bool web = item.item.source.rfind("http://", 0) == 0 || item.item.source.rfind("https://", 0) == 0;
-    if (item.content_time) c.updated = "内容更新于 " + format_short_time(item.content_time, cfg_.time_zone);
+    text::ChromeText c{cfg_->hall_name, item.title, format_clock(now, cfg_->time_zone), item.source_line, "", false, ""};
+    const bool web = url::is_web_address(item.item.source);
+    if (item.content_time) c.updated = "内容更新于 " + format_short_time(item.content_time, cfg_->time_zone);
     // Web content that is old, or whose last fetch failed, is marked: the screen shows what
     // it has, and says so.
-    c.stale = web && (item.fetch_failing || (item.content_time && now - item.content_time > static_cast<std::time_t>(cfg_.stale_after_seconds)));
-    if (cfg_.qr_code) c.qr_url = item.url;
+    c.stale = web && (item.fetch_failing || (item.content_time && now - item.content_time > static_cast<std::time_t>(cfg_->stale_after_seconds)));
+    if (cfg_->qr_code) c.qr_url = item.url;
     return c;
 }
 
@@ -236,13 +231,13 @@ text::Page Library::page_with_chrome(const LibraryItem& item, int page, std::tim
 
 text::Page Library::standing_page(std::time_t now, bool maintenance) const {
     content::Document doc;
-    doc.blocks.push_back(content::text_block(content::Role::title, cfg_.hall_name.empty() ? "政务服务中心" : cfg_.hall_name, 0,
+    doc.blocks.push_back(content::text_block(content::Role::title, cfg_->hall_name.empty() ? "政务服务中心" : cfg_->hall_name, 0,
                                              content::Align::center));
-    doc.blocks.push_back(content::text_block(content::Role::meta, format_clock(now, cfg_.time_zone), 0, content::Align::center));
+    doc.blocks.push_back(content::text_block(content::Role::meta, format_clock(now, cfg_->time_zone), 0, content::Align::center));
     if (maintenance)
         doc.blocks.push_back(content::text_block(content::Role::caption, "内容维护中", 0, content::Align::center));
-    else if (!cfg_.welcome.empty())
-        doc.blocks.push_back(content::text_block(content::Role::caption, cfg_.welcome, 0, content::Align::center));
+    else if (!cfg_->welcome.empty())
+        doc.blocks.push_back(content::text_block(content::Role::caption, cfg_->welcome, 0, content::Align::center));
     auto pages = text::layout_document(text::shape_document(fonts_, doc), style_, geometry_);
     text::Page page = std::move(pages.front());
     // Centred on the whole screen, not hung from the top of the body box.

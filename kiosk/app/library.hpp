@@ -38,13 +38,14 @@ constexpr size_t kMaxPagesPerItem = 300;
 
 class Library {
 public:
-    Library(text::FontSet& fonts, config::KioskConfig cfg) : fonts_(fonts), cfg_(std::move(cfg)) {}
-    // A reloaded configuration (sizes, theme, hall name); call lay_out afterwards.
-    void set_config(config::KioskConfig cfg) { cfg_ = std::move(cfg); }
+    Library(text::FontSet& fonts, config::ConfigSnapshot cfg) : fonts_(fonts), cfg_(std::move(cfg)) {}
+    // A reloaded configuration (sizes, hall name, typography); call lay_out afterwards.
+    void set_config(config::ConfigSnapshot cfg) { cfg_ = std::move(cfg); }
     // Web items are read from this cache (last good content); without one they wait.
-    void set_cache(const store::Cache* cache) { cache_ = cache; }
+    void set_cache(store::Cache* cache) { cache_ = cache; }
 
-    // New content for an item (from the fetcher), shown from the next page on.
+    // New content for an item from the fetch worker (ingested, its pictures prepared on the
+    // worker's thread), shown from the next page on.
     void set_document(const std::string& id, const content::Document& doc);
     // How fresh an item's content is (from the fetch worker's health): the footer says when
     // it was updated and marks it when stale.
@@ -55,7 +56,7 @@ public:
     // Takes the items of `playlist` (enabled or `only`), loading those not loaded yet; keeps
     // the content of items whose source did not change. Returns the errors met.
     std::vector<std::string> sync(const config::Playlist& playlist, const std::string& only = "");
-    // Adds one document as an item (kiosk layout/render --input).
+    // Adds one ingested document as an item (kiosk layout/render --input).
     void add(const config::PlaylistItem& item, content::Document doc);
     // Reloads a local item's content now (kiosk refresh); empty id: every local item. Web
     // items are refreshed by the fetch worker.
@@ -88,13 +89,13 @@ private:
     text::ChromeText chrome_for(const LibraryItem& item, std::time_t now) const;
     text::ShapeOptions shape_options() const {
         text::ShapeOptions o;
-        o.table_empty_zero = cfg_.typography.table_empty_zero;
+        o.table_empty_zero = cfg_->typography.table_empty_zero;
         return o;
     }
 
     text::FontSet& fonts_;
-    config::KioskConfig cfg_;  // a copy: the library outlives moves of its caller's config
-    const store::Cache* cache_ = nullptr;  // borrowed
+    config::ConfigSnapshot cfg_;  // shared, never changed: a reload hands over a new one
+    store::Cache* cache_ = nullptr;  // borrowed
     render::PictureStore pictures_;
     std::vector<LibraryItem> items_;
     text::PageGeometry geometry_;

@@ -3,8 +3,11 @@
 // read from disk; an http(s) one from the cache, fetched first when a fetch policy is
 // given), checked from the header against the size limits, its pixel size (or why it
 // cannot be shown) written into the block — layout needs it — and decoded into the
-// picture store. Run by the fetch worker on its own thread for web content, and by the
-// library while loading local or cached content: never on the frame loop.
+// picture store. The fetch worker runs it on its own thread for everything it fetches (the
+// library takes those Documents as they are). The library runs it when it loads an item
+// itself — a local file, or a web item's cached copy — which in `kiosk run` happens at
+// start and, at a page boundary, when a playlist edit adds an item or `kiosk refresh`
+// names a local one: pictures from this machine's disk, never from the network.
 #include "content/document.hpp"
 #include "net/fetcher.hpp"
 #include "render/pictures.hpp"
@@ -16,7 +19,7 @@ namespace kiosk::app {
 // cache's size like the rest).
 inline const std::string kPicturesCacheOwner = "(pictures)";
 
-void prepare_pictures(content::Document& doc, render::PictureStore& pictures, const store::Cache* cache,
+void prepare_pictures(content::Document& doc, render::PictureStore& pictures, store::Cache* cache,
                       const net::FetchPolicy* fetch_policy);
 
 }  // namespace kiosk::app

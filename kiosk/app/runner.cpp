@@ -15,11 +15,12 @@
 #include "app/fetch_worker.hpp"
 #include "app/instance.hpp"
 #include "app/library.hpp"
+#include "app/session.hpp"
 #include "app/settings.hpp"
-#include "app/status.hpp"
+#include "base/url.hpp"
 #include "health/log.hpp"
+#include "health/status.hpp"
 #include "schedule/scheduler.hpp"
-#include "store/atomic_file.hpp"
 
 namespace kiosk::app {
 namespace fs = std::filesystem;
@@ -27,17 +28,14 @@ using Clock = std::chrono::steady_clock;  // page timers: a wall-clock jump does
 
 namespace {
 
-// The fetch job (and cache entry) of a playlist published on the portal.
-
-PlaylistCheck published_playlist_check(const config::KioskConfig& cfg);
+PlaylistCheck published_playlist_check(const PlaylistSource& source, config::ConfigSnapshot cfg);
 
 class Runner {
 public:
-    // `config_errors`: why the configuration in use is not the one asked for (it is the last
-    // good copy, or the built-in settings); shown in status.json.
-    Runner(config::KioskConfig cfg, std::unique_ptr<text::FontSet> fonts, std::vector<std::string> config_errors)
-        : cfg_(std::move(cfg)), fonts_(std::move(fonts)), library_(*fonts_, cfg_),
-          proof_(cfg_.paths.state / "proof-of-play.log"), last_good_(cfg_.paths.state), config_errors_(std::move(config_errors)),
+    explicit Runner(Session session, PageClock clock)
+        : session_(std::move(session)), cfg_(session_.config()), library_(session_.library()),
+          source_(session_.playlist_source()), proof_(cfg_->paths.state / "proof-of-play.log"),
+          last_good_(cfg_->paths.state), config_errors_(session_.config_errors()), clock_(clock),
           started_(std::time(nullptr)) {}
 
     int run(const RunOptions& options);
@@ -55,11 +53,13 @@ private:
     void take_published_playlist(const ItemUpdate& update);
     std::vector<FetchJob> web_jobs() const;
     bool is_web_item(const std::string& id) const;
-    schedule::Now now_for(std::time_t t) const { return schedule::make_now(t, utc_offset(t, cfg_.time_zone)); }
+    void reload_config();
+    schedule::Now now_for(std::time_t t) const { return schedule::make_now(t, utc_offset(t, cfg_->time_zone)); }
 
-    config::KioskConfig cfg_;
-    std::unique_ptr<text::FontSet> fonts_;
-    Library library_;
+    Session session_;              // the configuration found, fonts, cache, library, playlist source
+    config::ConfigSnapshot cfg_;  // the configuration in use; a reload replaces it whole
+    Library& library_;             // session_'s
+    PlaylistSource source_;
     config::Playlist playlist_;                 // the last good playlist: what plays
     std::optional<config::Playlist> pending_;   // a good edit, applied at the next page boundary
     std::vector<std::string> refused_;          // errors of the last refused edit
@@ -67,22 +67,16 @@ private:
     std::vector<std::string> pending_refresh_;  // item ids ("" for all), at the next boundary
     std::unique_ptr<render::Screen> screen_;
     std::unique_ptr<ControlChannel> control_;
-    std::unique_ptr<store::Cache> cache_;
-    std::unique_ptr<FetchWorker> worker_;  // after screen_ and cache_: it goes first
+    std::unique_ptr<FetchWorker> worker_;  // after screen_ and session_ (its cache): it goes first
     std::map<std::string, ItemHealth> health_;       // the worker's latest word, for status
     std::deque<ItemUpdate> pending_updates_;         // new or withdrawn content, at the next boundary
-    ProofOfPlay proof_;
+    status::ProofOfPlay proof_;
     LastGood last_good_;                     // accepted configurations and playlists, for a bad start
     std::vector<std::string> config_errors_;  // the configuration asked for could not be used
     std::string playlist_note_;               // e.g. playing the last good copy of the playlist
     long pages_shown_ = 0;
     Clock::time_point status_written_{};
-    // KIOSK_TIME_SCALE (soak tests only): pages turn this many times faster.
-    double time_scale_ = [] {
-        const char* v = std::getenv("KIOSK_TIME_SCALE");
-        const double scale = v ? std::atof(v) : 1.0;
-        return scale >= 1.0 && scale <= 100000.0 ? scale : 1.0;
-    }();
+    PageClock clock_;
     schedule::History history_;
     schedule::Decision decision_;
     std::time_t decision_at_ = 0;
@@ -91,9 +85,9 @@ private:
 
 std::vector<FetchJob> Runner::web_jobs() const {
     std::vector<FetchJob> jobs;
-    if (cfg_.playlist_is_url()) jobs.push_back({kPlaylistJob, cfg_.playlist, 300, true, "", 0});
+    if (source_.kind() == PlaylistSource::Kind::published) jobs.push_back({kPlaylistJob, source_.where(), 300, true, "", 0});
     for (const auto& item : playlist_.items)
-        if (item.enabled && item.source.rfind("http", 0) == 0)
+        if (item.enabled && url::is_web_address(item.source))
             jobs.push_back({item.id, item.source, item.refresh_seconds, false, item.selector,
                             item.kind == "column" ? item.count : 0});
     return jobs;
@@ -101,42 +95,28 @@ std::vector<FetchJob> Runner::web_jobs() const {
 
 bool Runner::is_web_item(const std::string& id) const {
     for (const auto& item : playlist_.items)
-        if (item.id == id) return item.source.rfind("http", 0) == 0;
+        if (item.id == id) return url::is_web_address(item.source);
     return false;
 }
 
 void Runner::load_playlist_at_start() {
-    if (cfg_.playlist_is_url()) {
+    playlist_.file = source_.where();
+    auto copy = source_.read(*cfg_, session_.cache());
+    if (copy) {
+        playlist_ = std::move(copy->playlist);
+        if (source_.kind() == PlaylistSource::Kind::local_file) last_good_.keep("playlist.json", copy->text, playlist_.file);
+        applied_at_ = copy->as_of ? copy->as_of : std::time(nullptr);
+    } else if (source_.kind() == PlaylistSource::Kind::published) {
         // Published on the portal: the last good copy from the cache, then the network.
-        playlist_.file = cfg_.playlist;
-        auto cached = cache_->get(kPlaylistJob);
-        if (!cached || cached->meta.url != cfg_.playlist) {
-            log::info("config", cfg_.playlist + ": no cached copy yet; the standing page shows until it arrives");
-            return;
-        }
-        auto pl = config::parse_playlist(cached->document_json, "playlist", cfg_, false);
-        if (!pl) {
-            log::error("config", "cached playlist unusable:\n" + pl.error().message);
-            return;
-        }
-        playlist_ = std::move(*pl);
-        playlist_.file = cfg_.playlist;
-        applied_at_ = cached->meta.fetched_at;
-        for (const auto& e : library_.sync(playlist_)) log::info("content", e);
-        return;
-    }
-    auto text = config::read_config_text(cfg_.playlist);
-    Result<config::Playlist> pl = text ? config::parse_playlist(*text, fs::path(cfg_.playlist).filename().string(), cfg_, true)
-                                       : Result<config::Playlist>(text.error());
-    if (!pl) {
-        refused_ = {pl.error().message};
+        log::info("config", copy.error().message + "; the standing page shows until it arrives");
+    } else {
+        refused_ = {copy.error().message};
         refused_at_ = std::time(nullptr);
-        log::error("config", "playlist refused:\n" + pl.error().message);
-        playlist_.file = cfg_.playlist;
+        log::error("config", "playlist refused:\n" + copy.error().message);
         // The last playlist this kiosk accepted plays instead; with none, the standing page
         // (内容维护中) until a good edit arrives.
         if (auto kept = last_good_.get("playlist.json")) {
-            auto old = config::parse_playlist(kept->text, "playlist.json (last good copy)", cfg_, true);
+            auto old = config::parse_playlist(kept->text, "playlist.json (last good copy)", *cfg_, true);
             if (old) {
                 playlist_ = std::move(*old);
                 playlist_.file = kept->origin;
@@ -145,72 +125,67 @@ void Runner::load_playlist_at_start() {
             }
         }
         applied_at_ = std::time(nullptr);
-        for (const auto& e : library_.sync(playlist_)) log::error("content", e);
-        return;
     }
-    pl->file = fs::absolute(cfg_.playlist);
-    last_good_.keep("playlist.json", *text, pl->file);
-    playlist_ = std::move(*pl);
-    applied_at_ = std::time(nullptr);
     for (const auto& e : library_.sync(playlist_)) log::error("content", e);
 }
 
 void Runner::check_playlist(const char* why) {
-    if (cfg_.playlist_is_url()) {
+    if (source_.kind() == PlaylistSource::Kind::published) {
         if (worker_) worker_->refresh_now(kPlaylistJob);
         return;
     }
-    auto text = config::read_config_text(cfg_.playlist);
-    Result<config::Playlist> pl = text ? config::parse_playlist(*text, fs::path(cfg_.playlist).filename().string(), cfg_, true)
-                                       : Result<config::Playlist>(text.error());
-    if (!pl) {
-        refused_ = {pl.error().message};
+    auto copy = source_.read(*cfg_, session_.cache());
+    if (!copy) {
+        refused_ = {copy.error().message};
         refused_at_ = std::time(nullptr);
         log::error("config", std::string("playlist edit refused (") + why + "); the previous playlist plays on:\n" +
-                                 pl.error().message);
+                                 copy.error().message);
         pending_.reset();
         return;
     }
-    pl->file = fs::absolute(cfg_.playlist);
-    last_good_.keep("playlist.json", *text, pl->file);
+    last_good_.keep("playlist.json", copy->text, copy->playlist.file);
     playlist_note_.clear();
     refused_.clear();
     log::info("config", std::string("playlist accepted (") + why + "); applied at the next page");
-    pending_ = std::move(*pl);
+    pending_ = std::move(copy->playlist);
+}
+
+// A new kiosk.json: checked, then handed whole to every part that holds settings — the
+// library (sizes, typography, hall name), the screen and painter (colours: the page on
+// screen is redrawn at once), the fetch worker (allowlist, proxy, CA file, playlist check).
+void Runner::reload_config() {
+    auto text = config::read_config_text(cfg_->file);
+    auto cfg = text ? config::parse_kiosk_config(*text, cfg_->file) : Result<config::KioskConfig>(text.error());
+    if (!cfg) {
+        log::error("config", "reload refused; the previous configuration stays:\n" + cfg.error().message);
+        return;
+    }
+    last_good_.keep("kiosk.json", *text, cfg_->file);
+    // Fonts, folders and the playlist's source are the start's; a kiosk that started on the
+    // built-in settings (no playlist) takes the fixed configuration's playlist now (its file
+    // is watched from the next start).
+    cfg->fonts = cfg_->fonts;
+    cfg->paths = cfg_->paths;
+    if (!cfg_->playlist.empty()) cfg->playlist = cfg_->playlist;
+    cfg_ = std::make_shared<const config::KioskConfig>(std::move(*cfg));
+    if (source_.where().empty()) source_ = PlaylistSource::of(*cfg_);
+    config_errors_.clear();
+    library_.set_config(cfg_);
+    library_.lay_out(screen_->page_width(), screen_->page_height());
+    screen_->set_theme(cfg_->theme);
+    if (worker_) worker_->set_settings(fetch_policy_for(*cfg_), published_playlist_check(source_, cfg_));
+    show_current(std::time(nullptr));
+    log::info("config", cfg_->file.string() + ": configuration reloaded");
 }
 
 void Runner::take_events() {
     for (const ControlEvent& e : control_ ? control_->take() : std::deque<ControlEvent>{}) {
         switch (e.kind) {
             case ControlEvent::Kind::playlist_changed: check_playlist("file changed"); break;
-            case ControlEvent::Kind::reload: {
-                auto text = config::read_config_text(cfg_.file);
-                auto cfg = text ? config::parse_kiosk_config(*text, cfg_.file) : Result<config::KioskConfig>(text.error());
-                if (cfg) last_good_.keep("kiosk.json", *text, cfg_.file);
-                if (!cfg) {
-                    log::error("config", "reload refused; the previous configuration stays:\n" + cfg.error().message);
-                } else {
-                    // Fonts and folders are opened once; the rest applies at once.
-                    cfg->fonts = cfg_.fonts;
-                    cfg->paths = cfg_.paths;
-                    // A kiosk running on the built-in settings has no playlist yet: the fixed
-                    // configuration's playlist is taken (it is watched from the next start).
-                    if (!cfg_.playlist.empty()) cfg->playlist = cfg_.playlist;
-                    cfg_ = std::move(*cfg);
-                    library_.set_config(cfg_);
-                    library_.lay_out(screen_->page_width(), screen_->page_height());
-                    config_errors_.clear();
-                    // Every part that holds settings takes the new ones now: the colours (the
-                    // page on screen is redrawn with them at once), the worker's allowlist,
-                    // proxy, CA file and playlist check.
-                    screen_->set_theme(cfg_.theme);
-                    if (worker_) worker_->set_settings(fetch_policy_for(cfg_), published_playlist_check(cfg_));
-                    show_current(std::time(nullptr));
-                    log::info("config", cfg_.file.string() + ": configuration reloaded");
-                }
+            case ControlEvent::Kind::reload:
+                reload_config();
                 check_playlist("reload");
                 break;
-            }
             case ControlEvent::Kind::refresh:
                 if (worker_ && (e.item.empty() || is_web_item(e.item))) worker_->refresh_now(e.item);  // known: the channel checked
                 if (e.item.empty() || !is_web_item(e.item)) pending_refresh_.push_back(e.item);
@@ -241,19 +216,22 @@ void Runner::take_events() {
 }
 
 void Runner::take_published_playlist(const ItemUpdate& update) {
-    if (update.playlist_text) {
-        auto pl = config::parse_playlist(*update.playlist_text, "playlist", cfg_, false);
-        if (pl) {
-            refused_.clear();
-            pl->file = cfg_.playlist;
-            pending_ = std::move(*pl);
-            log::info("config", cfg_.playlist + ": new playlist accepted; applied at the next page");
-        }
-    } else if (update.health.last_error.rfind("the published playlist was refused", 0) == 0) {
-        refused_ = {update.health.last_error};
-        refused_at_ = std::time(nullptr);
-        log::once(log::Level::error, "config", update.health.last_error,
-                  cfg_.playlist + ": " + update.health.last_error + "\nthe previous playlist plays on");
+    switch (update.playlist) {
+        case PlaylistVerdict::none: break;
+        case PlaylistVerdict::accepted:
+            // Checked by the worker with the settings of its fetch; checked again with ours.
+            if (auto pl = source_.check(update.playlist_text, *cfg_)) {
+                refused_.clear();
+                pending_ = std::move(*pl);
+                log::info("config", source_.where() + ": new playlist accepted; applied at the next page");
+            }
+            break;
+        case PlaylistVerdict::refused:
+            refused_ = {update.playlist_errors};
+            refused_at_ = std::time(nullptr);
+            log::once(log::Level::error, "config", update.playlist_errors,
+                      source_.where() + ": " + update.playlist_errors + "\nthe previous playlist plays on");
+            break;
     }
 }
 
@@ -268,7 +246,7 @@ void Runner::apply_pending() {
         std::set<std::string> keep;
         for (const auto& job : web_jobs()) keep.insert(job.id);  // the published playlist too
         keep.insert(kPicturesCacheOwner);
-        cache_->prune(keep);  // items no longer in the playlist leave the cache
+        session_.cache().prune(keep);  // items no longer in the playlist leave the cache
     }
     // New content replaces old only here, at a page boundary.
     for (const ItemUpdate& update : pending_updates_) {
@@ -282,11 +260,11 @@ void Runner::apply_pending() {
     pending_refresh_.clear();
 }
 
-// The fetch worker's check of a published playlist, with a copy of the settings it needs
-// (the worker's thread must not read the frame loop's configuration).
-PlaylistCheck published_playlist_check(const config::KioskConfig& cfg) {
-    return [cfg](const std::string& text) {
-        auto pl = config::parse_playlist(text, "playlist", cfg, false);
+// The fetch worker's check of a published playlist: the snapshot it holds is shared, never
+// changed (the worker's thread reads no setting the frame loop may replace).
+PlaylistCheck published_playlist_check(const PlaylistSource& source, config::ConfigSnapshot cfg) {
+    return [source, cfg](const std::string& text) {
+        auto pl = source.check(text, *cfg);
         return pl ? std::string() : pl.error().message;
     };
 }
@@ -304,10 +282,12 @@ void Runner::show_current(std::time_t now, bool flip) {
     const LibraryItem* item = slot.standing() ? nullptr : library_.find(slot.item_id);
     // A new page changes over as configured; a redraw of the same page (the clock) at once.
     // (Not on pages shorter than two seconds: the change-over would eat their time.)
-    const auto transition = !flip || decision_.seconds < 2 ? render::Screen::Transition::none
-                            : cfg_.transition == "fade" ? render::Screen::Transition::fade
-                            : cfg_.transition == "slide" ? render::Screen::Transition::slide
-                                                         : render::Screen::Transition::none;
+    auto transition = render::Screen::Transition::none;
+    if (flip && decision_.seconds >= 2) switch (cfg_->transition) {
+            case config::PageTransition::fade: transition = render::Screen::Transition::fade; break;
+            case config::PageTransition::slide: transition = render::Screen::Transition::slide; break;
+            case config::PageTransition::none: break;
+        }
     if (item && slot.page < static_cast<int>(item->pages.size())) {
         screen_->show(library_.page_with_chrome(*item, slot.page, now), library_.geometry(), transition);
     } else {
@@ -326,64 +306,46 @@ std::string Runner::slot_summary() const {
 }
 
 void Runner::write_status() {
-    // Under a soak test's accelerated clock, at most four writes a second (each is a write,
-    // fsync and rename); at normal speed every page is recorded.
+    // Under a soak test's fast clock, at most four writes a second (each is a write, fsync
+    // and rename); at normal speed every page is recorded.
     const auto steady = Clock::now();
-    if (time_scale_ > 1 && steady - status_written_ < std::chrono::milliseconds(250)) return;
+    if (clock_.speedup > 1 && steady - status_written_ < std::chrono::milliseconds(250)) return;
     status_written_ = steady;
     const std::time_t now = std::time(nullptr);
-    nlohmann::json items = nlohmann::json::array();
-    auto when = [&](std::time_t t) { return t ? format_iso_local(t, cfg_.time_zone) : std::string(); };
+    const std::string& zone = cfg_->time_zone;
+    auto when = [&](std::time_t t) { return t ? format_iso_local(t, zone) : std::string(); };
+    status::StatusReport r;
     for (const auto& e : library_.items()) {
-        nlohmann::json item = {{"id", e.item.id},
-                               {"title", e.title},
-                               {"source", e.item.source},
-                               {"pages", e.pages.size()},
-                               {"loaded", when(e.loaded_at)},
-                               {"error", e.error}};
-        if (auto h = health_.find(e.item.id); h != health_.end()) {
-            item["fetch"] = {{"last_attempt", when(h->second.last_attempt)},
-                             {"last_success", when(h->second.last_success)},
-                             {"failures", h->second.failures},
-                             {"last_error", h->second.last_error},
-                             {"withdrawn", h->second.withdrawn},
-                             {"next_attempt", when(h->second.next_attempt)}};
-        }
-        items.push_back(std::move(item));
+        status::ItemStatus item{e.item.id, e.title, e.item.source, when(e.loaded_at), e.error, e.pages.size(), std::nullopt};
+        if (auto h = health_.find(e.item.id); h != health_.end())
+            item.fetch = status::FetchHealth{when(h->second.last_attempt), when(h->second.last_success),
+                                             when(h->second.next_attempt), h->second.last_error, h->second.failures,
+                                             h->second.withdrawn};
+        r.items.push_back(std::move(item));
     }
     const schedule::Slot& slot = decision_.slot;
     const LibraryItem* item = slot.standing() ? nullptr : library_.find(slot.item_id);
-    nlohmann::json status = {
-        {"format", "kiosk-status/1"},
-        {"version", KIOSK_VERSION},
-        {"pid", static_cast<long>(::getpid())},
-        {"started", format_iso_local(started_, cfg_.time_zone)},
-        {"uptime_seconds", now - started_},
-        {"updated", format_iso_local(now, cfg_.time_zone)},
-        {"memory_kb", resident_memory_kb()},
-        {"pages_shown", pages_shown_},
-        {"current",
-         {{"standing", slot.standing()},
-          {"item", slot.item_id},
-          {"page", slot.page + 1},
-          {"of", item ? item->pages.size() : 1},
-          {"interrupt", slot.interrupt},
-          {"since", format_iso_local(decision_at_, cfg_.time_zone)},
-          {"until", format_iso_local(decision_at_ + static_cast<std::time_t>(decision_.seconds), cfg_.time_zone)}}},
-        {"playlist",
-         {{"file", cfg_.playlist},
-          {"fetch_error", health_.count(kPlaylistJob) ? health_.at(kPlaylistJob).last_error : ""},
-          {"version", playlist_.version},
-          {"items", playlist_.items.size()},
-          {"applied", applied_at_ ? format_iso_local(applied_at_, cfg_.time_zone) : ""},
-          {"refused", refused_},
-          {"refused_at", refused_at_ ? format_iso_local(refused_at_, cfg_.time_zone) : ""},
-          {"note", playlist_note_}}},
-        {"config", {{"file", cfg_.file.string()}, {"errors", config_errors_}}},
-        {"items", items}};
-    // Outside text (ids, titles, errors quoting a file) may hold anything: never a throw here.
-    const std::string text = status.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    if (auto st = store::write_file_atomically(cfg_.paths.runtime / "status.json", text); !st)
+    r.version = KIOSK_VERSION;
+    r.pid = static_cast<long>(::getpid());
+    r.started = when(started_);
+    r.uptime_seconds = static_cast<long>(now - started_);
+    r.updated = when(now);
+    r.memory_kb = status::resident_memory_kb();
+    r.pages_shown = pages_shown_;
+    r.current = {slot.standing(), slot.interrupt, slot.item_id, when(decision_at_),
+                 when(decision_at_ + static_cast<std::time_t>(decision_.seconds)), slot.page + 1,
+                 item ? item->pages.size() : 1};
+    r.playlist.file = source_.where();
+    r.playlist.fetch_error = health_.count(kPlaylistJob) ? health_.at(kPlaylistJob).last_error : "";
+    r.playlist.version = playlist_.version;
+    r.playlist.items = playlist_.items.size();
+    r.playlist.applied = when(applied_at_);
+    r.playlist.refused = refused_;
+    r.playlist.refused_at = when(refused_at_);
+    r.playlist.note = playlist_note_;
+    r.config_file = cfg_->file.string();
+    r.config_errors = config_errors_;
+    if (auto st = status::write_status(cfg_->paths.runtime / "status.json", r); !st)
         log::once(log::Level::warning, "status", "write", st.error().message);
 }
 
@@ -394,12 +356,12 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
     apply_pending();
     const std::time_t now = std::time(nullptr);
     decision_ = schedule::decide(playlist_, library_.content_state(), now_for(now), history_,
-                                 scheduler_settings(cfg_));
+                                 scheduler_settings(*cfg_));
     history_ = schedule::record(std::move(history_), decision_, now_for(now));
-    decision_.seconds /= time_scale_;  // 1 but in soak tests
+    decision_.seconds /= clock_.speedup;  // 1 but in soak tests
     decision_at_ = now;
     ++pages_shown_;
-    if (cfg_.progress_bar) screen_->set_progress(decision_.slot.standing() ? -1.0 : 1.0);
+    if (cfg_->progress_bar) screen_->set_progress(decision_.slot.standing() ? -1.0 : 1.0);
     show_current(now, true);
     const auto shown_at = Clock::now();  // the page's time starts when it is fully up
     write_status();
@@ -429,7 +391,7 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
         if (watchdog.count() > 0) sleep_for = std::min(sleep_for, watchdog);  // wake to ping: the loop is alive
         // The progress bar moves in twentieths of the page's time, at most once a second: a
         // strip redrawn and the frame presented, nothing else.
-        if (cfg_.progress_bar && !decision_.slot.standing()) {
+        if (cfg_->progress_bar && !decision_.slot.standing()) {
             const auto step = std::chrono::milliseconds(std::max<long long>(1000, std::llround(decision_.seconds * 1000 / 20)));
             sleep_for = std::min(sleep_for, step);
         }
@@ -447,7 +409,7 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
                 if (decision_.slot.standing() && (!pending_updates_.empty() || pending_)) flip_now = true;
                 break;
             case render::Screen::Wake::timeout:
-                if (cfg_.progress_bar && !decision_.slot.standing()) {
+                if (cfg_->progress_bar && !decision_.slot.standing()) {
                     const double left = std::chrono::duration<double>(flip_at - Clock::now()).count();
                     screen_->set_progress(std::max(0.0, left / std::max(1e-3, decision_.seconds)));
                 }
@@ -459,7 +421,7 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
         }
     }
     const double shown_for = std::chrono::duration<double>(Clock::now() - shown_at).count();
-    proof_.append({{"start", format_iso_local(decision_at_, cfg_.time_zone)},
+    proof_.append({{"start", format_iso_local(decision_at_, cfg_->time_zone)},
                    {"seconds", std::round(shown_for * 10) / 10},
                    {"item", slot.item_id},
                    {"page", slot.page + 1},
@@ -470,33 +432,31 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
 
 int Runner::run(const RunOptions& options) {
     render::ScreenOptions screen_options = options.screen;
-    screen_options.rotation = options.rotate.value_or(cfg_.rotation);
-    auto screen = render::Screen::open(screen_options, *fonts_, cfg_.theme);
+    screen_options.rotation = options.rotate.value_or(cfg_->rotation);
+    auto screen = render::Screen::open(screen_options, session_.fonts(), cfg_->theme);
     if (!screen) {
         std::fprintf(stderr, "kiosk: %s\n", screen.error().message.c_str());
         return 1;
     }
     screen_ = std::move(*screen);
-    cache_ = std::make_unique<store::Cache>(cfg_.paths.cache);
-    library_.set_cache(cache_.get());
     library_.lay_out(screen_->page_width(), screen_->page_height());
     screen_->set_pictures(&library_.pictures());
     load_playlist_at_start();  // web items show their cached copy: no network yet
 
-    worker_ = std::make_unique<FetchWorker>(fetch_policy_for(cfg_), *cache_, [raw = screen_.get()] { raw->wake(); },
-                                            published_playlist_check(cfg_), &library_.pictures());
+    worker_ = std::make_unique<FetchWorker>(fetch_policy_for(*cfg_), session_.cache(), [raw = screen_.get()] { raw->wake(); },
+                                            published_playlist_check(source_, cfg_), &library_.pictures());
     worker_->set_jobs(web_jobs());
     health_ = worker_->health();
     for (const auto& [id, h] : health_) library_.set_freshness(id, h.last_success, h.failures > 0);  // cached copies' age
 
-    auto control = ControlChannel::start(cfg_.playlist_is_url() ? "" : cfg_.playlist, cfg_.paths.runtime / "control.sock",
+    auto control = ControlChannel::start(source_.watched_file(), cfg_->paths.runtime / "control.sock",
                                          [raw = screen_.get()] { raw->wake(); });
     if (!control) log::warn("control", control.error().message + "; refresh and hot reload are off");
     else control_ = std::move(*control);
     publish_items();
     log::info("app", "showing " + std::to_string(library_.items().size()) + " item(s) on a " +
                          std::to_string(screen_->page_width()) + "x" + std::to_string(screen_->page_height()) +
-                         " page; status in " + (cfg_.paths.runtime / "status.json").string());
+                         " page; status in " + (cfg_->paths.runtime / "status.json").string());
 
     const auto watchdog = service::watchdog_interval();
     bool announced = false;
@@ -521,61 +481,21 @@ int Runner::run(const RunOptions& options) {
 }  // namespace
 
 int run_kiosk(const RunOptions& options) {
-    // Never dark at start: a configuration that cannot be found, read or passes no check is
-    // replaced by the last one this kiosk accepted, else by the built-in settings (the
-    // standing page says 内容维护中); the error goes to the log and status.json. Only what
-    // makes drawing impossible (no fonts, no display) ends the process.
-    std::vector<std::string> config_errors;
-    std::optional<config::KioskConfig> cfg;
-    fs::path asked_for = options.config ? fs::path(*options.config) : fs::path("/etc/kiosk/kiosk.json");
-    auto path = config::find_config(options.config);
-    if (path) {
-        asked_for = *path;
-        auto text = config::read_config_text(*path);
-        auto loaded = text ? config::parse_kiosk_config(*text, *path) : Result<config::KioskConfig>(text.error());
-        if (loaded) {
-            cfg = std::move(*loaded);
-            LastGood(cfg->paths.state).keep("kiosk.json", *text, fs::absolute(*path));
-        } else {
-            config_errors.push_back(loaded.error().message);
-        }
-    } else {
-        config_errors.push_back(path.error().message);
-    }
-    if (!cfg) {
-        log::error("config", "the configuration cannot be used:\n" + config_errors.front());
-        const config::KioskConfig defaults = config::default_config();
-        if (auto kept = LastGood(defaults.paths.state).get("kiosk.json")) {
-            auto old = config::parse_kiosk_config(kept->text, kept->origin);
-            if (old) {
-                cfg = std::move(*old);
-                config_errors.push_back("running with the last good copy of " + kept->origin.string() + " until it is fixed");
-            }
-        }
-        if (!cfg) {
-            cfg = defaults;
-            cfg->file = fs::absolute(asked_for);
-            cfg->playlist.clear();
-            config_errors.push_back("running with the built-in settings and no playlist until the configuration is fixed");
-        }
-        log::warn("config", config_errors.back());
+    // Never dark at start: Session::open_for_run replaces a configuration that cannot be
+    // used by the last good one or the built-in settings. Only what makes drawing
+    // impossible (no fonts, no display) or a second kiosk on the same folder ends it.
+    auto session = Session::open_for_run(options.config);
+    if (!session) {
+        std::fprintf(stderr, "kiosk: %s\n", session.error().message.c_str());
+        return 1;
     }
     // One kiosk per runtime folder: a second would overwrite the first one's status and socket.
-    auto lock = InstanceLock::acquire(cfg->paths.runtime);
+    auto lock = InstanceLock::acquire(session->config()->paths.runtime);
     if (!lock) {
         std::fprintf(stderr, "kiosk: %s\n", lock.error().message.c_str());
         return 2;
     }
-    auto fonts = text::FontSet::open(text::FontRequest{cfg->fonts.family, cfg->fonts.regular_path, cfg->fonts.bold_path});
-    if (!fonts) {
-        log::error("text", fonts.error().message + "; trying the default fonts");
-        fonts = text::FontSet::open(text::FontRequest{config::Fonts{}.family, "", ""});
-    }
-    if (!fonts) {
-        std::fprintf(stderr, "kiosk: %s\n", fonts.error().message.c_str());
-        return 1;
-    }
-    Runner runner(std::move(*cfg), std::move(*fonts), std::move(config_errors));
+    Runner runner(std::move(*session), options.clock);
     return runner.run(options);
 }
 

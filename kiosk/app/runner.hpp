@@ -7,10 +7,17 @@
 
 namespace kiosk::app {
 
+// How fast the run loop's pages turn against the wall clock. The kiosk runs at 1; a soak
+// test passes a faster one (its own runner program: no flag or variable of `kiosk` sets it).
+struct PageClock {
+    double speedup = 1.0;
+};
+
 struct RunOptions {
     std::optional<std::string> config;
     render::ScreenOptions screen;
     std::optional<int> rotate;  // overrides the config's rotation
+    PageClock clock;
 };
 
 int run_kiosk(const RunOptions& options);

@@ -130,4 +130,32 @@ std::string host(std::string_view u) {
     return h;
 }
 
+bool is_web_address(std::string_view url) {
+    const Parts p = split(url);
+    return p.scheme == "http" || p.scheme == "https";
+}
+
+std::string charset_param(std::string_view content_type) {
+    size_t at = content_type.find(';');
+    while (at != std::string_view::npos) {
+        std::string_view param = content_type.substr(at + 1);
+        const size_t next = param.find(';');
+        param = param.substr(0, next);
+        while (!param.empty() && std::isspace(static_cast<unsigned char>(param.front()))) param.remove_prefix(1);
+        const size_t eq = param.find('=');
+        std::string name(param.substr(0, eq));
+        while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.pop_back();
+        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (name == "charset" && eq != std::string_view::npos) {
+            std::string_view value = param.substr(eq + 1);
+            while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
+            while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
+            if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+            return std::string(value);
+        }
+        at = next == std::string_view::npos ? next : at + 1 + next;
+    }
+    return "";
+}
+
 }  // namespace kiosk::url

@@ -12,6 +12,7 @@
 #include "base/hosts.hpp"
 #include "base/i18n.hpp"
 #include "base/file_read.hpp"
+#include "base/url.hpp"
 #include "base/utf8.hpp"
 #include "base/zone_time.hpp"
 #include "config/json_lint.hpp"
@@ -306,18 +307,6 @@ std::optional<std::time_t> parse_local_time(const std::string& s, const std::str
     return zone_time::from_local(date.tm_year + 1900, date.tm_mon + 1, date.tm_mday, *minutes / 60, *minutes % 60, seconds, zone);
 }
 
-std::string url_host(const std::string& url) {
-    auto scheme = url.find("://");
-    if (scheme == std::string::npos) return "";
-    std::string rest = url.substr(scheme + 3);
-    rest = rest.substr(0, rest.find_first_of("/?#"));
-    if (auto at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
-    if (!rest.empty() && rest[0] == '[') return rest.substr(0, rest.find(']') + 1);
-    rest = rest.substr(0, rest.find(':'));
-    std::transform(rest.begin(), rest.end(), rest.begin(), [](unsigned char c) { return std::tolower(c); });
-    return rest;
-}
-
 fs::path default_folder(const char* systemd_env, const char* xdg_env, const char* xdg_fallback) {
     if (const char* v = std::getenv(systemd_env); v && *v) {
         std::string first = v;
@@ -366,9 +355,7 @@ void read_version(Checker& c, const json& root, int& out) {
 
 }  // namespace
 
-bool KioskConfig::playlist_is_url() const {
-    return playlist.rfind("https://", 0) == 0 || playlist.rfind("http://", 0) == 0;
-}
+bool KioskConfig::playlist_is_url() const { return url::is_web_address(playlist); }
 
 bool is_known_time_zone(const std::string& zone) {
     if (zone.empty() || zone[0] == '/' || zone.find("..") != std::string::npos) return false;
@@ -377,7 +364,7 @@ bool is_known_time_zone(const std::string& zone) {
     return in.read(magic, 4) && std::string_view(magic, 4) == "TZif";
 }
 
-Result<fs::path> find_config(const std::optional<std::string>& cli_path) {
+Result<fs::path> find_config(const std::optional<std::string>& cli_path, const fs::path& system_config) {
     if (cli_path) {
         if (!fs::exists(*cli_path))
             return make_error(*cli_path + ": " + KIOSK_TR("no such config file (--config)"));
@@ -388,8 +375,8 @@ Result<fs::path> find_config(const std::optional<std::string>& cli_path) {
             return make_error(std::string(env) + ": " + KIOSK_TR("no such config file ($KIOSK_CONFIG)"));
         return fs::absolute(env);
     }
-    for (const char* candidate : {"/etc/kiosk/kiosk.json", KIOSK_SOURCE_DEMO, KIOSK_INSTALLED_DEMO}) {
-        if (fs::exists(candidate)) return fs::path(candidate);
+    for (const fs::path& candidate : {system_config, fs::path(KIOSK_SOURCE_DEMO), fs::path(KIOSK_INSTALLED_DEMO)}) {
+        if (fs::exists(candidate)) return candidate;
     }
     return make_error(KIOSK_TR(
         "no configuration found: pass --config FILE, set KIOSK_CONFIG, or create /etc/kiosk/kiosk.json"));
@@ -432,9 +419,12 @@ Result<KioskConfig> parse_kiosk_config(const std::string& text_in, const fs::pat
         if (root.contains("screen") &&
             c.object(root["screen"], "screen", {"width", "height", "rotation", "transition", "progress_bar", "qr_code", "stale_after"})) {
             const json& s = root["screen"];
-            if (c.text(s, "screen", "transition", cfg.transition) && cfg.transition != "fade" && cfg.transition != "slide" &&
-                cfg.transition != "none")
-                c.expected("screen.transition", s["transition"], KIOSK_N("one of \"fade\", \"slide\", \"none\""));
+            if (std::string transition; c.text(s, "screen", "transition", transition)) {
+                if (transition == "fade") cfg.transition = PageTransition::fade;
+                else if (transition == "slide") cfg.transition = PageTransition::slide;
+                else if (transition == "none") cfg.transition = PageTransition::none;
+                else c.expected("screen.transition", s["transition"], KIOSK_N("one of \"fade\", \"slide\", \"none\""));
+            }
             c.boolean(s, "screen", "progress_bar", cfg.progress_bar);
             c.boolean(s, "screen", "qr_code", cfg.qr_code);
             if (s.contains("stale_after")) {
@@ -544,7 +534,7 @@ Result<KioskConfig> parse_kiosk_config(const std::string& text_in, const fs::pat
 
     const fs::path folder = cfg.file.parent_path();
     auto resolve = [&](const std::string& p) { return p.empty() ? fs::path() : (folder / p).lexically_normal(); };
-    cfg.playlist = cfg.playlist_is_url() || playlist.rfind("http", 0) == 0 ? playlist : resolve(playlist).string();
+    cfg.playlist = url::is_web_address(playlist) ? playlist : resolve(playlist).string();
     if (!cfg.fonts.regular_path.empty()) cfg.fonts.regular_path = resolve(cfg.fonts.regular_path).string();
     if (!cfg.fonts.bold_path.empty()) cfg.fonts.bold_path = resolve(cfg.fonts.bold_path).string();
     if (!cfg.network.ca_file.empty()) cfg.network.ca_file = resolve(cfg.network.ca_file).string();
@@ -619,8 +609,8 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
                 if (!local)
                     c.error(src_path, format(KIOSK_TR("\"{}\": file: sources are allowed only in a playlist on this machine"),
                                              {item.source}));
-            } else if (item.source.rfind("https://", 0) == 0 || item.source.rfind("http://", 0) == 0) {
-                std::string host = url_host(item.source);
+            } else if (url::is_web_address(item.source)) {
+                std::string host = url::host(item.source);
                 if (host.empty())
                     c.expected(src_path, it["source"], KIOSK_N("a URL like \"https://www.example.gov.cn/…\""));
                 else if (!host_in_allowlist(host, cfg.network.allowed_hosts))

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <ctime>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -84,6 +85,9 @@ struct Network {
     std::vector<std::string> allowed_hosts;  // "www.example.gov.cn", or ".example.gov.cn" for subdomains
 };
 
+// How one page gives way to the next (screen.transition).
+enum class PageTransition { none, fade, slide };
+
 struct KioskConfig {
     std::filesystem::path file;  // where it was read from
     int version = 1;
@@ -92,7 +96,7 @@ struct KioskConfig {
     int width = 1920;
     int height = 1080;
     int rotation = 0;  // 0, 90, 180, 270: how the upright page is turned onto the panel
-    std::string transition = "fade";  // between pages: "fade", "slide" or "none"
+    PageTransition transition = PageTransition::fade;
     bool progress_bar = true;         // a thin bar for the time left on the page
     bool qr_code = true;              // the article's address as a QR code in the footer
     double stale_after_seconds = 2 * 86400;  // web content older than this is marked in the footer
@@ -108,6 +112,11 @@ struct KioskConfig {
     std::string playlist;  // an absolute path (resolved against the config's folder) or a URL
     bool playlist_is_url() const;
 };
+
+// The configuration as the running parts hold it: built and checked once, never changed; a
+// reload builds a new snapshot and hands it to each part that holds settings.
+using ConfigSnapshot = std::shared_ptr<const KioskConfig>;
+
 
 // Minutes since local midnight; a range whose end is not after its start runs past midnight.
 struct TimeRange {
@@ -155,8 +164,11 @@ struct Playlist {
     std::vector<PlaylistItem> items;
 };
 
-// --config F, else $KIOSK_CONFIG, else /etc/kiosk/kiosk.json, else the bundled demo.
-Result<std::filesystem::path> find_config(const std::optional<std::string>& cli_path);
+// --config F, else $KIOSK_CONFIG, else the system's file (/etc/kiosk/kiosk.json), else the
+// bundled demo.
+inline const std::filesystem::path kSystemConfig = "/etc/kiosk/kiosk.json";
+Result<std::filesystem::path> find_config(const std::optional<std::string>& cli_path,
+                                          const std::filesystem::path& system_config = kSystemConfig);
 
 Result<KioskConfig> load_kiosk_config(const std::filesystem::path& file);
 // The same from text already read; `file` is where it came from (relative paths resolve

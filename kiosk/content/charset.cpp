@@ -2,6 +2,8 @@
 
 #include <unicode/ucnv.h>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
 #include <vector>
 
@@ -9,6 +11,25 @@
 
 namespace kiosk::content {
 namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+bool is_gb_label(const std::string& l) {
+    return l == "gb2312" || l == "gbk" || l == "x-gbk" || l == "cp936" || l == "gb18030" || l == "gb_2312-80";
+}
+
+std::string charset_after(std::string_view head, size_t at) {
+    size_t i = at;
+    while (i < head.size() && (head[i] == ' ' || head[i] == '"' || head[i] == '\'' || head[i] == '=')) ++i;
+    size_t j = i;
+    while (j < head.size() && (std::isalnum(static_cast<unsigned char>(head[j])) || head[j] == '-' || head[j] == '_')) ++j;
+    return lower(head.substr(i, j - i));
+}
+
 
 struct ConverterCloser {
     void operator()(UConverter* c) const { ucnv_close(c); }
@@ -58,6 +79,34 @@ DecodedText decode_text(std::string_view bytes) {
     else if (bytes.substr(0, 2) == "\xFE\xFF") return convert(bytes.substr(2), "UTF-16BE");
     if (utf8::is_valid(bytes)) return DecodedText{std::string(bytes), "UTF-8", 0};
     return convert(bytes, "GB18030");
+}
+
+DecodedText decode_html(std::string_view bytes, std::string_view http_charset) {
+    if (bytes.substr(0, 3) == "\xEF\xBB\xBF" || bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF")
+        return decode_text(bytes);
+    const std::string http = lower(http_charset);
+    std::string meta;
+    const std::string head = lower(bytes.substr(0, 8192));
+    for (size_t at = head.find("<meta"); at != std::string::npos && meta.empty(); at = head.find("<meta", at + 5)) {
+        const size_t end = head.find('>', at);
+        const size_t cs = head.find("charset", at);
+        if (cs != std::string::npos && cs < end) meta = charset_after(head, cs + 7);
+    }
+    for (const std::string& label : {http, meta}) {
+        if (label == "utf-8" || label == "utf8") {
+            if (utf8::is_valid(bytes)) return DecodedText{std::string(bytes), "UTF-8", 0};
+            continue;  // a lying label: try the next source
+        }
+        if (is_gb_label(label)) {
+            // A GB claim over bytes that are strictly valid UTF-8 with Chinese in them is the
+            // other lie (a server default left at gb2312): GBK text is practically never
+            // valid UTF-8, so the bytes decide.
+            const bool non_ascii = std::any_of(bytes.begin(), bytes.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+            if (non_ascii && utf8::is_valid(bytes)) return DecodedText{std::string(bytes), "UTF-8", 0};
+            return decode_text_as(bytes, "GB18030");
+        }
+    }
+    return decode_text(bytes);
 }
 
 }  // namespace kiosk::content

@@ -16,4 +16,8 @@ DecodedText decode_text(std::string_view bytes);
 // The bytes read in a named encoding (invalid sequences become U+FFFD and are counted).
 DecodedText decode_text_as(std::string_view bytes, const char* encoding);
 
+// An HTML page's bytes: BOM, the HTTP charset, <meta> within the first 8 KB, strict UTF-8,
+// else GB18030; a label is a claim: a declared UTF-8 that fails validation falls through.
+DecodedText decode_html(std::string_view bytes, std::string_view http_charset = "");
+
 }  // namespace kiosk::content

@@ -12,9 +12,6 @@
 
 namespace kiosk::content {
 
-// BOM, the HTTP charset, <meta> within the first 8 KB, strict UTF-8, else GB18030; a label
-// is a claim: a declared UTF-8 that fails validation falls through.
-DecodedText decode_html(std::string_view bytes, std::string_view http_charset = "");
 
 struct ExtractOptions {
     std::string selector;      // e.g. "div.TRS_Editor", "#zoom", "div.article p"; empty: the portal list

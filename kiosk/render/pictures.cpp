@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "content/image_header.hpp"
+#include "render/image_header.hpp"
 #include "render/pictures_internal.hpp"
 
 namespace kiosk::render {
@@ -18,7 +18,7 @@ PictureStore::PictureStore(int max_side, size_t max_pictures) : impl_(std::make_
 PictureStore::~PictureStore() = default;
 
 Status PictureStore::add(const std::string& url, std::string_view bytes) {
-    if (std::string why = content::image_refusal(bytes); !why.empty()) return make_error(url + ": " + why);
+    if (std::string why = render::image_refusal(bytes); !why.empty()) return make_error(url + ": " + why);
     // SDL_RWFromConstMem: the bytes stay ours; IMG_Load_RW closes the RWops (freesrc = 1).
     SDL_RWops* rw = SDL_RWFromConstMem(bytes.data(), static_cast<int>(bytes.size()));
     if (!rw) return make_error(url + ": " + SDL_GetError());

@@ -17,7 +17,16 @@ using nlohmann::json;
 
 namespace {
 constexpr std::string_view kMagic = "kiosk-cache/1\n";
+
+const char* kind_name(Payload kind) {
+    switch (kind) {
+        case Payload::document: return "document";
+        case Payload::playlist: return "playlist";
+        case Payload::picture: return "picture";
+    }
+    return "document";
 }
+}  // namespace
 
 std::string Cache::content_hash(std::string_view bytes) {
     // FNV-1a, 64 bits: to notice a changed body, not to resist an adversary.
@@ -60,7 +69,7 @@ fs::path Cache::file_for(const std::string& id) const {
     return root_ / "items" / (name + ".cache");
 }
 
-Status Cache::put(const std::string& id, const CachedItem& item) const {
+Status Cache::put(const std::string& id, const CachedItem& item) {
     json meta = {{"url", item.meta.url},
                  {"final_url", item.meta.final_url},
                  {"etag", item.meta.etag},
@@ -68,15 +77,17 @@ Status Cache::put(const std::string& id, const CachedItem& item) const {
                  {"content_type", item.meta.content_type},
                  {"fetched_at", item.meta.fetched_at},
                  {"content_hash", content_hash(item.body)},
-                 {"document_hash", content_hash(item.document_json)},
-                 {"document_size", item.document_json.size()},
+                 {"document_hash", content_hash(item.payload)},
+                 {"document_size", item.payload.size()},
+                 {"kind", kind_name(item.meta.kind)},
+                 {"document_chars", item.meta.document_chars},
                  {"body_size", item.body.size()}};
     std::string bytes;
-    bytes.reserve(kMagic.size() + 512 + item.document_json.size() + item.body.size());
+    bytes.reserve(kMagic.size() + 512 + item.payload.size() + item.body.size());
     bytes += kMagic;
     bytes += meta.dump(-1, ' ', false, json::error_handler_t::replace);
     bytes += '\n';
-    bytes += item.document_json;
+    bytes += item.payload;
     bytes += item.body;
     return write_file_atomically(file_for(id), bytes);
 }
@@ -109,19 +120,20 @@ Result<CachedItem> Cache::get(const std::string& id) const {
         if (!meta[key].is_number_unsigned()) return std::nullopt;
         return meta[key].get<std::uint64_t>();
     };
-    const auto doc_size = count("document_size"), body_size = count("body_size");
+    const auto doc_size = count("document_size"), body_size = count("body_size"), chars = count("document_chars");
     const auto url = text("url"), final_url = text("final_url"), etag = text("etag"), last_modified = text("last_modified"),
-               content_type = text("content_type"), body_hash = text("content_hash"), document_hash = text("document_hash");
+               content_type = text("content_type"), body_hash = text("content_hash"), document_hash = text("document_hash"),
+               kind = text("kind");
     const bool time_ok = !meta.contains("fetched_at") || meta["fetched_at"].is_number_integer();
-    if (!doc_size || !body_size || !url || !final_url || !etag || !last_modified || !content_type || !body_hash ||
-        !document_hash || !time_ok)
+    if (!doc_size || !body_size || !chars || !url || !final_url || !etag || !last_modified || !content_type || !body_hash ||
+        !document_hash || !kind || !time_ok)
         return damaged("a header field of the wrong type");
     if (*doc_size > bytes.size() || *body_size > bytes.size() || bytes.size() != eol + 1 + *doc_size + *body_size)
         return damaged("wrong length");
     CachedItem item;
-    item.document_json = bytes.substr(eol + 1, *doc_size);
+    item.payload = bytes.substr(eol + 1, *doc_size);
     item.body = bytes.substr(eol + 1 + *doc_size, *body_size);
-    if (content_hash(item.body) != *body_hash || content_hash(item.document_json) != *document_hash)
+    if (content_hash(item.body) != *body_hash || content_hash(item.payload) != *document_hash)
         return damaged("checksum mismatch");
     item.meta.url = *url;
     item.meta.final_url = *final_url;
@@ -130,10 +142,25 @@ Result<CachedItem> Cache::get(const std::string& id) const {
     item.meta.content_type = *content_type;
     item.meta.fetched_at = meta.contains("fetched_at") ? meta["fetched_at"].get<std::time_t>() : 0;
     item.meta.content_hash = *body_hash;
+    item.meta.document_chars = *chars;
+    item.meta.kind_recorded = !kind->empty();
+    if (*kind == "playlist") item.meta.kind = Payload::playlist;
+    else if (*kind == "picture") item.meta.kind = Payload::picture;
+    else if (kind->empty() || *kind == "document") item.meta.kind = Payload::document;
+    else return damaged("unknown kind");
     return item;
 }
 
-void Cache::prune(const std::set<std::string>& keep) const {
+Result<CachedItem> Cache::last_good(const std::string& id, const std::string& url, Payload kind) const {
+    auto item = get(id);
+    if (!item) return item;
+    if (item->meta.url != url) return make_error("the cached copy of \"" + id + "\" is of another address");
+    if (item->meta.kind_recorded && item->meta.kind != kind)
+        return make_error("the cached copy of \"" + id + "\" is a " + kind_name(item->meta.kind) + ", not a " + kind_name(kind));
+    return item;
+}
+
+void Cache::prune(const std::set<std::string>& keep) {
     std::error_code ec;
     std::set<fs::path> keep_files;
     for (const auto& id : keep) keep_files.insert(file_for(id));

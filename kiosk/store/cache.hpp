@@ -13,6 +13,14 @@
 
 namespace kiosk::store {
 
+// What an entry's payload is: each reader asks for its own kind, so a playlist is never
+// read as a Document or the other way round.
+enum class Payload {
+    document,  // the extracted Document as kiosk-document/1 JSON, and the body it came from
+    playlist,  // a published playlist's text (the body is the same bytes)
+    picture,   // no payload: the body is the picture's bytes
+};
+
 struct CacheMeta {
     std::string url;        // asked for
     std::string final_url;  // after redirects
@@ -21,12 +29,15 @@ struct CacheMeta {
     std::string content_type;
     std::time_t fetched_at = 0;
     std::string content_hash;  // of the body
+    Payload kind = Payload::document;
+    bool kind_recorded = true;   // false: written before kinds were recorded (taken for any)
+    std::size_t document_chars = 0;  // a Document's characters (the worker's shrink check)
 };
 
 struct CachedItem {
     CacheMeta meta;
-    std::string document_json;  // the extracted Document (kiosk-document/1)
-    std::string body;           // the raw bytes as fetched
+    std::string payload;  // by meta.kind: kiosk-document/1 JSON, a playlist's text, or empty
+    std::string body;     // the raw bytes as fetched
 };
 
 class Cache {
@@ -37,11 +48,14 @@ public:
     explicit Cache(std::filesystem::path root, std::uintmax_t max_bytes = 200u << 20)
         : root_(std::move(root)), max_bytes_(max_bytes) {}
 
-    Status put(const std::string& item_id, const CachedItem& item) const;
+    Status put(const std::string& item_id, const CachedItem& item);
     Result<CachedItem> get(const std::string& item_id) const;  // absent, or damaged: an error
+    // The last good copy of `url` of this kind: an error when there is none, it is damaged,
+    // or it holds another address or another kind (a playlist item whose source changed).
+    Result<CachedItem> last_good(const std::string& item_id, const std::string& url, Payload kind) const;
     // Drops items not in `keep`, then the least recently fetched until within max_bytes, and
     // temp files older than an hour (left by a crash). Safe beside a writer on another thread.
-    void prune(const std::set<std::string>& keep) const;
+    void prune(const std::set<std::string>& keep);
 
     std::filesystem::path file_for(const std::string& item_id) const;
 

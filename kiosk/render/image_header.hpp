@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace kiosk::content {
+namespace kiosk::render {
 
 struct ImageHeader {
     int width = 0;
@@ -27,4 +27,4 @@ struct ImageLimits {
 // image", "12000 x 9000 pixels, more than the 50 megapixel limit", …).
 std::string image_refusal(std::string_view bytes, const ImageLimits& limits = {});
 
-}  // namespace kiosk::content
+}  // namespace kiosk::render

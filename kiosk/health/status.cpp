@@ -1,19 +1,63 @@
-#include "app/status.hpp"
+#include "health/status.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include "base/file_read.hpp"
 #include "base/i18n.hpp"
 #include "health/log.hpp"
+#include "store/atomic_file.hpp"
 
-namespace kiosk::app {
+namespace kiosk::status {
 namespace fs = std::filesystem;
 using i18n::format;
+
+nlohmann::json to_json(const StatusReport& r) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const ItemStatus& e : r.items) {
+        nlohmann::json item = {{"id", e.id}, {"title", e.title}, {"source", e.source},
+                               {"pages", e.pages}, {"loaded", e.loaded}, {"error", e.error}};
+        if (e.fetch)
+            item["fetch"] = {{"last_attempt", e.fetch->last_attempt}, {"last_success", e.fetch->last_success},
+                             {"failures", e.fetch->failures},         {"last_error", e.fetch->last_error},
+                             {"withdrawn", e.fetch->withdrawn},       {"next_attempt", e.fetch->next_attempt}};
+        items.push_back(std::move(item));
+    }
+    const auto& c = r.current;
+    const auto& p = r.playlist;
+    return {{"format", kFormat},
+            {"version", r.version},
+            {"pid", r.pid},
+            {"started", r.started},
+            {"uptime_seconds", r.uptime_seconds},
+            {"updated", r.updated},
+            {"memory_kb", r.memory_kb},
+            {"pages_shown", r.pages_shown},
+            {"current",
+             {{"standing", c.standing}, {"item", c.item}, {"page", c.page}, {"of", c.of},
+              {"interrupt", c.interrupt}, {"since", c.since}, {"until", c.until}}},
+            {"playlist",
+             {{"file", p.file}, {"fetch_error", p.fetch_error}, {"version", p.version}, {"items", p.items},
+              {"applied", p.applied}, {"refused", p.refused}, {"refused_at", p.refused_at}, {"note", p.note}}},
+            {"config", {{"file", r.config_file}, {"errors", r.config_errors}}},
+            {"items", items}};
+}
+
+Status write_status(const fs::path& file, const StatusReport& report) {
+    // Outside text (ids, titles, errors quoting a file) may hold anything: never a throw here.
+    return store::write_file_atomically(file, to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
+Result<nlohmann::json> read_status(const fs::path& file) {
+    auto bytes = files::read_regular_file(file, 4u << 20);
+    if (!bytes) return bytes.error();
+    nlohmann::json status = nlohmann::json::parse(*bytes, nullptr, false);
+    if (status.is_discarded() || !status.is_object() || status.value("format", "") != kFormat)
+        return make_error(file.string() + ": unreadable (not " + kFormat + ")");
+    return status;
+}
 
 long resident_memory_kb() {
     std::ifstream in("/proc/self/statm");
@@ -110,4 +154,4 @@ std::string describe_status(const nlohmann::json& s) {
     return out.str();
 }
 
-}  // namespace kiosk::app
+}  // namespace kiosk::status

@@ -1,8 +1,8 @@
-#include "content/image_header.hpp"
+#include "render/image_header.hpp"
 
 #include <cstdint>
 
-namespace kiosk::content {
+namespace kiosk::render {
 namespace {
 
 uint32_t be16(std::string_view b, size_t at) {
@@ -82,4 +82,4 @@ std::string image_refusal(std::string_view bytes, const ImageLimits& limits) {
     return "";
 }
 
-}  // namespace kiosk::content
+}  // namespace kiosk::render

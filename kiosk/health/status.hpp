@@ -1,0 +1,79 @@
+#pragma once
+// What the running kiosk tells operators, in one place: status.json (kiosk-status/1) in its
+// runtime folder — written here from a StatusReport, read back here for `kiosk status` —
+// and the proof-of-play log in its state folder (what was shown, when, for how long;
+// bounded to two files of 1 MiB).
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace kiosk::status {
+
+inline constexpr const char* kFormat = "kiosk-status/1";
+
+// Times are written as the kiosk's zone shows them ("2026-11-27 09:30:00"); empty: never.
+struct FetchHealth {
+    std::string last_attempt, last_success, next_attempt, last_error;
+    int failures = 0;
+    bool withdrawn = false;
+};
+
+struct ItemStatus {
+    std::string id, title, source, loaded, error;
+    std::size_t pages = 0;
+    std::optional<FetchHealth> fetch;  // web items
+};
+
+struct StatusReport {
+    std::string version;
+    long pid = 0;
+    std::string started, updated;
+    long uptime_seconds = 0;
+    long memory_kb = 0;
+    long pages_shown = 0;
+    struct Current {
+        bool standing = true, interrupt = false;
+        std::string item, since, until;
+        int page = 1;
+        std::size_t of = 1;
+    } current;
+    struct Playlist {
+        std::string file, fetch_error, applied, refused_at, note;
+        int version = 0;
+        std::size_t items = 0;
+        std::vector<std::string> refused;
+    } playlist;
+    std::string config_file;
+    std::vector<std::string> config_errors;
+    std::vector<ItemStatus> items;
+};
+
+nlohmann::json to_json(const StatusReport& report);
+// Written atomically (write, fsync, rename): a reader sees the old file or the new one.
+Status write_status(const std::filesystem::path& file, const StatusReport& report);
+// status.json as written; an error names the file (absent, too large, not kiosk-status).
+Result<nlohmann::json> read_status(const std::filesystem::path& file);
+// `kiosk status`: status.json as an operator reads it.
+std::string describe_status(const nlohmann::json& status);
+
+long resident_memory_kb();
+
+class ProofOfPlay {
+public:
+    explicit ProofOfPlay(std::filesystem::path file, std::uintmax_t max_bytes = 1u << 20)
+        : file_(std::move(file)), max_bytes_(max_bytes) {}
+    // One JSON line; when the log passes max_bytes it becomes FILE.1 (the older .1 goes).
+    void append(const nlohmann::json& entry);
+    const std::filesystem::path& file() const { return file_; }
+
+private:
+    std::filesystem::path file_;
+    std::uintmax_t max_bytes_;
+};
+
+}  // namespace kiosk::status
