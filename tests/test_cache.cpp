@@ -11,7 +11,7 @@
 #include <random>
 #include <thread>
 
-#include "app/refresh_policy.hpp"
+#include "net/refresh_policy.hpp"
 #include "store/cache.hpp"
 #include "support.hpp"
 
@@ -144,63 +144,63 @@ TEST_CASE("cache: a writer killed at random points 200 times leaves the old or t
 }
 
 TEST_CASE("refresh policy: keep the last good content through faults, withdraw on 410 or a lasting 404", "[cache][policy]") {
-    using app::RefreshAction;
-    app::ItemHealth h;
+    using kiosk::net::RefreshAction;
+    kiosk::net::ItemHealth h;
     h.good_chars = 4000;
     net::FetchResult ok;
     ok.outcome = net::FetchOutcome::ok;
     ok.http_status = 200;
     const std::time_t t0 = 1'800'000'000;
 
-    auto d = app::judge_fetch(ok, 3900, h, t0, 3600, 0.5);
+    auto d = kiosk::net::judge_fetch(ok, 3900, h, t0, 3600, 0.5);
     CHECK(d.action == RefreshAction::replace);
     CHECK(d.health.next_attempt == t0 + 3600);
 
-    d = app::judge_fetch(ok, 1000, h, t0, 3600, 0.5);  // shrank to a quarter
+    d = kiosk::net::judge_fetch(ok, 1000, h, t0, 3600, 0.5);  // shrank to a quarter
     CHECK(d.action == RefreshAction::keep);
     CHECK(d.health.last_error.find("much shorter") != std::string::npos);
 
-    d = app::judge_fetch(ok, 0, h, t0, 3600, 0.5);  // empty body or nothing extracted
+    d = kiosk::net::judge_fetch(ok, 0, h, t0, 3600, 0.5);  // empty body or nothing extracted
     CHECK(d.action == RefreshAction::keep);
     CHECK(d.health.failures == 1);
 
     net::FetchResult down;
     down.outcome = net::FetchOutcome::network_error;
     down.error = "the server refused or did not answer the connection";
-    app::ItemHealth failing = h;
+    kiosk::net::ItemHealth failing = h;
     std::vector<std::time_t> waits;
     for (int i = 0; i < 8; ++i) {
-        d = app::judge_fetch(down, 0, failing, t0, 3600, 0.5);
+        d = kiosk::net::judge_fetch(down, 0, failing, t0, 3600, 0.5);
         CHECK(d.action == RefreshAction::keep);
         waits.push_back(d.health.next_attempt - t0);
         failing = d.health;
     }
     CHECK(failing.failures == 8);
     CHECK(waits == std::vector<std::time_t>{60, 120, 240, 480, 960, 1920, 3600, 3600});  // doubling, capped
-    CHECK(app::judge_fetch(down, 0, h, t0, 3600, 0.0).health.next_attempt == t0 + 48);  // jitter -20 %
-    CHECK(app::judge_fetch(down, 0, h, t0, 3600, 0.999).health.next_attempt == t0 + 71);  // … +20 %
+    CHECK(kiosk::net::judge_fetch(down, 0, h, t0, 3600, 0.0).health.next_attempt == t0 + 48);  // jitter -20 %
+    CHECK(kiosk::net::judge_fetch(down, 0, h, t0, 3600, 0.999).health.next_attempt == t0 + 71);  // … +20 %
 
     net::FetchResult gone;
     gone.outcome = net::FetchOutcome::http_error;
     gone.http_status = 410;
-    CHECK(app::judge_fetch(gone, 0, h, t0, 3600, 0.5).action == RefreshAction::take_down);
+    CHECK(kiosk::net::judge_fetch(gone, 0, h, t0, 3600, 0.5).action == RefreshAction::take_down);
 
     net::FetchResult missing = gone;
     missing.http_status = 404;
-    d = app::judge_fetch(missing, 0, h, t0, 3600, 0.5);
+    d = kiosk::net::judge_fetch(missing, 0, h, t0, 3600, 0.5);
     CHECK(d.action == RefreshAction::keep);  // within the grace period
-    d = app::judge_fetch(missing, 0, d.health, t0 + 23 * 3600, 3600, 0.5);
+    d = kiosk::net::judge_fetch(missing, 0, d.health, t0 + 23 * 3600, 3600, 0.5);
     CHECK(d.action == RefreshAction::keep);
-    d = app::judge_fetch(missing, 0, d.health, t0 + 24 * 3600, 3600, 0.5);
+    d = kiosk::net::judge_fetch(missing, 0, d.health, t0 + 24 * 3600, 3600, 0.5);
     CHECK(d.action == RefreshAction::take_down);
     CHECK(d.health.withdrawn);
-    d = app::judge_fetch(ok, 4000, d.health, t0 + 25 * 3600, 3600, 0.5);  // it came back
+    d = kiosk::net::judge_fetch(ok, 4000, d.health, t0 + 25 * 3600, 3600, 0.5);  // it came back
     CHECK(d.action == RefreshAction::replace);
     CHECK(!d.health.withdrawn);
 
     net::FetchResult same;
     same.outcome = net::FetchOutcome::not_modified;
-    d = app::judge_fetch(same, 0, failing, t0, 3600, 0.5);
+    d = kiosk::net::judge_fetch(same, 0, failing, t0, 3600, 0.5);
     CHECK(d.action == RefreshAction::keep);
     CHECK(d.health.failures == 0);
 }

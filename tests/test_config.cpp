@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <thread>
 
-#include "app/clock.hpp"
+#include "base/zone_time.hpp"
 #include "config/config.hpp"
 #include "support.hpp"
 
@@ -69,14 +69,14 @@ TEST_CASE("time zones are read without the process environment, from two threads
         }
     });
     for (int i = 0; i < 2000; ++i) {
-        if (kiosk::app::utc_offset(t, "Asia/Shanghai") != 8 * 3600) ++wrong;
-        if (kiosk::app::format_iso_local(t, "Asia/Shanghai") != "2026-11-27 17:00:00") ++wrong;
+        if (kiosk::zone_time::offset_at(t, "Asia/Shanghai") != 8 * 3600) ++wrong;
+        if (kiosk::zone_time::format_iso_local(t, "Asia/Shanghai") != "2026-11-27 17:00:00") ++wrong;
     }
     checker.join();
     CHECK(wrong == 0);
     CHECK(std::string(std::getenv("TZ")) == "Europe/Berlin");  // never touched
     unsetenv("TZ");
     // Summer time: New York's offset changes, the wall time of a notice follows it.
-    CHECK(kiosk::app::utc_offset(1'785'000'000, "America/New_York") == -4 * 3600);  // July 2026
-    CHECK(kiosk::app::utc_offset(t, "America/New_York") == -5 * 3600);
+    CHECK(kiosk::zone_time::offset_at(1'785'000'000, "America/New_York") == -4 * 3600);  // July 2026
+    CHECK(kiosk::zone_time::offset_at(t, "America/New_York") == -5 * 3600);
 }

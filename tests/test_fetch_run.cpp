@@ -229,7 +229,7 @@ TEST_CASE("the fetch worker through a run of faults keeps the last good content 
     worker.set_jobs({{"report", "http://127.0.0.1:" + std::to_string(port) + "/report.txt", 3600, false, ""}});
     auto next_update = [&] { return next_update_of(worker); };
     auto update = next_update();
-    REQUIRE(update.action == kiosk::app::RefreshAction::replace);
+    REQUIRE(update.action == kiosk::net::RefreshAction::replace);
     REQUIRE(update.document);
     CHECK(update.document->title == "2019年政府信息公开工作年度报告");
     const std::string cached_body = cache.get("report")->body;
@@ -249,7 +249,7 @@ TEST_CASE("the fetch worker through a run of faults keeps the last good content 
         }
         worker.refresh_now("report");
         update = next_update();
-        CHECK(update.action == kiosk::app::RefreshAction::keep);
+        CHECK(update.action == kiosk::net::RefreshAction::keep);
         CHECK(!update.document);
         CHECK(update.health.last_error.find(f.words) != std::string::npos);
         if (std::string(f.mode) == "304") CHECK(update.health.failures == 0);
@@ -334,7 +334,7 @@ TEST_CASE("a column item: the list page's newest articles fetched, cached as par
         return out;
     };
     auto update = next_update();
-    REQUIRE(update.action == kiosk::app::RefreshAction::replace);
+    REQUIRE(update.action == kiosk::net::RefreshAction::replace);
     REQUIRE(update.document);
     // The 3 newest are 1001, 1000 (broken: left out) and 0999; the fourth is not fetched.
     CHECK(titles(*update.document) == std::vector<std::string>{"关于元旦后窗口恢复办公的通知", "十二月窗口服务安排"});

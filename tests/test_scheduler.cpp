@@ -2,7 +2,7 @@
 // (UTC+8, no daylight saving); 2026-11-27 is a Friday.
 #include <catch2/catch.hpp>
 
-#include "app/clock.hpp"
+#include "base/zone_time.hpp"
 #include "schedule/scheduler.hpp"
 
 using namespace kiosk;
@@ -11,7 +11,7 @@ using config::PlaylistItem;
 
 namespace {
 
-std::time_t at_time(const char* local) { return *app::parse_time("--now", local, "Asia/Shanghai"); }
+std::time_t at_time(const char* local) { return *zone_time::parse_time("--now", local, "Asia/Shanghai"); }
 Now at(const char* local) { return make_now(at_time(local), 8 * 3600); }
 
 PlaylistItem item(const char* id, int priority = 0) {

@@ -8,10 +8,10 @@
 #include <sstream>
 
 #include "app/cli.hpp"
-#include "app/clock.hpp"
+#include "base/zone_time.hpp"
 #include "app/content_source.hpp"
 #include "app/control.hpp"
-#include "app/instance.hpp"
+#include "store/instance.hpp"
 #include "app/runner.hpp"
 #include "app/session.hpp"
 #include "app/settings.hpp"
@@ -174,7 +174,7 @@ Result<Size> page_size(const Args& args, const config::KioskConfig& cfg) {
 
 Result<std::time_t> time_option(const Args& args, const char* name, const config::KioskConfig& cfg) {
     if (auto t = args.get(name)) {
-        return parse_time("--" + std::string(name), *t, cfg.time_zone);
+        return zone_time::parse_time("--" + std::string(name), *t, cfg.time_zone);
     }
     return std::time(nullptr);
 }
@@ -317,7 +317,7 @@ int cmd_check(const Args& args) {
 }
 
 std::string short_time(std::time_t t, const std::string& zone) {
-    return format_iso_local(t, zone).substr(5, 14);  // "11-27 09:30:00"
+    return zone_time::format_iso_local(t, zone).substr(5, 14);  // "11-27 09:30:00"
 }
 
 std::string describe_run(const schedule::PlanRun& run) {
@@ -356,14 +356,14 @@ int cmd_plan(const Args& args) {
     const std::string& zone = cfg.time_zone;
 
     std::printf("%s\n", format(KIOSK_TR("plan from {} for {} hours ({}), pages of {}x{}"),
-                               {format_iso_local(*from, zone), std::to_string(hours), zone,
+                               {zone_time::format_iso_local(*from, zone), std::to_string(hours), zone,
                                 std::to_string(size->width), std::to_string(size->height)})
                             .c_str());
     for (const auto& item : library.items())
         if (item.pages.empty())
             std::printf("%s\n", format(KIOSK_TR("  {}: nothing to show ({}); skipped"), {item.item.id, item.error}).c_str());
     const auto runs = schedule::simulate(session->playlist(), library.content_state(), *from, hours * 3600.0, settings,
-                                         [&](std::time_t t) { return utc_offset(t, zone); });
+                                         [&](std::time_t t) { return zone_time::offset_at(t, zone); });
     std::printf("%-14s  %-14s  %s\n", KIOSK_TR("start"), KIOSK_TR("end"), KIOSK_TR("what plays"));
     for (const schedule::PlanLine& line : schedule::fold(runs)) {
         std::string what = describe_run(line.cycle.front());
@@ -389,7 +389,7 @@ fs::path runtime_folder(const Args& args) {
 int cmd_status(const Args& args) {
     const fs::path runtime = runtime_folder(args);
     const fs::path file = runtime / "status.json";
-    const Liveness alive = kiosk_liveness(runtime);
+    const store::Liveness alive = store::kiosk_liveness(runtime);
     std::error_code ec;
     if (!fs::exists(file, ec)) {
         if (!alive.running) return fail(format(KIOSK_TR("{}: no status: the kiosk is not running"), {file.string()}));

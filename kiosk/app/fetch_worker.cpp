@@ -107,10 +107,10 @@ void FetchWorker::set_jobs(std::vector<FetchJob> jobs) {
         for (const auto& [id, h] : health_) known.insert(id);
     }
     const std::time_t now = std::time(nullptr);
-    std::map<std::string, ItemHealth> fresh;
+    std::map<std::string, net::ItemHealth> fresh;
     for (const auto& job : jobs) {
         if (known.count(job.id)) continue;
-        ItemHealth h;
+        net::ItemHealth h;
         const auto kind = job.playlist ? store::Payload::playlist : store::Payload::document;
         if (auto cached = cache_.last_good(job.id, job.url, kind)) {
             h.last_success = cached->meta.fetched_at;
@@ -123,7 +123,7 @@ void FetchWorker::set_jobs(std::vector<FetchJob> jobs) {
     }
     {
         std::lock_guard lock(mutex_);
-        std::map<std::string, ItemHealth> next;
+        std::map<std::string, net::ItemHealth> next;
         for (const auto& job : jobs) {
             if (auto it = health_.find(job.id); it != health_.end()) next[job.id] = it->second;
             else if (auto f = fresh.find(job.id); f != fresh.end()) next[job.id] = f->second;
@@ -158,7 +158,7 @@ std::deque<ItemUpdate> FetchWorker::take() {
     return std::exchange(updates_, {});
 }
 
-std::map<std::string, ItemHealth> FetchWorker::health() const {
+std::map<std::string, net::ItemHealth> FetchWorker::health() const {
     std::lock_guard lock(mutex_);
     return health_;
 }
@@ -208,7 +208,7 @@ void FetchWorker::run() {
         // The settings of this fetch, taken while locked: a reload may replace them meanwhile.
         const net::FetchPolicy policy = policy_;
         const PlaylistCheck check_playlist = check_playlist_;
-        ItemHealth health = health_[job.id];
+        net::ItemHealth health = health_[job.id];
         refresh_requested_.erase(job.id);  // this fetch serves the requests made so far
         lock.unlock();
 
@@ -256,14 +256,14 @@ void FetchWorker::run() {
             }
         }
         if (job.playlist) health.good_chars = 0;  // a playlist may well get shorter
-        RefreshDecision decision =
-            judge_fetch(result, chars, health, std::time(nullptr), job.refresh_seconds, unit(random));
-        if (decision.action == RefreshAction::replace) {
+        net::RefreshDecision decision =
+            net::judge_fetch(result, chars, health, std::time(nullptr), job.refresh_seconds, unit(random));
+        if (decision.action == net::RefreshAction::replace) {
             if (auto st = cache_.put(job.id, cache_entry(result, job.url, kind, std::move(payload), chars)); !st)
                 log::warn("store", st.error().message);
         } else if (result.outcome == net::FetchOutcome::ok && !decision.health.last_error.empty()) {
             log::once(log::Level::warning, "net", job.id + decision.health.last_error, job.id + ": " + decision.health.last_error);
-        } else if (decision.health.failures == 1 || decision.action == RefreshAction::take_down) {
+        } else if (decision.health.failures == 1 || decision.action == net::RefreshAction::take_down) {
             // Logged once when a run of failures starts, not at every retry.
             log::warn("net", job.id + ": " + decision.health.last_error);
         }
@@ -273,7 +273,7 @@ void FetchWorker::run() {
             health_[job.id] = decision.health;
             // `kiosk refresh` while this fetch ran: fetch again now, not after the interval.
             if (refresh_requested_.erase(job.id)) health_[job.id].next_attempt = 0;
-            const bool replace = decision.action == RefreshAction::replace;
+            const bool replace = decision.action == net::RefreshAction::replace;
             ItemUpdate update{job.id, decision.action, replace ? std::move(doc) : std::nullopt, PlaylistVerdict::none, "", "", decision.health};
             if (verdict == PlaylistVerdict::refused) {
                 update.playlist = verdict;

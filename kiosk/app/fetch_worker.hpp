@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "app/refresh_policy.hpp"
+#include "net/refresh_policy.hpp"
 #include "content/document.hpp"
 #include "net/fetcher.hpp"
 #include "render/pictures.hpp"
@@ -45,12 +45,12 @@ enum class PlaylistVerdict {
 
 struct ItemUpdate {
     std::string id;
-    RefreshAction action = RefreshAction::keep;
+    net::RefreshAction action = net::RefreshAction::keep;
     std::optional<content::Document> document;  // with replace
     PlaylistVerdict playlist = PlaylistVerdict::none;
     std::string playlist_text;    // accepted
     std::string playlist_errors;  // refused
-    ItemHealth health;
+    net::ItemHealth health;
 };
 
 // A column: the newest `count` articles of a list page or feed, each fetched (or taken from
@@ -78,7 +78,7 @@ public:
     // fetch on (one under way finishes with the settings it began with).
     void set_settings(net::FetchPolicy policy, PlaylistCheck check_playlist);
     std::deque<ItemUpdate> take();
-    std::map<std::string, ItemHealth> health() const;
+    std::map<std::string, net::ItemHealth> health() const;
 
 private:
     void run();
@@ -92,7 +92,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::vector<FetchJob> jobs_;
-    std::map<std::string, ItemHealth> health_;
+    std::map<std::string, net::ItemHealth> health_;
     std::set<std::string> refresh_requested_;  // refreshes asked for since their fetch began
     std::deque<ItemUpdate> updates_;
     bool stop_ = false;

@@ -4,7 +4,7 @@
 
 #include "app/pictures.hpp"
 
-#include "app/clock.hpp"
+#include "base/zone_time.hpp"
 #include "app/content_source.hpp"
 #include "base/url.hpp"
 #include "base/utf8.hpp"
@@ -213,9 +213,9 @@ void Library::set_freshness(const std::string& id, std::time_t last_success, boo
 }
 
 text::ChromeText Library::chrome_for(const LibraryItem& item, std::time_t now) const {
-    text::ChromeText c{cfg_->hall_name, item.title, format_clock(now, cfg_->time_zone), item.source_line, "", false, ""};
+    text::ChromeText c{cfg_->hall_name, item.title, zone_time::format_clock(now, cfg_->time_zone), item.source_line, "", false, ""};
     const bool web = url::is_web_address(item.item.source);
-    if (item.content_time) c.updated = "内容更新于 " + format_short_time(item.content_time, cfg_->time_zone);
+    if (item.content_time) c.updated = "内容更新于 " + zone_time::format_short_time(item.content_time, cfg_->time_zone);
     // Web content that is old, or whose last fetch failed, is marked: the screen shows what
     // it has, and says so.
     c.stale = web && (item.fetch_failing || (item.content_time && now - item.content_time > static_cast<std::time_t>(cfg_->stale_after_seconds)));
@@ -233,7 +233,7 @@ text::Page Library::standing_page(std::time_t now, bool maintenance) const {
     content::Document doc;
     doc.blocks.push_back(content::text_block(content::Role::title, cfg_->hall_name.empty() ? "政务服务中心" : cfg_->hall_name, 0,
                                              content::Align::center));
-    doc.blocks.push_back(content::text_block(content::Role::meta, format_clock(now, cfg_->time_zone), 0, content::Align::center));
+    doc.blocks.push_back(content::text_block(content::Role::meta, zone_time::format_clock(now, cfg_->time_zone), 0, content::Align::center));
     if (maintenance)
         doc.blocks.push_back(content::text_block(content::Role::caption, "内容维护中", 0, content::Align::center));
     else if (!cfg_->welcome.empty())

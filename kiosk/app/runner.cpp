@@ -10,10 +10,10 @@
 #include <set>
 #include <cstdio>
 
-#include "app/clock.hpp"
+#include "base/zone_time.hpp"
 #include "app/control.hpp"
 #include "app/fetch_worker.hpp"
-#include "app/instance.hpp"
+#include "store/instance.hpp"
 #include "app/library.hpp"
 #include "app/session.hpp"
 #include "app/settings.hpp"
@@ -54,7 +54,7 @@ private:
     std::vector<FetchJob> web_jobs() const;
     bool is_web_item(const std::string& id) const;
     void reload_config();
-    schedule::Now now_for(std::time_t t) const { return schedule::make_now(t, utc_offset(t, cfg_->time_zone)); }
+    schedule::Now now_for(std::time_t t) const { return schedule::make_now(t, zone_time::offset_at(t, cfg_->time_zone)); }
 
     Session session_;              // the configuration found, fonts, cache, library, playlist source
     config::ConfigSnapshot cfg_;  // the configuration in use; a reload replaces it whole
@@ -68,10 +68,10 @@ private:
     std::unique_ptr<render::Screen> screen_;
     std::unique_ptr<ControlChannel> control_;
     std::unique_ptr<FetchWorker> worker_;  // after screen_ and session_ (its cache): it goes first
-    std::map<std::string, ItemHealth> health_;       // the worker's latest word, for status
+    std::map<std::string, net::ItemHealth> health_;       // the worker's latest word, for status
     std::deque<ItemUpdate> pending_updates_;         // new or withdrawn content, at the next boundary
     status::ProofOfPlay proof_;
-    LastGood last_good_;                     // accepted configurations and playlists, for a bad start
+    store::LastGood last_good_;                     // accepted configurations and playlists, for a bad start
     std::vector<std::string> config_errors_;  // the configuration asked for could not be used
     std::string playlist_note_;               // e.g. playing the last good copy of the playlist
     long pages_shown_ = 0;
@@ -199,7 +199,7 @@ void Runner::take_events() {
                 take_published_playlist(update);
                 continue;
             }
-            if (update.action != RefreshAction::keep) {
+            if (update.action != net::RefreshAction::keep) {
                 pending_updates_.push_back(std::move(update));
             } else {
                 // Nothing new to show, but the footer must say at once when fetching fails
@@ -251,8 +251,8 @@ void Runner::apply_pending() {
     // New content replaces old only here, at a page boundary.
     for (const ItemUpdate& update : pending_updates_) {
         library_.set_freshness(update.id, update.health.last_success, update.health.failures > 0);
-        if (update.action == RefreshAction::replace && update.document) library_.set_document(update.id, *update.document);
-        if (update.action == RefreshAction::take_down) library_.take_down(update.id, update.health.last_error);
+        if (update.action == net::RefreshAction::replace && update.document) library_.set_document(update.id, *update.document);
+        if (update.action == net::RefreshAction::take_down) library_.take_down(update.id, update.health.last_error);
     }
     pending_updates_.clear();
     for (const std::string& id : pending_refresh_)
@@ -313,7 +313,7 @@ void Runner::write_status() {
     status_written_ = steady;
     const std::time_t now = std::time(nullptr);
     const std::string& zone = cfg_->time_zone;
-    auto when = [&](std::time_t t) { return t ? format_iso_local(t, zone) : std::string(); };
+    auto when = [&](std::time_t t) { return t ? zone_time::format_iso_local(t, zone) : std::string(); };
     status::StatusReport r;
     for (const auto& e : library_.items()) {
         status::ItemStatus item{e.item.id, e.title, e.item.source, when(e.loaded_at), e.error, e.pages.size(), std::nullopt};
@@ -421,7 +421,7 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
         }
     }
     const double shown_for = std::chrono::duration<double>(Clock::now() - shown_at).count();
-    proof_.append({{"start", format_iso_local(decision_at_, cfg_->time_zone)},
+    proof_.append({{"start", zone_time::format_iso_local(decision_at_, cfg_->time_zone)},
                    {"seconds", std::round(shown_for * 10) / 10},
                    {"item", slot.item_id},
                    {"page", slot.page + 1},
@@ -490,7 +490,7 @@ int run_kiosk(const RunOptions& options) {
         return 1;
     }
     // One kiosk per runtime folder: a second would overwrite the first one's status and socket.
-    auto lock = InstanceLock::acquire(session->config()->paths.runtime);
+    auto lock = store::InstanceLock::acquire(session->config()->paths.runtime);
     if (!lock) {
         std::fprintf(stderr, "kiosk: %s\n", lock.error().message.c_str());
         return 2;

@@ -49,7 +49,7 @@ Result<Session> Session::open_for_run(const std::optional<std::string>& config_f
         auto loaded = text ? config::parse_kiosk_config(*text, *path) : Result<config::KioskConfig>(text.error());
         if (loaded) {
             cfg = std::move(*loaded);
-            LastGood(cfg->paths.state).keep("kiosk.json", *text, fs::absolute(*path));
+            store::LastGood(cfg->paths.state).keep("kiosk.json", *text, fs::absolute(*path));
         } else {
             s.config_errors_.push_back(loaded.error().message);
         }
@@ -59,7 +59,7 @@ Result<Session> Session::open_for_run(const std::optional<std::string>& config_f
     if (!cfg) {
         log::error("config", "the configuration cannot be used:\n" + s.config_errors_.front());
         const config::KioskConfig defaults = config::default_config();
-        if (auto kept = LastGood(defaults.paths.state).get("kiosk.json")) {
+        if (auto kept = store::LastGood(defaults.paths.state).get("kiosk.json")) {
             if (auto old = config::parse_kiosk_config(kept->text, kept->origin)) {
                 cfg = std::move(*old);
                 s.config_errors_.push_back("running with the last good copy of " + kept->origin.string() + " until it is fixed");

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "app/instance.hpp"
+#include "store/instance.hpp"
 #include "app/library.hpp"
 #include "app/playlist_source.hpp"
 #include "base/result.hpp"

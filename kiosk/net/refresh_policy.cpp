@@ -1,11 +1,11 @@
-#include "app/refresh_policy.hpp"
+#include "net/refresh_policy.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace kiosk::app {
+namespace kiosk::net {
 
-RefreshDecision judge_fetch(const net::FetchResult& r, size_t new_chars, ItemHealth h, std::time_t now,
+RefreshDecision judge_fetch(const FetchResult& r, size_t new_chars, ItemHealth h, std::time_t now,
                             double refresh_seconds, double jitter, const RefreshPolicy& p) {
     RefreshDecision d;
     h.last_attempt = now;
@@ -65,4 +65,4 @@ RefreshDecision judge_fetch(const net::FetchResult& r, size_t new_chars, ItemHea
     return d;
 }
 
-}  // namespace kiosk::app
+}  // namespace kiosk::net

@@ -13,7 +13,7 @@
 
 #include "base/result.hpp"
 
-namespace kiosk::app {
+namespace kiosk::store {
 
 class InstanceLock {
 public:
@@ -51,4 +51,4 @@ private:
     std::filesystem::path folder_;
 };
 
-}  // namespace kiosk::app
+}  // namespace kiosk::store

@@ -1,4 +1,4 @@
-#include "app/instance.hpp"
+#include "store/instance.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -11,7 +11,7 @@
 #include "health/log.hpp"
 #include "store/atomic_file.hpp"
 
-namespace kiosk::app {
+namespace kiosk::store {
 namespace fs = std::filesystem;
 
 namespace {
@@ -80,4 +80,4 @@ std::optional<KeptFile> LastGood::get(const std::string& name) const {
     return KeptFile{std::move(*text), fs::path(o)};
 }
 
-}  // namespace kiosk::app
+}  // namespace kiosk::store

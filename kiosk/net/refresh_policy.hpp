@@ -7,7 +7,7 @@
 
 #include "net/fetcher.hpp"
 
-namespace kiosk::app {
+namespace kiosk::net {
 
 struct RefreshPolicy {
     double min_size_ratio = 0.5;       // a new version shorter than this share of the last good one is suspect
@@ -37,8 +37,8 @@ struct RefreshDecision {
 
 // `new_chars`: characters of the Document extracted from an ok fetch (0: nothing usable).
 // `refresh_seconds`: the item's normal interval. `jitter`: uniform in [0, 1).
-RefreshDecision judge_fetch(const net::FetchResult& result, size_t new_chars, ItemHealth health,
+RefreshDecision judge_fetch(const FetchResult& result, size_t new_chars, ItemHealth health,
                             std::time_t now, double refresh_seconds, double jitter,
                             const RefreshPolicy& policy = {});
 
-}  // namespace kiosk::app
+}  // namespace kiosk::net
