@@ -7,7 +7,7 @@
 #include "base/utf8.hpp"
 #include "support.hpp"
 #include "text/layout.hpp"
-#include "text/line_break.hpp"
+#include "text/break_opportunities.hpp"
 #include "text/punctuation.hpp"
 
 using namespace kiosk;

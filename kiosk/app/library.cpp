@@ -1,13 +1,9 @@
 #include "app/library.hpp"
 
-#include <set>
-
-#include "app/pictures.hpp"
-
-#include "base/zone_time.hpp"
 #include "app/content_source.hpp"
+#include "app/pictures.hpp"
 #include "base/url.hpp"
-#include "base/utf8.hpp"
+#include "base/zone_time.hpp"
 #include "content/budget.hpp"
 #include "content/document_json.hpp"
 #include "health/log.hpp"
@@ -139,46 +135,13 @@ std::vector<std::string> Library::refresh(const config::Playlist& playlist, cons
 void Library::lay_out_item(LibraryItem& entry) {
     entry.pages.clear();
     if (!entry.shaped) return;
-    entry.pages = text::layout_document(*entry.shaped, style_, geometry_);
-    if (entry.pages.size() <= kMaxPagesPerItem) return;
-    // Too many pages for one item (a small portrait panel and a long text): the blocks that
-    // start within the allowed pages, then a line saying so at the end of the last one —
-    // giving up a block at a time until it fits there.
-    const text::Page& last = entry.pages[kMaxPagesPerItem];  // the first page past the budget
-    const text::Page& before = entry.pages[kMaxPagesPerItem - 1];
-    std::set<int> continued;  // blocks already begun on the page before
-    for (const auto& line : before.lines) continued.insert(line.block);
-    // The first block that starts on the first page past the budget; when a block runs
-    // across it (a long paragraph on a small panel), the block after that one.
-    int cut = static_cast<int>(entry.shaped->blocks.size());
-    int running = -1;
-    for (const auto& line : last.lines) {
-        if (!continued.count(line.block)) cut = std::min(cut, line.block);
-        else running = std::max(running, line.block);
-    }
-    for (const auto& image : last.images) cut = std::min(cut, image.block);
-    if (cut == static_cast<int>(entry.shaped->blocks.size()) && running >= 0) cut = running + 1;
-    auto lay_out_cut = [&](int blocks, size_t pages_said) {
-        const std::string notice = content::budget_notice_pages(pages_said);
-        text::ShapedDocument shorter;
-        shorter.title = entry.shaped->title;
-        shorter.blocks.assign(entry.shaped->blocks.begin(), entry.shaped->blocks.begin() + blocks);
-        shorter.blocks.push_back(text::shape_block(
-            fonts_, content::text_block(content::Role::caption, notice, 0, content::Align::center), utf8::decode(notice),
-            shape_options()));
-        return text::layout_document(shorter, style_, geometry_);
-    };
-    for (int attempt = 0; attempt < 6 && cut > 1; ++attempt, --cut) {
-        entry.pages = lay_out_cut(cut, kMaxPagesPerItem);
-        if (entry.pages.size() <= kMaxPagesPerItem) break;
-    }
-    // The line names the pages there are (a block given up can leave one or two fewer).
-    if (entry.pages.size() < kMaxPagesPerItem) entry.pages = lay_out_cut(cut, entry.pages.size());
-    if (entry.pages.size() > kMaxPagesPerItem) entry.pages.resize(kMaxPagesPerItem);
-    for (auto& page : entry.pages) page.of = static_cast<int>(entry.pages.size());
-    log::once(log::Level::warning, "content", "pages " + entry.item.id,
-              entry.item.id + ": more than " + std::to_string(kMaxPagesPerItem) + " pages at " + std::to_string(width_) + "x" +
-                  std::to_string(height_) + "; the first " + std::to_string(kMaxPagesPerItem) + " are shown");
+    bool cut = false;
+    entry.pages = text::layout_document_capped(fonts_, *entry.shaped, style_, geometry_, kMaxPagesPerItem,
+                                               content::budget_notice_pages, shape_options(), &cut);
+    if (cut)
+        log::once(log::Level::warning, "content", "pages " + entry.item.id,
+                  entry.item.id + ": more than " + std::to_string(kMaxPagesPerItem) + " pages at " + std::to_string(width_) +
+                      "x" + std::to_string(height_) + "; the first " + std::to_string(entry.pages.size()) + " are shown");
 }
 
 void Library::lay_out(int width, int height) {
@@ -230,27 +193,13 @@ text::Page Library::page_with_chrome(const LibraryItem& item, int page, std::tim
 }
 
 text::Page Library::standing_page(std::time_t now, bool maintenance) const {
-    content::Document doc;
-    doc.blocks.push_back(content::text_block(content::Role::title, cfg_->hall_name.empty() ? "政务服务中心" : cfg_->hall_name, 0,
-                                             content::Align::center));
-    doc.blocks.push_back(content::text_block(content::Role::meta, zone_time::format_clock(now, cfg_->time_zone), 0, content::Align::center));
-    if (maintenance)
-        doc.blocks.push_back(content::text_block(content::Role::caption, "内容维护中", 0, content::Align::center));
-    else if (!cfg_->welcome.empty())
-        doc.blocks.push_back(content::text_block(content::Role::caption, cfg_->welcome, 0, content::Align::center));
-    auto pages = text::layout_document(text::shape_document(fonts_, doc), style_, geometry_);
-    text::Page page = std::move(pages.front());
-    // Centred on the whole screen, not hung from the top of the body box.
-    if (!page.lines.empty()) {
-        const auto& first = page.lines.front();
-        const auto& last = page.lines.back();
-        const float top = first.y - first.font_size;
-        const float bottom = last.y + last.font_size * 0.3f;
-        const float shift = (static_cast<float>(geometry_.height) - (bottom - top)) / 2 - top;
-        for (auto& line : page.lines) line.y += shift;
-    }
-    page.number = page.of = 1;
-    return page;
+    std::vector<content::Block> lines;
+    lines.push_back(content::text_block(content::Role::title, cfg_->hall_name.empty() ? "政务服务中心" : cfg_->hall_name, 0,
+                                        content::Align::center));
+    lines.push_back(content::text_block(content::Role::meta, zone_time::format_clock(now, cfg_->time_zone), 0, content::Align::center));
+    const std::string caption = maintenance ? "内容维护中" : cfg_->welcome;
+    if (!caption.empty()) lines.push_back(content::text_block(content::Role::caption, caption, 0, content::Align::center));
+    return text::standing_page(fonts_, style_, geometry_, lines);
 }
 
 std::vector<text::ItemPages> Library::all_pages(std::time_t now) const {

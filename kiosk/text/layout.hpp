@@ -1,6 +1,7 @@
 #pragma once
 // Document + style + page size -> pages of positioned lines and glyphs. Pure: no SDL, no
 // clock. Shaping is done once per document (ShapedDocument) and reused for every size.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,7 +10,7 @@
 #include "config/config.hpp"
 #include "content/document.hpp"
 #include "text/fonts.hpp"
-#include "text/line_break.hpp"
+#include "text/break_opportunities.hpp"
 #include "text/shaping.hpp"
 
 namespace kiosk::text {
@@ -166,8 +167,22 @@ struct ChromeText {
 std::vector<Page> layout_document(const ShapedDocument& doc, const Style& style,
                                   const PageGeometry& geometry);
 
+// layout_document, but at most `max_pages` pages (past the document budget a small panel
+// could still make thousands): the blocks that start within them, then the line
+// `notice(pages shown)` at the end of the last one — giving up a block at a time until it
+// fits there. `cut` says whether anything was left out.
+std::vector<Page> layout_document_capped(FontSet& fonts, const ShapedDocument& doc, const Style& style,
+                                         const PageGeometry& geometry, size_t max_pages,
+                                         const std::function<std::string(size_t pages)>& notice,
+                                         const ShapeOptions& options, bool* cut = nullptr);
+
 // Adds header and footer labels to every page (needs the FontSet to shape them).
 void add_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& style,
                 const PageGeometry& geometry, const ChromeText& chrome);
+
+// The standing page (nothing scheduled, or no playlist): its lines — the hall, the clock,
+// a caption — centred on the whole screen, not hung from the top of the body box.
+Page standing_page(FontSet& fonts, const Style& style, const PageGeometry& geometry,
+                   const std::vector<content::Block>& lines);
 
 }  // namespace kiosk::text

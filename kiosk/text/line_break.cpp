@@ -1,98 +1,131 @@
-#include "text/line_break.hpp"
+// Choosing line ends (R1-R7 through the break opportunities, 先挤进 before 后推出, J4's
+// loose-line rule, P1's lone last character).
+#include <algorithm>
+#include <cmath>
 
-#include <unicode/ubrk.h>
-#include <unicode/utf16.h>
-
-#include <memory>
-
-#include "health/log.hpp"
+#include "text/layout_internal.hpp"
 #include "text/punctuation.hpp"
 
 namespace kiosk::text {
-namespace {
+using content::Align;
+using content::Role;
 
-struct BreakIteratorCloser {
-    void operator()(UBreakIterator* b) const { ubrk_close(b); }
-};
-using BreakIteratorPtr = std::unique_ptr<UBreakIterator, BreakIteratorCloser>;  // owns one ICU iterator
-
-// Opening an iterator loads ICU's rules; each thread keeps one and only resets its text.
-UBreakIterator* strict_iterator() {
-    thread_local BreakIteratorPtr iterator = [] {
-        UErrorCode status = U_ZERO_ERROR;
-        BreakIteratorPtr it(ubrk_open(UBRK_LINE, "zh@lb=strict", nullptr, 0, &status));
-        if (U_FAILURE(status)) {
-            log::error("text", std::string("ICU line breaker unavailable: ") + u_errorName(status));
-            return BreakIteratorPtr();
+LineWidth measure_line(const LineContext& ctx, size_t begin, size_t end, bool first_line) {
+    const auto& m = ctx.sb.metrics;
+    const auto& t = ctx.sb.shaped.text;
+    LineWidth lw;
+    size_t e = end;
+    while (e > begin && is_space(t[e - 1])) --e;
+    lw.visible_end = e;
+    for (size_t i = begin; i < e; ++i) {
+        float w = m[i].advance;
+        if (i == begin && (!first_line || ctx.trim_first_start)) w -= m[i].start_trim;
+        if (i + 1 == e) w -= m[i].end_trim;
+        else if (i != begin) lw.squeeze += m[i].squeeze * ctx.size;
+        if (i + 1 < e && m[i].space_after > 0) {
+            w += m[i].space_after;  // S4, none at the line's end
+            lw.squeeze += (m[i].space_after - kHanLatinSpaceMinEm) * ctx.size;
         }
-        return it;
-    }();
-    return iterator.get();
+        lw.width += w * ctx.size;
+    }
+    return lw;
 }
 
-}  // namespace
-
-std::vector<bool> icu_break_opportunities(std::u32string_view text) {
-    std::vector<bool> allowed(text.size() + 1, false);
-    allowed[0] = true;
-    allowed[text.size()] = true;
-    UBreakIterator* it = strict_iterator();
-    if (!it || text.empty()) return allowed;
-
-    std::u16string utf16;
-    std::vector<size_t> code_point_at;  // utf16 index -> code point index
-    utf16.reserve(text.size() + 8);
-    code_point_at.reserve(text.size() + 8);
-    for (size_t i = 0; i < text.size(); ++i) {
-        char32_t c = text[i];
-        if (c >= 0x10000) {
-            utf16.push_back(static_cast<char16_t>(U16_LEAD(c)));
-            utf16.push_back(static_cast<char16_t>(U16_TRAIL(c)));
-            code_point_at.push_back(i);
-            code_point_at.push_back(i);
+// Chooses line ends. Greedy, with clreq's order: a character that may not start a line is
+// first pulled up by compressing the line (先挤进), and only then is the one before it
+// pushed down (后推出). Addresses break inside only when they must, or when carrying them
+// whole would leave a loose line (J4). A run with no opportunity wider than the measure is
+// cut where it must be and marked as an emergency break.
+std::vector<LineSpan> break_lines(const LineContext& ctx, float first_measure, float measure) {
+    std::vector<LineSpan> spans;
+    const auto& t = ctx.sb.shaped.text;
+    const auto& brk = ctx.sb.breaks;
+    const auto& m = ctx.sb.metrics;
+    const size_t n = t.size();
+    size_t start = 0;
+    while (start < n && is_space(t[start])) ++start;
+    while (start < n) {
+        const bool first = spans.empty();
+        const float limit = (first ? first_measure : measure) + 0.01f;
+        size_t fit_normal = 0, fit_url = 0, fit_push = 0;
+        size_t overflow = n;  // the first character that does not fit on this line
+        float acc = 0;        // natural width of [start, i] before S1
+        for (size_t i = start; i < n; ++i) {
+            acc += m[i].advance * ctx.size;
+            if (i > start) acc += m[i - 1].space_after * ctx.size;
+            if (i == start && (!first || ctx.trim_first_start)) acc -= m[i].start_trim * ctx.size;
+            if (overflow == n && acc - m[i].end_trim * ctx.size > limit && !is_space(t[i])) overflow = i;
+            // Past the overflow only characters that may not start a line can be pulled up.
+            if (overflow < i && !forbidden_at_line_start(t[i])) break;
+            const size_t b = i + 1;  // a line [start, b)
+            if (b < n && brk[b] == Break::never) continue;
+            const LineWidth lw = measure_line(ctx, start, b, first);
+            if (lw.width <= limit) {
+                (b < n && brk[b] == Break::url ? fit_url : fit_normal) = b;
+            } else if (overflow < b && forbidden_at_line_start(t[overflow]) && lw.width - lw.squeeze <= limit &&
+                       lw.width - limit <= kPushInEm * ctx.size && (b == n || brk[b] == Break::allowed)) {
+                // 先挤进: the characters from the overflow on may not start a line; pull them
+                // up by compressing the line.
+                if (!fit_push) fit_push = b;
+            }
+        }
+        LineSpan span{start, 0, false};
+        const bool url_only = fit_normal == 0;
+        if (fit_push && fit_push > fit_normal && fit_push > fit_url) {
+            span.end = fit_push;  // 先挤进: compress to keep the next character on this line
+        } else if (!url_only) {
+            span.end = fit_normal;
+            // J4: rather than leave this line loose, break inside the address that follows.
+            if (fit_url > fit_normal && fit_normal < n) {
+                const LineWidth lw = measure_line(ctx, start, fit_normal, first);
+                const size_t gaps = lw.visible_end > start + 1 ? lw.visible_end - start - 1 : 1;
+                if ((limit - lw.width) / static_cast<float>(gaps) > kLooseGapEm * ctx.size) span.end = fit_url;
+            }
+        } else if (fit_url) {
+            span.end = fit_url;
         } else {
-            utf16.push_back(static_cast<char16_t>(c));
-            code_point_at.push_back(i);
+            // Nothing fits: cut the run where the measure ends (at least one character).
+            float w = 0;
+            size_t i = start;
+            while (i < n && (i == start || w + m[i].advance * ctx.size <= limit)) w += m[i++].advance * ctx.size;
+            span.end = i;
+            span.emergency = i < n;
         }
+        // The spaces at the break belong to the line that ends there (not drawn, not measured),
+        // so the lines together still hold the whole text.
+        while (span.end < n && is_space(t[span.end])) ++span.end;
+        spans.push_back(span);
+        start = span.end;
     }
-    code_point_at.push_back(text.size());
-
-    UErrorCode status = U_ZERO_ERROR;
-    ubrk_setText(it, reinterpret_cast<const UChar*>(utf16.data()),
-                 static_cast<int32_t>(utf16.size()), &status);
-    if (U_FAILURE(status)) return allowed;
-    for (int32_t b = ubrk_first(it); b != UBRK_DONE; b = ubrk_next(it))
-        allowed[code_point_at[static_cast<size_t>(b)]] = true;
-    return allowed;
+    return spans;
 }
 
-std::vector<Break> break_opportunities(std::u32string_view text) {
-    const size_t n = text.size();
-    const std::vector<bool> icu = icu_break_opportunities(text);
-    std::vector<Break> out(n + 1, Break::never);
-    out[0] = out[n] = Break::allowed;
-    for (size_t i = 1; i < n; ++i) {
-        if (!icu[i]) continue;
-        const char32_t before = text[i - 1], after = text[i];
-        if (forbidden_at_line_start(after) || forbidden_at_line_end(before)) continue;  // R1, R2, R4, R5
-        if (is_solidus(before) || is_solidus(after)) continue;                            // R3
-        out[i] = Break::allowed;
+// P1: a paragraph's last line is not one character (with or without its punctuation):
+// break the line before it earlier so two or more characters go down, when the line before
+// stays even (gaps ≤ ¼ em).
+void avoid_lone_last_character(const LineContext& ctx, std::vector<LineSpan>& spans, float first_measure,
+                               float measure) {
+    if (spans.size() < 2) return;
+    const auto& t = ctx.sb.shaped.text;
+    LineSpan& last = spans.back();
+    LineSpan& before = spans[spans.size() - 2];
+    size_t core = 0;
+    for (size_t i = last.begin; i < last.end; ++i)
+        if (!is_space(t[i]) && punct_side(t[i]) == PunctSide::none && !forbidden_at_line_start(t[i])) ++core;
+    if (core > 1) return;
+    const bool first = spans.size() == 2;
+    const float limit = first ? first_measure : measure;
+    for (size_t b = last.begin; b > before.begin + 1; --b) {
+        if (b == last.begin || ctx.sb.breaks[b - 1] != Break::allowed) continue;
+        const size_t cut = b - 1;  // the new end of the line before
+        const LineWidth lw = measure_line(ctx, before.begin, cut, first);
+        const size_t gaps = lw.visible_end > before.begin + 1 ? lw.visible_end - before.begin - 1 : 0;
+        if (gaps == 0 || (limit - lw.width) / static_cast<float>(gaps) > kLooseGapEm * ctx.size) return;
+        before.end = cut;
+        before.emergency = false;
+        last.begin = cut;
+        return;
     }
-    // R6 numbers and R7 Latin words stay whole.
-    for (const auto& spans : {find_numbers(text), find_latin_words(text)})
-        for (const Span& s : spans)
-            for (size_t k = s.begin + 1; k < s.end; ++k) out[k] = Break::never;
-    // R7 addresses: only after / . - ? & = (and not inside "://").
-    for (const Span& s : find_urls(text)) {
-        for (size_t k = s.begin + 1; k < s.end; ++k) {
-            const char32_t before = text[k - 1];
-            const bool scheme = before == U':' || (before == U'/' && k >= 2 && text[k - 2] == U':');
-            out[k] = !scheme && std::u32string_view(U"/.-?&=").find(before) != std::u32string_view::npos
-                         ? Break::url
-                         : Break::never;
-        }
-    }
-    return out;
 }
 
 }  // namespace kiosk::text

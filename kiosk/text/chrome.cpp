@@ -1,0 +1,150 @@
+// The chrome: header band (hall name, running title) and footer (clock, page number,
+// source, update time, QR code), shaped by the same shaper as the body.
+#include <algorithm>
+#include <cmath>
+
+#include "base/utf8.hpp"
+#include "text/layout_internal.hpp"
+
+namespace kiosk::text {
+using content::Align;
+using content::Role;
+
+namespace {
+
+// One line of chrome, shaped on the spot (chrome changes per page and per minute).
+Line chrome_label(FontSet& fonts, std::string role, const std::string& utf8_text, float size,
+                  Weight weight, Tone tone, float x, float baseline, float max_width, Align align) {
+    content::Block block;
+    block.role = weight == Weight::bold ? content::Role::heading : content::Role::caption;
+    // No character is narrower than a quarter em: anything past max_width/size*4 characters
+    // is cut anyway, so it is never shaped (a 160,000-character title on every page would be).
+    std::u32string text = utf8::decode(utf8_text);
+    const size_t most = static_cast<size_t>(std::max(0.0f, max_width / std::max(size, 1.0f)) * 4) + 2;
+    if (text.size() > most) text.resize(most);
+    ShapedBlock sb = shape_block(fonts, block, std::move(text));
+    auto width_of = [&](const ShapedBlock& b) {
+        float w = 0;
+        for (const auto& m : b.metrics) w += m.advance * size;
+        return w;
+    };
+    float width = width_of(sb);
+    if (width > max_width && !sb.shaped.text.empty()) {
+        // Too long: cut and end with an ellipsis.
+        const float budget = max_width - size;
+        float used = 0;
+        size_t keep = 0;
+        while (keep < sb.metrics.size() && used + sb.metrics[keep].advance * size <= budget)
+            used += sb.metrics[keep++].advance * size;
+        sb = shape_block(fonts, block, sb.shaped.text.substr(0, keep) + U"…");
+        width = width_of(sb);
+    }
+    if (align == Align::end) x -= width;
+    if (align == Align::center) x -= width / 2;
+    BlockFormat f;
+    f.size = size;
+    f.tone = tone;
+    const LineContext ctx{sb, size, false};
+    Line line = set_line(ctx, -1, LineSpan{0, sb.shaped.text.size(), false}, f, x, width + size, false, true);
+    line.chrome_role = std::move(role);
+    line.y = baseline;
+    return line;
+}
+
+}  // namespace
+
+void add_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& style,
+                const PageGeometry& g, const ChromeText& chrome) {
+    const float size = style.chrome_px;
+    const float left = g.body.x, right = g.body.x + g.body.width;
+    const float header_base = g.header.y + (g.header.height - size) / 2 + kEmBoxAscent * size;
+    const float footer_base = g.footer.y + (g.footer.height - size) / 2 + kEmBoxAscent * size;
+    for (Page& page : pages) {
+        page.chrome.clear();
+        float hall_width = 0;
+        if (!chrome.hall_name.empty()) {
+            page.chrome.push_back(chrome_label(fonts, "hall-name", chrome.hall_name, size,
+                                               Weight::bold, Tone::header, left, header_base,
+                                               g.body.width / 2, Align::start));
+            hall_width = page.chrome.back().width + size * 2;
+        }
+        if (!chrome.item_title.empty()) {
+            page.chrome.push_back(chrome_label(fonts, "running-title", chrome.item_title, size,
+                                               Weight::regular, Tone::header, right, header_base,
+                                               g.body.width - hall_width, Align::end));
+        }
+        // Footer, left to right: the clock; the document's date and source, when its content
+        // was last updated (marked when stale); the page number; the QR code in the corner.
+        float footer_right = right;
+        page.qr.reset();
+        if (!chrome.qr_url.empty()) {
+            // As tall as the footer band and the gap above it: big enough for a phone at arm's length.
+            const float side = std::round(g.footer.height + (g.footer.y - g.body.y - g.body.height));
+            page.qr = QrBox{Box{right - side, g.height - side - std::round(g.footer.height * 0.08f), side, side}, chrome.qr_url};
+            footer_right = right - side - size * 0.6f;
+        }
+        std::string number = "第 " + std::to_string(page.number) + "/" + std::to_string(page.of) + " 页";
+        page.chrome.push_back(chrome_label(fonts, "page-number", number, size, Weight::regular,
+                                           Tone::muted, footer_right, footer_base, g.body.width / 4,
+                                           Align::end));
+        footer_right -= page.chrome.back().width + size * 1.2f;
+        float footer_left = left;
+        if (!chrome.clock.empty()) {
+            page.chrome.push_back(chrome_label(fonts, "clock", chrome.clock, size, Weight::regular,
+                                               Tone::muted, left, footer_base, g.body.width / 2,
+                                               Align::start));
+            footer_left += page.chrome.back().width + size * 1.2f;
+        }
+        // The freshness line: "内容更新于 …", with a marker in the accent colour when stale;
+        // then the document's date and source. Each is shown whole or, on a narrow footer,
+        // in its shorter form or not at all — except the stale marker, which always shows.
+        const float small = std::round(size * 0.85f);
+        auto whole = [&](const std::string& role, const std::string& text, Tone tone, float x, float room, Align align) {
+            Line l = chrome_label(fonts, role, text, small, Weight::regular, tone, x, footer_base, room, align);
+            return l.text == utf8::decode(text) ? std::optional<Line>(std::move(l)) : std::nullopt;
+        };
+        std::vector<std::string> fresh;
+        if (chrome.stale) fresh = {"● 内容可能不是最新　" + chrome.updated, "● 内容可能不是最新", "● 未及时更新"};
+        else if (!chrome.updated.empty()) fresh = {chrome.updated};
+        for (const std::string& text : fresh) {
+            auto l = whole(chrome.stale ? "stale" : "updated", text, chrome.stale ? Tone::accent : Tone::muted, footer_right,
+                           footer_right - footer_left, Align::end);
+            if (!l && chrome.stale && &text == &fresh.back())  // no room at all: over the clock, it matters more
+                l = whole("stale", text, Tone::accent, footer_right, footer_right - left, Align::end);
+            if (l) {
+                footer_right -= l->width + size;
+                page.chrome.push_back(std::move(*l));
+                break;
+            }
+        }
+        if (!chrome.source.empty())
+            if (auto l = whole("source", chrome.source, Tone::muted, footer_left, footer_right - footer_left, Align::start))
+                page.chrome.push_back(std::move(*l));
+        for (const PlacedImage& im : page.images)
+            if (im.placeholder)
+                page.chrome.push_back(chrome_label(fonts, "image-placeholder", "图片暂不可用", size, Weight::regular,
+                                                   Tone::muted, im.box.x + im.box.width / 2,
+                                                   im.box.y + im.box.height / 2 + (kEmBoxAscent - 0.5f) * size,
+                                                   im.box.width, Align::center));
+    }
+}
+
+Page standing_page(FontSet& fonts, const Style& style, const PageGeometry& geometry,
+                   const std::vector<content::Block>& lines) {
+    content::Document doc;
+    doc.blocks = lines;
+    auto pages = layout_document(shape_document(fonts, doc), style, geometry);
+    Page page = std::move(pages.front());
+    if (!page.lines.empty()) {
+        const auto& first = page.lines.front();
+        const auto& last = page.lines.back();
+        const float top = first.y - first.font_size;
+        const float bottom = last.y + last.font_size * kStandingFootEm;
+        const float shift = (static_cast<float>(geometry.height) - (bottom - top)) / 2 - top;
+        for (auto& line : page.lines) line.y += shift;
+    }
+    page.number = page.of = 1;
+    return page;
+}
+
+}  // namespace kiosk::text
