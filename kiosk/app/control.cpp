@@ -47,14 +47,17 @@ Result<std::unique_ptr<ControlChannel>> ControlChannel::start(const fs::path& pl
     c->wake_ = std::move(wake);
     c->playlist_name_ = playlist.filename().string();
     c->socket_path_ = socket_path;
-    if (::pipe2(c->wake_pipe_, O_CLOEXEC | O_NONBLOCK) != 0)
+    int pipe_ends[2];
+    if (::pipe2(pipe_ends, O_CLOEXEC | O_NONBLOCK) != 0)
         return make_error(std::string("control: pipe: ") + std::strerror(errno));
+    c->wake_read_.reset(pipe_ends[0]);
+    c->wake_write_.reset(pipe_ends[1]);
 
-    c->inotify_fd_ = playlist.empty() ? -1 : ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    if (!playlist.empty()) c->inotify_fd_.reset(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
     if (playlist.empty()) {
         // A playlist on the portal is fetched, not watched.
-    } else if (c->inotify_fd_ < 0 ||
-        ::inotify_add_watch(c->inotify_fd_, playlist.parent_path().c_str(),
+    } else if (!c->inotify_fd_.valid() ||
+        ::inotify_add_watch(c->inotify_fd_.get(), playlist.parent_path().c_str(),
                             IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) < 0)
         log::warn("control", playlist.parent_path().string() + ": cannot watch for playlist edits (" +
                                   std::strerror(errno) + "); send SIGHUP or `kiosk reload` after editing");
@@ -62,16 +65,16 @@ Result<std::unique_ptr<ControlChannel>> ControlChannel::start(const fs::path& pl
     std::error_code ec;
     fs::create_directories(socket_path.parent_path(), ec);
     sockaddr_un addr;
-    c->socket_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (c->socket_fd_ < 0 || !make_address(socket_path, addr))
+    c->socket_fd_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!c->socket_fd_.valid() || !make_address(socket_path, addr))
         return make_error(socket_path.string() + ": cannot create the control socket");
     ::unlink(socket_path.c_str());  // a stale socket from a previous run
-    if (::bind(c->socket_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(c->socket_fd_, 64) != 0)
+    if (::bind(c->socket_fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(c->socket_fd_.get(), 64) != 0)
         return make_error(socket_path.string() + ": " + std::strerror(errno));
     ::chmod(socket_path.c_str(), 0660);
 
-    g_sighup_fd = c->wake_pipe_[1];
+    g_sighup_fd = c->wake_write_.get();
     struct sigaction sa {};
     sa.sa_handler = on_sighup;
     sigemptyset(&sa.sa_mask);
@@ -85,13 +88,11 @@ Result<std::unique_ptr<ControlChannel>> ControlChannel::start(const fs::path& pl
 ControlChannel::~ControlChannel() {
     g_sighup_fd = -1;
     signal(SIGHUP, SIG_DFL);
-    if (wake_pipe_[1] >= 0) {
+    if (wake_write_.valid()) {
         const char q = 'q';
-        [[maybe_unused]] ssize_t n = ::write(wake_pipe_[1], &q, 1);
+        [[maybe_unused]] ssize_t n = ::write(wake_write_.get(), &q, 1);
     }
-    if (thread_.joinable()) thread_.join();
-    for (int fd : {inotify_fd_, socket_fd_, wake_pipe_[0], wake_pipe_[1]})
-        if (fd >= 0) ::close(fd);
+    if (thread_.joinable()) thread_.join();  // the descriptors close after it (members)
     if (!socket_path_.empty()) ::unlink(socket_path_.c_str());
 }
 
@@ -116,7 +117,7 @@ std::deque<ControlEvent> ControlChannel::take() {
 void ControlChannel::run() {
     bool playlist_dirty = false;
     for (;;) {
-        pollfd fds[3] = {{wake_pipe_[0], POLLIN, 0}, {inotify_fd_, POLLIN, 0}, {socket_fd_, POLLIN, 0}};
+        pollfd fds[3] = {{wake_read_.get(), POLLIN, 0}, {inotify_fd_.get(), POLLIN, 0}, {socket_fd_.get(), POLLIN, 0}};
         // After an edit, wait for 300 ms of quiet: editors write in several steps.
         int ready = ::poll(fds, 3, playlist_dirty ? 300 : -1);
         if (ready < 0 && errno == EINTR) continue;
@@ -127,7 +128,7 @@ void ControlChannel::run() {
         }
         if (fds[0].revents & POLLIN) {
             char buf[16];
-            ssize_t n = ::read(wake_pipe_[0], buf, sizeof buf);
+            ssize_t n = ::read(wake_read_.get(), buf, sizeof buf);
             for (ssize_t i = 0; i < n; ++i) {
                 if (buf[i] == 'q') return;
                 if (buf[i] == 'h') push({ControlEvent::Kind::reload, ""});
@@ -135,7 +136,7 @@ void ControlChannel::run() {
         }
         if (fds[1].revents & POLLIN) {
             alignas(inotify_event) char buf[4096];
-            ssize_t n = ::read(inotify_fd_, buf, sizeof buf);
+            ssize_t n = ::read(inotify_fd_.get(), buf, sizeof buf);
             for (ssize_t off = 0; off < n;) {
                 const auto* ev = reinterpret_cast<const inotify_event*>(buf + off);
                 if (ev->len > 0 && playlist_name_ == ev->name) playlist_dirty = true;
@@ -143,14 +144,13 @@ void ControlChannel::run() {
             }
         }
         if (fds[2].revents & POLLIN) {
-            int client = ::accept4(socket_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-            if (client < 0) continue;
+            const UniqueFd client(::accept4(socket_fd_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+            if (!client.valid()) continue;
             try {
-                serve(client);
+                serve(client.get());
             } catch (const std::exception& e) {  // never the end of the control thread
                 log::once(log::Level::error, "control", e.what(), std::string("control: unexpected error: ") + e.what());
             }
-            ::close(client);
         }
     }
 }
@@ -198,7 +198,8 @@ void ControlChannel::serve(int client) {
 Result<std::string> send_control(const fs::path& socket_path, const std::string& command, std::chrono::milliseconds timeout) {
     sockaddr_un addr;
     if (!make_address(socket_path, addr)) return make_error(socket_path.string() + ": path too long");
-    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const UniqueFd socket(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    const int fd = socket.get();
     if (fd < 0) return make_error(std::string("socket: ") + std::strerror(errno));
     // Every step bounded: connect (a full backlog), write and each read.
     timeval tv{};
@@ -207,22 +208,17 @@ Result<std::string> send_control(const fs::path& socket_path, const std::string&
     ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        std::string why = std::strerror(errno);
-        ::close(fd);
-        return make_error(socket_path.string() + ": " + why + " (is the kiosk running?)");
+        return make_error(socket_path.string() + ": " + std::strerror(errno) + " (is the kiosk running?)");
     }
     std::string line = command + "\n";
     if (::send(fd, line.data(), line.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(line.size())) {
-        std::string why = std::strerror(errno);
-        ::close(fd);
-        return make_error(socket_path.string() + ": " + why);
+        return make_error(socket_path.string() + ": " + std::strerror(errno));
     }
     std::string reply;
     char buf[256];
     ssize_t n = 0;
     while (reply.size() < 4096 && (n = ::read(fd, buf, sizeof buf)) > 0) reply.append(buf, static_cast<size_t>(n));
     const int err = errno;
-    ::close(fd);
     if (n < 0 && (err == EAGAIN || err == EWOULDBLOCK))
         return make_error(socket_path.string() + ": no answer within " + std::to_string(timeout.count() / 1000) +
                           " s (is the kiosk stuck?)");

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "base/result.hpp"
+#include "base/unique_fd.hpp"
 
 namespace kiosk::app {
 
@@ -45,9 +46,9 @@ private:
     void serve(int client);
     void push(ControlEvent e);
 
-    int inotify_fd_ = -1;   // owned
-    int socket_fd_ = -1;    // owned
-    int wake_pipe_[2] = {-1, -1};  // owned: SIGHUP and shutdown write here
+    UniqueFd inotify_fd_;
+    UniqueFd socket_fd_;
+    UniqueFd wake_read_, wake_write_;  // a pipe: SIGHUP and shutdown write here
     std::string playlist_name_;
     std::filesystem::path socket_path_;
     std::function<void()> wake_;

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/unique_fd.hpp"
+
 namespace kiosk::files {
 
 std::string describe_size(std::uintmax_t bytes) {
@@ -15,27 +17,18 @@ std::string describe_size(std::uintmax_t bytes) {
     return std::to_string(bytes) + " bytes";
 }
 
-namespace {
-struct Fd {  // owns one descriptor
-    int fd = -1;
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
-    }
-};
-}  // namespace
-
 Result<std::string> read_regular_file(const std::filesystem::path& path, std::uintmax_t max_bytes, Symlinks symlinks) {
     int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
     if (symlinks == Symlinks::refuse) flags |= O_NOFOLLOW;
-    Fd f{::open(path.c_str(), flags)};
-    if (f.fd < 0) {
+    const UniqueFd f(::open(path.c_str(), flags));
+    if (f.get() < 0) {
         const int err = errno;
         if (err == ELOOP && symlinks == Symlinks::refuse) return make_error(path.string() + ": is a symbolic link, refused");
         if (err == ENOENT) return make_error(path.string() + ": no such file");
         return make_error(path.string() + ": cannot be read (" + std::strerror(err) + ")");
     }
     struct stat st {};
-    if (::fstat(f.fd, &st) != 0) return make_error(path.string() + ": cannot be read (" + std::strerror(errno) + ")");
+    if (::fstat(f.get(), &st) != 0) return make_error(path.string() + ": cannot be read (" + std::strerror(errno) + ")");
     if (S_ISDIR(st.st_mode)) return make_error(path.string() + ": is a folder, not a file");
     if (!S_ISREG(st.st_mode))
         return make_error(path.string() + ": not a regular file (a device, pipe or socket), refused");
@@ -47,7 +40,7 @@ Result<std::string> read_regular_file(const std::filesystem::path& path, std::ui
     bytes.resize(static_cast<size_t>(st.st_size));
     size_t got = 0;
     while (got < bytes.size()) {
-        const ssize_t n = ::read(f.fd, bytes.data() + got, bytes.size() - got);
+        const ssize_t n = ::read(f.get(), bytes.data() + got, bytes.size() - got);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return make_error(path.string() + ": read failed (" + std::strerror(errno) + ")");
         if (n == 0) break;  // shrank while we read: what is there

@@ -10,6 +10,12 @@
 #include "render/pictures_internal.hpp"
 
 namespace kiosk::render {
+namespace {
+struct QrCodeFree {
+    void operator()(QRcode* code) const { QRcode_free(code); }
+};
+using QrCodePtr = std::unique_ptr<QRcode, QrCodeFree>;  // owns one encoded QR code
+}  // namespace
 
 PagePainter::PagePainter(SDL_Renderer* renderer, const text::FontSet& fonts,
                          const config::Theme& theme)
@@ -50,8 +56,7 @@ void PagePainter::draw_image(const text::PlacedImage& image) {
         auto it = textures_.find(image.url);
         if (it == textures_.end()) {
             if (SharedSurface surface = pictures_->impl().get(image.url)) {
-                std::unique_ptr<SDL_Texture, void (*)(SDL_Texture*)> t(SDL_CreateTextureFromSurface(renderer_, surface.get()),
-                                                                      SDL_DestroyTexture);
+                TexturePtr t(SDL_CreateTextureFromSurface(renderer_, surface.get()));
                 if (t) {
                     SDL_SetTextureScaleMode(t.get(), SDL_ScaleModeLinear);
                     it = textures_.emplace(image.url, std::move(t)).first;
@@ -82,8 +87,7 @@ void PagePainter::draw_qr(const text::QrBox& qr) {
         qr_url_ = qr.url;
         qr_modules_.clear();
         qr_side_ = 0;
-        std::unique_ptr<QRcode, void (*)(QRcode*)> code(QRcode_encodeString(qr.url.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1),
-                                                       QRcode_free);
+        QrCodePtr code(QRcode_encodeString(qr.url.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1));
         if (code) {
             qr_side_ = code->width;
             qr_modules_.resize(static_cast<size_t>(code->width) * static_cast<size_t>(code->width));

@@ -11,6 +11,7 @@
 
 #include "render/glyph_atlas.hpp"
 #include "render/pictures.hpp"
+#include "render/sdl_handles.hpp"
 #include "text/layout.hpp"
 
 namespace kiosk::render {
@@ -39,7 +40,7 @@ private:
     std::vector<unsigned char> qr_modules_;
     int qr_side_ = 0;
     // Textures of the pictures drawn, by URL (each owned here; freed with the painter).
-    std::map<std::string, std::unique_ptr<SDL_Texture, void (*)(SDL_Texture*)>> textures_;
+    std::map<std::string, TexturePtr> textures_;
 };
 
 }  // namespace kiosk::render

@@ -22,9 +22,9 @@ Status PictureStore::add(const std::string& url, std::string_view bytes) {
     // SDL_RWFromConstMem: the bytes stay ours; IMG_Load_RW closes the RWops (freesrc = 1).
     SDL_RWops* rw = SDL_RWFromConstMem(bytes.data(), static_cast<int>(bytes.size()));
     if (!rw) return make_error(url + ": " + SDL_GetError());
-    std::unique_ptr<SDL_Surface, SurfaceDeleter> decoded(IMG_Load_RW(rw, 1));
+    SurfacePtr decoded(IMG_Load_RW(rw, 1));
     if (!decoded) return make_error(url + ": the picture could not be decoded (" + std::string(IMG_GetError()) + ")");
-    std::unique_ptr<SDL_Surface, SurfaceDeleter> rgba(SDL_ConvertSurfaceFormat(decoded.get(), SDL_PIXELFORMAT_ARGB8888, 0));
+    SurfacePtr rgba(SDL_ConvertSurfaceFormat(decoded.get(), SDL_PIXELFORMAT_ARGB8888, 0));
     if (!rgba) return make_error(url + ": " + SDL_GetError());
     decoded.reset();
     const int longer = std::max(rgba->w, rgba->h);
@@ -32,12 +32,12 @@ Status PictureStore::add(const std::string& url, std::string_view bytes) {
         const double scale = static_cast<double>(impl_->max_side) / longer;
         const int w = std::max(1, static_cast<int>(std::lround(rgba->w * scale)));
         const int h = std::max(1, static_cast<int>(std::lround(rgba->h * scale)));
-        std::unique_ptr<SDL_Surface, SurfaceDeleter> small(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888));
+        SurfacePtr small(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888));
         if (!small || SDL_SoftStretchLinear(rgba.get(), nullptr, small.get(), nullptr) != 0)
             return make_error(url + ": " + SDL_GetError());
         rgba = std::move(small);
     }
-    SharedSurface picture(rgba.release(), SurfaceDeleter{});
+    SharedSurface picture(rgba.release(), SdlDeleter{});
     std::lock_guard lock(impl_->mutex);
     if (!impl_->pictures.count(url)) impl_->order.push_back(url);
     impl_->pictures[url] = std::move(picture);

@@ -8,12 +8,10 @@
 #include <mutex>
 
 #include "render/pictures.hpp"
+#include "render/sdl_handles.hpp"
 
 namespace kiosk::render {
 
-struct SurfaceDeleter {
-    void operator()(SDL_Surface* s) const { SDL_FreeSurface(s); }
-};
 // Shared: the store and a painter drawing it may both hold it; freed by the last.
 using SharedSurface = std::shared_ptr<SDL_Surface>;
 

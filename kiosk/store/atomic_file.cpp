@@ -7,17 +7,10 @@
 #include <cstring>
 #include <string>
 
+#include "base/unique_fd.hpp"
+
 namespace kiosk::store {
 namespace fs = std::filesystem;
-
-namespace {
-struct Fd {
-    int fd = -1;
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
-    }
-};  // owns one file descriptor
-}  // namespace
 
 Status write_file_atomically(const fs::path& file, std::string_view bytes) {
     std::error_code ec;
@@ -29,20 +22,20 @@ Status write_file_atomically(const fs::path& file, std::string_view bytes) {
         return make_error(file.string() + ": " + why + "; the previous version is kept");
     };
     {
-        Fd out{::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
-        if (out.fd < 0) return make_error(temp.string() + ": " + std::strerror(errno));
+        const UniqueFd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+        if (out.get() < 0) return make_error(temp.string() + ": " + std::strerror(errno));
         size_t done = 0;
         while (done < bytes.size()) {
-            ssize_t n = ::write(out.fd, bytes.data() + done, bytes.size() - done);
+            ssize_t n = ::write(out.get(), bytes.data() + done, bytes.size() - done);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) return fail(errno == ENOSPC ? "the disk is full" : std::strerror(errno));
             done += static_cast<size_t>(n);
         }
-        if (::fsync(out.fd) != 0) return fail(errno == ENOSPC ? "the disk is full" : std::strerror(errno));
+        if (::fsync(out.get()) != 0) return fail(errno == ENOSPC ? "the disk is full" : std::strerror(errno));
     }
     if (::rename(temp.c_str(), file.c_str()) != 0) return fail(std::strerror(errno));
-    Fd dir{::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-    if (dir.fd >= 0) ::fsync(dir.fd);  // the rename itself reaches the disk
+    const UniqueFd dir(::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir.get() >= 0) ::fsync(dir.get());  // the rename itself reaches the disk
     return Ok{};
 }
 

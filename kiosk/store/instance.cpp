@@ -26,11 +26,11 @@ Result<std::unique_ptr<InstanceLock>> InstanceLock::acquire(const fs::path& runt
     std::error_code ec;
     fs::create_directories(runtime, ec);
     const fs::path file = runtime / "kiosk.lock";
-    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    UniqueFd lock(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
+    const int fd = lock.get();
     if (fd < 0) return make_error(file.string() + ": cannot open the instance lock (" + std::strerror(errno) + ")");
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         const long pid = pid_in(fd);
-        ::close(fd);
         return make_error("another kiosk" + (pid > 0 ? " (pid " + std::to_string(pid) + ")" : std::string()) +
                           " is running with the runtime folder " + runtime.string() +
                           "; stop it first, or give this one its own paths.runtime in kiosk.json");
@@ -38,17 +38,15 @@ Result<std::unique_ptr<InstanceLock>> InstanceLock::acquire(const fs::path& runt
     const std::string pid = std::to_string(::getpid()) + "\n";
     if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size()))
         log::warn("app", file.string() + ": cannot record the pid (" + std::strerror(errno) + ")");
-    return std::unique_ptr<InstanceLock>(new InstanceLock(fd));
+    return std::unique_ptr<InstanceLock>(new InstanceLock(std::move(lock)));
 }
 
-InstanceLock::~InstanceLock() {
-    ::flock(fd_, LOCK_UN);
-    ::close(fd_);
-}
+InstanceLock::~InstanceLock() { ::flock(fd_.get(), LOCK_UN); }  // closed by fd_
 
 Liveness kiosk_liveness(const fs::path& runtime) {
     Liveness l;
-    const int fd = ::open((runtime / "kiosk.lock").c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    const UniqueFd lock(::open((runtime / "kiosk.lock").c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+    const int fd = lock.get();
     if (fd < 0) return l;  // never started here
     if (::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
         l.running = true;
@@ -56,7 +54,6 @@ Liveness kiosk_liveness(const fs::path& runtime) {
     } else {
         ::flock(fd, LOCK_UN);
     }
-    ::close(fd);
     return l;
 }
 

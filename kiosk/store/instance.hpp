@@ -12,6 +12,7 @@
 #include <string>
 
 #include "base/result.hpp"
+#include "base/unique_fd.hpp"
 
 namespace kiosk::store {
 
@@ -24,8 +25,8 @@ public:
     InstanceLock& operator=(const InstanceLock&) = delete;
 
 private:
-    explicit InstanceLock(int fd) : fd_(fd) {}
-    int fd_;  // owned; flock'ed
+    explicit InstanceLock(UniqueFd fd) : fd_(std::move(fd)) {}
+    UniqueFd fd_;  // flock'ed
 };
 
 // Whether a kiosk holds the lock of `runtime` now (its pid when known).
