@@ -48,7 +48,7 @@ TEST_CASE("extract: the demo page (TRS WCM shape, GBK) gives just the article", 
     }
 }
 
-TEST_CASE("extract: charsets decided as portal.md says, a lying label falls through", "[extract]") {
+TEST_CASE("extract: charsets decided from BOM, header and meta, a lying label falls through", "[extract]") {
     const std::string page = "<html><head><meta charset=\"utf-8\"></head><body><div id=zoom><p>政务公开工作年度报告正文，"
                              "内容足够长，用来确认正文容器被找到，并且编码判断正确无误。镕堃</p></div></body></html>";
     auto utf8_page = decode_html(page);

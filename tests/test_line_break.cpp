@@ -48,7 +48,7 @@ content::Document hard_cases() {
 bool digit(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'); }
 bool letter(char32_t c) { return c < 0x80 && (c | 0x20) >= U'a' && (c | 0x20) <= U'z'; }
 
-// Written apart from the engine's own tables, from typography.md's wording.
+// Written apart from the engine's own tables, from the rules' wording (docs/typesetting.md).
 const std::u32string kNoStart = U"、，。．：；！？‼⁇⁈⁉”’」』）］｝】〗〕〉》–—～〜‐·‧・,.:;!?)]}%‰℃°％…⋯";
 const std::u32string kNoEnd = U"“‘「『（［｛【〖〔〈《([{￥¥$＄£";
 

@@ -1,5 +1,5 @@
 #pragma once
-// A portal article page -> Document: the charset decided as portal.md describes, the page
+// A portal article page -> Document: the charset decided by decode_html (BOM, header, meta, bytes), the page
 // parsed by gumbo (an HTML5 parser), the article container found by a selector list (or the
 // item's own selector), noise removed, and the text handed to the plain-text import so
 // titles, meta lines, headings, articles and captions are recognised the same way.

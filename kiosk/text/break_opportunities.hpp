@@ -1,6 +1,6 @@
 #pragma once
 // Where a line may end: ICU's line BreakIterator with the zh@lb=strict locale (UAX #14 with
-// the strict CJK tailoring) as the base, tailored by typography.md's R1-R7.
+// the strict CJK tailoring) as the base, tailored by R1-R7 (docs/typesetting.md).
 #include <cstdint>
 #include <string_view>
 #include <vector>

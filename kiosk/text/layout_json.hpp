@@ -1,5 +1,5 @@
 #pragma once
-// Pages as `kiosk-layout/1` JSON (design.md): what tests, tools and the judge read.
+// Pages as `kiosk-layout/1` JSON (docs/architecture.md, "Layout JSON"): what tests and tools read.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>

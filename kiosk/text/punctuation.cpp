@@ -31,7 +31,7 @@ PunctSide punct_side(char32_t c) {
 }
 
 bool forbidden_at_line_start(char32_t c) {
-    // typography.md R1 and R4, plus the strict sets of web-platform-tests
+    // R1 and R4 (docs/typesetting.md), plus the strict sets of web-platform-tests
     // css-text-line-break-zh-*-strict (hyphens, inseparables, postfixes, centred marks,
     // iteration marks).
     static constexpr std::u32string_view kSet =

@@ -1,5 +1,5 @@
 #pragma once
-// Character classes for Chinese layout (typography.md: R1-R7, S1-S3, S6) and the S6 rewrite
+// Character classes for Chinese layout (docs/typesetting.md: R1-R7, S1-S3, S6) and the S6 rewrite
 // of half-width punctuation written between Han characters.
 #include <string>
 #include <string_view>
