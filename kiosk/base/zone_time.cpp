@@ -47,7 +47,9 @@ std::tm local_fields(std::time_t t, const std::string& zone) {
     return tm;
 }
 
-std::time_t from_local(int year, int month, int day, int hour, int minute, int second, const std::string& zone) {
+namespace {
+// The wall-clock fields read as UTC (month 1-12).
+std::time_t fields_as_utc(int year, int month, int day, int hour, int minute, int second) {
     std::tm tm{};
     tm.tm_year = year - 1900;
     tm.tm_mon = month - 1;
@@ -55,7 +57,12 @@ std::time_t from_local(int year, int month, int day, int hour, int minute, int s
     tm.tm_hour = hour;
     tm.tm_min = minute;
     tm.tm_sec = second;
-    const std::time_t as_utc = timegm(&tm);  // the wall-clock fields read as UTC
+    return timegm(&tm);
+}
+}  // namespace
+
+std::time_t from_local(int year, int month, int day, int hour, int minute, int second, const std::string& zone) {
+    const std::time_t as_utc = fields_as_utc(year, month, day, hour, minute, second);
     int32_t raw = 0, dst = 0;
     UErrorCode status = U_ZERO_ERROR;
     // local = true: ICU reads the date as wall time in the zone.
@@ -81,13 +88,6 @@ Result<std::time_t> parse_time(const std::string& option, const std::string& tex
         }
     }
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return bad();
-    std::tm tm{};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = s;
     if (*p == '\0') return zone_time::from_local(y, mo, d, h, mi, s, zone);
     int offset_minutes = 0;
     if (*p == 'Z' && p[1] == '\0') {
@@ -99,7 +99,7 @@ Result<std::time_t> parse_time(const std::string& option, const std::string& tex
     } else {
         return bad();
     }
-    return timegm(&tm) - static_cast<std::time_t>(offset_minutes) * 60;
+    return fields_as_utc(y, mo, d, h, mi, s) - static_cast<std::time_t>(offset_minutes) * 60;
 }
 
 
