@@ -537,7 +537,7 @@ Result<Document> extract_article(std::string_view html_bytes, const ExtractOptio
 
     // The article's own address: the page's URL, or for a saved copy the portal address its
     // <meta name="Url"> records (TRS pages carry one).
-    doc.url = options.base_url.rfind("http", 0) == 0 || page_url.rfind("http", 0) != 0 ? options.base_url : page_url;
+    doc.url = url::is_web_address(options.base_url) || !url::is_web_address(page_url) ? options.base_url : page_url;
     if (body->cut) mark_cut(doc);
     doc.attachments = std::move(body->attachments);
     std::vector<const GumboNode*> boxes;
