@@ -353,6 +353,65 @@ void read_version(Checker& c, const json& root, int& out) {
     }
 }
 
+// Topic-safe names: MQTT's separators and wildcards (/ + #) never come from a setting.
+bool topic_word(const std::string& s, bool slashes) {
+    if (s.empty() || s.size() > 64) return false;
+    if (slashes && (s.front() == '/' || s.back() == '/' || s.find("//") != std::string::npos)) return false;
+    return std::all_of(s.begin(), s.end(), [&](unsigned char ch) {
+        return std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || (slashes && ch == '/');
+    });
+}
+
+bool base64_key(const std::string& s) {
+    if (s.size() != 44 || s.back() != '=' || s[42] == '=') return false;
+    return std::all_of(s.begin(), s.end() - 1, [](unsigned char ch) { return std::isalnum(ch) || ch == '+' || ch == '/'; });
+}
+
+void read_fleet(Checker& c, const json& f, Fleet& fleet) {
+    if (!c.object(f, "fleet", {"screen_id", "groups", "host", "port", "ca_file", "cert_file", "key_file", "keepalive", "trusted_keys"}))
+        return;
+    fleet.enabled = true;
+    if (!f.contains("screen_id")) c.missing("fleet", "screen_id", KIOSK_N("this screen's id, e.g. \"zwzx-1f-01\""));
+    else if (c.text(f, "fleet", "screen_id", fleet.screen_id, true) && !topic_word(fleet.screen_id, false))
+        c.expected("fleet.screen_id", f["screen_id"], KIOSK_N("up to 64 letters, digits, - _ or . (no / + #)"));
+    if (f.contains("groups")) {
+        const json& groups = f["groups"];
+        if (!groups.is_array()) {
+            c.expected("fleet.groups", groups, KIOSK_N("a list of groups like \"floor/1\""));
+        } else {
+            for (size_t i = 0; i < groups.size(); ++i) {
+                const std::string g = groups[i].is_string() ? groups[i].get<std::string>() : "";
+                if (!topic_word(g, true)) c.expected(element_path("fleet.groups", i), groups[i], KIOSK_N("a group like \"hall/zwzx\" or \"floor/1\""));
+                else fleet.groups.push_back(g);
+            }
+        }
+    }
+    c.text(f, "fleet", "host", fleet.host, true);
+    c.integer(f, "fleet", "port", fleet.port, 1, 65535);
+    c.integer(f, "fleet", "keepalive", fleet.keepalive_seconds, 5, 600);
+    c.text(f, "fleet", "ca_file", fleet.ca_file);
+    c.text(f, "fleet", "cert_file", fleet.cert_file);
+    c.text(f, "fleet", "key_file", fleet.key_file);
+    for (const char* key : {"ca_file", "cert_file", "key_file"})
+        if (!f.contains(key)) c.missing("fleet", key, KIOSK_N("a file (TLS with a client certificate is required)"));
+    if (!f.contains("trusted_keys")) {
+        c.missing("fleet", "trusted_keys", KIOSK_N("the office's public keys, {\"KEY-ID\": \"BASE64\"}"));
+    } else if (!f["trusted_keys"].is_object() || f["trusted_keys"].empty()) {
+        c.expected("fleet.trusted_keys", f["trusted_keys"], KIOSK_N("at least one key, {\"KEY-ID\": \"BASE64\"}"));
+    } else {
+        for (const auto& [kid, value] : f["trusted_keys"].items()) {
+            const std::string key = value.is_string() ? value.get<std::string>() : "";
+            if (!topic_word(kid, false))
+                c.error(child_path("fleet.trusted_keys", kid), KIOSK_TR("a key id is letters, digits, - _ or ."));
+            else if (!base64_key(key))
+                c.expected(child_path("fleet.trusted_keys", kid), value,
+                           KIOSK_N("an Ed25519 public key in base64 (44 characters), as `kiosk fleet keygen` prints it"));
+            else
+                fleet.trusted_keys.push_back(TrustedKey{kid, key});
+        }
+    }
+}
+
 }  // namespace
 
 bool KioskConfig::playlist_is_url() const { return url::is_web_address(playlist); }
@@ -404,7 +463,7 @@ Result<KioskConfig> parse_kiosk_config(const std::string& text_in, const fs::pat
     std::string playlist = "playlist.json";
     std::string cache, state, runtime;
     if (c.object(root, "", {"version", "hall_name", "welcome", "time_zone", "screen", "fonts", "typography",
-                            "margins", "theme", "page_seconds", "reading", "paths", "network", "playlist"})) {
+                            "margins", "theme", "page_seconds", "reading", "paths", "network", "fleet", "playlist"})) {
         read_version(c, root, cfg.version);
         c.text(root, "", "hall_name", cfg.hall_name);
         c.text(root, "", "welcome", cfg.welcome);
@@ -530,6 +589,7 @@ Result<KioskConfig> parse_kiosk_config(const std::string& text_in, const fs::pat
             }
         }
     }
+    if (root.contains("fleet")) read_fleet(c, root["fleet"], cfg.fleet);
     if (!c.errors.empty()) return joined(c.errors);
 
     const fs::path folder = cfg.file.parent_path();
@@ -538,11 +598,16 @@ Result<KioskConfig> parse_kiosk_config(const std::string& text_in, const fs::pat
     if (!cfg.fonts.regular_path.empty()) cfg.fonts.regular_path = resolve(cfg.fonts.regular_path).string();
     if (!cfg.fonts.bold_path.empty()) cfg.fonts.bold_path = resolve(cfg.fonts.bold_path).string();
     if (!cfg.network.ca_file.empty()) cfg.network.ca_file = resolve(cfg.network.ca_file).string();
+    for (std::string* f : {&cfg.fleet.ca_file, &cfg.fleet.cert_file, &cfg.fleet.key_file})
+        if (!f->empty()) *f = resolve(*f).string();
     // Files handed to FreeType and curl, which would block on a FIFO or read a device: they
     // must be regular files (checked here, where the error can name the key).
     for (const auto& [key, value] : {std::pair{"fonts.regular_path", cfg.fonts.regular_path},
                                      std::pair{"fonts.bold_path", cfg.fonts.bold_path},
-                                     std::pair{"network.ca_file", cfg.network.ca_file}}) {
+                                     std::pair{"network.ca_file", cfg.network.ca_file},
+                                     std::pair{"fleet.ca_file", cfg.fleet.ca_file},
+                                     std::pair{"fleet.cert_file", cfg.fleet.cert_file},
+                                     std::pair{"fleet.key_file", cfg.fleet.key_file}}) {
         std::error_code ec;
         if (!value.empty() && !fs::is_regular_file(value, ec))
             c.error(key, format(KIOSK_TR("\"{}\" is not a regular file"), {value}));

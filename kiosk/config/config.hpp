@@ -85,6 +85,25 @@ struct Network {
     std::vector<std::string> allowed_hosts;  // "www.example.gov.cn", or ".example.gov.cn" for subdomains
 };
 
+// A key the office signs desired state with: its id and its Ed25519 public key (base64).
+struct TrustedKey {
+    std::string kid;
+    std::string public_key;  // 32 bytes, base64 (44 characters with padding)
+};
+
+// The fleet (kiosk.json "fleet"): this screen's id and groups, the broker, and the keys
+// whose signatures it obeys. Absent: the screen is an island, as before.
+struct Fleet {
+    bool enabled = false;
+    std::string screen_id;            // topic-safe: letters, digits, - _ . (the client certificate's CN)
+    std::vector<std::string> groups;  // e.g. "hall/zwzx", "floor/1"
+    std::string host = "localhost";
+    int port = 8883;
+    std::string ca_file, cert_file, key_file;  // TLS: the broker's CA, this screen's certificate and key
+    int keepalive_seconds = 30;
+    std::vector<TrustedKey> trusted_keys;
+};
+
 // How one page gives way to the next (screen.transition).
 enum class PageTransition { none, fade, slide };
 
@@ -109,6 +128,7 @@ struct KioskConfig {
     Reading reading;
     Paths paths;
     Network network;
+    Fleet fleet;
     std::string playlist;  // an absolute path (resolved against the config's folder) or a URL
     bool playlist_is_url() const;
 };
