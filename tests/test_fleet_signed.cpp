@@ -119,7 +119,7 @@ TEST_CASE("fleet: a notice's id must match its topic", "[fleet]") {
               .find("arrived on the topic of notice") != std::string::npos);
 }
 
-TEST_CASE("fleet: topics name their scope and kind; nothing else is a desired topic", "[fleet]") {
+TEST_CASE("fleet: topics name their scope and kind, nothing else is a desired topic", "[fleet]") {
     auto a = fleet::parse_desired_topic("kiosk/v1/desired/group/hall/zwzx/notice/fire-drill");
     REQUIRE(a);
     CHECK(a->scope == "group/hall/zwzx");
