@@ -18,6 +18,7 @@
 #include "app/session.hpp"
 #include "app/settings.hpp"
 #include "base/url.hpp"
+#include "fleet/client.hpp"
 #include "health/log.hpp"
 #include "health/status.hpp"
 #include "schedule/scheduler.hpp"
@@ -54,6 +55,9 @@ private:
     std::vector<FetchJob> web_jobs() const;
     bool is_web_item(const std::string& id) const;
     void reload_config();
+    void start_fleet();
+    void take_fleet();
+    void request_refresh(const std::string& item);
     schedule::Now now_for(std::time_t t) const { return schedule::make_now(t, zone_time::offset_at(t, cfg_->time_zone)); }
 
     Session session_;              // the configuration found, fonts, cache, library, playlist source
@@ -68,6 +72,7 @@ private:
     std::unique_ptr<render::Screen> screen_;
     std::unique_ptr<ControlChannel> control_;
     std::unique_ptr<FetchWorker> worker_;  // after screen_ and session_ (its cache): it goes first
+    std::unique_ptr<fleet::FleetClient> fleet_;  // after screen_ (it wakes it): it goes first
     std::map<std::string, net::ItemHealth> health_;       // the worker's latest word, for status
     std::deque<ItemUpdate> pending_updates_;         // new or withdrawn content, at the next boundary
     status::ProofOfPlay proof_;
@@ -186,12 +191,10 @@ void Runner::take_events() {
                 reload_config();
                 check_playlist("reload");
                 break;
-            case ControlEvent::Kind::refresh:
-                if (worker_ && (e.item.empty() || is_web_item(e.item))) worker_->refresh_now(e.item);  // known: the channel checked
-                if (e.item.empty() || !is_web_item(e.item)) pending_refresh_.push_back(e.item);
-                break;
+            case ControlEvent::Kind::refresh: request_refresh(e.item); break;  // known: the channel checked
         }
     }
+    take_fleet();
     if (worker_) {
         for (auto& update : worker_->take()) {
             health_[update.id] = update.health;
@@ -258,6 +261,55 @@ void Runner::apply_pending() {
     for (const std::string& id : pending_refresh_)
         for (const auto& e : library_.refresh(playlist_, id)) log::error("content", e);
     pending_refresh_.clear();
+}
+
+void Runner::request_refresh(const std::string& item) {
+    if (worker_ && (item.empty() || is_web_item(item))) worker_->refresh_now(item);
+    if (item.empty() || !is_web_item(item)) pending_refresh_.push_back(item);
+}
+
+// The fleet: this screen's broker connection, when kiosk.json has a fleet section. A
+// broker that is down or unreachable never stops the screen: the client retries on its
+// own thread.
+void Runner::start_fleet() {
+    if (!cfg_->fleet.enabled) return;
+    const auto file = cfg_->paths.state / "fleet" / "generations.json";
+    auto generations = fleet::Generations::open(file);
+    if (!generations) {
+        log::error("fleet", generations.error().message + "; starting with no generations applied");
+        generations = fleet::Generations::fresh(file);
+    }
+    auto client = fleet::FleetClient::start(cfg_->fleet, std::move(*generations), [raw = screen_.get()] { raw->wake(); });
+    if (!client) log::error("fleet", client.error().message + "; this screen plays on its own");
+    else fleet_ = std::move(*client);
+}
+
+// Desired state from the office, verified by the client: applied here (on the frame loop,
+// between pages), then acked. What this kiosk cannot apply yet is refused with the reason.
+void Runner::take_fleet() {
+    if (!fleet_) return;
+    for (const fleet::Incoming& in : fleet_->take()) {
+        if (!in.document) {
+            log::once(log::Level::warning, "fleet", in.topic + in.document.error().message,
+                      in.topic + ": refused: " + in.document.error().message);
+            fleet_->acknowledge(in, false, in.document.error().message);
+            continue;
+        }
+        const fleet::Desired& d = *in.document;
+        if (d.kind == "refresh") {
+            const std::string item = d.body.value("item", "");
+            if (!item.empty() && !library_.find(item)) {
+                fleet_->acknowledge(in, false, "no item \"" + item + "\" in this screen's playlist");
+                continue;
+            }
+            request_refresh(item);
+            log::info("fleet", "refresh " + (item.empty() ? std::string("of every item") : item) + " (generation " +
+                                   std::to_string(d.gen) + ")");
+            fleet_->acknowledge(in, true, "");
+        } else {
+            fleet_->acknowledge(in, false, "\"" + d.kind + "\" is not supported by this kiosk version yet");
+        }
+    }
 }
 
 // The fetch worker's check of a published playlist: the snapshot it holds is shared, never
@@ -449,6 +501,7 @@ int Runner::run(const RunOptions& options) {
     health_ = worker_->health();
     for (const auto& [id, h] : health_) library_.set_freshness(id, h.last_success, h.failures > 0);  // cached copies' age
 
+    start_fleet();
     auto control = ControlChannel::start(source_.watched_file(), cfg_->paths.runtime / "control.sock",
                                          [raw = screen_.get()] { raw->wake(); });
     if (!control) log::warn("control", control.error().message + "; refresh and hot reload are off");
@@ -472,6 +525,7 @@ int Runner::run(const RunOptions& options) {
         }
     }
     service::stopping();
+    fleet_.reset();  // `disconnected` published before the connection closes
     control_.reset();
     worker_.reset();
     log::info("app", "stopped");

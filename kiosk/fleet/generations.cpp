@@ -24,6 +24,12 @@ Result<Generations> Generations::open(fs::path file) {
     return g;
 }
 
+Generations Generations::fresh(fs::path file) {
+    Generations g;
+    g.file_ = std::move(file);
+    return g;
+}
+
 std::uint64_t Generations::last(const std::string& key) const {
     auto it = applied_.find(key);
     return it == applied_.end() ? 0 : it->second;

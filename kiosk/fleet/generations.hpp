@@ -15,6 +15,8 @@ class Generations {
 public:
     // Reads what was recorded; a damaged file is an error and counts as none (logged by the caller).
     static Result<Generations> open(std::filesystem::path file);
+    // None applied yet, kept in `file` from the first record on (after a damaged file).
+    static Generations fresh(std::filesystem::path file);
     std::uint64_t last(const std::string& key) const;
     // Recorded on disk before it returns: the document counts as applied only then.
     Status record(const std::string& key, std::uint64_t gen);

@@ -1,0 +1,131 @@
+#include "fleet/client.hpp"
+
+#include <mosquitto.h>
+
+#include <ctime>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "fleet/topics.hpp"
+#include "health/log.hpp"
+
+namespace kiosk::fleet {
+
+void FleetClient::Deleter::operator()(mosquitto* m) const { mosquitto_destroy(m); }
+
+Result<std::unique_ptr<FleetClient>> FleetClient::start(const config::Fleet& fleet, Generations generations,
+                                                        std::function<void()> wake) {
+    static std::once_flag once;
+    std::call_once(once, [] { mosquitto_lib_init(); });  // process-wide; never cleaned up (threads may outlive main)
+    std::unique_ptr<FleetClient> c(new FleetClient());
+    c->fleet_ = fleet;
+    c->wake_ = std::move(wake);
+    c->generations_ = std::move(generations);
+    c->mosq_.reset(mosquitto_new(fleet.screen_id.c_str(), true, c.get()));
+    mosquitto* m = c->mosq_.get();
+    if (!m) return make_error("fleet: cannot create the MQTT client");
+    mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+    auto failed = [&](const char* step, int rc) {
+        return make_error(std::string("fleet: ") + step + ": " + mosquitto_strerror(rc));
+    };
+    if (int rc = mosquitto_tls_set(m, fleet.ca_file.c_str(), nullptr, fleet.cert_file.c_str(), fleet.key_file.c_str(), nullptr))
+        return failed("TLS files (fleet.ca_file, cert_file, key_file)", rc);
+    if (int rc = mosquitto_tls_opts_set(m, 1 /* verify the broker */, "tlsv1.2", nullptr)) return failed("TLS options", rc);
+    const std::string will = screen_topic(fleet.screen_id, "state");
+    if (int rc = mosquitto_will_set(m, will.c_str(), 7, "offline", 1, true)) return failed("last will", rc);
+    mosquitto_connect_callback_set(m, [](mosquitto*, void* self, int rc) { static_cast<FleetClient*>(self)->on_connect(rc); });
+    mosquitto_disconnect_callback_set(m, [](mosquitto*, void* self, int rc) { static_cast<FleetClient*>(self)->on_disconnect(rc); });
+    mosquitto_message_callback_set(m, [](mosquitto*, void* self, const mosquitto_message* msg) {
+        static_cast<FleetClient*>(self)->on_message(msg->topic ? msg->topic : "",
+                                                     std::string_view(static_cast<const char*>(msg->payload),
+                                                                      static_cast<size_t>(std::max(0, msg->payloadlen))));
+    });
+    mosquitto_reconnect_delay_set(m, 1, 60, true);  // 1 s, doubling, at most a minute
+    // A broker that is down now is tried again by the loop thread: never an error here.
+    if (int rc = mosquitto_connect_async(m, fleet.host.c_str(), fleet.port, fleet.keepalive_seconds))
+        log::warn("fleet", fleet.host + ":" + std::to_string(fleet.port) + ": " + mosquitto_strerror(rc) + "; retrying");
+    if (int rc = mosquitto_loop_start(m)) return failed("network thread", rc);
+    return c;
+}
+
+FleetClient::~FleetClient() {
+    mosquitto* m = mosq_.get();
+    if (!m) return;
+    if (connected()) {
+        const std::string topic = screen_topic(fleet_.screen_id, "state");
+        mosquitto_publish(m, nullptr, topic.c_str(), 12, "disconnected", 1, true);
+        mosquitto_disconnect(m);  // sent after the publish: the loop thread keeps their order
+        mosquitto_loop_stop(m, false);
+    } else {
+        mosquitto_disconnect(m);
+        mosquitto_loop_stop(m, true);
+    }
+}
+
+bool FleetClient::connected() const {
+    std::lock_guard lock(mutex_);
+    return connected_;
+}
+
+void FleetClient::on_connect(int rc) {
+    if (rc != 0) {
+        log::once(log::Level::warning, "fleet", "connack " + std::to_string(rc),
+                  fleet_.host + ": the broker refused the connection (" + mosquitto_connack_string(rc) + ")");
+        return;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        connected_ = true;
+    }
+    log::info("fleet", "connected to " + fleet_.host + ":" + std::to_string(fleet_.port) + " as " + fleet_.screen_id);
+    publish("state", "online", true);
+    for (const auto& topic : desired_subscriptions(fleet_)) mosquitto_subscribe(mosq_.get(), nullptr, topic.c_str(), 1);
+}
+
+void FleetClient::on_disconnect(int rc) {
+    std::lock_guard lock(mutex_);
+    if (connected_ && rc != 0) log::warn("fleet", fleet_.host + ": connection lost; reconnecting");
+    connected_ = false;
+}
+
+void FleetClient::on_message(const std::string& topic, std::string_view payload) {
+    auto arrival = parse_desired_topic(topic);
+    if (!arrival || payload.empty()) return;  // not desired state, or a retained message cleared
+    Incoming in;
+    in.arrival = *arrival;
+    in.topic = topic;
+    {
+        std::lock_guard lock(mutex_);
+        in.document = verify(payload, fleet_.trusted_keys, *arrival, std::time(nullptr), generations_.last(generation_key(*arrival)));
+        incoming_.push_back(std::move(in));
+    }
+    wake_();
+}
+
+std::deque<Incoming> FleetClient::take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(incoming_, {});
+}
+
+void FleetClient::acknowledge(const Incoming& in, bool applied, const std::string& reason) {
+    nlohmann::json ack = {{"topic", in.topic}, {"result", applied ? "applied" : "refused"}, {"reason", reason},
+                          {"at", static_cast<long long>(std::time(nullptr))}};
+    if (in.document) {
+        ack["id"] = in.document->id;
+        ack["kind"] = in.document->kind;
+        ack["gen"] = in.document->gen;
+        if (applied) {
+            std::lock_guard lock(mutex_);
+            if (auto st = generations_.record(generation_key(in.arrival), in.document->gen); !st)
+                log::error("fleet", st.error().message + " (the document may be applied again after a restart)");
+        }
+    }
+    publish("ack", ack.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), false);
+}
+
+void FleetClient::publish(const std::string& leaf, const std::string& payload, bool retain) {
+    const std::string topic = screen_topic(fleet_.screen_id, leaf);
+    mosquitto_publish(mosq_.get(), nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1, retain);
+}
+
+}  // namespace kiosk::fleet

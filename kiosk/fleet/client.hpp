@@ -1,0 +1,66 @@
+#pragma once
+// The screen's connection to the fleet's broker, on libmosquitto's own thread (never the
+// frame loop's): TLS 1.2+ with this screen's client certificate, client id = screen id,
+// keepalive from kiosk.json, reconnecting with exponential backoff (1 s doubling to 60 s,
+// started at a random point so a hall's screens do not all knock at once). After every
+// CONNACK it publishes `online` (retained) and subscribes to its scopes' desired state;
+// its last will is `offline`; a clean stop publishes `disconnected` first.
+// What arrives is verified here (signed.hpp) and queued for the run loop as documents
+// accepted or refused; the run loop applies them at a page boundary and acks.
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "base/result.hpp"
+#include "config/config.hpp"
+#include "fleet/generations.hpp"
+#include "fleet/signed.hpp"
+
+struct mosquitto;  // libmosquitto's handle, owned by FleetClient (only fleet/ includes mosquitto.h)
+
+namespace kiosk::fleet {
+
+struct Incoming {
+    Arrival arrival;
+    std::string topic;
+    Result<Desired> document = make_error("");  // verified, or why it is refused
+};
+
+class FleetClient {
+public:
+    // `wake`: called from the client's thread when something arrives (Screen::wake).
+    static Result<std::unique_ptr<FleetClient>> start(const config::Fleet& fleet, Generations generations,
+                                                      std::function<void()> wake);
+    ~FleetClient();  // publishes `disconnected`, disconnects, joins the thread
+    FleetClient(const FleetClient&) = delete;
+    FleetClient& operator=(const FleetClient&) = delete;
+
+    std::deque<Incoming> take();
+    // After the run loop applied (or refused) a document: the generation is recorded (only
+    // for applied ones) and the ack published.
+    void acknowledge(const Incoming& in, bool applied, const std::string& reason);
+    // kiosk/v1/screen/{id}/{leaf}; QoS 1.
+    void publish(const std::string& leaf, const std::string& payload, bool retain);
+    bool connected() const;
+
+private:
+    FleetClient() = default;
+    void on_connect(int rc);
+    void on_disconnect(int rc);
+    void on_message(const std::string& topic, std::string_view payload);
+
+    struct Deleter {
+        void operator()(mosquitto* m) const;
+    };
+    config::Fleet fleet_;
+    std::function<void()> wake_;
+    std::unique_ptr<mosquitto, Deleter> mosq_;  // one owner; destroyed after the loop stops
+    mutable std::mutex mutex_;
+    Generations generations_;  // guarded by mutex_
+    std::deque<Incoming> incoming_;
+    bool connected_ = false;
+};
+
+}  // namespace kiosk::fleet

@@ -1,0 +1,110 @@
+#include "fleet/office.hpp"
+
+#include <mosquitto.h>
+
+#include <algorithm>
+
+#include "fleet/topics.hpp"
+
+namespace kiosk::fleet {
+
+void OfficeClient::Deleter::operator()(mosquitto* m) const { mosquitto_destroy(m); }
+
+Result<std::unique_ptr<OfficeClient>> OfficeClient::connect(const config::Fleet& broker, const std::string& client_id,
+                                                            std::chrono::milliseconds timeout) {
+    static std::once_flag once;
+    std::call_once(once, [] { mosquitto_lib_init(); });
+    std::unique_ptr<OfficeClient> c(new OfficeClient());
+    c->mosq_.reset(mosquitto_new(client_id.c_str(), true, c.get()));
+    mosquitto* m = c->mosq_.get();
+    if (!m) return make_error("fleet: cannot create the MQTT client");
+    mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+    auto file_or_null = [](const std::string& f) { return f.empty() ? nullptr : f.c_str(); };
+    if (int rc = mosquitto_tls_set(m, broker.ca_file.c_str(), nullptr, file_or_null(broker.cert_file), file_or_null(broker.key_file), nullptr))
+        return make_error(std::string("fleet: TLS files: ") + mosquitto_strerror(rc));
+    mosquitto_tls_opts_set(m, 1, "tlsv1.2", nullptr);
+    mosquitto_connect_callback_set(m, [](mosquitto*, void* self, int rc) {
+        auto* me = static_cast<OfficeClient*>(self);
+        std::lock_guard lock(me->mutex_);
+        me->connack_ = rc;
+        me->connected_ = rc == 0;
+        me->changed_.notify_all();
+    });
+    mosquitto_publish_callback_set(m, [](mosquitto*, void* self, int mid) {
+        auto* me = static_cast<OfficeClient*>(self);
+        std::lock_guard lock(me->mutex_);
+        me->acked_mids_.push_back(mid);
+        me->changed_.notify_all();
+    });
+    mosquitto_subscribe_callback_set(m, [](mosquitto*, void* self, int, int, const int*) {
+        auto* me = static_cast<OfficeClient*>(self);
+        std::lock_guard lock(me->mutex_);
+        me->subscribed_ = true;
+        me->changed_.notify_all();
+    });
+    mosquitto_message_callback_set(m, [](mosquitto*, void* self, const mosquitto_message* msg) {
+        auto* me = static_cast<OfficeClient*>(self);
+        const std::string topic = msg->topic ? msg->topic : "";
+        const std::string prefix = std::string(kTopicRoot) + "screen/";
+        if (topic.rfind(prefix, 0) != 0) return;
+        const std::string rest = topic.substr(prefix.size());
+        const size_t slash = rest.find('/');
+        if (slash == std::string::npos) return;
+        ScreenMessage sm{rest.substr(0, slash), rest.substr(slash + 1),
+                         std::string(static_cast<const char*>(msg->payload), static_cast<size_t>(std::max(0, msg->payloadlen))),
+                         msg->retain, std::chrono::steady_clock::now()};
+        std::lock_guard lock(me->mutex_);
+        if (me->messages_.size() < 100000) me->messages_.push_back(std::move(sm));
+        me->changed_.notify_all();
+    });
+    if (int rc = mosquitto_connect_async(m, broker.host.c_str(), broker.port, broker.keepalive_seconds))
+        return make_error(broker.host + ":" + std::to_string(broker.port) + ": " + mosquitto_strerror(rc));
+    if (int rc = mosquitto_loop_start(m)) return make_error(std::string("fleet: ") + mosquitto_strerror(rc));
+    std::unique_lock lock(c->mutex_);
+    if (!c->changed_.wait_for(lock, timeout, [&] { return c->connack_ >= 0; }))
+        return make_error(broker.host + ":" + std::to_string(broker.port) + ": no answer from the broker within " +
+                          std::to_string(timeout.count()) + " ms");
+    if (!c->connected_) return make_error(broker.host + ": the broker refused the office (" + mosquitto_connack_string(c->connack_) + ")");
+    lock.unlock();
+    return c;
+}
+
+OfficeClient::~OfficeClient() {
+    if (mosquitto* m = mosq_.get()) {
+        mosquitto_disconnect(m);
+        mosquitto_loop_stop(m, false);
+    }
+}
+
+Status OfficeClient::publish(const std::string& topic, const std::string& payload, bool retain, std::chrono::milliseconds timeout) {
+    int mid = 0;
+    if (int rc = mosquitto_publish(mosq_.get(), &mid, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1, retain))
+        return make_error(topic + ": " + mosquitto_strerror(rc));
+    std::unique_lock lock(mutex_);
+    const bool acked = changed_.wait_for(lock, timeout, [&] {
+        return std::find(acked_mids_.begin(), acked_mids_.end(), mid) != acked_mids_.end();
+    });
+    if (!acked) return make_error(topic + ": the broker did not confirm within " + std::to_string(timeout.count()) + " ms");
+    acked_mids_.erase(std::find(acked_mids_.begin(), acked_mids_.end(), mid));
+    return Ok{};
+}
+
+Status OfficeClient::watch_screens(std::chrono::milliseconds timeout) {
+    const std::string topic = std::string(kTopicRoot) + "screen/+/#";
+    if (int rc = mosquitto_subscribe(mosq_.get(), nullptr, topic.c_str(), 1)) return make_error(topic + ": " + mosquitto_strerror(rc));
+    std::unique_lock lock(mutex_);
+    if (!changed_.wait_for(lock, timeout, [&] { return subscribed_; })) return make_error(topic + ": no SUBACK from the broker");
+    return Ok{};
+}
+
+std::deque<ScreenMessage> OfficeClient::take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(messages_, {});
+}
+
+bool OfficeClient::wait(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return !messages_.empty(); });
+}
+
+}  // namespace kiosk::fleet

@@ -1,0 +1,62 @@
+#pragma once
+// The office's side of the broker: publishes signed desired state (retained, QoS 1) and
+// watches what the screens say (state, status, acks). Used by `kiosk fleet …` and by the
+// tests and benchmark; connects with the office's certificate (CN "office"), which the
+// broker's ACL lets write desired state and read every screen.
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <condition_variable>
+#include <string>
+
+#include "base/result.hpp"
+#include "config/config.hpp"
+
+struct mosquitto;
+
+namespace kiosk::fleet {
+
+struct ScreenMessage {
+    std::string screen_id;
+    std::string leaf;     // state, status, ack, screenshot, plays
+    std::string payload;
+    bool retained = false;
+    std::chrono::steady_clock::time_point at;
+};
+
+class OfficeClient {
+public:
+    // Connected (CONNACK received) within `timeout`, or an error saying why not. `client_id`
+    // must be unique per connection (the broker drops an older one with the same id).
+    static Result<std::unique_ptr<OfficeClient>> connect(const config::Fleet& broker, const std::string& client_id,
+                                                         std::chrono::milliseconds timeout);
+    ~OfficeClient();
+    OfficeClient(const OfficeClient&) = delete;
+    OfficeClient& operator=(const OfficeClient&) = delete;
+
+    // A retained QoS 1 publish, acknowledged by the broker within `timeout`.
+    Status publish(const std::string& topic, const std::string& payload, bool retain,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    // Subscribes to every screen's topics (kiosk/v1/screen/+/#); messages are kept until taken.
+    Status watch_screens(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    std::deque<ScreenMessage> take();
+    // Waits until a message arrives or `timeout` passes; true when one is there.
+    bool wait(std::chrono::milliseconds timeout);
+
+private:
+    OfficeClient() = default;
+    struct Deleter {
+        void operator()(mosquitto* m) const;
+    };
+    std::unique_ptr<mosquitto, Deleter> mosq_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool connected_ = false;
+    int connack_ = -1;
+    std::deque<int> acked_mids_;
+    bool subscribed_ = false;
+    std::deque<ScreenMessage> messages_;
+};
+
+}  // namespace kiosk::fleet

@@ -1,0 +1,121 @@
+#include "fleet_support.hpp"
+
+#include <netinet/in.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <thread>
+
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+
+namespace test {
+namespace {
+
+int free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+bool accepts(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return ok;
+}
+
+void ca(const fs::path& dir, const std::string& args) {
+    const std::string cmd = std::string(KIOSK_SOURCE_DIR) + "/scripts/fleet-ca.sh " + dir.string() + " " + args;
+    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("fleet-ca.sh failed: " + cmd);
+}
+
+}  // namespace
+
+Broker::Broker(const fs::path& dir) : dir_(dir) {
+    fs::create_directories(dir_);
+    ca(dir_, "init");
+    ca(dir_, "server 127.0.0.1");
+    enroll("office");
+    port_ = free_port();
+    const passwd* me = ::getpwuid(::getuid());
+    write_file(dir_ / "mosquitto.conf",
+               "per_listener_settings false\n"
+               "persistence false\n"
+               "allow_anonymous false\n"
+               "user " + std::string(me ? me->pw_name : "root") + "\n"
+               "acl_file " + std::string(KIOSK_SOURCE_DIR) + "/config/fleet/acl\n"
+               "log_dest file " + (dir_ / "mosquitto.log").string() + "\n"
+               "log_type all\n"
+               "listener " + std::to_string(port_) + " 127.0.0.1\n"
+               "cafile " + (dir_ / "ca.pem").string() + "\n"
+               "certfile " + (dir_ / "server.pem").string() + "\n"
+               "keyfile " + (dir_ / "server.key").string() + "\n"
+               "require_certificate true\n"
+               "use_identity_as_username true\n"
+               "tls_version tlsv1.2\n");
+    start();
+}
+
+Broker::~Broker() {
+    if (pid_ > 0) {
+        ::kill(pid_, SIGTERM);
+        ::waitpid(pid_, nullptr, 0);
+    }
+}
+
+void Broker::start() {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+        std::freopen((dir_ / "mosquitto.out").c_str(), "a", stdout);
+        std::freopen((dir_ / "mosquitto.out").c_str(), "a", stderr);
+        ::execl("/usr/sbin/mosquitto", "mosquitto", "-c", (dir_ / "mosquitto.conf").c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    if (!wait_for([&] { return accepts(port_); }, 20)) throw std::runtime_error("mosquitto did not start; see " + (dir_ / "mosquitto.log").string());
+}
+
+void Broker::kill() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+}
+
+void Broker::enroll(const std::string& name) {
+    if (!fs::exists(dir_ / (name + ".pem"))) ca(dir_, "client " + name);
+}
+
+kiosk::config::Fleet Broker::client(const std::string& name, int keepalive) {
+    enroll(name);
+    kiosk::config::Fleet f;
+    f.enabled = true;
+    f.screen_id = name;
+    f.host = "127.0.0.1";
+    f.port = port_;
+    f.keepalive_seconds = keepalive;
+    f.ca_file = (dir_ / "ca.pem").string();
+    f.cert_file = (dir_ / (name + ".pem")).string();
+    f.key_file = (dir_ / (name + ".key")).string();
+    return f;
+}
+
+}  // namespace test

@@ -1,0 +1,31 @@
+#pragma once
+// A real Mosquitto for the fleet tests: certificates made by scripts/fleet-ca.sh, the
+// shipped ACL (config/fleet/acl), TLS with client certificates required, on 127.0.0.1 and a
+// free port. Stopped (SIGTERM) when it goes; `kill()` and `start()` for outage tests.
+#include <filesystem>
+#include <string>
+
+#include "config/config.hpp"
+
+namespace test {
+
+class Broker {
+public:
+    explicit Broker(const std::filesystem::path& dir);
+    ~Broker();
+    void start();
+    void kill();  // SIGKILL, as a crash
+    int port() const { return port_; }
+    // A certificate for `name` (a screen id, or "office"), made once.
+    void enroll(const std::string& name);
+    // The broker's address and this name's certificate, as kiosk.json's fleet section has them.
+    kiosk::config::Fleet client(const std::string& name, int keepalive = 5);
+    const std::filesystem::path& dir() const { return dir_; }
+
+private:
+    std::filesystem::path dir_;
+    int port_ = 0;
+    int pid_ = -1;
+};
+
+}  // namespace test

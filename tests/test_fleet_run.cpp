@@ -1,0 +1,197 @@
+// The fleet against a real Mosquitto (TLS, client certificates, the shipped ACL) and real
+// headless kiosks: online and last will, a signed refresh applied once and acked, forged,
+// replayed and re-scoped documents refused with their reasons, the broker's ACL.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+
+#include "fleet/office.hpp"
+#include "fleet/signed.hpp"
+#include "fleet/topics.hpp"
+#include "fleet_support.hpp"
+#include "support.hpp"
+
+using namespace kiosk;
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Office {
+    test::Broker& broker;
+    fleet::KeyPair key = fleet::generate_key_pair();
+    std::unique_ptr<fleet::OfficeClient> client;
+    std::deque<fleet::ScreenMessage> seen;
+    std::uint64_t next_gen = 1;
+
+    explicit Office(test::Broker& b, const std::string& id = "office-test") : broker(b) {
+        auto c = fleet::OfficeClient::connect(broker.client("office"), id, 10s);
+        if (!c) FAIL(c.error().message);
+        client = std::move(*c);
+        REQUIRE(client->watch_screens().ok());
+    }
+    std::string doc(const std::string& scope, const std::string& kind, std::uint64_t gen, json body = json::object(),
+                    const fleet::KeyPair* signer = nullptr, const std::string& target = "") {
+        fleet::Desired d;
+        d.id = kind;
+        d.target = target.empty() ? scope : target;
+        d.kind = kind;
+        d.gen = gen;
+        d.issued = std::time(nullptr);
+        d.expires = d.issued + 3600;
+        d.body = std::move(body);
+        auto s = fleet::sign(d, "office-test", (signer ? *signer : key).secret_key);
+        REQUIRE(s.ok());
+        return *s;
+    }
+    void publish(const std::string& scope, const std::string& kind, const std::string& document) {
+        REQUIRE(client->publish(fleet::desired_topic(scope, kind), document, true).ok());
+    }
+    // The first message from `screen` on `leaf` (after those already seen) satisfying `pred`.
+    std::optional<fleet::ScreenMessage> await(const std::string& screen, const std::string& leaf,
+                                              const std::function<bool(const std::string&)>& pred, double seconds) {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+        for (;;) {
+            for (auto& m : client->take()) seen.push_back(std::move(m));
+            for (auto it = seen.begin(); it != seen.end(); ++it)
+                if (it->screen_id == screen && it->leaf == leaf && pred(it->payload)) {
+                    auto m = *it;
+                    seen.erase(seen.begin(), it + 1);
+                    return m;
+                }
+            if (std::chrono::steady_clock::now() >= until) return std::nullopt;
+            client->wait(100ms);
+        }
+    }
+    std::optional<json> ack(const std::string& screen, double seconds = 10) {
+        auto m = await(screen, "ack", [](const std::string&) { return true; }, seconds);
+        return m ? std::optional<json>(json::parse(m->payload)) : std::nullopt;
+    }
+};
+
+struct Screen {
+    fs::path dir;
+    std::unique_ptr<test::BackgroundKiosk> kiosk;
+    Screen(const fs::path& d, test::Broker& broker, const std::string& id, const std::vector<std::string>& groups,
+           const fleet::KeyPair& office_key)
+        : dir(d) {
+        fs::create_directories(dir);
+        test::write_file(dir / "a.txt", "甲项目\n这是甲项目的正文，一段足够长的文字，用来占满至少一行的宽度。\n");
+        test::write_file(dir / "playlist.json", R"({"items": [{"id": "a", "source": "file:a.txt"}]})");
+        const config::Fleet f = broker.client(id);
+        test::write_file(dir / "kiosk.json",
+                         json{{"page_seconds", 30},
+                              {"paths", {{"runtime", (dir / "run").string()}, {"state", (dir / "state").string()},
+                                         {"cache", (dir / "cache").string()}}},
+                              {"fleet", {{"screen_id", id}, {"groups", groups}, {"host", f.host}, {"port", f.port},
+                                         {"keepalive", f.keepalive_seconds}, {"ca_file", f.ca_file}, {"cert_file", f.cert_file},
+                                         {"key_file", f.key_file}, {"trusted_keys", {{"office-test", office_key.public_key}}}}}}
+                             .dump());
+        start();
+    }
+    void start() { kiosk = std::make_unique<test::BackgroundKiosk>(std::vector<std::string>{"run", "--config", (dir / "kiosk.json").string()},
+                                                                   std::vector<std::string>{}, dir); }
+};
+
+bool is(const std::string& payload, const char* want) { return payload == want; }
+
+}  // namespace
+
+TEST_CASE("fleet: a screen comes online, applies a signed refresh once, refuses forged, replayed and moved documents", "[fleet][process]") {
+    test::TempDir dir;
+    test::Broker broker(dir.path() / "broker");
+    Office office(broker);
+    Screen s1(dir.path() / "s1", broker, "s1", {"floor/1"}, office.key);
+    REQUIRE(office.await("s1", "state", [](const std::string& p) { return is(p, "online"); }, 20));
+
+    office.publish("group/floor/1", "refresh", office.doc("group/floor/1", "refresh", 1));
+    auto ack = office.ack("s1");
+    REQUIRE(ack);
+    CHECK((*ack)["result"] == "applied");
+    CHECK((*ack)["gen"] == 1);
+
+    // The same document again (a replay): refused, nothing applied.
+    office.publish("group/floor/1", "refresh", office.doc("group/floor/1", "refresh", 1));
+    ack = office.ack("s1");
+    REQUIRE(ack);
+    CHECK((*ack)["result"] == "refused");
+    CHECK((*ack)["reason"].get<std::string>().find("replayed") != std::string::npos);
+
+    // Signed by a key the screen does not trust.
+    const fleet::KeyPair stranger = fleet::generate_key_pair();
+    office.publish("group/floor/1", "refresh", office.doc("group/floor/1", "refresh", 2, json::object(), &stranger));
+    ack = office.ack("s1");
+    REQUIRE(ack);
+    CHECK((*ack)["result"] == "refused");
+    CHECK((*ack)["reason"].get<std::string>().find("bad signature") == 0);
+
+    // Signed for another screen, put on this one's topic.
+    office.publish("screen/s1", "refresh", office.doc("screen/s1", "refresh", 3, json::object(), nullptr, "screen/s2"));
+    ack = office.ack("s1");
+    REQUIRE(ack);
+    CHECK((*ack)["reason"].get<std::string>().find("re-scoped") != std::string::npos);
+
+    // A clean stop says `disconnected` at once; back again, nothing is applied twice.
+    CHECK(s1.kiosk->stop() == 0);
+    REQUIRE(office.await("s1", "state", [](const std::string& p) { return is(p, "disconnected"); }, 5));
+    s1.start();
+    REQUIRE(office.await("s1", "state", [](const std::string& p) { return is(p, "online"); }, 20));
+    for (int i = 0; i < 2; ++i) {  // the retained documents come back: each is refused, none applied
+        ack = office.ack("s1");
+        REQUIRE(ack);
+        CHECK((*ack)["result"] == "refused");
+    }
+    CHECK(s1.kiosk->stop() == 0);
+}
+
+TEST_CASE("fleet: a killed or frozen screen's last will says offline within 1.5 keepalives", "[fleet][process]") {
+    test::TempDir dir;
+    test::Broker broker(dir.path() / "broker");
+    Office office(broker);
+    Screen s1(dir.path() / "s1", broker, "s1", {}, office.key);
+    REQUIRE(office.await("s1", "state", [](const std::string& p) { return is(p, "online"); }, 20));
+    // Frozen (a hung PC, a pulled cable: the connection stays open): the broker's keepalive
+    // timer finds it.
+    const auto frozen = std::chrono::steady_clock::now();
+    ::kill(s1.kiosk->pid(), SIGSTOP);
+    auto silent = office.await("s1", "state", [](const std::string& p) { return is(p, "offline"); }, 15);
+    ::kill(s1.kiosk->pid(), SIGCONT);
+    REQUIRE(silent);
+    const double after = std::chrono::duration<double>(silent->at - frozen).count();
+    INFO("offline " << after << " s after the screen froze (keepalive 5 s)");
+    // Mosquitto 2.0 looks for expired keepalives only every 6 s (src/keepalive.c: "if
+    // (last_keepalive_check + 5 < db.now_s)"), in whole seconds: 1.5 keepalives, plus up to
+    // one check period, plus a second. A killed screen (below) is seen at once.
+    CHECK(after >= 5);
+    CHECK(after <= 1.5 * 5 + 6 + 1);
+    REQUIRE(office.await("s1", "state", [](const std::string& p) { return is(p, "online"); }, 20));  // back by itself
+    // Killed: the socket closes and the will goes out at once.
+    const auto killed = std::chrono::steady_clock::now();
+    ::kill(s1.kiosk->pid(), SIGKILL);
+    auto offline = office.await("s1", "state", [](const std::string& p) { return is(p, "offline"); }, 15);
+    REQUIRE(offline);
+    const double seconds = std::chrono::duration<double>(offline->at - killed).count();
+    INFO("offline " << seconds << " s after the kill");
+    CHECK(seconds <= 1.5 * 5);
+}
+
+TEST_CASE("fleet: the broker refuses a screen writing another's topics and a client without a certificate", "[fleet][process]") {
+    test::TempDir dir;
+    test::Broker broker(dir.path() / "broker");
+    Office office(broker);
+    auto intruder = fleet::OfficeClient::connect(broker.client("s1"), "s1", 10s);
+    REQUIRE(intruder.ok());
+    REQUIRE((*intruder)->publish(fleet::screen_topic("s2", "state"), "hacked", true).ok());  // acked, then dropped by the ACL
+    REQUIRE((*intruder)->publish(fleet::screen_topic("s1", "state"), "mine", true).ok());
+    REQUIRE(office.await("s1", "state", [](const std::string& p) { return is(p, "mine"); }, 10));
+    for (const auto& m : office.seen) CHECK(m.screen_id != "s2");
+    for (const auto& m : office.client->take()) CHECK(m.screen_id != "s2");
+    config::Fleet anonymous = broker.client("s3");
+    anonymous.cert_file.clear();
+    anonymous.key_file.clear();
+    auto refused = fleet::OfficeClient::connect(anonymous, "s3", 3s);
+    CHECK_FALSE(refused.ok());
+}
