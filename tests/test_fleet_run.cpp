@@ -3,7 +3,10 @@
 // replayed and re-scoped documents refused with their reasons, the broker's ACL.
 #include <catch2/catch.hpp>
 
+#include <httplib.h>
 #include <signal.h>
+
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -76,14 +79,15 @@ struct Screen {
     fs::path dir;
     std::unique_ptr<test::BackgroundKiosk> kiosk;
     Screen(const fs::path& d, test::Broker& broker, const std::string& id, const std::vector<std::string>& groups,
-           const fleet::KeyPair& office_key)
+           const fleet::KeyPair& office_key, const std::vector<std::string>& hosts = {})
         : dir(d) {
         fs::create_directories(dir);
         test::write_file(dir / "a.txt", "甲项目\n这是甲项目的正文，一段足够长的文字，用来占满至少一行的宽度。\n");
         test::write_file(dir / "playlist.json", R"({"items": [{"id": "a", "source": "file:a.txt"}]})");
         const config::Fleet f = broker.client(id);
         test::write_file(dir / "kiosk.json",
-                         json{{"page_seconds", 30},
+                         json{{"page_seconds", 2},
+                              {"network", {{"allowed_hosts", hosts}}},
                               {"paths", {{"runtime", (dir / "run").string()}, {"state", (dir / "state").string()},
                                          {"cache", (dir / "cache").string()}}},
                               {"fleet", {{"screen_id", id}, {"groups", groups}, {"host", f.host}, {"port", f.port},
@@ -194,4 +198,100 @@ TEST_CASE("fleet: the broker refuses a screen writing another's topics and a cli
     anonymous.key_file.clear();
     auto refused = fleet::OfficeClient::connect(anonymous, "s3", 3s);
     CHECK_FALSE(refused.ok());
+}
+
+namespace {
+
+// The office's kiosk.json for `kiosk fleet …`: the broker, the office's certificate, its key.
+fs::path office_config(const fs::path& dir, test::Broker& broker, const fleet::KeyPair& key) {
+    const config::Fleet f = broker.client("office");
+    fs::create_directories(dir);
+    if (!fs::exists(dir / "office.key")) REQUIRE(fleet::save_secret_key(dir / "office.key", key).ok());
+    test::write_file(dir / "office.json",
+                     json{{"network", {{"allowed_hosts", {"127.0.0.1"}}}},
+                          {"paths", {{"runtime", (dir / "run").string()}, {"state", (dir / "state").string()},
+                                     {"cache", (dir / "cache").string()}}},
+                          {"fleet", {{"screen_id", "office"}, {"host", f.host}, {"port", f.port}, {"ca_file", f.ca_file},
+                                     {"cert_file", f.cert_file}, {"key_file", f.key_file}, {"signing_key", (dir / "office.key").string()},
+                                     {"signing_kid", "office-test"}, {"trusted_keys", {{"office-test", key.public_key}}}}}}
+                         .dump());
+    return dir / "office.json";
+}
+
+json status_json(const fs::path& screen_dir) {
+    try {
+        return json::parse(test::read_file(screen_dir / "run" / "status.json"));
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+}  // namespace
+
+TEST_CASE("fleet: a published playlist replaces the local one, a bad one is refused, it plays with no broker", "[fleet][process]") {
+    test::TempDir dir;
+    httplib::Server portal;
+    portal.Get("/news.txt", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("大厅通知\n本周六上午九时至十二时照常办公，请群众合理安排时间。\n", "text/plain; charset=utf-8");
+    });
+    const int port = portal.bind_to_any_port("127.0.0.1");
+    std::thread portal_thread([&] { portal.listen_after_bind(); });
+    struct Stop {
+        httplib::Server& server;
+        std::thread& thread;
+        ~Stop() {
+            server.stop();
+            thread.join();
+        }
+    } stop_portal{portal, portal_thread};
+    test::Broker broker(dir.path() / "broker");
+    Office office(broker);
+    Screen s1(dir.path() / "s1", broker, "s1", {"floor/1"}, office.key, {"127.0.0.1"});
+    REQUIRE(office.await("s1", "state", [](const std::string& p) { return is(p, "online"); }, 20));
+    const fs::path office_json = office_config(dir.path() / "office", broker, office.key);
+
+    // A playlist that fails the checker is refused at the desk already, and by the screen.
+    test::write_file(dir.path() / "bad.json", R"({"items": [{"id": "x", "source": "file:/etc/passwd"}]})");
+    auto at_desk = test::run_kiosk({"fleet", "publish", "playlist", (dir.path() / "bad.json").string(), "--to", "group/floor/1",
+                                    "--config", office_json.string()});
+    CHECK(at_desk.status == 1);
+    CHECK(at_desk.err.find("file: sources are allowed only") != std::string::npos);
+    office.publish("group/floor/1", "playlist",
+                   office.doc("group/floor/1", "playlist", 5, json::parse(test::read_file(dir.path() / "bad.json"))));
+    auto ack = office.ack("s1");
+    REQUIRE(ack);
+    CHECK((*ack)["result"] == "refused");
+    CHECK((*ack)["reason"].get<std::string>().find("file: sources are allowed only") != std::string::npos);
+
+    // A good one through the office's command: the screen plays it from the next page.
+    const std::string news = "http://127.0.0.1:" + std::to_string(port) + "/news.txt";
+    test::write_file(dir.path() / "good.json", json{{"items", {{{"id", "fleet-news"}, {"source", news}}}}}.dump());
+    auto published = test::run_kiosk({"fleet", "publish", "playlist", (dir.path() / "good.json").string(), "--to",
+                                      "group/floor/1", "--config", office_json.string()});
+    INFO(published.err);
+    REQUIRE(published.status == 0);
+    ack = office.ack("s1");
+    REQUIRE(ack);
+    CHECK((*ack)["result"] == "applied");
+    REQUIRE(test::wait_for([&] {
+        const json st = status_json(s1.dir);
+        return st.is_object() && st["current"]["item"] == "fleet-news";
+    }, 20));
+    CHECK(status_json(s1.dir)["playlist"]["file"] == "fleet:group/floor/1");
+    auto seen = test::run_kiosk({"fleet", "status", "--config", office_json.string()});
+    CHECK(seen.status == 0);
+    CHECK(seen.out.find("online") != std::string::npos);
+    CHECK(seen.out.find("fleet-news 1/1") != std::string::npos);
+
+    // No broker at boot: the fleet's last good playlist plays (from the state folder).
+    CHECK(s1.kiosk->stop() == 0);
+    broker.kill();
+    fs::remove(s1.dir / "run" / "status.json");
+    s1.start();
+    REQUIRE(test::wait_for([&] {
+        const json st = status_json(s1.dir);
+        return st.is_object() && st["current"]["item"] == "fleet-news";
+    }, 20));
+    CHECK(status_json(s1.dir)["playlist"]["file"] == "fleet:group/floor/1");
+    CHECK(s1.kiosk->stop() == 0);
 }

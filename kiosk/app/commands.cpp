@@ -11,6 +11,7 @@
 #include "base/zone_time.hpp"
 #include "app/content_source.hpp"
 #include "app/control.hpp"
+#include "app/fleet_commands.hpp"
 #include "store/instance.hpp"
 #include "app/runner.hpp"
 #include "app/session.hpp"
@@ -21,7 +22,6 @@
 #include "base/utf8.hpp"
 #include "content/column.hpp"
 #include "content/document_json.hpp"
-#include "fleet/signed.hpp"
 #include "health/log.hpp"
 #include "health/status.hpp"
 #include "render/png_writer.hpp"
@@ -126,15 +126,6 @@ const char* const kReloadHelp = R"(usage: kiosk reload [--config F]
 Asks the running kiosk to re-read kiosk.json and the playlist (the same as SIGHUP).
 )";
 
-const char* const kFleetHelp = R"(usage: kiosk fleet keygen --out FILE [--kid ID]
-
-The office's side of the fleet (docs/fleet.md).
-
-  keygen --out FILE   make a signing key: the secret half goes to FILE (readable by its
-                      owner only; an existing file is never overwritten), the public half
-                      is printed as the line to add to each screen's fleet.trusted_keys
-  --kid ID            the key's id (default: office-YEAR)
-)";
 
 bool wants_help(const std::vector<std::string>& argv) {
     for (const auto& a : argv)
@@ -447,22 +438,6 @@ int cmd_refresh(const Args& args) {
 }
 int cmd_reload(const Args& args) { return send(args, "reload"); }
 
-int cmd_fleet(const Args& args) {
-    const std::string verb = args.positional.empty() ? "" : args.positional[0];
-    if (verb == "keygen") {
-        const auto out = args.get("out");
-        if (!out) return fail("fleet keygen: --out FILE is required", kUsageError);
-        std::string kid = args.get("kid").value_or("");
-        if (kid.empty()) kid = "office-" + zone_time::format_iso_local(std::time(nullptr), "Asia/Shanghai").substr(0, 4);
-        const fleet::KeyPair pair = fleet::generate_key_pair();
-        if (auto st = fleet::save_secret_key(*out, pair); !st) return fail(st.error().message);
-        std::fprintf(stderr, "%s\n", format(KIOSK_TR("secret key written to {} (keep it offline; anyone holding it controls the screens)"), {*out}).c_str());
-        std::printf("\"%s\": \"%s\"\n", kid.c_str(), pair.public_key.c_str());
-        return 0;
-    }
-    return fail("fleet: unknown command \"" + verb + "\" (see `kiosk fleet --help`)", kUsageError);
-}
-
 int cmd_run(const Args& args) {
     RunOptions options;
     options.config = args.get("config");
@@ -497,7 +472,7 @@ void print_usage() {
         "  status   what the running kiosk is showing\n"
         "  refresh  make the running kiosk reload content now\n"
         "  reload   make the running kiosk re-read its configuration\n"
-        "  fleet    the office's side of a fleet of screens (keygen)\n\n"
+        "  fleet    the office's side of a fleet of screens\n\n"
         "`kiosk COMMAND --help` describes each command. kiosk " KIOSK_VERSION "\n",
         stdout);
 }
@@ -526,7 +501,7 @@ int run_command(const std::string& command, const std::vector<std::string>& argv
         {"status", kStatusHelp, {config, {"json", false, false}}, 0, cmd_status},
         {"refresh", kRefreshHelp, {config}, 1, cmd_refresh},
         {"reload", kReloadHelp, {config}, 0, cmd_reload},
-        {"fleet", kFleetHelp, {config, {"out", true, false}, {"kid", true, false}}, 1, cmd_fleet},
+        {"fleet", kFleetHelp, {config, {"out", true, false}, {"kid", true, false}, {"to", true, false}}, 3, cmd_fleet},
     };
     for (const Command& c : commands) {
         if (command != c.name) continue;

@@ -1,12 +1,25 @@
 #include "app/playlist_source.hpp"
 
+#include "fleet/desired_store.hpp"
+#include "fleet/topics.hpp"
+
 namespace kiosk::app {
 namespace fs = std::filesystem;
 
 PlaylistSource PlaylistSource::of(const config::KioskConfig& cfg) {
+    // Once the fleet has delivered a playlist it replaces the configured one.
+    if (cfg.fleet.enabled)
+        if (auto stored = fleet::best_playlist(cfg.paths.state, fleet::scopes_of(cfg.fleet))) return fleet(stored->scope);
     PlaylistSource s;
     s.kind_ = cfg.playlist_is_url() ? Kind::published : Kind::local_file;
     s.where_ = cfg.playlist;
+    return s;
+}
+
+PlaylistSource PlaylistSource::fleet(const std::string& scope) {
+    PlaylistSource s;
+    s.kind_ = Kind::fleet;
+    s.where_ = "fleet:" + scope;
     return s;
 }
 
@@ -20,7 +33,11 @@ Result<config::Playlist> PlaylistSource::check(const std::string& text, const co
 
 Result<PlaylistCopy> PlaylistSource::read(const config::KioskConfig& cfg, const store::Cache& cache) const {
     PlaylistCopy copy;
-    if (kind_ == Kind::published) {
+    if (kind_ == Kind::fleet) {
+        auto stored = fleet::best_playlist(cfg.paths.state, {where_.substr(6)});
+        if (!stored) return make_error(where_ + ": the fleet's playlist is not in " + (cfg.paths.state / "fleet").string());
+        copy.text = std::move(stored->text);
+    } else if (kind_ == Kind::published) {
         auto cached = cache.last_good(kPlaylistJob, where_, store::Payload::playlist);
         if (!cached) return make_error(where_ + ": the published playlist has no cached copy yet (the running kiosk fetches it)");
         copy.text = std::move(cached->payload);

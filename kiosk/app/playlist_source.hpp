@@ -1,8 +1,9 @@
 #pragma once
 // Where the playlist comes from: a file on this machine (watched, edited by the operator)
-// or a playlist published on the portal (fetched by the worker, its last good copy in the
-// cache). The fleet's desired state will be the third source; each is read and checked
-// here, one way, whoever asks (`kiosk run`, `check`, `plan`, `layout`, `render`).
+// a playlist published on the portal (fetched by the worker, its last good copy in the
+// cache), or the fleet's (signed desired state, kept in the state folder; it replaces the
+// others once delivered). Each is read and checked here, one way, whoever asks (`kiosk
+// run`, `check`, `plan`, `layout`, `render`).
 #include <ctime>
 #include <string>
 
@@ -23,9 +24,11 @@ struct PlaylistCopy {
 
 class PlaylistSource {
 public:
-    enum class Kind { local_file, published };
+    enum class Kind { local_file, published, fleet };
 
     static PlaylistSource of(const config::KioskConfig& cfg);
+    // The fleet's playlist for `scope`, kept in the state folder (fleet/desired_store).
+    static PlaylistSource fleet(const std::string& scope);
     Kind kind() const { return kind_; }
     const std::string& where() const { return where_; }  // the file's path or the URL
     // The file the control channel watches for edits ("" when published).

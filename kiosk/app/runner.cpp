@@ -19,6 +19,8 @@
 #include "app/settings.hpp"
 #include "base/url.hpp"
 #include "fleet/client.hpp"
+#include "fleet/desired_store.hpp"
+#include "fleet/topics.hpp"
 #include "health/log.hpp"
 #include "health/status.hpp"
 #include "schedule/scheduler.hpp"
@@ -57,6 +59,8 @@ private:
     void reload_config();
     void start_fleet();
     void take_fleet();
+    void publish_fleet_status(const status::StatusReport& report);
+    void take_fleet_playlist(const fleet::Incoming& in);
     void request_refresh(const std::string& item);
     schedule::Now now_for(std::time_t t) const { return schedule::make_now(t, zone_time::offset_at(t, cfg_->time_zone)); }
 
@@ -82,6 +86,9 @@ private:
     long pages_shown_ = 0;
     Clock::time_point status_written_{};
     PageClock clock_;
+    std::string fleet_status_sent_;  // what the broker last got (without the ever-changing fields)
+    Clock::time_point fleet_status_at_{};
+    int fleet_connections_ = 0;
     schedule::History history_;
     schedule::Decision decision_;
     std::time_t decision_at_ = 0;
@@ -135,6 +142,10 @@ void Runner::load_playlist_at_start() {
 }
 
 void Runner::check_playlist(const char* why) {
+    if (source_.kind() == PlaylistSource::Kind::fleet) {
+        log::once(log::Level::info, "config", "fleet plays", std::string("the fleet's playlist plays; ") + why + " is not applied");
+        return;
+    }
     if (source_.kind() == PlaylistSource::Kind::published) {
         if (worker_) worker_->refresh_now(kPlaylistJob);
         return;
@@ -306,10 +317,62 @@ void Runner::take_fleet() {
             log::info("fleet", "refresh " + (item.empty() ? std::string("of every item") : item) + " (generation " +
                                    std::to_string(d.gen) + ")");
             fleet_->acknowledge(in, true, "");
+        } else if (d.kind == "playlist") {
+            take_fleet_playlist(in);
         } else {
             fleet_->acknowledge(in, false, "\"" + d.kind + "\" is not supported by this kiosk version yet");
         }
     }
+}
+
+// The office sees each screen's status (retained): on every change of what it shows or of
+// its items' state, and at least once a minute (its age, memory, uptime).
+void Runner::publish_fleet_status(const status::StatusReport& report) {
+    if (!fleet_ || !fleet_->connected()) return;
+    if (fleet_->connections() != fleet_connections_) {  // a new connection: say it all again
+        fleet_connections_ = fleet_->connections();
+        fleet_status_sent_.clear();
+    }
+    nlohmann::json j = status::to_json(report);
+    nlohmann::json steady = j;
+    for (const char* k : {"updated", "uptime_seconds", "memory_kb", "pages_shown"}) steady.erase(k);
+    const std::string key = steady.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const auto now = Clock::now();
+    if (key == fleet_status_sent_ && now - fleet_status_at_ < std::chrono::seconds(60)) return;
+    fleet_status_sent_ = key;
+    fleet_status_at_ = now;
+    fleet_->publish("status", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), true);
+}
+
+// A playlist from the fleet: checked as a published one is (same messages), kept in the
+// state folder, and played from the next page when no more specific scope has one.
+void Runner::take_fleet_playlist(const fleet::Incoming& in) {
+    const fleet::Desired& d = *in.document;
+    const std::string text = d.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const PlaylistSource arriving = PlaylistSource::fleet(in.arrival.scope);
+    auto pl = arriving.check(text, *cfg_);
+    if (!pl) {
+        log::error("fleet", arriving.where() + ": playlist refused; the current one plays on:\n" + pl.error().message);
+        refused_ = {arriving.where() + ": " + pl.error().message};
+        refused_at_ = std::time(nullptr);
+        fleet_->acknowledge(in, false, pl.error().message);
+        return;
+    }
+    if (auto st = fleet::keep_playlist(cfg_->paths.state, {in.arrival.scope, d.gen, text}); !st) {
+        fleet_->acknowledge(in, false, "cannot be kept: " + st.error().message);
+        return;
+    }
+    const auto best = fleet::best_playlist(cfg_->paths.state, fleet::scopes_of(cfg_->fleet));
+    if (best && best->scope != in.arrival.scope) {
+        fleet_->acknowledge(in, true, "kept; the playlist for " + best->scope + " is more specific and plays");
+        return;
+    }
+    source_ = arriving;
+    playlist_note_.clear();
+    refused_.clear();
+    pending_ = std::move(*pl);
+    log::info("fleet", arriving.where() + ": playlist generation " + std::to_string(d.gen) + " accepted; applied at the next page");
+    fleet_->acknowledge(in, true, "");
 }
 
 // The fetch worker's check of a published playlist: the snapshot it holds is shared, never
@@ -399,6 +462,7 @@ void Runner::write_status() {
     r.config_errors = config_errors_;
     if (auto st = status::write_status(cfg_->paths.runtime / "status.json", r); !st)
         log::once(log::Level::warning, "status", "write", st.error().message);
+    publish_fleet_status(r);
 }
 
 // One page: apply what is pending at the boundary, decide, show, and wait until the page's

@@ -368,7 +368,8 @@ bool base64_key(const std::string& s) {
 }
 
 void read_fleet(Checker& c, const json& f, Fleet& fleet) {
-    if (!c.object(f, "fleet", {"screen_id", "groups", "host", "port", "ca_file", "cert_file", "key_file", "keepalive", "trusted_keys"}))
+    if (!c.object(f, "fleet", {"screen_id", "groups", "host", "port", "ca_file", "cert_file", "key_file", "keepalive", "trusted_keys",
+                               "signing_key", "signing_kid"}))
         return;
     fleet.enabled = true;
     if (!f.contains("screen_id")) c.missing("fleet", "screen_id", KIOSK_N("this screen's id, e.g. \"zwzx-1f-01\""));
@@ -392,6 +393,9 @@ void read_fleet(Checker& c, const json& f, Fleet& fleet) {
     c.text(f, "fleet", "ca_file", fleet.ca_file);
     c.text(f, "fleet", "cert_file", fleet.cert_file);
     c.text(f, "fleet", "key_file", fleet.key_file);
+    c.text(f, "fleet", "signing_key", fleet.signing_key);
+    if (c.text(f, "fleet", "signing_kid", fleet.signing_kid) && !topic_word(fleet.signing_kid, false))
+        c.expected("fleet.signing_kid", f["signing_kid"], KIOSK_N("letters, digits, - _ or ."));
     for (const char* key : {"ca_file", "cert_file", "key_file"})
         if (!f.contains(key)) c.missing("fleet", key, KIOSK_N("a file (TLS with a client certificate is required)"));
     if (!f.contains("trusted_keys")) {
@@ -598,7 +602,7 @@ Result<KioskConfig> parse_kiosk_config(const std::string& text_in, const fs::pat
     if (!cfg.fonts.regular_path.empty()) cfg.fonts.regular_path = resolve(cfg.fonts.regular_path).string();
     if (!cfg.fonts.bold_path.empty()) cfg.fonts.bold_path = resolve(cfg.fonts.bold_path).string();
     if (!cfg.network.ca_file.empty()) cfg.network.ca_file = resolve(cfg.network.ca_file).string();
-    for (std::string* f : {&cfg.fleet.ca_file, &cfg.fleet.cert_file, &cfg.fleet.key_file})
+    for (std::string* f : {&cfg.fleet.ca_file, &cfg.fleet.cert_file, &cfg.fleet.key_file, &cfg.fleet.signing_key})
         if (!f->empty()) *f = resolve(*f).string();
     // Files handed to FreeType and curl, which would block on a FIFO or read a device: they
     // must be regular files (checked here, where the error can name the key).

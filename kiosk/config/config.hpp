@@ -102,6 +102,8 @@ struct Fleet {
     std::string ca_file, cert_file, key_file;  // TLS: the broker's CA, this screen's certificate and key
     int keepalive_seconds = 30;
     std::vector<TrustedKey> trusted_keys;
+    // The office's side only (`kiosk fleet …`): the secret key it signs with, and its id.
+    std::string signing_key, signing_kid;
 };
 
 // How one page gives way to the next (screen.transition).

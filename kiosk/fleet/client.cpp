@@ -76,10 +76,17 @@ void FleetClient::on_connect(int rc) {
     {
         std::lock_guard lock(mutex_);
         connected_ = true;
+        ++connections_;
     }
     log::info("fleet", "connected to " + fleet_.host + ":" + std::to_string(fleet_.port) + " as " + fleet_.screen_id);
     publish("state", "online", true);
     for (const auto& topic : desired_subscriptions(fleet_)) mosquitto_subscribe(mosq_.get(), nullptr, topic.c_str(), 1);
+    wake_();  // the run loop sends its status now
+}
+
+int FleetClient::connections() const {
+    std::lock_guard lock(mutex_);
+    return connections_;
 }
 
 void FleetClient::on_disconnect(int rc) {

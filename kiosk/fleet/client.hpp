@@ -44,6 +44,9 @@ public:
     // kiosk/v1/screen/{id}/{leaf}; QoS 1.
     void publish(const std::string& leaf, const std::string& payload, bool retain);
     bool connected() const;
+    // How many times the broker has accepted this client (a change: it may have lost what
+    // was retained from before, so the screen says everything again).
+    int connections() const;
 
 private:
     FleetClient() = default;
@@ -61,6 +64,7 @@ private:
     Generations generations_;  // guarded by mutex_
     std::deque<Incoming> incoming_;
     bool connected_ = false;
+    int connections_ = 0;
 };
 
 }  // namespace kiosk::fleet

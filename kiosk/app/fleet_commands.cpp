@@ -1,0 +1,162 @@
+#include "app/fleet_commands.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <unistd.h>
+
+#include "app/session.hpp"
+#include "base/file_read.hpp"
+#include "base/i18n.hpp"
+#include "base/zone_time.hpp"
+#include "fleet/office.hpp"
+#include "fleet/signed.hpp"
+#include "fleet/topics.hpp"
+
+namespace kiosk::app {
+using i18n::format;
+using namespace std::chrono_literals;
+
+const char* const kFleetHelp = R"(usage: kiosk fleet keygen --out FILE [--kid ID]
+       kiosk fleet refresh [ITEM] --to SCOPE [--config F]
+       kiosk fleet publish playlist FILE --to SCOPE [--config F]
+       kiosk fleet status [--config F]
+
+The office's side of the fleet (docs/fleet.md). SCOPE is all, group/NAME or screen/ID.
+--config names the office's kiosk.json: its fleet section has the broker, the office's
+certificate (CN office) and signing_key / signing_kid.
+
+  keygen --out FILE     make a signing key: the secret half goes to FILE (its owner only;
+                        never overwritten), the public half is printed for fleet.trusted_keys
+  refresh [ITEM]        every screen in SCOPE reloads ITEM's content (or all) once
+  publish playlist FILE the screens in SCOPE play FILE (checked here first, as they check it)
+  status                every screen the broker knows: online, what it shows, its errors
+)";
+
+namespace {
+
+constexpr int kUsage = 2, kFailure = 1;
+
+int fail(const std::string& message, int status = kFailure) {
+    std::fprintf(stderr, "kiosk: %s\n", message.c_str());
+    return status;
+}
+
+struct Office {
+    config::ConfigSnapshot cfg;
+    std::string secret_key;
+};
+
+Result<Office> open_office(const Args& args, bool signing) {
+    auto session = Session::open(args.get("config"), SessionParts{false, false, ""});
+    if (!session) return session.error();
+    Office o{session->config(), ""};
+    if (!o.cfg->fleet.enabled) return make_error(o.cfg->file.string() + ": no fleet section (the broker and the office's certificate)");
+    if (signing) {
+        if (o.cfg->fleet.signing_key.empty() || o.cfg->fleet.signing_kid.empty())
+            return make_error(o.cfg->file.string() + ": fleet.signing_key and fleet.signing_kid are needed to publish");
+        auto key = fleet::load_secret_key(o.cfg->fleet.signing_key);
+        if (!key) return key.error();
+        o.secret_key = std::move(*key);
+    }
+    return o;
+}
+
+Result<std::unique_ptr<fleet::OfficeClient>> connect(const Office& o) {
+    return fleet::OfficeClient::connect(o.cfg->fleet, "office-" + std::to_string(::getpid()), 10s);
+}
+
+// Signs and publishes (retained) one document; the generation is the time in milliseconds,
+// so every publication is newer than the last from any office with a set clock.
+int publish(const Office& o, const std::string& scope, const std::string& kind, nlohmann::json body, std::time_t lifetime) {
+    fleet::Desired d;
+    d.id = kind;
+    d.target = scope;
+    d.kind = kind;
+    d.issued = std::time(nullptr);
+    d.expires = d.issued + lifetime;
+    d.gen = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    d.body = std::move(body);
+    auto document = fleet::sign(d, o.cfg->fleet.signing_kid, o.secret_key);
+    if (!document) return fail(document.error().message);
+    auto client = connect(o);
+    if (!client) return fail(client.error().message);
+    if (auto st = (*client)->publish(fleet::desired_topic(scope, kind), *document, true); !st) return fail(st.error().message);
+    std::printf("%s\n", format(KIOSK_TR("published {} to {} (generation {})"), {kind, scope, std::to_string(d.gen)}).c_str());
+    return 0;
+}
+
+int status(const Office& o) {
+    auto client = connect(o);
+    if (!client) return fail(client.error().message);
+    if (auto st = (*client)->watch_screens(); !st) return fail(st.error().message);
+    // Retained state and status arrive at once; a moment more for the stragglers.
+    const auto until = std::chrono::steady_clock::now() + 1500ms;
+    std::map<std::string, std::map<std::string, std::string>> screens;
+    while (std::chrono::steady_clock::now() < until) {
+        (*client)->wait(100ms);
+        for (auto& m : (*client)->take()) screens[m.screen_id][m.leaf] = m.payload;
+    }
+    std::printf("%-20s  %-12s  %s\n", KIOSK_TR("screen"), KIOSK_TR("state"), KIOSK_TR("showing"));
+    for (const auto& [id, leaves] : screens) {
+        std::string showing;
+        if (auto s = leaves.find("status"); s != leaves.end()) {
+            const auto j = nlohmann::json::parse(s->second, nullptr, false);
+            if (j.is_object() && j.contains("current") && j["current"].is_object()) {
+                const auto& c = j["current"];
+                showing = c.value("standing", false) ? std::string(KIOSK_TR("standing page"))
+                                                     : c.value("item", "") + " " + std::to_string(c.value("page", 0)) + "/" +
+                                                           std::to_string(c.value("of", 0));
+            }
+        }
+        const auto state = leaves.count("state") ? leaves.at("state") : "?";
+        std::printf("%-20s  %-12s  %s\n", id.c_str(), state.c_str(), showing.c_str());
+    }
+    if (screens.empty()) std::printf("%s\n", KIOSK_TR("no screen has reported to this broker"));
+    return 0;
+}
+
+}  // namespace
+
+int cmd_fleet(const Args& args) {
+    const std::string verb = args.positional.empty() ? "" : args.positional[0];
+    if (verb == "keygen") {
+        const auto out = args.get("out");
+        if (!out) return fail("fleet keygen: --out FILE is required", kUsage);
+        std::string kid = args.get("kid").value_or("");
+        if (kid.empty()) kid = "office-" + zone_time::format_iso_local(std::time(nullptr), "Asia/Shanghai").substr(0, 4);
+        const fleet::KeyPair pair = fleet::generate_key_pair();
+        if (auto st = fleet::save_secret_key(*out, pair); !st) return fail(st.error().message);
+        std::fprintf(stderr, "%s\n", format(KIOSK_TR("secret key written to {} (keep it offline; anyone holding it controls the screens)"), {*out}).c_str());
+        std::printf("\"%s\": \"%s\"\n", kid.c_str(), pair.public_key.c_str());
+        return 0;
+    }
+    if (verb == "status") {
+        auto office = open_office(args, false);
+        if (!office) return fail(office.error().message);
+        return status(*office);
+    }
+    if (verb != "refresh" && verb != "publish") return fail("fleet: unknown command \"" + verb + "\" (see `kiosk fleet --help`)", kUsage);
+    const std::string scope = args.get("to").value_or("");
+    if (!fleet::valid_scope(scope)) return fail("fleet " + verb + ": --to takes all, group/NAME or screen/ID", kUsage);
+    auto office = open_office(args, true);
+    if (!office) return fail(office.error().message);
+    if (verb == "refresh") {
+        nlohmann::json body = nlohmann::json::object();
+        if (args.positional.size() > 1) body["item"] = args.positional[1];
+        return publish(*office, scope, "refresh", body, 7 * 86400);
+    }
+    if (args.positional.size() != 3 || args.positional[1] != "playlist")
+        return fail("fleet publish: give `playlist FILE` (see `kiosk fleet --help`)", kUsage);
+    const std::string& file = args.positional[2];
+    auto text = files::read_regular_file(file, fleet::kMaxDocumentBytes / 2);
+    if (!text) return fail(text.error().message);
+    // Checked here as the screens will check it (no file: sources), so a mistake is seen
+    // at the desk, not as a refusal from every screen.
+    auto checked = config::parse_playlist(*text, file, *office->cfg, false);
+    if (!checked) return fail(checked.error().message);
+    return publish(*office, scope, "playlist", nlohmann::json::parse(*text), 365 * 86400);
+}
+
+}  // namespace kiosk::app
