@@ -6,6 +6,8 @@
 #include <httplib.h>
 #include <signal.h>
 
+#include <map>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -294,4 +296,77 @@ TEST_CASE("fleet: a published playlist replaces the local one, a bad one is refu
     }, 20));
     CHECK(status_json(s1.dir)["playlist"]["file"] == "fleet:group/floor/1");
     CHECK(s1.kiosk->stop() == 0);
+}
+
+TEST_CASE("fleet: a refresh reaches every screen of a group once, and screens that were off catch up once", "[fleet][process]") {
+    const int screens = test::kSanitized ? 8 : 20;
+    test::TempDir dir;
+    test::Broker broker(dir.path() / "broker");
+    Office office(broker);
+    std::vector<std::unique_ptr<Screen>> hall;
+    for (int i = 0; i < screens; ++i) {
+        const std::string id = "s" + std::to_string(i);
+        hall.push_back(std::make_unique<Screen>(dir.path() / id, broker, id, std::vector<std::string>{"floor/1"}, office.key));
+    }
+    std::set<std::string> online;
+    REQUIRE(test::wait_for([&] {
+        for (auto& m : office.client->take())
+            if (m.leaf == "state" && m.payload == "online") online.insert(m.screen_id);
+        return static_cast<int>(online.size()) == screens;
+    }, 60));
+
+    // Every screen's acks, by generation, until `want` screens acked `gen` (and a moment more
+    // for any second ack that should not come).
+    auto acks_for = [&](std::uint64_t gen, int want) {
+        std::map<std::string, std::vector<std::string>> results;
+        auto count = [&] {
+            int n = 0;
+            for (const auto& [id, r] : results) n += r.empty() ? 0 : 1;
+            return n;
+        };
+        auto collect = [&] {
+            for (auto& m : office.client->take()) {
+                if (m.leaf != "ack") continue;
+                const json a = json::parse(m.payload);
+                if (a.value("gen", std::uint64_t{0}) == gen) results[m.screen_id].push_back(a["result"].get<std::string>());
+            }
+        };
+        test::wait_for([&] {
+            collect();
+            return count() >= want;
+        }, 30);
+        std::this_thread::sleep_for(1s);
+        collect();
+        return results;
+    };
+
+    office.publish("group/floor/1", "refresh", office.doc("group/floor/1", "refresh", 1));
+    auto first = acks_for(1, screens);
+    CHECK(static_cast<int>(first.size()) == screens);
+    for (const auto& [id, r] : first) {
+        INFO(id);
+        CHECK(r == std::vector<std::string>{"applied"});  // once each
+    }
+
+    // A quarter are off when the next one is published; they apply it when they are back.
+    const int off = screens / 4;
+    for (int i = 0; i < off; ++i) CHECK(hall[static_cast<size_t>(i)]->kiosk->stop() == 0);
+    office.publish("group/floor/1", "refresh", office.doc("group/floor/1", "refresh", 2));
+    auto second = acks_for(2, screens - off);
+    CHECK(static_cast<int>(second.size()) == screens - off);
+    for (int i = 0; i < off; ++i) hall[static_cast<size_t>(i)]->start();
+    auto caught_up = acks_for(2, off);
+    CHECK(static_cast<int>(caught_up.size()) == off);
+    for (const auto& [id, r] : caught_up) {
+        INFO(id);
+        CHECK(r == std::vector<std::string>{"applied"});
+    }
+    // Back once more: the retained document is refused as already applied.
+    CHECK(hall[0]->kiosk->stop() == 0);
+    hall[0]->start();
+    auto replayed = office.await("s0", "ack", [](const std::string& p) {
+        return json::parse(p).value("reason", "").find("replayed") != std::string::npos;
+    }, 30);
+    CHECK(replayed);
+    for (auto& s : hall) CHECK(s->kiosk->stop() == 0);
 }
