@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs them for SECONDS in all
-# (default 120): half for extract_fuzz (portal pages), a quarter each for config_fuzz
-# (kiosk.json and playlists) and cache_fuzz (cache entries), each with its seeds and its
+# (default 120): two fifths for extract_fuzz (portal pages), a fifth each for config_fuzz
+# (kiosk.json and playlists), cache_fuzz (cache entries) and fleet_fuzz (desired-state
+# documents and topics from a broker), each with its seeds and its
 # dictionary (fuzz/*.dict). New inputs that found coverage stay in build-fuzz/corpus/ (not
 # committed); a crash leaves its input in build-fuzz/ and fails.
 set -euo pipefail
@@ -9,7 +10,11 @@ cd "$(dirname "$0")/.."
 seconds=${1:-120}
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DKIOSK_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-fuzz
-mkdir -p build-fuzz/corpus/extract build-fuzz/corpus/config build-fuzz/corpus/cache build-fuzz/seeds/cache
+mkdir -p build-fuzz/corpus/extract build-fuzz/corpus/config build-fuzz/corpus/cache build-fuzz/seeds/cache \
+  build-fuzz/corpus/fleet build-fuzz/seeds/fleet
+# A signed document's shape (a payload {"v":1,…} and a signature nobody trusted made).
+printf '{"payload":"eyJ2IjoxLCJpZCI6InJlZnJlc2giLCJ0YXJnZXQiOiJhbGwiLCJraW5kIjoicmVmcmVzaCIsImdlbiI6MSwiaXNzdWVkIjoxODAwMDAwMDAwLCJleHBpcmVzIjoxODAwMDAzNjAwLCJib2R5Ijp7fX0=","kid":"office-2026","sig":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="}' \
+  > build-fuzz/seeds/fleet/refresh.json
 # A valid, empty cache entry as the cache reader's seed.
 printf 'kiosk-cache/1\n{"body_size":0,"content_hash":"cbf29ce484222325","content_type":"","document_hash":"cbf29ce484222325","document_size":0,"etag":"","fetched_at":0,"final_url":"","last_modified":"","url":""}\n' \
   > build-fuzz/seeds/cache/empty.cache
@@ -22,6 +27,7 @@ run() {  # target seconds dictionary corpus seeds...
     ./fuzz/"$target" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
       -dict="../fuzz/$dict" -print_final_stats=1 "$corpus" "$@"
 }
-run extract_fuzz $((seconds / 2)) html.dict corpus/extract ../tests/fixtures/portal ../tests/fixtures/images ../assets/samples
-run config_fuzz $((seconds / 4)) json.dict corpus/config ../config ../tests/fixtures/config-errors
-run cache_fuzz $((seconds / 4)) cache.dict corpus/cache seeds/cache
+run extract_fuzz $((seconds * 2 / 5)) html.dict corpus/extract ../tests/fixtures/portal ../tests/fixtures/images ../assets/samples
+run config_fuzz $((seconds / 5)) json.dict corpus/config ../config ../tests/fixtures/config-errors
+run cache_fuzz $((seconds / 5)) cache.dict corpus/cache seeds/cache
+run fleet_fuzz $((seconds / 5)) json.dict corpus/fleet seeds/fleet
