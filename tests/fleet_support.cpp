@@ -1,5 +1,6 @@
 #include "fleet_support.hpp"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
@@ -83,11 +84,17 @@ Broker::~Broker() {
 }
 
 void Broker::start() {
+    // Everything the child needs is made before fork: after it, only async-signal-safe calls
+    // (another thread of the test may hold a lock that the child would wait on forever).
+    const std::string out = (dir_ / "mosquitto.out").string(), conf = (dir_ / "mosquitto.conf").string();
     pid_ = ::fork();
     if (pid_ == 0) {
-        std::freopen((dir_ / "mosquitto.out").c_str(), "a", stdout);
-        std::freopen((dir_ / "mosquitto.out").c_str(), "a", stderr);
-        ::execl("/usr/sbin/mosquitto", "mosquitto", "-c", (dir_ / "mosquitto.conf").c_str(), static_cast<char*>(nullptr));
+        const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (fd >= 0) {
+            ::dup2(fd, 1);
+            ::dup2(fd, 2);
+        }
+        ::execl("/usr/sbin/mosquitto", "mosquitto", "-c", conf.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }
     if (!wait_for([&] { return accepts(port_); }, 20)) throw std::runtime_error("mosquitto did not start; see " + (dir_ / "mosquitto.log").string());

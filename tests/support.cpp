@@ -1,5 +1,7 @@
 #include "support.hpp"
 
+#include <fcntl.h>
+
 #include <png.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -98,18 +100,35 @@ BackgroundKiosk::BackgroundKiosk(const std::vector<std::string>& args, const std
     env_s.push_back("LANGUAGE=");
     env_s.push_back("LC_ALL=C.UTF-8");
     env_s.insert(env_s.end(), env.begin(), env.end());
+    // Everything the child needs is made before fork: after it only async-signal-safe calls,
+    // since another thread of the test (a loopback server, an MQTT client) may hold the
+    // allocator's or stdio's lock, which the child would wait on forever.
+    std::vector<char*> argv, envp;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    for (auto& e : env_s) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    const int out = ::open((log_dir / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const int err = ::open((log_dir / "err").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // Signals wait until the child has its default handlers: a SIGTERM between fork and
+    // exec would otherwise run the test framework's handler in the child.
+    sigset_t all, before;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &before);
     pid_ = fork();
     if (pid_ == 0) {
-        std::freopen((log_dir / "out").c_str(), "w", stdout);
-        std::freopen((log_dir / "err").c_str(), "w", stderr);
-        std::vector<char*> argv, envp;
-        for (auto& a : argv_s) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        for (auto& e : env_s) envp.push_back(e.data());
-        envp.push_back(nullptr);
+        struct sigaction dfl {};
+        dfl.sa_handler = SIG_DFL;
+        for (int sig = 1; sig < NSIG; ++sig) sigaction(sig, &dfl, nullptr);
+        pthread_sigmask(SIG_SETMASK, &before, nullptr);
+        if (out >= 0) ::dup2(out, 1);
+        if (err >= 0) ::dup2(err, 2);
         execve(argv[0], argv.data(), envp.data());
         _exit(127);
     }
+    pthread_sigmask(SIG_SETMASK, &before, nullptr);
+    if (out >= 0) ::close(out);
+    if (err >= 0) ::close(err);
 }
 
 BackgroundKiosk::~BackgroundKiosk() {

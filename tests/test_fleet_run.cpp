@@ -6,6 +6,7 @@
 #include <httplib.h>
 #include <signal.h>
 
+#include <fstream>
 #include <map>
 #include <set>
 #include <thread>
@@ -55,7 +56,7 @@ struct Office {
     void publish(const std::string& scope, const std::string& kind, const std::string& document) {
         REQUIRE(client->publish(fleet::desired_topic(scope, kind), document, true).ok());
     }
-    // The first message from `screen` on `leaf` (after those already seen) satisfying `pred`.
+    // The earliest message not yet taken from `screen` on `leaf` satisfying `pred` (taken now).
     std::optional<fleet::ScreenMessage> await(const std::string& screen, const std::string& leaf,
                                               const std::function<bool(const std::string&)>& pred, double seconds) {
         const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
@@ -64,7 +65,7 @@ struct Office {
             for (auto it = seen.begin(); it != seen.end(); ++it)
                 if (it->screen_id == screen && it->leaf == leaf && pred(it->payload)) {
                     auto m = *it;
-                    seen.erase(seen.begin(), it + 1);
+                    seen.erase(it);
                     return m;
                 }
             if (std::chrono::steady_clock::now() >= until) return std::nullopt;
@@ -81,14 +82,14 @@ struct Screen {
     fs::path dir;
     std::unique_ptr<test::BackgroundKiosk> kiosk;
     Screen(const fs::path& d, test::Broker& broker, const std::string& id, const std::vector<std::string>& groups,
-           const fleet::KeyPair& office_key, const std::vector<std::string>& hosts = {})
+           const fleet::KeyPair& office_key, const std::vector<std::string>& hosts = {}, double page_seconds = 2)
         : dir(d) {
         fs::create_directories(dir);
         test::write_file(dir / "a.txt", "甲项目\n这是甲项目的正文，一段足够长的文字，用来占满至少一行的宽度。\n");
         test::write_file(dir / "playlist.json", R"({"items": [{"id": "a", "source": "file:a.txt"}]})");
         const config::Fleet f = broker.client(id);
         test::write_file(dir / "kiosk.json",
-                         json{{"page_seconds", 2},
+                         json{{"page_seconds", page_seconds},
                               {"network", {{"allowed_hosts", hosts}}},
                               {"paths", {{"runtime", (dir / "run").string()}, {"state", (dir / "state").string()},
                                          {"cache", (dir / "cache").string()}}},
@@ -369,4 +370,37 @@ TEST_CASE("fleet: a refresh reaches every screen of a group once, and screens th
     }, 30);
     CHECK(replayed);
     for (auto& s : hall) CHECK(s->kiosk->stop() == 0);
+}
+
+TEST_CASE("fleet: the broker killed and restarted under a running screen: pages keep turning, it is back within 10 s", "[fleet][process]") {
+    test::TempDir dir;
+    test::Broker broker(dir.path() / "broker");
+    Office office(broker);
+    // Pages of one second, so a frame loop held up by the network would show at once.
+    Screen s1(dir.path() / "s1", broker, "s1", {}, office.key, {}, 1);
+    REQUIRE(office.await("s1", "state", [](const std::string& p) { return is(p, "online"); }, 20));
+    office.client.reset();
+
+    broker.kill();
+    std::this_thread::sleep_for(3s);  // pages turn with no broker
+    broker.start();
+    const auto restarted = std::chrono::steady_clock::now();
+    Office again(broker, "office-again");
+    auto status = again.await("s1", "status", [](const std::string& p) { return json::parse(p).value("format", "") == "kiosk-status/1"; }, 15);
+    REQUIRE(status);
+    const double back = std::chrono::duration<double>(status->at - restarted).count();
+    INFO("status again " << back << " s after the broker restarted");
+    CHECK(back <= 10);
+    CHECK(again.await("s1", "state", [](const std::string& p) { return is(p, "online"); }, 5));
+
+    // Every page ran its time, the outage included: the longest page is the frame loop's
+    // longest gap.
+    double longest = 0;
+    int pages = 0;
+    std::ifstream plays(s1.dir / "state" / "proof-of-play.log");
+    for (std::string line; std::getline(plays, line); ++pages) longest = std::max(longest, json::parse(line)["seconds"].get<double>());
+    INFO(pages << " pages, the longest " << longest << " s");
+    CHECK(pages >= 4);
+    CHECK(longest <= 1.0 + 0.5);
+    CHECK(s1.kiosk->stop() == 0);
 }

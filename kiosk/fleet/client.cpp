@@ -4,6 +4,7 @@
 
 #include <ctime>
 #include <mutex>
+#include <random>
 #include <nlohmann/json.hpp>
 
 #include "fleet/topics.hpp"
@@ -40,12 +41,30 @@ Result<std::unique_ptr<FleetClient>> FleetClient::start(const config::Fleet& fle
                                                      std::string_view(static_cast<const char*>(msg->payload),
                                                                       static_cast<size_t>(std::max(0, msg->payloadlen))));
     });
-    mosquitto_reconnect_delay_set(m, 1, 60, true);  // 1 s, doubling, at most a minute
-    // A broker that is down now is tried again by the loop thread: never an error here.
-    if (int rc = mosquitto_connect_async(m, fleet.host.c_str(), fleet.port, fleet.keepalive_seconds))
-        log::warn("fleet", fleet.host + ":" + std::to_string(fleet.port) + ": " + mosquitto_strerror(rc) + "; retrying");
-    if (int rc = mosquitto_loop_start(m)) return failed("network thread", rc);
+    mosquitto_reconnect_delay_set(m, 1, 60, true);  // libmosquitto's own retries, within one run of its loop
+    mosquitto_threaded_set(m, true);                 // our thread runs its loop
+    c->thread_ = std::thread([raw = c.get()] { raw->run(); });
     return c;
+}
+
+void FleetClient::run() {
+    mosquitto* m = mosq_.get();
+    std::mt19937 random(std::random_device{}());
+    for (;;) {
+        // Non-blocking connect, then the loop: it returns only when told to stop, or on an
+        // error it does not retry by itself.
+        int rc = mosquitto_connect_async(m, fleet_.host.c_str(), fleet_.port, fleet_.keepalive_seconds);
+        if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_loop_forever(m, 1000, 1);
+        std::unique_lock lock(mutex_);
+        connected_ = false;
+        if (stop_) return;
+        const int attempt = std::min(failed_attempts_++, 6);
+        const double pause = std::min(60.0, double(1 << attempt)) * std::uniform_real_distribution<double>(0.5, 1.5)(random);
+        log::once(log::Level::warning, "fleet", "loop " + std::to_string(rc),
+                  fleet_.host + ":" + std::to_string(fleet_.port) + ": " + mosquitto_strerror(rc) + "; trying again");
+        stopping_.wait_for(lock, std::chrono::duration<double>(pause), [&] { return stop_; });
+        if (stop_) return;
+    }
 }
 
 FleetClient::~FleetClient() {
@@ -54,12 +73,14 @@ FleetClient::~FleetClient() {
     if (connected()) {
         const std::string topic = screen_topic(fleet_.screen_id, "state");
         mosquitto_publish(m, nullptr, topic.c_str(), 12, "disconnected", 1, true);
-        mosquitto_disconnect(m);  // sent after the publish: the loop thread keeps their order
-        mosquitto_loop_stop(m, false);
-    } else {
-        mosquitto_disconnect(m);
-        mosquitto_loop_stop(m, true);
     }
+    {
+        std::lock_guard lock(mutex_);
+        stop_ = true;
+    }
+    stopping_.notify_all();
+    mosquitto_disconnect(m);  // after the publish (the loop keeps their order); ends the loop
+    if (thread_.joinable()) thread_.join();
 }
 
 bool FleetClient::connected() const {
@@ -77,6 +98,7 @@ void FleetClient::on_connect(int rc) {
         std::lock_guard lock(mutex_);
         connected_ = true;
         ++connections_;
+        failed_attempts_ = 0;
     }
     log::info("fleet", "connected to " + fleet_.host + ":" + std::to_string(fleet_.port) + " as " + fleet_.screen_id);
     publish("state", "online", true);

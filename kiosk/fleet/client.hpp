@@ -1,17 +1,22 @@
 #pragma once
 // The screen's connection to the fleet's broker, on libmosquitto's own thread (never the
 // frame loop's): TLS 1.2+ with this screen's client certificate, client id = screen id,
-// keepalive from kiosk.json, reconnecting with exponential backoff (1 s doubling to 60 s,
-// started at a random point so a hall's screens do not all knock at once). After every
+// keepalive from kiosk.json. libmosquitto's loop retries a lost connection by itself, but
+// gives up for good on some errors (a TLS error mid-stream, a failed DNS lookup, a protocol
+// error): this client's own thread starts it again after a pause (1 s doubling to a minute,
+// ±50 % jitter so a hall's screens do not all knock at once), for as long as the kiosk
+// runs. After every
 // CONNACK it publishes `online` (retained) and subscribes to its scopes' desired state;
 // its last will is `offline`; a clean stop publishes `disconnected` first.
 // What arrives is verified here (signed.hpp) and queued for the run loop as documents
 // accepted or refused; the run loop applies them at a page boundary and acks.
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "base/result.hpp"
 #include "config/config.hpp"
@@ -53,6 +58,7 @@ private:
     void on_connect(int rc);
     void on_disconnect(int rc);
     void on_message(const std::string& topic, std::string_view payload);
+    void run();  // the network thread
 
     struct Deleter {
         void operator()(mosquitto* m) const;
@@ -65,6 +71,10 @@ private:
     std::deque<Incoming> incoming_;
     bool connected_ = false;
     int connections_ = 0;
+    int failed_attempts_ = 0;  // since the last CONNACK: the pause before the next one
+    bool stop_ = false;
+    std::condition_variable stopping_;
+    std::thread thread_;  // last: started when everything above exists
 };
 
 }  // namespace kiosk::fleet
