@@ -22,6 +22,6 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 LSAN_OPTIONS=suppressions="$(pwd)/tests/lsan.supp":print_suppressions=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure --parallel "$jobs" --timeout 600
-echo "== fuzzing (clang, libFuzzer, ASan + UBSan): pages, configuration and cache entries, 120 s in all"
+echo "== fuzzing (clang, libFuzzer, ASan + UBSan): pages, configuration, cache entries and fleet documents, 120 s in all"
 scripts/fuzz.sh 120
 echo "== all tests passed"
