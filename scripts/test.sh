@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite twice: a normal build
 # with warnings as errors, and a build with AddressSanitizer + UndefinedBehaviorSanitizer;
-# then fuzzes the readers of portal pages, configuration and cache entries for 120 s in all
+# then fuzzes the readers of portal pages, configuration, cache entries and fleet documents for 120 s in all
 # (clang, libFuzzer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
