@@ -353,15 +353,6 @@ void read_version(Checker& c, const json& root, int& out) {
     }
 }
 
-// Topic-safe names: MQTT's separators and wildcards (/ + #) never come from a setting.
-bool topic_word(const std::string& s, bool slashes) {
-    if (s.empty() || s.size() > 64) return false;
-    if (slashes && (s.front() == '/' || s.back() == '/' || s.find("//") != std::string::npos)) return false;
-    return std::all_of(s.begin(), s.end(), [&](unsigned char ch) {
-        return std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || (slashes && ch == '/');
-    });
-}
-
 bool base64_key(const std::string& s) {
     if (s.size() != 44 || s.back() != '=' || s[42] == '=') return false;
     return std::all_of(s.begin(), s.end() - 1, [](unsigned char ch) { return std::isalnum(ch) || ch == '+' || ch == '/'; });
@@ -373,7 +364,7 @@ void read_fleet(Checker& c, const json& f, Fleet& fleet) {
         return;
     fleet.enabled = true;
     if (!f.contains("screen_id")) c.missing("fleet", "screen_id", KIOSK_N("this screen's id, e.g. \"zwzx-1f-01\""));
-    else if (c.text(f, "fleet", "screen_id", fleet.screen_id, true) && !topic_word(fleet.screen_id, false))
+    else if (c.text(f, "fleet", "screen_id", fleet.screen_id, true) && !topic_safe_name(fleet.screen_id, false))
         c.expected("fleet.screen_id", f["screen_id"], KIOSK_N("up to 64 letters, digits, - _ or . (no / + #)"));
     if (f.contains("groups")) {
         const json& groups = f["groups"];
@@ -382,7 +373,7 @@ void read_fleet(Checker& c, const json& f, Fleet& fleet) {
         } else {
             for (size_t i = 0; i < groups.size(); ++i) {
                 const std::string g = groups[i].is_string() ? groups[i].get<std::string>() : "";
-                if (!topic_word(g, true)) c.expected(element_path("fleet.groups", i), groups[i], KIOSK_N("a group like \"hall/zwzx\" or \"floor/1\""));
+                if (!topic_safe_name(g, true)) c.expected(element_path("fleet.groups", i), groups[i], KIOSK_N("a group like \"hall/zwzx\" or \"floor/1\""));
                 else fleet.groups.push_back(g);
             }
         }
@@ -394,7 +385,7 @@ void read_fleet(Checker& c, const json& f, Fleet& fleet) {
     c.text(f, "fleet", "cert_file", fleet.cert_file);
     c.text(f, "fleet", "key_file", fleet.key_file);
     c.text(f, "fleet", "signing_key", fleet.signing_key);
-    if (c.text(f, "fleet", "signing_kid", fleet.signing_kid) && !topic_word(fleet.signing_kid, false))
+    if (c.text(f, "fleet", "signing_kid", fleet.signing_kid) && !topic_safe_name(fleet.signing_kid, false))
         c.expected("fleet.signing_kid", f["signing_kid"], KIOSK_N("letters, digits, - _ or ."));
     for (const char* key : {"ca_file", "cert_file", "key_file"})
         if (!f.contains(key)) c.missing("fleet", key, KIOSK_N("a file (TLS with a client certificate is required)"));
@@ -405,7 +396,7 @@ void read_fleet(Checker& c, const json& f, Fleet& fleet) {
     } else {
         for (const auto& [kid, value] : f["trusted_keys"].items()) {
             const std::string key = value.is_string() ? value.get<std::string>() : "";
-            if (!topic_word(kid, false))
+            if (!topic_safe_name(kid, false))
                 c.error(child_path("fleet.trusted_keys", kid), KIOSK_TR("a key id is letters, digits, - _ or ."));
             else if (!base64_key(key))
                 c.expected(child_path("fleet.trusted_keys", kid), value,
@@ -417,6 +408,14 @@ void read_fleet(Checker& c, const json& f, Fleet& fleet) {
 }
 
 }  // namespace
+
+bool topic_safe_name(std::string_view s, bool slashes) {
+    if (s.empty() || s.size() > 64) return false;
+    if (slashes && (s.front() == '/' || s.back() == '/' || s.find("//") != std::string_view::npos)) return false;
+    return std::all_of(s.begin(), s.end(), [&](unsigned char ch) {
+        return std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || (slashes && ch == '/');
+    });
+}
 
 bool KioskConfig::playlist_is_url() const { return url::is_web_address(playlist); }
 

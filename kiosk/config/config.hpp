@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.hpp"
@@ -84,6 +85,11 @@ struct Network {
     std::string ca_file;   // extra CA bundle; verification is always on
     std::vector<std::string> allowed_hosts;  // "www.example.gov.cn", or ".example.gov.cn" for subdomains
 };
+
+// A name that is safe in an MQTT topic (a screen id, a key id; with `slashes`, a group
+// like "floor/1"): up to 64 letters, digits, - _ . and never MQTT's separators or
+// wildcards (/ + #) from a setting. One rule for kiosk.json and the fleet's topics.
+bool topic_safe_name(std::string_view name, bool slashes);
 
 // A key the office signs desired state with: its id and its Ed25519 public key (base64).
 struct TrustedKey {

@@ -6,14 +6,6 @@
 namespace kiosk::fleet {
 namespace {
 
-bool name_ok(std::string_view s, bool slashes) {
-    if (s.empty() || s.size() > 64) return false;
-    if (slashes && (s.front() == '/' || s.back() == '/' || s.find("//") != std::string_view::npos)) return false;
-    return std::all_of(s.begin(), s.end(), [&](unsigned char c) {
-        return std::isalnum(c) || c == '-' || c == '_' || c == '.' || (slashes && c == '/');
-    });
-}
-
 bool ends_with(std::string_view s, std::string_view tail) {
     return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
 }
@@ -22,8 +14,8 @@ bool ends_with(std::string_view s, std::string_view tail) {
 
 bool valid_scope(std::string_view scope) {
     if (scope == "all") return true;
-    if (scope.rfind("group/", 0) == 0) return name_ok(scope.substr(6), true);
-    if (scope.rfind("screen/", 0) == 0) return name_ok(scope.substr(7), false);
+    if (scope.rfind("group/", 0) == 0) return config::topic_safe_name(scope.substr(6), true);
+    if (scope.rfind("screen/", 0) == 0) return config::topic_safe_name(scope.substr(7), false);
     return false;
 }
 
@@ -59,7 +51,7 @@ std::optional<Arrival> parse_desired_topic(std::string_view topic) {
         if (slash == std::string_view::npos) return std::nullopt;
         const std::string_view id = rest.substr(slash + 1);
         std::string_view before = rest.substr(0, slash);
-        if (!ends_with(before, "/notice") || !name_ok(id, false)) return std::nullopt;
+        if (!ends_with(before, "/notice") || !config::topic_safe_name(id, false)) return std::nullopt;
         a.kind = "notice";
         a.notice_id = id;
         rest = before.substr(0, before.size() - 7);
