@@ -401,6 +401,8 @@ TEST_CASE("fleet: the broker killed and restarted under a running screen: pages 
     for (std::string line; std::getline(plays, line); ++pages) longest = std::max(longest, json::parse(line)["seconds"].get<double>());
     INFO(pages << " pages, the longest " << longest << " s");
     CHECK(pages >= 4);
-    CHECK(longest <= 1.0 + 0.5);
+    // A loop waiting on the broker would hold a page for the outage (3 s) or a retry; a busy
+    // machine under ASan stretches a one-second page to under 2 s.
+    CHECK(longest <= 1.0 + (test::kSanitized ? 1.5 : 0.5));
     CHECK(s1.kiosk->stop() == 0);
 }
