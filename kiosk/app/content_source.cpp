@@ -1,6 +1,7 @@
 #include "app/content_source.hpp"
 
 #include "base/file_read.hpp"
+#include "content/text_import.hpp"
 #include "health/log.hpp"
 
 namespace kiosk::app {
@@ -39,6 +40,11 @@ Result<content::Document> load_local_file(const fs::path& file, const std::strin
 
 Result<content::Document> load_item_document(const config::Playlist& playlist,
                                              const config::PlaylistItem& item) {
+    if (!item.text.empty()) {  // inline: typed in (a notice), within kMaxInlineTextChars
+        content::Document doc = content::import_plain_text(item.text, false);
+        doc.title = item.title;
+        return doc;
+    }
     auto path = config::local_source_path(playlist, item);
     if (!path)
         return make_error("item \"" + item.id + "\": " + item.source +

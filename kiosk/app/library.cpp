@@ -11,6 +11,11 @@
 namespace kiosk::app {
 
 namespace {
+// What an item's content comes from: a changed one reloads it.
+std::string source_key_of(const config::PlaylistItem& item) {
+    return item.text.empty() ? item.source : "text:" + item.text;
+}
+
 // The footer's source line and the QR code's address, from the document.
 void describe_source(LibraryItem& entry, const content::Document& doc) {
     entry.source_line.clear();
@@ -32,7 +37,7 @@ const LibraryItem* Library::find(const std::string& id) const {
 }
 
 void Library::load(LibraryItem& entry, const config::Playlist& playlist) {
-    entry.source_key = entry.item.source;
+    entry.source_key = source_key_of(entry.item);
     entry.loaded_at = std::time(nullptr);
     if (url::is_web_address(entry.item.source)) {
         // A web item starts from its last good copy in the cache, before any network traffic.
@@ -68,7 +73,9 @@ void Library::set_entry_document(LibraryItem& entry, const content::Document& do
     entry.error.clear();
     entry.title = entry.item.title.empty() ? doc.title : entry.item.title;
     describe_source(entry, doc);
-    entry.shaped = std::make_unique<text::ShapedDocument>(text::shape_document(fonts_, doc, shape_options()));
+    const bool urgent = entry.item.notice && entry.item.notice->urgent;
+    entry.shaped = std::make_unique<text::ShapedDocument>(
+        text::shape_document(fonts_, urgent ? text::urgent_document(doc) : doc, shape_options()));
     if (width_ > 0) lay_out_item(entry);
 }
 
@@ -96,7 +103,7 @@ std::vector<std::string> Library::sync(const config::Playlist& playlist, const s
         if (only.empty() ? !item.enabled : item.id != only) continue;
         LibraryItem entry;
         for (auto& old : items_) {
-            if (old.item.id == item.id && old.source_key == item.source) {
+            if (old.item.id == item.id && old.source_key == source_key_of(item)) {
                 entry = std::move(old);
                 break;
             }
@@ -114,7 +121,7 @@ std::vector<std::string> Library::sync(const config::Playlist& playlist, const s
 void Library::add(const config::PlaylistItem& item, content::Document doc) {
     LibraryItem entry;
     entry.item = item;
-    entry.source_key = item.source;
+    entry.source_key = source_key_of(item);
     entry.loaded_at = std::time(nullptr);
     prepare_pictures(doc, pictures_, cache_, nullptr);
     set_entry_document(entry, doc);
@@ -135,6 +142,11 @@ std::vector<std::string> Library::refresh(const config::Playlist& playlist, cons
 void Library::lay_out_item(LibraryItem& entry) {
     entry.pages.clear();
     if (!entry.shaped) return;
+    if (entry.item.notice && entry.item.notice->urgent) {  // the alert look; inline text is short
+        entry.pages = text::layout_urgent(*entry.shaped, style_, geometry_);
+        if (entry.pages.size() > kMaxPagesPerItem) entry.pages.resize(kMaxPagesPerItem);
+        return;
+    }
     bool cut = false;
     entry.pages = text::layout_document_capped(fonts_, *entry.shaped, style_, geometry_, kMaxPagesPerItem,
                                                content::budget_notice_pages, shape_options(), &cut);
@@ -186,9 +198,16 @@ text::ChromeText Library::chrome_for(const LibraryItem& item, std::time_t now) c
     return c;
 }
 
+void Library::add_item_chrome(const LibraryItem& item, std::vector<text::Page>& pages, std::time_t now) const {
+    if (item.item.notice && item.item.notice->urgent)
+        text::add_urgent_chrome(fonts_, pages, style_, geometry_, zone_time::format_clock(now, cfg_->time_zone));
+    else
+        text::add_chrome(fonts_, pages, style_, geometry_, chrome_for(item, now));
+}
+
 text::Page Library::page_with_chrome(const LibraryItem& item, int page, std::time_t now) const {
     std::vector<text::Page> one{item.pages.at(static_cast<size_t>(page))};
-    text::add_chrome(fonts_, one, style_, geometry_, chrome_for(item, now));
+    add_item_chrome(item, one, now);
     return std::move(one.front());
 }
 
@@ -206,7 +225,7 @@ std::vector<text::ItemPages> Library::all_pages(std::time_t now) const {
     std::vector<text::ItemPages> out;
     for (const auto& e : items_) {
         text::ItemPages ip{e.item.id, e.title, e.pages};
-        text::add_chrome(fonts_, ip.pages, style_, geometry_, chrome_for(e, now));
+        add_item_chrome(e, ip.pages, now);
         out.push_back(std::move(ip));
     }
     return out;

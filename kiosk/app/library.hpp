@@ -87,6 +87,8 @@ private:
     void set_entry_document(LibraryItem& entry, const content::Document& doc);
     void lay_out_item(LibraryItem& entry);
     text::ChromeText chrome_for(const LibraryItem& item, std::time_t now) const;
+    // The usual header and footer, or an urgent notice's band and clock.
+    void add_item_chrome(const LibraryItem& item, std::vector<text::Page>& pages, std::time_t now) const;
     text::ShapeOptions shape_options() const {
         text::ShapeOptions o;
         o.table_empty_zero = cfg_->typography.table_empty_zero;

@@ -649,7 +649,8 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
         const json& it = items[i];
         if (it.is_object() && it.contains("id") && it["id"].is_string()) c.label(path, it["id"].get<std::string>());
         if (!c.object(it, path, {"id", "title", "source", "kind", "selector", "refresh", "page_seconds",
-                                 "schedule", "priority", "enabled", "start", "expires", "interrupt", "count"}))
+                                 "schedule", "priority", "enabled", "start", "expires", "interrupt", "count",
+                                 "text", "style"}))
             continue;
         PlaylistItem item;
         if (!c.text(it, path, "id", item.id, true) && !it.contains("id"))
@@ -687,8 +688,19 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
             } else {
                 c.expected(src_path, it["source"], KIOSK_N("an https:// or http:// URL, or file:PATH"));
             }
-        } else if (!it.contains("source")) {
+        } else if (!it.contains("source") && !it.contains("text")) {
             c.missing(path, "source", KIOSK_N("an https:// URL, or file:PATH"));
+        }
+        if (it.contains("text")) {
+            // Inline content: a notice typed at the office, no file to copy onto each PC.
+            if (it.contains("source"))
+                c.error(child_path(path, "text"), KIOSK_TR("an item has either \"source\" or \"text\", not both"));
+            else if (c.text(it, path, "text", item.text, true)) {
+                const size_t chars = utf8::decode(item.text).size();
+                if (chars > kMaxInlineTextChars)
+                    c.error(child_path(path, "text"), format(KIOSK_TR("inline text is at most {} characters; this one has {}"),
+                                                             {std::to_string(kMaxInlineTextChars), std::to_string(chars)}));
+            }
         }
         if (c.text(it, path, "kind", item.kind) &&
             std::find(kKinds.begin(), kKinds.end(), item.kind) == kKinds.end())
@@ -774,9 +786,9 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
         }
 
         const bool is_notice = item.kind == "notice";
-        if (is_notice || it.contains("start") || it.contains("expires") || it.contains("interrupt")) {
+        if (is_notice || it.contains("start") || it.contains("expires") || it.contains("interrupt") || it.contains("style")) {
             if (!is_notice) {
-                for (const char* key : {"start", "expires", "interrupt"})
+                for (const char* key : {"start", "expires", "interrupt", "style"})
                     if (it.contains(key))
                         c.error(child_path(path, key), format(KIOSK_TR("only a notice (\"kind\": \"notice\") has \"{}\""), {key}));
             } else {
@@ -815,6 +827,13 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
                     } else if (!v.contains("every_minutes")) {
                         c.missing(ip, "every_minutes", KIOSK_N("a whole number of minutes"));
                     }
+                }
+                if (it.contains("style")) {
+                    const json& v = it["style"];
+                    if (v.is_string() && (v.get<std::string>() == "urgent" || v.get<std::string>() == "normal"))
+                        n.urgent = v.get<std::string>() == "urgent";
+                    else
+                        c.expected(child_path(path, "style"), v, KIOSK_N("\"urgent\" or \"normal\""));
                 }
                 item.notice = n;
             }

@@ -20,6 +20,8 @@ namespace kiosk::config {
 constexpr std::uintmax_t kMaxConfigFileBytes = 1u << 20;
 // Item ids name cache files and appear in status and logs: printable, at most this long.
 constexpr size_t kMaxItemIdChars = 64;
+// Inline text (an item's "text"): a notice, not a report — a few pages at most.
+constexpr size_t kMaxInlineTextChars = 5000;
 
 struct Color {
     std::uint8_t r = 0, g = 0, b = 0;
@@ -169,12 +171,14 @@ struct NoticeTiming {
     std::time_t expires = 0;
     Interrupt interrupt = Interrupt::at_once;
     int every_minutes = 0;
+    bool urgent = false;  // "style": "urgent": the alert look (紧急通知 band, text as large as fits)
 };
 
 struct PlaylistItem {
     std::string id;
     std::string title;
     std::string source;  // as written: file:…, http://…, https://…
+    std::string text;    // or the content itself, inline (a notice typed at the office)
     std::string kind = "auto";
     std::string selector;
     int count = 5;  // a column: how many of its newest articles play

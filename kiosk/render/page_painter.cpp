@@ -118,10 +118,15 @@ void PagePainter::draw_qr(const text::QrBox& qr) {
 void PagePainter::paint(const text::Page& page, const text::PageGeometry& g) {
     SDL_SetRenderDrawBlendMode(renderer_, SDL_BLENDMODE_NONE);
     fill(text::Box{0, 0, static_cast<float>(g.width), static_cast<float>(g.height)}, theme_.background);
-    fill(g.header, theme_.header_background);
-    // A hairline in the accent colour sets the footer apart without a heavy band.
-    const float rule = std::max(1.0f, std::round(static_cast<float>(std::min(g.width, g.height)) / 540.0f));
-    fill(text::Box{g.body.x, g.footer.y, g.body.width, rule}, theme_.accent);
+    if (page.alert_band) {
+        // An urgent notice: the accent band is the page's only band (no header, no footer rule).
+        fill(*page.alert_band, theme_.accent);
+    } else {
+        fill(g.header, theme_.header_background);
+        // A hairline in the accent colour sets the footer apart without a heavy band.
+        const float rule = std::max(1.0f, std::round(static_cast<float>(std::min(g.width, g.height)) / 540.0f));
+        fill(text::Box{g.body.x, g.footer.y, g.body.width, rule}, theme_.accent);
+    }
     // Table cells: header shading, then hairline borders in the muted colour.
     const float hair = std::max(1.0f, std::round(static_cast<float>(std::min(g.width, g.height)) / 1080.0f));
     for (const text::Rule& r : page.rules)

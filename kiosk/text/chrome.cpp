@@ -129,6 +129,30 @@ void add_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& style,
     }
 }
 
+void add_urgent_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& style, const PageGeometry& g,
+                       const std::string& clock) {
+    const UrgentGeometry u = urgent_geometry(g);
+    const float size = style.chrome_px;
+    const float footer_base = g.footer.y + (g.footer.height - size) / 2 + kEmBoxAscent * size;
+    const float band_size = std::round(u.band.height * 0.5f);
+    const float band_base = u.band.y + (u.band.height - band_size) / 2 + kEmBoxAscent * band_size;
+    for (Page& page : pages) {
+        page.chrome.clear();
+        page.qr.reset();
+        page.alert_band = u.band;
+        page.chrome.push_back(chrome_label(fonts, "alert", "紧急通知", band_size, Weight::bold, Tone::header,
+                                           u.band.x + u.band.width / 2, band_base, u.band.width, Align::center));
+        if (!clock.empty())
+            page.chrome.push_back(chrome_label(fonts, "clock", clock, size, Weight::regular, Tone::muted, g.body.x,
+                                               footer_base, g.body.width / 2, Align::start));
+        if (page.of > 1)
+            page.chrome.push_back(chrome_label(fonts, "page-number",
+                                               "第 " + std::to_string(page.number) + "/" + std::to_string(page.of) + " 页",
+                                               size, Weight::regular, Tone::muted, g.body.x + g.body.width, footer_base,
+                                               g.body.width / 4, Align::end));
+    }
+}
+
 Page standing_page(FontSet& fonts, const Style& style, const PageGeometry& geometry,
                    const std::vector<content::Block>& lines) {
     content::Document doc;

@@ -128,6 +128,9 @@ struct Page {
     std::vector<Rule> rules;
     std::vector<PlacedImage> images;
     std::optional<QrBox> qr;  // chrome
+    // An urgent notice's page: this full-width band in the accent colour replaces the header
+    // band (and the footer's rule is left out).
+    std::optional<Box> alert_band;
 };
 
 struct ShapedBlock {
@@ -184,5 +187,24 @@ void add_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& style,
 // a caption — centred on the whole screen, not hung from the top of the body box.
 Page standing_page(FontSet& fonts, const Style& style, const PageGeometry& geometry,
                    const std::vector<content::Block>& lines);
+
+// The urgent notice's look (紧急通知): `band` across the top in the accent colour, and the
+// page geometry with the body under it.
+struct UrgentGeometry {
+    Box band;
+    PageGeometry page;
+};
+UrgentGeometry urgent_geometry(const PageGeometry& geometry);
+// An urgent notice's document before shaping: a notice of one sentence is set as a sign
+// (centred, no indent, bold); longer ones as paragraphs.
+content::Document urgent_document(content::Document doc);
+// The notice's text as large as fits one page (never below the body size, at most four
+// times it), centred under the band; a text too long for one page at the body size is set
+// at the body size on as many pages as it needs. Every page carries the band.
+std::vector<Page> layout_urgent(const ShapedDocument& doc, const Style& style, const PageGeometry& geometry);
+// 紧急通知 in the band and the clock in the footer: no other chrome (the page number too when
+// the notice takes more than one page).
+void add_urgent_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& style,
+                       const PageGeometry& geometry, const std::string& clock);
 
 }  // namespace kiosk::text

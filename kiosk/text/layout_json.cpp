@@ -63,6 +63,11 @@ nlohmann::json layout_json(int width, int height, int rotation, const std::vecto
                 qr["text"] = page.qr->url;
                 chrome.push_back(std::move(qr));
             }
+            if (page.alert_band) {  // an urgent notice's band
+                nlohmann::json band = box_json(*page.alert_band);
+                band["role"] = "alert-band";
+                chrome.push_back(std::move(band));
+            }
             nlohmann::json images = nlohmann::json::array();
             for (const PlacedImage& im : page.images) {
                 nlohmann::json ji = box_json(im.box);
