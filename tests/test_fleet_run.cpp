@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/zone_time.hpp"
 #include "fleet/office.hpp"
 #include "fleet/signed.hpp"
 #include "fleet/topics.hpp"
@@ -405,4 +406,90 @@ TEST_CASE("fleet: the broker killed and restarted under a running screen: pages 
     // machine under ASan stretches a one-second page to under 2 s.
     CHECK(longest <= 1.0 + (test::kSanitized ? 1.5 : 0.5));
     CHECK(s1.kiosk->stop() == 0);
+}
+
+TEST_CASE("fleet: an urgent notice reaches its group's screens within a second, plays with no broker, and is cleared", "[fleet][process]") {
+    test::TempDir dir;
+    test::Broker broker(dir.path() / "broker");
+    Office office(broker);
+    // Long pages: a notice that shows within a second interrupted the page, it did not wait.
+    Screen s1(dir.path() / "s1", broker, "s1", {"floor/1"}, office.key, {}, 60);
+    Screen s2(dir.path() / "s2", broker, "s2", {"floor/2"}, office.key, {}, 60);
+    REQUIRE(office.await("s1", "state", [](const std::string& p) { return is(p, "online"); }, 20));
+    REQUIRE(office.await("s2", "state", [](const std::string& p) { return is(p, "online"); }, 20));
+    REQUIRE(test::wait_for([&] { return status_json(s1.dir).is_object() && status_json(s2.dir).is_object(); }, 20));
+    const fs::path office_json = office_config(dir.path() / "office", broker, office.key);
+    std::string until = zone_time::format_iso_local(std::time(nullptr) + 3600, "Asia/Shanghai");
+    until[10] = 'T';
+
+    // Refused at the desk: a time that has passed, an empty text.
+    auto past = test::run_kiosk({"fleet", "notice", "大厅暂停办理业务", "--to", "group/floor/1", "--until", "2020-01-01T08:00",
+                                 "--config", office_json.string()});
+    CHECK(past.status == 2);
+    CHECK(past.err.find("has already passed") != std::string::npos);
+
+    auto posted = test::run_kiosk({"fleet", "notice", "因电力检修，大厅暂停办理业务。", "--to", "group/floor/1", "--until", until,
+                                   "--urgent", "--id", "power", "--config", office_json.string()});
+    const auto published_at = std::chrono::steady_clock::now();
+    INFO(posted.err);
+    REQUIRE(posted.status == 0);
+    const std::string item = "notice/power@group/floor/1";
+    REQUIRE(test::wait_for([&] {
+        const json st = status_json(s1.dir);
+        return st.is_object() && st["current"]["item"] == item;
+    }, 10));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - published_at).count();
+    std::printf("urgent notice on screen %.3f s after the office's publish returned\n", seconds);
+    CHECK(seconds <= (test::kSanitized ? 3.0 : 1.0));
+    json st = status_json(s1.dir);
+    CHECK(st["fleet"]["notices"] == json::array({item}));
+    CHECK(st["current"]["interrupt"] == true);
+    auto ack = office.await("s1", "ack", [](const std::string& p) { return json::parse(p).value("result", "") == "applied"; }, 10);
+    CHECK(ack);
+    // The other floor's screen does not show it.
+    std::this_thread::sleep_for(500ms);
+    const json other = status_json(s2.dir);
+    CHECK(other["fleet"]["notices"].empty());
+    CHECK(other["current"]["item"] != item);
+    // The office sees it playing.
+    REQUIRE(test::wait_for([&] {
+        auto seen = test::run_kiosk({"fleet", "status", "--config", office_json.string()});
+        return seen.status == 0 && seen.out.find(item + " 1/1") != std::string::npos;
+    }, 20));
+
+    // No broker at boot: the notice plays from the state folder, urgent look and all.
+    CHECK(s1.kiosk->stop() == 0);
+    broker.kill();
+    fs::remove(s1.dir / "run" / "status.json");
+    s1.start();
+    REQUIRE(test::wait_for([&] {
+        const json now = status_json(s1.dir);
+        return now.is_object() && now["current"]["item"] == item;
+    }, 20));
+    CHECK(status_json(s1.dir)["fleet"]["notices"] == json::array({item}));
+    auto layout = test::run_kiosk({"layout", "--config", (s1.dir / "kiosk.json").string(), "--item", item});
+    INFO(layout.err);
+    REQUIRE(layout.status == 0);
+    const json pages = json::parse(layout.out)["items"][0]["pages"];
+    REQUIRE(pages.size() == 1);
+    std::set<std::string> roles;
+    for (const auto& c : pages[0]["chrome"]) roles.insert(c["role"].get<std::string>());
+    CHECK(roles == std::set<std::string>{"alert", "alert-band", "clock"});
+
+    // Cleared: off the screen at once, and gone from the state folder.
+    broker.start();
+    REQUIRE(test::wait_for([&] {
+        auto seen = test::run_kiosk({"fleet", "status", "--config", office_json.string()});
+        return seen.out.find("s1                    online") != std::string::npos;
+    }, 30));
+    auto cleared = test::run_kiosk({"fleet", "clear-notice", "power", "--to", "group/floor/1", "--config", office_json.string()});
+    INFO(cleared.err);
+    REQUIRE(cleared.status == 0);
+    REQUIRE(test::wait_for([&] {
+        const json now = status_json(s1.dir);
+        return now.is_object() && now["fleet"]["notices"].empty() && now["current"]["item"] != item;
+    }, 10));
+    CHECK(fs::is_empty(s1.dir / "state" / "fleet" / "notices"));
+    CHECK(s1.kiosk->stop() == 0);
+    CHECK(s2.kiosk->stop() == 0);
 }

@@ -501,7 +501,10 @@ int run_command(const std::string& command, const std::vector<std::string>& argv
         {"status", kStatusHelp, {config, {"json", false, false}}, 0, cmd_status},
         {"refresh", kRefreshHelp, {config}, 1, cmd_refresh},
         {"reload", kReloadHelp, {config}, 0, cmd_reload},
-        {"fleet", kFleetHelp, {config, {"out", true, false}, {"kid", true, false}, {"to", true, false}}, 3, cmd_fleet},
+        {"fleet", kFleetHelp,
+         {config, {"out", true, false}, {"kid", true, false}, {"to", true, false}, {"until", true, false},
+          {"interrupt", false, false}, {"urgent", false, false}, {"title", true, false}, {"id", true, false}},
+         3, cmd_fleet},
     };
     for (const Command& c : commands) {
         if (command != c.name) continue;

@@ -9,6 +9,7 @@
 #include "base/file_read.hpp"
 #include "base/i18n.hpp"
 #include "base/zone_time.hpp"
+#include "fleet/notice.hpp"
 #include "fleet/office.hpp"
 #include "fleet/signed.hpp"
 #include "fleet/topics.hpp"
@@ -20,6 +21,9 @@ using namespace std::chrono_literals;
 const char* const kFleetHelp = R"(usage: kiosk fleet keygen --out FILE [--kid ID]
        kiosk fleet refresh [ITEM] --to SCOPE [--config F]
        kiosk fleet publish playlist FILE --to SCOPE [--config F]
+       kiosk fleet notice "TEXT" --to SCOPE --until TIME [--interrupt] [--urgent]
+                          [--title T] [--id ID] [--config F]
+       kiosk fleet clear-notice ID --to SCOPE [--config F]
        kiosk fleet status [--config F]
 
 The office's side of the fleet (docs/fleet.md). SCOPE is all, group/NAME or screen/ID.
@@ -30,6 +34,10 @@ certificate (CN office) and signing_key / signing_kid.
                         never overwritten), the public half is printed for fleet.trusted_keys
   refresh [ITEM]        every screen in SCOPE reloads ITEM's content (or all) once
   publish playlist FILE the screens in SCOPE play FILE (checked here first, as they check it)
+  notice "TEXT"         the screens in SCOPE show TEXT until TIME (17:30 today, or
+                        2026-12-03T17:30), in turn with the playlist; --interrupt: at once;
+                        --urgent: the alert look (紧急通知), at once. Prints the notice's id
+  clear-notice ID       takes notice ID off the screens in SCOPE
   status                every screen the broker knows: online, what it shows, its errors
 )";
 
@@ -68,9 +76,10 @@ Result<std::unique_ptr<fleet::OfficeClient>> connect(const Office& o) {
 
 // Signs and publishes (retained) one document; the generation is the time in milliseconds,
 // so every publication is newer than the last from any office with a set clock.
-int publish(const Office& o, const std::string& scope, const std::string& kind, nlohmann::json body, std::time_t lifetime) {
+int publish(const Office& o, const std::string& scope, const std::string& kind, nlohmann::json body, std::time_t lifetime,
+            const std::string& notice_id = "") {
     fleet::Desired d;
-    d.id = kind;
+    d.id = notice_id.empty() ? kind : notice_id;
     d.target = scope;
     d.kind = kind;
     d.issued = std::time(nullptr);
@@ -82,9 +91,58 @@ int publish(const Office& o, const std::string& scope, const std::string& kind, 
     if (!document) return fail(document.error().message);
     auto client = connect(o);
     if (!client) return fail(client.error().message);
-    if (auto st = (*client)->publish(fleet::desired_topic(scope, kind), *document, true); !st) return fail(st.error().message);
-    std::printf("%s\n", format(KIOSK_TR("published {} to {} (generation {})"), {kind, scope, std::to_string(d.gen)}).c_str());
+    if (auto st = (*client)->publish(fleet::desired_topic(scope, kind, notice_id), *document, true); !st)
+        return fail(st.error().message);
+    std::printf("%s\n", format(KIOSK_TR("published {} to {} (generation {})"),
+                               {notice_id.empty() ? kind : kind + " " + notice_id, scope, std::to_string(d.gen)})
+                            .c_str());
     return 0;
+}
+
+// One line per screen from its retained state and status.
+struct ScreenRow {
+    std::string state, showing, playlist_gen, notices, stale, errors, last_seen;
+};
+
+ScreenRow describe_screen(const std::map<std::string, std::string>& leaves) {
+    ScreenRow row;
+    row.state = leaves.count("state") ? leaves.at("state") : "?";
+    auto s = leaves.find("status");
+    if (s == leaves.end()) return row;
+    const auto j = nlohmann::json::parse(s->second, nullptr, false);
+    if (!j.is_object()) return row;
+    if (j.contains("current") && j["current"].is_object()) {
+        const auto& c = j["current"];
+        row.showing = c.value("standing", false) ? std::string(KIOSK_TR("standing page"))
+                                                 : c.value("item", "") + " " + std::to_string(c.value("page", 0)) + "/" +
+                                                       std::to_string(c.value("of", 0));
+    }
+    row.last_seen = j.value("updated", "");
+    int stale = 0, errors = 0;
+    if (j.contains("items") && j["items"].is_array())
+        for (const auto& it : j["items"]) {
+            if (!it.is_object()) continue;
+            if (!it.value("error", "").empty()) ++errors;
+            if (it.contains("fetch") && it["fetch"].is_object() && it["fetch"].value("failures", 0) > 0) ++stale;
+        }
+    if (j.contains("playlist") && j["playlist"].is_object() && j["playlist"].contains("refused") &&
+        j["playlist"]["refused"].is_array())
+        errors += static_cast<int>(j["playlist"]["refused"].size());
+    row.stale = std::to_string(stale);
+    row.errors = std::to_string(errors);
+    if (j.contains("fleet") && j["fleet"].is_object()) {
+        const auto& f = j["fleet"];
+        std::uint64_t gen = 0;
+        if (f.contains("applied") && f["applied"].is_object())
+            for (const auto& [key, value] : f["applied"].items())
+                if (key.size() > 9 && key.compare(key.size() - 9, 9, "|playlist") == 0 && value.is_number_unsigned())
+                    gen = std::max(gen, value.get<std::uint64_t>());
+        row.playlist_gen = gen ? std::to_string(gen) : "-";
+        if (f.contains("notices") && f["notices"].is_array())
+            for (const auto& n : f["notices"])
+                if (n.is_string()) row.notices += (row.notices.empty() ? "" : " ") + n.get<std::string>();
+    }
+    return row;
 }
 
 int status(const Office& o) {
@@ -96,25 +154,29 @@ int status(const Office& o) {
     std::map<std::string, std::map<std::string, std::string>> screens;
     while (std::chrono::steady_clock::now() < until) {
         (*client)->wait(100ms);
-        for (auto& m : (*client)->take()) screens[m.screen_id][m.leaf] = m.payload;
+        for (auto& m : (*client)->take())
+            if (m.leaf == "state" || m.leaf == "status") screens[m.screen_id][m.leaf] = m.payload;
     }
-    std::printf("%-20s  %-12s  %s\n", KIOSK_TR("screen"), KIOSK_TR("state"), KIOSK_TR("showing"));
+    std::printf("%-20s  %-12s  %-28s  %-14s  %-5s  %-6s  %-19s  %s\n", KIOSK_TR("screen"), KIOSK_TR("state"),
+                KIOSK_TR("showing"), KIOSK_TR("playlist gen"), KIOSK_TR("stale"), KIOSK_TR("errors"), KIOSK_TR("last seen"),
+                KIOSK_TR("notices"));
     for (const auto& [id, leaves] : screens) {
-        std::string showing;
-        if (auto s = leaves.find("status"); s != leaves.end()) {
-            const auto j = nlohmann::json::parse(s->second, nullptr, false);
-            if (j.is_object() && j.contains("current") && j["current"].is_object()) {
-                const auto& c = j["current"];
-                showing = c.value("standing", false) ? std::string(KIOSK_TR("standing page"))
-                                                     : c.value("item", "") + " " + std::to_string(c.value("page", 0)) + "/" +
-                                                           std::to_string(c.value("of", 0));
-            }
-        }
-        const auto state = leaves.count("state") ? leaves.at("state") : "?";
-        std::printf("%-20s  %-12s  %s\n", id.c_str(), state.c_str(), showing.c_str());
+        const ScreenRow r = describe_screen(leaves);
+        std::printf("%-20s  %-12s  %-28s  %-14s  %-5s  %-6s  %-19s  %s\n", id.c_str(), r.state.c_str(), r.showing.c_str(),
+                    r.playlist_gen.c_str(), r.stale.c_str(), r.errors.c_str(), r.last_seen.c_str(), r.notices.c_str());
     }
     if (screens.empty()) std::printf("%s\n", KIOSK_TR("no screen has reported to this broker"));
     return 0;
+}
+
+// --until: "17:30" (today, in the office's zone) or an ISO time; in the future.
+Result<std::time_t> parse_until(const std::string& text, const std::string& zone, std::time_t now) {
+    std::string iso = text;
+    if (text.size() == 5 && text[2] == ':') iso = zone_time::format_iso_local(now, zone).substr(0, 10) + "T" + text;
+    auto t = zone_time::parse_time("--until", iso, zone);
+    if (!t) return t.error();
+    if (*t <= now) return make_error("--until " + text + " has already passed");
+    return *t;
 }
 
 }  // namespace
@@ -137,7 +199,7 @@ int cmd_fleet(const Args& args) {
         if (!office) return fail(office.error().message);
         return status(*office);
     }
-    if (verb != "refresh" && verb != "publish") return fail("fleet: unknown command \"" + verb + "\" (see `kiosk fleet --help`)", kUsage);
+    if (verb != "refresh" && verb != "publish" && verb != "notice" && verb != "clear-notice") return fail("fleet: unknown command \"" + verb + "\" (see `kiosk fleet --help`)", kUsage);
     const std::string scope = args.get("to").value_or("");
     if (!fleet::valid_scope(scope)) return fail("fleet " + verb + ": --to takes all, group/NAME or screen/ID", kUsage);
     auto office = open_office(args, true);
@@ -146,6 +208,34 @@ int cmd_fleet(const Args& args) {
         nlohmann::json body = nlohmann::json::object();
         if (args.positional.size() > 1) body["item"] = args.positional[1];
         return publish(*office, scope, "refresh", body, 7 * 86400);
+    }
+    if (verb == "notice") {
+        if (args.positional.size() != 2) return fail("fleet notice: give the text in quotes (see `kiosk fleet --help`)", kUsage);
+        const std::time_t now = std::time(nullptr);
+        auto until = parse_until(args.get("until").value_or(""), office->cfg->time_zone, now);
+        if (!until) return fail(until.error().message, kUsage);
+        fleet::NoticeBody n;
+        n.text = args.positional[1];
+        n.title = args.get("title").value_or("");
+        n.until = *until;
+        n.interrupt = args.has("interrupt");
+        n.urgent = args.has("urgent");
+        // Checked here as the screens will check it.
+        if (auto checked = fleet::parse_notice_body(fleet::notice_body_json(n), now); !checked)
+            return fail("fleet notice: " + checked.error().message, kUsage);
+        std::string id = args.get("id").value_or("");
+        if (id.empty()) id = "n" + zone_time::format_iso_local(now, office->cfg->time_zone).substr(0, 19);
+        for (char& c : id)
+            if (c == ' ' || c == ':') c = '-';
+        if (!config::topic_safe_name(id, false)) return fail("fleet notice: --id takes letters, digits, - _ or .", kUsage);
+        return publish(*office, scope, "notice", fleet::notice_body_json(n), *until - now + 60, id);
+    }
+    if (verb == "clear-notice") {
+        if (args.positional.size() != 2 || !config::topic_safe_name(args.positional[1], false))
+            return fail("fleet clear-notice: give the notice's id (as `kiosk fleet notice` printed it)", kUsage);
+        fleet::NoticeBody n;
+        n.cleared = true;
+        return publish(*office, scope, "notice", fleet::notice_body_json(n), 30 * 86400, args.positional[1]);
     }
     if (args.positional.size() != 3 || args.positional[1] != "playlist")
         return fail("fleet publish: give `playlist FILE` (see `kiosk fleet --help`)", kUsage);

@@ -54,4 +54,14 @@ Result<PlaylistCopy> PlaylistSource::read(const config::KioskConfig& cfg, const 
     return copy;
 }
 
+config::Playlist with_notices(config::Playlist playlist, const std::vector<fleet::FleetNotice>& notices) {
+    for (const fleet::FleetNotice& n : notices) playlist.items.push_back(fleet::notice_item(n));
+    return playlist;
+}
+
+std::vector<fleet::FleetNotice> kept_fleet_notices(const config::KioskConfig& cfg, std::time_t now) {
+    if (!cfg.fleet.enabled) return {};
+    return fleet::kept_notices(cfg.paths.state, fleet::scopes_of(cfg.fleet), now);
+}
+
 }  // namespace kiosk::app

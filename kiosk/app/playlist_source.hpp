@@ -9,6 +9,7 @@
 
 #include "base/result.hpp"
 #include "config/config.hpp"
+#include "fleet/notice.hpp"
 #include "store/cache.hpp"
 
 namespace kiosk::app {
@@ -45,5 +46,12 @@ private:
     Kind kind_ = Kind::local_file;
     std::string where_;
 };
+
+// The playlist as it plays: its items, then the fleet's notices (each a notice item with
+// its text inline).
+config::Playlist with_notices(config::Playlist playlist, const std::vector<fleet::FleetNotice>& notices);
+// The fleet's notices in force on this screen as kept in its state folder (none without a
+// fleet section): what a screen that boots with no broker plays, and what render shows.
+std::vector<fleet::FleetNotice> kept_fleet_notices(const config::KioskConfig& cfg, std::time_t now);
 
 }  // namespace kiosk::app

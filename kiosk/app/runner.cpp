@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <algorithm>
 #include <set>
 #include <cstdio>
 
@@ -20,6 +21,7 @@
 #include "base/url.hpp"
 #include "fleet/client.hpp"
 #include "fleet/desired_store.hpp"
+#include "fleet/notice.hpp"
 #include "fleet/topics.hpp"
 #include "health/log.hpp"
 #include "health/status.hpp"
@@ -61,6 +63,8 @@ private:
     void take_fleet();
     void publish_fleet_status(const status::StatusReport& report);
     void take_fleet_playlist(const fleet::Incoming& in);
+    void take_fleet_notice(const fleet::Incoming& in);
+    void rebuild_played();
     void request_refresh(const std::string& item);
     schedule::Now now_for(std::time_t t) const { return schedule::make_now(t, zone_time::offset_at(t, cfg_->time_zone)); }
 
@@ -68,7 +72,11 @@ private:
     config::ConfigSnapshot cfg_;  // the configuration in use; a reload replaces it whole
     Library& library_;             // session_'s
     PlaylistSource source_;
-    config::Playlist playlist_;                 // the last good playlist: what plays
+    config::Playlist playlist_;                 // the last good playlist
+    std::vector<fleet::FleetNotice> notices_;   // the fleet's notices in force on this screen
+    bool notices_changed_ = false;              // applied at the next page boundary
+    bool interrupt_now_ = false;                // a notice that interrupts arrived (or one showing was cleared)
+    config::Playlist played_;                   // what plays: the playlist and the notices
     std::optional<config::Playlist> pending_;   // a good edit, applied at the next page boundary
     std::vector<std::string> refused_;          // errors of the last refused edit
     std::time_t refused_at_ = 0, applied_at_ = 0;
@@ -138,8 +146,14 @@ void Runner::load_playlist_at_start() {
         }
         applied_at_ = std::time(nullptr);
     }
-    for (const auto& e : library_.sync(playlist_)) log::error("content", e);
+    notices_ = kept_fleet_notices(*cfg_, std::time(nullptr));  // as this screen last heard them, broker or not
+    rebuild_played();
+    for (const auto& e : library_.sync(played_)) log::error("content", e);
 }
+
+// The playlist with the fleet's notices after its items (a notice joins the rotation and
+// interrupts it as a local notice does).
+void Runner::rebuild_played() { played_ = with_notices(playlist_, notices_); }
 
 void Runner::check_playlist(const char* why) {
     if (source_.kind() == PlaylistSource::Kind::fleet) {
@@ -250,11 +264,27 @@ void Runner::take_published_playlist(const ItemUpdate& update) {
 }
 
 void Runner::apply_pending() {
-    if (pending_) {
-        playlist_ = std::move(*pending_);
+    // Notices that are over leave (and their files with them).
+    const std::time_t now = std::time(nullptr);
+    for (auto it = notices_.begin(); it != notices_.end();) {
+        if (it->body.until > now) {
+            ++it;
+            continue;
+        }
+        log::info("fleet", "notice " + it->id + " for " + it->scope + " is over");
+        fleet::drop_notice(cfg_->paths.state, it->scope, it->id);
+        it = notices_.erase(it);
+        notices_changed_ = true;
+    }
+    if (pending_ || notices_changed_) {
+        if (pending_) {
+            playlist_ = std::move(*pending_);
+            applied_at_ = now;
+        }
         pending_.reset();
-        applied_at_ = std::time(nullptr);
-        for (const auto& e : library_.sync(playlist_)) log::info("content", e);
+        notices_changed_ = false;
+        rebuild_played();
+        for (const auto& e : library_.sync(played_)) log::info("content", e);
         publish_items();
         if (worker_) worker_->set_jobs(web_jobs());
         std::set<std::string> keep;
@@ -270,7 +300,7 @@ void Runner::apply_pending() {
     }
     pending_updates_.clear();
     for (const std::string& id : pending_refresh_)
-        for (const auto& e : library_.refresh(playlist_, id)) log::error("content", e);
+        for (const auto& e : library_.refresh(played_, id)) log::error("content", e);
     pending_refresh_.clear();
 }
 
@@ -319,6 +349,8 @@ void Runner::take_fleet() {
             fleet_->acknowledge(in, true, "");
         } else if (d.kind == "playlist") {
             take_fleet_playlist(in);
+        } else if (d.kind == "notice") {
+            take_fleet_notice(in);
         } else {
             fleet_->acknowledge(in, false, "\"" + d.kind + "\" is not supported by this kiosk version yet");
         }
@@ -372,6 +404,44 @@ void Runner::take_fleet_playlist(const fleet::Incoming& in) {
     refused_.clear();
     pending_ = std::move(*pl);
     log::info("fleet", arriving.where() + ": playlist generation " + std::to_string(d.gen) + " accepted; applied at the next page");
+    fleet_->acknowledge(in, true, "");
+}
+
+// A notice from the fleet (or its clearing): kept in the state folder, played from the next
+// page — at once when it interrupts (an urgent one always does).
+void Runner::take_fleet_notice(const fleet::Incoming& in) {
+    const fleet::Desired& d = *in.document;
+    const std::time_t now = std::time(nullptr);
+    auto body = fleet::parse_notice_body(d.body, now);
+    if (!body) {
+        log::once(log::Level::warning, "fleet", in.topic + body.error().message, in.topic + ": notice refused: " + body.error().message);
+        fleet_->acknowledge(in, false, body.error().message);
+        return;
+    }
+    const std::string& scope = in.arrival.scope;
+    const std::string item_id = fleet::notice_item_id(scope, d.id);
+    const bool showing = decision_.slot.item_id == item_id;
+    const auto before = notices_.size();
+    notices_.erase(std::remove_if(notices_.begin(), notices_.end(),
+                                  [&](const fleet::FleetNotice& n) { return n.scope == scope && n.id == d.id; }),
+                   notices_.end());
+    if (body->cleared) {
+        fleet::drop_notice(cfg_->paths.state, scope, d.id);
+        notices_changed_ = notices_changed_ || notices_.size() != before;
+        interrupt_now_ = interrupt_now_ || showing;  // off the screen at once
+        log::info("fleet", "notice " + d.id + " for " + scope + " cleared");
+        fleet_->acknowledge(in, true, "");
+        return;
+    }
+    fleet::FleetNotice notice{scope, d.id, d.gen, now, std::move(*body)};
+    if (auto st = fleet::keep_notice(cfg_->paths.state, notice); !st) {
+        fleet_->acknowledge(in, false, "cannot be kept: " + st.error().message);
+        return;
+    }
+    interrupt_now_ = interrupt_now_ || notice.body.interrupt || notice.body.urgent || showing;
+    log::info("fleet", "notice " + d.id + " for " + scope + (notice.body.urgent ? " (urgent)" : "") + " accepted");
+    notices_.push_back(std::move(notice));
+    notices_changed_ = true;
     fleet_->acknowledge(in, true, "");
 }
 
@@ -458,6 +528,10 @@ void Runner::write_status() {
     r.playlist.refused = refused_;
     r.playlist.refused_at = when(refused_at_);
     r.playlist.note = playlist_note_;
+    r.fleet.enabled = cfg_->fleet.enabled;
+    r.fleet.connected = fleet_ && fleet_->connected();
+    if (fleet_) r.fleet.applied = fleet_->applied();
+    for (const fleet::FleetNotice& n : notices_) r.fleet.notices.push_back(fleet::notice_item_id(n.scope, n.id));
     r.config_file = cfg_->file.string();
     r.config_errors = config_errors_;
     if (auto st = status::write_status(cfg_->paths.runtime / "status.json", r); !st)
@@ -471,7 +545,7 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
     // A page boundary: apply accepted edits, then decide what plays next.
     apply_pending();
     const std::time_t now = std::time(nullptr);
-    decision_ = schedule::decide(playlist_, library_.content_state(), now_for(now), history_,
+    decision_ = schedule::decide(played_, library_.content_state(), now_for(now), history_,
                                  scheduler_settings(*cfg_));
     history_ = schedule::record(std::move(history_), decision_, now_for(now));
     decision_.seconds /= clock_.speedup;  // 1 but in soak tests
@@ -522,7 +596,10 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
             case render::Screen::Wake::external:
                 take_events();
                 // The standing page is no page to finish: new content goes up at once.
-                if (decision_.slot.standing() && (!pending_updates_.empty() || pending_)) flip_now = true;
+                if (decision_.slot.standing() && (!pending_updates_.empty() || pending_ || notices_changed_)) flip_now = true;
+                // A notice that interrupts goes up now, not when this page's time is up.
+                if (interrupt_now_) flip_now = true;
+                interrupt_now_ = false;
                 break;
             case render::Screen::Wake::timeout:
                 if (cfg_->progress_bar && !decision_.slot.standing()) {

@@ -20,7 +20,7 @@ Status Session::open_parts(const SessionParts& parts) {
     // Web content comes from the cache (subcommands touch no network).
     auto copy = source_.read(*config_, *cache_);
     if (!copy) return copy.error();
-    playlist_ = std::move(copy->playlist);
+    playlist_ = with_notices(std::move(copy->playlist), kept_fleet_notices(*config_, std::time(nullptr)));
     for (const auto& e : library_->sync(playlist_, parts.only_item)) log::error("content", e + "; skipped");
     if (!parts.only_item.empty() && library_->items().empty())
         return make_error("--item: no item \"" + parts.only_item + "\" in " + playlist_.file.string());

@@ -83,6 +83,11 @@ FleetClient::~FleetClient() {
     if (thread_.joinable()) thread_.join();
 }
 
+std::map<std::string, std::uint64_t> FleetClient::applied() const {
+    std::lock_guard lock(mutex_);
+    return generations_.all();
+}
+
 bool FleetClient::connected() const {
     std::lock_guard lock(mutex_);
     return connected_;

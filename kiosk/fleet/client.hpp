@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,6 +50,8 @@ public:
     // kiosk/v1/screen/{id}/{leaf}; QoS 1.
     void publish(const std::string& leaf, const std::string& payload, bool retain);
     bool connected() const;
+    // The generation applied per scope and kind (for the status report).
+    std::map<std::string, std::uint64_t> applied() const;
     // How many times the broker has accepted this client (a change: it may have lost what
     // was retained from before, so the screen says everything again).
     int connections() const;

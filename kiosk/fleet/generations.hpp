@@ -18,6 +18,7 @@ public:
     // None applied yet, kept in `file` from the first record on (after a damaged file).
     static Generations fresh(std::filesystem::path file);
     std::uint64_t last(const std::string& key) const;
+    const std::map<std::string, std::uint64_t>& all() const { return applied_; }
     // Recorded on disk before it returns: the document counts as applied only then.
     Status record(const std::string& key, std::uint64_t gen);
 

@@ -27,7 +27,7 @@ nlohmann::json to_json(const StatusReport& r) {
     }
     const auto& c = r.current;
     const auto& p = r.playlist;
-    return {{"format", kFormat},
+    nlohmann::json j = {{"format", kFormat},
             {"version", r.version},
             {"pid", r.pid},
             {"started", r.started},
@@ -43,6 +43,9 @@ nlohmann::json to_json(const StatusReport& r) {
               {"applied", p.applied}, {"refused", p.refused}, {"refused_at", p.refused_at}, {"note", p.note}}},
             {"config", {{"file", r.config_file}, {"errors", r.config_errors}}},
             {"items", items}};
+    if (r.fleet.enabled)
+        j["fleet"] = {{"connected", r.fleet.connected}, {"notices", r.fleet.notices}, {"applied", r.fleet.applied}};
+    return j;
 }
 
 Status write_status(const fs::path& file, const StatusReport& report) {
@@ -123,6 +126,14 @@ std::string describe_status(const nlohmann::json& s) {
         out << format(KIOSK_TR("the configuration {} could NOT be used:"), {str(s["config"], "file")}) << "\n";
         for (const auto& e : s["config"]["errors"])
             if (e.is_string()) out << "  " << e.get<std::string>() << "\n";
+    }
+    if (s.contains("fleet") && s["fleet"].is_object()) {
+        const auto& f = s["fleet"];
+        out << (f.value("connected", false) ? KIOSK_TR("fleet: connected to the broker") : KIOSK_TR("fleet: NOT connected to the broker (retrying)"));
+        out << "\n";
+        if (f.contains("notices") && f["notices"].is_array())
+            for (const auto& n : f["notices"])
+                if (n.is_string()) out << "  " << format(KIOSK_TR("notice in force: {}"), {n.get<std::string>()}) << "\n";
     }
     if (s.contains("items")) {
         out << KIOSK_TR("items:") << "\n";

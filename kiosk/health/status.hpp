@@ -5,6 +5,7 @@
 // bounded to two files of 1 MiB).
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -48,6 +49,11 @@ struct StatusReport {
         std::size_t items = 0;
         std::vector<std::string> refused;
     } playlist;
+    struct Fleet {
+        bool enabled = false, connected = false;
+        std::vector<std::string> notices;                 // item ids of the fleet's notices in force
+        std::map<std::string, std::uint64_t> applied;     // generation applied per scope|kind
+    } fleet;
     std::string config_file;
     std::vector<std::string> config_errors;
     std::vector<ItemStatus> items;

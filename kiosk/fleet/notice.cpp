@@ -1,0 +1,76 @@
+#include "fleet/notice.hpp"
+
+#include "base/utf8.hpp"
+
+namespace kiosk::fleet {
+
+namespace {
+constexpr size_t kMaxTitleChars = 100;
+}
+
+Result<NoticeBody> parse_notice_body(const nlohmann::json& body, std::time_t now) {
+    if (!body.is_object()) return make_error("a notice's body is an object");
+    NoticeBody n;
+    if (body.contains("cleared")) {
+        if (!body["cleared"].is_boolean() || !body["cleared"].get<bool>()) return make_error("\"cleared\" is true or absent");
+        n.cleared = true;
+        return n;
+    }
+    if (!body.contains("text") || !body["text"].is_string()) return make_error("a notice needs \"text\"");
+    n.text = body["text"].get<std::string>();
+    if (!utf8::is_valid(n.text)) return make_error("the notice's text is not UTF-8");
+    const size_t chars = utf8::decode(n.text).size();
+    if (chars == 0 || n.text.find_first_not_of(" \t\r\n") == std::string::npos) return make_error("the notice's text is empty");
+    if (chars > config::kMaxInlineTextChars)
+        return make_error("the notice's text has " + std::to_string(chars) + " characters (at most " +
+                          std::to_string(config::kMaxInlineTextChars) + ")");
+    if (body.contains("title")) {
+        if (!body["title"].is_string() || !utf8::is_valid(body["title"].get<std::string>()))
+            return make_error("\"title\" is a UTF-8 string");
+        n.title = body["title"].get<std::string>();
+        if (utf8::decode(n.title).size() > kMaxTitleChars)
+            return make_error("the title is longer than " + std::to_string(kMaxTitleChars) + " characters");
+    }
+    if (!body.contains("until") || !body["until"].is_number_integer()) return make_error("a notice needs \"until\" (seconds since 1970)");
+    n.until = body["until"].get<std::time_t>();
+    if (n.until <= now) return make_error("the notice ended " + std::to_string(now - n.until) + " s ago");
+    if (body.contains("interrupt")) {
+        if (!body["interrupt"].is_boolean()) return make_error("\"interrupt\" is true or false");
+        n.interrupt = body["interrupt"].get<bool>();
+    }
+    if (body.contains("style")) {
+        const auto& s = body["style"];
+        if (!s.is_string() || (s != "urgent" && s != "normal")) return make_error("\"style\" is \"urgent\" or \"normal\"");
+        n.urgent = s == "urgent";
+    }
+    for (const auto& [key, value] : body.items())
+        if (key != "text" && key != "title" && key != "until" && key != "interrupt" && key != "style")
+            return make_error("unknown key \"" + utf8::printable(key.substr(0, 40)) + "\" in a notice");
+    return n;
+}
+
+nlohmann::json notice_body_json(const NoticeBody& n) {
+    if (n.cleared) return {{"cleared", true}};
+    nlohmann::json j = {{"text", n.text}, {"until", n.until}, {"interrupt", n.interrupt}, {"style", n.urgent ? "urgent" : "normal"}};
+    if (!n.title.empty()) j["title"] = n.title;
+    return j;
+}
+
+std::string notice_item_id(const std::string& scope, const std::string& id) { return "notice/" + id + "@" + scope; }
+
+config::PlaylistItem notice_item(const FleetNotice& n) {
+    config::PlaylistItem item;
+    item.id = notice_item_id(n.scope, n.id);
+    item.kind = "notice";
+    item.title = n.body.title.empty() ? std::string(n.body.urgent ? "紧急通知" : "通知") : n.body.title;
+    item.text = n.body.text;
+    config::NoticeTiming t;
+    t.start = n.received;
+    t.expires = n.body.until;
+    t.interrupt = n.body.interrupt || n.body.urgent ? config::Interrupt::at_once : config::Interrupt::none;
+    t.urgent = n.body.urgent;
+    item.notice = t;
+    return item;
+}
+
+}  // namespace kiosk::fleet

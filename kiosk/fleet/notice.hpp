@@ -1,0 +1,43 @@
+#pragma once
+// A notice from the office (desired/SCOPE/notice/ID): its text inline, until when it
+// plays, whether it interrupts the rotation, and its style. Its body is
+//   {"text": "…", "title": "…", "until": UNIX-SECONDS, "interrupt": bool, "style": "urgent"|"normal"}
+// or {"cleared": true} once the office takes it off. Pure: checked here, played by app/ as
+// a playlist item of kind notice.
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "base/result.hpp"
+#include "config/config.hpp"
+
+namespace kiosk::fleet {
+
+struct NoticeBody {
+    bool cleared = false;
+    std::string text, title;
+    std::time_t until = 0;
+    bool interrupt = false;  // urgent notices interrupt too
+    bool urgent = false;
+};
+
+// The body checked: text present and within config::kMaxInlineTextChars, until in the
+// future of `now`, known style. Errors are an ack's reason.
+Result<NoticeBody> parse_notice_body(const nlohmann::json& body, std::time_t now);
+nlohmann::json notice_body_json(const NoticeBody& notice);
+
+// A notice in force on this screen: what arrived and when (its start: it interrupts once
+// from then on).
+struct FleetNotice {
+    std::string scope, id;
+    std::uint64_t gen = 0;
+    std::time_t received = 0;
+    NoticeBody body;
+};
+// The playlist item that plays it: kind notice, its text inline, from `received` until
+// `until`; an urgent or interrupting notice interrupts at once.
+config::PlaylistItem notice_item(const FleetNotice& notice);
+// The item id of a fleet notice: "notice/ID@SCOPE".
+std::string notice_item_id(const std::string& scope, const std::string& id);
+
+}  // namespace kiosk::fleet
