@@ -62,6 +62,7 @@ Broker::Broker(const fs::path& dir) : dir_(dir) {
                "per_listener_settings false\n"
                "persistence false\n"
                "allow_anonymous false\n"
+               "max_packet_size 2000000\n"
                "user " + std::string(me ? me->pw_name : "root") + "\n"
                "acl_file " + std::string(KIOSK_SOURCE_DIR) + "/config/fleet/acl\n"
                "log_dest file " + (dir_ / "mosquitto.log").string() + "\n"

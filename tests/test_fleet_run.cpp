@@ -83,7 +83,8 @@ struct Screen {
     fs::path dir;
     std::unique_ptr<test::BackgroundKiosk> kiosk;
     Screen(const fs::path& d, test::Broker& broker, const std::string& id, const std::vector<std::string>& groups,
-           const fleet::KeyPair& office_key, const std::vector<std::string>& hosts = {}, double page_seconds = 2)
+           const fleet::KeyPair& office_key, const std::vector<std::string>& hosts = {}, double page_seconds = 2,
+           const json& extra = json::object())
         : dir(d) {
         fs::create_directories(dir);
         test::write_file(dir / "a.txt", "甲项目\n这是甲项目的正文，一段足够长的文字，用来占满至少一行的宽度。\n");
@@ -98,6 +99,11 @@ struct Screen {
                                          {"keepalive", f.keepalive_seconds}, {"ca_file", f.ca_file}, {"cert_file", f.cert_file},
                                          {"key_file", f.key_file}, {"trusted_keys", {{"office-test", office_key.public_key}}}}}}
                              .dump());
+        if (!extra.empty()) {
+            json cfg = json::parse(test::read_file(dir / "kiosk.json"));
+            cfg.merge_patch(extra);
+            test::write_file(dir / "kiosk.json", cfg.dump());
+        }
         start();
     }
     void start() { kiosk = std::make_unique<test::BackgroundKiosk>(std::vector<std::string>{"run", "--config", (dir / "kiosk.json").string()},
@@ -492,4 +498,47 @@ TEST_CASE("fleet: an urgent notice reaches its group's screens within a second, 
     CHECK(fs::is_empty(s1.dir / "state" / "fleet" / "notices"));
     CHECK(s1.kiosk->stop() == 0);
     CHECK(s2.kiosk->stop() == 0);
+}
+
+TEST_CASE("fleet: a screenshot is exactly what kiosk render draws for that page at that time", "[fleet][process]") {
+    test::TempDir dir;
+    test::Broker broker(dir.path() / "broker");
+    Office office(broker);
+    Screen s1(dir.path() / "s1", broker, "s1", {"floor/1"}, office.key, {}, 600,
+              json{{"screen", {{"progress_bar", false}, {"transition", "none"}}}});
+    REQUIRE(office.await("s1", "state", [](const std::string& p) { return is(p, "online"); }, 20));
+    REQUIRE(test::wait_for([&] {
+        const json st = status_json(s1.dir);
+        return st.is_object() && st["current"]["item"] == "a";
+    }, 20));
+    const fs::path office_json = office_config(dir.path() / "office", broker, office.key);
+    const fs::path shot = dir.path() / "shot.png";
+    std::time_t asked = 0;
+    for (int attempt = 0; attempt < 3; ++attempt) {  // the clock's minute must not turn meanwhile
+        asked = std::time(nullptr);
+        auto taken = test::run_kiosk({"fleet", "screenshot", "s1", "--out", shot.string(), "--config", office_json.string()});
+        INFO(taken.err);
+        REQUIRE(taken.status == 0);
+        if (std::time(nullptr) / 60 == asked / 60) break;
+    }
+    CHECK(fs::file_size(shot) <= fleet::kMaxScreenshotBytes);
+    std::string now = zone_time::format_iso_local(asked, "Asia/Shanghai");
+    now[10] = 'T';
+    // The panel's size (SDL's dummy display is 1024x768), as the office would ask render.
+    const test::Image from_screen = test::read_png(shot);
+    REQUIRE(from_screen.width > 0);
+    auto rendered = test::run_kiosk({"render", "--config", (s1.dir / "kiosk.json").string(), "--item", "a", "--now", now,
+                                     "--size", std::to_string(from_screen.width) + "x" + std::to_string(from_screen.height),
+                                     "--out", (dir.path() / "render").string()});
+    INFO(rendered.err);
+    REQUIRE(rendered.status == 0);
+    const test::Image from_render = test::read_png(dir.path() / "render" / "a-001.png");
+    REQUIRE(from_render.width == from_screen.width);
+    REQUIRE(from_render.height == from_screen.height);
+    size_t differ = 0;
+    for (size_t i = 0; i < from_screen.rgb.size(); ++i) differ += from_screen.rgb[i] != from_render.rgb[i];
+    CHECK(differ == 0);
+    // Not a blank page: the header band and text are there.
+    CHECK(from_screen.luminance(5, 5) < 120);
+    CHECK(s1.kiosk->stop() == 0);
 }

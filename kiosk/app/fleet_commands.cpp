@@ -13,6 +13,7 @@
 #include "fleet/office.hpp"
 #include "fleet/signed.hpp"
 #include "fleet/topics.hpp"
+#include "store/atomic_file.hpp"
 
 namespace kiosk::app {
 using i18n::format;
@@ -25,6 +26,7 @@ const char* const kFleetHelp = R"(usage: kiosk fleet keygen --out FILE [--kid ID
                           [--title T] [--id ID] [--config F]
        kiosk fleet clear-notice ID --to SCOPE [--config F]
        kiosk fleet status [--config F]
+       kiosk fleet screenshot SCREEN --out F.png [--config F]
 
 The office's side of the fleet (docs/fleet.md). SCOPE is all, group/NAME or screen/ID.
 --config names the office's kiosk.json: its fleet section has the broker, the office's
@@ -39,6 +41,7 @@ certificate (CN office) and signing_key / signing_kid.
                         --urgent: the alert look (紧急通知), at once. Prints the notice's id
   clear-notice ID       takes notice ID off the screens in SCOPE
   status                every screen the broker knows: online, what it shows, its errors
+  screenshot SCREEN     what screen SCREEN shows now, as a PNG (waits up to 20 s)
 )";
 
 namespace {
@@ -169,6 +172,43 @@ int status(const Office& o) {
     return 0;
 }
 
+// Asks one screen for a screenshot (a signed request at desired/screen/ID/screenshot) and
+// writes the PNG it sends back.
+int screenshot(const Office& o, const std::string& screen, const std::string& out) {
+    auto client = connect(o);
+    if (!client) return fail(client.error().message);
+    if (auto st = (*client)->watch_screens(); !st) return fail(st.error().message);
+    fleet::Desired d;
+    d.id = d.kind = "screenshot";
+    d.target = "screen/" + screen;
+    d.issued = std::time(nullptr);
+    d.expires = d.issued + 300;  // a screen that is off does not answer an old question later
+    d.gen = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    auto document = fleet::sign(d, o.cfg->fleet.signing_kid, o.secret_key);
+    if (!document) return fail(document.error().message);
+    (*client)->take();  // what was retained before the question
+    if (auto st = (*client)->publish(fleet::desired_topic(d.target, "screenshot"), *document, true); !st)
+        return fail(st.error().message);
+    const auto until = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < until) {
+        (*client)->wait(200ms);
+        for (auto& m : (*client)->take()) {
+            if (m.screen_id != screen) continue;
+            if (m.leaf == "ack") {
+                const auto a = nlohmann::json::parse(m.payload, nullptr, false);
+                if (a.is_object() && a.value("gen", std::uint64_t{0}) == d.gen && a.value("result", "") != "applied")
+                    return fail(format(KIOSK_TR("{} refused the screenshot: {}"), {screen, a.value("reason", "")}));
+            }
+            if (m.leaf != "screenshot" || m.retained) continue;
+            if (auto st = store::write_file_atomically(out, m.payload); !st) return fail(st.error().message);
+            std::printf("%s\n", format(KIOSK_TR("{}: {} bytes from {}"), {out, std::to_string(m.payload.size()), screen}).c_str());
+            return 0;
+        }
+    }
+    return fail(format(KIOSK_TR("{} sent no screenshot within 20 s (is it online? see `kiosk fleet status`)"), {screen}));
+}
+
 // --until: "17:30" (today, in the office's zone) or an ISO time; in the future.
 Result<std::time_t> parse_until(const std::string& text, const std::string& zone, std::time_t now) {
     std::string iso = text;
@@ -198,6 +238,14 @@ int cmd_fleet(const Args& args) {
         auto office = open_office(args, false);
         if (!office) return fail(office.error().message);
         return status(*office);
+    }
+    if (verb == "screenshot") {
+        const auto out = args.get("out");
+        if (args.positional.size() != 2 || !config::topic_safe_name(args.positional[1], false) || !out)
+            return fail("fleet screenshot: give the screen's id and --out FILE.png", kUsage);
+        auto office = open_office(args, true);
+        if (!office) return fail(office.error().message);
+        return screenshot(*office, args.positional[1], *out);
     }
     if (verb != "refresh" && verb != "publish" && verb != "notice" && verb != "clear-notice") return fail("fleet: unknown command \"" + verb + "\" (see `kiosk fleet --help`)", kUsage);
     const std::string scope = args.get("to").value_or("");

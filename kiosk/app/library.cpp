@@ -1,5 +1,7 @@
 #include "app/library.hpp"
 
+#include <sys/stat.h>
+
 #include "app/content_source.hpp"
 #include "app/pictures.hpp"
 #include "base/url.hpp"
@@ -63,6 +65,15 @@ void Library::load(LibraryItem& entry, const config::Playlist& playlist) {
         // Keep what was there: a failed reload never takes content off the screen.
         entry.error = doc.error().message;
         return;
+    }
+    // A local file's content dates from its last change (not from when this program read
+    // it: the screen, `kiosk render` and a screenshot all say the same); a fleet notice's
+    // from its arrival.
+    if (auto path = config::local_source_path(playlist, entry.item)) {
+        struct stat st {};
+        if (::stat(path->c_str(), &st) == 0) entry.content_time = st.st_mtime;
+    } else if (entry.item.notice && !entry.item.text.empty()) {
+        entry.content_time = entry.item.notice->start;
     }
     prepare_pictures(*doc, pictures_, cache_, nullptr);
     set_entry_document(entry, *doc);

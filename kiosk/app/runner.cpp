@@ -351,6 +351,16 @@ void Runner::take_fleet() {
             take_fleet_playlist(in);
         } else if (d.kind == "notice") {
             take_fleet_notice(in);
+        } else if (d.kind == "screenshot") {
+            // Exactly what the panel shows now, as a PNG of at most 1 MB (not retained: the
+            // office asked and is waiting for it).
+            auto png = screen_->screenshot_png(fleet::kMaxScreenshotBytes);
+            if (!png) {
+                fleet_->acknowledge(in, false, png.error().message);
+                continue;
+            }
+            fleet_->publish("screenshot", *png, false);
+            fleet_->acknowledge(in, true, "");
         } else {
             fleet_->acknowledge(in, false, "\"" + d.kind + "\" is not supported by this kiosk version yet");
         }

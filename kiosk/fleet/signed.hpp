@@ -24,6 +24,8 @@ namespace kiosk::fleet {
 
 // The most a document may be on the wire; checked before anything is parsed.
 inline constexpr std::size_t kMaxDocumentBytes = 256 * 1024;
+// The most a screen's screenshot may be (the broker's max_packet_size is 2 MB).
+inline constexpr std::size_t kMaxScreenshotBytes = 1024 * 1024;
 // How far ahead of this screen's clock a document's `issued` may be.
 inline constexpr std::time_t kClockSkewSeconds = 120;
 

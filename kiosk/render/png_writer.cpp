@@ -19,8 +19,33 @@ struct FileCloser {
 };
 using FilePtr = std::unique_ptr<std::FILE, FileCloser>;  // owns one stdio stream
 
+// Where the PNG's bytes go: a stdio stream or a string in memory.
+struct Sink {
+    std::FILE* file = nullptr;
+    std::string* bytes = nullptr;
+};
+
+void write_to_sink(png_structp png, png_bytep data, png_size_t length) {
+    auto* sink = static_cast<Sink*>(png_get_io_ptr(png));
+    if (sink->bytes) {
+        sink->bytes->append(reinterpret_cast<const char*>(data), length);
+    } else if (std::fwrite(data, 1, length, sink->file) != length) {
+        png_error(png, "write failed");
+    }
+}
+void flush_sink(png_structp) {}
+
+std::vector<png_bytep> row_pointers(int height, const uint32_t* argb, int pitch_bytes) {
+    static_assert(std::endian::native == std::endian::little, "ARGB8888 is read as B, G, R, A bytes");
+    std::vector<png_bytep> rows(static_cast<size_t>(height));
+    for (int y = 0; y < height; ++y)
+        rows[static_cast<size_t>(y)] = const_cast<png_bytep>(reinterpret_cast<const unsigned char*>(argb) +
+                                                             static_cast<ptrdiff_t>(y) * pitch_bytes);
+    return rows;
+}
+
 // libpng reports errors by longjmp; keep everything with a destructor outside that frame.
-bool write_rows(std::FILE* out, int width, int height, const std::vector<png_bytep>& rows) {
+bool write_rows(Sink& sink, int level, int width, int height, const std::vector<png_bytep>& rows) {
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
     if (!png) return false;
     png_infop info = png_create_info_struct(png);
@@ -32,8 +57,8 @@ bool write_rows(std::FILE* out, int width, int height, const std::vector<png_byt
         png_destroy_write_struct(&png, &info);
         return false;
     }
-    png_init_io(png, out);
-    png_set_compression_level(png, 1);
+    png_set_write_fn(png, &sink, write_to_sink, flush_sink);
+    png_set_compression_level(png, level);
     png_set_filter(png, 0, PNG_FILTER_SUB);
     png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 8,
                  PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
@@ -52,18 +77,23 @@ bool write_rows(std::FILE* out, int width, int height, const std::vector<png_byt
 
 }  // namespace
 
+Result<std::string> encode_png(int width, int height, const uint32_t* argb, int pitch_bytes, int level) {
+    const auto rows = row_pointers(height, argb, pitch_bytes);
+    std::string bytes;
+    Sink sink{nullptr, &bytes};
+    if (!write_rows(sink, level, width, height, rows)) return make_error("encoding the PNG failed");
+    return bytes;
+}
+
 Status write_png(const fs::path& file, int width, int height, const uint32_t* argb, int pitch_bytes) {
-    static_assert(std::endian::native == std::endian::little, "ARGB8888 is read as B, G, R, A bytes");
-    std::vector<png_bytep> rows(static_cast<size_t>(height));
-    for (int y = 0; y < height; ++y)
-        rows[static_cast<size_t>(y)] = const_cast<png_bytep>(reinterpret_cast<const unsigned char*>(argb) +
-                                                             static_cast<ptrdiff_t>(y) * pitch_bytes);
+    const auto rows = row_pointers(height, argb, pitch_bytes);
     fs::path temp = file;
     temp += ".tmp";
     {
         FilePtr out(std::fopen(temp.c_str(), "wb"));
         if (!out) return make_error(temp.string() + ": cannot be written");
-        if (!write_rows(out.get(), width, height, rows) || std::fflush(out.get()) != 0) {
+        Sink sink{out.get(), nullptr};
+        if (!write_rows(sink, 1, width, height, rows) || std::fflush(out.get()) != 0) {
             std::error_code ignored;
             fs::remove(temp, ignored);
             return make_error(file.string() + ": writing the PNG failed (disk full?)");

@@ -16,6 +16,9 @@ namespace kiosk::render {
 Status write_png(const std::filesystem::path& file, int width, int height,
                  const uint32_t* argb_pixels, int pitch_bytes);
 
+// The same PNG in memory (a screenshot for the fleet); `level` is zlib's 1 (fast) … 9 (small).
+Result<std::string> encode_png(int width, int height, const uint32_t* argb_pixels, int pitch_bytes, int level);
+
 struct PngRequest {
     std::filesystem::path out_dir;
     std::string item_id;  // files are ITEM-001.png, ITEM-002.png, …

@@ -1,5 +1,7 @@
 #include "render/screen.hpp"
 
+#include "render/png_writer.hpp"
+
 #include <SDL.h>
 
 #include <algorithm>
@@ -196,6 +198,40 @@ std::vector<uint32_t> Screen::snapshot(int& width, int& height) const {
     if (SDL_RenderReadPixels(s.renderer.get(), nullptr, SDL_PIXELFORMAT_ARGB8888, pixels.data(), width * 4) != 0) pixels.clear();
     SDL_SetRenderTarget(s.renderer.get(), nullptr);
     return pixels;
+}
+
+Result<std::string> Screen::screenshot_png(std::size_t max_bytes) const {
+    int w = 0, h = 0;
+    std::vector<uint32_t> pixels = snapshot(w, h);
+    if (pixels.empty()) return make_error("nothing is on the screen yet");
+    for (int level : {6, 9}) {
+        auto png = encode_png(w, h, pixels.data(), w * 4, level);
+        if (!png) return png.error();
+        if (png->size() <= max_bytes) return png;
+    }
+    // Still too large (a page of photographs): half the size each way, averaging 2x2 pixels.
+    while (w >= 128 && h >= 128) {
+        const int hw = w / 2, hh = h / 2;
+        std::vector<uint32_t> half(static_cast<size_t>(hw) * static_cast<size_t>(hh));
+        for (int y = 0; y < hh; ++y)
+            for (int x = 0; x < hw; ++x) {
+                uint32_t sum[3] = {0, 0, 0};
+                for (int dy = 0; dy < 2; ++dy)
+                    for (int dx = 0; dx < 2; ++dx) {
+                        const uint32_t p = pixels[static_cast<size_t>(2 * y + dy) * static_cast<size_t>(w) + static_cast<size_t>(2 * x + dx)];
+                        for (int c = 0; c < 3; ++c) sum[c] += (p >> (8 * c)) & 0xFF;
+                    }
+                half[static_cast<size_t>(y) * static_cast<size_t>(hw) + static_cast<size_t>(x)] =
+                    0xFF000000u | ((sum[2] / 4) << 16) | ((sum[1] / 4) << 8) | (sum[0] / 4);
+            }
+        pixels = std::move(half);
+        w = hw;
+        h = hh;
+        auto png = encode_png(w, h, pixels.data(), w * 4, 9);
+        if (!png) return png.error();
+        if (png->size() <= max_bytes) return png;
+    }
+    return make_error("the screenshot does not fit in " + std::to_string(max_bytes) + " bytes");
 }
 
 void Screen::set_progress(double remaining) {

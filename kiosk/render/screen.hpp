@@ -52,6 +52,9 @@ public:
     // The upright page as it stands (progress bar included), 0xAARRGGBB rows: for tests
     // and screenshots.
     std::vector<uint32_t> snapshot(int& width, int& height) const;
+    // The same as a PNG of at most `max_bytes` (the fleet's screenshot): compressed harder,
+    // then halved in size, until it fits.
+    Result<std::string> screenshot_png(std::size_t max_bytes) const;
 
     enum class Wake { timeout, quit, resized, external };
     // Sleeps on SDL events until `timeout` passes (no busy loop). Re-presents the last page
