@@ -53,6 +53,7 @@ void ca(const fs::path& dir, const std::string& args) {
 
 Broker::Broker(const fs::path& dir) : dir_(dir) {
     fs::create_directories(dir_);
+    fs::create_directories(dir_ / "db");
     ca(dir_, "init");
     ca(dir_, "server 127.0.0.1");
     enroll("office");
@@ -60,7 +61,8 @@ Broker::Broker(const fs::path& dir) : dir_(dir) {
     const passwd* me = ::getpwuid(::getuid());
     write_file(dir_ / "mosquitto.conf",
                "per_listener_settings false\n"
-               "persistence false\n"
+               "persistence true\n"
+               "persistence_location " + (dir_ / "db").string() + "/\n"
                "allow_anonymous false\n"
                "max_packet_size 2000000\n"
                "user " + std::string(me ? me->pw_name : "root") + "\n"
@@ -99,6 +101,13 @@ void Broker::start() {
         ::_exit(127);
     }
     if (!wait_for([&] { return accepts(port_); }, 20)) throw std::runtime_error("mosquitto did not start; see " + (dir_ / "mosquitto.log").string());
+}
+
+void Broker::stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
 }
 
 void Broker::kill() {

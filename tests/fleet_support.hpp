@@ -15,6 +15,7 @@ public:
     ~Broker();
     void start();
     void kill();  // SIGKILL, as a crash
+    void stop();  // SIGTERM: a clean shutdown (it saves its sessions and retained messages)
     int port() const { return port_; }
     // A certificate for `name` (a screen id, or "office"), made once.
     void enroll(const std::string& name);

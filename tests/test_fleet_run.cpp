@@ -542,3 +542,60 @@ TEST_CASE("fleet: a screenshot is exactly what kiosk render draws for that page 
     CHECK(from_screen.luminance(5, 5) < 120);
     CHECK(s1.kiosk->stop() == 0);
 }
+
+TEST_CASE("fleet: plays made while the broker was down reach the office when it is back, none twice", "[fleet][process]") {
+    test::TempDir dir;
+    test::Broker broker(dir.path() / "broker");
+    // The office keeps its session: the broker queues the screens' plays for it while it is
+    // away (as the console does), so what the test sees is what the screen sent.
+    auto office = fleet::OfficeClient::connect(broker.client("office"), "office-plays", 10s, true);
+    REQUIRE(office.ok());
+    REQUIRE((*office)->watch_screens().ok());
+    Office signer(broker);
+    Screen s1(dir.path() / "s1", broker, "s1", {"floor/1"}, signer.key, {}, 1);
+
+    std::map<std::string, int> received;  // play id -> times received
+    auto collect = [&](fleet::OfficeClient& c) {
+        for (auto& m : c.take()) {
+            if (m.leaf != "plays") continue;
+            const json batch = json::parse(m.payload);
+            CHECK(batch["screen"] == "s1");
+            for (const auto& p : batch["plays"]) ++received[p["id"].get<std::string>()];
+        }
+    };
+    REQUIRE(test::wait_for([&] {
+        collect(**office);
+        return received.size() >= 2;
+    }, 30));
+
+    // Down for a while: the screen plays on and spools its plays.
+    broker.stop();
+    office->reset();
+    const auto spool = s1.dir / "state" / "fleet" / "plays.jsonl";
+    auto spooled = [&] {
+        std::ifstream in(spool);
+        return static_cast<int>(std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n'));
+    };
+    REQUIRE(test::wait_for([&] { return spooled() >= 3; }, 30));
+    const int made_offline = spooled();
+    broker.start();
+    office = fleet::OfficeClient::connect(broker.client("office"), "office-plays", 10s, true);
+    REQUIRE(office.ok());
+    // Every play the screen made reaches the office: all it had spooled, and the spool empties.
+    REQUIRE(test::wait_for([&] {
+        collect(**office);
+        return spooled() == 0 && received.size() >= static_cast<size_t>(2 + made_offline);
+    }, 60));
+    CHECK(s1.kiosk->stop() == 0);
+    collect(**office);
+    for (const auto& [id, times] : received) {
+        INFO(id);
+        CHECK(times == 1);
+    }
+    // None lost: every page in the screen's own proof-of-play log reached the office, but
+    // for the last ones still spooled when it stopped (they go at its next start).
+    int logged = 0;
+    std::ifstream log(s1.dir / "state" / "proof-of-play.log");
+    for (std::string line; std::getline(log, line);) ++logged;
+    CHECK(static_cast<int>(received.size()) + spooled() == logged);
+}

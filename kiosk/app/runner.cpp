@@ -9,6 +9,7 @@
 #include <cmath>
 #include <algorithm>
 #include <set>
+#include <thread>
 #include <cstdio>
 
 #include "base/zone_time.hpp"
@@ -22,6 +23,7 @@
 #include "fleet/client.hpp"
 #include "fleet/desired_store.hpp"
 #include "fleet/notice.hpp"
+#include "fleet/plays.hpp"
 #include "fleet/topics.hpp"
 #include "health/log.hpp"
 #include "health/status.hpp"
@@ -65,6 +67,7 @@ private:
     void take_fleet_playlist(const fleet::Incoming& in);
     void take_fleet_notice(const fleet::Incoming& in);
     void rebuild_played();
+    void send_plays();
     void request_refresh(const std::string& item);
     schedule::Now now_for(std::time_t t) const { return schedule::make_now(t, zone_time::offset_at(t, cfg_->time_zone)); }
 
@@ -97,6 +100,10 @@ private:
     std::string fleet_status_sent_;  // what the broker last got (without the ever-changing fields)
     Clock::time_point fleet_status_at_{};
     int fleet_connections_ = 0;
+    std::optional<fleet::PlaysSpool> plays_;         // proof of play for the office, until the broker has it
+    fleet::FleetClient::Tracked plays_in_flight_;    // the batch sent, awaiting its PUBACK
+    std::size_t plays_in_flight_records_ = 0;
+    Clock::time_point plays_sent_at_{};
     schedule::History history_;
     schedule::Decision decision_;
     std::time_t decision_at_ = 0;
@@ -220,6 +227,7 @@ void Runner::take_events() {
         }
     }
     take_fleet();
+    send_plays();
     if (worker_) {
         for (auto& update : worker_->take()) {
             health_[update.id] = update.health;
@@ -314,6 +322,7 @@ void Runner::request_refresh(const std::string& item) {
 // own thread.
 void Runner::start_fleet() {
     if (!cfg_->fleet.enabled) return;
+    plays_.emplace(cfg_->paths.state / "fleet" / "plays.jsonl");  // kept whether or not the broker is there
     const auto file = cfg_->paths.state / "fleet" / "generations.json";
     auto generations = fleet::Generations::open(file);
     if (!generations) {
@@ -365,6 +374,29 @@ void Runner::take_fleet() {
             fleet_->acknowledge(in, false, "\"" + d.kind + "\" is not supported by this kiosk version yet");
         }
     }
+}
+
+// Proof of play to the office, a batch at a time: the spooled records leave the spool only
+// once the broker has acknowledged the batch; one not acknowledged within 30 s goes again.
+void Runner::send_plays() {
+    if (!plays_ || !fleet_) return;
+    if (plays_in_flight_.mid >= 0) {
+        if (fleet_->delivered(plays_in_flight_)) {
+            if (auto st = plays_->drop_first(plays_in_flight_records_); !st)
+                log::once(log::Level::warning, "fleet", "plays spool", st.error().message);
+            plays_in_flight_ = {};
+        } else if (Clock::now() - plays_sent_at_ > std::chrono::seconds(30)) {
+            plays_in_flight_ = {};  // lost with a connection: sent again
+        } else {
+            return;
+        }
+    }
+    if (!fleet_->connected()) return;
+    auto batch = plays_->next_batch(cfg_->fleet.screen_id);
+    if (!batch) return;
+    plays_in_flight_ = fleet_->publish_tracked("plays", batch->payload);
+    plays_in_flight_records_ = batch->records;
+    plays_sent_at_ = Clock::now();
 }
 
 // The office sees each screen's status (retained): on every change of what it shows or of
@@ -564,6 +596,8 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
     if (cfg_->progress_bar) screen_->set_progress(decision_.slot.standing() ? -1.0 : 1.0);
     show_current(now, true);
     const auto shown_at = Clock::now();  // the page's time starts when it is fully up
+    const auto shown_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch()).count();
     write_status();
     service::watchdog_ping();  // the loop made progress: a page is up
     if (!announced) {
@@ -624,12 +658,19 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
         }
     }
     const double shown_for = std::chrono::duration<double>(Clock::now() - shown_at).count();
-    proof_.append({{"start", zone_time::format_iso_local(decision_at_, cfg_->time_zone)},
-                   {"seconds", std::round(shown_for * 10) / 10},
-                   {"item", slot.item_id},
-                   {"page", slot.page + 1},
-                   {"standing", slot.standing()},
-                   {"interrupt", slot.interrupt}});
+    nlohmann::json play = {{"start", zone_time::format_iso_local(decision_at_, cfg_->time_zone)},
+                           {"seconds", std::round(shown_for * 10) / 10},
+                           {"item", slot.item_id},
+                           {"page", slot.page + 1},
+                           {"standing", slot.standing()},
+                           {"interrupt", slot.interrupt}};
+    proof_.append(play);
+    if (plays_) {
+        // For the office: an id (screen and start in ms) by which a batch sent twice counts once.
+        play["id"] = cfg_->fleet.screen_id + "-" + std::to_string(shown_at_ms);
+        if (auto st = plays_->add(play); !st) log::once(log::Level::warning, "fleet", "plays add", st.error().message);
+        if (!quit) send_plays();  // stopping: it stays spooled and goes at the next start
+    }
     return quit;
 }
 
@@ -676,6 +717,13 @@ int Runner::run(const RunOptions& options) {
         }
     }
     service::stopping();
+    if (plays_ && fleet_ && plays_in_flight_.mid >= 0) {
+        // A batch on its way: a moment for its PUBACK, so it is not sent again at the next
+        // start (the office would count it once anyway, by its ids).
+        const auto until = Clock::now() + std::chrono::seconds(1);
+        while (!fleet_->delivered(plays_in_flight_) && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        if (fleet_->delivered(plays_in_flight_)) (void)plays_->drop_first(plays_in_flight_records_);
+    }
     fleet_.reset();  // `disconnected` published before the connection closes
     control_.reset();
     worker_.reset();

@@ -36,6 +36,7 @@ Result<std::unique_ptr<FleetClient>> FleetClient::start(const config::Fleet& fle
     if (int rc = mosquitto_will_set(m, will.c_str(), 7, "offline", 1, true)) return failed("last will", rc);
     mosquitto_connect_callback_set(m, [](mosquitto*, void* self, int rc) { static_cast<FleetClient*>(self)->on_connect(rc); });
     mosquitto_disconnect_callback_set(m, [](mosquitto*, void* self, int rc) { static_cast<FleetClient*>(self)->on_disconnect(rc); });
+    mosquitto_publish_callback_set(m, [](mosquitto*, void* self, int mid) { static_cast<FleetClient*>(self)->on_publish(mid); });
     mosquitto_message_callback_set(m, [](mosquitto*, void* self, const mosquitto_message* msg) {
         static_cast<FleetClient*>(self)->on_message(msg->topic ? msg->topic : "",
                                                      std::string_view(static_cast<const char*>(msg->payload),
@@ -120,6 +121,40 @@ void FleetClient::on_disconnect(int rc) {
     std::lock_guard lock(mutex_);
     if (connected_ && rc != 0) log::warn("fleet", fleet_.host + ": connection lost; reconnecting");
     connected_ = false;
+}
+
+void FleetClient::on_publish(int mid) {
+    // Not a wake-up: the run loop asks at its next page. Message ids wrap at 65535, so each
+    // PUBACK is numbered: only one after the publish counts for it.
+    bool awaited = false;
+    {
+        std::lock_guard lock(mutex_);
+        delivered_[mid] = ++pubacks_;
+        awaited = mid == awaited_mid_;
+    }
+    if (awaited) wake_();  // a batch of plays is through: the next one can go
+}
+
+FleetClient::Tracked FleetClient::publish_tracked(const std::string& leaf, const std::string& payload) {
+    Tracked t;
+    {
+        std::lock_guard lock(mutex_);
+        if (!connected_) return t;
+        t.since = pubacks_;
+    }
+    const std::string topic = screen_topic(fleet_.screen_id, leaf);
+    if (mosquitto_publish(mosq_.get(), &t.mid, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1, false) !=
+        MOSQ_ERR_SUCCESS)
+        t.mid = -1;
+    std::lock_guard lock(mutex_);
+    awaited_mid_ = t.mid;
+    return t;
+}
+
+bool FleetClient::delivered(const Tracked& t) const {
+    std::lock_guard lock(mutex_);
+    auto it = delivered_.find(t.mid);
+    return t.mid >= 0 && it != delivered_.end() && it->second > t.since;
 }
 
 void FleetClient::on_message(const std::string& topic, std::string_view payload) {

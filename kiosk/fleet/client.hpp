@@ -49,6 +49,15 @@ public:
     void acknowledge(const Incoming& in, bool applied, const std::string& reason);
     // kiosk/v1/screen/{id}/{leaf}; QoS 1.
     void publish(const std::string& leaf, const std::string& payload, bool retain);
+    // The same, QoS 1, not retained, to ask delivered() about (its PUBACK wakes the run loop) (mid -1: not sent, e.g. not
+    // connected).
+    struct Tracked {
+        int mid = -1;
+        std::uint64_t since = 0;  // PUBACKs seen before it was sent
+    };
+    Tracked publish_tracked(const std::string& leaf, const std::string& payload);
+    // The broker has acknowledged (PUBACK) it.
+    bool delivered(const Tracked& message) const;
     bool connected() const;
     // The generation applied per scope and kind (for the status report).
     std::map<std::string, std::uint64_t> applied() const;
@@ -61,6 +70,7 @@ private:
     void on_connect(int rc);
     void on_disconnect(int rc);
     void on_message(const std::string& topic, std::string_view payload);
+    void on_publish(int mid);
     void run();  // the network thread
 
     struct Deleter {
@@ -72,6 +82,9 @@ private:
     mutable std::mutex mutex_;
     Generations generations_;  // guarded by mutex_
     std::deque<Incoming> incoming_;
+    std::map<int, std::uint64_t> delivered_;  // message id -> number of its latest PUBACK
+    std::uint64_t pubacks_ = 0;
+    int awaited_mid_ = -1;  // the last tracked message: its PUBACK wakes the run loop
     bool connected_ = false;
     int connections_ = 0;
     int failed_attempts_ = 0;  // since the last CONNACK: the pause before the next one

@@ -11,11 +11,11 @@ namespace kiosk::fleet {
 void OfficeClient::Deleter::operator()(mosquitto* m) const { mosquitto_destroy(m); }
 
 Result<std::unique_ptr<OfficeClient>> OfficeClient::connect(const config::Fleet& broker, const std::string& client_id,
-                                                            std::chrono::milliseconds timeout) {
+                                                           std::chrono::milliseconds timeout, bool keep_session) {
     static std::once_flag once;
     std::call_once(once, [] { mosquitto_lib_init(); });
     std::unique_ptr<OfficeClient> c(new OfficeClient());
-    c->mosq_.reset(mosquitto_new(client_id.c_str(), true, c.get()));
+    c->mosq_.reset(mosquitto_new(client_id.c_str(), !keep_session, c.get()));
     mosquitto* m = c->mosq_.get();
     if (!m) return make_error("fleet: cannot create the MQTT client");
     mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);

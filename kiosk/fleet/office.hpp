@@ -29,8 +29,10 @@ class OfficeClient {
 public:
     // Connected (CONNACK received) within `timeout`, or an error saying why not. `client_id`
     // must be unique per connection (the broker drops an older one with the same id).
+    // `keep_session`: the broker keeps this client id's subscriptions and queues what they
+    // match (QoS 1) while it is away — a console that restarts loses no screen's plays.
     static Result<std::unique_ptr<OfficeClient>> connect(const config::Fleet& broker, const std::string& client_id,
-                                                         std::chrono::milliseconds timeout);
+                                                         std::chrono::milliseconds timeout, bool keep_session = false);
     ~OfficeClient();
     OfficeClient(const OfficeClient&) = delete;
     OfficeClient& operator=(const OfficeClient&) = delete;
