@@ -1,0 +1,138 @@
+// The fleet's notices and proof of play without a broker: a notice's body is checked as a
+// screen checks it, kept in the state folder until cleared or over; plays stay spooled on
+// disk until the broker has them.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "fleet/desired_store.hpp"
+#include "fleet/notice.hpp"
+#include "fleet/plays.hpp"
+#include "support.hpp"
+
+using namespace kiosk;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+constexpr std::time_t kNow = 1'800'000'000;
+
+std::string refusal(const json& body) {
+    auto r = fleet::parse_notice_body(body, kNow);
+    return r ? std::string("(accepted)") : r.error().message;
+}
+}  // namespace
+
+TEST_CASE("fleet notices: a body is checked as the screen checks it, each refusal with its reason", "[fleet]") {
+    const json good = {{"text", "因电力检修，大厅暂停办理业务。"}, {"until", kNow + 3600}, {"style", "urgent"}};
+    auto n = fleet::parse_notice_body(good, kNow);
+    REQUIRE(n.ok());
+    CHECK(n->urgent);
+    CHECK_FALSE(n->interrupt);
+    CHECK(n->until == kNow + 3600);
+    // What the office writes, the screen reads back the same.
+    auto again = fleet::parse_notice_body(fleet::notice_body_json(*n), kNow);
+    REQUIRE(again.ok());
+    CHECK(again->text == n->text);
+    CHECK(again->urgent);
+
+    CHECK(refusal(json::array()) == "a notice's body is an object");
+    CHECK(refusal({{"until", kNow + 60}}) == "a notice needs \"text\"");
+    CHECK(refusal({{"text", "   "}, {"until", kNow + 60}}) == "the notice's text is empty");
+    CHECK(refusal({{"text", "通知"}}) == "a notice needs \"until\" (seconds since 1970)");
+    CHECK(refusal({{"text", "通知"}, {"until", kNow - 5}}) == "the notice ended 5 s ago");
+    CHECK(refusal({{"text", "通知"}, {"until", kNow + 60}, {"style", "loud"}}) == "\"style\" is \"urgent\" or \"normal\"");
+    CHECK(refusal({{"text", "通知"}, {"until", kNow + 60}, {"interrupt", "yes"}}) == "\"interrupt\" is true or false");
+    CHECK(refusal({{"text", "通知"}, {"until", kNow + 60}, {"colour", "red"}}) == "unknown key \"colour\" in a notice");
+    CHECK(refusal({{"text", std::string("\xff\xfe")}, {"until", kNow + 60}}) == "the notice's text is not UTF-8");
+    std::string long_text;
+    for (size_t i = 0; i <= config::kMaxInlineTextChars; ++i) long_text += "字";
+    CHECK(refusal({{"text", long_text}, {"until", kNow + 60}}).find("characters (at most 5000)") != std::string::npos);
+    CHECK(refusal({{"cleared", false}}) == "\"cleared\" is true or absent");
+    CHECK(fleet::parse_notice_body({{"cleared", true}}, kNow)->cleared);
+}
+
+TEST_CASE("fleet notices: a notice plays as a notice item with its text inline; urgent ones interrupt", "[fleet]") {
+    fleet::FleetNotice n{"group/floor/1", "power", 7, kNow, {}};
+    n.body.text = "停电";
+    n.body.until = kNow + 600;
+    n.body.urgent = true;
+    const config::PlaylistItem item = fleet::notice_item(n);
+    CHECK(item.id == "notice/power@group/floor/1");
+    CHECK(item.kind == "notice");
+    CHECK(item.text == "停电");
+    CHECK(item.source.empty());
+    REQUIRE(item.notice);
+    CHECK(item.notice->start == kNow);
+    CHECK(item.notice->expires == kNow + 600);
+    CHECK(item.notice->interrupt == config::Interrupt::at_once);
+    CHECK(item.notice->urgent);
+    n.body.urgent = false;
+    CHECK(fleet::notice_item(n).notice->interrupt == config::Interrupt::none);  // in turn
+    n.body.interrupt = true;
+    CHECK(fleet::notice_item(n).notice->interrupt == config::Interrupt::at_once);
+}
+
+TEST_CASE("fleet notices: kept until cleared or over, only for this screen's scopes", "[fleet]") {
+    test::TempDir dir;
+    auto notice = [](std::string scope, std::string id, std::time_t until) {
+        fleet::FleetNotice n{std::move(scope), std::move(id), 1, kNow, {}};
+        n.body.text = "通知正文";
+        n.body.until = until;
+        return n;
+    };
+    REQUIRE(fleet::keep_notice(dir.path(), notice("all", "a", kNow + 100)).ok());
+    REQUIRE(fleet::keep_notice(dir.path(), notice("group/floor/1", "b", kNow + 100)).ok());
+    REQUIRE(fleet::keep_notice(dir.path(), notice("group/floor/2", "c", kNow + 100)).ok());
+    REQUIRE(fleet::keep_notice(dir.path(), notice("all", "over", kNow + 10)).ok());
+    const std::vector<std::string> scopes = {"all", "group/floor/1", "screen/s1"};
+    auto kept = fleet::kept_notices(dir.path(), scopes, kNow);
+    CHECK(kept.size() == 3);
+    // Later, the one that is over is gone, from the disk too; the other floor's never plays here.
+    kept = fleet::kept_notices(dir.path(), scopes, kNow + 50);
+    REQUIRE(kept.size() == 2);
+    CHECK(kept[0].id == "a");
+    CHECK(kept[1].id == "b");
+    CHECK_FALSE(fs::exists(dir.path() / "fleet" / "notices" / "all@over.json"));
+    fleet::drop_notice(dir.path(), "group/floor/1", "b");
+    kept = fleet::kept_notices(dir.path(), scopes, kNow + 50);
+    REQUIRE(kept.size() == 1);
+    CHECK(kept[0].id == "a");
+    // A damaged file is left out, not fatal.
+    test::write_file(dir.path() / "fleet" / "notices" / "all@bad.json", "{\"gen\": ");
+    CHECK(fleet::kept_notices(dir.path(), scopes, kNow + 50).size() == 1);
+}
+
+TEST_CASE("fleet plays: spooled on disk until the broker has them, in batches, across a restart", "[fleet]") {
+    test::TempDir dir;
+    const fs::path file = dir.path() / "fleet" / "plays.jsonl";
+    {
+        fleet::PlaysSpool spool(file);
+        CHECK(spool.size() == 0);
+        CHECK_FALSE(spool.next_batch("s1"));
+        for (int i = 0; i < 250; ++i) REQUIRE(spool.add({{"id", "s1-" + std::to_string(i)}, {"item", "a"}}).ok());
+    }
+    fleet::PlaysSpool spool(file);  // after a restart
+    REQUIRE(spool.size() == 250);
+    auto batch = spool.next_batch("s1");
+    REQUIRE(batch);
+    CHECK(batch->records == fleet::kPlaysPerBatch);
+    const json j = json::parse(batch->payload);
+    CHECK(j["screen"] == "s1");
+    CHECK(j["plays"].size() == fleet::kPlaysPerBatch);
+    CHECK(j["plays"][0]["id"] == "s1-0");
+    REQUIRE(spool.drop_first(batch->records).ok());
+    batch = spool.next_batch("s1");
+    REQUIRE(batch);
+    CHECK(batch->records == 50);
+    CHECK(json::parse(batch->payload)["plays"][0]["id"] == "s1-200");
+    // A line cut short by a crash is dropped; the rest stays.
+    {
+        std::ofstream out(file, std::ios::app);
+        out << "{\"id\": \"s1-cut";
+    }
+    fleet::PlaysSpool reopened(file);
+    CHECK(reopened.size() == 50);
+    REQUIRE(reopened.drop_first(50).ok());
+    CHECK(fleet::PlaysSpool(file).size() == 0);
+}
