@@ -35,7 +35,8 @@ case "$what" in
     else
       echo "extendedKeyUsage=clientAuth" > "$ext"
     fi
-    openssl x509 -req -in "$base.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 3650 -sha256 \
+    # A random 128-bit serial (no ca.srl shared between runs: enrolments may run in parallel).
+    openssl x509 -req -in "$base.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -set_serial "0x$(openssl rand -hex 16)" -days 3650 -sha256 \
       -extfile "$ext" -out "$base.pem" 2>/dev/null
     rm -f "$base.csr" "$ext"
     chmod 644 "$base.pem"

@@ -65,6 +65,7 @@ Broker::Broker(const fs::path& dir) : dir_(dir) {
                "persistence_location " + (dir_ / "db").string() + "/\n"
                "allow_anonymous false\n"
                "max_packet_size 2000000\n"
+               "set_tcp_nodelay true\n"
                "user " + std::string(me ? me->pw_name : "root") + "\n"
                "acl_file " + std::string(KIOSK_SOURCE_DIR) + "/config/fleet/acl\n"
                "log_dest file " + (dir_ / "mosquitto.log").string() + "\n"
@@ -133,6 +134,27 @@ kiosk::config::Fleet Broker::client(const std::string& name, int keepalive) {
     f.cert_file = (dir_ / (name + ".pem")).string();
     f.key_file = (dir_ / (name + ".key")).string();
     return f;
+}
+
+fs::path write_screen(const fs::path& dir, Broker& broker, const std::string& id, const std::vector<std::string>& groups,
+                      const std::string& office_public_key, const std::vector<std::string>& hosts, double page_seconds,
+                      const nlohmann::json& extra, bool fleet) {
+    fs::create_directories(dir);
+    write_file(dir / "a.txt", "甲项目\n这是甲项目的正文，一段足够长的文字，用来占满至少一行的宽度。\n");
+    write_file(dir / "playlist.json", R"({"items": [{"id": "a", "source": "file:a.txt"}]})");
+    nlohmann::json cfg = {{"page_seconds", page_seconds},
+                          {"network", {{"allowed_hosts", hosts}}},
+                          {"paths", {{"runtime", (dir / "run").string()}, {"state", (dir / "state").string()},
+                                     {"cache", (dir / "cache").string()}}}};
+    if (fleet) {
+        const kiosk::config::Fleet f = broker.client(id);
+        cfg["fleet"] = {{"screen_id", id}, {"groups", groups}, {"host", f.host}, {"port", f.port},
+                        {"keepalive", f.keepalive_seconds}, {"ca_file", f.ca_file}, {"cert_file", f.cert_file},
+                        {"key_file", f.key_file}, {"trusted_keys", {{"office-test", office_public_key}}}};
+    }
+    cfg.merge_patch(extra);
+    write_file(dir / "kiosk.json", cfg.dump());
+    return dir / "kiosk.json";
 }
 
 }  // namespace test

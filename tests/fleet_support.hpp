@@ -3,7 +3,9 @@
 // shipped ACL (config/fleet/acl), TLS with client certificates required, on 127.0.0.1 and a
 // free port. Stopped (SIGTERM) when it goes; `kill()` and `start()` for outage tests.
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
 
@@ -17,6 +19,7 @@ public:
     void kill();  // SIGKILL, as a crash
     void stop();  // SIGTERM: a clean shutdown (it saves its sessions and retained messages)
     int port() const { return port_; }
+    int pid() const { return pid_; }
     // A certificate for `name` (a screen id, or "office"), made once.
     void enroll(const std::string& name);
     // The broker's address and this name's certificate, as kiosk.json's fleet section has them.
@@ -28,5 +31,14 @@ private:
     int port_ = 0;
     int pid_ = -1;
 };
+
+// A headless screen's folder: a one-item local playlist (a.txt), and a kiosk.json with its
+// folders inside `dir` and — unless `fleet` is false — a fleet section for this broker
+// trusting `office_public_key` (kid office-test); `extra` is merged into kiosk.json.
+// Returns the kiosk.json.
+std::filesystem::path write_screen(const std::filesystem::path& dir, Broker& broker, const std::string& id,
+                                   const std::vector<std::string>& groups, const std::string& office_public_key,
+                                   const std::vector<std::string>& hosts, double page_seconds,
+                                   const nlohmann::json& extra = nlohmann::json::object(), bool fleet = true);
 
 }  // namespace test

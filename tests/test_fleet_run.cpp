@@ -86,24 +86,7 @@ struct Screen {
            const fleet::KeyPair& office_key, const std::vector<std::string>& hosts = {}, double page_seconds = 2,
            const json& extra = json::object())
         : dir(d) {
-        fs::create_directories(dir);
-        test::write_file(dir / "a.txt", "甲项目\n这是甲项目的正文，一段足够长的文字，用来占满至少一行的宽度。\n");
-        test::write_file(dir / "playlist.json", R"({"items": [{"id": "a", "source": "file:a.txt"}]})");
-        const config::Fleet f = broker.client(id);
-        test::write_file(dir / "kiosk.json",
-                         json{{"page_seconds", page_seconds},
-                              {"network", {{"allowed_hosts", hosts}}},
-                              {"paths", {{"runtime", (dir / "run").string()}, {"state", (dir / "state").string()},
-                                         {"cache", (dir / "cache").string()}}},
-                              {"fleet", {{"screen_id", id}, {"groups", groups}, {"host", f.host}, {"port", f.port},
-                                         {"keepalive", f.keepalive_seconds}, {"ca_file", f.ca_file}, {"cert_file", f.cert_file},
-                                         {"key_file", f.key_file}, {"trusted_keys", {{"office-test", office_key.public_key}}}}}}
-                             .dump());
-        if (!extra.empty()) {
-            json cfg = json::parse(test::read_file(dir / "kiosk.json"));
-            cfg.merge_patch(extra);
-            test::write_file(dir / "kiosk.json", cfg.dump());
-        }
+        test::write_screen(dir, broker, id, groups, office_key.public_key, hosts, page_seconds, extra);
         start();
     }
     void start() { kiosk = std::make_unique<test::BackgroundKiosk>(std::vector<std::string>{"run", "--config", (dir / "kiosk.json").string()},

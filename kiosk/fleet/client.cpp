@@ -26,6 +26,7 @@ Result<std::unique_ptr<FleetClient>> FleetClient::start(const config::Fleet& fle
     mosquitto* m = c->mosq_.get();
     if (!m) return make_error("fleet: cannot create the MQTT client");
     mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+    mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);  // an ack is one small packet: no 40 ms Nagle wait
     auto failed = [&](const char* step, int rc) {
         return make_error(std::string("fleet: ") + step + ": " + mosquitto_strerror(rc));
     };
