@@ -120,6 +120,7 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--clients")) clients = std::atoi(argv[i + 1]);
         else if (!std::strcmp(argv[i], "--rounds")) rounds = std::atoi(argv[i + 1]);
     }
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress as it goes, also into a file
     log::set_threshold(log::Level::warning);  // the simulated screens' "connected" lines
     const int without_fleet = 5;  // kiosks with no fleet section, for the memory comparison
     test::TempDir root;
