@@ -51,7 +51,7 @@ void ca(const fs::path& dir, const std::string& args) {
 
 }  // namespace
 
-Broker::Broker(const fs::path& dir) : dir_(dir) {
+Broker::Broker(const fs::path& dir, bool log_all) : dir_(dir) {
     fs::create_directories(dir_);
     fs::create_directories(dir_ / "db");
     ca(dir_, "init");
@@ -69,7 +69,7 @@ Broker::Broker(const fs::path& dir) : dir_(dir) {
                "user " + std::string(me ? me->pw_name : "root") + "\n"
                "acl_file " + std::string(KIOSK_SOURCE_DIR) + "/config/fleet/acl\n"
                "log_dest file " + (dir_ / "mosquitto.log").string() + "\n"
-               "log_type all\n"
+               + std::string(log_all ? "log_type all\n" : "log_type error\nlog_type warning\n") +
                "listener " + std::to_string(port_) + " 127.0.0.1\n"
                "cafile " + (dir_ / "ca.pem").string() + "\n"
                "certfile " + (dir_ / "server.pem").string() + "\n"

@@ -13,7 +13,9 @@ namespace test {
 
 class Broker {
 public:
-    explicit Broker(const std::filesystem::path& dir);
+    // `log_all`: every packet in mosquitto.log (the tests, to read after a failure); the
+    // benchmark logs only errors and warnings (a line per packet costs the broker CPU).
+    explicit Broker(const std::filesystem::path& dir, bool log_all = true);
     ~Broker();
     void start();
     void kill();  // SIGKILL, as a crash
