@@ -52,7 +52,7 @@ TEST_CASE("fleet notices: a body is checked as the screen checks it, each refusa
     CHECK(fleet::parse_notice_body({{"cleared", true}}, kNow)->cleared);
 }
 
-TEST_CASE("fleet notices: a notice plays as a notice item with its text inline; urgent ones interrupt", "[fleet]") {
+TEST_CASE("fleet notices: a notice plays as a notice item with its text inline, urgent ones interrupt", "[fleet]") {
     fleet::FleetNotice n{"group/floor/1", "power", 7, kNow, {}};
     n.body.text = "停电";
     n.body.until = kNow + 600;

@@ -8,6 +8,7 @@
 #include "app/session.hpp"
 #include "base/file_read.hpp"
 #include "base/i18n.hpp"
+#include "base/utf8.hpp"
 #include "base/zone_time.hpp"
 #include "fleet/notice.hpp"
 #include "fleet/office.hpp"
@@ -102,6 +103,13 @@ int publish(const Office& o, const std::string& scope, const std::string& kind, 
     return 0;
 }
 
+// `text` and spaces to `width` terminal columns (a Han character takes two).
+std::string padded(const std::string& text, size_t width) {
+    size_t columns = 0;
+    for (char32_t c : utf8::decode(text)) columns += c >= 0x2E80 ? 2 : 1;
+    return text + std::string(columns < width ? width - columns : 0, ' ');
+}
+
 // One line per screen from its retained state and status.
 struct ScreenRow {
     std::string state, showing, playlist_gen, notices, stale, errors, last_seen;
@@ -160,13 +168,17 @@ int status(const Office& o) {
         for (auto& m : (*client)->take())
             if (m.leaf == "state" || m.leaf == "status") screens[m.screen_id][m.leaf] = m.payload;
     }
-    std::printf("%-20s  %-12s  %-28s  %-14s  %-5s  %-6s  %-19s  %s\n", KIOSK_TR("screen"), KIOSK_TR("state"),
-                KIOSK_TR("showing"), KIOSK_TR("playlist gen"), KIOSK_TR("stale"), KIOSK_TR("errors"), KIOSK_TR("last seen"),
-                KIOSK_TR("notices"));
+    auto line = [](const std::vector<std::string>& cells) {
+        static const size_t widths[] = {20, 12, 28, 14, 6, 6, 19};
+        std::string out;
+        for (size_t i = 0; i < cells.size(); ++i) out += i + 1 < cells.size() ? padded(cells[i], widths[i]) + "  " : cells[i];
+        std::printf("%s\n", out.c_str());
+    };
+    line({KIOSK_TR("screen"), KIOSK_TR("state"), KIOSK_TR("showing"), KIOSK_TR("playlist gen"), KIOSK_TR("stale"),
+          KIOSK_TR("errors"), KIOSK_TR("last seen"), KIOSK_TR("notices")});
     for (const auto& [id, leaves] : screens) {
         const ScreenRow r = describe_screen(leaves);
-        std::printf("%-20s  %-12s  %-28s  %-14s  %-5s  %-6s  %-19s  %s\n", id.c_str(), r.state.c_str(), r.showing.c_str(),
-                    r.playlist_gen.c_str(), r.stale.c_str(), r.errors.c_str(), r.last_seen.c_str(), r.notices.c_str());
+        line({id, r.state, r.showing, r.playlist_gen, r.stale, r.errors, r.last_seen, r.notices});
     }
     if (screens.empty()) std::printf("%s\n", KIOSK_TR("no screen has reported to this broker"));
     return 0;

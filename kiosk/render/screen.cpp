@@ -5,6 +5,8 @@
 #include <SDL.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <cmath>
 
 #include "health/log.hpp"
@@ -12,13 +14,6 @@
 #include "render/sdl_handles.hpp"
 
 namespace kiosk::render {
-
-namespace {
-Uint32 wake_event_type() {
-    static const Uint32 type = SDL_RegisterEvents(1);
-    return type;
-}
-}  // namespace
 
 struct Screen::Impl {
     ScreenOptions options;
@@ -31,6 +26,9 @@ struct Screen::Impl {
     int physical_w = 0, physical_h = 0;
     const text::FontSet* fonts = nullptr;
     config::Theme theme;
+    std::mutex wake_mutex;  // wake() from any thread; wait() on the frame loop's
+    std::condition_variable wake_cv;
+    bool woken = false;
 
     ~Impl() {
         painter.reset();
@@ -133,7 +131,6 @@ Result<std::unique_ptr<Screen>> Screen::open(const ScreenOptions& options,
     }
     if (!impl->renderer) return make_error(std::string("cannot create a renderer: ") + SDL_GetError());
     SDL_ShowCursor(SDL_DISABLE);
-    wake_event_type();  // registered on this thread before any other thread pushes one
     SDL_GetRendererOutputSize(impl->renderer.get(), &impl->physical_w, &impl->physical_h);
     impl->painter = std::make_unique<PagePainter>(impl->renderer.get(), fonts, theme);
     return std::unique_ptr<Screen>(new Screen(std::move(impl)));
@@ -251,34 +248,46 @@ void Screen::set_theme(const config::Theme& theme) {
 void Screen::set_pictures(const PictureStore* pictures) { impl_->painter->set_pictures(pictures); }
 
 void Screen::wake() {
-    SDL_Event ev{};
-    ev.type = wake_event_type();
-    SDL_PushEvent(&ev);  // thread-safe
+    {
+        std::lock_guard lock(impl_->wake_mutex);
+        impl_->woken = true;
+    }
+    impl_->wake_cv.notify_one();
 }
 
+// SDL_WaitEventTimeout cannot block on the dummy or KMSDRM drivers (SDL 2.26 polls them
+// every millisecond: 3 % of a core for an idle screen). So the loop blocks on its own
+// condition variable, woken at once by wake(), and looks at SDL's queue (quit from SIGTERM,
+// resize, expose) every kEventSlice.
 Screen::Wake Screen::wait(std::chrono::milliseconds timeout) {
+    constexpr auto kEventSlice = std::chrono::milliseconds(100);
     Impl& s = *impl_;
-    const Uint64 deadline = SDL_GetTicks64() + static_cast<Uint64>(std::max<long long>(0, timeout.count()));
+    const auto deadline = std::chrono::steady_clock::now() + std::max(std::chrono::milliseconds(0), timeout);
     for (;;) {
-        const Uint64 now = SDL_GetTicks64();
-        if (now >= deadline) return Wake::timeout;
         SDL_Event ev;
-        if (!SDL_WaitEventTimeout(&ev, static_cast<int>(deadline - now))) continue;
-        switch (ev.type) {
-            case SDL_QUIT: return Wake::quit;  // SIGTERM/SIGINT; keys never quit
-            case SDL_WINDOWEVENT:
-                if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-                    SDL_GetRendererOutputSize(s.renderer.get(), &s.physical_w, &s.physical_h);
-                    return Wake::resized;
-                }
-                if (ev.window.event == SDL_WINDOWEVENT_EXPOSED) s.present();
-                break;
-            case SDL_RENDER_TARGETS_RESET:
-            case SDL_RENDER_DEVICE_RESET: return Wake::resized;  // textures lost: redraw
-            default:
-                if (ev.type == wake_event_type()) return Wake::external;
-                break;  // keys and the mouse are ignored
+        while (SDL_PollEvent(&ev)) {
+            switch (ev.type) {
+                case SDL_QUIT: return Wake::quit;  // SIGTERM/SIGINT; keys never quit
+                case SDL_WINDOWEVENT:
+                    if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+                        SDL_GetRendererOutputSize(s.renderer.get(), &s.physical_w, &s.physical_h);
+                        return Wake::resized;
+                    }
+                    if (ev.window.event == SDL_WINDOWEVENT_EXPOSED) s.present();
+                    break;
+                case SDL_RENDER_TARGETS_RESET:
+                case SDL_RENDER_DEVICE_RESET: return Wake::resized;  // textures lost: redraw
+                default: break;  // keys and the mouse are ignored
+            }
         }
+        std::unique_lock lock(s.wake_mutex);
+        const auto now = std::chrono::steady_clock::now();
+        if (!s.woken && now < deadline) s.wake_cv.wait_for(lock, std::min<std::chrono::steady_clock::duration>(deadline - now, kEventSlice), [&] { return s.woken; });
+        if (s.woken) {
+            s.woken = false;
+            return Wake::external;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) return Wake::timeout;
     }
 }
 
