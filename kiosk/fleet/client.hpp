@@ -1,11 +1,11 @@
 #pragma once
 // The screen's connection to the fleet's broker, on libmosquitto's own thread (never the
 // frame loop's): TLS 1.2+ with this screen's client certificate, client id = screen id,
-// keepalive from kiosk.json. libmosquitto's loop retries a lost connection by itself, but
-// gives up for good on some errors (a TLS error mid-stream, a failed DNS lookup, a protocol
-// error): this client's own thread starts it again after a pause (1 s doubling to a minute,
-// ±50 % jitter so a hall's screens do not all knock at once), for as long as the kiosk
-// runs. After every
+// keepalive from kiosk.json. The thread runs libmosquitto's loop a step at a time while
+// the connection lasts; when it ends (a lost connection, a TLS or DNS error, a refusal) it
+// connects again after a pause (1 s doubling to a minute, ±50 % jitter so a hall's screens
+// do not all knock at once), for as long as the kiosk runs — and stops within two seconds
+// when the kiosk does, broker or not. After every
 // CONNACK it publishes `online` (retained) and subscribes to its scopes' desired state;
 // its last will is `offline`; a clean stop publishes `disconnected` first.
 // What arrives is verified here (signed.hpp) and queued for the run loop as documents
