@@ -66,6 +66,7 @@ Broker::Broker(const fs::path& dir, bool log_all) : dir_(dir) {
                "allow_anonymous false\n"
                "max_packet_size 2000000\n"
                "set_tcp_nodelay true\n"
+               "max_queued_messages 100000\n"
                "user " + std::string(me ? me->pw_name : "root") + "\n"
                "acl_file " + std::string(KIOSK_SOURCE_DIR) + "/config/fleet/acl\n"
                "log_dest file " + (dir_ / "mosquitto.log").string() + "\n"
