@@ -510,7 +510,8 @@ void Runner::show_current(std::time_t now, bool flip) {
     // A new page changes over as configured; a redraw of the same page (the clock) at once.
     // (Not on pages shorter than two seconds: the change-over would eat their time.)
     auto transition = render::Screen::Transition::none;
-    if (flip && decision_.seconds >= 2) switch (cfg_->transition) {
+    // (Nor for a notice that interrupts: it cuts in.)
+    if (flip && decision_.seconds >= 2 && !slot.interrupt) switch (cfg_->transition) {
             case config::PageTransition::fade: transition = render::Screen::Transition::fade; break;
             case config::PageTransition::slide: transition = render::Screen::Transition::slide; break;
             case config::PageTransition::none: break;
