@@ -41,7 +41,10 @@ Result<content::Document> load_local_file(const fs::path& file, const std::strin
 Result<content::Document> load_item_document(const config::Playlist& playlist,
                                              const config::PlaylistItem& item) {
     if (!item.text.empty()) {  // inline: typed in (a notice), within kMaxInlineTextChars
-        content::Document doc = content::import_plain_text(item.text, false);
+        // Its title heads the page, as a report's does (not on an urgent notice: its band
+        // says 紧急通知, and the text takes the page).
+        const bool titled = !item.title.empty() && !(item.notice && item.notice->urgent);
+        content::Document doc = content::import_plain_text(titled ? item.title + "\n" + item.text : item.text, titled);
         doc.title = item.title;
         return doc;
     }
