@@ -136,3 +136,14 @@ TEST_CASE("fleet plays: spooled on disk until the broker has them, in batches, a
     REQUIRE(reopened.drop_first(50).ok());
     CHECK(fleet::PlaysSpool(file).size() == 0);
 }
+
+TEST_CASE("fleet plays: a full spool gives up its oldest tenth, never grows past its size", "[fleet]") {
+    test::TempDir dir;
+    const fs::path file = dir.path() / "plays.jsonl";
+    fleet::PlaysSpool spool(file, 20);
+    for (int i = 0; i < 25; ++i) REQUIRE(spool.add({{"id", "s1-" + std::to_string(i)}}).ok());
+    CHECK(spool.size() <= 20);
+    CHECK(json::parse(spool.next_batch("s1")->payload)["plays"].back()["id"] == "s1-24");  // the newest kept
+    CHECK(json::parse(spool.next_batch("s1")->payload)["plays"][0]["id"] != "s1-0");     // the oldest gone
+    CHECK(fleet::PlaysSpool(file, 20).size() == spool.size());                            // as on disk
+}

@@ -78,6 +78,13 @@ Result<std::unique_ptr<fleet::OfficeClient>> connect(const Office& o) {
     return fleet::OfficeClient::connect(o.cfg->fleet, "office-" + std::to_string(::getpid()), 10s);
 }
 
+// The time in milliseconds: every publication is newer than the last from any office with
+// a set clock.
+std::uint64_t new_generation() {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
 // Signs and publishes (retained) one document; the generation is the time in milliseconds,
 // so every publication is newer than the last from any office with a set clock.
 int publish(const Office& o, const std::string& scope, const std::string& kind, nlohmann::json body, std::time_t lifetime,
@@ -88,8 +95,7 @@ int publish(const Office& o, const std::string& scope, const std::string& kind, 
     d.kind = kind;
     d.issued = std::time(nullptr);
     d.expires = d.issued + lifetime;
-    d.gen = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    d.gen = new_generation();
     d.body = std::move(body);
     auto document = fleet::sign(d, o.cfg->fleet.signing_kid, o.secret_key);
     if (!document) return fail(document.error().message);
@@ -195,8 +201,7 @@ int screenshot(const Office& o, const std::string& screen, const std::string& ou
     d.target = "screen/" + screen;
     d.issued = std::time(nullptr);
     d.expires = d.issued + 300;  // a screen that is off does not answer an old question later
-    d.gen = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    d.gen = new_generation();
     auto document = fleet::sign(d, o.cfg->fleet.signing_kid, o.secret_key);
     if (!document) return fail(document.error().message);
     (*client)->take();  // what was retained before the question

@@ -1,6 +1,8 @@
 #include "fleet/plays.hpp"
 
 #include <fcntl.h>
+
+#include <algorithm>
 #include <unistd.h>
 
 #include "base/file_read.hpp"
@@ -10,8 +12,8 @@
 namespace kiosk::fleet {
 namespace fs = std::filesystem;
 
-PlaysSpool::PlaysSpool(fs::path file) : file_(std::move(file)) {
-    auto text = files::read_regular_file(file_, (kMaxSpooledPlays + 1) * 512, files::Symlinks::refuse);
+PlaysSpool::PlaysSpool(fs::path file, std::size_t most) : file_(std::move(file)), most_(std::max<std::size_t>(most, 10)) {
+    auto text = files::read_regular_file(file_, (most_ + 1) * 512, files::Symlinks::refuse);
     if (!text) return;  // none yet (or unreadable: starts afresh, the local proof-of-play log has them)
     size_t at = 0;
     while (at < text->size()) {
@@ -22,18 +24,17 @@ PlaysSpool::PlaysSpool(fs::path file) : file_(std::move(file)) {
         const auto j = nlohmann::json::parse(line, nullptr, false);
         if (j.is_object()) lines_.push_back(std::move(line));
     }
-    while (lines_.size() > kMaxSpooledPlays) lines_.pop_front();
+    while (lines_.size() > most_) lines_.pop_front();
 }
 
 Status PlaysSpool::add(const nlohmann::json& record) {
     std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    if (lines_.size() >= kMaxSpooledPlays) {
-        // Full after months offline: the oldest go (the local proof-of-play log keeps them).
-        lines_.pop_front();
-        lines_.push_back(line);
-        std::string all;
-        for (const auto& l : lines_) all += l + "\n";
-        return store::write_file_atomically(file_, all);
+    if (lines_.size() >= most_) {
+        // Full after months offline: the oldest tenth go at once (the local proof-of-play
+        // log keeps them), so the file is rewritten once per 20,000 pages, not every page.
+        lines_.erase(lines_.begin(), lines_.begin() + static_cast<std::ptrdiff_t>(most_ / 10));
+        lines_.push_back(std::move(line));
+        return rewrite();
     }
     std::error_code ec;
     fs::create_directories(file_.parent_path(), ec);
@@ -59,6 +60,10 @@ std::optional<PlaysSpool::Batch> PlaysSpool::next_batch(const std::string& scree
 Status PlaysSpool::drop_first(std::size_t records) {
     records = std::min(records, lines_.size());
     lines_.erase(lines_.begin(), lines_.begin() + static_cast<std::ptrdiff_t>(records));
+    return rewrite();
+}
+
+Status PlaysSpool::rewrite() const {
     std::string all;
     for (const auto& l : lines_) all += l + "\n";
     return store::write_file_atomically(file_, all);

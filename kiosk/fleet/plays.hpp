@@ -16,7 +16,8 @@
 
 namespace kiosk::fleet {
 
-// A screen off the broker for months keeps its last this-many plays (~20 MB); older ones go.
+// A screen off the broker for months keeps at most this many plays (~20 MB); past it the
+// oldest tenth goes.
 inline constexpr std::size_t kMaxSpooledPlays = 200000;
 // The most records in one message (~25 KB).
 inline constexpr std::size_t kPlaysPerBatch = 200;
@@ -24,7 +25,7 @@ inline constexpr std::size_t kPlaysPerBatch = 200;
 class PlaysSpool {
 public:
     // Reads what is spooled (a damaged line is dropped; the rest stays).
-    explicit PlaysSpool(std::filesystem::path file);
+    explicit PlaysSpool(std::filesystem::path file, std::size_t most = kMaxSpooledPlays);
     // Appended to the file and fsynced before it returns.
     Status add(const nlohmann::json& record);
     // The oldest records not yet acknowledged, up to kPlaysPerBatch, as one message.
@@ -38,7 +39,9 @@ public:
     std::size_t size() const { return lines_.size(); }
 
 private:
+    Status rewrite() const;  // the file from lines_, atomically
     std::filesystem::path file_;
+    std::size_t most_;
     std::deque<std::string> lines_;  // one JSON record each
 };
 
