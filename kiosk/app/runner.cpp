@@ -574,6 +574,10 @@ void Runner::write_status() {
     r.fleet.enabled = cfg_->fleet.enabled;
     r.fleet.connected = fleet_ && fleet_->connected();
     if (fleet_) r.fleet.applied = fleet_->applied();
+    r.fleet.groups = cfg_->fleet.groups;
+    r.fleet.hall = cfg_->hall_name;
+    r.fleet.width = cfg_->width;
+    r.fleet.height = cfg_->height;
     for (const fleet::FleetNotice& n : notices_) r.fleet.notices.push_back(fleet::notice_item_id(n.scope, n.id));
     r.config_file = cfg_->file.string();
     r.config_errors = config_errors_;

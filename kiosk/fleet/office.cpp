@@ -31,6 +31,12 @@ Result<std::unique_ptr<OfficeClient>> OfficeClient::connect(const config::Fleet&
         me->connected_ = rc == 0;
         me->changed_.notify_all();
     });
+    mosquitto_disconnect_callback_set(m, [](mosquitto*, void* self, int) {
+        auto* me = static_cast<OfficeClient*>(self);
+        std::lock_guard lock(me->mutex_);
+        me->connected_ = false;
+        me->changed_.notify_all();
+    });
     mosquitto_publish_callback_set(m, [](mosquitto*, void* self, int mid) {
         auto* me = static_cast<OfficeClient*>(self);
         std::lock_guard lock(me->mutex_);
@@ -101,6 +107,11 @@ Status OfficeClient::watch_screens(std::chrono::milliseconds timeout) {
 std::deque<ScreenMessage> OfficeClient::take() {
     std::lock_guard lock(mutex_);
     return std::exchange(messages_, {});
+}
+
+bool OfficeClient::connected() {
+    std::lock_guard lock(mutex_);
+    return connected_;
 }
 
 bool OfficeClient::wait(std::chrono::milliseconds timeout) {

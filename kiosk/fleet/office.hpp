@@ -45,6 +45,8 @@ public:
     std::deque<ScreenMessage> take();
     // Waits until a message arrives or `timeout` passes; true when one is there.
     bool wait(std::chrono::milliseconds timeout);
+    // The broker's session is up (libmosquitto reconnects by itself after a loss).
+    bool connected();
 
 private:
     OfficeClient() = default;

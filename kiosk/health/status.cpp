@@ -44,7 +44,9 @@ nlohmann::json to_json(const StatusReport& r) {
             {"config", {{"file", r.config_file}, {"errors", r.config_errors}}},
             {"items", items}};
     if (r.fleet.enabled)
-        j["fleet"] = {{"connected", r.fleet.connected}, {"notices", r.fleet.notices}, {"applied", r.fleet.applied}};
+        j["fleet"] = {{"connected", r.fleet.connected}, {"notices", r.fleet.notices}, {"applied", r.fleet.applied},
+                      {"groups", r.fleet.groups}, {"hall", r.fleet.hall},
+                      {"size", {{"width", r.fleet.width}, {"height", r.fleet.height}}}};
     return j;
 }
 

@@ -53,6 +53,10 @@ struct StatusReport {
         bool enabled = false, connected = false;
         std::vector<std::string> notices;                 // item ids of the fleet's notices in force
         std::map<std::string, std::uint64_t> applied;     // generation applied per scope|kind
+        // What the console groups and previews by: the screen's groups, hall and page size.
+        std::vector<std::string> groups;
+        std::string hall;
+        int width = 0, height = 0;
     } fleet;
     std::string config_file;
     std::vector<std::string> config_errors;

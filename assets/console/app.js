@@ -1,0 +1,50 @@
+// The frame of every page: who is logged in, the navigation, and the page the path names.
+import {h, clear, roleNames} from './dom.js';
+import * as api from './api.js';
+import screens from './screens.js';
+import playlist from './playlist.js';
+import notices from './notices.js';
+import approvals from './approvals.js';
+import audit from './audit.js';
+import plays from './plays.js';
+import users from './users.js';
+
+const pages = [
+  ['/screens', '屏幕', screens],
+  ['/playlist', '节目单', playlist],
+  ['/notices', '紧急通知', notices],
+  ['/approvals', '审核', approvals],
+  ['/audit', '操作日志', audit],
+  ['/plays', '播放记录', plays],
+  ['/users', '用户', users, 'admin'],
+];
+
+async function start() {
+  const r = await api.me();
+  if (!r.ok) return;
+  const me = r.data;
+  const nav = document.getElementById('nav');
+  for (const [path, label, , role] of pages) {
+    if (role && me.role !== role) continue;
+    nav.append(h('a', {href: path, 'aria-current': location.pathname === path ? 'page' : null}, label));
+  }
+  clear(document.getElementById('who'), `${me.name}（${roleNames[me.role] || me.role}）`,
+    h('button', {type: 'button', class: 'link', onclick: async () => {
+      await api.post('/api/logout');
+      location.href = '/login';
+    }}, '退出'));
+  const banner = document.getElementById('broker');
+  banner.hidden = me.broker;
+  banner.textContent = '控制台没有连上消息服务器：屏幕的状态可能不是最新的，发布会失败。';
+  const page = pages.find(([path]) => path === location.pathname);
+  const main = document.getElementById('main');
+  if (!page || (page[3] && me.role !== page[3])) {
+    clear(main, h('p', {}, '没有这个页面，或者没有权限查看。'));
+    return;
+  }
+  document.title = `${page[1]} · 大厅屏幕控制台`;
+  clear(main, h('h1', {}, page[1]));
+  await page[2](main, me);
+}
+
+start();

@@ -1,0 +1,45 @@
+// 审核: changes an editor made while approval is required, with what they change; only an
+// approver (or admin) publishes or sends back.
+import {h, clear, toast, shortTime} from './dom.js';
+import * as api from './api.js';
+
+function noticeView(n) {
+  return h('dl', {class: 'notice-view'},
+    h('dt', {}, '内容'), h('dd', {}, n.title ? h('strong', {}, n.title, ' ') : null, n.text || ''),
+    h('dt', {}, '屏幕'), h('dd', {}, (n.scopes || []).join('、')),
+    h('dt', {}, '显示到'), h('dd', {}, shortTime(n.until)),
+    h('dt', {}, '方式'), h('dd', {}, n.urgent ? '紧急样式，插播' : n.interrupt ? '插播' : '轮播'));
+}
+
+function diffView(diff) {
+  return h('pre', {class: 'diff'}, diff.split('\n').filter((l) => l).map((line) =>
+    h('span', {class: line[0] === '+' ? 'added' : line[0] === '-' ? 'removed' : ''}, line + '\n')));
+}
+
+async function load(box, me) {
+  const r = await api.get('/api/approvals');
+  if (!r.ok) return;
+  const canDecide = me.role !== 'editor';
+  clear(box, r.data.length === 0 ? h('p', {}, '没有等待审核的修改。') : r.data.map((c) => h('article', {class: 'card', 'data-change': c.id},
+    h('h2', {}, c.kind === 'playlist' ? `节目单：${c.label}` : '通知', h('span', {class: 'muted'}, `（${c.author} 于 ${shortTime(c.created)} 提交）`)),
+    c.kind === 'playlist'
+      ? h('div', {class: 'before-after'}, h('h3', {}, '改动（- 删去，+ 新增）'), diffView(c.diff))
+      : noticeView(c.after),
+    canDecide ? h('div', {class: 'actions'},
+      h('button', {type: 'button', class: 'big primary', 'data-action': 'approve', onclick: async () => {
+        const d = await api.post('/api/approvals/decide', {id: c.id, approve: true});
+        toast(d.ok ? d.data.message : d.data.error, !d.ok);
+        load(box, me);
+      }}, '批准并发布'),
+      h('button', {type: 'button', class: 'big danger', 'data-action': 'reject', onclick: async () => {
+        const d = await api.post('/api/approvals/decide', {id: c.id, approve: false});
+        toast(d.ok ? d.data.message : d.data.error, !d.ok);
+        load(box, me);
+      }}, '退回')) : h('p', {class: 'muted'}, '等待审核人员处理。'))));
+}
+
+export default async function approvalsPage(main, me) {
+  const box = h('div', {id: 'approvals'});
+  main.append(h('p', {class: 'muted'}, me.require_approval ? '现在编辑的修改要经过审核才发布。' : '现在不需要审核（管理员可在“用户”页打开）。'), box);
+  await load(box, me);
+}

@@ -1,0 +1,47 @@
+// 操作日志: every action — who, when, from where, what changed (a diff for playlists) —
+// filtered by person, kind, words and days; exported as CSV.
+import {h, clear} from './dom.js';
+import * as api from './api.js';
+
+export const actionNames = {
+  login: '登录', logout: '退出', login_failed: '登录失败', login_throttled: '登录被暂停', refused: '请求被拒绝',
+  publish_playlist: '发布节目单', submit_playlist: '提交节目单审核', publish_notice: '发布通知', submit_notice: '提交通知审核',
+  clear_notice: '撤下通知', approve: '批准', reject: '退回', screenshot: '截屏', refresh: '立即刷新',
+  add_user: '添加用户', update_user: '修改用户', settings: '修改设置',
+};
+
+function filters(form) {
+  return Object.fromEntries(['user', 'action', 'text', 'from', 'until'].map((k) => [k, form.querySelector(`[name="${k}"]`).value.trim()]));
+}
+
+async function load(form, box, link) {
+  const f = filters(form);
+  link.href = '/api/audit.csv?' + new URLSearchParams(Object.entries(f).filter(([, v]) => v)).toString();
+  const r = await api.get('/api/audit', f);
+  if (!r.ok) return;
+  clear(box, h('table', {id: 'audit-table'},
+    h('thead', {}, h('tr', {}, ['时间', '人员', '地址', '操作', '对象', '详情'].map((x) => h('th', {}, x)))),
+    h('tbody', {}, r.data.map((e) => h('tr', {'data-action': e.action},
+      h('td', {class: 'nowrap'}, e.at.replace('T', ' ')),
+      h('td', {class: 'user'}, e.user),
+      h('td', {}, e.address),
+      h('td', {}, actionNames[e.action] || e.action),
+      h('td', {}, e.target),
+      h('td', {}, e.detail ? h('pre', {class: 'diff small'}, e.detail.split('\n').map((line) =>
+        h('span', {class: line.startsWith('+ ') ? 'added' : line.startsWith('- ') ? 'removed' : ''}, line + '\n'))) : ''))))));
+}
+
+export default async function auditPage(main) {
+  const box = h('div', {id: 'audit'});
+  const link = h('a', {class: 'button', href: '/api/audit.csv', download: 'audit.csv'}, '导出 CSV');
+  const form = h('form', {class: 'row filters', onsubmit: (e) => { e.preventDefault(); load(form, box, link); }},
+    h('label', {}, '人员 ', h('input', {name: 'user', class: 'short'})),
+    h('label', {}, '操作 ', h('select', {name: 'action'}, h('option', {value: ''}, '全部'),
+      Object.entries(actionNames).map(([k, v]) => h('option', {value: k}, v)))),
+    h('label', {}, '包含文字 ', h('input', {name: 'text', class: 'short'})),
+    h('label', {}, '从 ', h('input', {name: 'from', type: 'date'})),
+    h('label', {}, '到 ', h('input', {name: 'until', type: 'date'})),
+    h('button', {type: 'submit', class: 'big'}, '筛选'), link);
+  main.append(form, box);
+  await load(form, box, link);
+}

@@ -1,0 +1,99 @@
+// 紧急通知: one form — the text, which screens (groups ticked), until when, 插播 or in turn
+// — a preview in the urgent style rendered by the kiosk's own engine, then 发布. Notices in
+// force are listed below, each taken off with one click (撤下).
+import {h, clear, toast, shortTime} from './dom.js';
+import * as api from './api.js';
+
+function defaultUntil(nowIso) {
+  // Today 18:00, or two hours from now when that has passed.
+  const day = nowIso.slice(0, 10);
+  if (nowIso.slice(11, 16) < '16:00') return `${day}T18:00`;
+  const t = new Date(Date.now() + 2 * 3600 * 1000);
+  const pad = (x) => String(x).padStart(2, '0');
+  return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}T${pad(t.getHours())}:${pad(t.getMinutes())}`;
+}
+
+function formValue(form) {
+  return {
+    title: form.querySelector('#notice-title').value.trim(),
+    text: form.querySelector('#notice-text').value.trim(),
+    scopes: [...form.querySelectorAll('input[name="scope"]:checked')].map((x) => x.value),
+    until: form.querySelector('#notice-until').value,
+    interrupt: form.querySelector('#notice-interrupt').checked,
+    urgent: form.querySelector('#notice-urgent').checked,
+  };
+}
+
+async function listNotices(box) {
+  const r = await api.get('/api/notices');
+  if (!r.ok) return;
+  clear(box, h('h2', {}, '正在显示的通知'),
+    r.data.length === 0 ? h('p', {}, '没有。') : h('table', {},
+      h('thead', {}, h('tr', {}, ['内容', '屏幕', '方式', '显示到', '发布人', ''].map((x) => h('th', {}, x)))),
+      h('tbody', {}, r.data.map((n) => h('tr', {'data-notice': n.id},
+        h('td', {}, n.title ? h('strong', {}, n.title, ' ') : null, n.text),
+        h('td', {}, n.label),
+        h('td', {}, n.urgent ? '紧急样式，插播' : n.interrupt ? '插播' : '轮播'),
+        h('td', {}, shortTime(n.until)),
+        h('td', {}, n.by),
+        h('td', {}, h('button', {type: 'button', class: 'danger big', 'data-action': 'clear', onclick: async () => {
+          const c = await api.post('/api/notices/clear', {id: n.id, scope: n.scope});
+          toast(c.ok ? c.data.message : c.data.error, !c.ok);
+          listNotices(box);
+        }}, '撤下')))))));
+}
+
+export default async function noticesPage(main, me) {
+  const scopes = await api.get('/api/scopes');
+  const groups = (scopes.ok ? scopes.data : [{scope: 'all', label: '全部屏幕'}]).filter((s) => !s.scope.startsWith('screen/'));
+  const approval = me.require_approval && me.role === 'editor';
+  const error = h('p', {class: 'error', role: 'alert', id: 'notice-error'});
+  const previewBox = h('div', {class: 'preview', id: 'notice-preview'});
+  const list = h('section', {id: 'notice-list'});
+  const form = h('form', {class: 'card', id: 'notice-form', onsubmit: async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    const r = await api.post('/api/notices', formValue(form));
+    if (!r.ok) {
+      error.textContent = r.data.error;
+      return;
+    }
+    toast(r.data.message);
+    form.querySelector('#notice-text').value = '';
+    form.querySelector('#notice-title').value = '';
+    clear(previewBox);
+    listNotices(list);
+  }},
+  h('label', {for: 'notice-text'}, '通知内容'),
+  h('textarea', {id: 'notice-text', rows: 4, required: true, placeholder: '例如：因系统升级，今天下午暂停办理不动产登记业务。'}),
+  h('label', {for: 'notice-title'}, '标题（可不填）'),
+  h('input', {id: 'notice-title'}),
+  h('fieldset', {}, h('legend', {}, '在哪些屏幕显示'),
+    groups.map((g) => h('label', {class: 'choice'}, h('input', {type: 'checkbox', name: 'scope', value: g.scope}), g.label))),
+  h('label', {for: 'notice-until'}, '显示到'),
+  h('input', {id: 'notice-until', type: 'datetime-local', value: defaultUntil(me.now), required: true}),
+  h('fieldset', {}, h('legend', {}, '怎样显示'),
+    h('label', {class: 'choice'}, h('input', {type: 'radio', name: 'how', id: 'notice-interrupt', checked: true}), '插播：马上显示'),
+    h('label', {class: 'choice'}, h('input', {type: 'radio', name: 'how', id: 'notice-turn'}), '轮播：和节目单轮流显示'),
+    h('label', {class: 'choice'}, h('input', {type: 'checkbox', id: 'notice-urgent', checked: true}), '紧急样式（红色“紧急通知”横条，大字，马上显示）')),
+  error,
+  h('div', {class: 'actions'},
+    h('button', {type: 'button', class: 'big', id: 'notice-preview-button', onclick: async () => {
+      error.textContent = '';
+      clear(previewBox, h('p', {}, '正在生成预览…'));
+      const r = await api.post('/api/preview', {notice: formValue(form)});
+      if (!r.ok) {
+        clear(previewBox);
+        error.textContent = r.data.error;
+        return;
+      }
+      clear(previewBox, r.data.sizes.map((s, k) => h('figure', {class: 'preview-size'},
+        h('figcaption', {}, `${s.width}×${s.height}`),
+        h('img', {src: `/api/preview/${r.data.token}/${k}/0.png`, alt: `${s.width}×${s.height} 的预览`,
+          class: s.width > s.height ? 'wide' : 'tall'}))));
+    }}, '预览'),
+    h('button', {type: 'submit', class: 'big primary', id: 'notice-publish'}, approval ? '提交审核' : '发布')),
+  previewBox);
+  main.append(form, list);
+  await listNotices(list);
+}

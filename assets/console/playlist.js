@@ -1,0 +1,231 @@
+// 节目单: a scope's playlist as a form. Items in order (上移/下移), each from a portal
+// address (读取 shows what the kiosk's extraction finds), an uploaded .txt/.html file or
+// typed text; seconds per page or 自动; weekdays, hours and dates; on or off. 检查 and 发布
+// go through the kiosk's own checker on the console, and its messages appear beside the
+// field they concern; 预览 renders the item with the kiosk's own engine at each screen size.
+import {h, clear, toast, shortTime} from './dom.js';
+import * as api from './api.js';
+
+const days = [['mon', '一'], ['tue', '二'], ['wed', '三'], ['thu', '四'], ['fri', '五'], ['sat', '六'], ['sun', '日']];
+const kinds = [['auto', '自动判断'], ['report', '报告'], ['regulation', '法规'], ['text', '文字']];
+
+let state = null;  // {scope, items: [...], me}
+
+function newId() {
+  return 'item-' + Date.now().toString(36) + Math.floor(Math.random() * 1296).toString(36);
+}
+
+// The form's model from a playlist item, and back.
+function fromItem(item) {
+  const s = item.schedule || {};
+  return {
+    id: item.id || newId(),
+    title: item.title || '',
+    kind: item.kind || 'auto',
+    mode: item.text !== undefined ? 'text' : 'source',
+    source: item.source || '',
+    text: item.text || '',
+    auto: item.page_seconds === undefined || item.page_seconds === 'auto',
+    seconds: typeof item.page_seconds === 'number' ? item.page_seconds : 20,
+    weekdays: s.weekdays ? [...s.weekdays] : days.map(([d]) => d),
+    hours: s.hours ? [...s.hours] : [],
+    from: s.from || '',
+    until: s.until || '',
+    enabled: item.enabled !== false,
+    extra: Object.fromEntries(Object.entries(item).filter(([k]) =>
+      !['id', 'title', 'kind', 'source', 'text', 'page_seconds', 'schedule', 'enabled'].includes(k))),
+  };
+}
+
+function toItem(m) {
+  const item = {id: m.id, ...m.extra};
+  if (m.title.trim()) item.title = m.title.trim();
+  if (m.kind !== 'auto') item.kind = m.kind;
+  if (m.mode === 'text') item.text = m.text; else item.source = m.source.trim();
+  item.page_seconds = m.auto ? 'auto' : Number(m.seconds);
+  const schedule = {};
+  if (m.weekdays.length !== 7) schedule.weekdays = days.map(([d]) => d).filter((d) => m.weekdays.includes(d));
+  const hours = m.hours.map((x) => x.trim()).filter((x) => x);
+  if (hours.length) schedule.hours = hours;
+  if (m.from) schedule.from = m.from;
+  if (m.until) schedule.until = m.until;
+  if (Object.keys(schedule).length) item.schedule = schedule;
+  item.enabled = m.enabled;
+  return item;
+}
+
+function playlistJson() {
+  return {version: 1, items: state.items.map(toItem)};
+}
+
+function slot(i, field) {
+  return h('p', {class: 'field-error', 'data-item': i, 'data-field': field, role: 'alert'});
+}
+
+function showErrors(errors) {
+  for (const el of document.querySelectorAll('.field-error')) el.textContent = '';
+  for (const el of document.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  const known = new Set(['title', 'kind', 'source', 'text', 'page_seconds', 'schedule.weekdays', 'schedule.hours',
+    'schedule.from', 'schedule.until', 'enabled']);
+  let first = null;
+  for (const e of errors) {
+    const field = known.has(e.field) ? e.field : '';
+    const target = e.item < 0
+      ? document.getElementById('playlist-errors')
+      : document.querySelector(`.field-error[data-item="${e.item}"][data-field="${field}"]`);
+    if (!target) continue;
+    target.textContent += (target.textContent ? '\n' : '') + e.message;
+    const input = e.item >= 0 && document.querySelector(
+      `[data-item="${e.item}"][data-input="${field}"]${e.index >= 0 ? `[data-index="${e.index}"]` : ''}`);
+    if (input) input.setAttribute('aria-invalid', 'true');
+    first = first || target;
+  }
+  if (first) first.scrollIntoView({block: 'center'});
+}
+
+function itemForm(m, i) {
+  const n = state.items.length;
+  const set = (key) => (event) => { m[key] = event.target.type === 'checkbox' ? event.target.checked : event.target.value; };
+  const rerender = () => render();
+  const extractBox = h('div', {class: 'extract', 'aria-live': 'polite'});
+  const previewBox = h('div', {class: 'preview'});
+  const content = m.mode === 'source'
+    ? [h('label', {for: `source-${i}`}, '网址'),
+      h('div', {class: 'row'},
+        h('input', {id: `source-${i}`, type: 'url', value: m.source, 'data-item': i, 'data-input': 'source',
+          placeholder: 'https://www.changchun.gov.cn/…', oninput: set('source')}),
+        h('button', {type: 'button', onclick: async () => {
+          clear(extractBox, '正在读取…');
+          const r = await api.post('/api/extract', {url: m.source.trim()});
+          if (!r.ok) return clear(extractBox, h('p', {class: 'error'}, r.data.error));
+          const d = r.data;
+          if (!m.title) {
+            m.title = d.title;
+            document.getElementById(`title-${i}`).value = d.title;
+          }
+          clear(extractBox, h('p', {}, h('strong', {}, '找到：'), `“${d.title}”，${d.chars} 字，${d.blocks} 段`,
+            d.tables ? `，${d.tables} 个表格` : '', d.images ? `，${d.images} 张图` : ''),
+          h('ol', {class: 'excerpt'}, d.paragraphs.map((p) => h('li', {}, p))));
+        }}, '读取')),
+      slot(i, 'source')]
+    : [h('label', {for: `text-${i}`}, '文字（一行一段，第一行是标题）'),
+      h('textarea', {id: `text-${i}`, rows: 6, 'data-item': i, 'data-input': 'text', oninput: set('text')}, m.text),
+      h('label', {}, '或者上传文件（.txt 或 .html，最多 2 MB）',
+        h('input', {type: 'file', accept: '.txt,.html,.htm', onchange: async (event) => {
+          const file = event.target.files[0];
+          if (!file) return;
+          const r = await api.upload('/api/upload', file);
+          if (!r.ok) return toast(r.data.error, true);
+          m.text = r.data.text;
+          if (!m.title) m.title = r.data.title;
+          if (r.data.chars > r.data.limit) toast(`文字有 ${r.data.chars} 字，超过 ${r.data.limit} 字的上限；长文请用网址`, true);
+          render();
+        }})),
+      slot(i, 'text')];
+  return h('fieldset', {class: 'item card' + (m.enabled ? '' : ' disabled'), 'data-index': i},
+    h('legend', {}, `第 ${i + 1} 项`, m.title ? `：${m.title}` : ''),
+    h('div', {class: 'actions'},
+      h('button', {type: 'button', disabled: i === 0, onclick: () => { state.items.splice(i - 1, 0, ...state.items.splice(i, 1)); rerender(); }}, '上移'),
+      h('button', {type: 'button', disabled: i === n - 1, onclick: () => { state.items.splice(i + 1, 0, ...state.items.splice(i, 1)); rerender(); }}, '下移'),
+      h('button', {type: 'button', class: 'danger', onclick: () => { state.items.splice(i, 1); rerender(); }}, '删除'),
+      h('button', {type: 'button', onclick: () => preview(m, previewBox)}, '预览')),
+    slot(i, ''),
+    h('label', {for: `title-${i}`}, '标题'),
+    h('input', {id: `title-${i}`, value: m.title, 'data-item': i, 'data-input': 'title', oninput: set('title')}),
+    slot(i, 'title'),
+    h('div', {class: 'row'},
+      h('label', {}, h('input', {type: 'radio', name: `mode-${i}`, checked: m.mode === 'source', onchange: () => { m.mode = 'source'; rerender(); }}), '网站上的文章'),
+      h('label', {}, h('input', {type: 'radio', name: `mode-${i}`, checked: m.mode === 'text', onchange: () => { m.mode = 'text'; rerender(); }}), '输入文字或上传文件'),
+      h('label', {}, '类型 ', h('select', {'data-item': i, 'data-input': 'kind', onchange: set('kind')},
+        kinds.map(([k, label]) => h('option', {value: k, selected: m.kind === k}, label))))),
+    content, extractBox,
+    h('div', {class: 'row'},
+      h('label', {}, '每页显示 ', h('input', {type: 'number', min: 3, max: 600, class: 'short', value: m.seconds, disabled: m.auto,
+        'data-item': i, 'data-input': 'page_seconds', oninput: set('seconds')}), ' 秒'),
+      h('label', {}, h('input', {type: 'checkbox', checked: m.auto, onchange: (e) => { m.auto = e.target.checked; rerender(); }}), '自动（按字数）')),
+    slot(i, 'page_seconds'),
+    h('div', {class: 'row', role: 'group', 'aria-label': '星期'}, h('span', {}, '星期：'),
+      days.map(([d, label]) => h('label', {class: 'day'}, h('input', {type: 'checkbox', checked: m.weekdays.includes(d),
+        'data-item': i, 'data-input': 'schedule.weekdays', onchange: (e) => {
+          m.weekdays = e.target.checked ? [...m.weekdays, d] : m.weekdays.filter((x) => x !== d);
+        }}), label))),
+    slot(i, 'schedule.weekdays'),
+    h('div', {class: 'hours'}, h('span', {}, '时段（不填则全天，如 08:30-12:00）：'),
+      m.hours.map((range, k) => h('span', {class: 'range'},
+        h('input', {value: range, class: 'short', 'aria-label': `时段 ${k + 1}`, placeholder: '08:30-12:00',
+          'data-item': i, 'data-input': 'schedule.hours', 'data-index': k, oninput: (e) => { m.hours[k] = e.target.value; }}),
+        h('button', {type: 'button', 'aria-label': `删除时段 ${k + 1}`, onclick: () => { m.hours.splice(k, 1); rerender(); }}, '×'))),
+      h('button', {type: 'button', onclick: () => { m.hours.push(''); rerender(); }}, '添加时段')),
+    slot(i, 'schedule.hours'),
+    h('div', {class: 'row'},
+      h('label', {}, '开始日期 ', h('input', {type: 'date', value: m.from, 'data-item': i, 'data-input': 'schedule.from', onchange: set('from')})),
+      h('label', {}, '结束日期 ', h('input', {type: 'date', value: m.until, 'data-item': i, 'data-input': 'schedule.until', onchange: set('until')})),
+      h('label', {}, h('input', {type: 'checkbox', checked: m.enabled, 'data-item': i, 'data-input': 'enabled', onchange: set('enabled')}), '播放')),
+    slot(i, 'schedule.from'), slot(i, 'schedule.until'), slot(i, 'enabled'),
+    previewBox);
+}
+
+async function preview(m, box) {
+  clear(box, h('p', {}, '正在生成预览（用屏幕自己的排版）…'));
+  const r = await api.post('/api/preview', {item: toItem(m)});
+  if (!r.ok) return clear(box, h('p', {class: 'error'}, r.data.error));
+  clear(box, r.data.sizes.map((s, k) => h('figure', {class: 'preview-size'},
+    h('figcaption', {}, `${s.width}×${s.height}（共 ${s.pages} 页，显示前几页）`),
+    h('div', {class: 'pages'}, Array.from({length: s.pages}, (_, p) =>
+      h('img', {src: `/api/preview/${r.data.token}/${k}/${p}.png`, alt: `第 ${p + 1} 页`, class: s.width > s.height ? 'wide' : 'tall'}))))));
+}
+
+function render() {
+  const root = document.getElementById('playlist-form');
+  const approval = state.me.require_approval && state.me.role === 'editor';
+  clear(root,
+    h('p', {id: 'playlist-errors', class: 'field-error', role: 'alert'}),
+    state.items.length ? state.items.map(itemForm) : h('p', {}, '这个节目单还是空的。'),
+    h('div', {class: 'actions sticky'},
+      h('button', {type: 'button', class: 'big', onclick: () => { state.items.push(fromItem({})); render(); }}, '添加一项'),
+      h('button', {type: 'button', class: 'big', onclick: check}, '检查'),
+      h('button', {type: 'button', class: 'big primary', id: 'publish', onclick: publish}, approval ? '提交审核' : '发布')));
+}
+
+async function check() {
+  const r = await api.post('/api/playlist/check', {playlist: playlistJson()});
+  if (!r.ok) return toast(r.data.error, true);
+  showErrors(r.data.errors);
+  toast(r.data.errors.length ? `有 ${r.data.errors.length} 处要修改` : '检查通过，屏幕会接受这个节目单', r.data.errors.length > 0);
+}
+
+async function publish() {
+  const r = await api.post('/api/playlist', {scope: state.scope, playlist: playlistJson()});
+  if (r.status === 422 && r.data.errors) {
+    showErrors(r.data.errors);
+    return toast(r.data.error, true);
+  }
+  if (!r.ok) return toast(r.data.error, true);
+  showErrors([]);
+  toast(r.data.message);
+  load(state.scope);
+}
+
+async function load(scope) {
+  const r = await api.get('/api/playlist', {scope});
+  if (!r.ok) return toast(r.data.error, true);
+  state.scope = scope;
+  state.items = (r.data.playlist.items || []).map(fromItem);
+  const info = document.getElementById('playlist-info');
+  clear(info, r.data.published ? `当前版本由 ${r.data.by} 于 ${shortTime(r.data.at)} 发布。` : '这个范围还没有发布过节目单。',
+    r.data.pending ? h('strong', {class: 'accent'}, ` 有 ${r.data.pending} 项修改等待审核。`) : '');
+  render();
+}
+
+export default async function playlistPage(main, me) {
+  state = {scope: 'all', items: [], me};
+  const scopes = await api.get('/api/scopes');
+  const select = h('select', {id: 'scope', onchange: (e) => load(e.target.value)},
+    (scopes.ok ? scopes.data : [{scope: 'all', label: '全部屏幕'}]).map((s) => h('option', {value: s.scope}, s.label)));
+  main.append(
+    h('div', {class: 'row'}, h('label', {for: 'scope'}, '给哪些屏幕：'), select),
+    h('p', {id: 'playlist-info', class: 'muted'}),
+    h('p', {class: 'muted'}, '更具体的节目单优先：某块屏幕自己的 > 分组的 > 全部屏幕的。'),
+    h('form', {id: 'playlist-form', onsubmit: (e) => e.preventDefault()}));
+  await load('all');
+}

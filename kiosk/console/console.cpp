@@ -1,0 +1,858 @@
+#include "console/console.hpp"
+
+#include <httplib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <list>
+#include <set>
+
+#include "base/file_read.hpp"
+#include "base/url.hpp"
+#include "base/utf8.hpp"
+#include "base/zone_time.hpp"
+#include "config/config.hpp"
+#include "console/auth.hpp"
+#include "console/fleet_link.hpp"
+#include "console/logic.hpp"
+#include "console/preview.hpp"
+#include "console/store.hpp"
+#include "content/document.hpp"
+#include "content/ingest.hpp"
+#include "fleet/notice.hpp"
+#include "fleet/signed.hpp"
+#include "fleet/topics.hpp"
+#include "net/fetcher.hpp"
+
+namespace kiosk::console {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kMaxPlaylistBytes = 200 * 1024;  // published documents are at most 256 KB signed
+constexpr std::size_t kMaxUploadBytes = 2u << 20;
+constexpr std::size_t kMaxRequestBytes = 3u << 20;
+constexpr const char* kCookie = "kiosk_console";
+
+// The app's pages: each is app.html, which shows the page its path names.
+const std::set<std::string> kPages = {"/screens", "/playlist", "/notices", "/approvals", "/audit", "/plays", "/users"};
+
+std::string now_iso(std::time_t t, const std::string& zone) {
+    std::string s = zone_time::format_iso_local(t, zone);
+    if (s.size() > 10) s[10] = 'T';
+    return s;
+}
+
+std::string content_type_of(const fs::path& file) {
+    const std::string ext = file.extension().string();
+    if (ext == ".html") return "text/html; charset=utf-8";
+    if (ext == ".js") return "text/javascript; charset=utf-8";
+    if (ext == ".css") return "text/css; charset=utf-8";
+    if (ext == ".svg") return "image/svg+xml";
+    if (ext == ".png") return "image/png";
+    if (ext == ".ico") return "image/x-icon";
+    return "";
+}
+
+void send_json(httplib::Response& res, const json& j, int status = 200) {
+    res.status = status;
+    res.set_content(j.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& message, json extra = json::object()) {
+    extra["error"] = utf8::sanitize(message);
+    send_json(res, extra, status);
+}
+
+json body_json(const httplib::Request& req) {
+    auto j = json::parse(req.body, nullptr, false);
+    return j.is_object() ? j : json::object();
+}
+
+std::string str(const json& j, const char* key) {
+    if (!j.contains(key) || !j[key].is_string()) return "";
+    return j[key].get<std::string>();
+}
+
+std::string cookie_value(const httplib::Request& req, const std::string& name) {
+    const std::string header = req.get_header_value("Cookie");
+    size_t pos = 0;
+    while (pos < header.size()) {
+        size_t end = header.find(';', pos);
+        if (end == std::string::npos) end = header.size();
+        std::string part = header.substr(pos, end - pos);
+        const size_t start = part.find_first_not_of(' ');
+        if (start != std::string::npos) part.erase(0, start);
+        if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
+        pos = end + 1;
+    }
+    return "";
+}
+
+}  // namespace
+
+Status check_key_file(const fs::path& file, unsigned uid) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) return make_error(file.string() + ": the signing key file cannot be read (" + std::strerror(errno) + ")");
+    if (!S_ISREG(st.st_mode)) return make_error(file.string() + ": the signing key is not a regular file");
+    if (st.st_uid != uid)
+        return make_error(file.string() + ": the signing key must belong to the console's user (uid " + std::to_string(uid) +
+                          "), not uid " + std::to_string(st.st_uid) + "; chown it");
+    if ((st.st_mode & 0077) != 0)
+        return make_error(file.string() + ": the signing key may be read by its owner only (mode 0600), not " +
+                          [&] {
+                              char m[8];
+                              std::snprintf(m, sizeof m, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+                              return std::string(m);
+                          }() +
+                          "; run: chmod 600 " + file.string());
+    return Ok{};
+}
+
+Status add_user(Store& store, const std::string& name, const std::string& role, const std::string& password) {
+    if (!config::topic_safe_name(name, false) || name.size() > 64)
+        return make_error("\"" + name + "\": a user name is letters, digits, - _ or . (at most 64)");
+    auto r = parse_role(role);
+    if (!r) return make_error("--role takes editor (编辑), approver (审核) or admin (管理员)");
+    auto hash = hash_password(password);
+    if (!hash) return hash.error();
+    return store.add_user(User{name, *r, *hash, false, std::time(nullptr)});
+}
+
+// The handlers, with what they share. One request's work is small and synchronous;
+// httplib's thread pool runs several at once (the store and fleet link lock inside).
+struct Routes {
+    const ConsoleSettings& settings;
+    const config::ConfigSnapshot office;
+    json office_json;  // the office's kiosk.json as written (the style for previews)
+    Store& store;
+    FleetLink& fleet;
+    std::unique_ptr<httplib::Server> server;
+
+    // Previews wait here until the page has fetched them (the newest 16 requests).
+    std::mutex previews_mutex;
+    std::list<std::pair<std::string, std::vector<PreviewPages>>> previews;
+
+    Routes(const ConsoleSettings& s, config::ConfigSnapshot o, Store& st, FleetLink& f)
+        : settings(s), office(std::move(o)), store(st), fleet(f) {
+        if (auto text = files::read_regular_file(office->file, 1 << 20)) office_json = json::parse(*text, nullptr, false);
+        if (settings.tls())
+            server = std::make_unique<httplib::SSLServer>(settings.tls_cert.c_str(), settings.tls_key.c_str());
+        else
+            server = std::make_unique<httplib::Server>();
+        install();
+    }
+
+    std::string address(const httplib::Request& req) const { return req.remote_addr; }
+
+    void audit(const httplib::Request& req, const std::string& user, const std::string& action, const std::string& target,
+               const std::string& detail) {
+        store.audit({0, std::time(nullptr), user, address(req), action, target, utf8::sanitize(detail)});
+    }
+
+    bool require_approval() { return store.setting("require_approval", settings.require_approval ? "1" : "0") == "1"; }
+
+    // The request's origin is the console's own: Origin (or Referer) names this host, and
+    // the browser does not call it cross-site.
+    bool same_origin(const httplib::Request& req) const {
+        const std::string site = req.get_header_value("Sec-Fetch-Site");
+        if (!site.empty() && site != "same-origin" && site != "none") return false;
+        const std::string host = req.get_header_value("Host");
+        const std::string self = std::string(settings.tls() ? "https://" : "http://") + host;
+        if (req.has_header("Origin")) return req.get_header_value("Origin") == self;
+        if (req.has_header("Referer")) {
+            const std::string ref = req.get_header_value("Referer");
+            return ref == self || ref.rfind(self + "/", 0) == 0;
+        }
+        return true;  // not a browser: the CSRF token decides
+    }
+
+    std::optional<Session> session_of(const httplib::Request& req) {
+        const std::string token = cookie_value(req, kCookie);
+        if (token.size() != 64) return std::nullopt;
+        return store.session(token, std::time(nullptr));
+    }
+
+    // The session, when it may do this: a state-changing request also needs the CSRF token
+    // and the console's own origin. Otherwise the error response is sent and nothing returned.
+    std::optional<Session> allow(const httplib::Request& req, httplib::Response& res, Role least) {
+        auto s = session_of(req);
+        if (!s) {
+            send_error(res, 401, "请先登录");
+            return std::nullopt;
+        }
+        if (req.method != "GET" && req.method != "HEAD") {
+            if (!same_origin(req)) {
+                send_error(res, 403, "拒绝：请求不是来自本控制台的页面");
+                audit(req, s->user, "refused", req.path, "another origin");
+                return std::nullopt;
+            }
+            if (!same_token(req.get_header_value("X-CSRF-Token"), s->csrf)) {
+                send_error(res, 403, "拒绝：缺少或错误的安全令牌（CSRF），请刷新页面后再试");
+                audit(req, s->user, "refused", req.path, "no CSRF token");
+                return std::nullopt;
+            }
+        }
+        if (static_cast<int>(s->role) < static_cast<int>(least)) {
+            send_error(res, 403, "没有权限做这件事");
+            return std::nullopt;
+        }
+        return s;
+    }
+
+    void install();
+    void pages();
+    void login_routes();
+    void screen_routes();
+    void playlist_routes();
+    void notice_routes();
+    void approval_routes();
+    void record_routes();
+    void user_routes();
+
+    // Publishing (only here is the signing key used, through the fleet link).
+    Result<std::uint64_t> publish_playlist(const std::string& scope, const json& playlist, const std::string& by,
+                                           const httplib::Request& req, const std::string& approved_from);
+    Result<std::vector<std::string>> publish_notice(const json& n, const std::string& by, const httplib::Request& req,
+                                                    const std::string& approved_from);
+    // A notice's form checked; the body each screen will get, or the message for the clerk.
+    Result<fleet::NoticeBody> notice_body(const json& n, std::time_t now);
+};
+
+void Routes::install() {
+    httplib::Server& s = *server;
+    s.set_payload_max_length(kMaxRequestBytes);
+    s.set_read_timeout(10, 0);
+    s.set_write_timeout(30, 0);
+    s.set_keep_alive_max_count(100);
+    // Every answer: no script but the console's own, no framing, no sniffing, no caching of
+    // the API.
+    s.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+        res.set_header("Content-Security-Policy",
+                       "default-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+        res.set_header("X-Content-Type-Options", "nosniff");
+        res.set_header("X-Frame-Options", "DENY");
+        res.set_header("Referrer-Policy", "same-origin");
+        if (req.path.rfind("/api/", 0) == 0) res.set_header("Cache-Control", "no-store");
+        if (settings.tls()) res.set_header("Strict-Transport-Security", "max-age=31536000");
+    });
+    pages();
+    login_routes();
+    screen_routes();
+    playlist_routes();
+    notice_routes();
+    approval_routes();
+    record_routes();
+    user_routes();
+}
+
+void Routes::pages() {
+    httplib::Server& s = *server;
+    const fs::path assets = settings.assets;
+    auto serve_file = [assets](const fs::path& name, httplib::Response& res) {
+        const std::string type = content_type_of(name);
+        auto bytes = type.empty() ? Result<std::string>(make_error("")) : files::read_regular_file(assets / name, 4u << 20);
+        if (!bytes) {
+            res.status = 404;
+            res.set_content("没有这个文件", "text/plain; charset=utf-8");
+            return;
+        }
+        res.set_content(std::move(*bytes), type);
+    };
+    s.Get("/", [this](const httplib::Request& req, httplib::Response& res) {
+        res.set_redirect(session_of(req) ? "/screens" : "/login");
+    });
+    s.Get("/login", [serve_file](const httplib::Request&, httplib::Response& res) { serve_file("login.html", res); });
+    s.Get(R"(/static/([A-Za-z0-9_-]+\.(js|css|svg|png|ico)))", [serve_file](const httplib::Request& req, httplib::Response& res) {
+        serve_file(req.matches[1].str(), res);
+    });
+    for (const std::string& page : kPages) {
+        s.Get(page, [this, serve_file, page](const httplib::Request& req, httplib::Response& res) {
+            // A page opened without a session goes to the login, and comes back after it.
+            if (!session_of(req)) return res.set_redirect("/login?next=" + page);
+            serve_file("app.html", res);
+        });
+    }
+}
+
+void Routes::login_routes() {
+    httplib::Server& s = *server;
+    s.Post("/api/login", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!same_origin(req)) return send_error(res, 403, "拒绝：请求不是来自本控制台的页面");
+        const json body = body_json(req);
+        const std::string name = str(body, "name"), password = str(body, "password");
+        const std::time_t now = std::time(nullptr);
+        const std::string key = name + "@" + address(req);
+        const Store::Failures f = store.failures(key);
+        Throttle t{f.count, f.locked_until};
+        if (throttled(t, now)) {
+            audit(req, name, "login_throttled", name, "");
+            const long minutes = static_cast<long>((t.locked_until - now + 59) / 60);
+            return send_error(res, 429, "登录失败次数太多，请 " + std::to_string(minutes) + " 分钟后再试");
+        }
+        auto user = store.user(name);
+        // The same work whether or not the account exists: no timing tells names apart.
+        static const std::string dummy = hash_password("not-a-password-at-all").value();
+        const bool good = verify_password(user ? user->password_hash : dummy, password) && user && !user->disabled;
+        if (!good) {
+            t = after_failure(t, now);
+            store.set_failures(key, {t.count, t.locked_until});
+            audit(req, name, "login_failed", name, t.locked_until > now ? "locked for 15 minutes" : "");
+            return send_error(res, 401, "用户名或密码不对");
+        }
+        store.set_failures(key, {});
+        Session session{random_token(), name, random_token(), user->role, now + settings.session_minutes * 60};
+        if (auto st = store.add_session(session); !st) return send_error(res, 500, st.error().message);
+        std::string cookie = std::string(kCookie) + "=" + session.token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                             std::to_string(settings.session_minutes * 60);
+        if (settings.tls()) cookie += "; Secure";
+        res.set_header("Set-Cookie", cookie);
+        audit(req, name, "login", name, "");
+        send_json(res, {{"name", name}, {"role", role_name(user->role)}, {"csrf", session.csrf}});
+    });
+    s.Post("/api/logout", [this](const httplib::Request& req, httplib::Response& res) {
+        auto session = allow(req, res, Role::editor);
+        if (!session) return;
+        store.drop_session(session->token);
+        res.set_header("Set-Cookie", std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        audit(req, session->user, "logout", session->user, "");
+        send_json(res, {{"ok", true}});
+    });
+    s.Get("/api/me", [this](const httplib::Request& req, httplib::Response& res) {
+        auto session = allow(req, res, Role::editor);
+        if (!session) return;
+        send_json(res, {{"name", session->user}, {"role", role_name(session->role)}, {"csrf", session->csrf},
+                        {"require_approval", require_approval()}, {"broker", fleet.connected()},
+                        {"time_zone", office->time_zone}, {"now", now_iso(std::time(nullptr), office->time_zone)},
+                        {"sizes", [&] {
+                             json sizes = json::array();
+                             for (const auto& [w, h] : settings.preview_sizes) sizes.push_back(std::to_string(w) + "x" + std::to_string(h));
+                             return sizes;
+                         }()}});
+    });
+}
+
+void Routes::screen_routes() {
+    httplib::Server& s = *server;
+    s.Get("/api/screens", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        send_json(res, {{"broker", fleet.connected()}, {"now", std::time(nullptr)}, {"screens", fleet.screens(std::time(nullptr))}});
+    });
+    s.Post("/api/screens/screenshot", [this](const httplib::Request& req, httplib::Response& res) {
+        auto session = allow(req, res, Role::editor);
+        if (!session) return;
+        const std::string id = str(body_json(req), "id");
+        if (!config::topic_safe_name(id, false)) return send_error(res, 400, "没有这块屏幕");
+        // A screen that is off does not answer an old question later.
+        auto published = fleet.publish("screen/" + id, "screenshot", json::object(), 300);
+        if (!published) return send_error(res, 503, published.error().message);
+        audit(req, session->user, "screenshot", "screen/" + id, "");
+        send_json(res, {{"ok", true}, {"asked", std::time(nullptr)}});
+    });
+    s.Get(R"(/api/screens/([A-Za-z0-9._-]+)/screenshot\.png)", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        auto png = store.screenshot(req.matches[1].str());
+        if (!png) return send_error(res, 404, "这块屏幕还没有截屏");
+        res.set_content(std::move(*png), "image/png");
+    });
+    s.Post("/api/refresh", [this](const httplib::Request& req, httplib::Response& res) {
+        auto session = allow(req, res, Role::editor);
+        if (!session) return;
+        const json body = body_json(req);
+        const std::string scope = str(body, "scope");
+        if (!fleet::valid_scope(scope)) return send_error(res, 400, "请选择屏幕或分组");
+        json doc = json::object();
+        if (!str(body, "item").empty()) doc["item"] = str(body, "item");
+        auto published = fleet.publish(scope, "refresh", doc, 7 * 86400);
+        if (!published) return send_error(res, 503, published.error().message);
+        audit(req, session->user, "refresh", scope, doc.dump());
+        send_json(res, {{"ok", true}});
+    });
+    s.Get("/api/scopes", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        std::set<std::string> groups, screens;
+        for (const auto& sc : fleet.screens(std::time(nullptr))) {
+            screens.insert(sc.value("id", ""));
+            for (const auto& g : sc["groups"])
+                if (g.is_string()) groups.insert(g.get<std::string>());
+        }
+        for (const auto& scope : store.playlist_scopes()) {
+            if (scope.rfind("group/", 0) == 0) groups.insert(scope.substr(6));
+            if (scope.rfind("screen/", 0) == 0) screens.insert(scope.substr(7));
+        }
+        json out = json::array({{{"scope", "all"}, {"label", scope_label("all")}}});
+        for (const auto& g : groups) out.push_back({{"scope", "group/" + g}, {"label", scope_label("group/" + g)}});
+        for (const auto& id : screens) out.push_back({{"scope", "screen/" + id}, {"label", scope_label("screen/" + id)}});
+        send_json(res, out);
+    });
+}
+
+Result<std::uint64_t> Routes::publish_playlist(const std::string& scope, const json& playlist, const std::string& by,
+                                               const httplib::Request& req, const std::string& approved_from) {
+    // Nothing reaches a screen that its checker refuses: checked again here, whoever asks.
+    const auto errors = check_playlist(playlist, *office, kMaxPlaylistBytes);
+    if (!errors.empty()) return make_error(errors.front().message);
+    const PublishedPlaylist before = store.playlist(scope);
+    auto published = fleet.publish(scope, "playlist", playlist, 365 * 86400);
+    if (!published) return published.error();
+    store.set_playlist({scope, playlist, published->gen, std::time(nullptr), by});
+    audit(req, by, "publish_playlist", scope,
+          (approved_from.empty() ? "" : "approved, edited by " + approved_from + "\n") + json_diff(before.playlist, playlist));
+    return published->gen;
+}
+
+Result<fleet::NoticeBody> Routes::notice_body(const json& n, std::time_t now) {
+    fleet::NoticeBody b;
+    b.text = str(n, "text");
+    b.title = str(n, "title");
+    b.urgent = n.value("urgent", false);
+    b.interrupt = b.urgent || n.value("interrupt", false);
+    std::string until = str(n, "until");
+    if (until.empty()) return make_error("请填写结束时间");
+    auto t = zone_time::parse_time("结束时间", until, office->time_zone);
+    if (!t) return make_error("结束时间“" + until + "”看不懂，请用日期和时间选择框");
+    if (*t <= now) return make_error("结束时间已经过了");
+    b.until = *t;
+    if (b.text.empty()) return make_error("请填写通知内容");
+    auto checked = fleet::parse_notice_body(fleet::notice_body_json(b), now);
+    if (!checked) return make_error(checked.error().message);
+    return *checked;
+}
+
+Result<std::vector<std::string>> Routes::publish_notice(const json& n, const std::string& by, const httplib::Request& req,
+                                                        const std::string& approved_from) {
+    const std::time_t now = std::time(nullptr);
+    auto body = notice_body(n, now);
+    if (!body) return body.error();
+    std::vector<std::string> scopes;
+    if (n.contains("scopes") && n["scopes"].is_array())
+        for (const auto& sc : n["scopes"])
+            if (sc.is_string() && fleet::valid_scope(sc.get<std::string>())) scopes.push_back(sc.get<std::string>());
+    if (scopes.empty()) return make_error("请选择要显示通知的屏幕");
+    // An id for people and topics: the date and a random tail.
+    std::string id = str(n, "id");
+    if (id.empty() || !config::topic_safe_name(id, false)) {
+        id = "n" + zone_time::format_iso_local(now, office->time_zone).substr(0, 16) + "-" + random_token().substr(0, 6);
+        for (char& c : id)
+            if (c == ' ' || c == ':') c = '-';
+    }
+    for (const auto& scope : scopes) {
+        auto published = fleet.publish(scope, "notice", fleet::notice_body_json(*body), body->until - now + 60, id);
+        if (!published) return make_error(scope_label(scope) + "：" + published.error().message);
+        store.add_notice({id, scope, body->text, body->title, by, body->until, now, 0, body->interrupt, body->urgent});
+        audit(req, by, "publish_notice", scope,
+              (approved_from.empty() ? "" : "approved, written by " + approved_from + "\n") + "id " + id + "\n" +
+                  (body->urgent ? "紧急 " : "") + (body->interrupt ? "插播 " : "轮播 ") + "until " +
+                  now_iso(body->until, office->time_zone) + "\n" + body->title + "\n" + body->text);
+    }
+    return std::vector<std::string>{id};
+}
+
+void Routes::playlist_routes() {
+    httplib::Server& s = *server;
+    s.Get("/api/playlist", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        const std::string scope = req.get_param_value("scope");
+        if (!fleet::valid_scope(scope)) return send_error(res, 400, "请选择屏幕或分组");
+        const PublishedPlaylist p = store.playlist(scope);
+        int waiting = 0;
+        for (const auto& c : store.pending_list(false)) waiting += c.kind == "playlist" && c.scope == scope;
+        send_json(res, {{"scope", scope}, {"label", scope_label(scope)},
+                        {"playlist", p.playlist.is_null() ? json{{"version", 1}, {"items", json::array()}} : p.playlist},
+                        {"published", !p.playlist.is_null()}, {"gen", p.gen}, {"at", now_iso(p.at, office->time_zone)}, {"by", p.by}, {"pending", waiting}});
+    });
+    s.Post("/api/playlist/check", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        const json body = body_json(req);
+        send_json(res, {{"errors", to_json(check_playlist(body.value("playlist", json()), *office, kMaxPlaylistBytes))}});
+    });
+    s.Post("/api/playlist", [this](const httplib::Request& req, httplib::Response& res) {
+        auto session = allow(req, res, Role::editor);
+        if (!session) return;
+        const json body = body_json(req);
+        const std::string scope = str(body, "scope");
+        if (!fleet::valid_scope(scope)) return send_error(res, 400, "请选择屏幕或分组");
+        const json playlist = body.value("playlist", json());
+        const auto errors = check_playlist(playlist, *office, kMaxPlaylistBytes);
+        if (!errors.empty())
+            return send_error(res, 422, "节目单有错误，没有发布；请按提示修改", {{"errors", to_json(errors)}});
+        if (require_approval() && session->role == Role::editor) {
+            PendingChange c;
+            c.kind = "playlist";
+            c.scope = scope;
+            c.before = store.playlist(scope).playlist;
+            c.after = playlist;
+            c.author = session->user;
+            c.created = std::time(nullptr);
+            const auto id = store.add_pending(c);
+            audit(req, session->user, "submit_playlist", scope, "waiting for approval (#" + std::to_string(id) + ")\n" +
+                                                                    json_diff(c.before, playlist));
+            return send_json(res, {{"pending", id}, {"message", "已提交审核，审核通过后才会发布到屏幕"}});
+        }
+        auto gen = publish_playlist(scope, playlist, session->user, req, "");
+        if (!gen) return send_error(res, 503, gen.error().message);
+        send_json(res, {{"published", *gen}, {"message", "已发布到" + scope_label(scope)}});
+    });
+    s.Post("/api/extract", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        const std::string address_ = str(body_json(req), "url");
+        if (!url::is_web_address(address_)) return send_error(res, 400, "请填写以 http:// 或 https:// 开头的网址");
+        net::FetchPolicy policy;
+        policy.allowed_hosts = office->network.allowed_hosts;
+        policy.total_timeout_ms = 20000;
+        policy.max_body_bytes = 8u << 20;
+        if (!net::host_allowed(address_, policy.allowed_hosts))
+            return send_error(res, 400, "这个网站不在允许的网站名单里（kiosk.json 的 network.allowed_hosts）");
+        net::FetchResult r = net::fetch({address_, "", ""}, policy);
+        if (r.outcome != net::FetchOutcome::ok) return send_error(res, 502, "打不开这个网址：" + r.error);
+        content::IngestHints hints;
+        hints.content_type = r.content_type;
+        hints.base_url = r.final_url.empty() ? address_ : r.final_url;
+        hints.refuse_binary = true;
+        auto got = content::ingest(r.body, hints);
+        if (!got) return send_error(res, 422, "这个网页里找不到正文：" + got.error().message);
+        json paragraphs = json::array();
+        int tables = 0, images = 0;
+        for (const auto& b : got->doc.blocks) {
+            tables += b.role == content::Role::table;
+            images += b.role == content::Role::image;
+            if (paragraphs.size() < 8 && !b.text.empty()) paragraphs.push_back(utf8::truncate(b.text, 300));
+        }
+        send_json(res, {{"url", address_}, {"title", got->doc.title}, {"blocks", got->doc.blocks.size()}, {"chars", got->chars},
+                        {"tables", tables}, {"images", images}, {"paragraphs", paragraphs}, {"notes", got->notes}});
+    });
+    s.Post("/api/upload", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        if (!req.has_file("file")) return send_error(res, 400, "请选择一个 .txt 或 .html 文件");
+        const auto file = req.get_file_value("file");
+        const std::string name = file.filename;
+        const std::string ext = fs::path(name).extension().string();
+        if (ext != ".txt" && ext != ".html" && ext != ".htm") return send_error(res, 415, "只能上传 .txt 或 .html 文件");
+        if (file.content.size() > kMaxUploadBytes) return send_error(res, 413, "文件太大（最多 2 MB）");
+        content::IngestHints hints;
+        hints.file_name = name;
+        hints.refuse_binary = true;
+        auto got = content::ingest(file.content, hints);
+        if (!got) return send_error(res, 422, "读不出这个文件的文字：" + got.error().message);
+        // The text as a playlist item carries it: one paragraph a line, the title first.
+        std::string text;
+        for (const auto& b : got->doc.blocks)
+            if (!b.text.empty()) text += b.text + "\n";
+        send_json(res, {{"title", got->doc.title}, {"text", text}, {"chars", utf8::decode(text).size()},
+                        {"limit", config::kMaxInlineTextChars}});
+    });
+    s.Post("/api/preview", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        const json body = body_json(req);
+        PreviewRequest p;
+        p.kiosk_binary = settings.kiosk_binary;
+        p.office_config = office_json.is_object() ? office_json : json::object();
+        p.sizes = settings.preview_sizes;
+        const std::time_t now = std::time(nullptr);
+        p.now = now_iso(now, office->time_zone);
+        if (body.contains("notice")) {
+            auto b = notice_body(body["notice"], now);
+            if (!b) return send_error(res, 422, b.error().message);
+            p.item = {{"kind", "notice"}, {"text", b->text}, {"start", now_iso(now - 60, office->time_zone)},
+                      {"expires", now_iso(b->until, office->time_zone)}, {"style", b->urgent ? "urgent" : "normal"}};
+            if (!b->title.empty()) p.item["title"] = b->title;
+            p.max_pages = 2;
+        } else {
+            p.item = body.value("item", json::object());
+            if (!p.item.is_object()) return send_error(res, 400, "没有要预览的内容");
+            const json one = {{"version", 1}, {"items", json::array({p.item})}};
+            if (auto errors = check_playlist(one, *office, kMaxPlaylistBytes); !errors.empty())
+                return send_error(res, 422, errors.front().message, {{"errors", to_json(errors)}});
+            const std::string source = str(p.item, "source");
+            if (!source.empty()) {
+                net::FetchPolicy policy;
+                policy.allowed_hosts = office->network.allowed_hosts;
+                policy.total_timeout_ms = 20000;
+                net::FetchResult r = net::fetch({source, "", ""}, policy);
+                if (r.outcome != net::FetchOutcome::ok) return send_error(res, 502, "打不开这个网址：" + r.error);
+                p.page_html = std::move(r.body);
+            }
+        }
+        auto pages = render_preview(p);
+        if (!pages) return send_error(res, 422, pages.error().message);
+        const std::string token = random_token().substr(0, 16);
+        json out = {{"token", token}, {"sizes", json::array()}};
+        for (const auto& sp : *pages)
+            out["sizes"].push_back({{"width", sp.width}, {"height", sp.height}, {"pages", sp.png.size()}});
+        {
+            std::lock_guard lock(previews_mutex);
+            previews.emplace_front(token, std::move(*pages));
+            if (previews.size() > 16) previews.pop_back();
+        }
+        send_json(res, out);
+    });
+    s.Get(R"(/api/preview/([0-9a-f]{16})/(\d+)/(\d+)\.png)", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        const std::string token = req.matches[1].str();
+        const size_t size = std::stoul(req.matches[2].str()), page = std::stoul(req.matches[3].str());
+        std::lock_guard lock(previews_mutex);
+        for (const auto& [t, pages] : previews)
+            if (t == token && size < pages.size() && page < pages[size].png.size())
+                return res.set_content(pages[size].png[page], "image/png");
+        send_error(res, 404, "预览已过期，请重新预览");
+    });
+}
+
+void Routes::notice_routes() {
+    httplib::Server& s = *server;
+    s.Get("/api/notices", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        json out = json::array();
+        for (const auto& n : store.notices(std::time(nullptr)))
+            out.push_back({{"id", n.id}, {"scope", n.scope}, {"label", scope_label(n.scope)}, {"text", n.text}, {"title", n.title},
+                           {"until", now_iso(n.until, office->time_zone)}, {"interrupt", n.interrupt}, {"urgent", n.urgent},
+                           {"by", n.by}, {"published", now_iso(n.published, office->time_zone)}});
+        send_json(res, out);
+    });
+    s.Post("/api/notices", [this](const httplib::Request& req, httplib::Response& res) {
+        auto session = allow(req, res, Role::editor);
+        if (!session) return;
+        const json n = body_json(req);
+        if (auto b = notice_body(n, std::time(nullptr)); !b) return send_error(res, 422, b.error().message);
+        if (require_approval() && session->role == Role::editor) {
+            PendingChange c;
+            c.kind = "notice";
+            json scopes = n.value("scopes", json::array());
+            for (const auto& sc : scopes) c.scope += (c.scope.empty() ? "" : ",") + sc.get<std::string>();
+            c.before = nullptr;
+            c.after = n;
+            c.author = session->user;
+            c.created = std::time(nullptr);
+            const auto id = store.add_pending(c);
+            audit(req, session->user, "submit_notice", c.scope, "waiting for approval (#" + std::to_string(id) + ")\n" + str(n, "text"));
+            return send_json(res, {{"pending", id}, {"message", "已提交审核，审核通过后才会显示在屏幕上"}});
+        }
+        auto ids = publish_notice(n, session->user, req, "");
+        if (!ids) return send_error(res, 503, ids.error().message);
+        send_json(res, {{"id", ids->front()}, {"message", "通知已发布"}});
+    });
+    s.Post("/api/notices/clear", [this](const httplib::Request& req, httplib::Response& res) {
+        auto session = allow(req, res, Role::editor);
+        if (!session) return;
+        const json body = body_json(req);
+        const std::string id = str(body, "id"), scope = str(body, "scope");
+        if (!config::topic_safe_name(id, false) || !fleet::valid_scope(scope)) return send_error(res, 400, "没有这条通知");
+        // Taking a notice off never waits for approval: it only ever makes a screen show less.
+        fleet::NoticeBody cleared;
+        cleared.cleared = true;
+        auto published = fleet.publish(scope, "notice", fleet::notice_body_json(cleared), 30 * 86400, id);
+        if (!published) return send_error(res, 503, published.error().message);
+        store.clear_notice(id, scope, std::time(nullptr));
+        audit(req, session->user, "clear_notice", scope, "id " + id);
+        send_json(res, {{"ok", true}, {"message", "通知已撤下"}});
+    });
+}
+
+void Routes::approval_routes() {
+    httplib::Server& s = *server;
+    s.Get("/api/approvals", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        json out = json::array();
+        for (const auto& c : store.pending_list(req.get_param_value("all") == "1"))
+            out.push_back({{"id", c.id}, {"kind", c.kind}, {"scope", c.scope}, {"label", c.kind == "playlist" ? scope_label(c.scope) : c.scope},
+                           {"before", c.before}, {"after", c.after}, {"diff", c.kind == "playlist" ? json_diff(c.before, c.after) : ""},
+                           {"author", c.author}, {"state", c.state}, {"decided_by", c.decided_by}, {"reason", c.reason},
+                           {"created", now_iso(c.created, office->time_zone)}});
+        send_json(res, out);
+    });
+    s.Post("/api/approvals/decide", [this](const httplib::Request& req, httplib::Response& res) {
+        auto session = allow(req, res, Role::approver);
+        if (!session) return;
+        const json body = body_json(req);
+        const std::int64_t id = body.value("id", std::int64_t{0});
+        const bool approve = body.value("approve", false);
+        auto c = store.pending(id);
+        if (!c || c->state != "pending") return send_error(res, 404, "这项修改已经处理过了");
+        if (!approve) {
+            store.decide(id, "rejected", session->user, str(body, "reason"), std::time(nullptr));
+            audit(req, session->user, "reject", c->kind == "playlist" ? c->scope : c->kind, "#" + std::to_string(id) + " by " + c->author);
+            return send_json(res, {{"ok", true}, {"message", "已退回"}});
+        }
+        if (c->kind == "playlist") {
+            auto gen = publish_playlist(c->scope, c->after, session->user, req, c->author);
+            if (!gen) return send_error(res, 503, gen.error().message);
+        } else {
+            auto ids = publish_notice(c->after, session->user, req, c->author);
+            if (!ids) return send_error(res, 503, ids.error().message);
+        }
+        store.decide(id, "approved", session->user, "", std::time(nullptr));
+        audit(req, session->user, "approve", c->kind == "playlist" ? c->scope : c->kind, "#" + std::to_string(id) + " by " + c->author);
+        send_json(res, {{"ok", true}, {"message", "已批准并发布"}});
+    });
+}
+
+void Routes::record_routes() {
+    httplib::Server& s = *server;
+    auto filter_of = [this](const httplib::Request& req) {
+        AuditFilter f;
+        f.user = req.get_param_value("user");
+        f.action = req.get_param_value("action");
+        f.text = req.get_param_value("text");
+        for (const char* key : {"from", "until"}) {
+            const std::string day = req.get_param_value(key);
+            if (day.size() != 10) continue;
+            auto t = zone_time::parse_time(key, day + (std::string(key) == "from" ? "T00:00:00" : "T23:59:59"), office->time_zone);
+            if (t) (std::string(key) == "from" ? f.from : f.until) = *t;
+        }
+        return f;
+    };
+    s.Get("/api/audit", [this, filter_of](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        json out = json::array();
+        for (const auto& e : store.audit_entries(filter_of(req)))
+            out.push_back({{"id", e.id}, {"at", now_iso(e.at, office->time_zone)}, {"user", e.user}, {"address", e.address},
+                           {"action", e.action}, {"target", e.target}, {"detail", e.detail}});
+        send_json(res, out);
+    });
+    s.Get("/api/audit.csv", [this, filter_of](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        AuditFilter f = filter_of(req);
+        f.limit = 1000000;
+        std::string csv = "\xEF\xBB\xBFid,time,user,address,action,target,detail\r\n";  // the BOM: Excel reads UTF-8
+        for (const auto& e : store.audit_entries(f))
+            csv += std::to_string(e.id) + "," + csv_cell(now_iso(e.at, office->time_zone)) + "," + csv_cell(e.user) + "," +
+                   csv_cell(e.address) + "," + csv_cell(e.action) + "," + csv_cell(e.target) + "," + csv_cell(e.detail) + "\r\n";
+        res.set_header("Content-Disposition", "attachment; filename=\"audit.csv\"");
+        res.set_content(csv, "text/csv; charset=utf-8");
+    });
+    auto plays_of = [this](const httplib::Request& req, int limit) {
+        return store.plays(req.get_param_value("screen"), req.get_param_value("item"), req.get_param_value("from"),
+                           req.get_param_value("until"), limit);
+    };
+    s.Get("/api/plays", [this, plays_of](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        json out = json::array();
+        for (const auto& p : plays_of(req, 2000))
+            out.push_back({{"screen", p.screen}, {"item", p.item}, {"day", p.day}, {"plays", p.plays}, {"seconds", p.seconds}});
+        send_json(res, out);
+    });
+    s.Get("/api/plays.csv", [this, plays_of](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        std::string csv = "\xEF\xBB\xBF" "day,screen,item,plays,seconds\r\n";
+        for (const auto& p : plays_of(req, 10000000)) {
+            char seconds[32];
+            std::snprintf(seconds, sizeof seconds, "%.1f", p.seconds);
+            csv += csv_cell(p.day) + "," + csv_cell(p.screen) + "," + csv_cell(p.item) + "," + std::to_string(p.plays) + "," + seconds + "\r\n";
+        }
+        res.set_header("Content-Disposition", "attachment; filename=\"plays.csv\"");
+        res.set_content(csv, "text/csv; charset=utf-8");
+    });
+}
+
+void Routes::user_routes() {
+    httplib::Server& s = *server;
+    s.Get("/api/users", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::admin)) return;
+        json out = json::array();
+        for (const auto& u : store.users())
+            out.push_back({{"name", u.name}, {"role", role_name(u.role)}, {"disabled", u.disabled},
+                           {"created", now_iso(u.created, office->time_zone)}});
+        send_json(res, {{"users", out}, {"require_approval", require_approval()}});
+    });
+    s.Post("/api/users", [this](const httplib::Request& req, httplib::Response& res) {
+        auto session = allow(req, res, Role::admin);
+        if (!session) return;
+        const json body = body_json(req);
+        if (store.user(str(body, "name"))) return send_error(res, 409, "这个用户名已经有了");
+        if (auto st = add_user(store, str(body, "name"), str(body, "role"), str(body, "password")); !st)
+            return send_error(res, 400, st.error().message);
+        audit(req, session->user, "add_user", str(body, "name"), str(body, "role"));
+        send_json(res, {{"ok", true}, {"message", "已添加用户"}});
+    });
+    s.Post("/api/users/update", [this](const httplib::Request& req, httplib::Response& res) {
+        auto session = allow(req, res, Role::admin);
+        if (!session) return;
+        const json body = body_json(req);
+        const std::string name = str(body, "name");
+        if (!store.user(name)) return send_error(res, 404, "没有这个用户");
+        std::optional<Role> role;
+        if (body.contains("role")) {
+            role = parse_role(str(body, "role"));
+            if (!role) return send_error(res, 400, "角色只能是编辑、审核或管理员");
+        }
+        std::optional<std::string> hash;
+        if (body.contains("password")) {
+            auto h = hash_password(str(body, "password"));
+            if (!h) return send_error(res, 400, h.error().message);
+            hash = *h;
+        }
+        std::optional<bool> disabled;
+        if (body.contains("disabled")) disabled = body.value("disabled", false);
+        if (name == session->user && ((role && *role != Role::admin) || (disabled && *disabled)))
+            return send_error(res, 400, "不能取消自己的管理员权限或停用自己");
+        store.update_user(name, role, hash, disabled);
+        if (hash || (disabled && *disabled) || role) store.drop_sessions_of(name);
+        std::string what;
+        if (role) what += std::string("role ") + role_name(*role) + " ";
+        if (hash) what += "password ";
+        if (disabled) what += *disabled ? "disabled " : "enabled ";
+        audit(req, session->user, "update_user", name, what);
+        send_json(res, {{"ok", true}, {"message", "已保存"}});
+    });
+    s.Post("/api/settings", [this](const httplib::Request& req, httplib::Response& res) {
+        auto session = allow(req, res, Role::admin);
+        if (!session) return;
+        const json body = body_json(req);
+        if (body.contains("require_approval")) {
+            const bool on = body.value("require_approval", false);
+            store.set_setting("require_approval", on ? "1" : "0");
+            audit(req, session->user, "settings", "require_approval", on ? "on" : "off");
+        }
+        send_json(res, {{"ok", true}, {"require_approval", require_approval()}});
+    });
+}
+
+Result<std::unique_ptr<Console>> Console::open(const ConsoleSettings& settings) {
+    std::unique_ptr<Console> c(new Console());
+    c->settings_ = settings;
+    auto office = config::load_kiosk_config(settings.office_config);
+    if (!office) return office.error();
+    if (!office->fleet.enabled) return make_error(settings.office_config.string() + ": no fleet section (the broker and the office's certificate)");
+    if (office->fleet.signing_key.empty() || office->fleet.signing_kid.empty())
+        return make_error(settings.office_config.string() + ": fleet.signing_key and fleet.signing_kid are needed: the console signs what it publishes");
+    if (auto st = check_key_file(office->fleet.signing_key, ::geteuid()); !st) return st.error();
+    auto key = fleet::load_secret_key(office->fleet.signing_key);
+    if (!key) return key.error();
+    if (settings.assets.empty() || !fs::exists(settings.assets / "app.html"))
+        return make_error(settings.file.string() + ": assets: no app.html in \"" + settings.assets.string() + "\"");
+    if (settings.kiosk_binary.empty() || ::access(settings.kiosk_binary.c_str(), X_OK) != 0)
+        return make_error(settings.file.string() + ": kiosk: \"" + settings.kiosk_binary.string() + "\" is not the kiosk program (previews need it)");
+    if (settings.tls())
+        for (const auto& f : {settings.tls_cert, settings.tls_key})
+            if (::access(f.c_str(), R_OK) != 0) return make_error(f.string() + ": cannot read the TLS file");
+    std::error_code ec;
+    fs::create_directories(settings.database.parent_path(), ec);
+    auto store = Store::open(settings.database);
+    if (!store) return store.error();
+    c->store_ = std::move(*store);
+    c->office_ = std::make_shared<const config::KioskConfig>(std::move(*office));
+    c->fleet_ = std::make_unique<FleetLink>(c->office_->fleet, *key, c->office_->fleet.signing_kid, *c->store_);
+    c->routes_ = std::make_unique<Routes>(c->settings_, c->office_, *c->store_, *c->fleet_);
+    if (!c->routes_->server->is_valid()) return make_error("the HTTPS server could not load its certificate and key");
+    return c;
+}
+
+Console::~Console() = default;
+
+Status Console::serve() {
+    fleet_->start();
+    if (!routes_->server->bind_to_port(settings_.address.c_str(), settings_.port))
+        return make_error(settings_.address + ":" + std::to_string(settings_.port) + ": cannot listen (in use, or not this machine's address)");
+    std::fprintf(stderr, "kiosk-console: listening on %s://%s:%d\n", settings_.tls() ? "https" : "http", settings_.address.c_str(),
+                 settings_.port);
+    if (!routes_->server->listen_after_bind()) return make_error("the HTTP server stopped with an error");
+    return Ok{};
+}
+
+void Console::stop() {
+    if (routes_) routes_->server->stop();
+}
+
+}  // namespace kiosk::console

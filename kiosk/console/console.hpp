@@ -1,0 +1,49 @@
+#pragma once
+// kiosk-console: the one owner of the console's parts — settings, the office's kiosk.json,
+// the store, the fleet link (and through it the signing key) and the HTTP server — and the
+// web page's API. Only console/ includes httplib and sqlite3.
+#include <memory>
+#include <string>
+
+#include "base/result.hpp"
+#include "config/config.hpp"
+#include "console/settings.hpp"
+
+namespace kiosk::console {
+
+class Store;
+class FleetLink;
+struct Routes;
+
+// The signing key file may be read by the console's user only: mode 0600 (or 0400) and
+// owned by `uid`; anything looser is refused with the command that fixes it.
+Status check_key_file(const std::filesystem::path& file, unsigned uid);
+
+class Console {
+public:
+    // Reads the office's kiosk.json, checks and loads the signing key, opens the database.
+    // Nothing is listening yet.
+    static Result<std::unique_ptr<Console>> open(const ConsoleSettings& settings);
+    ~Console();
+    Console(const Console&) = delete;
+    Console& operator=(const Console&) = delete;
+
+    // Serves until stop() (from another thread; the console's main calls it on SIGTERM).
+    Status serve();
+    void stop();
+
+    Store& store() { return *store_; }
+
+private:
+    Console() = default;
+    ConsoleSettings settings_;
+    config::ConfigSnapshot office_;
+    std::unique_ptr<Store> store_;
+    std::unique_ptr<FleetLink> fleet_;
+    std::unique_ptr<Routes> routes_;  // the HTTP server and its handlers; declared last, gone first
+};
+
+// `kiosk-console adduser`: an account with a hashed password (the first admin, say).
+Status add_user(Store& store, const std::string& name, const std::string& role, const std::string& password);
+
+}  // namespace kiosk::console

@@ -1,0 +1,130 @@
+#include "console/logic.hpp"
+
+#include <algorithm>
+#include <regex>
+#include <sstream>
+
+namespace kiosk::console {
+
+std::vector<FieldError> field_errors(const std::string& message) {
+    // Each line: "playlist:LINE:COL: PATH: MESSAGE" with PATH like
+    // items[2] ("item-3").schedule.hours[0]; lines without a path concern the whole playlist.
+    static const std::regex kLine(R"(^[^:]*:\d+:\d+: (.*)$)");
+    static const std::regex kItem(R"(^items\[(\d+)\](?: \("[^"]*"\))?((?:\.[A-Za-z_]+(?:\[\d+\])?)*): (.*)$)");
+    std::vector<FieldError> out;
+    std::istringstream in(message);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        std::smatch m;
+        std::string rest = std::regex_match(line, m, kLine) ? m[1].str() : line;
+        FieldError e;
+        std::smatch im;
+        if (std::regex_match(rest, im, kItem)) {
+            e.item = std::stoi(im[1].str());
+            std::string path = im[2].str();
+            if (!path.empty() && path[0] == '.') path.erase(0, 1);
+            const auto bracket = path.find('[');
+            if (bracket != std::string::npos) {
+                e.index = std::atoi(path.c_str() + bracket + 1);
+                path.erase(bracket);
+            }
+            e.field = path;
+            e.message = im[3].str();
+        } else {
+            e.message = rest;
+        }
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+nlohmann::json to_json(const std::vector<FieldError>& errors) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const FieldError& e : errors)
+        out.push_back({{"item", e.item}, {"field", e.field}, {"index", e.index}, {"message", e.message}});
+    return out;
+}
+
+std::vector<FieldError> check_playlist(const nlohmann::json& playlist, const config::KioskConfig& office, std::size_t max_bytes) {
+    if (!playlist.is_object()) return {FieldError{-1, "", -1, "节目单格式不对"}};
+    // Pretty-printed, as a person would write it: the checker's line:col then point at one field.
+    const std::string text = playlist.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (text.size() > max_bytes) return {FieldError{-1, "", -1, "节目单太大（超过 " + std::to_string(max_bytes / 1024) + " KB）"}};
+    auto checked = config::parse_playlist(text, "playlist", office, false);
+    if (checked) return {};
+    return field_errors(checked.error().message);
+}
+
+namespace {
+std::vector<std::string> lines_of(const nlohmann::json& j) {
+    std::vector<std::string> out;
+    if (j.is_null()) return out;
+    std::istringstream in(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    std::string line;
+    while (std::getline(in, line)) out.push_back(line);
+    return out;
+}
+}  // namespace
+
+std::string json_diff(const nlohmann::json& before, const nlohmann::json& after) {
+    const auto a = lines_of(before), b = lines_of(after);
+    std::string out;
+    // The LCS table is |a| x |b|: past four million cells, the whole of both instead.
+    if (a.size() * b.size() > 4'000'000) {
+        for (const auto& l : a) out += "- " + l + "\n";
+        for (const auto& l : b) out += "+ " + l + "\n";
+        return out;
+    }
+    const size_t n = a.size(), m = b.size();
+    std::vector<std::vector<unsigned>> lcs(n + 1, std::vector<unsigned>(m + 1, 0));
+    for (size_t i = n; i-- > 0;)
+        for (size_t j = m; j-- > 0;) lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+    struct Op {
+        char kind;
+        const std::string* line;
+    };
+    std::vector<Op> ops;
+    size_t i = 0, j = 0;
+    while (i < n || j < m) {
+        if (i < n && j < m && a[i] == b[j]) ops.push_back({' ', &a[i++]}), ++j;
+        else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) ops.push_back({'+', &b[j++]});
+        else ops.push_back({'-', &a[i++]});
+    }
+    // Changed lines with one line of context either side.
+    for (size_t k = 0; k < ops.size(); ++k) {
+        const bool changed = ops[k].kind != ' ';
+        const bool near = (k > 0 && ops[k - 1].kind != ' ') || (k + 1 < ops.size() && ops[k + 1].kind != ' ');
+        if (changed || near) out += std::string(1, ops[k].kind) + " " + *ops[k].line + "\n";
+    }
+    return out;
+}
+
+std::string csv_cell(const std::string& value) {
+    std::string v = value;
+    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r')) v = "'" + v;
+    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+    std::string out = "\"";
+    for (char c : v) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+bool throttled(const Throttle& t, std::time_t now) { return t.locked_until > now; }
+
+Throttle after_failure(Throttle t, std::time_t now) {
+    if (t.locked_until != 0 && t.locked_until <= now) t = {};  // an old lock has run out
+    if (++t.count >= kMaxLoginFailures) t.locked_until = now + kLockSeconds;
+    return t;
+}
+
+std::string scope_label(const std::string& scope) {
+    if (scope == "all") return "全部屏幕";
+    if (scope.rfind("group/", 0) == 0) return "分组 " + scope.substr(6);
+    if (scope.rfind("screen/", 0) == 0) return "屏幕 " + scope.substr(7);
+    return scope;
+}
+
+}  // namespace kiosk::console

@@ -1,0 +1,162 @@
+#include "console/preview.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+
+#include "base/file_read.hpp"
+#include "base/unique_fd.hpp"
+
+extern char** environ;
+
+namespace kiosk::console {
+namespace fs = std::filesystem;
+
+Result<ToolRun> run_tool(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env, int timeout_ms,
+                         std::size_t max_output) {
+    int out_pipe[2], err_pipe[2];
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0) return make_error("pipe failed");
+    if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+        ::close(out_pipe[0]);
+        ::close(out_pipe[1]);
+        return make_error("pipe failed");
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) env.emplace_back(*e);
+    for (const auto& e : extra_env) env.push_back(e);
+    std::vector<char*> args, envp;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    pid_t pid = -1;
+    const int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
+    UniqueFd out_fd(out_pipe[0]), err_fd(err_pipe[0]);
+    if (rc != 0) return make_error(argv[0] + ": cannot start (" + std::string(std::strerror(rc)) + ")");
+    ToolRun run;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    bool out_open = true, err_open = true, timed_out = false;
+    char buf[65536];
+    while (out_open || err_open) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+        if (left <= 0) {
+            timed_out = true;
+            break;
+        }
+        pollfd fds[2] = {{out_open ? out_fd.get() : -1, POLLIN, 0}, {err_open ? err_fd.get() : -1, POLLIN, 0}};
+        if (::poll(fds, 2, static_cast<int>(left)) < 0 && errno != EINTR) break;
+        for (int k = 0; k < 2; ++k) {
+            if (!(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            const ssize_t n = ::read(fds[k].fd, buf, sizeof buf);
+            std::string& sink = k == 0 ? run.out : run.err;
+            if (n <= 0) (k == 0 ? out_open : err_open) = false;
+            else if (sink.size() < max_output) sink.append(buf, static_cast<size_t>(std::min<ssize_t>(n, static_cast<ssize_t>(max_output - sink.size()))));
+        }
+    }
+    if (timed_out) ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    if (timed_out) return make_error(argv[0] + ": took longer than " + std::to_string(timeout_ms / 1000) + " s; stopped");
+    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return run;
+}
+
+namespace {
+
+// A folder of its own under the system's temporary folder, removed when this goes.
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::string tmpl = (fs::temp_directory_path() / "kiosk-console-preview-XXXXXX").string();
+        if (::mkdtemp(tmpl.data())) path = tmpl;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        if (!path.empty()) fs::remove_all(path, ec);
+    }
+};
+
+Status write(const fs::path& file, const std::string& text) {
+    std::ofstream out(file, std::ios::binary);
+    out << text;
+    if (!out) return make_error(file.string() + ": cannot write");
+    return Ok{};
+}
+
+}  // namespace
+
+Result<std::vector<PreviewPages>> render_preview(const PreviewRequest& r) {
+    TempDir dir;
+    if (dir.path.empty()) return make_error("cannot make a temporary folder for the preview");
+    // The office's style; none of its own paths, broker or playlist.
+    nlohmann::json cfg = nlohmann::json::object();
+    for (const char* key : {"hall_name", "welcome", "time_zone", "screen", "fonts", "typography", "margins", "theme",
+                            "page_seconds", "reading", "network"})
+        if (r.office_config.contains(key)) cfg[key] = r.office_config[key];
+    if (cfg.contains("fonts") && cfg["fonts"].is_object()) cfg["fonts"].erase("files");
+    cfg["version"] = 1;
+    cfg["playlist"] = "playlist.json";
+    cfg["paths"] = {{"runtime", (dir.path / "run").string()}, {"state", (dir.path / "state").string()},
+                    {"cache", (dir.path / "cache").string()}};
+    nlohmann::json item = r.item;
+    item["id"] = "preview";
+    item["enabled"] = true;
+    item.erase("schedule");  // the preview shows the pages whatever the day
+    if (!r.page_html.empty()) {
+        if (auto st = write(dir.path / "page.html", r.page_html); !st) return st.error();
+        item["source"] = "file:page.html";
+    }
+    nlohmann::json playlist = {{"version", 1}, {"items", nlohmann::json::array({item})}};
+    if (auto st = write(dir.path / "kiosk.json", cfg.dump()); !st) return st.error();
+    if (auto st = write(dir.path / "playlist.json", playlist.dump()); !st) return st.error();
+    std::vector<PreviewPages> out;
+    for (const auto& [w, h] : r.sizes) {
+        const fs::path pages_dir = dir.path / ("out-" + std::to_string(w) + "x" + std::to_string(h));
+        std::vector<std::string> argv = {r.kiosk_binary.string(), "render", "--config", (dir.path / "kiosk.json").string(),
+                                         "--item", "preview", "--out", pages_dir.string(),
+                                         "--size", std::to_string(w) + "x" + std::to_string(h),
+                                         "--pages", std::to_string(r.max_pages)};
+        if (!r.now.empty()) {
+            argv.push_back("--now");
+            argv.push_back(r.now);
+        }
+        auto run = run_tool(argv, {"SDL_VIDEODRIVER=dummy", "LANGUAGE=zh_CN"}, 30000, 1 << 20);
+        if (!run) return run.error();
+        if (run->status != 0) {
+            std::string why = run->err;
+            if (why.rfind("kiosk: ", 0) == 0) why.erase(0, 7);
+            while (!why.empty() && why.back() == '\n') why.pop_back();
+            return make_error("预览失败：" + why);
+        }
+        PreviewPages p{w, h, {}};
+        std::vector<fs::path> files;
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(pages_dir, ec))
+            if (e.path().extension() == ".png") files.push_back(e.path());
+        std::sort(files.begin(), files.end());
+        for (const auto& f : files) {
+            auto bytes = files::read_regular_file(f, 16u << 20);
+            if (!bytes) return bytes.error();
+            p.png.push_back(std::move(*bytes));
+        }
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+}  // namespace kiosk::console

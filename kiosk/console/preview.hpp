@@ -1,0 +1,44 @@
+#pragma once
+// Previews with the kiosk's own engine: the console writes a one-item playlist and a
+// kiosk.json holding the office's page style into a temporary folder and runs
+// `kiosk render` on it for each screen size — in its own process, so a page that upsets the
+// renderer can never take the console down, and under a time limit.
+#include <ctime>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace kiosk::console {
+
+struct PreviewPages {
+    int width = 0, height = 0;
+    std::vector<std::string> png;  // the pages, in order
+};
+
+struct PreviewRequest {
+    std::filesystem::path kiosk_binary;
+    nlohmann::json office_config;  // the office's kiosk.json as written (style keys are taken from it)
+    nlohmann::json item;           // one playlist item; a URL source is given as `page_html` below
+    std::string page_html;         // a fetched page for an item whose source is an address
+    std::vector<std::pair<int, int>> sizes;
+    std::string now;  // --now: an ISO time in the office's zone (notices are dated)
+    int max_pages = 6;
+};
+
+Result<std::vector<PreviewPages>> render_preview(const PreviewRequest& request);
+
+// Runs a program with arguments and environment additions; its standard output (at most
+// `max_output` bytes) and exit status, or an error when it could not start or ran past
+// `timeout_ms` (then it is killed).
+struct ToolRun {
+    int status = -1;
+    std::string out, err;
+};
+Result<ToolRun> run_tool(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env, int timeout_ms,
+                         std::size_t max_output);
+
+}  // namespace kiosk::console

@@ -1,0 +1,68 @@
+#include "console/settings.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "base/file_read.hpp"
+
+namespace kiosk::console {
+namespace fs = std::filesystem;
+
+namespace {
+fs::path beside(const fs::path& file, const std::string& p) {
+    if (p.empty()) return {};
+    const fs::path path(p);
+    return path.is_absolute() ? path : file.parent_path() / path;
+}
+}  // namespace
+
+Result<ConsoleSettings> load_settings(const fs::path& file) {
+    auto text = files::read_regular_file(file, 64 * 1024);
+    if (!text) return text.error();
+    const auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (!j.is_object()) return make_error(file.string() + ": not a JSON object");
+    ConsoleSettings s;
+    s.file = fs::absolute(file);
+    const std::string where = file.string() + ": ";
+    static const char* const kKeys[] = {"listen", "tls", "database", "office_config", "require_approval",
+                                        "session_minutes", "kiosk", "assets", "preview_sizes", "$schema"};
+    for (const auto& [key, value] : j.items()) {
+        bool known = false;
+        for (const char* k : kKeys) known = known || key == k;
+        if (!known) return make_error(where + "unknown key \"" + key + "\"");
+    }
+    try {
+        const std::string listen = j.value("listen", "127.0.0.1:8080");
+        const auto colon = listen.rfind(':');
+        if (colon == std::string::npos) return make_error(where + "listen: give ADDRESS:PORT, like 127.0.0.1:8080");
+        s.address = listen.substr(0, colon);
+        s.port = std::stoi(listen.substr(colon + 1));
+        if (s.port < 1 || s.port > 65535) return make_error(where + "listen: the port is 1 to 65535");
+        if (j.contains("tls")) {
+            s.tls_cert = beside(s.file, j["tls"].value("cert_file", ""));
+            s.tls_key = beside(s.file, j["tls"].value("key_file", ""));
+            if (s.tls_cert.empty() != s.tls_key.empty()) return make_error(where + "tls: give both cert_file and key_file");
+        }
+        s.database = beside(s.file, j.value("database", "console.db"));
+        s.office_config = beside(s.file, j.value("office_config", ""));
+        if (s.office_config.empty()) return make_error(where + "office_config is missing (the office's kiosk.json with its fleet section)");
+        s.require_approval = j.value("require_approval", false);
+        s.session_minutes = j.value("session_minutes", 480);
+        if (s.session_minutes < 5 || s.session_minutes > 7 * 24 * 60) return make_error(where + "session_minutes: 5 to 10080");
+        s.kiosk_binary = beside(s.file, j.value("kiosk", ""));
+        s.assets = beside(s.file, j.value("assets", ""));
+        if (j.contains("preview_sizes")) {
+            s.preview_sizes.clear();
+            for (const auto& size : j["preview_sizes"]) {
+                const std::string t = size.get<std::string>();
+                const auto x = t.find('x');
+                if (x == std::string::npos) return make_error(where + "preview_sizes: like \"1920x1080\"");
+                s.preview_sizes.emplace_back(std::stoi(t.substr(0, x)), std::stoi(t.substr(x + 1)));
+            }
+        }
+    } catch (const std::exception& e) {
+        return make_error(where + e.what());
+    }
+    return s;
+}
+
+}  // namespace kiosk::console

@@ -1,0 +1,36 @@
+#pragma once
+// console.json: where the console listens, its database, the office's kiosk.json (the
+// broker, the office's certificate, the signing key, the time zone and the page style used
+// for previews) and its policies. Read once at start: one immutable snapshot.
+//   { "listen": "127.0.0.1:8080", "tls": {"cert_file": "…", "key_file": "…"},
+//     "database": "/var/lib/kiosk-console/console.db", "office_config": "/etc/kiosk-console/office.json",
+//     "require_approval": false, "session_minutes": 480, "kiosk": "/usr/bin/kiosk",
+//     "assets": "/usr/share/kiosk-console/assets" }
+// Relative paths are relative to console.json's folder.
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace kiosk::console {
+
+struct ConsoleSettings {
+    std::filesystem::path file;
+    std::string address = "127.0.0.1";
+    int port = 8080;
+    std::filesystem::path tls_cert, tls_key;  // both set: HTTPS (cookies then carry Secure)
+    std::filesystem::path database;
+    std::filesystem::path office_config;
+    std::filesystem::path assets;        // the web page: assets/console
+    std::filesystem::path kiosk_binary;  // renders previews (`kiosk render`)
+    bool require_approval = false;       // the starting value; an admin changes it on 用户
+    int session_minutes = 480;
+    std::vector<std::pair<int, int>> preview_sizes = {{1920, 1080}, {1080, 1920}, {1280, 720}};
+    bool tls() const { return !tls_cert.empty(); }
+};
+
+Result<ConsoleSettings> load_settings(const std::filesystem::path& file);
+
+}  // namespace kiosk::console
