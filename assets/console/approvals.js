@@ -11,6 +11,15 @@ function noticeView(n) {
     h('dt', {}, '方式'), h('dd', {}, n.urgent ? '紧急样式，插播' : n.interrupt ? '插播' : '轮播'));
 }
 
+// A playlist as its items in order: title, and whether it is off.
+function titles(playlist) {
+  const items = (playlist && playlist.items) || [];
+  if (!items.length) return h('p', {class: 'muted'}, '（空）');
+  return h('ol', {class: 'titles'}, items.map((item) => h('li', {class: item.enabled === false ? 'muted' : ''},
+    item.title || item.id, item.enabled === false ? '（不播放）' : '',
+    item.schedule && item.schedule.hours ? `（${item.schedule.hours.join('、')}）` : '')));
+}
+
 function diffView(diff) {
   return h('pre', {class: 'diff'}, diff.split('\n').filter((l) => l).map((line) =>
     h('span', {class: line[0] === '+' ? 'added' : line[0] === '-' ? 'removed' : ''}, line + '\n')));
@@ -23,7 +32,11 @@ async function load(box, me) {
   clear(box, r.data.length === 0 ? h('p', {}, '没有等待审核的修改。') : r.data.map((c) => h('article', {class: 'card', 'data-change': c.id},
     h('h2', {}, c.kind === 'playlist' ? `节目单：${c.label}` : '通知', h('span', {class: 'muted'}, `（${c.author} 于 ${shortTime(c.created)} 提交）`)),
     c.kind === 'playlist'
-      ? h('div', {class: 'before-after'}, h('h3', {}, '改动（- 删去，+ 新增）'), diffView(c.diff))
+      ? h('div', {},
+        h('div', {class: 'before-after'},
+          h('section', {}, h('h3', {}, '之前'), titles(c.before)),
+          h('section', {}, h('h3', {}, '之后'), titles(c.after))),
+        h('details', {}, h('summary', {}, '逐行改动（- 删去，+ 新增）'), diffView(c.diff)))
       : noticeView(c.after),
     canDecide ? h('div', {class: 'actions'},
       h('button', {type: 'button', class: 'big primary', 'data-action': 'approve', onclick: async () => {

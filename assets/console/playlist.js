@@ -140,7 +140,7 @@ function itemForm(m, i) {
         kinds.map(([k, label]) => h('option', {value: k, selected: m.kind === k}, label))))),
     content, extractBox,
     h('div', {class: 'row'},
-      h('label', {}, '每页显示 ', h('input', {type: 'number', min: 3, max: 600, class: 'short', value: m.seconds, disabled: m.auto,
+      h('label', {}, '每页显示 ', h('input', {type: 'number', min: 1, max: 3600, class: 'short', value: m.seconds, disabled: m.auto,
         'data-item': i, 'data-input': 'page_seconds', oninput: set('seconds')}), ' 秒'),
       h('label', {}, h('input', {type: 'checkbox', checked: m.auto, onchange: (e) => { m.auto = e.target.checked; rerender(); }}), '自动（按字数）')),
     slot(i, 'page_seconds'),

@@ -88,8 +88,8 @@ std::string json_diff(const nlohmann::json& before, const nlohmann::json& after)
     size_t i = 0, j = 0;
     while (i < n || j < m) {
         if (i < n && j < m && a[i] == b[j]) ops.push_back({' ', &a[i++]}), ++j;
-        else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) ops.push_back({'+', &b[j++]});
-        else ops.push_back({'-', &a[i++]});
+        else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push_back({'-', &a[i++]});
+        else ops.push_back({'+', &b[j++]});
     }
     // Changed lines with one line of context either side.
     for (size_t k = 0; k < ops.size(); ++k) {
