@@ -9,7 +9,8 @@ packages=(
   libpng-dev libcurl4-openssl-dev nlohmann-json3-dev catch2 libgumbo-dev libxml2-dev libcpp-httplib-dev libssl-dev openssl
   clang libclang-rt-14-dev libsdl2-image-dev libqrencode-dev libsystemd-dev systemd
   fonts-noto-cjk fonts-hanazono unicode-data tzdata gettext python3-jsonschema
-  libsodium-dev libmosquitto-dev mosquitto
+  libsodium-dev libmosquitto-dev mosquitto libsqlite3-dev
+  chromium chromium-driver python3-selenium
 )
 
 missing=()

@@ -166,6 +166,16 @@ class Fleet:
         except OSError:
             return ""
 
+    def stop(self, name):
+        """SIGTERM to one process; its exit status (0: it stopped cleanly, and under the
+        sanitizers found no error or leak on the way out)."""
+        for n, p in self.procs:
+            if n == name:
+                if p.poll() is None:
+                    os.killpg(p.pid, signal.SIGTERM)
+                return p.wait(timeout=20)
+        raise KeyError(name)
+
     def close(self):
         for name, p in reversed(self.procs):
             if p.poll() is None:

@@ -303,6 +303,11 @@ def main():
         # Every page carries the CSP.
         status, _, headers = api.request("GET", "/login")
         assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+        driver.quit()
+        driver = None
+        step("the console stops cleanly on SIGTERM")
+        status = fleet.stop("console")
+        assert status == 0, f"kiosk-console exited with {status}:\n" + fleet.log("console")
         print(f"== all console browser tests passed in {time.monotonic() - started:.1f} s", flush=True)
         return 0
     except Exception:

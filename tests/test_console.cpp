@@ -1,0 +1,197 @@
+// The console's parts without a server or a browser: the checker's messages placed beside
+// fields, the audit diff, CSV cells, the login throttle, passwords, the signing key's
+// permissions, and the store (append-only audit, plays counted once, sessions).
+#include <catch2/catch.hpp>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "config/config.hpp"
+#include "console/auth.hpp"
+#include "console/console.hpp"
+#include "console/logic.hpp"
+#include "console/store.hpp"
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+using namespace kiosk;
+using namespace kiosk::console;
+using nlohmann::json;
+
+namespace {
+config::KioskConfig office() {
+    config::KioskConfig cfg = config::default_config();
+    cfg.time_zone = "Asia/Shanghai";
+    return cfg;
+}
+}  // namespace
+
+TEST_CASE("console: the checker's messages land beside the field they concern", "[console]") {
+    const json playlist = {{"version", 1},
+                           {"items",
+                            {{{"id", "a"}, {"text", "甲\n正文"}},
+                             {{"id", "b"}, {"text", "乙\n正文"}, {"schedule", {{"hours", {"08:30-12:00", "8:30-12:00"}}}}},
+                             {{"id", "c"}, {"source", "file:x.txt"}}}}};
+    const auto errors = check_playlist(playlist, office(), 200 * 1024);
+    REQUIRE(errors.size() == 2);
+    CHECK(errors[0].item == 1);
+    CHECK(errors[0].field == "schedule.hours");
+    CHECK(errors[0].index == 1);
+    CHECK(errors[0].message.find("8:30-12:00") != std::string::npos);
+    CHECK(errors[1].item == 2);  // a published playlist has no file: sources
+    CHECK(errors[1].field == "source");
+
+    const json good = {{"version", 1}, {"items", {{{"id", "a"}, {"text", "甲\n正文"}, {"page_seconds", "auto"}}}}};
+    CHECK(check_playlist(good, office(), 200 * 1024).empty());
+    // Too big to publish: refused before the checker runs.
+    json big = good;
+    big["items"][0]["text"] = std::string(300 * 1024, 'x');
+    const auto too_big = check_playlist(big, office(), 200 * 1024);
+    REQUIRE(too_big.size() == 1);
+    CHECK(too_big[0].item == -1);
+}
+
+TEST_CASE("console: field_errors reads items, their labels and list indexes", "[console]") {
+    const auto e = field_errors(
+        "playlist:12:9: items[3] (\"x: y\").schedule.weekdays[2]: \"sun\" is not a day\n"
+        "playlist:1:1: \"version\" is missing\n"
+        "playlist:5:5: items[0].title: too long");
+    REQUIRE(e.size() == 3);
+    CHECK(e[0].item == 3);
+    CHECK(e[0].field == "schedule.weekdays");
+    CHECK(e[0].index == 2);
+    CHECK(e[0].message == "\"sun\" is not a day");
+    CHECK(e[1].item == -1);
+    CHECK(e[1].message == "\"version\" is missing");
+    CHECK(e[2].item == 0);
+    CHECK(e[2].field == "title");
+}
+
+TEST_CASE("console: a playlist's diff shows what changed and little else", "[console]") {
+    const json before = {{"items", {{{"id", "a"}, {"title", "甲"}}, {{"id", "b"}, {"title", "乙"}}}}};
+    json after = before;
+    after["items"][1]["title"] = "丙";
+    const std::string d = json_diff(before, after);
+    CHECK(d.find("-       \"title\": \"乙\"") != std::string::npos);
+    CHECK(d.find("+       \"title\": \"丙\"") != std::string::npos);
+    CHECK(d.find("\"甲\"") == std::string::npos);  // unchanged and not next to a change
+    CHECK(json_diff(before, before).empty());
+    CHECK(json_diff(nullptr, before).rfind("+ {", 0) == 0);  // the first publication: all added
+}
+
+TEST_CASE("console: CSV cells are quoted and never formulas", "[console]") {
+    CHECK(csv_cell("plain") == "plain");
+    CHECK(csv_cell("a,b") == "\"a,b\"");
+    CHECK(csv_cell("say \"hi\"") == "\"say \"\"hi\"\"\"");
+    CHECK(csv_cell("line\nbreak") == "\"line\nbreak\"");
+    CHECK(csv_cell("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"");
+    CHECK(csv_cell("+1") == "'+1");
+}
+
+TEST_CASE("console: five failures lock an account and address for fifteen minutes", "[console]") {
+    Throttle t;
+    const std::time_t now = 1'800'000'000;
+    for (int i = 0; i < 4; ++i) {
+        t = after_failure(t, now + i);
+        CHECK_FALSE(throttled(t, now + i));
+    }
+    t = after_failure(t, now + 4);
+    CHECK(throttled(t, now + 5));
+    CHECK(throttled(t, now + 4 + kLockSeconds - 1));
+    CHECK_FALSE(throttled(t, now + 4 + kLockSeconds));
+    // After the lock runs out, counting starts again.
+    t = after_failure(t, now + 4 + kLockSeconds);
+    CHECK(t.count == 1);
+    CHECK_FALSE(throttled(t, now + 4 + kLockSeconds));
+}
+
+TEST_CASE("console: passwords are argon2id and verified", "[console]") {
+    REQUIRE(sodium_init() >= 0);
+    auto hash = hash_password("correct horse");
+    REQUIRE(hash);
+    CHECK(hash->rfind("$argon2id$", 0) == 0);
+    CHECK(verify_password(*hash, "correct horse"));
+    CHECK_FALSE(verify_password(*hash, "correct hors"));
+    CHECK_FALSE(verify_password("", "correct horse"));
+    CHECK_FALSE(hash_password("short"));
+    CHECK(random_token().size() == 64);
+    CHECK(random_token() != random_token());
+    CHECK(same_token("abc", "abc"));
+    CHECK_FALSE(same_token("abc", "abd"));
+    CHECK_FALSE(same_token("", ""));
+}
+
+TEST_CASE("console: the signing key must be the console user's alone", "[console]") {
+    test::TempDir tmp;
+    const fs::path dir = tmp.path();
+    const fs::path key = dir / "office.key";
+    test::write_file(key, "secret");
+    ::chmod(key.c_str(), 0644);
+    auto loose = check_key_file(key, ::geteuid());
+    REQUIRE_FALSE(loose);
+    CHECK(loose.error().message.find("chmod 600") != std::string::npos);
+    ::chmod(key.c_str(), 0600);
+    CHECK(check_key_file(key, ::geteuid()));
+    auto other = check_key_file(key, ::geteuid() + 1);
+    REQUIRE_FALSE(other);
+    CHECK(other.error().message.find("chown") != std::string::npos);
+    CHECK_FALSE(check_key_file(dir / "missing.key", ::geteuid()));
+}
+
+TEST_CASE("console: the store keeps an append-only audit, counts each play once, ends sessions", "[console]") {
+    REQUIRE(sodium_init() >= 0);
+    test::TempDir tmp;
+    const fs::path dir = tmp.path();
+    auto opened = Store::open(dir / "console.db");
+    REQUIRE(opened);
+    Store& store = **opened;
+    REQUIRE(add_user(store, "wang", "admin", "admin-pass-1"));
+    CHECK_FALSE(add_user(store, "wang", "admin", "admin-pass-1"));  // taken
+    CHECK_FALSE(add_user(store, "bad name", "admin", "admin-pass-1"));
+    CHECK_FALSE(add_user(store, "li", "boss", "admin-pass-1"));
+    CHECK(store.user("wang")->role == Role::admin);
+
+    store.audit({0, 100, "wang", "127.0.0.1", "login", "wang", ""});
+    store.audit({0, 200, "li", "127.0.0.1", "publish_playlist", "all", "+ x"});
+    AuditFilter f;
+    f.user = "li";
+    REQUIRE(store.audit_entries(f).size() == 1);
+    CHECK(store.audit_entries(f)[0].detail == "+ x");
+    CHECK(store.audit_entries({}).size() == 2);
+
+    const json batch = {{{"id", "s1-1"}, {"item", "a"}, {"start", "2026-12-03 09:00:00"}, {"seconds", 20.0}},
+                        {{"id", "s1-2"}, {"item", "a"}, {"start", "2026-12-03 09:00:20"}, {"seconds", 20.0}},
+                        {{"id", "s1-3"}, {"item", "b"}, {"start", "2026-12-04 09:00:00"}, {"seconds", 10.0}}};
+    CHECK(store.add_plays("s1", batch, 1000) == 3);
+    CHECK(store.add_plays("s1", batch, 1001) == 0);  // the same batch again (its PUBACK was lost)
+    const auto rows = store.plays("s1", "a", "", "", 100);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].plays == 2);
+    CHECK(rows[0].seconds == Approx(40.0));
+    CHECK(rows[0].day == "2026-12-03");
+
+    Session s{random_token(), "wang", random_token(), Role::admin, 5000};
+    REQUIRE(store.add_session(s));
+    CHECK(store.session(s.token, 4999));
+    CHECK_FALSE(store.session(s.token, 5000));  // expired
+    store.update_user("wang", std::nullopt, std::nullopt, true);
+    CHECK_FALSE(store.session(s.token, 10));  // a disabled account has no session
+
+    // The audit log refuses to be edited, even by a program that opens the database itself.
+    opened->reset();
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open((dir / "console.db").c_str(), &raw) == SQLITE_OK);
+    char* message = nullptr;
+    CHECK(sqlite3_exec(raw, "DELETE FROM audit", nullptr, nullptr, &message) != SQLITE_OK);
+    REQUIRE(message);
+    CHECK(std::string(message).find("append-only") != std::string::npos);
+    sqlite3_free(message);
+    CHECK(sqlite3_exec(raw, "UPDATE audit SET user = 'x'", nullptr, nullptr, nullptr) != SQLITE_OK);
+    sqlite3_close(raw);
+    auto again = Store::open(dir / "console.db");
+    REQUIRE(again);
+    CHECK((*again)->audit_entries({}).size() == 2);
+}
