@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds kiosk_VERSION_amd64.deb: a release build with the /usr prefix, packed by CPack,
+# Builds kiosk_VERSION_amd64.deb and kiosk-console_VERSION_amd64.deb: a release build with the /usr prefix, packed by CPack,
 # then checked (its conffiles and dependencies) with dpkg-deb. Not part of CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,9 +9,16 @@ cmake -S . -B build-deb -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREF
 cmake --build build-deb
 (cd build-deb && cpack -G DEB >/dev/null)
 deb=$(ls build-deb/kiosk_*.deb)
+console_deb=$(ls build-deb/kiosk-console_*.deb)
 echo "== $deb"
 dpkg-deb -I "$deb" | sed -n '/Package:/,$p'
 echo "== conffiles"
 dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles
 grep -q /etc/kiosk/playlist.json <(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles)
 dpkg-deb -c "$deb" | grep -E "usr/bin/kiosk|etc/kiosk|kiosk.service|sysusers" 
+echo "== $console_deb"
+dpkg-deb -I "$console_deb" | sed -n '/Package:/,$p'
+grep -q /etc/kiosk-console/console.json <(dpkg-deb --ctrl-tarfile "$console_deb" | tar -xO ./conffiles)
+dpkg-deb -c "$console_deb" | grep -E "usr/bin/kiosk-console|etc/kiosk-console|kiosk-console.service|sysusers|assets/app.html"
+# Neither package carries the other's files.
+! dpkg-deb -c "$deb" | grep -q kiosk-console

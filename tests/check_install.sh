@@ -12,10 +12,15 @@ prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$build/CMakeCache.txt")
 for f in "$prefix/bin/kiosk" /etc/kiosk/kiosk.json /etc/kiosk/playlist.json "$prefix/lib/systemd/system/kiosk.service" \
          "$prefix/lib/sysusers.d/kiosk.conf" "$prefix/share/kiosk/demo/config/kiosk.json" \
          "$prefix/share/kiosk/demo/assets/samples/changchun-2019-xxgk-annual-report.txt" \
-         "$prefix/share/doc/kiosk/operators.zh_CN.md" "$prefix/share/locale/zh_CN/LC_MESSAGES/kiosk.mo"; do
+         "$prefix/share/doc/kiosk/operators.zh_CN.md" "$prefix/share/locale/zh_CN/LC_MESSAGES/kiosk.mo" \
+         "$prefix/bin/kiosk-console" /etc/kiosk-console/console.json "$prefix/lib/systemd/system/kiosk-console.service" \
+         "$prefix/lib/sysusers.d/kiosk-console.conf" "$prefix/share/kiosk-console/assets/app.html" \
+         "$prefix/share/kiosk-console/assets/app.js" "$prefix/share/doc/kiosk-console/console.md"; do
   [ -e "$stage$f" ] || { echo "install: $f missing"; exit 1; }
 done
 grep -q "ExecStart=$prefix/bin/kiosk run" "$stage$prefix/lib/systemd/system/kiosk.service" || { echo "install: unit ExecStart wrong"; exit 1; }
+grep -q "ExecStart=$prefix/bin/kiosk-console serve" "$stage$prefix/lib/systemd/system/kiosk-console.service" || { echo "install: console unit ExecStart wrong"; exit 1; }
+grep -q "\"assets\": \"$prefix/share/kiosk-console/assets\"" "$stage/etc/kiosk-console/console.json" || { echo "install: console.json assets wrong"; exit 1; }
 grep -q "file:$prefix/share/kiosk/demo/assets/samples/" "$stage/etc/kiosk/playlist.json" || { echo "install: playlist sources wrong"; exit 1; }
 grep -q '"runtime": "/run/kiosk"' "$stage/etc/kiosk/kiosk.json" || { echo "install: kiosk.json does not name the service's folders"; exit 1; }
 # The installed playlist names absolute demo paths: check it with the stage standing in for /.

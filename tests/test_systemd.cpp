@@ -96,3 +96,21 @@ TEST_CASE("the shipped unit: exposure 2.0 or less, and valid", "[systemd]") {
                              "StateDirectory=kiosk", "RuntimeDirectory=kiosk", "NotifyAccess=main"})
         CHECK(text.find(line) != std::string::npos);
 }
+
+TEST_CASE("the console's unit: exposure 2.0 or less, its own user and state folder", "[systemd]") {
+    const fs::path unit = fs::path(KIOSK_SOURCE_DIR) / "systemd" / "kiosk-console.service";
+    test::TempDir dir;
+    const std::string out = (dir.path() / "security.txt").string();
+    const std::string cmd = "systemd-analyze security --offline=true --no-pager " + unit.string() + " > " + out + " 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    const std::string report = test::read_file(out);
+    const size_t at = report.find("Overall exposure level for kiosk-console.service: ");
+    REQUIRE(at != std::string::npos);
+    const double exposure = std::stod(report.substr(at + 50));
+    INFO(report.substr(at));
+    CHECK(exposure <= 2.0);
+    const std::string text = test::read_file(unit);
+    for (const char* line : {"User=kiosk-console", "StateDirectory=kiosk-console", "Restart=always", "PrivateTmp=yes",
+                             "ExecStart=/usr/bin/kiosk-console serve --config /etc/kiosk-console/console.json"})
+        CHECK(text.find(line) != std::string::npos);
+}
