@@ -51,7 +51,7 @@ void ca(const fs::path& dir, const std::string& args) {
 
 }  // namespace
 
-Broker::Broker(const fs::path& dir, bool log_all) : dir_(dir) {
+Broker::Broker(const fs::path& dir, bool log_all, const fs::path& acl) : dir_(dir) {
     fs::create_directories(dir_);
     fs::create_directories(dir_ / "db");
     ca(dir_, "init");
@@ -68,7 +68,7 @@ Broker::Broker(const fs::path& dir, bool log_all) : dir_(dir) {
                "set_tcp_nodelay true\n"
                "max_queued_messages 100000\n"
                "user " + std::string(me ? me->pw_name : "root") + "\n"
-               "acl_file " + std::string(KIOSK_SOURCE_DIR) + "/config/fleet/acl\n"
+               "acl_file " + (acl.empty() ? std::string(KIOSK_SOURCE_DIR) + "/config/fleet/acl" : acl.string()) + "\n"
                "log_dest file " + (dir_ / "mosquitto.log").string() + "\n"
                + std::string(log_all ? "log_type all\n" : "log_type error\nlog_type warning\n") +
                "listener " + std::to_string(port_) + " 127.0.0.1\n"

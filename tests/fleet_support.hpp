@@ -15,7 +15,9 @@ class Broker {
 public:
     // `log_all`: every packet in mosquitto.log (the tests, to read after a failure); the
     // benchmark logs only errors and warnings (a line per packet costs the broker CPU).
-    explicit Broker(const std::filesystem::path& dir, bool log_all = true);
+    // `acl`: another ACL file than the shipped one (the console's benchmark lets one
+    // simulator write for many screens).
+    explicit Broker(const std::filesystem::path& dir, bool log_all = true, const std::filesystem::path& acl = {});
     ~Broker();
     void start();
     void kill();  // SIGKILL, as a crash

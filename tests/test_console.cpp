@@ -112,7 +112,7 @@ TEST_CASE("console: passwords are argon2id and verified", "[console]") {
     REQUIRE(sodium_init() >= 0);
     auto hash = hash_password("correct horse");
     REQUIRE(hash);
-    CHECK(hash->rfind("$argon2id$", 0) == 0);
+    CHECK(hash->rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0) == 0);
     CHECK(verify_password(*hash, "correct horse"));
     CHECK_FALSE(verify_password(*hash, "correct hors"));
     CHECK_FALSE(verify_password("", "correct horse"));

@@ -1,5 +1,5 @@
 #pragma once
-// Passwords (argon2id through libsodium's crypto_pwhash_str) and the random tokens of
+// Passwords (argon2id through libsodium's crypto_pwhash_str_alg, 19 MiB and two passes) and the random tokens of
 // sessions and CSRF. Call sodium_init() once (the console's main does) before these.
 #include <optional>
 #include <string>
