@@ -195,3 +195,10 @@ TEST_CASE("console: the store keeps an append-only audit, counts each play once,
     REQUIRE(again);
     CHECK((*again)->audit_entries({}).size() == 2);
 }
+
+TEST_CASE("console: JSON nesting is bounded before parsing", "[console]") {
+    CHECK(json_nesting_within(R"({"a": [1, {"b": 2}]})", 3));
+    CHECK_FALSE(json_nesting_within(R"({"a": [1, {"b": 2}]})", 2));
+    CHECK(json_nesting_within(R"({"a": "[[[[[[[[\"[[["})", 1));  // brackets inside strings do not count
+    CHECK_FALSE(json_nesting_within(std::string(100000, '['), 32));
+}

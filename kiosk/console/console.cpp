@@ -66,7 +66,10 @@ void send_error(httplib::Response& res, int status, const std::string& message, 
     send_json(res, extra, status);
 }
 
+// The request's JSON object; anything else (not JSON, nested past 32, not an object) is an
+// empty object, which every handler then refuses for its missing fields.
 json body_json(const httplib::Request& req) {
+    if (!json_nesting_within(req.body, 32)) return json::object();
     auto j = json::parse(req.body, nullptr, false);
     return j.is_object() ? j : json::object();
 }

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "console/logic.hpp"
 #include "fleet/office.hpp"
 #include "fleet/signed.hpp"
 #include "fleet/topics.hpp"
@@ -129,6 +130,9 @@ void FleetLink::run() {
 
 void FleetLink::file(const std::string& screen, const std::string& leaf, const std::string& payload, std::time_t now) {
     if (!config::topic_safe_name(screen, false)) return;
+    // A screen is authenticated, not trusted: its JSON is bounded before it is parsed (the
+    // broker bounds the size; this the nesting, which printing would recurse through).
+    if (leaf != "screenshot" && !json_nesting_within(payload, 16)) return;
     if (leaf == "state") {
         const std::string state = payload == "online" || payload == "offline" ? payload : "unknown";
         store_.screen_state(screen, state, now);

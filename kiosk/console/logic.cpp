@@ -120,6 +120,26 @@ Throttle after_failure(Throttle t, std::time_t now) {
     return t;
 }
 
+bool json_nesting_within(std::string_view text, int depth) {
+    int level = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        else if (c == '[' || c == '{') {
+            if (++level > depth) return false;
+        } else if (c == ']' || c == '}') {
+            --level;
+        }
+    }
+    return true;
+}
+
 std::string scope_label(const std::string& scope) {
     if (scope == "all") return "全部屏幕";
     if (scope.rfind("group/", 0) == 0) return "分组 " + scope.substr(6);

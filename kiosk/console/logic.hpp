@@ -5,6 +5,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.hpp"
@@ -47,6 +48,10 @@ struct Throttle {
 };
 bool throttled(const Throttle& t, std::time_t now);
 Throttle after_failure(Throttle t, std::time_t now);
+
+// JSON from outside (a request body, a screen's status) nests at most `depth` deep:
+// checked on the bytes before anything parses or prints it (printing recurses).
+bool json_nesting_within(std::string_view text, int depth);
 
 // A scope's name for people: 全部屏幕, 分组 floor/1, 屏幕 zwzx-1f-01.
 std::string scope_label(const std::string& scope);

@@ -181,7 +181,35 @@ def main():
         wait(driver, lambda d: "还没有发布过" in css(d, "#playlist-info").text)
         add_text_item(driver, 0, "乙项目", "乙项目\n这是乙项目的正文，由控制台发布。")
         add_text_item(driver, 1, "丙项目", "丙项目\n这是丙项目的正文，由控制台发布。")
-        add_text_item(driver, 2, "丁项目", "丁项目\n这是丁项目的正文，由控制台发布。")
+        # 丁 from an uploaded file, in GBK as an office PC saves it.
+        upload = os.path.join(fleet.dir, "丁项目.txt")
+        with open(upload, "wb") as f:
+            f.write("丁项目\n这是丁项目的正文，从文件上传。\n".encode("gbk"))
+        add_text_item(driver, 2, "", "", upload=upload)
+        assert css(driver, "#title-2").get_attribute("value") == "丁项目"
+        assert "从文件上传" in css(driver, "#text-2").get_attribute("value")
+        # An article from the portal: 读取 shows what the kiosk's extraction finds, 预览 the
+        # pages at each screen size; then it goes again.
+        for b in driver.find_elements(By.CSS_SELECTOR, ".actions.sticky button"):
+            if b.text == "添加一项":
+                click(driver, b)
+                break
+        url_input = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#source-3"))[0]
+        url_input.send_keys(portal_site(source))
+        click(driver, buttons(driver, 3, "读取"))
+        found = wait(driver, lambda d: "找到" in css(d, "fieldset[data-index='3'] .extract").text
+                     and css(d, "fieldset[data-index='3'] .extract").text, 20)
+        assert "政府信息公开申请办理指南" in found, found
+        assert css(driver, "#title-3").get_attribute("value") == "政府信息公开申请办理指南"
+        click(driver, buttons(driver, 3, "预览"))
+        pages = wait(driver, lambda d: [i for i in d.find_elements(By.CSS_SELECTOR, "fieldset[data-index='3'] .preview img")
+                                        if d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", i)], 60)
+        sizes = [f.text for f in driver.find_elements(By.CSS_SELECTOR, "fieldset[data-index='3'] .preview figcaption")]
+        assert len(sizes) == 2 and sizes[0].startswith("960×540") and sizes[1].startswith("540×960"), sizes
+        widths = {driver.execute_script("return arguments[0].naturalWidth", i) for i in pages}
+        assert widths == {960, 540}, widths
+        shot(driver, "playlist-preview")
+        click(driver, buttons(driver, 3, "删除"))
         click(driver, buttons(driver, 0, "添加时段"))
         hours = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "input[data-item='0'][data-input='schedule.hours']"))[0]
         hours.send_keys("8:30-12:00")
@@ -353,7 +381,7 @@ def buttons(driver, index, label):
     raise AssertionError(f"no button {label} in item {index}")
 
 
-def add_text_item(driver, index, title, text):
+def add_text_item(driver, index, title, text, upload=None):
     for b in driver.find_elements(By.CSS_SELECTOR, ".actions.sticky button"):
         if b.text == "添加一项":
             click(driver, b)
@@ -361,8 +389,13 @@ def add_text_item(driver, index, title, text):
     item = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f"fieldset[data-index='{index}']"))[0]
     click(driver, item.find_elements(By.CSS_SELECTOR, "input[type=radio]")[1])  # 输入文字或上传文件
     item = css(driver, f"fieldset[data-index='{index}']")
-    item.find_element(By.CSS_SELECTOR, f"#title-{index}").send_keys(title)
-    item.find_element(By.CSS_SELECTOR, f"#text-{index}").send_keys(text)
+    if upload:
+        item.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(upload)
+        wait(driver, lambda d: css(d, f"#text-{index}").get_attribute("value"))
+        item = css(driver, f"fieldset[data-index='{index}']")
+    else:
+        item.find_element(By.CSS_SELECTOR, f"#title-{index}").send_keys(title)
+        item.find_element(By.CSS_SELECTOR, f"#text-{index}").send_keys(text)
     seconds = item.find_element(By.CSS_SELECTOR, "input[type=checkbox]")  # 自动 off: 3 s a page
     click(driver, seconds)
     number = css(driver, f"fieldset[data-index='{index}'] input[type=number]")
@@ -385,6 +418,26 @@ def accent_band_fraction(driver, img):
         for (let i = 0; i < data.length; i += 4)
           if (Math.abs(data[i] - 0xB2) < 24 && Math.abs(data[i + 1] - 0x22) < 24 && Math.abs(data[i + 2] - 0x22) < 24) hits++;
         return hits / (data.length / 4);""", img)
+
+
+def portal_site(source):
+    """A portal on loopback: the bundled GB2312 article page, served as the portal serves it."""
+    with open(os.path.join(source, "assets/samples/xxgk-shenqing-zhinan.html"), "rb") as f:
+        page = f.read()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/zw/xxgk/zhinan.html"
 
 
 def evil_site(console_url):
