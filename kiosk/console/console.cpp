@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <list>
 #include <set>
@@ -137,6 +138,9 @@ struct Routes {
     // Previews wait here until the page has fetched them (the newest 16 requests).
     std::mutex previews_mutex;
     std::list<std::pair<std::string, std::vector<PreviewPages>>> previews;
+    // Previews being drawn: each holds one of the server's threads for seconds, so two at
+    // most; a third clerk is asked to wait rather than starve the 屏幕 page.
+    std::atomic<int> drawing{0};
 
     Routes(const ConsoleSettings& s, config::ConfigSnapshot o, Store& st, FleetLink& f)
         : settings(s), office(std::move(o)), store(st), fleet(f) {
@@ -578,7 +582,12 @@ void Routes::playlist_routes() {
                 p.page_html = std::move(r.body);
             }
         }
+        if (drawing.fetch_add(1) >= 2) {
+            drawing.fetch_sub(1);
+            return send_error(res, 503, "正在生成别的预览，请过几秒再点“预览”");
+        }
         auto pages = render_preview(p);
+        drawing.fetch_sub(1);
         if (!pages) return send_error(res, 422, pages.error().message);
         const std::string token = random_token().substr(0, 16);
         json out = {{"token", token}, {"sizes", json::array()}};
