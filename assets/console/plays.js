@@ -3,10 +3,11 @@
 import {h, clear} from './dom.js';
 import * as api from './api.js';
 
-function itemName(item) {
-  const m = /^notice\/(.+)@(.+)$/.exec(item);
-  if (m) return `通知 ${m[1]}`;
-  return item === '(standing)' ? '待机画面' : item;
+function itemName(p) {
+  if (p.item === '(standing)') return '待机画面';
+  if (p.name) return p.name;
+  const m = /^notice\/(.+)@(.+)$/.exec(p.item);
+  return m ? `通知 ${m[1]}` : p.item;
 }
 
 async function load(form, box, link) {
@@ -17,7 +18,7 @@ async function load(form, box, link) {
   clear(box, r.data.length === 0 ? h('p', {}, '没有记录。') : h('table', {id: 'plays-table'},
     h('thead', {}, h('tr', {}, ['日期', '屏幕', '内容', '播放次数（页）', '播放时长'].map((x) => h('th', {}, x)))),
     h('tbody', {}, r.data.map((p) => h('tr', {'data-item': p.item},
-      h('td', {}, p.day), h('td', {}, p.screen), h('td', {}, itemName(p.item)), h('td', {class: 'num'}, p.plays),
+      h('td', {}, p.day), h('td', {}, p.screen), h('td', {}, itemName(p), p.name ? h('span', {class: 'muted'}, ` （${p.item}）`) : null), h('td', {class: 'num'}, p.plays),
       h('td', {class: 'num'}, p.seconds >= 60 ? `${Math.round(p.seconds / 60)} 分钟` : `${Math.round(p.seconds)} 秒`))))));
 }
 

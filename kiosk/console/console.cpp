@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <list>
+#include <map>
 #include <set>
 
 #include "base/file_read.hpp"
@@ -209,6 +210,22 @@ struct Routes {
         return s;
     }
 
+    // What people call each item a screen reports: published items by id, notices by their
+    // title or first words ("notice/ID@SCOPE", as the screens name them).
+    std::map<std::string, std::string> item_names() {
+        std::map<std::string, std::string> names;
+        for (const auto& scope : store.playlist_scopes()) {
+            const json p = store.playlist(scope).playlist;
+            if (p.is_object() && p.contains("items") && p["items"].is_array())
+                for (const auto& item : p["items"])
+                    if (item.is_object() && item.contains("id") && item["id"].is_string())
+                        names[item["id"].get<std::string>()] = str(item, "title");
+        }
+        for (const auto& n : store.notices(0, true))
+            names["notice/" + n.id + "@" + n.scope] = "通知：" + (n.title.empty() ? utf8::truncate(n.text, 60) : n.title);
+        return names;
+    }
+
     void install();
     void pages();
     void login_routes();
@@ -345,7 +362,15 @@ void Routes::screen_routes() {
     httplib::Server& s = *server;
     s.Get("/api/screens", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
-        send_json(res, {{"broker", fleet.connected()}, {"now", std::time(nullptr)}, {"screens", fleet.screens(std::time(nullptr))}});
+        json screens = fleet.screens(std::time(nullptr));
+        const auto names = item_names();
+        for (auto& sc : screens) {
+            json named = json::array();
+            for (const auto& n : sc["notices"])
+                if (n.is_string()) named.push_back(names.count(n.get<std::string>()) ? names.at(n.get<std::string>()) : n.get<std::string>());
+            sc["notices"] = named;
+        }
+        send_json(res, {{"broker", fleet.connected()}, {"now", std::time(nullptr)}, {"screens", screens}});
     });
     s.Post("/api/screens/screenshot", [this](const httplib::Request& req, httplib::Response& res) {
         auto session = allow(req, res, Role::editor);
@@ -741,17 +766,21 @@ void Routes::record_routes() {
     s.Get("/api/plays", [this, plays_of](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
         json out = json::array();
+        const auto names = item_names();
         for (const auto& p : plays_of(req, 2000))
-            out.push_back({{"screen", p.screen}, {"item", p.item}, {"day", p.day}, {"plays", p.plays}, {"seconds", p.seconds}});
+            out.push_back({{"screen", p.screen}, {"item", p.item}, {"name", names.count(p.item) ? names.at(p.item) : ""},
+                           {"day", p.day}, {"plays", p.plays}, {"seconds", p.seconds}});
         send_json(res, out);
     });
     s.Get("/api/plays.csv", [this, plays_of](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
-        std::string csv = "\xEF\xBB\xBF" "day,screen,item,plays,seconds\r\n";
+        std::string csv = "\xEF\xBB\xBF" "day,screen,item,name,plays,seconds\r\n";
+        const auto names = item_names();
         for (const auto& p : plays_of(req, 10000000)) {
             char seconds[32];
             std::snprintf(seconds, sizeof seconds, "%.1f", p.seconds);
-            csv += csv_cell(p.day) + "," + csv_cell(p.screen) + "," + csv_cell(p.item) + "," + std::to_string(p.plays) + "," + seconds + "\r\n";
+            csv += csv_cell(p.day) + "," + csv_cell(p.screen) + "," + csv_cell(p.item) + "," +
+                   csv_cell(names.count(p.item) ? names.at(p.item) : "") + "," + std::to_string(p.plays) + "," + seconds + "\r\n";
         }
         res.set_header("Content-Disposition", "attachment; filename=\"plays.csv\"");
         res.set_content(csv, "text/csv; charset=utf-8");

@@ -402,11 +402,12 @@ void Store::clear_notice(const std::string& id, const std::string& scope, std::t
     Statement(db_.get(), "UPDATE notices SET cleared = ? WHERE id = ? AND scope = ?").bind({i64(at), id, scope}).run();
 }
 
-std::vector<NoticeRecord> Store::notices(std::time_t now) {
+std::vector<NoticeRecord> Store::notices(std::time_t now, bool all) {
     std::lock_guard lock(mutex_);
-    Statement st(db_.get(),
-                 "SELECT id, scope, text, title, until, interrupt, urgent, by, published FROM notices "
-                 "WHERE cleared = 0 AND until > ? ORDER BY published DESC");
+    Statement st(db_.get(), all ? "SELECT id, scope, text, title, until, interrupt, urgent, by, published FROM notices "
+                                  "WHERE ? >= 0 ORDER BY published DESC LIMIT 5000"
+                                : "SELECT id, scope, text, title, until, interrupt, urgent, by, published FROM notices "
+                                  "WHERE cleared = 0 AND until > ? ORDER BY published DESC");
     st.bind({i64(now)});
     std::vector<NoticeRecord> out;
     while (st.step() == SQLITE_ROW) {

@@ -146,7 +146,8 @@ public:
     void set_playlist(const PublishedPlaylist& p);
     void add_notice(const NoticeRecord& n);
     void clear_notice(const std::string& id, const std::string& scope, std::time_t at);
-    std::vector<NoticeRecord> notices(std::time_t now);  // in force: not cleared, not past
+    // In force (not cleared, not past), or with `all` the newest 5000 ever published.
+    std::vector<NoticeRecord> notices(std::time_t now, bool all = false);
 
     // Changes waiting for approval.
     std::int64_t add_pending(const PendingChange& c);
