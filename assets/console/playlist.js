@@ -167,7 +167,7 @@ function itemForm(m, i) {
 
 async function preview(m, box) {
   clear(box, h('p', {}, '正在生成预览（用屏幕自己的排版）…'));
-  const r = await api.post('/api/preview', {item: toItem(m)});
+  const r = await api.post('/api/preview', {item: toItem(m), scope: state.scope});
   if (!r.ok) return clear(box, h('p', {class: 'error'}, r.data.error));
   clear(box, r.data.sizes.map((s, k) => h('figure', {class: 'preview-size'},
     h('figcaption', {}, `${s.width}×${s.height}（共 ${s.pages} 页，显示前几页）`),

@@ -21,7 +21,7 @@ function card(s, now) {
     h('p', {class: 'muted'}, `${stateText}，${ago(s.since, now)}起；最后消息 ${ago(s.heard, now)}`),
     h('p', {'data-role': 'showing'}, h('strong', {}, '正在播放：'), showing,
       s.showing && s.showing.interrupt ? h('span', {class: 'badge accent'}, '插播') : null),
-    s.notices.length ? h('p', {'data-role': 'notices'}, h('strong', {}, '通知：'), s.notices.join('、')) : null,
+    s.notices.length ? h('p', {'data-role': 'notices'}, h('strong', {}, '通知：'), s.notices.map((n) => n.replace(/^通知：/, '')).join('、')) : null,
     s.problems.length ? h('ul', {class: 'problems accent', 'data-role': 'problems'},
       s.problems.map((p) => h('li', {}, `${problemNames[p.kind] || p.kind}：${p.title || p.item} ${p.text}`))) : null,
     thumb,

@@ -576,8 +576,9 @@ void Runner::write_status() {
     if (fleet_) r.fleet.applied = fleet_->applied();
     r.fleet.groups = cfg_->fleet.groups;
     r.fleet.hall = cfg_->hall_name;
-    r.fleet.width = cfg_->width;
-    r.fleet.height = cfg_->height;
+    // The upright page as it is drawn (what a preview at the office should match).
+    r.fleet.width = screen_ ? screen_->page_width() : cfg_->width;
+    r.fleet.height = screen_ ? screen_->page_height() : cfg_->height;
     for (const fleet::FleetNotice& n : notices_) r.fleet.notices.push_back(fleet::notice_item_id(n.scope, n.id));
     r.config_file = cfg_->file.string();
     r.config_errors = config_errors_;

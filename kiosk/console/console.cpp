@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <list>
@@ -224,6 +225,27 @@ struct Routes {
         for (const auto& n : store.notices(0, true))
             names["notice/" + n.id + "@" + n.scope] = "通知：" + (n.title.empty() ? utf8::truncate(n.text, 60) : n.title);
         return names;
+    }
+
+    // The page sizes of the screens a scope reaches (at most four), as they report them;
+    // console.json's preview_sizes when none has reported yet.
+    std::vector<std::pair<int, int>> sizes_for(const std::vector<std::string>& scopes) {
+        std::vector<std::pair<int, int>> sizes;
+        for (const auto& sc : fleet.screens(std::time(nullptr))) {
+            if (!sc["size"].is_object()) continue;
+            const int w = sc["size"].value("width", 0), h = sc["size"].value("height", 0);
+            if (w < 320 || h < 240 || w > 7680 || h > 7680) continue;
+            bool reached = false;
+            for (const auto& scope : scopes) {
+                reached = reached || scope == "all" || scope == "screen/" + sc.value("id", "");
+                for (const auto& g : sc["groups"])
+                    reached = reached || (g.is_string() && scope == "group/" + g.get<std::string>());
+            }
+            if (reached && std::find(sizes.begin(), sizes.end(), std::make_pair(w, h)) == sizes.end() && sizes.size() < 4)
+                sizes.emplace_back(w, h);
+        }
+        std::sort(sizes.begin(), sizes.end(), [](auto a, auto b) { return a.first * a.second > b.first * b.second; });
+        return sizes.empty() ? settings.preview_sizes : sizes;
     }
 
     void install();
@@ -581,7 +603,6 @@ void Routes::playlist_routes() {
         PreviewRequest p;
         p.kiosk_binary = settings.kiosk_binary;
         p.office_config = office_json.is_object() ? office_json : json::object();
-        p.sizes = settings.preview_sizes;
         const std::time_t now = std::time(nullptr);
         p.now = now_iso(now, office->time_zone);
         if (body.contains("notice")) {
@@ -591,9 +612,15 @@ void Routes::playlist_routes() {
                       {"expires", now_iso(b->until, office->time_zone)}, {"style", b->urgent ? "urgent" : "normal"}};
             if (!b->title.empty()) p.item["title"] = b->title;
             p.max_pages = 2;
+            std::vector<std::string> scopes;
+            for (const auto& sc : body["notice"].value("scopes", json::array()))
+                if (sc.is_string()) scopes.push_back(sc.get<std::string>());
+            p.sizes = sizes_for(scopes.empty() ? std::vector<std::string>{"all"} : scopes);
         } else {
             p.item = body.value("item", json::object());
             if (!p.item.is_object()) return send_error(res, 400, "没有要预览的内容");
+            const std::string scope = str(body, "scope");
+            p.sizes = sizes_for({fleet::valid_scope(scope) ? scope : "all"});
             const json one = {{"version", 1}, {"items", json::array({p.item})}};
             if (auto errors = check_playlist(one, *office, kMaxPlaylistBytes); !errors.empty())
                 return send_error(res, 422, errors.front().message, {{"errors", to_json(errors)}});

@@ -135,7 +135,7 @@ class Fleet:
             raise AssertionError("kiosk-console exited: " + self.log("console"))
         return p
 
-    def start_screen(self, name, groups, page_seconds=3):
+    def start_screen(self, name, groups, page_seconds=3, size=(960, 540)):
         self._ca("client", name)
         d = os.path.join(self.dir, name)
         os.makedirs(d)
@@ -147,12 +147,13 @@ class Fleet:
             {"id": "local-a", "title": "甲项目", "source": "file:a.txt"}]})
         self.write_json(os.path.join(d, "kiosk.json"), {
             "version": 1, "hall_name": "测试政务服务中心", "page_seconds": page_seconds,
-            "screen": {"width": 960, "height": 540},
+            "screen": {"width": size[0], "height": size[1]},
             "network": {"allowed_hosts": ["127.0.0.1"]},
             "paths": {"runtime": f"{d}/run", "state": f"{d}/state", "cache": f"{d}/cache"},
             "playlist": "playlist.json", "fleet": self.fleet_section(name, groups)})
         env = dict(os.environ, SDL_VIDEODRIVER="dummy")
-        return self.start(name, [self.kiosk, "run", "--config", os.path.join(d, "kiosk.json"), "--windowed=960x540"], env)
+        return self.start(name, [self.kiosk, "run", "--config", os.path.join(d, "kiosk.json"),
+                                 f"--windowed={size[0]}x{size[1]}"], env)
 
     def screen_status(self, name):
         """The screen's own status file (what it also sends to the broker)."""
