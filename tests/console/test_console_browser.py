@@ -429,11 +429,8 @@ def accent_band_fraction(driver, img):
         return hits / (data.length / 4);""", img)
 
 
-def portal_site(source):
-    """A portal on loopback: the bundled GB2312 article page, served as the portal serves it."""
-    with open(os.path.join(source, "assets/samples/xxgk-shenqing-zhinan.html"), "rb") as f:
-        page = f.read()
-
+def serve(page):
+    """One page (bytes, HTML) at every path, from a server of its own on loopback; its base URL."""
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
             self.send_response(200)
@@ -446,28 +443,21 @@ def portal_site(source):
             pass
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/zw/xxgk/zhinan.html"
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def portal_site(source):
+    """A portal on loopback: the bundled GB2312 article page, served as the portal serves it."""
+    with open(os.path.join(source, "assets/samples/xxgk-shenqing-zhinan.html"), "rb") as f:
+        return serve(f.read()) + "/zw/xxgk/zhinan.html"
 
 
 def evil_site(console_url):
     """Another origin (a second port) whose page posts a form to the console at once."""
-    page = f"""<!doctype html><title>evil</title>
+    return serve(f"""<!doctype html><title>evil</title>
 <form id=f method=POST action="{console_url}/api/settings" enctype="text/plain">
 <input name='{{"require_approval": false, "x": "' value='"}}'></form>
-<script>document.getElementById('f').submit(); document.title = 'submitted';</script>""".encode()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, *args):
-            pass
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/"
+<script>document.getElementById('f').submit(); document.title = 'submitted';</script>""".encode()) + "/"
 
 
 if __name__ == "__main__":
