@@ -20,6 +20,7 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait, Select  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException, NoSuchElementException  # noqa: E402
 
 ADMIN, EDITOR, APPROVER, OTHER = "wang", "li", "zhao", "chen"
 PASSWORDS = {ADMIN: "admin-pass-2026", EDITOR: "editor-pass-2026", APPROVER: "approver-pass-2026",
@@ -46,7 +47,9 @@ def browser():
 
 
 def wait(driver, what, seconds=10):
-    return WebDriverWait(driver, seconds, poll_frequency=0.1).until(lambda d: what(d))
+    # The page rebuilds its parts as data arrives: an element found a moment ago may be gone.
+    return WebDriverWait(driver, seconds, poll_frequency=0.1,
+                         ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(lambda d: what(d))
 
 
 def css(driver, selector):
@@ -161,18 +164,18 @@ def main():
         driver.get(url + "/screens")
         card = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "article[data-screen='hall-1f']"))[0]
         wait(driver, lambda d: "插播" in css(d, "article[data-screen='hall-1f'] [data-role=showing]").text)
-        click(driver, css(driver, "article[data-screen='hall-1f'] [data-action=screenshot]"))
-        img = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "article[data-screen='hall-1f'] img.thumb"), 20)[0]
+        # (The page rebuilds every 3 s: what is clicked or read is found again each time.)
+        wait(driver, lambda d: click(d, css(d, "article[data-screen='hall-1f'] [data-action=screenshot]")) or True)
+        thumb = "article[data-screen='hall-1f'] img.thumb"
         wait(driver, lambda d: d.execute_script(
-            "const i = document.querySelector(\"article[data-screen='hall-1f'] img.thumb\"); return i && i.complete && i.naturalWidth"))
-        img = css(driver, "article[data-screen='hall-1f'] img.thumb")
-        band = accent_band_fraction(driver, img)
+            f"const i = document.querySelector(\"{thumb}\"); return i && i.complete && i.naturalWidth"), 20)
+        band = wait(driver, lambda d: accent_band_fraction(d, thumb) or None)
         assert band > 0.6, f"the screenshot's top band is {band:.2f} accent"
         shot(driver, "screens")
         # Floor 2 never got it.
         assert not current_item(fleet, "hall-2f").startswith("notice/")
         assert fleet.screen_status("hall-2f")["fleet"]["notices"] == []
-        assert "插播" not in css(driver, "article[data-screen='hall-2f'] [data-role=showing]").text
+        assert "插播" not in wait(driver, lambda d: css(d, "article[data-screen='hall-2f'] [data-role=showing]").text)
         # Plays of the notice accrue while it is up (the page flips every 3 s).
         time.sleep(4)
         driver.get(url + "/notices")
@@ -413,10 +416,12 @@ def add_text_item(driver, index, title, text, upload=None):
 
 
 def accent_band_fraction(driver, img):
-    """The share of the top tenth of an image (drawn on a canvas in the page) that is the
-    accent colour #B22222."""
+    """The share of the top twelfth of an image (an element, or a CSS selector found in the
+    page at the moment of reading), drawn on a canvas in the page, that is the accent colour
+    #B22222."""
     return driver.execute_script("""
-        const img = arguments[0];
+        const img = typeof arguments[0] === 'string' ? document.querySelector(arguments[0]) : arguments[0];
+        if (!img || !img.complete || !img.naturalWidth) return 0;
         const c = document.createElement('canvas');
         c.width = img.naturalWidth; c.height = img.naturalHeight;
         const g = c.getContext('2d');
