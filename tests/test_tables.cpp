@@ -161,3 +161,66 @@ TEST_CASE("tables: layout JSON marks cells and repeats, empty cells can read 0",
         CHECK(pages[0].rules.size() == 4);  // four cells framed
     }
 }
+
+TEST_CASE("tables: no cell line holds a single character, at the three screen sizes", "[table][layout]") {
+    // The 2019 template's narrow label columns once broke 社会公益组/织, 法律服务机/构,
+    // （三）不予公/开: the lone character now takes company from the line before.
+    auto core_chars = [](const std::u32string& text) {
+        size_t n = 0;
+        for (char32_t c : text)
+            if (c != U' ' && c != U'　' && std::u32string_view(U"、，。：；！？”’」』）】》…").find(c) == std::u32string_view::npos) ++n;
+        return n;
+    };
+    for (const char* fixture : {"report-2019-tables.html", "report-2021-tables.html"})
+        for (auto [w, h] : {std::pair{1920, 1080}, {1080, 1920}, {1280, 720}}) {
+            INFO(fixture << " at " << w << "x" << h);
+            const Laid l = lay_out(fixture, w, h);
+            std::map<std::tuple<int, int, int>, std::vector<std::u32string>> cells;
+            for (const auto& page : l.pages)
+                for (const auto& line : page.lines)
+                    if (line.cell && !line.repeat) cells[{line.block, line.cell->row, line.cell->col}].push_back(line.text);
+            REQUIRE(cells.size() > 50);
+            for (const auto& [key, lines] : cells) {
+                if (lines.size() < 2) continue;
+                for (const auto& text : lines) {
+                    INFO(utf8::encode(lines.front()) << " … " << utf8::encode(text));
+                    CHECK(core_chars(text) > 1);
+                }
+            }
+        }
+}
+
+TEST_CASE("titles and headings: balanced lines, never a one-character stub", "[layout]") {
+    content::Document doc;
+    content::Block title;
+    title.role = content::Role::title;
+    title.text = "长春市政务服务和数字化建设管理局2019年政府信息公开工作年度报告";
+    doc.blocks.push_back(title);
+    content::Block heading;
+    heading.role = content::Role::heading;
+    heading.level = 1;
+    heading.text = "四、政府信息公开行政复议、行政诉讼情况";
+    doc.blocks.push_back(heading);
+    text::Style style;
+    style.body_px = 40;
+    style.title_px = 56;
+    style.heading_px = 44;
+    for (float measure_em : {10.0f, 14.0f, 19.0f, 23.0f}) {
+        INFO("measure " << measure_em << " em");
+        text::PageGeometry g;
+        g.body = text::Box{0, 0, measure_em * 40, 1e6f};
+        const auto pages = text::layout_document(text::shape_document(test::fonts(), doc), style, g);
+        std::map<int, std::vector<float>> widths;
+        for (const auto& line : pages.front().lines) {
+            widths[line.block].push_back(line.width);
+            CHECK(line.text.size() > 1);
+        }
+        for (const auto& [block, w] : widths) {
+            if (w.size() < 2) continue;
+            // Near-equal: no line of a balanced block is less than half another (with one
+            // line more it would not fit; with these breaks every line is as short as it can be).
+            const auto [lo, hi] = std::minmax_element(w.begin(), w.end());
+            CHECK(*lo >= 0.5f * *hi);
+        }
+    }
+}

@@ -93,8 +93,14 @@ struct LineWidth {
 // line_break.cpp
 LineWidth measure_line(const LineContext& ctx, size_t begin, size_t end, bool first_line);
 std::vector<LineSpan> break_lines(const LineContext& ctx, float first_measure, float measure);
+// P1 for a paragraph; with `ragged` (a table cell, whose lines are not justified) the line
+// before may end shorter, so the lone character always gets company.
 void avoid_lone_last_character(const LineContext& ctx, std::vector<LineSpan>& spans, float first_measure,
-                               float measure);
+                               float measure, bool ragged = false);
+// A title or heading set balanced: when it takes two to four lines, the breaks of the
+// narrowest measure at which it still takes as many, so its lines are near-equal and the
+// last is never a stub (…年度报/告).
+void balance_lines(const LineContext& ctx, std::vector<LineSpan>& spans, float first_measure, float measure);
 
 // justify.cpp: one line set in its measure: compressed (J2) or justified (J3), glyphs placed.
 Line set_line(const LineContext& ctx, int block_index, const LineSpan& span, const BlockFormat& f, float box_x,

@@ -104,7 +104,7 @@ std::vector<LineSpan> break_lines(const LineContext& ctx, float first_measure, f
 // break the line before it earlier so two or more characters go down, when the line before
 // stays even (gaps ≤ ¼ em).
 void avoid_lone_last_character(const LineContext& ctx, std::vector<LineSpan>& spans, float first_measure,
-                               float measure) {
+                               float measure, bool ragged) {
     if (spans.size() < 2) return;
     const auto& t = ctx.sb.shaped.text;
     LineSpan& last = spans.back();
@@ -120,12 +120,37 @@ void avoid_lone_last_character(const LineContext& ctx, std::vector<LineSpan>& sp
         const size_t cut = b - 1;  // the new end of the line before
         const LineWidth lw = measure_line(ctx, before.begin, cut, first);
         const size_t gaps = lw.visible_end > before.begin + 1 ? lw.visible_end - before.begin - 1 : 0;
-        if (gaps == 0 || (limit - lw.width) / static_cast<float>(gaps) > kLooseGapEm * ctx.size) return;
+        if (gaps == 0 || (!ragged && (limit - lw.width) / static_cast<float>(gaps) > kLooseGapEm * ctx.size)) return;
         before.end = cut;
         before.emergency = false;
         last.begin = cut;
         return;
     }
+}
+
+void balance_lines(const LineContext& ctx, std::vector<LineSpan>& spans, float first_measure, float measure) {
+    // Four lines at most: a title longer than that is not a title to balance, and the search
+    // below re-breaks the text a dozen times.
+    const size_t lines = spans.size();
+    if (lines < 2 || lines > 4) return;
+    for (const LineSpan& s : spans)
+        if (s.emergency) return;
+    const float indent = measure - first_measure;
+    float lo = measure / static_cast<float>(lines), hi = measure;
+    std::vector<LineSpan> best;
+    for (int step = 0; step < 12 && hi - lo > 0.5f; ++step) {
+        const float mid = (lo + hi) / 2;
+        auto tried = break_lines(ctx, mid - indent, mid);
+        bool clean = tried.size() == lines;
+        for (const LineSpan& s : tried) clean = clean && !s.emergency;
+        if (clean) {
+            hi = mid;
+            best = std::move(tried);
+        } else {
+            lo = mid;
+        }
+    }
+    if (!best.empty()) spans = std::move(best);
 }
 
 }  // namespace kiosk::text

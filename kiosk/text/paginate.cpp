@@ -35,6 +35,8 @@ std::vector<Page> layout_document(const ShapedDocument& doc, const Style& style,
         const LineContext ctx{sb, bl.format.size, bl.format.indent == 0};
         std::vector<LineSpan> spans = break_lines(ctx, first_measure, box.width);
         if (bl.format.justify) avoid_lone_last_character(ctx, spans, first_measure, box.width);
+        const Role role = sb.block.role;
+        if (role == Role::title || role == Role::heading) balance_lines(ctx, spans, first_measure, box.width);
         for (size_t k = 0; k < spans.size(); ++k) {
             bl.lines.push_back(set_line(ctx, static_cast<int>(bi), spans[k], bl.format, box.x,
                                         k == 0 ? first_measure : box.width, k == 0,

@@ -174,7 +174,8 @@ TablePlan plan_table(const ShapedBlock& sb, const Style& style, float width) {
             f.tone = cell.header ? Tone::accent : Tone::text;
             const float inner = std::max(plan.size, w - 2 * plan.pad_x);
             const LineContext ctx{cb, plan.size, true};
-            const auto spans = break_lines(ctx, inner, inner);
+            auto spans = break_lines(ctx, inner, inner);
+            avoid_lone_last_character(ctx, spans, inner, inner, true);  // no 社会公益组/织 in a cell
             for (size_t s = 0; s < spans.size(); ++s) {
                 Line line = set_line(ctx, 0, spans[s], f, 0, inner, s == 0, s + 1 == spans.size());
                 line.role = Role::table;
