@@ -85,3 +85,27 @@ TEST_CASE("chrome: source, update time and QR for web content, a stale marker wh
         CHECK(qr);
     }
 }
+
+TEST_CASE("chrome: a running title too long for the header is cut at a word's end, never inside a number", "[chrome]") {
+    config::KioskConfig cfg;
+    cfg.hall_name = "长春市政务服务中心";
+    app::Library library(test::fonts(), std::make_shared<const kiosk::config::KioskConfig>(cfg));
+    content::Document doc = article();
+    doc.title = "长春市政务服务和数字化建设管理局2019年政府信息公开工作年度报告";
+    doc.blocks.front().text = doc.title;
+    config::PlaylistItem item;
+    item.id = "report";
+    item.source = "file:report.txt";
+    library.add(item, doc);
+    library.lay_out(1080, 1920);  // portrait: the header holds about 17 characters of title
+    const text::Page page = library.page_with_chrome(*library.find("report"), 0, 1'796'000'000);
+    const text::Line* title = chrome(page, "running-title");
+    REQUIRE(title);
+    const std::u32string& t = title->text;
+    REQUIRE(t.size() > 2);
+    CHECK(t.back() == U'…');
+    // Every cut the header could make here: after 局 (a word's end), not in 2019 or 年度.
+    CHECK(t == U"长春市政务服务和数字化建设管理局…");
+    const char32_t before = t[t.size() - 2];
+    CHECK_FALSE((before >= U'0' && before <= U'9'));
+}

@@ -30,17 +30,21 @@ UBreakIterator* strict_iterator() {
     return iterator.get();
 }
 
-}  // namespace
+UBreakIterator* word_iterator() {
+    thread_local BreakIteratorPtr iterator = [] {
+        UErrorCode status = U_ZERO_ERROR;
+        BreakIteratorPtr it(ubrk_open(UBRK_WORD, "zh", nullptr, 0, &status));
+        if (U_FAILURE(status)) {
+            log::error("text", std::string("ICU word breaker unavailable: ") + u_errorName(status));
+            return BreakIteratorPtr();
+        }
+        return it;
+    }();
+    return iterator.get();
+}
 
-std::vector<bool> icu_break_opportunities(std::u32string_view text) {
-    std::vector<bool> allowed(text.size() + 1, false);
-    allowed[0] = true;
-    allowed[text.size()] = true;
-    UBreakIterator* it = strict_iterator();
-    if (!it || text.empty()) return allowed;
-
-    std::u16string utf16;
-    std::vector<size_t> code_point_at;  // utf16 index -> code point index
+// `text` as UTF-16 for ICU, with the code point index of every UTF-16 unit (and one past).
+void to_utf16(std::u32string_view text, std::u16string& utf16, std::vector<size_t>& code_point_at) {
     utf16.reserve(text.size() + 8);
     code_point_at.reserve(text.size() + 8);
     for (size_t i = 0; i < text.size(); ++i) {
@@ -56,13 +60,34 @@ std::vector<bool> icu_break_opportunities(std::u32string_view text) {
         }
     }
     code_point_at.push_back(text.size());
+}
 
+// Marks in `out` every boundary `it` finds in `text`.
+void mark_boundaries(UBreakIterator* it, std::u32string_view text, std::vector<bool>& out) {
+    if (!it || text.empty()) return;
+    std::u16string utf16;
+    std::vector<size_t> code_point_at;
+    to_utf16(text, utf16, code_point_at);
     UErrorCode status = U_ZERO_ERROR;
-    ubrk_setText(it, reinterpret_cast<const UChar*>(utf16.data()),
-                 static_cast<int32_t>(utf16.size()), &status);
-    if (U_FAILURE(status)) return allowed;
-    for (int32_t b = ubrk_first(it); b != UBRK_DONE; b = ubrk_next(it))
-        allowed[code_point_at[static_cast<size_t>(b)]] = true;
+    ubrk_setText(it, reinterpret_cast<const UChar*>(utf16.data()), static_cast<int32_t>(utf16.size()), &status);
+    if (U_FAILURE(status)) return;
+    for (int32_t b = ubrk_first(it); b != UBRK_DONE; b = ubrk_next(it)) out[code_point_at[static_cast<size_t>(b)]] = true;
+}
+
+}  // namespace
+
+std::vector<bool> word_boundaries(std::u32string_view text) {
+    std::vector<bool> bounds(text.size() + 1, false);
+    bounds[0] = bounds[text.size()] = true;
+    mark_boundaries(word_iterator(), text, bounds);
+    return bounds;
+}
+
+std::vector<bool> icu_break_opportunities(std::u32string_view text) {
+    std::vector<bool> allowed(text.size() + 1, false);
+    allowed[0] = true;
+    allowed[text.size()] = true;
+    mark_boundaries(strict_iterator(), text, allowed);
     return allowed;
 }
 

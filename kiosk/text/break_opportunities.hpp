@@ -17,6 +17,9 @@ enum class Break : std::uint8_t {
 // ICU alone: allowed[i] when a line may end before text[i]; size text.size() + 1.
 std::vector<bool> icu_break_opportunities(std::u32string_view text);
 
+// ICU's word boundaries (its dictionary for Han text: 年度, 报告, 管理局 stay whole; a number
+// is one word): bounds[i] when a word starts or ends before text[i]; size text.size() + 1.
+std::vector<bool> word_boundaries(std::u32string_view text);
 // ICU tailored for R1-R7; size text.size() + 1; [0] and [size] are `allowed`.
 std::vector<Break> break_opportunities(std::u32string_view text);
 

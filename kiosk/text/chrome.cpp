@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "base/utf8.hpp"
+#include "text/break_opportunities.hpp"
 #include "text/layout_internal.hpp"
 
 namespace kiosk::text {
@@ -36,6 +37,13 @@ Line chrome_label(FontSet& fonts, std::string role, const std::string& utf8_text
         size_t keep = 0;
         while (keep < sb.metrics.size() && used + sb.metrics[keep].advance * size <= budget)
             used += sb.metrics[keep++].advance * size;
+        // At a word's end (ICU's dictionary: never 管理局201…, 年度报…), unless that would
+        // give back more than half of what fits.
+        const std::vector<bool> words = word_boundaries(sb.shaped.text);
+        size_t at = keep;
+        while (at > 0 && !words[at]) --at;
+        if (at >= keep / 2 && at > 0) keep = at;
+        while (keep > 0 && (sb.shaped.text[keep - 1] == U' ' || sb.shaped.text[keep - 1] == U'　')) --keep;
         sb = shape_block(fonts, block, sb.shaped.text.substr(0, keep) + U"…");
         width = width_of(sb);
     }
