@@ -41,6 +41,9 @@ inline constexpr float kPlaceholderWidth = 0.4f;
 // in body em: enough to set them apart from the paragraphs, no more.
 inline constexpr float kFigureSpaceBeforeEm = 0.5f;
 inline constexpr float kFigureGapEm = 0.3f;
+// A space before a block may shrink to this share of its size on a page where that lets a
+// heading keep its two lines (a page three lines short looks worse than a tighter space).
+inline constexpr float kSpaceMinShare = 0.4f;
 // Table cells: line pitch, horizontal and vertical padding, in em of the table's text.
 inline constexpr float kTablePitchEm = 1.4f;
 inline constexpr float kTablePadXEm = 0.35f;
@@ -136,7 +139,20 @@ TablePlan plan_table(const ShapedBlock& sb, const Style& style, float width);
 // header rows on top of every page; breaks between rows, keeping a small spanning group
 // together; a cell split by a page break draws its box on both pages and its text where it
 // fits (first time plain, later times marked repeat), as does a cell shown in another group.
-void place_table(const TablePlan& plan, int block, const Box& box, float space_before, std::vector<Page>& pages,
-                 float& cursor);
+// The body's height on each page: the box's, but one page may be made shorter (so that
+// lines move on to the last page and it is not left holding a line or two).
+struct PageRoom {
+    float full = 0;
+    size_t short_page = static_cast<size_t>(-1);
+    float short_height = 0;
+    float at(size_t page) const { return page == short_page ? short_height : full; }
+};
+// The height of a table's header rows and first body row (at least two rows) in its first
+// column group: what a heading before it must be kept with. And the whole table's height
+// when it is one group (it can then move whole to the next page), else a negative number.
+float table_start_height(const TablePlan& plan);
+float table_whole_height(const TablePlan& plan);
+void place_table(const TablePlan& plan, int block, const Box& box, const PageRoom& room, float space_before,
+                 std::vector<Page>& pages, float& cursor);
 
 }  // namespace kiosk::text

@@ -200,8 +200,24 @@ TablePlan plan_table(const ShapedBlock& sb, const Style& style, float width) {
     return plan;
 }
 
-void place_table(const TablePlan& plan, int block, const Box& box, float space_before, std::vector<Page>& pages,
-                 float& cursor) {
+float table_start_height(const TablePlan& plan) {
+    if (plan.groups.empty()) return 0;
+    const auto& heights = plan.groups.front().row_height;
+    const size_t rows = std::min(heights.size(), static_cast<size_t>(std::max(plan.header_rows + 1, 2)));
+    float h = 0;
+    for (size_t r = 0; r < rows; ++r) h += heights[r];
+    return h;
+}
+
+float table_whole_height(const TablePlan& plan) {
+    if (plan.groups.size() != 1) return -1;
+    float h = 0;
+    for (float row : plan.groups.front().row_height) h += row;
+    return h;
+}
+
+void place_table(const TablePlan& plan, int block, const Box& box, const PageRoom& room, float space_before,
+                 std::vector<Page>& pages, float& cursor) {
     std::vector<bool> shown(plan.cells.size(), false);
     for (const auto& g : plan.groups) {
         const float x0 = box.x + std::max(0.0f, (box.width - g.total) / 2);
@@ -213,14 +229,14 @@ void place_table(const TablePlan& plan, int block, const Box& box, float space_b
             // Rows [next, end) go on this page, under the header rows.
             float top = cursor + (pages.back().lines.empty() && pages.back().rules.empty() ? 0 : space_before);
             const float first_row = next < plan.rows ? g.row_height[static_cast<size_t>(next)] : 0;
-            if (top + header_h + first_row > box.height + 0.01f && !(pages.back().lines.empty() && pages.back().rules.empty())) {
+            if (top + header_h + first_row > room.at(pages.size() - 1) + 0.01f && !(pages.back().lines.empty() && pages.back().rules.empty())) {
                 pages.emplace_back();
                 cursor = 0;
                 top = 0;
             }
             float used = top + header_h;
             int end = next;
-            while (end < plan.rows && (end == next || used + g.row_height[static_cast<size_t>(end)] <= box.height + 0.01f))
+            while (end < plan.rows && (end == next || used + g.row_height[static_cast<size_t>(end)] <= room.at(pages.size() - 1) + 0.01f))
                 used += g.row_height[static_cast<size_t>(end++)];
             // Keep a small spanning group (（四）无法提供 and its three rows) off a break.
             if (end < plan.rows)
@@ -228,7 +244,7 @@ void place_table(const TablePlan& plan, int block, const Box& box, float space_b
                     if (cell.row > next && cell.row < end && cell.row + cell.rowspan > end) {
                         float h = 0;
                         for (int r = cell.row; r < cell.row + cell.rowspan; ++r) h += g.row_height[static_cast<size_t>(r)];
-                        if (h <= box.height / 3) end = std::min(end, cell.row);
+                        if (h <= room.full / 3) end = std::min(end, cell.row);
                     }
             // Row tops on this page.
             std::vector<float> row_y(static_cast<size_t>(plan.rows) + 1, -1);
