@@ -190,7 +190,7 @@ TEST_CASE("tables: no cell line holds a single character, at the three screen si
         }
 }
 
-TEST_CASE("titles and headings: balanced lines, never a one-character stub", "[layout]") {
+TEST_CASE("titles and headings: balanced lines broken between words, never a one-character stub", "[layout]") {
     content::Document doc;
     content::Block title;
     title.role = content::Role::title;
@@ -201,6 +201,8 @@ TEST_CASE("titles and headings: balanced lines, never a one-character stub", "[l
     heading.level = 1;
     heading.text = "四、政府信息公开行政复议、行政诉讼情况";
     doc.blocks.push_back(heading);
+    title.text = "关于调整长春市政务服务中心冬季办公时间的通知";
+    doc.blocks.push_back(title);
     text::Style style;
     style.body_px = 40;
     style.title_px = 56;
@@ -211,10 +213,22 @@ TEST_CASE("titles and headings: balanced lines, never a one-character stub", "[l
         g.body = text::Box{0, 0, measure_em * 40, 1e6f};
         const auto pages = text::layout_document(text::shape_document(test::fonts(), doc), style, g);
         std::map<int, std::vector<float>> widths;
+        std::map<int, std::u32string> text;         // a block's lines joined
+        std::map<int, std::vector<size_t>> breaks;  // where its lines end in that
         for (const auto& line : pages.front().lines) {
             widths[line.block].push_back(line.width);
             CHECK(line.text.size() > 1);
+            text[line.block] += line.text;
+            breaks[line.block].push_back(text[line.block].size());
         }
+        // Breaks fall between words (ICU's dictionary): never inside these.
+        for (const auto& [block, joined] : text)
+            for (std::u32string word : {U"年度", U"报告", U"通知", U"管理局", U"政府", U"信息", U"公开", U"诉讼", U"办公", U"时间"})
+                for (size_t at = joined.find(word); at != std::u32string::npos; at = joined.find(word, at + 1))
+                    for (size_t end : breaks[block]) {
+                        INFO(utf8::encode(joined) << " breaks inside " << utf8::encode(word));
+                        CHECK(!(end > at && end < at + word.size()));
+                    }
         for (const auto& [block, w] : widths) {
             if (w.size() < 2) continue;
             // Near-equal: no line of a balanced block is less than half another (with one

@@ -5,6 +5,7 @@
 // justify.cpp (setting one line), table_layout.cpp (tables), paginate.cpp (lines and
 // pictures onto pages), chrome.cpp (header, footer, standing page).
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 #include "text/layout.hpp"
@@ -104,6 +105,11 @@ void avoid_lone_last_character(const LineContext& ctx, std::vector<LineSpan>& sp
 // narrowest measure at which it still takes as many, so its lines are near-equal and the
 // last is never a stub (…年度报/告).
 void balance_lines(const LineContext& ctx, std::vector<LineSpan>& spans, float first_measure, float measure);
+
+// The block with its line breaks kept to ICU's word boundaries (its dictionary for Han
+// text: never inside 年度, 报告, 通知, 管理局), for titles, headings and table cells; none
+// when that removes no break.
+std::optional<ShapedBlock> breaking_at_words(const ShapedBlock& sb);
 
 // justify.cpp: one line set in its measure: compressed (J2) or justified (J3), glyphs placed.
 Line set_line(const LineContext& ctx, int block_index, const LineSpan& span, const BlockFormat& f, float box_x,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "text/break_opportunities.hpp"
 #include "text/layout_internal.hpp"
 #include "text/punctuation.hpp"
 
@@ -151,6 +152,20 @@ void balance_lines(const LineContext& ctx, std::vector<LineSpan>& spans, float f
         }
     }
     if (!best.empty()) spans = std::move(best);
+}
+
+std::optional<ShapedBlock> breaking_at_words(const ShapedBlock& sb) {
+    const std::vector<bool> words = word_boundaries(sb.shaped.text);
+    if (words.size() != sb.breaks.size()) return std::nullopt;
+    ShapedBlock by_words = sb;
+    bool changed = false;
+    for (size_t i = 1; i + 1 < by_words.breaks.size(); ++i)
+        if (by_words.breaks[i] != Break::never && !words[i]) {
+            by_words.breaks[i] = Break::never;
+            changed = true;
+        }
+    if (!changed) return std::nullopt;
+    return by_words;
 }
 
 }  // namespace kiosk::text

@@ -46,11 +46,20 @@ Prepared prepare(const ShapedDocument& doc, const Style& style, const Box& box) 
             continue;
         }
         const float first_measure = box.width - bl.format.indent;
+        const Role role = sb.block.role;
+        // A title or heading breaks between words (…工作/年度报告, not …年度报/告) unless a
+        // word is wider than the measure.
+        const ShapedBlock* source = &sb;
+        std::optional<ShapedBlock> by_words;
+        if ((role == Role::title || role == Role::heading) && (by_words = breaking_at_words(sb))) {
+            const LineContext word_ctx{*by_words, bl.format.size, bl.format.indent == 0};
+            const auto tried = break_lines(word_ctx, first_measure, box.width);
+            if (std::none_of(tried.begin(), tried.end(), [](const LineSpan& s) { return s.emergency; })) source = &*by_words;
+        }
         // S3 trims an opening mark at the start of every line but an indented first line.
-        const LineContext ctx{sb, bl.format.size, bl.format.indent == 0};
+        const LineContext ctx{*source, bl.format.size, bl.format.indent == 0};
         std::vector<LineSpan> spans = break_lines(ctx, first_measure, box.width);
         if (bl.format.justify) avoid_lone_last_character(ctx, spans, first_measure, box.width);
-        const Role role = sb.block.role;
         if (role == Role::title || role == Role::heading) balance_lines(ctx, spans, first_measure, box.width);
         for (size_t k = 0; k < spans.size(); ++k) {
             bl.lines.push_back(set_line(ctx, static_cast<int>(bi), spans[k], bl.format, box.x,

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "text/layout_internal.hpp"
+#include "text/punctuation.hpp"
 
 namespace kiosk::text {
 using content::Align;
@@ -173,9 +174,30 @@ TablePlan plan_table(const ShapedBlock& sb, const Style& style, float width) {
             f.align = cell.numeric ? Align::end : cell.header ? Align::center : cb.block.align;
             f.tone = cell.header ? Tone::accent : Tone::text;
             const float inner = std::max(plan.size, w - 2 * plan.pad_x);
-            const LineContext ctx{cb, plan.size, true};
-            auto spans = break_lines(ctx, inner, inner);
-            avoid_lone_last_character(ctx, spans, inner, inner, true);  // no 社会公益组/织 in a cell
+            const LineContext char_ctx{cb, plan.size, true};
+            auto spans = break_lines(char_ctx, inner, inner);
+            avoid_lone_last_character(char_ctx, spans, inner, inner, true);  // no 社会公益组/织 in a cell
+            // Between words (社会公益/组织, not 社会公/益组织) when that takes no more lines.
+            const ShapedBlock* source = &cb;
+            const auto by_words = spans.size() > 1 ? breaking_at_words(cb) : std::nullopt;
+            if (by_words) {
+                const LineContext word_ctx{*by_words, plan.size, true};
+                auto word_spans = break_lines(word_ctx, inner, inner);
+                avoid_lone_last_character(word_ctx, word_spans, inner, inner, true);
+                // A line of one character and its marks (三、) is a stub, words or not.
+                const auto& t = cb.shaped.text;
+                auto stub = [&](const LineSpan& s) {
+                    size_t core = 0;
+                    for (size_t c = s.begin; c < s.end; ++c)
+                        core += !is_space(t[c]) && punct_side(t[c]) == PunctSide::none;
+                    return s.emergency || core <= 1;
+                };
+                if (word_spans.size() <= spans.size() && std::none_of(word_spans.begin(), word_spans.end(), stub)) {
+                    spans = std::move(word_spans);
+                    source = &*by_words;
+                }
+            }
+            const LineContext ctx{*source, plan.size, true};
             for (size_t s = 0; s < spans.size(); ++s) {
                 Line line = set_line(ctx, 0, spans[s], f, 0, inner, s == 0, s + 1 == spans.size());
                 line.role = Role::table;
