@@ -3,6 +3,8 @@
 // footer; a stale marker when web content is old or its last fetch failed.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "app/library.hpp"
 #include "support.hpp"
 #include "text/layout_json.hpp"
@@ -50,21 +52,45 @@ TEST_CASE("chrome: source, update time and QR for web content, a stale marker wh
         REQUIRE(chrome(page, "page-number"));
         CHECK(chrome(page, "clock"));
         CHECK_FALSE(chrome(page, "stale"));
-        if (w == 1920) {
-            REQUIRE(chrome(page, "updated"));
-            CHECK(chrome(page, "updated")->text.rfind(U"内容更新于 ", 0) == 0);
+        // The update time stays, in both orientations (in portrait the QR code makes room
+        // for it by going up into the body's corner).
+        REQUIRE(chrome(page, "updated"));
+        CHECK(chrome(page, "updated")->text.rfind(U"内容更新于 ", 0) == 0);
+        if (w == 1920) {  // the source's date at least
             REQUIRE(chrome(page, "source"));
-            CHECK(chrome(page, "source")->text == U"发布日期：2026-11-20　　来源：市政务服务中心");
+            CHECK(chrome(page, "source")->text.rfind(U"发布日期：2026-11-20", 0) == 0);
         }
+        // Footer text at least 0.03 of the short side (32 px at 1080).
+        const float short_side = static_cast<float>(std::min(w, h));
+        for (const auto& c : page.chrome)
+            if (c.chrome_role != "hall-name" && c.chrome_role != "running-title") CHECK(c.font_size >= std::round(0.03f * short_side));
         REQUIRE(page.qr);
+        const text::Box q = page.qr->box;
         CHECK(page.qr->url == web.source);
-        CHECK(page.qr->box.width >= 0.09f * static_cast<float>(std::min(w, h)));  // ≥ 97 px at 1080
-        CHECK(page.qr->box.x + page.qr->box.width <= static_cast<float>(w));
-        CHECK(page.qr->box.y + page.qr->box.height <= static_cast<float>(h));
-        for (const auto& c : page.chrome) {  // nothing in the footer runs into the QR code
-            if (c.chrome_role == "hall-name" || c.chrome_role == "running-title") continue;
-            CHECK(c.x + c.width <= page.qr->box.x + 0.5f);
+        // At least 4 px a module at 1080, whole pixels, a quiet zone of four modules.
+        CHECK(page.qr->module >= 4.0f * short_side / 1080.0f);
+        CHECK(page.qr->module == std::round(page.qr->module));
+        CHECK(q.width == static_cast<float>(page.qr->modules + 8) * page.qr->module);
+        CHECK(page.qr->dark.size() == static_cast<size_t>(page.qr->modules * page.qr->modules));
+        CHECK(q.x + q.width <= static_cast<float>(w));
+        CHECK(q.y + q.height <= static_cast<float>(h));
+        const text::PageGeometry g = text::resolve_geometry(cfg.margins, w, h);
+        if (w == 1920) {
+            // In the footer's corner: the footer's text ends before it.
+            for (const auto& c : page.chrome) {
+                if (c.chrome_role == "hall-name" || c.chrome_role == "running-title") continue;
+                CHECK(c.x + c.width <= q.x + 0.5f);
+            }
+        } else {
+            // In the body's corner, wholly above the footer rule.
+            CHECK(q.y + q.height <= g.footer.y);
         }
+        // No line of the body on any page comes into the code or its quiet zone.
+        for (int n = 0; n < static_cast<int>(library.find("notice")->pages.size()); ++n)
+            for (const auto& line : library.page_with_chrome(*library.find("notice"), n, now).lines) {
+                const bool clear_above = line.y + 0.12f * line.font_size <= q.y;
+                CHECK((clear_above || line.x + line.width <= q.x));
+            }
         // The last fetch failed: marked, in the accent colour.
         library.set_freshness("notice", 0, true);
         page = library.page_with_chrome(*library.find("notice"), 0, now);

@@ -34,12 +34,15 @@ struct Laid {
     std::vector<text::Page> pages;
 };
 
-Laid lay_out(content::Document doc, int w, int h) {
+// `qr_url`: the body gives up its foot to that address's QR code, as on the screen.
+Laid lay_out(content::Document doc, int w, int h, const std::string& qr_url = "") {
     Laid l;
     l.doc = std::move(doc);
     l.shaped = text::shape_document(test::fonts(), l.doc);
     l.style = text::resolve_style(config::Typography{}, w, h);
-    l.pages = text::layout_document(l.shaped, l.style, text::resolve_geometry(config::Margins{}, w, h));
+    text::PageGeometry g = text::resolve_geometry(config::Margins{}, w, h);
+    g.body.height -= text::place_qr(l.style, g, qr_url).body_cut;
+    l.pages = text::layout_document(l.shaped, l.style, g);
     return l;
 }
 
@@ -298,11 +301,12 @@ TEST_CASE("pages: the report, portal pages and texts of our own follow the page 
           "tests/fixtures/portal/report-2019-tables.html", "tests/fixtures/portal/report-2021-tables.html", "tests/fixtures/portal/photo-article.html",
           "tests/fixtures/portal/ucap-content.html", "tests/fixtures/portal/zoom-gb2312.html", "tests/fixtures/portal/regulation.html", "tests/fixtures/pages/short-tail.txt",
           "tests/fixtures/pages/service-guide.txt", "tests/fixtures/pages/holiday-notice.txt"})
-        for (auto size : kSizes) {
-            const Laid l = lay_out(fixture(name), size.first, size.second);
-            INFO(name << " at " << size_name(size));
-            CHECK(page_faults(l) == std::vector<std::string>{});
-        }
+        for (auto size : kSizes)
+            for (const std::string qr : {"", "https://www.changchun.gov.cn/zw/xxgk/202001/t20200120_2019nb.html"}) {
+                const Laid l = lay_out(fixture(name), size.first, size.second, qr);
+                INFO(name << " at " << size_name(size) << (qr.empty() ? "" : " with a QR code"));
+                CHECK(page_faults(l) == std::vector<std::string>{});
+            }
 }
 
 TEST_CASE("golden: page breaks of the report, a tables report, a picture article and a signed notice", "[layout][golden][pages]") {

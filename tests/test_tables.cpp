@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <set>
 
 #include "base/utf8.hpp"
 #include "content/html_extract.hpp"
@@ -237,4 +238,49 @@ TEST_CASE("titles and headings: balanced lines broken between words, never a one
             CHECK(*lo >= 0.5f * *hi);
         }
     }
+}
+
+TEST_CASE("tables: a row labelling the rows under it (第二十条第（五）项) never ends a page's part of a table", "[table][layout]") {
+    for (const char* fixture : {"report-2019-tables.html", "report-2021-tables.html"})
+        for (auto [w, h] : {std::pair{1920, 1080}, {1080, 1920}, {1280, 720}})
+            for (float cut : {0.0f, 63.0f, 164.0f}) {  // the body as it is, and shortened for a QR code
+                INFO(fixture << " at " << w << "x" << h << ", body " << cut << " px shorter");
+                Laid l;
+                auto doc = content::extract_article(test::read_file(fs::path(KIOSK_TEST_FIXTURES) / "portal" / fixture));
+                REQUIRE(doc.ok());
+                l.doc = std::move(*doc);
+                l.shaped = text::shape_document(test::fonts(), l.doc);
+                l.style = text::resolve_style(config::Typography{}, w, h);
+                text::PageGeometry g = text::resolve_geometry(config::Margins{}, w, h);
+                g.body.height -= cut;
+                l.pages = text::layout_document(l.shaped, l.style, g);
+                for (size_t n = 0; n + 1 < l.pages.size(); ++n) {
+                    // Per table on this page: its last row, the cells in it, and its width.
+                    std::map<int, int> last_row;
+                    std::map<int, float> left, right;
+                    for (const auto& line : l.pages[n].lines) {
+                        if (!line.cell) continue;
+                        const int b = line.block;
+                        left.try_emplace(b, line.cell->box.x);
+                        right.try_emplace(b, 0.0f);
+                        left[b] = std::min(left[b], line.cell->box.x);
+                        right[b] = std::max(right[b], line.cell->box.x + line.cell->box.width);
+                        if (!line.repeat) last_row[b] = std::max(last_row.count(b) ? last_row[b] : -1, line.cell->row);
+                    }
+                    for (const auto& [b, row] : last_row) {
+                        bool continues = false;
+                        for (const auto& line : l.pages[n + 1].lines) continues |= line.block == b && line.cell && !line.repeat;
+                        if (!continues) continue;
+                        std::set<int> cols;
+                        float width = 0;
+                        for (const auto& line : l.pages[n].lines)
+                            if (line.block == b && line.cell && line.cell->row == row) {
+                                cols.insert(line.cell->col);
+                                width = line.cell->box.width;
+                            }
+                        INFO("page " << n + 1 << ", table block " << b << ", row " << row);
+                        CHECK_FALSE((cols.size() == 1 && width >= right[b] - left[b] - 1));
+                    }
+                }
+            }
 }

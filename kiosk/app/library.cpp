@@ -158,8 +158,11 @@ void Library::lay_out_item(LibraryItem& entry) {
         if (entry.pages.size() > kMaxPagesPerItem) entry.pages.resize(kMaxPagesPerItem);
         return;
     }
+    // The body gives up its foot to the item's QR code (the same placement add_chrome draws).
+    text::PageGeometry geometry = geometry_;
+    geometry.body.height -= text::place_qr(style_, geometry_, cfg_->qr_code ? entry.url : "").body_cut;
     bool cut = false;
-    entry.pages = text::layout_document_capped(fonts_, *entry.shaped, style_, geometry_, kMaxPagesPerItem,
+    entry.pages = text::layout_document_capped(fonts_, *entry.shaped, style_, geometry, kMaxPagesPerItem,
                                                content::budget_notice_pages, shape_options(), &cut);
     if (cut)
         log::once(log::Level::warning, "content", "pages " + entry.item.id,

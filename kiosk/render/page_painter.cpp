@@ -2,21 +2,12 @@
 
 #include <cmath>
 
-#include <qrencode.h>
-
 #include <vector>
 
 #include "health/log.hpp"
 #include "render/pictures_internal.hpp"
 
 namespace kiosk::render {
-namespace {
-struct QrCodeFree {
-    void operator()(QRcode* code) const { QRcode_free(code); }
-};
-using QrCodePtr = std::unique_ptr<QRcode, QrCodeFree>;  // owns one encoded QR code
-}  // namespace
-
 PagePainter::PagePainter(SDL_Renderer* renderer, const text::FontSet& fonts,
                          const config::Theme& theme)
     : renderer_(renderer), theme_(theme), atlas_(renderer, fonts) {}
@@ -82,36 +73,22 @@ void PagePainter::draw_image(const text::PlacedImage& image) {
 }
 
 void PagePainter::draw_qr(const text::QrBox& qr) {
-    // Encoded once per address (libqrencode; medium error correction survives glare on the glass).
-    if (qr.url != qr_url_) {
-        qr_url_ = qr.url;
-        qr_modules_.clear();
-        qr_side_ = 0;
-        QrCodePtr code(QRcode_encodeString(qr.url.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1));
-        if (code) {
-            qr_side_ = code->width;
-            qr_modules_.resize(static_cast<size_t>(code->width) * static_cast<size_t>(code->width));
-            for (size_t i = 0; i < qr_modules_.size(); ++i) qr_modules_[i] = code->data[i] & 1;
-        } else {
-            log::once(log::Level::warning, "render", "qr " + qr.url, "no QR code for " + qr.url);
-        }
-    }
-    if (qr_side_ == 0) return;
-    // Whole pixels per module, a quiet zone of two modules, light background.
-    const int total = qr_side_ + 4;
-    const int module = std::max(1, static_cast<int>(qr.box.width) / total);
-    const int drawn = module * total;
-    const int x0 = static_cast<int>(std::lround(qr.box.x + (qr.box.width - static_cast<float>(drawn)) / 2));
-    const int y0 = static_cast<int>(std::lround(qr.box.y + (qr.box.height - static_cast<float>(drawn)) / 2));
+    // The layout encoded it and sized it (whole pixels a module, a four-module quiet zone):
+    // black on white, which every phone reads.
+    if (qr.modules <= 0 || qr.dark.size() != static_cast<size_t>(qr.modules) * static_cast<size_t>(qr.modules)) return;
+    const int module = std::max(1, static_cast<int>(std::lround(qr.module)));
+    const int x0 = static_cast<int>(std::lround(qr.box.x)), y0 = static_cast<int>(std::lround(qr.box.y));
+    const int side = static_cast<int>(std::lround(qr.box.width));
+    const int quiet = (side - qr.modules * module) / 2;
     SDL_SetRenderDrawColor(renderer_, 255, 255, 255, 255);
-    SDL_Rect back{x0, y0, drawn, drawn};
+    SDL_Rect back{x0, y0, side, side};
     SDL_RenderFillRect(renderer_, &back);
-    SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 255);  // black on white: every phone reads it
+    SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 255);
     std::vector<SDL_Rect> dark;
-    for (int y = 0; y < qr_side_; ++y)
-        for (int x = 0; x < qr_side_; ++x)
-            if (qr_modules_[static_cast<size_t>(y * qr_side_ + x)])
-                dark.push_back(SDL_Rect{x0 + (x + 2) * module, y0 + (y + 2) * module, module, module});
+    for (int y = 0; y < qr.modules; ++y)
+        for (int x = 0; x < qr.modules; ++x)
+            if (qr.dark[static_cast<size_t>(y * qr.modules + x)])
+                dark.push_back(SDL_Rect{x0 + quiet + x * module, y0 + quiet + y * module, module, module});
     SDL_RenderFillRects(renderer_, dark.data(), static_cast<int>(dark.size()));
 }
 
@@ -125,7 +102,11 @@ void PagePainter::paint(const text::Page& page, const text::PageGeometry& g) {
         fill(g.header, theme_.header_background);
         // A hairline in the accent colour sets the footer apart without a heavy band.
         const float rule = std::max(1.0f, std::round(static_cast<float>(std::min(g.width, g.height)) / 540.0f));
-        fill(text::Box{g.body.x, g.footer.y, g.body.width, rule}, theme_.accent);
+        // It stops short of a QR code's quiet zone that comes down into the footer.
+        float rule_width = g.body.width;
+        if (page.qr && page.qr->box.y < g.footer.y + rule && page.qr->box.y + page.qr->box.height > g.footer.y)
+            rule_width = std::max(0.0f, page.qr->box.x - g.body.x);
+        fill(text::Box{g.body.x, g.footer.y, rule_width, rule}, theme_.accent);
     }
     // Table cells: header shading, then hairline borders in the muted colour.
     const float hair = std::max(1.0f, std::round(static_cast<float>(std::min(g.width, g.height)) / 1080.0f));

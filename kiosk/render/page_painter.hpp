@@ -36,9 +36,6 @@ private:
     config::Theme theme_;
     GlyphAtlas atlas_;
     const PictureStore* pictures_ = nullptr;  // borrowed
-    std::string qr_url_;             // the address last encoded, and its modules
-    std::vector<unsigned char> qr_modules_;
-    int qr_side_ = 0;
     // Textures of the pictures drawn, by URL (each owned here; freed with the painter).
     std::map<std::string, TexturePtr> textures_;
 };

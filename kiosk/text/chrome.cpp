@@ -2,6 +2,9 @@
 // source, update time, QR code), shaped by the same shaper as the body.
 #include <algorithm>
 #include <cmath>
+#include <memory>
+
+#include <qrencode.h>
 
 #include "base/utf8.hpp"
 #include "text/break_opportunities.hpp"
@@ -59,61 +62,115 @@ Line chrome_label(FontSet& fonts, std::string role, const std::string& utf8_text
     return line;
 }
 
+struct QrCodeFree {
+    void operator()(QRcode* code) const { QRcode_free(code); }
+};
+using QrCodePtr = std::unique_ptr<QRcode, QrCodeFree>;  // owns one encoded QR code
+
+// The footer text needs this many of its em beside the QR code (the clock, the update time
+// and the page number, with their gaps); the source line is dropped first when short of it.
+constexpr float kFooterTextEm = 34;
+// A QR code's module: at least this many px at 1080 lines (a 37-module code is then 15 cm
+// wide on a 55" panel and scans from 2 m), scaled with the screen.
+constexpr float kQrModulePxAt1080 = 4;
+constexpr int kQrQuietModules = 4;  // ISO/IEC 18004's quiet zone
+
 }  // namespace
+
+float footer_px(const Style& style, const PageGeometry& g) {
+    return std::max(style.chrome_px, std::round(0.03f * static_cast<float>(std::min(g.width, g.height))));
+}
+
+QrPlacement place_qr(const Style& style, const PageGeometry& g, const std::string& url) {
+    QrPlacement place;
+    if (url.empty()) return place;
+    QrCodePtr code(QRcode_encodeString(url.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1));
+    if (!code) return place;
+    QrBox qr;
+    qr.url = url;
+    qr.modules = code->width;
+    qr.dark.resize(static_cast<size_t>(code->width) * static_cast<size_t>(code->width));
+    for (size_t i = 0; i < qr.dark.size(); ++i) qr.dark[i] = code->data[i] & 1;
+    qr.module = std::ceil(kQrModulePxAt1080 * static_cast<float>(std::min(g.width, g.height)) / 1080.0f - 0.01f);
+    const float quiet = static_cast<float>(kQrQuietModules) * qr.module;
+    const float side = static_cast<float>(qr.modules + 2 * kQrQuietModules) * qr.module;
+    const float right = g.body.x + g.body.width + quiet;  // the symbol's right edge on the body's
+    const float body_bottom = g.body.y + g.body.height;
+    const float text = footer_px(style, g);
+    place.in_footer = (right - side) - g.body.x - 0.6f * text >= kFooterTextEm * text;
+    if (place.in_footer) {
+        // In the footer's corner, its quiet zone down to the screen's edge; the footer rule
+        // stops short of it, and the body gives up what the square reaches into.
+        qr.box = Box{right - side, static_cast<float>(g.height) - side, side, side};
+    } else {
+        // In the body's bottom corner: the quiet zone's lower edge in the gap over the footer rule.
+        qr.box = Box{right - side, body_bottom + quiet - side, side, side};
+    }
+    place.body_cut = std::max(0.0f, body_bottom - qr.box.y);
+    place.qr = std::move(qr);
+    return place;
+}
 
 void add_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& style,
                 const PageGeometry& g, const ChromeText& chrome) {
-    const float size = style.chrome_px;
+    const float header_size = style.chrome_px;
+    const float size = footer_px(style, g);
     const float left = g.body.x, right = g.body.x + g.body.width;
-    const float header_base = g.header.y + (g.header.height - size) / 2 + kEmBoxAscent * size;
+    const float header_base = g.header.y + (g.header.height - header_size) / 2 + kEmBoxAscent * header_size;
     const float footer_base = g.footer.y + (g.footer.height - size) / 2 + kEmBoxAscent * size;
+    const QrPlacement qr = place_qr(style, g, chrome.qr_url);
     for (Page& page : pages) {
         page.chrome.clear();
         float hall_width = 0;
         if (!chrome.hall_name.empty()) {
-            page.chrome.push_back(chrome_label(fonts, "hall-name", chrome.hall_name, size,
+            page.chrome.push_back(chrome_label(fonts, "hall-name", chrome.hall_name, header_size,
                                                Weight::bold, Tone::header, left, header_base,
                                                g.body.width / 2, Align::start));
-            hall_width = page.chrome.back().width + size * 2;
+            hall_width = page.chrome.back().width + header_size * 2;
         }
         if (!chrome.item_title.empty()) {
-            page.chrome.push_back(chrome_label(fonts, "running-title", chrome.item_title, size,
+            page.chrome.push_back(chrome_label(fonts, "running-title", chrome.item_title, header_size,
                                                Weight::regular, Tone::header, right, header_base,
                                                g.body.width - hall_width, Align::end));
         }
         // Footer, left to right: the clock; the document's date and source, when its content
         // was last updated (marked when stale); the page number; the QR code in the corner.
         float footer_right = right;
-        page.qr.reset();
-        if (!chrome.qr_url.empty()) {
-            // As tall as the footer band and the gap above it: big enough for a phone at arm's length.
-            const float side = std::round(g.footer.height + (g.footer.y - g.body.y - g.body.height));
-            page.qr = QrBox{Box{right - side, g.height - side - std::round(g.footer.height * 0.08f), side, side}, chrome.qr_url};
-            footer_right = right - side - size * 0.6f;
-        }
+        page.qr = qr.qr;
+        if (qr.qr && qr.in_footer) footer_right = qr.qr->box.x - size * 0.6f;
         std::string number = "第 " + std::to_string(page.number) + "/" + std::to_string(page.of) + " 页";
         page.chrome.push_back(chrome_label(fonts, "page-number", number, size, Weight::regular,
                                            Tone::muted, footer_right, footer_base, g.body.width / 4,
                                            Align::end));
         footer_right -= page.chrome.back().width + size * 1.2f;
         float footer_left = left;
+        std::vector<std::string> fresh;
+        if (chrome.stale) fresh = {"● 内容可能不是最新　" + chrome.updated, "● 内容可能不是最新", "● 未及时更新"};
+        else if (!chrome.updated.empty()) fresh = {chrome.updated};
         if (!chrome.clock.empty()) {
-            page.chrome.push_back(chrome_label(fonts, "clock", chrome.clock, size, Weight::regular,
-                                               Tone::muted, left, footer_base, g.body.width / 2,
-                                               Align::start));
-            footer_left += page.chrome.back().width + size * 1.2f;
+            Line clock = chrome_label(fonts, "clock", chrome.clock, size, Weight::regular, Tone::muted, left, footer_base,
+                                      g.body.width / 2, Align::start);
+            // A narrow footer: the clock without its year (12月3日 星期四 10:00) rather than
+            // no update time.
+            const size_t year = chrome.clock.find("年");
+            if (!fresh.empty() && year != std::string::npos && year <= 4) {
+                const Line first = chrome_label(fonts, "updated", fresh.front(), size, Weight::regular, Tone::muted, 0,
+                                                footer_base, g.body.width, Align::start);
+                if (left + clock.width + size * 1.2f + first.width > footer_right)
+                    clock = chrome_label(fonts, "clock", chrome.clock.substr(year + std::string("年").size()), size,
+                                         Weight::regular, Tone::muted, left, footer_base, g.body.width / 2, Align::start);
+            }
+            footer_left += clock.width + size * 1.2f;
+            page.chrome.push_back(std::move(clock));
         }
         // The freshness line: "内容更新于 …", with a marker in the accent colour when stale;
         // then the document's date and source. Each is shown whole or, on a narrow footer,
         // in its shorter form or not at all — except the stale marker, which always shows.
-        const float small = std::round(size * 0.85f);
+        const float small = size;  // the source and update time too: legible from 3 m
         auto whole = [&](const std::string& role, const std::string& text, Tone tone, float x, float room, Align align) {
             Line l = chrome_label(fonts, role, text, small, Weight::regular, tone, x, footer_base, room, align);
             return l.text == utf8::decode(text) ? std::optional<Line>(std::move(l)) : std::nullopt;
         };
-        std::vector<std::string> fresh;
-        if (chrome.stale) fresh = {"● 内容可能不是最新　" + chrome.updated, "● 内容可能不是最新", "● 未及时更新"};
-        else if (!chrome.updated.empty()) fresh = {chrome.updated};
         for (const std::string& text : fresh) {
             auto l = whole(chrome.stale ? "stale" : "updated", text, chrome.stale ? Tone::accent : Tone::muted, footer_right,
                            footer_right - footer_left, Align::end);
@@ -125,14 +182,22 @@ void add_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& style,
                 break;
             }
         }
-        if (!chrome.source.empty())
-            if (auto l = whole("source", chrome.source, Tone::muted, footer_left, footer_right - footer_left, Align::start))
-                page.chrome.push_back(std::move(*l));
+        // The source line whole, else its first part (发布日期：… without 来源：…).
+        if (!chrome.source.empty()) {
+            std::vector<std::string> forms{chrome.source};
+            if (const size_t cut = chrome.source.find("　"); cut != std::string::npos && cut > 0)
+                forms.push_back(chrome.source.substr(0, cut));
+            for (const std::string& text : forms)
+                if (auto l = whole("source", text, Tone::muted, footer_left, footer_right - footer_left, Align::start)) {
+                    page.chrome.push_back(std::move(*l));
+                    break;
+                }
+        }
         for (const PlacedImage& im : page.images)
             if (im.placeholder)
-                page.chrome.push_back(chrome_label(fonts, "image-placeholder", "图片暂不可用", size, Weight::regular,
+                page.chrome.push_back(chrome_label(fonts, "image-placeholder", "图片暂不可用", header_size, Weight::regular,
                                                    Tone::muted, im.box.x + im.box.width / 2,
-                                                   im.box.y + im.box.height / 2 + (kEmBoxAscent - 0.5f) * size,
+                                                   im.box.y + im.box.height / 2 + (kEmBoxAscent - 0.5f) * header_size,
                                                    im.box.width, Align::center));
     }
 }
@@ -140,7 +205,7 @@ void add_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& style,
 void add_urgent_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& style, const PageGeometry& g,
                        const std::string& clock) {
     const UrgentGeometry u = urgent_geometry(g);
-    const float size = style.chrome_px;
+    const float size = footer_px(style, g);
     const float footer_base = g.footer.y + (g.footer.height - size) / 2 + kEmBoxAscent * size;
     const float band_size = std::round(u.band.height * 0.5f);
     const float band_base = u.band.y + (u.band.height - band_size) / 2 + kEmBoxAscent * band_size;

@@ -1,6 +1,7 @@
 #pragma once
 // Document + style + page size -> pages of positioned lines and glyphs. Pure: no SDL, no
 // clock. Shaping is done once per document (ShapedDocument) and reused for every size.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -113,11 +114,32 @@ struct PlacedImage {
     bool placeholder = false;
 };
 
-// A QR code's place (the painter encodes `url` with libqrencode).
+// A QR code: `box` is the square with its quiet zone of four modules (drawn light), the
+// symbol whole pixels a module inside it. Encoded here (libqrencode, medium error
+// correction), so that its size is known before the body is laid out around it.
 struct QrBox {
     Box box;
     std::string url;
+    int modules = 0;              // the symbol's side, in modules
+    float module = 0;             // px a module
+    std::vector<uint8_t> dark;    // modules × modules, row by row
 };
+
+// Where an item's QR code goes. In the footer's corner (its top may reach into the gap and
+// the body's foot) when the footer keeps room for its text beside it; else in the body's
+// bottom corner, above the footer rule. `body_cut` is the height the body gives up at its
+// foot on every page so that no line comes into the code's quiet zone.
+struct QrPlacement {
+    std::optional<QrBox> qr;
+    float body_cut = 0;
+    bool in_footer = false;
+};
+// At least 4 px a module at 1080 lines, scaled with the short side; none when `url` is
+// empty or cannot be encoded.
+QrPlacement place_qr(const Style& style, const PageGeometry& geometry, const std::string& url);
+// The footer's text size: the chrome size, and never under 0.03 of the short side (32 px at
+// 1080: the least for Han characters read at 3 m).
+float footer_px(const Style& style, const PageGeometry& geometry);
 
 struct Page {
     int number = 1;

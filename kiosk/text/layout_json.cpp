@@ -61,6 +61,8 @@ nlohmann::json layout_json(int width, int height, int rotation, const std::vecto
                 nlohmann::json qr = box_json(page.qr->box);
                 qr["role"] = "qr";
                 qr["text"] = page.qr->url;
+                qr["module"] = page.qr->module;
+                qr["modules"] = page.qr->modules;
                 chrome.push_back(std::move(qr));
             }
             if (page.alert_band) {  // an urgent notice's band

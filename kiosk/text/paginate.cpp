@@ -47,11 +47,11 @@ Prepared prepare(const ShapedDocument& doc, const Style& style, const Box& box) 
         }
         const float first_measure = box.width - bl.format.indent;
         const Role role = sb.block.role;
-        // A title or heading breaks between words (…工作/年度报告, not …年度报/告) unless a
-        // word is wider than the measure.
+        // A title, heading or meta line breaks between words (…工作/年度报告, not
+        // …年度报/告; …建设/管理局) unless a word is wider than the measure.
         const ShapedBlock* source = &sb;
         std::optional<ShapedBlock> by_words;
-        if ((role == Role::title || role == Role::heading) && (by_words = breaking_at_words(sb))) {
+        if ((role == Role::title || role == Role::heading || role == Role::meta) && (by_words = breaking_at_words(sb))) {
             const LineContext word_ctx{*by_words, bl.format.size, bl.format.indent == 0};
             const auto tried = break_lines(word_ctx, first_measure, box.width);
             if (std::none_of(tried.begin(), tried.end(), [](const LineSpan& s) { return s.emergency; })) source = &*by_words;

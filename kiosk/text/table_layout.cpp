@@ -241,6 +241,8 @@ float table_whole_height(const TablePlan& plan) {
 void place_table(const TablePlan& plan, int block, const Box& box, const PageRoom& room, float space_before,
                  std::vector<Page>& pages, float& cursor) {
     std::vector<bool> shown(plan.cells.size(), false);
+    int columns = 0;
+    for (const auto& cell : plan.cells) columns = std::max(columns, cell.col + cell.colspan);
     for (const auto& g : plan.groups) {
         const float x0 = box.x + std::max(0.0f, (box.width - g.total) / 2);
         float header_h = 0;
@@ -268,6 +270,25 @@ void place_table(const TablePlan& plan, int block, const Box& box, const PageRoo
                         for (int r = cell.row; r < cell.row + cell.rowspan; ++r) h += g.row_height[static_cast<size_t>(r)];
                         if (h <= room.full / 3) end = std::min(end, cell.row);
                     }
+            // A row that is one cell across the whole table labels the rows under it
+            // (第二十条第（五）项): it never ends a page's part of the table.
+            auto label_row = [&](int r) {
+                for (const auto& cell : plan.cells)
+                    if (cell.row == r && cell.col == 0 && cell.colspan >= columns && cell.rowspan == 1)
+                        return true;
+                return false;
+            };
+            // Nor does such a label with only the row of column names under it (信息内容 …).
+            auto numbers_in = [&](int r) {
+                for (const auto& cell : plan.cells)
+                    if (cell.row == r && cell.numeric) return true;
+                return false;
+            };
+            while (end < plan.rows && end - 1 > next) {
+                if (label_row(end - 1)) --end;
+                else if (end - 2 > next && label_row(end - 2) && !numbers_in(end - 1)) end -= 2;
+                else break;
+            }
             // Row tops on this page.
             std::vector<float> row_y(static_cast<size_t>(plan.rows) + 1, -1);
             float y = box.y + top;
