@@ -13,18 +13,30 @@ and screen size — the figures issue 17 asks to bring to zero:
               where what follows is not a table or a picture (nor the page before the
               last, when it was shortened to balance the last)
 
-  bench/page_polish.py [--kiosk build/kiosk] [--sizes 1920x1080,1080x1920,1280x720] [FILE ...]
+  bench/page_polish.py [--kiosk build/kiosk] [--sizes 1920x1080,1080x1920,1280x720]
+                       [--chromium] [--verbose] [FILE ...]
 
 Without FILEs: the bundled report, the other demo texts, the portal article fixtures and
-tests/fixtures/pages/*. A benchmark, not a test. (Chromium's counts beside these are the rest of
-issue 17's deliverable 5: not here yet.)
+tests/fixtures/pages/*. A benchmark, not a test.
+
+--chromium: the same Document (`kiosk extract`) also set by headless Chromium in pages of
+the same body box, with the same font sizes, line pitches and spaces, and the CSS a careful
+web developer would write for paged text (break-after: avoid on headings, orphans and
+widows 2, break-inside: avoid on figures and table rows, text-wrap: balance on headings,
+line-break: strict). Pages are CSS columns of the body's height (Chromium fragments them as
+it fragments printed pages, and the DOM can be read back); the same counts are printed on a
+second row. Needs scripts/install-chromium.sh.
 """
 import argparse
 import glob
+import html
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 CLOSING = set("、，。．：；！？”’」』）］｝】〗〕〉》…")
 HEADS = {"title", "heading"}
@@ -120,6 +132,160 @@ def count(item):
     return out
 
 
+PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>
+html, body { margin: 0; background: #fff; }
+#pages { position: absolute; left: 0; top: 0; width: %(w)spx; height: %(h)spx; column-width: %(w)spx;
+  column-gap: %(gap)spx; column-fill: auto; font-family: "Noto Sans CJK SC"; color: #222; }
+#pages * { margin: 0; }
+h1 { font-size: %(title)spx; line-height: 1.35; text-align: center; text-wrap: balance; break-after: avoid; }
+h2 { font-size: %(heading)spx; line-height: %(heading_lh)spx; margin-top: %(heading_sb)spx !important;
+  text-wrap: balance; break-after: avoid; }
+h3 { font-size: %(body)spx; line-height: %(body_lh)spx; margin-top: %(h3_sb)spx !important; break-after: avoid; }
+.meta { font-size: %(meta)spx; line-height: 1.5; text-align: center; color: #777; margin-top: %(meta_sb)spx !important; }
+.meta + .meta { margin-top: 0 !important; }
+.sign { font-size: %(body)spx; line-height: 1.5; text-align: right; break-inside: avoid; }
+p { font-size: %(body)spx; line-height: %(body_lh)spx; text-indent: 2em; text-align: justify;
+  line-break: strict; text-spacing-trim: trim-start; text-autospace: normal; text-wrap: pretty; orphans: 2; widows: 2; }
+figure { break-inside: avoid; text-align: center; margin-top: %(fig_sb)spx !important; }
+figure img { max-width: 100%%; max-height: %(img_h)spx; }
+figcaption { font-size: %(caption)spx; line-height: 1.45; color: #777; }
+table { border-collapse: collapse; width: 100%%; font-size: %(table)spx; line-height: 1.4; margin-top: %(fig_sb)spx !important; }
+td, th { border: 1px solid #999; padding: %(pad_y)spx %(pad_x)spx; line-break: strict; }
+tr { break-inside: avoid; }
+</style></head><body><div id="pages">%(blocks)s</div>
+<script>
+// A picture that does not load takes our placeholder's place: 40 %% of the width, 16:9.
+for (const img of document.images)
+  img.addEventListener("error", () => { img.style.cssText = "width: 40%%; aspect-ratio: 16 / 9; background: #eee"; });
+window.addEventListener("load", () => {
+const cont = document.getElementById("pages"), box = cont.getBoundingClientRect();
+const W = %(w)s, GAP = %(gap)s;
+const pages = [];
+function page(n) { while (pages.length <= n) pages.push({lines: [], images: []}); return pages[n]; }
+function pageOf(x) { return Math.max(0, Math.floor((x - box.left + GAP / 2) / (W + GAP))); }
+for (const el of cont.querySelectorAll("[data-role]")) {
+  const role = el.dataset.role, block = +el.dataset.block;
+  if (role === "image-pic") {
+    const r = el.getBoundingClientRect(), n = pageOf(r.left);
+    page(n).images.push({block: block, y: r.top - box.top, height: r.height});
+    continue;
+  }
+  const fs = parseFloat(getComputedStyle(el).fontSize);
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let cur = null;
+  const lines = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent;
+    for (let i = 0; i < text.length; ) {
+      const cp = text.codePointAt(i), len = cp > 0xFFFF ? 2 : 1;
+      const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + len);
+      const rects = range.getClientRects();
+      i += len;
+      if (!rects.length) continue;
+      const b = rects[rects.length - 1], n = pageOf(b.left);
+      if (!cur || cur.page !== n || Math.abs(b.top - cur.top) > fs * 0.5) {
+        cur = {page: n, top: b.top, left: b.left, right: b.right, text: "", bottom: b.bottom};
+        lines.push(cur);
+      }
+      cur.text += String.fromCodePoint(cp);
+      cur.left = Math.min(cur.left, b.left); cur.right = Math.max(cur.right, b.right); cur.bottom = Math.max(cur.bottom, b.bottom);
+    }
+  }
+  for (const l of lines) {
+    const x0 = box.left + l.page * (W + GAP);
+    const line = {role: role, block: block, text: l.text, font_size: fs, y: l.bottom - 0.288 * fs - box.top,
+                  x: l.left - x0, width: l.right - l.left, measure: W};
+    if (el.dataset.row !== undefined) line.cell = {row: +el.dataset.row, col: +el.dataset.col};
+    page(l.page).lines.push(line);
+  }
+}
+const pre = document.createElement("pre"); pre.id = "out"; pre.textContent = JSON.stringify(pages);
+document.body.appendChild(pre);
+});
+</script></body></html>"""
+
+
+def document_html(doc):
+    out = []
+    for i, b in enumerate(doc["blocks"]):
+        role, text = b["role"], html.escape(b.get("text", ""))
+        if role == "title":
+            out.append(f'<h1 data-role="title" data-block="{i}">{text}</h1>')
+        elif role == "heading":
+            tag = "h2" if b.get("level", 1) <= 1 else "h3"
+            out.append(f'<{tag} data-role="heading" data-block="{i}">{text}</{tag}>')
+        elif role == "meta":
+            cls = "sign" if b.get("align") == "end" else "meta"
+            out.append(f'<div class="{cls}" data-role="meta" data-block="{i}">{text}</div>')
+        elif role == "image":
+            im = b.get("image", {})
+            out.append(f'<figure><img data-role="image-pic" data-block="{i}" src="{html.escape(im.get("url", ""))}" '
+                       f'alt="{html.escape(im.get("alt", ""))}"><figcaption data-role="caption" data-block="{i}">{text}</figcaption></figure>')
+        elif role == "table":
+            rows = []
+            header = b["table"].get("header_rows", 0)
+            slots = {}  # the HTML table model's slot of each cell, for its row and column
+            for r, row in enumerate(b["table"]["rows"]):
+                cells, c = [], 0
+                for cell in row:
+                    while (r, c) in slots:
+                        c += 1
+                    for dr in range(cell.get("rowspan", 1)):
+                        for dc in range(cell.get("colspan", 1)):
+                            slots[(r + dr, c + dc)] = True
+                    tag = "th" if cell.get("header") else "td"
+                    cells.append(f'<{tag} rowspan="{cell.get("rowspan", 1)}" colspan="{cell.get("colspan", 1)}" '
+                                 f'data-role="table-cell" data-block="{i}" data-row="{r}" data-col="{c}">'
+                                 f'{html.escape(cell.get("text", ""))}</{tag}>')
+                    c += cell.get("colspan", 1)
+                rows.append("<tr>" + "".join(cells) + "</tr>")
+            head = "".join(rows[:header])
+            body = "".join(rows[header:])
+            out.append(f'<table><thead>{head}</thead><tbody>{body}</tbody></table>')
+        else:
+            out.append(f'<p data-role="paragraph" data-block="{i}">{text}</p>')
+    return "\n".join(out)
+
+
+def chromium_item(kiosk, path, ours):
+    """The Document of `path` set by Chromium into pages of our body box: a layout-JSON item."""
+    exe = shutil.which("chromium")
+    if not exe:
+        sys.exit("chromium is not installed: run scripts/install-chromium.sh")
+    doc = json.loads(subprocess.run([kiosk, "extract", path], check=True, capture_output=True, text=True).stdout)
+    box = ours["pages"][0]["box"]
+    sizes = {}
+    for p in ours["pages"]:
+        for l in p["lines"]:
+            sizes.setdefault(l["role"], l["font_size"])
+    body = sizes.get("paragraph", 40.0)
+    pitch = body * 1.65
+    heading = sizes.get("heading", round(body * 1.1))
+    values = dict(w=box["width"], h=box["height"], gap=200, body=body, body_lh=pitch, title=sizes.get("title", round(body * 1.4)),
+                  heading=heading, heading_lh=max(heading * 1.5, pitch), heading_sb=body * 0.5, h3_sb=body * 0.2,
+                  meta=sizes.get("meta", round(body * 0.8)), meta_sb=sizes.get("meta", body) * 0.4,
+                  caption=sizes.get("image", sizes.get("caption", round(body * 0.85))), fig_sb=body * 0.5,
+                  img_h=box["height"] * 0.62, table=sizes.get("table-cell", round(body * 0.8)),
+                  pad_x=sizes.get("table-cell", 32) * 0.35, pad_y=sizes.get("table-cell", 32) * 0.25, blocks=document_html(doc))
+    with tempfile.TemporaryDirectory() as tmp:
+        page = os.path.join(tmp, "page.html")
+        with open(page, "w", encoding="utf-8") as f:
+            f.write(PAGE % values)
+        width = int(box["width"]) + 400
+        dom = subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
+                              "--allow-file-access-from-files", "--disable-background-networking", "--disable-component-update",
+                              "--disable-sync", "--virtual-time-budget=10000", f"--window-size={width},{int(box['height']) + 200}",
+                              "--user-data-dir=" + os.path.join(tmp, "profile"), "--dump-dom", "file://" + page],
+                             check=True, capture_output=True, text=True, timeout=120).stdout
+    pages = json.loads(html.unescape(re.search(r'<pre id="out">(.*?)</pre>', dom, re.S).group(1)))
+    local = {"x": 0.0, "y": 0.0, "width": box["width"], "height": box["height"]}
+    for n, p in enumerate(pages):
+        p["number"] = n + 1
+        p["box"] = local
+        p["lines"].sort(key=lambda l: (l["y"], l["x"]))
+    return {"pages": [p for p in pages if p["lines"] or p["images"]]}
+
+
 def default_inputs(root):
     files = [os.path.join(root, "assets/samples", f) for f in
              ("changchun-2019-xxgk-annual-report.txt", "banshi-xuzhi.txt", "xxgk-shenqing-zhinan.html")]
@@ -136,6 +302,7 @@ def main():
     ap.add_argument("--kiosk", default=os.path.join(root, "build/kiosk"))
     ap.add_argument("--sizes", default="1920x1080,1080x1920,1280x720")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--chromium", action="store_true", help="Chromium's counts beside ours")
     ap.add_argument("files", nargs="*")
     a = ap.parse_args()
     files = a.files or default_inputs(root)
@@ -149,19 +316,26 @@ def main():
                 print(f"{os.path.basename(f)[:44]:44} {size:>9}  layout failed: {run.stderr.strip()[:80]}")
                 continue
             item = json.loads(run.stdout)["items"][0]
-            c = count(item)
-            t = totals.setdefault(size, {"head_foot": 0, "one_char": 0, "short_tail": 0, "gap_pages": 0, "gap": 0.0})
-            for k in ("head_foot", "one_char", "short_tail", "gap_pages"):
-                t[k] += c[k]
-            t["gap"] = max(t["gap"], c["gap"])
-            print(f"{os.path.basename(f)[:44]:44} {size:>9} {c['pages']:>5} {c['head_foot']:>9} {c['one_char']:>6} "
-                  f"{c['short_tail']:>4} {c['gap']:>5.1f} {c['gap_pages']:>5}")
-            if a.verbose:
-                for w in c["where"]:
-                    print("      " + w)
+            rows = [("", size, item)]
+            if a.chromium:
+                rows.append((" chromium", size + "c", chromium_item(a.kiosk, f, item)))
+            for tag, key, it in rows:
+                c = count(it)
+                t = totals.setdefault(key, {"head_foot": 0, "one_char": 0, "short_tail": 0, "gap_pages": 0, "gap": 0.0})
+                for k in ("head_foot", "one_char", "short_tail", "gap_pages"):
+                    t[k] += c[k]
+                t["gap"] = max(t["gap"], c["gap"])
+                name = (os.path.basename(f)[:44 - len(tag)] + tag) if tag else os.path.basename(f)[:44]
+                print(f"{name:44} {size:>9} {c['pages']:>5} {c['head_foot']:>9} {c['one_char']:>6} "
+                      f"{c['short_tail']:>4} {c['gap']:>5.1f} {c['gap_pages']:>5}")
+                if a.verbose:
+                    for w in c["where"]:
+                        print("      " + w)
     print()
     for size, t in totals.items():
-        print(f"total {size:>9}: head@foot {t['head_foot']}, 1-char {t['one_char']}, short tails {t['short_tail']}, "
+        who = "chromium" if size.endswith("c") else "kiosk"
+        size = size.rstrip("c")
+        print(f"{who:8} {size:>9}: head@foot {t['head_foot']}, 1-char {t['one_char']}, short tails {t['short_tail']}, "
               f"pages >2 lines short {t['gap_pages']}, largest foot gap {t['gap']:.1f} lines")
     return 0
 
