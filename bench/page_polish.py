@@ -6,8 +6,9 @@ and screen size — the figures issue 17 asks to bring to zero:
               follow it there) on a page that is not the item's last
   1-char      a title, heading or table-cell line holding one character (or only closing
               marks) where its block or cell has more than one line
-  short tail  an item whose last page holds two lines or fewer, or only right-aligned
-              lines (a signature and date); a picture counts as more
+  short tail  an item whose last page holds two lines or fewer besides its signature
+              (right-aligned short lines at its end: office and date); a picture counts
+              as more
   gap         the largest empty space at the foot of a page that is not the item's last,
               in body lines; "gap>2" counts such pages ending more than two lines short
               where what follows is not a table or a picture (nor the page before the
@@ -117,16 +118,24 @@ def count(item):
             # The page before the last, made shorter so that the last holds more than a line
             # or two (or a signature): balanced, no fault when taking back the lines that would
             # fit here would leave the last page a short tail again.
-            nlast = len([l for l in pages[-1]["lines"] if not l.get("repeat")])
+            last = [l for l in pages[-1]["lines"] if not l.get("repeat")]
+            lright = pages[-1]["box"]["x"] + pages[-1]["box"]["width"]
+            nlast = len([l for l in last if l["role"] in HEADS or abs(l["x"] + l["width"] - lright) >= 2 or
+                         l["width"] >= 0.6 * l["measure"]])
             balanced = n + 2 == len(pages) and nlast - int(gap) <= 2
             if int(gap + 0.01) > 2 and not follows_object and not balanced and not p.get("images"):
                 out["gap_pages"] += 1
                 out["where"].append(f"gap p{p['number']}: {gap:.1f} lines")
         elif len(pages) > 1:
             right = p["box"]["x"] + p["box"]["width"]
-            signature = all(abs(l["x"] + l["width"] - right) < 2 and l["width"] < 0.6 * l["measure"] for l in lines)
-            body = lines
-            if (len(lines) <= 2 or signature) and not p.get("images"):
+            # The signature: the page's last lines set flush right and short (office, date).
+            k = len(lines)
+            while k > 0 and abs(lines[k - 1]["x"] + lines[k - 1]["width"] - right) < 2 and \
+                    lines[k - 1]["width"] < 0.6 * lines[k - 1]["measure"] and lines[k - 1]["role"] not in HEADS:
+                k -= 1
+            body = lines[:k]
+            signature = k < len(lines)
+            if len(body) <= 2 and not p.get("images"):
                 out["short_tail"] += 1
                 out["where"].append(f"short tail p{p['number']}: {len(body)} lines" + (" (signature)" if signature else ""))
     return out

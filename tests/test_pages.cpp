@@ -3,7 +3,7 @@
 // - keep with next: a heading never ends a page; it goes with two lines of a paragraph, a
 //   table's header rows and first body row, or a picture and its caption;
 // - a table starting in the last quarter of a page moves whole to the next when it fits;
-// - no short tail: an item's last page holds more than two lines and more than a signature;
+// - no short tail: an item's last page holds more than two lines besides a signature;
 // - no page but the last ends more than two body lines short, unless a table or picture
 //   that could not fit follows, or it was shortened to give the last page its lines;
 // - and whatever moved to make that so, every line's characters stay inside the body box.
@@ -95,7 +95,7 @@ std::vector<std::string> page_faults(const Laid& l) {
         if (n + 1 == pages.size()) {
             size_t signature = 0;
             for (const auto* line : lines) signature += is_signature(l.doc, *line);
-            if (pages.size() > 1 && page.images.empty() && (lines.size() <= 2 || signature == lines.size()))
+            if (pages.size() > 1 && page.images.empty() && lines.size() - signature <= 2)
                 faults.push_back(where + "a short tail of " + std::to_string(lines.size()) + " lines");
             continue;
         }
@@ -144,7 +144,9 @@ std::vector<std::string> page_faults(const Laid& l) {
         for (const auto& im : pages[n + 1].images) object_follows |= !first || im.box.y < first->y;
         // Shortened to give the last page its lines: taking back what would fit here would
         // leave the last page a short tail again.
-        const bool balanced = n + 2 == pages.size() && static_cast<int>(own(pages.back()).size()) - lines_short <= 2;
+        int last_lines = 0;  // the last page's lines besides its signature
+        for (const auto* line : own(pages.back())) last_lines += !is_signature(l.doc, *line);
+        const bool balanced = n + 2 == pages.size() && last_lines - lines_short <= 2;
         // A chain of headings (二、 then （一）) with two lines needs four and a half lines.
         const bool chain = heads >= 2 && lines_short <= 4;
         if (lines_short > 2 && !object_follows && !balanced && !chain && page.images.empty())

@@ -288,7 +288,8 @@ std::vector<Page> place(const Prepared& prep, const PageRoom& room) {
     return pages;
 }
 
-// An item's last page that holds only a line or two, or only a signature: a short tail.
+// An item's last page that holds only a line or two besides a signature (…无。 and the
+// date): a short tail.
 bool short_tail(const ShapedDocument& doc, const std::vector<Page>& pages) {
     if (pages.size() < 2) return false;
     const Page& last = pages.back();
@@ -299,7 +300,7 @@ bool short_tail(const ShapedDocument& doc, const std::vector<Page>& pages) {
         ++lines;
         if (is_signature(doc.blocks[static_cast<size_t>(line.block)].block)) ++signature;
     }
-    return lines <= 2 || lines == signature;
+    return lines - signature <= 2;
 }
 
 }  // namespace
@@ -312,7 +313,7 @@ std::vector<Page> layout_document(const ShapedDocument& doc, const Style& style,
     room.full = box.height;
     std::vector<Page> pages = place(prep, room);
     // No short tail: the page before the last is made a line shorter at a time (down to
-    // half its height, the two pages balanced) until the last holds more than a line or two
+    // half its height, the two pages balanced) until the last holds more than two lines
     // besides a signature, on as many pages.
     if (short_tail(doc, pages)) {
         const float pitch = style.body_px * style.line_height;
