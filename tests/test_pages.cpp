@@ -319,3 +319,34 @@ TEST_CASE("golden: page breaks of the report, a tables report, a picture article
             check_golden("pages-" + fs::path(name).stem().string() + "-" + size_name(size), dump(l));
         }
 }
+
+TEST_CASE("golden: header and footer, with the QR code, at three sizes", "[layout][golden][pages][chrome]") {
+    const std::string url = "https://www.changchun.gov.cn/zw/xxgk/202001/t20200120_2019nb.html";
+    for (auto size : kSizes) {
+        Laid l = lay_out(fixture("tests/fixtures/portal/report-2019-tables.html"), size.first, size.second, url);
+        const text::PageGeometry g = text::resolve_geometry(config::Margins{}, size.first, size.second);
+        text::ChromeText chrome{"长春市政务服务中心", "长春市政务服务和数字化建设管理局2019年政府信息公开工作年度报告",
+                                "2026年12月3日 星期四 10:00", "发布日期：2020-01-20　　来源：长春市政务服务和数字化建设管理局",
+                                "内容更新于 12月3日 09:30", false, url};
+        std::vector<text::Page> first{l.pages.front()};
+        text::add_chrome(test::fonts(), first, l.style, g, chrome);
+        std::ostringstream out;
+        const float body_bottom = first[0].box.y + first[0].box.height;
+        out << "body " << first[0].box.y << ".." << body_bottom << " of " << size.second << ", footer rule at " << g.footer.y << "\n";
+        for (const auto& c : first[0].chrome) {
+            char buf[96];
+            std::snprintf(buf, sizeof buf, "%-14s %4.0f px  x %7.1f..%7.1f  baseline %7.1f  ", c.chrome_role.c_str(), c.font_size,
+                          c.x, c.x + c.width, c.y);
+            out << buf << utf8::encode(c.text) << "\n";
+        }
+        REQUIRE(first[0].qr);
+        const auto& q = *first[0].qr;
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "qr  %d modules at %.0f px, square %.0f..%.0f x %.0f..%.0f\n", q.modules, q.module, q.box.x,
+                      q.box.x + q.box.width, q.box.y, q.box.y + q.box.height);
+        out << buf;
+        // What the golden shows, asserted too: nothing in the body comes into the square.
+        CHECK(body_bottom <= q.box.y + 0.5f);
+        check_golden("chrome-" + size_name(size), out.str());
+    }
+}
