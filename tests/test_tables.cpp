@@ -26,14 +26,17 @@ struct Laid {
     std::vector<text::Page> pages;
 };
 
-Laid lay_out(const std::string& fixture, int w, int h) {
+// `body_cut`: px the body gives up at its foot (to a QR code).
+Laid lay_out(const std::string& fixture, int w, int h, float body_cut = 0) {
     Laid l;
     auto doc = content::extract_article(test::read_file(fs::path(KIOSK_TEST_FIXTURES) / "portal" / fixture));
     REQUIRE(doc.ok());
     l.doc = std::move(*doc);
     l.shaped = text::shape_document(test::fonts(), l.doc);
     l.style = text::resolve_style(config::Typography{}, w, h);
-    l.pages = text::layout_document(l.shaped, l.style, text::resolve_geometry(config::Margins{}, w, h));
+    text::PageGeometry g = text::resolve_geometry(config::Margins{}, w, h);
+    g.body.height -= body_cut;
+    l.pages = text::layout_document(l.shaped, l.style, g);
     return l;
 }
 
@@ -245,15 +248,7 @@ TEST_CASE("tables: a row labelling the rows under it (第二十条第（五）�
         for (auto [w, h] : {std::pair{1920, 1080}, {1080, 1920}, {1280, 720}})
             for (float cut : {0.0f, 63.0f, 164.0f}) {  // the body as it is, and shortened for a QR code
                 INFO(fixture << " at " << w << "x" << h << ", body " << cut << " px shorter");
-                Laid l;
-                auto doc = content::extract_article(test::read_file(fs::path(KIOSK_TEST_FIXTURES) / "portal" / fixture));
-                REQUIRE(doc.ok());
-                l.doc = std::move(*doc);
-                l.shaped = text::shape_document(test::fonts(), l.doc);
-                l.style = text::resolve_style(config::Typography{}, w, h);
-                text::PageGeometry g = text::resolve_geometry(config::Margins{}, w, h);
-                g.body.height -= cut;
-                l.pages = text::layout_document(l.shaped, l.style, g);
+                const Laid l = lay_out(fixture, w, h, cut);
                 for (size_t n = 0; n + 1 < l.pages.size(); ++n) {
                     // Per table on this page: its last row, the cells in it, and its width.
                     std::map<int, int> last_row;
