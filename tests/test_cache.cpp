@@ -128,7 +128,11 @@ TEST_CASE("cache: a writer killed at random points 200 times leaves the old or t
         if (pid == 0) {
             for (int i = 0;; ++i) (void)cache.put("report", i % 2 ? a : b);  // until killed
         }
-        std::this_thread::sleep_for(std::chrono::microseconds(delay_us(random)));
+        // Mostly within the first writes; every tenth round long enough for whole writes to
+        // land even under ASan on a loaded disk (once, all 200 kills came before the first
+        // 300 KB write and its fsyncs were done, and no round saw the new version).
+        const int wait_us = round % 10 == 9 ? 200'000 : delay_us(random);
+        std::this_thread::sleep_for(std::chrono::microseconds(wait_us));
         kill(pid, SIGKILL);
         waitpid(pid, nullptr, 0);
         auto got = cache.get("report");
