@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "config/config.hpp"
+#include "fleet/publisher.hpp"
 #include "console/auth.hpp"
 #include "console/console.hpp"
 #include "console/logic.hpp"
@@ -130,15 +131,15 @@ TEST_CASE("console: the signing key must be the console user's alone", "[console
     const fs::path key = dir / "office.key";
     test::write_file(key, "secret");
     ::chmod(key.c_str(), 0644);
-    auto loose = check_key_file(key, ::geteuid());
+    auto loose = fleet::check_key_file(key, ::geteuid());
     REQUIRE_FALSE(loose);
     CHECK(loose.error().message.find("chmod 600") != std::string::npos);
     ::chmod(key.c_str(), 0600);
-    CHECK(check_key_file(key, ::geteuid()));
-    auto other = check_key_file(key, ::geteuid() + 1);
+    CHECK(fleet::check_key_file(key, ::geteuid()));
+    auto other = fleet::check_key_file(key, ::geteuid() + 1);
     REQUIRE_FALSE(other);
     CHECK(other.error().message.find("chown") != std::string::npos);
-    CHECK_FALSE(check_key_file(dir / "missing.key", ::geteuid()));
+    CHECK_FALSE(fleet::check_key_file(dir / "missing.key", ::geteuid()));
 }
 
 TEST_CASE("console: the store keeps an append-only audit, counts each play once, ends sessions", "[console]") {
@@ -165,8 +166,8 @@ TEST_CASE("console: the store keeps an append-only audit, counts each play once,
     const json batch = {{{"id", "s1-1"}, {"item", "a"}, {"start", "2026-12-03 09:00:00"}, {"seconds", 20.0}},
                         {{"id", "s1-2"}, {"item", "a"}, {"start", "2026-12-03 09:00:20"}, {"seconds", 20.0}},
                         {{"id", "s1-3"}, {"item", "b"}, {"start", "2026-12-04 09:00:00"}, {"seconds", 10.0}}};
-    CHECK(store.add_plays("s1", batch, 1000) == 3);
-    CHECK(store.add_plays("s1", batch, 1001) == 0);  // the same batch again (its PUBACK was lost)
+    CHECK(store.add_plays("s1", batch, 1000).value() == 3);
+    CHECK(store.add_plays("s1", batch, 1001).value() == 0);  // the same batch again (its PUBACK was lost)
     const auto rows = store.plays("s1", "a", "", "", 100);
     REQUIRE(rows.size() == 1);
     CHECK(rows[0].plays == 2);

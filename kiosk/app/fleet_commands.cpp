@@ -11,7 +11,9 @@
 #include "base/utf8.hpp"
 #include "base/zone_time.hpp"
 #include "fleet/notice.hpp"
+#include "fleet/generations.hpp"
 #include "fleet/office.hpp"
+#include "fleet/publisher.hpp"
 #include "fleet/signed.hpp"
 #include "fleet/topics.hpp"
 #include "store/atomic_file.hpp"
@@ -54,22 +56,26 @@ int fail(const std::string& message, int status = kFailure) {
     return status;
 }
 
+// The office as the CLI opens it: its kiosk.json, and when it publishes, its checked
+// signing key and its memory of the generations it published (STATE/office/published.json).
 struct Office {
     config::ConfigSnapshot cfg;
-    std::string secret_key;
+    std::optional<fleet::Publisher> publisher;
+    std::optional<fleet::Generations> published;
 };
 
 Result<Office> open_office(const Args& args, bool signing) {
     auto session = Session::open(args.get("config"), SessionParts{false, false, ""});
     if (!session) return session.error();
-    Office o{session->config(), ""};
+    Office o{session->config(), std::nullopt, std::nullopt};
     if (!o.cfg->fleet.enabled) return make_error(o.cfg->file.string() + ": no fleet section (the broker and the office's certificate)");
     if (signing) {
-        if (o.cfg->fleet.signing_key.empty() || o.cfg->fleet.signing_kid.empty())
-            return make_error(o.cfg->file.string() + ": fleet.signing_key and fleet.signing_kid are needed to publish");
-        auto key = fleet::load_secret_key(o.cfg->fleet.signing_key);
+        auto key = fleet::load_signing_key(o.cfg->fleet, o.cfg->file, ::geteuid());
         if (!key) return key.error();
-        o.secret_key = std::move(*key);
+        o.publisher.emplace(std::move(*key));
+        auto published = fleet::Generations::open(o.cfg->paths.state / "office" / "published.json");
+        if (!published) return published.error();
+        o.published.emplace(std::move(*published));
     }
     return o;
 }
@@ -78,33 +84,25 @@ Result<std::unique_ptr<fleet::OfficeClient>> connect(const Office& o) {
     return fleet::OfficeClient::connect(o.cfg->fleet, "office-" + std::to_string(::getpid()), 10s);
 }
 
-// The time in milliseconds: every publication is newer than the last from any office with
-// a set clock.
-std::uint64_t new_generation() {
-    return static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+// Signs `order` with a generation newer than the last this office published for its key
+// (kept before it is sent: a publication the broker never confirmed still moves the
+// sequence on), and publishes it retained.
+Result<fleet::Publication> publish_order(Office& o, fleet::OfficeClient& client, const fleet::Order& order) {
+    auto p = o.publisher->prepare(order, o.published->last(order.key()));
+    if (!p) return p.error();
+    if (auto st = o.published->record(p->key(), p->gen); !st) return st.error();
+    if (auto st = fleet::Publisher::send(client, *p); !st) return st.error();
+    return p;
 }
 
-// Signs and publishes (retained) one document; the generation is the time in milliseconds,
-// so every publication is newer than the last from any office with a set clock.
-int publish(const Office& o, const std::string& scope, const std::string& kind, nlohmann::json body, std::time_t lifetime,
-            const std::string& notice_id = "") {
-    fleet::Desired d;
-    d.id = notice_id.empty() ? kind : notice_id;
-    d.target = scope;
-    d.kind = kind;
-    d.issued = std::time(nullptr);
-    d.expires = d.issued + lifetime;
-    d.gen = new_generation();
-    d.body = std::move(body);
-    auto document = fleet::sign(d, o.cfg->fleet.signing_kid, o.secret_key);
-    if (!document) return fail(document.error().message);
+int publish(Office& o, const fleet::Order& order) {
     auto client = connect(o);
     if (!client) return fail(client.error().message);
-    if (auto st = (*client)->publish(fleet::desired_topic(scope, kind, notice_id), *document, true); !st)
-        return fail(st.error().message);
+    auto p = publish_order(o, **client, order);
+    if (!p) return fail(p.error().message);
     std::printf("%s\n", format(KIOSK_TR("published {} to {} (generation {})"),
-                               {notice_id.empty() ? kind : kind + " " + notice_id, scope, std::to_string(d.gen)})
+                               {order.notice_id.empty() ? order.kind : order.kind + " " + order.notice_id, order.scope.str(),
+                                std::to_string(p->gen)})
                             .c_str());
     return 0;
 }
@@ -192,21 +190,16 @@ int status(const Office& o) {
 
 // Asks one screen for a screenshot (a signed request at desired/screen/ID/screenshot) and
 // writes the PNG it sends back.
-int screenshot(const Office& o, const std::string& screen, const std::string& out) {
+int screenshot(Office& o, const fleet::Scope& screen_scope, const std::string& out) {
+    const std::string& screen = screen_scope.name();
     auto client = connect(o);
     if (!client) return fail(client.error().message);
     if (auto st = (*client)->watch_screens(); !st) return fail(st.error().message);
-    fleet::Desired d;
-    d.id = d.kind = "screenshot";
-    d.target = "screen/" + screen;
-    d.issued = std::time(nullptr);
-    d.expires = d.issued + 300;  // a screen that is off does not answer an old question later
-    d.gen = new_generation();
-    auto document = fleet::sign(d, o.cfg->fleet.signing_kid, o.secret_key);
-    if (!document) return fail(document.error().message);
     (*client)->take();  // what was retained before the question
-    if (auto st = (*client)->publish(fleet::desired_topic(d.target, "screenshot"), *document, true); !st)
-        return fail(st.error().message);
+    // A screen that is off does not answer an old question later: 300 s.
+    auto asked = publish_order(o, **client, fleet::Order{screen_scope, "screenshot", "", nlohmann::json::object(), 300});
+    if (!asked) return fail(asked.error().message);
+    const std::uint64_t gen = asked->gen;
     const auto until = std::chrono::steady_clock::now() + 20s;
     while (std::chrono::steady_clock::now() < until) {
         (*client)->wait(200ms);
@@ -214,7 +207,7 @@ int screenshot(const Office& o, const std::string& screen, const std::string& ou
             if (m.screen_id != screen) continue;
             if (m.leaf == "ack") {
                 const auto a = nlohmann::json::parse(m.payload, nullptr, false);
-                if (a.is_object() && a.value("gen", std::uint64_t{0}) == d.gen && a.value("result", "") != "applied")
+                if (a.is_object() && a.value("gen", std::uint64_t{0}) == gen && a.value("result", "") != "applied")
                     return fail(format(KIOSK_TR("{} refused the screenshot: {}"), {screen, a.value("reason", "")}));
             }
             if (m.leaf != "screenshot" || m.retained) continue;
@@ -262,17 +255,17 @@ int cmd_fleet(const Args& args) {
             return fail("fleet screenshot: give the screen's id and --out FILE.png", kUsage);
         auto office = open_office(args, true);
         if (!office) return fail(office.error().message);
-        return screenshot(*office, args.positional[1], *out);
+        return screenshot(*office, *fleet::Scope::screen(args.positional[1]), *out);
     }
     if (verb != "refresh" && verb != "publish" && verb != "notice" && verb != "clear-notice") return fail("fleet: unknown command \"" + verb + "\" (see `kiosk fleet --help`)", kUsage);
-    const std::string scope = args.get("to").value_or("");
-    if (!fleet::valid_scope(scope)) return fail("fleet " + verb + ": --to takes all, group/NAME or screen/ID", kUsage);
+    const auto scope = fleet::Scope::parse(args.get("to").value_or(""));
+    if (!scope) return fail("fleet " + verb + ": --to takes all, group/NAME or screen/ID", kUsage);
     auto office = open_office(args, true);
     if (!office) return fail(office.error().message);
     if (verb == "refresh") {
         nlohmann::json body = nlohmann::json::object();
         if (args.positional.size() > 1) body["item"] = args.positional[1];
-        return publish(*office, scope, "refresh", body, 7 * 86400);
+        return publish(*office, {*scope, "refresh", "", body, 7 * 86400});
     }
     if (verb == "notice") {
         if (args.positional.size() != 2) return fail("fleet notice: give the text in quotes (see `kiosk fleet --help`)", kUsage);
@@ -289,18 +282,16 @@ int cmd_fleet(const Args& args) {
         if (auto checked = fleet::parse_notice_body(fleet::notice_body_json(n), now); !checked)
             return fail("fleet notice: " + checked.error().message, kUsage);
         std::string id = args.get("id").value_or("");
-        if (id.empty()) id = "n" + zone_time::format_iso_local(now, office->cfg->time_zone).substr(0, 19);
-        for (char& c : id)
-            if (c == ' ' || c == ':') c = '-';
+        if (id.empty()) id = fleet::new_notice_id(now, office->cfg->time_zone);
         if (!config::topic_safe_name(id, false)) return fail("fleet notice: --id takes letters, digits, - _ or .", kUsage);
-        return publish(*office, scope, "notice", fleet::notice_body_json(n), *until - now + 60, id);
+        return publish(*office, {*scope, "notice", id, fleet::notice_body_json(n), *until - now + 60});
     }
     if (verb == "clear-notice") {
         if (args.positional.size() != 2 || !config::topic_safe_name(args.positional[1], false))
             return fail("fleet clear-notice: give the notice's id (as `kiosk fleet notice` printed it)", kUsage);
         fleet::NoticeBody n;
         n.cleared = true;
-        return publish(*office, scope, "notice", fleet::notice_body_json(n), 30 * 86400, args.positional[1]);
+        return publish(*office, {*scope, "notice", args.positional[1], fleet::notice_body_json(n), 30 * 86400});
     }
     if (args.positional.size() != 3 || args.positional[1] != "playlist")
         return fail("fleet publish: give `playlist FILE` (see `kiosk fleet --help`)", kUsage);
@@ -311,7 +302,7 @@ int cmd_fleet(const Args& args) {
     // at the desk, not as a refusal from every screen.
     auto checked = config::parse_playlist(*text, file, *office->cfg, false);
     if (!checked) return fail(checked.error().message);
-    return publish(*office, scope, "playlist", nlohmann::json::parse(*text), 365 * 86400);
+    return publish(*office, {*scope, "playlist", "", nlohmann::json::parse(*text), 365 * 86400});
 }
 
 }  // namespace kiosk::app

@@ -20,6 +20,7 @@
 #include "console/fleet_link.hpp"
 #include "console/logic.hpp"
 #include "console/preview.hpp"
+#include "console/service.hpp"
 #include "console/store.hpp"
 #include "content/document.hpp"
 #include "content/ingest.hpp"
@@ -34,7 +35,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t kMaxPlaylistBytes = 200 * 1024;  // published documents are at most 256 KB signed
 constexpr std::size_t kMaxUploadBytes = 2u << 20;
 constexpr std::size_t kMaxRequestBytes = 3u << 20;
 constexpr const char* kCookie = "kiosk_console";
@@ -99,24 +99,6 @@ std::string cookie_value(const httplib::Request& req, const std::string& name) {
 
 }  // namespace
 
-Status check_key_file(const fs::path& file, unsigned uid) {
-    struct stat st {};
-    if (::stat(file.c_str(), &st) != 0) return make_error(file.string() + ": the signing key file cannot be read (" + std::strerror(errno) + ")");
-    if (!S_ISREG(st.st_mode)) return make_error(file.string() + ": the signing key is not a regular file");
-    if (st.st_uid != uid)
-        return make_error(file.string() + ": the signing key must belong to the console's user (uid " + std::to_string(uid) +
-                          "), not uid " + std::to_string(st.st_uid) + "; chown it");
-    if ((st.st_mode & 0077) != 0)
-        return make_error(file.string() + ": the signing key may be read by its owner only (mode 0600), not " +
-                          [&] {
-                              char m[8];
-                              std::snprintf(m, sizeof m, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-                              return std::string(m);
-                          }() +
-                          "; run: chmod 600 " + file.string());
-    return Ok{};
-}
-
 Status add_user(Store& store, const std::string& name, const std::string& role, const std::string& password) {
     if (!config::topic_safe_name(name, false) || name.size() > 64)
         return make_error("\"" + name + "\": a user name is letters, digits, - _ or . (at most 64)");
@@ -135,6 +117,7 @@ struct Routes {
     json office_json;  // the office's kiosk.json as written (the style for previews)
     Store& store;
     FleetLink& fleet;
+    Service service;
     std::unique_ptr<httplib::Server> server;
 
     // Previews wait here until the page has fetched them (the newest 16 requests).
@@ -145,7 +128,7 @@ struct Routes {
     std::atomic<int> drawing{0};
 
     Routes(const ConsoleSettings& s, config::ConfigSnapshot o, Store& st, FleetLink& f)
-        : settings(s), office(std::move(o)), store(st), fleet(f) {
+        : settings(s), office(o), store(st), fleet(f), service(s, std::move(o), st, f) {
         if (auto text = files::read_regular_file(office->file, 1 << 20)) office_json = json::parse(*text, nullptr, false);
         if (settings.tls())
             server = std::make_unique<httplib::SSLServer>(settings.tls_cert.c_str(), settings.tls_key.c_str());
@@ -156,12 +139,29 @@ struct Routes {
 
     std::string address(const httplib::Request& req) const { return req.remote_addr; }
 
-    void audit(const httplib::Request& req, const std::string& user, const std::string& action, const std::string& target,
-               const std::string& detail) {
-        store.audit({0, std::time(nullptr), user, address(req), action, target, utf8::sanitize(detail)});
+    Actor actor(const httplib::Request& req, const Session& s) const { return {s.user, s.role, address(req)}; }
+    Status audit(const httplib::Request& req, const std::string& user, const std::string& action, const std::string& target,
+                 const std::string& detail) {
+        return service.audit({user, Role::editor, address(req)}, action, target, detail);
+    }
+    // The clerk's answer to what the service did.
+    static void answer(httplib::Response& res, const Outcome& o) {
+        static const std::map<Outcome::Kind, int> status = {{Outcome::Kind::done, 200},     {Outcome::Kind::queued, 202},
+                                                            {Outcome::Kind::pending, 200},  {Outcome::Kind::unclear, 400},
+                                                            {Outcome::Kind::invalid, 422},
+                                                            {Outcome::Kind::not_found, 404}, {Outcome::Kind::failed, 503}};
+        json body = o.detail;
+        if (o.kind == Outcome::Kind::done || o.kind == Outcome::Kind::queued || o.kind == Outcome::Kind::pending) {
+            body["ok"] = true;
+            body["message"] = o.message;
+            body["queued"] = o.kind == Outcome::Kind::queued;
+            send_json(res, body, status.at(o.kind));
+        } else {
+            send_error(res, status.at(o.kind), o.message, body);
+        }
     }
 
-    bool require_approval() { return store.setting("require_approval", settings.require_approval ? "1" : "0") == "1"; }
+    bool require_approval() { return service.require_approval(); }
 
     // The request's origin is the console's own: Origin (or Referer) names this host, and
     // the browser does not call it cross-site.
@@ -257,14 +257,6 @@ struct Routes {
     void approval_routes();
     void record_routes();
     void user_routes();
-
-    // Publishing (only here is the signing key used, through the fleet link).
-    Result<std::uint64_t> publish_playlist(const std::string& scope, const json& playlist, const std::string& by,
-                                           const httplib::Request& req, const std::string& approved_from);
-    Result<std::vector<std::string>> publish_notice(const json& n, const std::string& by, const httplib::Request& req,
-                                                    const std::string& approved_from);
-    // A notice's form checked; the body each screen will get, or the message for the clerk.
-    Result<fleet::NoticeBody> notice_body(const json& n, std::time_t now);
 };
 
 void Routes::install() {
@@ -397,13 +389,7 @@ void Routes::screen_routes() {
     s.Post("/api/screens/screenshot", [this](const httplib::Request& req, httplib::Response& res) {
         auto session = allow(req, res, Role::editor);
         if (!session) return;
-        const std::string id = str(body_json(req), "id");
-        if (!config::topic_safe_name(id, false)) return send_error(res, 400, "没有这块屏幕");
-        // A screen that is off does not answer an old question later.
-        auto published = fleet.publish("screen/" + id, "screenshot", json::object(), 300);
-        if (!published) return send_error(res, 503, published.error().message);
-        audit(req, session->user, "screenshot", "screen/" + id, "");
-        send_json(res, {{"ok", true}, {"asked", std::time(nullptr)}});
+        answer(res, service.ask_screenshot(actor(req, *session), str(body_json(req), "id")));
     });
     s.Get(R"(/api/screens/([A-Za-z0-9._-]+)/screenshot\.png)", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
@@ -415,14 +401,7 @@ void Routes::screen_routes() {
         auto session = allow(req, res, Role::editor);
         if (!session) return;
         const json body = body_json(req);
-        const std::string scope = str(body, "scope");
-        if (!fleet::valid_scope(scope)) return send_error(res, 400, "请选择屏幕或分组");
-        json doc = json::object();
-        if (!str(body, "item").empty()) doc["item"] = str(body, "item");
-        auto published = fleet.publish(scope, "refresh", doc, 7 * 86400);
-        if (!published) return send_error(res, 503, published.error().message);
-        audit(req, session->user, "refresh", scope, doc.dump());
-        send_json(res, {{"ok", true}});
+        answer(res, service.refresh(actor(req, *session), str(body, "scope"), str(body, "item")));
     });
     s.Get("/api/scopes", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
@@ -441,67 +420,6 @@ void Routes::screen_routes() {
         for (const auto& id : screens) out.push_back({{"scope", "screen/" + id}, {"label", scope_label("screen/" + id)}});
         send_json(res, out);
     });
-}
-
-Result<std::uint64_t> Routes::publish_playlist(const std::string& scope, const json& playlist, const std::string& by,
-                                               const httplib::Request& req, const std::string& approved_from) {
-    // Nothing reaches a screen that its checker refuses: checked again here, whoever asks.
-    const auto errors = check_playlist(playlist, *office, kMaxPlaylistBytes);
-    if (!errors.empty()) return make_error(errors.front().message);
-    const PublishedPlaylist before = store.playlist(scope);
-    auto published = fleet.publish(scope, "playlist", playlist, 365 * 86400);
-    if (!published) return published.error();
-    store.set_playlist({scope, playlist, published->gen, std::time(nullptr), by});
-    audit(req, by, "publish_playlist", scope,
-          (approved_from.empty() ? "" : "approved, edited by " + approved_from + "\n") + json_diff(before.playlist, playlist));
-    return published->gen;
-}
-
-Result<fleet::NoticeBody> Routes::notice_body(const json& n, std::time_t now) {
-    fleet::NoticeBody b;
-    b.text = str(n, "text");
-    b.title = str(n, "title");
-    b.urgent = n.value("urgent", false);
-    b.interrupt = b.urgent || n.value("interrupt", false);
-    std::string until = str(n, "until");
-    if (until.empty()) return make_error("请填写结束时间");
-    auto t = zone_time::parse_time("结束时间", until, office->time_zone);
-    if (!t) return make_error("结束时间“" + until + "”看不懂，请用日期和时间选择框");
-    if (*t <= now) return make_error("结束时间已经过了");
-    b.until = *t;
-    if (b.text.empty()) return make_error("请填写通知内容");
-    auto checked = fleet::parse_notice_body(fleet::notice_body_json(b), now);
-    if (!checked) return make_error(checked.error().message);
-    return *checked;
-}
-
-Result<std::vector<std::string>> Routes::publish_notice(const json& n, const std::string& by, const httplib::Request& req,
-                                                        const std::string& approved_from) {
-    const std::time_t now = std::time(nullptr);
-    auto body = notice_body(n, now);
-    if (!body) return body.error();
-    std::vector<std::string> scopes;
-    if (n.contains("scopes") && n["scopes"].is_array())
-        for (const auto& sc : n["scopes"])
-            if (sc.is_string() && fleet::valid_scope(sc.get<std::string>())) scopes.push_back(sc.get<std::string>());
-    if (scopes.empty()) return make_error("请选择要显示通知的屏幕");
-    // An id for people and topics: the date and a random tail.
-    std::string id = str(n, "id");
-    if (id.empty() || !config::topic_safe_name(id, false)) {
-        id = "n" + zone_time::format_iso_local(now, office->time_zone).substr(0, 16) + "-" + random_token().substr(0, 6);
-        for (char& c : id)
-            if (c == ' ' || c == ':') c = '-';
-    }
-    for (const auto& scope : scopes) {
-        auto published = fleet.publish(scope, "notice", fleet::notice_body_json(*body), body->until - now + 60, id);
-        if (!published) return make_error(scope_label(scope) + "：" + published.error().message);
-        store.add_notice({id, scope, body->text, body->title, by, body->until, now, 0, body->interrupt, body->urgent});
-        audit(req, by, "publish_notice", scope,
-              (approved_from.empty() ? "" : "approved, written by " + approved_from + "\n") + "id " + id + "\n" +
-                  (body->urgent ? "紧急 " : "") + (body->interrupt ? "插播 " : "轮播 ") + "until " +
-                  now_iso(body->until, office->time_zone) + "\n" + body->title + "\n" + body->text);
-    }
-    return std::vector<std::string>{id};
 }
 
 void Routes::playlist_routes() {
@@ -526,28 +444,7 @@ void Routes::playlist_routes() {
         auto session = allow(req, res, Role::editor);
         if (!session) return;
         const json body = body_json(req);
-        const std::string scope = str(body, "scope");
-        if (!fleet::valid_scope(scope)) return send_error(res, 400, "请选择屏幕或分组");
-        const json playlist = body.value("playlist", json());
-        const auto errors = check_playlist(playlist, *office, kMaxPlaylistBytes);
-        if (!errors.empty())
-            return send_error(res, 422, "节目单有错误，没有发布；请按提示修改", {{"errors", to_json(errors)}});
-        if (require_approval() && session->role == Role::editor) {
-            PendingChange c;
-            c.kind = "playlist";
-            c.scope = scope;
-            c.before = store.playlist(scope).playlist;
-            c.after = playlist;
-            c.author = session->user;
-            c.created = std::time(nullptr);
-            const auto id = store.add_pending(c);
-            audit(req, session->user, "submit_playlist", scope, "waiting for approval (#" + std::to_string(id) + ")\n" +
-                                                                    json_diff(c.before, playlist));
-            return send_json(res, {{"pending", id}, {"message", "已提交审核，审核通过后才会发布到屏幕"}});
-        }
-        auto gen = publish_playlist(scope, playlist, session->user, req, "");
-        if (!gen) return send_error(res, 503, gen.error().message);
-        send_json(res, {{"published", *gen}, {"message", "已发布到" + scope_label(scope)}});
+        answer(res, service.publish_playlist(actor(req, *session), str(body, "scope"), body.value("playlist", json())));
     });
     s.Post("/api/extract", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
@@ -606,7 +503,7 @@ void Routes::playlist_routes() {
         const std::time_t now = std::time(nullptr);
         p.now = now_iso(now, office->time_zone);
         if (body.contains("notice")) {
-            auto b = notice_body(body["notice"], now);
+            auto b = service.notice_body(body["notice"], now);
             if (!b) return send_error(res, 422, b.error().message);
             p.item = {{"kind", "notice"}, {"text", b->text}, {"start", now_iso(now - 60, office->time_zone)},
                       {"expires", now_iso(b->until, office->time_zone)}, {"style", b->urgent ? "urgent" : "normal"}};
@@ -678,39 +575,13 @@ void Routes::notice_routes() {
     s.Post("/api/notices", [this](const httplib::Request& req, httplib::Response& res) {
         auto session = allow(req, res, Role::editor);
         if (!session) return;
-        const json n = body_json(req);
-        if (auto b = notice_body(n, std::time(nullptr)); !b) return send_error(res, 422, b.error().message);
-        if (require_approval() && session->role == Role::editor) {
-            PendingChange c;
-            c.kind = "notice";
-            json scopes = n.value("scopes", json::array());
-            for (const auto& sc : scopes) c.scope += (c.scope.empty() ? "" : ",") + sc.get<std::string>();
-            c.before = nullptr;
-            c.after = n;
-            c.author = session->user;
-            c.created = std::time(nullptr);
-            const auto id = store.add_pending(c);
-            audit(req, session->user, "submit_notice", c.scope, "waiting for approval (#" + std::to_string(id) + ")\n" + str(n, "text"));
-            return send_json(res, {{"pending", id}, {"message", "已提交审核，审核通过后才会显示在屏幕上"}});
-        }
-        auto ids = publish_notice(n, session->user, req, "");
-        if (!ids) return send_error(res, 503, ids.error().message);
-        send_json(res, {{"id", ids->front()}, {"message", "通知已发布"}});
+        answer(res, service.post_notice(actor(req, *session), body_json(req)));
     });
     s.Post("/api/notices/clear", [this](const httplib::Request& req, httplib::Response& res) {
         auto session = allow(req, res, Role::editor);
         if (!session) return;
         const json body = body_json(req);
-        const std::string id = str(body, "id"), scope = str(body, "scope");
-        if (!config::topic_safe_name(id, false) || !fleet::valid_scope(scope)) return send_error(res, 400, "没有这条通知");
-        // Taking a notice off never waits for approval: it only ever makes a screen show less.
-        fleet::NoticeBody cleared;
-        cleared.cleared = true;
-        auto published = fleet.publish(scope, "notice", fleet::notice_body_json(cleared), 30 * 86400, id);
-        if (!published) return send_error(res, 503, published.error().message);
-        store.clear_notice(id, scope, std::time(nullptr));
-        audit(req, session->user, "clear_notice", scope, "id " + id);
-        send_json(res, {{"ok", true}, {"message", "通知已撤下"}});
+        answer(res, service.clear_notice(actor(req, *session), str(body, "id"), str(body, "scope")));
     });
 }
 
@@ -730,25 +601,7 @@ void Routes::approval_routes() {
         auto session = allow(req, res, Role::approver);
         if (!session) return;
         const json body = body_json(req);
-        const std::int64_t id = body.value("id", std::int64_t{0});
-        const bool approve = body.value("approve", false);
-        auto c = store.pending(id);
-        if (!c || c->state != "pending") return send_error(res, 404, "这项修改已经处理过了");
-        if (!approve) {
-            store.decide(id, "rejected", session->user, str(body, "reason"), std::time(nullptr));
-            audit(req, session->user, "reject", c->kind == "playlist" ? c->scope : c->kind, "#" + std::to_string(id) + " by " + c->author);
-            return send_json(res, {{"ok", true}, {"message", "已退回"}});
-        }
-        if (c->kind == "playlist") {
-            auto gen = publish_playlist(c->scope, c->after, session->user, req, c->author);
-            if (!gen) return send_error(res, 503, gen.error().message);
-        } else {
-            auto ids = publish_notice(c->after, session->user, req, c->author);
-            if (!ids) return send_error(res, 503, ids.error().message);
-        }
-        store.decide(id, "approved", session->user, "", std::time(nullptr));
-        audit(req, session->user, "approve", c->kind == "playlist" ? c->scope : c->kind, "#" + std::to_string(id) + " by " + c->author);
-        send_json(res, {{"ok", true}, {"message", "已批准并发布"}});
+        answer(res, service.decide(actor(req, *session), body.value("id", std::int64_t{0}), body.value("approve", false), str(body, "reason")));
     });
 }
 
@@ -883,10 +736,7 @@ Result<std::unique_ptr<Console>> Console::open(const ConsoleSettings& settings) 
     auto office = config::load_kiosk_config(settings.office_config);
     if (!office) return office.error();
     if (!office->fleet.enabled) return make_error(settings.office_config.string() + ": no fleet section (the broker and the office's certificate)");
-    if (office->fleet.signing_key.empty() || office->fleet.signing_kid.empty())
-        return make_error(settings.office_config.string() + ": fleet.signing_key and fleet.signing_kid are needed: the console signs what it publishes");
-    if (auto st = check_key_file(office->fleet.signing_key, ::geteuid()); !st) return st.error();
-    auto key = fleet::load_secret_key(office->fleet.signing_key);
+    auto key = fleet::load_signing_key(office->fleet, settings.office_config, ::geteuid());
     if (!key) return key.error();
     if (settings.assets.empty() || !fs::exists(settings.assets / "app.html"))
         return make_error(settings.file.string() + ": assets: no app.html in \"" + settings.assets.string() + "\"");
@@ -901,7 +751,7 @@ Result<std::unique_ptr<Console>> Console::open(const ConsoleSettings& settings) 
     if (!store) return store.error();
     c->store_ = std::move(*store);
     c->office_ = std::make_shared<const config::KioskConfig>(std::move(*office));
-    c->fleet_ = std::make_unique<FleetLink>(c->office_->fleet, *key, c->office_->fleet.signing_kid, *c->store_);
+    c->fleet_ = std::make_unique<FleetLink>(c->office_->fleet, fleet::Publisher(std::move(*key)), *c->store_);
     c->routes_ = std::make_unique<Routes>(c->settings_, c->office_, *c->store_, *c->fleet_);
     if (!c->routes_->server->is_valid()) return make_error("the HTTPS server could not load its certificate and key");
     return c;

@@ -15,10 +15,6 @@ class Store;
 class FleetLink;
 struct Routes;
 
-// The signing key file may be read by the console's user only: mode 0600 (or 0400) and
-// owned by `uid`; anything looser is refused with the command that fixes it.
-Status check_key_file(const std::filesystem::path& file, unsigned uid);
-
 class Console {
 public:
     // Reads the office's kiosk.json, checks and loads the signing key, opens the database.

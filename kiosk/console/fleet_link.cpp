@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <optional>
+#include <set>
 
 #include "console/logic.hpp"
 #include "fleet/office.hpp"
@@ -11,6 +14,17 @@
 
 namespace kiosk::console {
 using namespace std::chrono_literals;
+
+namespace {
+// What the screens send is filed many times a minute: a database that refuses it is said
+// once per message, not once per screen.
+void log_once(const std::string& message) {
+    static std::mutex mutex;
+    static std::set<std::string> said;
+    std::lock_guard lock(mutex);
+    if (said.size() < 100 && said.insert(message).second) std::fprintf(stderr, "kiosk-console: %s\n", message.c_str());
+}
+}  // namespace
 
 nlohmann::json screen_summary(const ScreenRecord& r, std::time_t now) {
     nlohmann::json s = {{"id", r.id},          {"state", r.state.empty() ? "unknown" : r.state},
@@ -63,8 +77,8 @@ nlohmann::json screen_summary(const ScreenRecord& r, std::time_t now) {
     return s;
 }
 
-FleetLink::FleetLink(config::Fleet broker, std::string secret_key, std::string kid, Store& store)
-    : broker_(std::move(broker)), secret_key_(std::move(secret_key)), kid_(std::move(kid)), store_(store) {
+FleetLink::FleetLink(config::Fleet broker, fleet::Publisher publisher, Store& store)
+    : broker_(std::move(broker)), publisher_(std::move(publisher)), store_(store) {
     for (auto& r : store_.screens()) screens_[r.id] = std::move(r);
 }
 
@@ -88,11 +102,54 @@ bool FleetLink::connected() {
     return c && c->connected();
 }
 
+Status FleetLink::start_session(fleet::OfficeClient& c) {
+    if (auto st = c.watch_screens(); !st) return st;
+    std::lock_guard publishing(publishing_);
+    auto retained = c.retained_desired(300ms, 10s);
+    if (!retained) return retained.error();
+    const std::time_t now = std::time(nullptr);
+    int republished = 0, current = 0;
+    for (const PublicationRecord& p : store_.latest_publications(now)) {
+        if (p.kind == "screenshot") continue;  // a question for now, not state to restore
+        auto held = retained->find(p.topic);
+        const auto held_gen = held == retained->end() ? std::nullopt : publisher_.own_generation(p.topic, held->second, now);
+        if (held_gen && *held_gen >= p.gen) {
+            ++current;
+        } else {
+            if (auto st = c.publish(p.topic, p.document, true); !st) return st;
+            ++republished;
+        }
+        if (!p.sent)
+            if (auto st = store_.mark_sent(p.id); !st) std::fprintf(stderr, "kiosk-console: %s\n", st.error().message.c_str());
+    }
+    std::fprintf(stderr, "kiosk-console: connected to the broker; %d documents current, %d republished from the journal\n", current,
+                 republished);
+    return Ok{};
+}
+
 void FleetLink::run() {
     // One client id for the console's whole life (and the next run's): the broker keeps its
     // session, so plays sent while the console was down arrive when it is back.
     const std::string client_id = "office-console";
     auto last_prune = std::chrono::steady_clock::now() - 1h;
+    auto backoff = 1s;
+    int sessions_seen = 0;
+    bool lost = false;  // the connection is down, since lost_at
+    auto lost_at = std::chrono::steady_clock::now();
+    auto pause = [&](std::chrono::seconds d) {
+        std::unique_lock lock(mutex_);
+        stop_cv_.wait_for(lock, d, [&] { return stopping_; });
+    };
+    auto drop = [&](const std::string& why) {
+        std::fprintf(stderr, "kiosk-console: the broker: %s (connecting again in %lld s)\n", why.c_str(),
+                     static_cast<long long>(backoff.count()));
+        {
+            std::lock_guard lock(mutex_);
+            client_.reset();
+        }
+        pause(backoff);
+        backoff = std::min<std::chrono::seconds>(backoff * 2, 30s);
+    };
     while (true) {
         std::shared_ptr<fleet::OfficeClient> c;
         {
@@ -102,27 +159,46 @@ void FleetLink::run() {
         }
         if (!c) {
             auto made = fleet::OfficeClient::connect(broker_, client_id, 10s, true);
-            if (made) {
-                std::shared_ptr<fleet::OfficeClient> fresh(std::move(*made));
-                if (auto st = fresh->watch_screens(); !st) {
-                    std::fprintf(stderr, "kiosk-console: %s\n", st.error().message.c_str());
-                } else {
-                    std::lock_guard lock(mutex_);
-                    client_ = fresh;
-                    continue;
-                }
-            } else {
-                std::fprintf(stderr, "kiosk-console: the broker: %s (trying again in 5 s)\n", made.error().message.c_str());
+            if (!made) {
+                drop(made.error().message);
+                continue;
             }
-            std::unique_lock lock(mutex_);
-            stop_cv_.wait_for(lock, 5s, [&] { return stopping_; });
+            std::lock_guard lock(mutex_);
+            client_ = std::move(*made);
+            sessions_seen = 0;
+            lost = false;
             continue;
+        }
+        // A new session (the first, or one libmosquitto made again by itself): the broker may
+        // have lost its subscriptions and retained documents with the last one.
+        if (c->connected() && c->connections() != sessions_seen) {
+            const int session = c->connections();
+            if (auto st = start_session(*c); !st) {
+                drop(st.error().message);
+                continue;
+            }
+            sessions_seen = session;
+            backoff = 1s;
+        }
+        if (!c->connected()) {
+            // libmosquitto tries again by itself; a link still down after 10 s is made anew
+            // (its thread may have ended for good).
+            if (!lost) {
+                lost = true;
+                lost_at = std::chrono::steady_clock::now();
+                std::fprintf(stderr, "kiosk-console: lost the broker; reconnecting\n");
+            } else if (std::chrono::steady_clock::now() - lost_at > 10s) {
+                drop("no connection for 10 s");
+                continue;
+            }
+        } else {
+            lost = false;
         }
         c->wait(500ms);
         const std::time_t now = std::time(nullptr);
         for (auto& m : c->take()) file(m.screen_id, m.leaf, m.payload, now);
         if (std::chrono::steady_clock::now() - last_prune > 1h) {
-            store_.prune(now);
+            if (auto st = store_.prune(now); !st) std::fprintf(stderr, "kiosk-console: %s\n", st.error().message.c_str());
             last_prune = std::chrono::steady_clock::now();
         }
     }
@@ -135,7 +211,7 @@ void FleetLink::file(const std::string& screen, const std::string& leaf, const s
     if (leaf != "screenshot" && !json_nesting_within(payload, 16)) return;
     if (leaf == "state") {
         const std::string state = payload == "online" || payload == "offline" ? payload : "unknown";
-        store_.screen_state(screen, state, now);
+        if (auto st = store_.screen_state(screen, state, now); !st) log_once(st.error().message);
         std::lock_guard lock(mutex_);
         ScreenRecord& r = screens_[screen];
         r.id = screen;
@@ -147,7 +223,7 @@ void FleetLink::file(const std::string& screen, const std::string& leaf, const s
         if (payload.size() > 1024 * 1024) return;
         auto j = nlohmann::json::parse(payload, nullptr, false);
         if (!j.is_object()) return;
-        store_.screen_status(screen, payload, now);
+        if (auto st = store_.screen_status(screen, payload, now); !st) log_once(st.error().message);
         std::lock_guard lock(mutex_);
         ScreenRecord& r = screens_[screen];
         r.id = screen;
@@ -156,49 +232,50 @@ void FleetLink::file(const std::string& screen, const std::string& leaf, const s
     } else if (leaf == "screenshot") {
         // A PNG, as the screen sent it (its size is bounded by the broker's max_packet_size).
         if (payload.size() < 8 || payload.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0) return;
-        store_.screen_screenshot(screen, payload, now);
+        if (auto st = store_.screen_screenshot(screen, payload, now); !st) log_once(st.error().message);
         std::lock_guard lock(mutex_);
         screens_[screen].id = screen;
         screens_[screen].screenshot_at = now;
     } else if (leaf == "plays") {
         auto j = nlohmann::json::parse(payload, nullptr, false);
-        if (j.is_object() && j.contains("plays")) store_.add_plays(screen, j["plays"], now);
+        if (j.is_object() && j.contains("plays"))
+            if (auto added = store_.add_plays(screen, j["plays"], now); !added) log_once(added.error().message);
     }
 }
 
-Result<FleetLink::Published> FleetLink::publish(const std::string& scope, const std::string& kind, const nlohmann::json& body,
-                                                std::time_t lifetime, const std::string& notice_id) {
-    if (!fleet::valid_scope(scope)) return make_error("\"" + scope + "\" is not a scope (all, group/NAME, screen/ID)");
+Result<Delivery> FleetLink::publish(const Make& make) {
+    std::lock_guard publishing(publishing_);
+    Delivery d;
+    auto ids = store_.record_intent([&](const Store::LastGeneration& last) -> Result<Intent> {
+        auto intent = make(publisher_, last);
+        if (intent) d.publications = intent->publications;
+        return intent;
+    });
+    if (!ids) return ids.error();
     std::shared_ptr<fleet::OfficeClient> c;
-    fleet::Desired d;
     {
         std::lock_guard lock(mutex_);
         c = client_;
-        // The time in milliseconds, and never the same twice from this console.
-        const auto ms = static_cast<std::uint64_t>(
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-        last_gen_ = std::max(last_gen_ + 1, ms);
-        d.gen = last_gen_;
     }
-    if (!c || !c->connected()) return make_error("未连接到消息服务器（broker），请稍后再试");
-    d.id = notice_id.empty() ? kind : notice_id;
-    d.target = scope;
-    d.kind = kind;
-    d.issued = std::time(nullptr);
-    d.expires = d.issued + lifetime;
-    d.body = body;
-    auto document = fleet::sign(d, kid_, secret_key_);
-    if (!document) return document.error();
-    if (document->size() > fleet::kMaxDocumentBytes) return make_error("内容太大，超过一份文件的上限（256 KB）");
-    if (auto st = c->publish(fleet::desired_topic(scope, kind, notice_id), *document, true); !st) return st.error();
-    if (kind == "screenshot" && scope.rfind("screen/", 0) == 0) {
-        const std::string id = scope.substr(7);
-        store_.screenshot_asked(id, d.issued);
-        std::lock_guard lock(mutex_);
-        screens_[id].id = id;
-        screens_[id].screenshot_asked = d.issued;
+    if (!c || !c->connected()) {
+        d.why_not = "not connected to the broker";
+        return d;
     }
-    return Published{d.gen};
+    for (size_t i = 0; i < d.publications.size(); ++i) {
+        if (auto st = fleet::Publisher::send(*c, d.publications[i]); !st) {
+            d.why_not = st.error().message;
+            return d;  // the journal has the rest: the next session sends them
+        }
+        if (auto st = store_.mark_sent((*ids)[i]); !st) std::fprintf(stderr, "kiosk-console: %s\n", st.error().message.c_str());
+    }
+    for (const auto& p : d.publications)
+        if (p.kind == "screenshot" && p.scope.kind() == fleet::Scope::Kind::screen) {
+            std::lock_guard lock(mutex_);
+            screens_[p.scope.name()].id = p.scope.name();
+            screens_[p.scope.name()].screenshot_asked = p.issued;
+        }
+    d.sent = true;
+    return d;
 }
 
 nlohmann::json FleetLink::screens(std::time_t now) {

@@ -2,11 +2,14 @@
 // The console's end of the broker: one office connection with a kept session (the broker
 // queues what the screens send while the console is restarting), a thread that files every
 // screen's state, status, screenshot and plays into the store and keeps a summary of each
-// screen for the 屏幕 page, and the one place that signs: every document the console
-// publishes goes through publish(), signed with the office's key.
+// screen for the 屏幕 page, and the one place that publishes: every document the console
+// sends goes through publish(), journalled first and signed with the office's key. The
+// link reconnects by itself after any loss, and reconciles the broker with the journal.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
+#include <vector>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -18,6 +21,7 @@
 #include "base/result.hpp"
 #include "config/config.hpp"
 #include "console/store.hpp"
+#include "fleet/publisher.hpp"
 
 namespace kiosk::fleet {
 class OfficeClient;
@@ -28,10 +32,17 @@ namespace kiosk::console {
 // What the 屏幕 page shows of one screen, from its state and last status.
 nlohmann::json screen_summary(const ScreenRecord& record, std::time_t now);
 
+// What became of one action's documents: written to the journal always; sent when the
+// broker confirmed them, else sent when the link is back (reconcile).
+struct Delivery {
+    std::vector<fleet::Publication> publications;
+    bool sent = false;
+    std::string why_not;  // when not sent: what the broker said
+};
+
 class FleetLink {
 public:
-    // `secret_key`: base64, read from the office's signing key file (checked by the caller).
-    FleetLink(config::Fleet broker, std::string secret_key, std::string kid, Store& store);
+    FleetLink(config::Fleet broker, fleet::Publisher publisher, Store& store);
     ~FleetLink();  // stops the thread and disconnects
     FleetLink(const FleetLink&) = delete;
     FleetLink& operator=(const FleetLink&) = delete;
@@ -39,29 +50,33 @@ public:
     void start();
     bool connected();
 
-    struct Published {
-        std::uint64_t gen = 0;
-    };
-    // Signs `body` as a document of `kind` for `scope` and publishes it retained; the broker
-    // has it when this returns.
-    Result<Published> publish(const std::string& scope, const std::string& kind, const nlohmann::json& body,
-                              std::time_t lifetime, const std::string& notice_id = "");
+    // The one way the console publishes: `make` builds the action's intent (its documents
+    // prepared with the generations `last` gives, its audit entries, its records), the store
+    // writes it whole, then the documents go to the broker and are marked sent. One action
+    // at a time, so the broker gets every key's documents in generation order. An error
+    // means nothing was written.
+    using Make = std::function<Result<Intent>(const fleet::Publisher& publisher, const Store::LastGeneration& last)>;
+    Result<Delivery> publish(const Make& make);
 
     // Every screen's summary, as a JSON array sorted by id.
     nlohmann::json screens(std::time_t now);
 
 private:
     void run();
+    // A new session with the broker: subscribe to the screens and bring the broker's
+    // retained documents up to the journal's newest (after a broker lost its data, or a
+    // console died between writing and sending).
+    Status start_session(fleet::OfficeClient& client);
     void file(const std::string& screen, const std::string& leaf, const std::string& payload, std::time_t now);
 
     const config::Fleet broker_;
-    const std::string secret_key_, kid_;
+    const fleet::Publisher publisher_;
     Store& store_;  // borrowed: the Console owns both
     std::mutex mutex_;
     std::condition_variable stop_cv_;
-    std::shared_ptr<fleet::OfficeClient> client_;  // replaced by run() until a connection holds
+    std::mutex publishing_;  // one action's record-and-send (or a reconcile) at a time
+    std::shared_ptr<fleet::OfficeClient> client_;  // replaced by run() after a loss
     std::map<std::string, ScreenRecord> screens_;  // the store's screens, kept in memory for the 屏幕 page
-    std::uint64_t last_gen_ = 0;
     bool stopping_ = false;
     std::thread thread_;  // run(); joined by the destructor
 };

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <initializer_list>
+#include <iterator>
 #include <variant>
 
 namespace kiosk::console {
@@ -37,6 +38,20 @@ CREATE INDEX IF NOT EXISTS audit_at ON audit(at);
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql";
+
+// The steps from one schema version to the next: kMigrations[i] takes version i+1 to i+2.
+// Version 1 is kSchema above (the console's first schema; its databases say user_version 0).
+// A step only adds: a console rolled back one version still opens the database.
+const char* const kMigrations[] = {
+    // 2: the publications journal (the office's intent, before the broker has it).
+    R"sql(
+CREATE TABLE publications (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, kind TEXT NOT NULL,
+  topic TEXT NOT NULL, gen INTEGER NOT NULL, issued INTEGER NOT NULL, expires INTEGER NOT NULL,
+  document BLOB NOT NULL, sent INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX publications_key ON publications(key, gen);
+)sql",
+};
+static_assert(std::size(kMigrations) + 1 == kSchemaVersion, "a migration step for every schema version");
 
 using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
 
@@ -95,6 +110,13 @@ private:
 
 std::int64_t i64(std::time_t t) { return static_cast<std::int64_t>(t); }
 
+// A write that must land: its error names the table and SQLite's reason.
+Status wrote(Statement& st, const char* what) {
+    if (!st.ok() || !st.run()) return make_error(std::string("the console's database: cannot write ") + what + " (" + st.error() + ")");
+    return Ok{};
+}
+Status wrote(Statement&& st, const char* what) { return wrote(st, what); }
+
 nlohmann::json parsed(const std::string& text) {
     if (text.empty()) return nullptr;
     auto j = nlohmann::json::parse(text, nullptr, false);
@@ -123,21 +145,53 @@ std::optional<Role> parse_role(const std::string& name) {
 
 void Store::Deleter::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 
-Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& file) {
+namespace {
+Status exec(sqlite3* db, const std::string& sql, const std::string& where) {
+    char* message = nullptr;
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+        std::string why = message ? message : sqlite3_errmsg(db);
+        sqlite3_free(message);
+        return make_error(where + ": " + why);
+    }
+    return Ok{};
+}
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& file, int busy_ms) {
     std::unique_ptr<Store> s(new Store());
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
     s->db_.reset(db);
     if (rc != SQLITE_OK) return make_error(file.string() + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
-    sqlite3_busy_timeout(db, 5000);
-    char* message = nullptr;
-    const std::string setup = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;") + kSchema;
-    if (sqlite3_exec(db, setup.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-        std::string why = message ? message : "unknown error";
-        sqlite3_free(message);
-        return make_error(file.string() + ": " + why);
+    sqlite3_busy_timeout(db, busy_ms);
+    if (auto st = exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", file.string()); !st)
+        return st.error();
+    const int version = s->schema_version();
+    if (version > kSchemaVersion)
+        return make_error(file.string() + ": made by a newer kiosk-console (schema " + std::to_string(version) + ", this one knows up to " +
+                          std::to_string(kSchemaVersion) + "); install that version again or restore a backup");
+    // Each step and its version number in one transaction: a console killed mid-migration
+    // leaves the database as it was.
+    auto step = [&](int from, const char* sql) -> Status {
+        const std::string all = std::string("BEGIN IMMEDIATE;") + sql + "PRAGMA user_version = " + std::to_string(from + 1) + "; COMMIT;";
+        auto st = exec(db, all, file.string() + " (schema " + std::to_string(from) + " to " + std::to_string(from + 1) + ")");
+        if (!st) exec(db, "ROLLBACK;", file.string());
+        return st;
+    };
+    int v = version;
+    if (v == 0) {  // a new database, or one the first console made (it set no version)
+        if (auto st = step(0, kSchema); !st) return st.error();
+        v = 1;
     }
+    for (; v < kSchemaVersion; ++v)
+        if (auto st = step(v, kMigrations[v - 1]); !st) return st.error();
     return s;
+}
+
+int Store::schema_version() {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(), "PRAGMA user_version");
+    return st.step() == SQLITE_ROW ? static_cast<int>(st.integer(0)) : 0;
 }
 
 Store::~Store() = default;
@@ -181,9 +235,14 @@ std::vector<User> Store::users() {
 Status Store::update_user(const std::string& name, std::optional<Role> role, std::optional<std::string> hash,
                           std::optional<bool> disabled) {
     std::lock_guard lock(mutex_);
-    if (role) Statement(db_.get(), "UPDATE users SET role = ? WHERE name = ?").bind({std::string(role_name(*role)), name}).run();
-    if (hash) Statement(db_.get(), "UPDATE users SET hash = ? WHERE name = ?").bind({*hash, name}).run();
-    if (disabled) Statement(db_.get(), "UPDATE users SET disabled = ? WHERE name = ?").bind({std::int64_t{*disabled}, name}).run();
+    if (role)
+        if (auto st = wrote(Statement(db_.get(), "UPDATE users SET role = ? WHERE name = ?").bind({std::string(role_name(*role)), name}), "users"); !st)
+            return st;
+    if (hash)
+        if (auto st = wrote(Statement(db_.get(), "UPDATE users SET hash = ? WHERE name = ?").bind({*hash, name}), "users"); !st) return st;
+    if (disabled)
+        if (auto st = wrote(Statement(db_.get(), "UPDATE users SET disabled = ? WHERE name = ?").bind({std::int64_t{*disabled}, name}), "users"); !st)
+            return st;
     return Ok{};
 }
 
@@ -211,14 +270,14 @@ std::optional<Session> Store::session(const std::string& token, std::time_t now)
     return s;
 }
 
-void Store::drop_session(const std::string& token) {
+Status Store::drop_session(const std::string& token) {
     std::lock_guard lock(mutex_);
-    Statement(db_.get(), "DELETE FROM sessions WHERE token = ?").bind({token}).run();
+    return wrote(Statement(db_.get(), "DELETE FROM sessions WHERE token = ?").bind({token}), "sessions");
 }
 
-void Store::drop_sessions_of(const std::string& user) {
+Status Store::drop_sessions_of(const std::string& user) {
     std::lock_guard lock(mutex_);
-    Statement(db_.get(), "DELETE FROM sessions WHERE user = ?").bind({user}).run();
+    return wrote(Statement(db_.get(), "DELETE FROM sessions WHERE user = ?").bind({user}), "sessions");
 }
 
 Store::Failures Store::failures(const std::string& key) {
@@ -229,15 +288,13 @@ Store::Failures Store::failures(const std::string& key) {
     return {static_cast<int>(st.integer(0)), static_cast<std::time_t>(st.integer(1))};
 }
 
-void Store::set_failures(const std::string& key, const Failures& f) {
+Status Store::set_failures(const std::string& key, const Failures& f) {
     std::lock_guard lock(mutex_);
-    if (f.count == 0 && f.locked_until == 0) {
-        Statement(db_.get(), "DELETE FROM login_failures WHERE key = ?").bind({key}).run();
-        return;
-    }
-    Statement(db_.get(), "INSERT OR REPLACE INTO login_failures (key, count, locked_until) VALUES (?, ?, ?)")
-        .bind({key, std::int64_t{f.count}, i64(f.locked_until)})
-        .run();
+    if (f.count == 0 && f.locked_until == 0)
+        return wrote(Statement(db_.get(), "DELETE FROM login_failures WHERE key = ?").bind({key}), "login failures");
+    return wrote(Statement(db_.get(), "INSERT OR REPLACE INTO login_failures (key, count, locked_until) VALUES (?, ?, ?)")
+                     .bind({key, std::int64_t{f.count}, i64(f.locked_until)}),
+                 "login failures");
 }
 
 std::string Store::setting(const std::string& key, const std::string& fallback) {
@@ -247,38 +304,32 @@ std::string Store::setting(const std::string& key, const std::string& fallback) 
     return st.step() == SQLITE_ROW ? st.text(0) : fallback;
 }
 
-void Store::set_setting(const std::string& key, const std::string& value) {
+Status Store::set_setting(const std::string& key, const std::string& value) {
     std::lock_guard lock(mutex_);
-    Statement(db_.get(), "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)").bind({key, value}).run();
+    return wrote(Statement(db_.get(), "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)").bind({key, value}), "settings");
 }
 
-void Store::screen_state(const std::string& id, const std::string& state, std::time_t now) {
+Status Store::screen_state(const std::string& id, const std::string& state, std::time_t now) {
     std::lock_guard lock(mutex_);
-    Statement(db_.get(), "INSERT OR IGNORE INTO screens (id) VALUES (?)").bind({id}).run();
-    Statement(db_.get(), "UPDATE screens SET state = ?, state_since = ? WHERE id = ? AND state != ?")
-        .bind({state, i64(now), id, state})
-        .run();
+    if (auto st = wrote(Statement(db_.get(), "INSERT OR IGNORE INTO screens (id) VALUES (?)").bind({id}), "screens"); !st) return st;
+    return wrote(Statement(db_.get(), "UPDATE screens SET state = ?, state_since = ? WHERE id = ? AND state != ?")
+                     .bind({state, i64(now), id, state}),
+                 "screens");
 }
 
-void Store::screen_status(const std::string& id, const std::string& status_json, std::time_t now) {
+Status Store::screen_status(const std::string& id, const std::string& status_json, std::time_t now) {
     std::lock_guard lock(mutex_);
-    Statement(db_.get(), "INSERT OR IGNORE INTO screens (id) VALUES (?)").bind({id}).run();
-    Statement(db_.get(), "UPDATE screens SET status = ?, heard = ? WHERE id = ?").bind({status_json, i64(now), id}).run();
+    if (auto st = wrote(Statement(db_.get(), "INSERT OR IGNORE INTO screens (id) VALUES (?)").bind({id}), "screens"); !st) return st;
+    return wrote(Statement(db_.get(), "UPDATE screens SET status = ?, heard = ? WHERE id = ?").bind({status_json, i64(now), id}), "screens");
 }
 
-void Store::screen_screenshot(const std::string& id, const std::string& png, std::time_t now) {
+Status Store::screen_screenshot(const std::string& id, const std::string& png, std::time_t now) {
     std::lock_guard lock(mutex_);
-    Statement(db_.get(), "INSERT OR IGNORE INTO screens (id) VALUES (?)").bind({id}).run();
+    if (auto st = wrote(Statement(db_.get(), "INSERT OR IGNORE INTO screens (id) VALUES (?)").bind({id}), "screens"); !st) return st;
     Statement st(db_.get(), "UPDATE screens SET screenshot = ?, screenshot_at = ? WHERE id = ?");
     st.bind({nullptr, i64(now), id});
     st.bind_blob(1, png);  // the picture's bytes in place of the null
-    st.run();
-}
-
-void Store::screenshot_asked(const std::string& id, std::time_t now) {
-    std::lock_guard lock(mutex_);
-    Statement(db_.get(), "INSERT OR IGNORE INTO screens (id) VALUES (?)").bind({id}).run();
-    Statement(db_.get(), "UPDATE screens SET screenshot_asked = ? WHERE id = ?").bind({i64(now), id}).run();
+    return wrote(st, "screenshots");
 }
 
 std::vector<ScreenRecord> Store::screens() {
@@ -307,10 +358,10 @@ std::optional<std::string> Store::screenshot(const std::string& id) {
     return st.blob(0);
 }
 
-int Store::add_plays(const std::string& screen, const nlohmann::json& records, std::time_t now) {
+Result<int> Store::add_plays(const std::string& screen, const nlohmann::json& records, std::time_t now) {
     if (!records.is_array()) return 0;
     std::lock_guard lock(mutex_);
-    Statement(db_.get(), "BEGIN").run();
+    if (auto st = wrote(Statement(db_.get(), "BEGIN IMMEDIATE"), "plays"); !st) return st.error();
     int added = 0;
     for (const auto& r : records) {
         if (!r.is_object() || !r.contains("id") || !r["id"].is_string() || !r.contains("item") || !r["item"].is_string() ||
@@ -318,19 +369,29 @@ int Store::add_plays(const std::string& screen, const nlohmann::json& records, s
             continue;
         Statement seen(db_.get(), "INSERT OR IGNORE INTO plays_seen (id, at) VALUES (?, ?)");
         seen.bind({r["id"].get<std::string>(), i64(now)});
-        if (!seen.run() || sqlite3_changes(db_.get()) == 0) continue;  // counted before
-        const std::string day = r["start"].get<std::string>().substr(0, 10);
-        const double seconds = r.contains("seconds") && r["seconds"].is_number() ? r["seconds"].get<double>() : 0.0;
-        std::string item = r["item"].get<std::string>();
-        if (r.value("standing", false)) item = "(standing)";
-        Statement(db_.get(),
-                  "INSERT INTO plays (screen, item, day, plays, seconds) VALUES (?, ?, ?, 1, ?) "
-                  "ON CONFLICT(screen, item, day) DO UPDATE SET plays = plays + 1, seconds = seconds + excluded.seconds")
-            .bind({screen, item, day, seconds})
-            .run();
+        auto st = wrote(seen, "plays");
+        if (st && sqlite3_changes(db_.get()) == 0) continue;  // counted before
+        if (st) {
+            const std::string day = r["start"].get<std::string>().substr(0, 10);
+            const double seconds = r.contains("seconds") && r["seconds"].is_number() ? r["seconds"].get<double>() : 0.0;
+            std::string item = r["item"].get<std::string>();
+            if (r.value("standing", false)) item = "(standing)";
+            st = wrote(Statement(db_.get(),
+                                 "INSERT INTO plays (screen, item, day, plays, seconds) VALUES (?, ?, ?, 1, ?) "
+                                 "ON CONFLICT(screen, item, day) DO UPDATE SET plays = plays + 1, seconds = seconds + excluded.seconds")
+                           .bind({screen, item, day, seconds}),
+                       "plays");
+        }
+        if (!st) {
+            Statement(db_.get(), "ROLLBACK").run();
+            return st.error();
+        }
         ++added;
     }
-    Statement(db_.get(), "COMMIT").run();
+    if (auto st = wrote(Statement(db_.get(), "COMMIT"), "plays"); !st) {
+        Statement(db_.get(), "ROLLBACK").run();
+        return st.error();
+    }
     return added;
 }
 
@@ -346,16 +407,25 @@ std::vector<PlaysRow> Store::plays(const std::string& screen, const std::string&
     return out;
 }
 
-void Store::prune(std::time_t now) {
+Status Store::prune(std::time_t now) {
     std::lock_guard lock(mutex_);
     char day[16];
     const std::time_t old = now - 400 * 86400;
     std::tm tm{};
     gmtime_r(&old, &tm);
     std::strftime(day, sizeof day, "%Y-%m-%d", &tm);
-    Statement(db_.get(), "DELETE FROM plays WHERE day < ?").bind({std::string(day)}).run();
-    Statement(db_.get(), "DELETE FROM plays_seen WHERE at < ?").bind({i64(now - 8 * 86400)}).run();
-    Statement(db_.get(), "DELETE FROM sessions WHERE expires < ?").bind({i64(now)}).run();
+    if (auto st = wrote(Statement(db_.get(), "DELETE FROM plays WHERE day < ?").bind({std::string(day)}), "plays"); !st) return st;
+    if (auto st = wrote(Statement(db_.get(), "DELETE FROM plays_seen WHERE at < ?").bind({i64(now - 8 * 86400)}), "plays"); !st) return st;
+    // Publications: every key keeps its newest (what the broker should hold); older ones
+    // that were sent go after a day.
+    if (auto st = wrote(Statement(db_.get(),
+                                  "DELETE FROM publications WHERE sent = 1 AND issued < ? AND gen < "
+                                  "(SELECT MAX(p.gen) FROM publications p WHERE p.key = publications.key)")
+                            .bind({i64(now - 86400)}),
+                        "publications");
+        !st)
+        return st;
+    return wrote(Statement(db_.get(), "DELETE FROM sessions WHERE expires < ?").bind({i64(now)}), "sessions");
 }
 
 PublishedPlaylist Store::playlist(const std::string& scope) {
@@ -378,28 +448,6 @@ std::vector<std::string> Store::playlist_scopes() {
     std::vector<std::string> out;
     while (st.step() == SQLITE_ROW) out.push_back(st.text(0));
     return out;
-}
-
-void Store::set_playlist(const PublishedPlaylist& p) {
-    std::lock_guard lock(mutex_);
-    Statement(db_.get(), "INSERT OR REPLACE INTO playlists (scope, playlist, gen, at, by) VALUES (?, ?, ?, ?, ?)")
-        .bind({p.scope, dumped(p.playlist), static_cast<std::int64_t>(p.gen), i64(p.at), p.by})
-        .run();
-}
-
-void Store::add_notice(const NoticeRecord& n) {
-    std::lock_guard lock(mutex_);
-    Statement(db_.get(),
-              "INSERT OR REPLACE INTO notices (id, scope, text, title, until, interrupt, urgent, by, published, cleared) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")
-        .bind({n.id, n.scope, n.text, n.title, i64(n.until), std::int64_t{n.interrupt}, std::int64_t{n.urgent}, n.by,
-               i64(n.published)})
-        .run();
-}
-
-void Store::clear_notice(const std::string& id, const std::string& scope, std::time_t at) {
-    std::lock_guard lock(mutex_);
-    Statement(db_.get(), "UPDATE notices SET cleared = ? WHERE id = ? AND scope = ?").bind({i64(at), id, scope}).run();
 }
 
 std::vector<NoticeRecord> Store::notices(std::time_t now, bool all) {
@@ -426,11 +474,11 @@ std::vector<NoticeRecord> Store::notices(std::time_t now, bool all) {
     return out;
 }
 
-std::int64_t Store::add_pending(const PendingChange& c) {
+Result<std::int64_t> Store::add_pending(const PendingChange& c) {
     std::lock_guard lock(mutex_);
     Statement st(db_.get(), "INSERT INTO pending (kind, scope, before, after, author, state, created) VALUES (?, ?, ?, ?, ?, 'pending', ?)");
     st.bind({c.kind, c.scope, dumped(c.before), dumped(c.after), c.author, i64(c.created)});
-    if (!st.run()) return 0;
+    if (auto w = wrote(st, "changes waiting for approval"); !w) return w.error();
     return sqlite3_last_insert_rowid(db_.get());
 }
 
@@ -471,18 +519,94 @@ std::vector<PendingChange> Store::pending_list(bool include_decided) {
     return out;
 }
 
-void Store::decide(std::int64_t id, const std::string& state, const std::string& by, const std::string& reason, std::time_t at) {
+Status Store::audit(const AuditEntry& e) {
     std::lock_guard lock(mutex_);
-    Statement(db_.get(), "UPDATE pending SET state = ?, decided_by = ?, reason = ?, decided = ? WHERE id = ? AND state = 'pending'")
-        .bind({state, by, reason, i64(at), id})
-        .run();
+    return wrote(Statement(db_.get(), "INSERT INTO audit (at, user, address, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)")
+                     .bind({i64(e.at), e.user, e.address, e.action, e.target, e.detail}),
+                 "the audit log");
 }
 
-void Store::audit(const AuditEntry& e) {
+Result<std::vector<std::int64_t>> Store::record_intent(const std::function<Result<Intent>(const LastGeneration& last)>& make) {
     std::lock_guard lock(mutex_);
-    Statement(db_.get(), "INSERT INTO audit (at, user, address, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind({i64(e.at), e.user, e.address, e.action, e.target, e.detail})
-        .run();
+    sqlite3* db = db_.get();
+    // IMMEDIATE: the write lock from the start, so the generations read here are still the
+    // last ones when the new documents are written.
+    if (auto st = wrote(Statement(db, "BEGIN IMMEDIATE"), "publications"); !st) return st.error();
+    auto fail = [&](const Error& e) -> Result<std::vector<std::int64_t>> {
+        Statement(db, "ROLLBACK").run();
+        return e;
+    };
+    const LastGeneration last = [&](const std::string& key) -> std::uint64_t {
+        Statement st(db, "SELECT MAX(gen) FROM publications WHERE key = ?");
+        st.bind({key});
+        return st.step() == SQLITE_ROW && !st.null(0) ? static_cast<std::uint64_t>(st.integer(0)) : 0;
+    };
+    auto intent = make(last);
+    if (!intent) return fail(intent.error());
+    std::vector<std::int64_t> ids;
+    for (const fleet::Publication& p : intent->publications) {
+        Statement st(db, "INSERT INTO publications (key, kind, topic, gen, issued, expires, document) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        st.bind({p.key(), p.kind, p.topic, static_cast<std::int64_t>(p.gen), i64(p.issued), i64(p.expires), nullptr});
+        st.bind_blob(7, p.document);
+        if (auto w = wrote(st, "publications"); !w) return fail(w.error());
+        ids.push_back(sqlite3_last_insert_rowid(db));
+    }
+    if (const auto& d = intent->decision) {
+        Statement st(db, "UPDATE pending SET state = ?, decided_by = ?, reason = ?, decided = ? WHERE id = ? AND state = 'pending'");
+        st.bind({d->state, d->by, d->reason, i64(d->at), d->pending});
+        if (auto w = wrote(st, "changes waiting for approval"); !w) return fail(w.error());
+        if (sqlite3_changes(db) != 1) return fail(make_error("这项修改已经处理过了"));
+    }
+    if (const auto& p = intent->playlist) {
+        Statement st(db, "INSERT OR REPLACE INTO playlists (scope, playlist, gen, at, by) VALUES (?, ?, ?, ?, ?)");
+        st.bind({p->scope, dumped(p->playlist), static_cast<std::int64_t>(p->gen), i64(p->at), p->by});
+        if (auto w = wrote(st, "playlists"); !w) return fail(w.error());
+    }
+    for (const NoticeRecord& n : intent->notices) {
+        Statement st(db,
+                     "INSERT OR REPLACE INTO notices (id, scope, text, title, until, interrupt, urgent, by, published, cleared) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)");
+        st.bind({n.id, n.scope, n.text, n.title, i64(n.until), std::int64_t{n.interrupt}, std::int64_t{n.urgent}, n.by, i64(n.published)});
+        if (auto w = wrote(st, "notices"); !w) return fail(w.error());
+    }
+    for (const auto& [id, scope] : intent->cleared) {
+        Statement st(db, "UPDATE notices SET cleared = ? WHERE id = ? AND scope = ?");
+        st.bind({i64(std::time(nullptr)), id, scope});
+        if (auto w = wrote(st, "notices"); !w) return fail(w.error());
+    }
+    if (const auto& asked = intent->screenshot_asked) {
+        if (auto w = wrote(Statement(db, "INSERT OR IGNORE INTO screens (id) VALUES (?)").bind({asked->first}), "screens"); !w)
+            return fail(w.error());
+        if (auto w = wrote(Statement(db, "UPDATE screens SET screenshot_asked = ? WHERE id = ?").bind({i64(asked->second), asked->first}),
+                           "screens");
+            !w)
+            return fail(w.error());
+    }
+    for (const AuditEntry& e : intent->audit) {
+        Statement st(db, "INSERT INTO audit (at, user, address, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)");
+        st.bind({i64(e.at), e.user, e.address, e.action, e.target, e.detail});
+        if (auto w = wrote(st, "the audit log"); !w) return fail(w.error());
+    }
+    if (auto w = wrote(Statement(db, "COMMIT"), "publications"); !w) return fail(w.error());
+    return ids;
+}
+
+Status Store::mark_sent(std::int64_t id) {
+    std::lock_guard lock(mutex_);
+    return wrote(Statement(db_.get(), "UPDATE publications SET sent = 1 WHERE id = ?").bind({id}), "publications");
+}
+
+std::vector<PublicationRecord> Store::latest_publications(std::time_t now) {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(),
+                 "SELECT p.id, p.key, p.kind, p.topic, p.document, p.gen, p.expires, p.sent FROM publications p "
+                 "WHERE p.expires > ? AND p.gen = (SELECT MAX(q.gen) FROM publications q WHERE q.key = p.key) ORDER BY p.id");
+    st.bind({i64(now)});
+    std::vector<PublicationRecord> out;
+    while (st.step() == SQLITE_ROW)
+        out.push_back({st.integer(0), st.text(1), st.text(2), st.text(3), st.blob(4), static_cast<std::uint64_t>(st.integer(5)),
+                       static_cast<std::time_t>(st.integer(6)), st.integer(7) != 0});
+    return out;
 }
 
 std::vector<AuditEntry> Store::audit_entries(const AuditFilter& f) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "fleet/publisher.hpp"
 
 struct sqlite3;
 
@@ -92,10 +94,42 @@ struct PlaysRow {
     double seconds = 0;
 };
 
+// A publication as the console keeps it: written, with the action's audit entry, before
+// it is sent; marked sent once the broker confirmed it.
+struct PublicationRecord {
+    std::int64_t id = 0;
+    std::string key, kind, topic, document;
+    std::uint64_t gen = 0;
+    std::time_t expires = 0;
+    bool sent = false;
+};
+
+// What one clerk's action writes, whole or not at all, with the documents it publishes.
+struct Intent {
+    std::vector<fleet::Publication> publications;
+    std::vector<AuditEntry> audit;
+    std::optional<PublishedPlaylist> playlist;
+    std::vector<NoticeRecord> notices;
+    std::vector<std::pair<std::string, std::string>> cleared;  // notice id, scope
+    struct Decision {
+        std::int64_t pending = 0;
+        std::string state, by, reason;  // state: approved or rejected
+        std::time_t at = 0;
+    };
+    std::optional<Decision> decision;  // fails the whole intent unless the change is still pending
+    std::optional<std::pair<std::string, std::time_t>> screenshot_asked;  // screen id, when
+};
+
+// The schema this build writes (PRAGMA user_version); older databases are migrated on open.
+inline constexpr int kSchemaVersion = 2;
+
 class Store {
 public:
-    // Opens (creating when absent) the database at `file` with WAL and the schema.
-    static Result<std::unique_ptr<Store>> open(const std::filesystem::path& file);
+    // Opens (creating when absent) the database at `file` with WAL, and brings its schema to
+    // kSchemaVersion (a database from a newer console is refused). `busy_ms`: how long a
+    // statement waits for another connection's lock before it fails.
+    static Result<std::unique_ptr<Store>> open(const std::filesystem::path& file, int busy_ms = 5000);
+    int schema_version();
     ~Store();
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
@@ -110,8 +144,8 @@ public:
     // Sessions (a token in an HttpOnly cookie; its CSRF token travels in a header).
     Status add_session(const Session& s);
     std::optional<Session> session(const std::string& token, std::time_t now);
-    void drop_session(const std::string& token);
-    void drop_sessions_of(const std::string& user);
+    Status drop_session(const std::string& token);
+    Status drop_sessions_of(const std::string& user);
 
     // Login failures per key (account and address): how many, and until when locked.
     struct Failures {
@@ -119,45 +153,49 @@ public:
         std::time_t locked_until = 0;
     };
     Failures failures(const std::string& key);
-    void set_failures(const std::string& key, const Failures& f);
+    Status set_failures(const std::string& key, const Failures& f);
 
     // Settings (require_approval, …) as text.
     std::string setting(const std::string& key, const std::string& fallback);
-    void set_setting(const std::string& key, const std::string& value);
+    Status set_setting(const std::string& key, const std::string& value);
 
     // What the screens said.
-    void screen_state(const std::string& id, const std::string& state, std::time_t now);
-    void screen_status(const std::string& id, const std::string& status_json, std::time_t now);
-    void screen_screenshot(const std::string& id, const std::string& png, std::time_t now);
-    void screenshot_asked(const std::string& id, std::time_t now);
+    Status screen_state(const std::string& id, const std::string& state, std::time_t now);
+    Status screen_status(const std::string& id, const std::string& status_json, std::time_t now);
+    Status screen_screenshot(const std::string& id, const std::string& png, std::time_t now);
     std::vector<ScreenRecord> screens();
     std::optional<std::string> screenshot(const std::string& id);
 
     // Proof of play: a record counts once by its id (a batch sent twice counts once).
     // Returns how many were new.
-    int add_plays(const std::string& screen, const nlohmann::json& records, std::time_t now);
+    Result<int> add_plays(const std::string& screen, const nlohmann::json& records, std::time_t now);
     std::vector<PlaysRow> plays(const std::string& screen, const std::string& item, const std::string& from_day,
                                 const std::string& until_day, int limit);
-    void prune(std::time_t now);  // plays past 400 days, seen ids past 8 days, expired sessions
+    Status prune(std::time_t now);  // plays past 400 days, seen ids past 8 days, expired sessions
 
     // Published state.
     PublishedPlaylist playlist(const std::string& scope);
     std::vector<std::string> playlist_scopes();
-    void set_playlist(const PublishedPlaylist& p);
-    void add_notice(const NoticeRecord& n);
-    void clear_notice(const std::string& id, const std::string& scope, std::time_t at);
     // In force (not cleared, not past), or with `all` the newest 5000 ever published.
     std::vector<NoticeRecord> notices(std::time_t now, bool all = false);
 
     // Changes waiting for approval.
-    std::int64_t add_pending(const PendingChange& c);
+    Result<std::int64_t> add_pending(const PendingChange& c);
     std::optional<PendingChange> pending(std::int64_t id);
     std::vector<PendingChange> pending_list(bool include_decided);
-    void decide(std::int64_t id, const std::string& state, const std::string& by, const std::string& reason,
-                std::time_t at);
+
+    // Publishing: `make` signs its documents with the last generation this console
+    // published for each key (`last`), inside the transaction that then writes them (not yet
+    // sent) with everything else the intent holds. Returns the publications' record ids.
+    using LastGeneration = std::function<std::uint64_t(const std::string& key)>;
+    Result<std::vector<std::int64_t>> record_intent(const std::function<Result<Intent>(const LastGeneration& last)>& make);
+    Status mark_sent(std::int64_t id);
+    // The newest publication of every key that has not expired at `now`, sent or not: what
+    // the broker should be holding.
+    std::vector<PublicationRecord> latest_publications(std::time_t now);
 
     // The audit log.
-    void audit(const AuditEntry& e);
+    Status audit(const AuditEntry& e);
     std::vector<AuditEntry> audit_entries(const AuditFilter& f);
 
 private:

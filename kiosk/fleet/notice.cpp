@@ -56,7 +56,10 @@ nlohmann::json notice_body_json(const NoticeBody& n) {
     return j;
 }
 
-std::string notice_item_id(const std::string& scope, const std::string& id) { return "notice/" + id + "@" + scope; }
+std::string notice_item_id(const std::string& scope, const std::string& id) {
+    auto s = Scope::parse(scope);
+    return NoticeRef{s ? *s : Scope::all(), id}.item_id();
+}
 
 config::PlaylistItem notice_item(const FleetNotice& n) {
     config::PlaylistItem item;
@@ -67,7 +70,7 @@ config::PlaylistItem notice_item(const FleetNotice& n) {
     config::NoticeTiming t;
     t.start = n.received;
     t.expires = n.body.until;
-    t.interrupt = n.body.interrupt || n.body.urgent ? config::Interrupt::at_once : config::Interrupt::none;
+    t.interrupt = n.body.interrupts() ? config::Interrupt::at_once : config::Interrupt::none;
     t.urgent = n.body.urgent;
     item.notice = t;
     return item;

@@ -10,6 +10,7 @@
 
 #include "base/result.hpp"
 #include "config/config.hpp"
+#include "fleet/scope.hpp"
 
 namespace kiosk::fleet {
 
@@ -17,8 +18,11 @@ struct NoticeBody {
     bool cleared = false;
     std::string text, title;
     std::time_t until = 0;
-    bool interrupt = false;  // urgent notices interrupt too
+    bool interrupt = false;
     bool urgent = false;
+    // Whether it cuts into the rotation at once: asked for, or urgent (an urgent notice
+    // always does). Decided here only.
+    bool interrupts() const { return interrupt || urgent; }
 };
 
 // The body checked: text present and within config::kMaxInlineTextChars, until in the

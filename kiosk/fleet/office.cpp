@@ -29,6 +29,7 @@ Result<std::unique_ptr<OfficeClient>> OfficeClient::connect(const config::Fleet&
         std::lock_guard lock(me->mutex_);
         me->connack_ = rc;
         me->connected_ = rc == 0;
+        if (rc == 0) ++me->connections_;
         me->changed_.notify_all();
     });
     mosquitto_disconnect_callback_set(m, [](mosquitto*, void* self, int) {
@@ -47,11 +48,27 @@ Result<std::unique_ptr<OfficeClient>> OfficeClient::connect(const config::Fleet&
         auto* me = static_cast<OfficeClient*>(self);
         std::lock_guard lock(me->mutex_);
         me->subscribed_ = true;
+        ++me->subacks_;
+        me->changed_.notify_all();
+    });
+    mosquitto_unsubscribe_callback_set(m, [](mosquitto*, void* self, int) {
+        auto* me = static_cast<OfficeClient*>(self);
+        std::lock_guard lock(me->mutex_);
+        ++me->unsubacks_;
         me->changed_.notify_all();
     });
     mosquitto_message_callback_set(m, [](mosquitto*, void* self, const mosquitto_message* msg) {
         auto* me = static_cast<OfficeClient*>(self);
         const std::string topic = msg->topic ? msg->topic : "";
+        const std::string desired = std::string(kTopicRoot) + "desired/";
+        if (topic.rfind(desired, 0) == 0) {
+            std::lock_guard lock(me->mutex_);
+            if (!me->collecting_desired_ || !msg->retain || me->desired_.size() >= 100000) return;
+            me->desired_[topic] = std::string(static_cast<const char*>(msg->payload), static_cast<size_t>(std::max(0, msg->payloadlen)));
+            me->desired_at_ = std::chrono::steady_clock::now();
+            me->changed_.notify_all();
+            return;
+        }
         const std::string prefix = std::string(kTopicRoot) + "screen/";
         if (topic.rfind(prefix, 0) != 0) return;
         const std::string rest = topic.substr(prefix.size());
@@ -107,6 +124,47 @@ Status OfficeClient::watch_screens(std::chrono::milliseconds timeout) {
 std::deque<ScreenMessage> OfficeClient::take() {
     std::lock_guard lock(mutex_);
     return std::exchange(messages_, {});
+}
+
+int OfficeClient::connections() {
+    std::lock_guard lock(mutex_);
+    return connections_;
+}
+
+Result<std::map<std::string, std::string>> OfficeClient::retained_desired(std::chrono::milliseconds quiet,
+                                                                          std::chrono::milliseconds limit) {
+    const std::string topic = std::string(kTopicRoot) + "desired/#";
+    int subacks = 0;
+    {
+        std::lock_guard lock(mutex_);
+        collecting_desired_ = true;
+        desired_.clear();
+        desired_at_ = std::chrono::steady_clock::now();
+        subacks = subacks_;
+    }
+    if (int rc = mosquitto_subscribe(mosq_.get(), nullptr, topic.c_str(), 1)) return make_error(topic + ": " + mosquitto_strerror(rc));
+    std::unique_lock lock(mutex_);
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    if (!changed_.wait_until(lock, deadline, [&] { return subacks_ > subacks; })) {
+        collecting_desired_ = false;
+        return make_error(topic + ": no SUBACK from the broker");
+    }
+    // Retained documents follow the SUBACK at once; the broker sends no end marker, so a
+    // quiet moment ends the list (one that comes later is only republished needlessly).
+    desired_at_ = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() < deadline) {
+        const auto until = std::min(deadline, desired_at_ + quiet);
+        if (std::chrono::steady_clock::now() >= until) break;
+        changed_.wait_until(lock, until);
+    }
+    collecting_desired_ = false;
+    auto found = std::exchange(desired_, {});
+    const int unsubacks = unsubacks_;
+    lock.unlock();
+    if (int rc = mosquitto_unsubscribe(mosq_.get(), nullptr, topic.c_str())) return make_error(topic + ": " + mosquitto_strerror(rc));
+    lock.lock();
+    changed_.wait_for(lock, std::chrono::seconds(5), [&] { return unsubacks_ > unsubacks; });
+    return found;
 }
 
 bool OfficeClient::connected() {

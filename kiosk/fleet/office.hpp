@@ -5,6 +5,7 @@
 // broker's ACL lets write desired state and read every screen.
 #include <chrono>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <condition_variable>
@@ -47,6 +48,14 @@ public:
     bool wait(std::chrono::milliseconds timeout);
     // The broker's session is up (libmosquitto reconnects by itself after a loss).
     bool connected();
+    // How many times the session was established: a change means a new session, whose
+    // broker may have lost the subscriptions and retained documents of the last one.
+    int connections();
+    // The documents the broker keeps retained under kiosk/v1/desired/# (topic -> bytes):
+    // subscribed, collected until `quiet` passes with nothing new (at most `limit`), and
+    // unsubscribed again.
+    Result<std::map<std::string, std::string>> retained_desired(std::chrono::milliseconds quiet,
+                                                                std::chrono::milliseconds limit);
 
 private:
     OfficeClient() = default;
@@ -58,6 +67,11 @@ private:
     std::condition_variable changed_;
     bool connected_ = false;
     int connack_ = -1;
+    int connections_ = 0;
+    int subacks_ = 0, unsubacks_ = 0;
+    bool collecting_desired_ = false;
+    std::map<std::string, std::string> desired_;  // while collecting
+    std::chrono::steady_clock::time_point desired_at_{};
     std::deque<int> acked_mids_;
     bool subscribed_ = false;
     std::deque<ScreenMessage> messages_;

@@ -122,6 +122,14 @@ Result<Desired> verify(std::string_view document, const std::vector<config::Trus
     return d;
 }
 
+Result<std::string> public_key_of(const std::string& secret_key) {
+    init_sodium();
+    const auto sk = from_base64(secret_key, crypto_sign_SECRETKEYBYTES);
+    if (!sk || sk->size() != crypto_sign_SECRETKEYBYTES) return make_error("not an Ed25519 secret key (as `kiosk fleet keygen` writes it)");
+    // libsodium's secret key is the seed followed by the public key.
+    return to_base64(std::string_view(*sk).substr(crypto_sign_SECRETKEYBYTES - crypto_sign_PUBLICKEYBYTES));
+}
+
 KeyPair generate_key_pair() {
     init_sodium();
     unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];

@@ -62,6 +62,9 @@ KeyPair generate_key_pair();
 Status save_secret_key(const std::filesystem::path& file, const KeyPair& pair);
 Result<std::string> load_secret_key(const std::filesystem::path& file);
 
+// The public half of a secret key (base64, both): the office checks its own documents.
+Result<std::string> public_key_of(const std::string& secret_key);
+
 // The office's side: a document signed with `secret_key` (base64) under `kid`.
 Result<std::string> sign(const Desired& desired, const std::string& kid, const std::string& secret_key);
 

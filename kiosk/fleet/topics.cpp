@@ -12,19 +12,18 @@ bool ends_with(std::string_view s, std::string_view tail) {
 
 }  // namespace
 
-bool valid_scope(std::string_view scope) {
-    if (scope == "all") return true;
-    if (scope.rfind("group/", 0) == 0) return config::topic_safe_name(scope.substr(6), true);
-    if (scope.rfind("screen/", 0) == 0) return config::topic_safe_name(scope.substr(7), false);
-    return false;
+bool valid_scope(std::string_view scope) { return Scope::parse(scope).has_value(); }
+
+int specificity(std::string_view scope) {
+    auto s = Scope::parse(scope);
+    return s ? s->specificity() : 0;
 }
 
-int specificity(std::string_view scope) { return scope.rfind("screen/", 0) == 0 ? 2 : scope.rfind("group/", 0) == 0 ? 1 : 0; }
-
 std::vector<std::string> scopes_of(const config::Fleet& fleet) {
-    std::vector<std::string> scopes{"all"};
-    for (const auto& g : fleet.groups) scopes.push_back("group/" + g);
-    scopes.push_back("screen/" + fleet.screen_id);
+    std::vector<std::string> scopes{Scope::all().str()};
+    for (const auto& g : fleet.groups)
+        if (auto s = Scope::group(g)) scopes.push_back(s->str());
+    if (auto s = Scope::screen(fleet.screen_id)) scopes.push_back(s->str());
     return scopes;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "fleet/scope.hpp"
 #include "fleet/signed.hpp"
 
 namespace kiosk::fleet {
@@ -24,7 +25,7 @@ std::optional<Arrival> parse_desired_topic(std::string_view topic);
 std::string desired_topic(const std::string& scope, const std::string& kind, const std::string& notice_id = "");
 // kiosk/v1/screen/{id}/{leaf}
 std::string screen_topic(const std::string& screen_id, std::string_view leaf);
-// A scope the office may address: "all", "group/G", "screen/ID" with topic-safe names.
+// A scope the office may address (Scope::parse reads it): "all", "group/G", "screen/ID".
 bool valid_scope(std::string_view scope);
 // 0 all, 1 a group, 2 this screen: the most specific playlist wins.
 int specificity(std::string_view scope);

@@ -393,13 +393,21 @@ def buttons(driver, index, label):
     raise AssertionError(f"no button {label} in item {index}")
 
 
+def click_labelled(driver, selector, label):
+    """Clicks the element `selector` labelled `label`, found again while the page is
+    rebuilding it (a reference found a moment ago may be stale by the click)."""
+    def attempt(d):
+        for b in d.find_elements(By.CSS_SELECTOR, selector):
+            if b.text == label:
+                click(d, b)
+                return True
+        return False
+    wait(driver, attempt)
+
+
 def add_text_item(driver, index, title, text, upload=None):
-    for b in driver.find_elements(By.CSS_SELECTOR, ".actions.sticky button"):
-        if b.text == "添加一项":
-            click(driver, b)
-            break
-    item = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f"fieldset[data-index='{index}']"))[0]
-    click(driver, item.find_elements(By.CSS_SELECTOR, "input[type=radio]")[1])  # 输入文字或上传文件
+    click_labelled(driver, ".actions.sticky button", "添加一项")
+    wait(driver, lambda d: click(d, d.find_elements(By.CSS_SELECTOR, f"fieldset[data-index='{index}'] input[type=radio]")[1]) or True)  # 输入文字或上传文件
     item = css(driver, f"fieldset[data-index='{index}']")
     if upload:
         item.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(upload)

@@ -1,0 +1,263 @@
+#include "console/service.hpp"
+
+#include "base/utf8.hpp"
+#include "base/zone_time.hpp"
+#include "console/fleet_link.hpp"
+#include "console/logic.hpp"
+#include "fleet/publisher.hpp"
+
+namespace kiosk::console {
+using nlohmann::json;
+
+namespace {
+
+// How long each kind of document stays good on the broker.
+constexpr std::time_t kPlaylistLifetime = 365 * 86400, kRefreshLifetime = 7 * 86400, kClearedLifetime = 30 * 86400;
+constexpr std::time_t kScreenshotLifetime = 300;  // a screen that is off does not answer an old question later
+
+std::string str(const json& j, const char* key) {
+    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+
+Outcome invalid(std::string message, json detail = json::object()) { return {Outcome::Kind::invalid, std::move(message), std::move(detail)}; }
+Outcome unclear(std::string message) { return {Outcome::Kind::unclear, std::move(message), json::object()}; }
+Outcome failed(std::string message) { return {Outcome::Kind::failed, std::move(message), json::object()}; }
+
+// The clerk's answer once an intent was recorded: sent, or sent when the broker is back.
+Outcome delivered(const Result<Delivery>& d, const std::string& done_message, json detail) {
+    if (!d) {
+        // The transaction was refused whole: a decision already taken, or the database.
+        if (d.error().message == "这项修改已经处理过了") return {Outcome::Kind::not_found, d.error().message, json::object()};
+        return failed("没有保存，也没有发布：控制台的数据库写不进去（" + d.error().message + "）。请通知管理员检查磁盘。");
+    }
+    if (!d->publications.empty()) detail["gen"] = d->publications.front().gen;
+    if (d->sent) return {Outcome::Kind::done, done_message, std::move(detail)};
+    return {Outcome::Kind::queued,
+            done_message + "。但消息服务器（broker）现在连不上：已经记下，连上后会自动发到屏幕，不用再发一次。",
+            std::move(detail)};
+}
+
+}  // namespace
+
+Service::Service(const ConsoleSettings& settings, config::ConfigSnapshot office, Store& store, FleetLink& link)
+    : settings_(settings), office_(std::move(office)), store_(store), link_(link) {}
+
+bool Service::require_approval() { return store_.setting("require_approval", settings_.require_approval ? "1" : "0") == "1"; }
+
+std::string Service::local_time(std::time_t t) const { return zone_time::format_iso_local(t, office_->time_zone).substr(0, 16); }
+
+Status Service::audit(const Actor& who, const std::string& action, const std::string& target, const std::string& detail) {
+    auto st = store_.audit({0, std::time(nullptr), who.user, who.address, action, target, utf8::sanitize(detail)});
+    if (!st) return make_error("操作日志写不进去，这次操作没有完成（" + st.error().message + "）。请通知管理员检查磁盘。");
+    return st;
+}
+
+Outcome Service::publish_playlist(const Actor& who, const std::string& scope_text, const json& playlist) {
+    const auto scope = fleet::Scope::parse(scope_text);
+    if (!scope) return unclear("请选择屏幕或分组");
+    const auto errors = check_playlist(playlist, *office_, kMaxPlaylistBytes);
+    if (!errors.empty()) return invalid("节目单有错误，没有发布；请按提示修改", {{"errors", to_json(errors)}});
+    if (require_approval() && who.role == Role::editor) {
+        PendingChange c;
+        c.kind = "playlist";
+        c.scope = scope->str();
+        c.before = store_.playlist(scope->str()).playlist;
+        c.after = playlist;
+        c.author = who.user;
+        c.created = std::time(nullptr);
+        auto id = store_.add_pending(c);
+        if (!id) return failed("没有提交：控制台的数据库写不进去（" + id.error().message + "）");
+        if (auto st = audit(who, "submit_playlist", scope->str(),
+                            "waiting for approval (#" + std::to_string(*id) + ")\n" + json_diff(c.before, playlist));
+            !st)
+            return failed(st.error().message);
+        return {Outcome::Kind::pending, "已提交审核，审核通过后才会发布到屏幕", {{"pending", *id}}};
+    }
+    return publish_playlist_now(who, *scope, playlist, "", std::nullopt);
+}
+
+Outcome Service::publish_playlist_now(const Actor& who, const fleet::Scope& scope, const json& playlist,
+                                      const std::string& approved_from, std::optional<Intent::Decision> decision) {
+    // Nothing reaches a screen that its checker refuses: checked again here, whoever asks.
+    const auto errors = check_playlist(playlist, *office_, kMaxPlaylistBytes);
+    if (!errors.empty()) return invalid(errors.front().message, {{"errors", to_json(errors)}});
+    const PublishedPlaylist before = store_.playlist(scope.str());
+    auto d = link_.publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
+        const fleet::Order order{scope, "playlist", "", playlist, kPlaylistLifetime};
+        auto p = publisher.prepare(order, last(order.key()));
+        if (!p) return p.error();
+        Intent in;
+        const std::time_t now = std::time(nullptr);
+        in.playlist = PublishedPlaylist{scope.str(), playlist, p->gen, now, who.user};
+        in.audit.push_back({0, now, who.user, who.address, "publish_playlist", scope.str(),
+                            utf8::sanitize((approved_from.empty() ? "" : "approved, edited by " + approved_from + "\n") +
+                                           json_diff(before.playlist, playlist))});
+        if (decision) {
+            in.decision = decision;
+            in.audit.push_back({0, now, who.user, who.address, "approve", scope.str(),
+                                "#" + std::to_string(decision->pending) + " by " + approved_from});
+        }
+        in.publications.push_back(std::move(*p));
+        return in;
+    });
+    return delivered(d, "已发布到" + scope.label(), json::object());
+}
+
+Result<fleet::NoticeBody> Service::notice_body(const json& n, std::time_t now) const {
+    fleet::NoticeBody b;
+    b.text = str(n, "text");
+    b.title = str(n, "title");
+    b.urgent = n.value("urgent", false);
+    b.interrupt = n.value("interrupt", false);
+    std::string until = str(n, "until");
+    if (until.empty()) return make_error("请填写结束时间");
+    auto t = zone_time::parse_time("结束时间", until, office_->time_zone);
+    if (!t) return make_error("结束时间“" + until + "”看不懂，请用日期和时间选择框");
+    if (*t <= now) return make_error("结束时间已经过了");
+    b.until = *t;
+    if (b.text.empty()) return make_error("请填写通知内容");
+    auto checked = fleet::parse_notice_body(fleet::notice_body_json(b), now);
+    if (!checked) return make_error(checked.error().message);
+    return *checked;
+}
+
+Outcome Service::post_notice(const Actor& who, json form) {
+    if (auto b = notice_body(form, std::time(nullptr)); !b) return invalid(b.error().message);
+    // The id is given once, when the notice is written: an approval (or its retry) publishes
+    // it under that id, never a second one.
+    if (!config::topic_safe_name(str(form, "id"), false)) form["id"] = fleet::new_notice_id(std::time(nullptr), office_->time_zone);
+    if (require_approval() && who.role == Role::editor) {
+        PendingChange c;
+        c.kind = "notice";
+        for (const auto& sc : form.value("scopes", json::array()))
+            if (sc.is_string() && fleet::Scope::parse(sc.get<std::string>())) c.scope += (c.scope.empty() ? "" : ",") + sc.get<std::string>();
+        c.before = nullptr;
+        c.after = form;
+        c.author = who.user;
+        c.created = std::time(nullptr);
+        auto id = store_.add_pending(c);
+        if (!id) return failed("没有提交：控制台的数据库写不进去（" + id.error().message + "）");
+        if (auto st = audit(who, "submit_notice", c.scope, "waiting for approval (#" + std::to_string(*id) + ")\n" + str(form, "text")); !st)
+            return failed(st.error().message);
+        return {Outcome::Kind::pending, "已提交审核，审核通过后才会显示在屏幕上", {{"pending", *id}}};
+    }
+    return publish_notice_now(who, form, "", std::nullopt);
+}
+
+Outcome Service::publish_notice_now(const Actor& who, const json& form, const std::string& approved_from,
+                                    std::optional<Intent::Decision> decision) {
+    const std::time_t now = std::time(nullptr);
+    auto body = notice_body(form, now);
+    if (!body) return invalid(body.error().message);
+    std::vector<fleet::Scope> scopes;
+    if (form.contains("scopes") && form["scopes"].is_array())
+        for (const auto& sc : form["scopes"])
+            if (sc.is_string())
+                if (auto scope = fleet::Scope::parse(sc.get<std::string>())) scopes.push_back(*scope);
+    if (scopes.empty()) return invalid("请选择要显示通知的屏幕");
+    const std::string id = str(form, "id");
+    if (!config::topic_safe_name(id, false)) return invalid("通知编号不对，请重新填写这条通知");
+    auto d = link_.publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
+        Intent in;
+        for (const auto& scope : scopes) {
+            const fleet::Order order{scope, "notice", id, fleet::notice_body_json(*body), body->until - now + 60};
+            auto p = publisher.prepare(order, last(order.key()));
+            if (!p) return make_error(scope.label() + "：" + p.error().message);
+            in.publications.push_back(std::move(*p));
+            in.notices.push_back({id, scope.str(), body->text, body->title, who.user, body->until, now, 0, body->interrupts(), body->urgent});
+            in.audit.push_back({0, now, who.user, who.address, "publish_notice", scope.str(),
+                                utf8::sanitize((approved_from.empty() ? "" : "approved, written by " + approved_from + "\n") + "id " + id +
+                                               "\n" + (body->urgent ? "紧急 " : "") + (body->interrupts() ? "插播 " : "轮播 ") +
+                                               "until " + local_time(body->until) + "\n" + body->title + "\n" + body->text)});
+        }
+        if (decision) {
+            in.decision = decision;
+            in.audit.push_back({0, now, who.user, who.address, "approve", "notice", "#" + std::to_string(decision->pending) + " by " + approved_from});
+        }
+        return in;
+    });
+    return delivered(d, "通知已发布", {{"id", id}});
+}
+
+Outcome Service::clear_notice(const Actor& who, const std::string& id, const std::string& scope_text) {
+    const auto scope = fleet::Scope::parse(scope_text);
+    if (!config::topic_safe_name(id, false) || !scope) return {Outcome::Kind::not_found, "没有这条通知", json::object()};
+    // Taking a notice off never waits for approval: it only ever makes a screen show less.
+    auto d = link_.publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
+        fleet::NoticeBody cleared;
+        cleared.cleared = true;
+        const fleet::Order order{*scope, "notice", id, fleet::notice_body_json(cleared), kClearedLifetime};
+        auto p = publisher.prepare(order, last(order.key()));
+        if (!p) return p.error();
+        Intent in;
+        in.publications.push_back(std::move(*p));
+        in.cleared.emplace_back(id, scope->str());
+        in.audit.push_back({0, std::time(nullptr), who.user, who.address, "clear_notice", scope->str(), "id " + id});
+        return in;
+    });
+    return delivered(d, "通知已撤下", json::object());
+}
+
+Outcome Service::decide(const Actor& who, std::int64_t pending, bool approve, const std::string& reason) {
+    auto c = store_.pending(pending);
+    if (!c || c->state != "pending") return {Outcome::Kind::not_found, "这项修改已经处理过了", json::object()};
+    Intent::Decision decision{pending, approve ? "approved" : "rejected", who.user, reason, std::time(nullptr)};
+    if (!approve) {
+        // Nothing to publish: the decision and its audit entry, together.
+        auto d = link_.publish([&](const fleet::Publisher&, const Store::LastGeneration&) -> Result<Intent> {
+            Intent in;
+            in.decision = decision;
+            in.audit.push_back({0, decision.at, who.user, who.address, "reject", c->kind == "playlist" ? c->scope : c->kind,
+                                "#" + std::to_string(pending) + " by " + c->author + (reason.empty() ? "" : "\n" + reason)});
+            return in;
+        });
+        if (!d) return delivered(d, "", json::object());
+        return {Outcome::Kind::done, "已退回", json::object()};
+    }
+    Outcome o = c->kind == "playlist" ? [&] {
+        auto scope = fleet::Scope::parse(c->scope);
+        return scope ? publish_playlist_now(who, *scope, c->after, c->author, decision) : invalid("这项修改的屏幕范围不对");
+    }()
+                                      : publish_notice_now(who, c->after, c->author, decision);
+    if (o.kind == Outcome::Kind::done) o.message = "已批准并发布";
+    return o;
+}
+
+Outcome Service::refresh(const Actor& who, const std::string& scope_text, const std::string& item) {
+    const auto scope = fleet::Scope::parse(scope_text);
+    if (!scope) return unclear("请选择屏幕或分组");
+    json body = json::object();
+    if (!item.empty()) body["item"] = item;
+    auto d = link_.publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
+        const fleet::Order order{*scope, "refresh", "", body, kRefreshLifetime};
+        auto p = publisher.prepare(order, last(order.key()));
+        if (!p) return p.error();
+        Intent in;
+        in.publications.push_back(std::move(*p));
+        in.audit.push_back({0, std::time(nullptr), who.user, who.address, "refresh", scope->str(), body.dump()});
+        return in;
+    });
+    return delivered(d, "已让" + scope->label() + "立即刷新", json::object());
+}
+
+Outcome Service::ask_screenshot(const Actor& who, const std::string& screen) {
+    const auto scope = fleet::Scope::screen(screen);
+    if (!scope) return {Outcome::Kind::not_found, "没有这块屏幕", json::object()};
+    const std::time_t now = std::time(nullptr);
+    auto d = link_.publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
+        const fleet::Order order{*scope, "screenshot", "", json::object(), kScreenshotLifetime};
+        auto p = publisher.prepare(order, last(order.key()));
+        if (!p) return p.error();
+        Intent in;
+        in.publications.push_back(std::move(*p));
+        in.screenshot_asked = std::make_pair(screen, now);
+        in.audit.push_back({0, now, who.user, who.address, "screenshot", scope->str(), ""});
+        return in;
+    });
+    Outcome o = delivered(d, "已请屏幕截屏", {{"asked", now}});
+    // A question for now: one the broker did not take is not asked later.
+    if (o.kind == Outcome::Kind::queued) return failed("消息服务器（broker）现在连不上，截不了屏；请稍后再试");
+    return o;
+}
+
+}  // namespace kiosk::console

@@ -1,0 +1,78 @@
+#pragma once
+// The console's rules, apart from HTTP: who may publish what, what waits for approval,
+// what a notice's form must hold, and how each action reaches the screens — journalled
+// with its audit entry in one transaction, then sent (FleetLink::publish). Routes turn
+// requests into these calls and Outcomes into answers; nothing here knows httplib.
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "base/result.hpp"
+#include "config/config.hpp"
+#include "console/settings.hpp"
+#include "console/store.hpp"
+#include "fleet/notice.hpp"
+
+namespace kiosk::console {
+
+class FleetLink;
+
+// Who asks, as the audit log names them.
+struct Actor {
+    std::string user;
+    Role role = Role::editor;
+    std::string address;
+};
+
+// What became of a request, for the clerk: `message` in Chinese; `detail` the ids, the
+// generation or the placed errors the page shows.
+struct Outcome {
+    enum class Kind {
+        done,       // published: the broker has it
+        queued,     // recorded, sent when the broker is back
+        pending,    // waiting for approval
+        unclear,    // the request names no scope, screen or notice it may: nothing happened
+        invalid,    // the form is wrong: nothing happened
+        not_found,  // no such thing (or decided already)
+        failed,     // the console could not record it: nothing happened
+    };
+    Kind kind = Kind::done;
+    std::string message;
+    nlohmann::json detail = nlohmann::json::object();
+};
+
+// The most a playlist may be before signing (a document is at most 256 KB signed).
+inline constexpr std::size_t kMaxPlaylistBytes = 200 * 1024;
+
+class Service {
+public:
+    Service(const ConsoleSettings& settings, config::ConfigSnapshot office, Store& store, FleetLink& link);
+
+    bool require_approval();
+    // An entry in the audit log; its failure is the action's failure.
+    Status audit(const Actor& who, const std::string& action, const std::string& target, const std::string& detail);
+
+    Outcome publish_playlist(const Actor& who, const std::string& scope, const nlohmann::json& playlist);
+    Outcome post_notice(const Actor& who, nlohmann::json form);
+    Outcome clear_notice(const Actor& who, const std::string& id, const std::string& scope);
+    Outcome decide(const Actor& who, std::int64_t pending, bool approve, const std::string& reason);
+    Outcome refresh(const Actor& who, const std::string& scope, const std::string& item);
+    Outcome ask_screenshot(const Actor& who, const std::string& screen);
+
+    // A notice's form checked: the body every screen will get, or the message for the clerk.
+    Result<fleet::NoticeBody> notice_body(const nlohmann::json& form, std::time_t now) const;
+
+private:
+    Outcome publish_playlist_now(const Actor& who, const fleet::Scope& scope, const nlohmann::json& playlist,
+                                 const std::string& approved_from, std::optional<Intent::Decision> decision);
+    Outcome publish_notice_now(const Actor& who, const nlohmann::json& form, const std::string& approved_from,
+                               std::optional<Intent::Decision> decision);
+    std::string local_time(std::time_t t) const;
+
+    const ConsoleSettings& settings_;
+    const config::ConfigSnapshot office_;
+    Store& store_;
+    FleetLink& link_;
+};
+
+}  // namespace kiosk::console
