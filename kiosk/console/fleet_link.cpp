@@ -97,6 +97,7 @@ bool FleetLink::connected() {
     std::shared_ptr<fleet::OfficeClient> c;
     {
         std::lock_guard lock(mutex_);
+        if (!session_ready_) return false;
         c = client_;
     }
     return c && c->connected();
@@ -146,6 +147,7 @@ void FleetLink::run() {
         {
             std::lock_guard lock(mutex_);
             client_.reset();
+            session_ready_ = false;
         }
         pause(backoff);
         backoff = std::min<std::chrono::seconds>(backoff * 2, 30s);
@@ -173,12 +175,18 @@ void FleetLink::run() {
         // have lost its subscriptions and retained documents with the last one.
         if (c->connected() && c->connections() != sessions_seen) {
             const int session = c->connections();
+            {
+                std::lock_guard lock(mutex_);
+                session_ready_ = false;
+            }
             if (auto st = start_session(*c); !st) {
                 drop(st.error().message);
                 continue;
             }
             sessions_seen = session;
             backoff = 1s;
+            std::lock_guard lock(mutex_);
+            session_ready_ = true;
         }
         if (!c->connected()) {
             // libmosquitto tries again by itself; a link still down after 10 s is made anew

@@ -48,6 +48,7 @@ public:
     FleetLink& operator=(const FleetLink&) = delete;
 
     void start();
+    // Connected, subscribed and reconciled with the broker: what is published now is sent now.
     bool connected();
 
     // The one way the console publishes: `make` builds the action's intent (its documents
@@ -78,6 +79,7 @@ private:
     std::shared_ptr<fleet::OfficeClient> client_;  // replaced by run() after a loss
     std::map<std::string, ScreenRecord> screens_;  // the store's screens, kept in memory for the 屏幕 page
     bool stopping_ = false;
+    bool session_ready_ = false;  // start_session() done for the client's current session
     std::thread thread_;  // run(); joined by the destructor
 };
 

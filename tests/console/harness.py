@@ -51,13 +51,13 @@ class Fleet:
         self.broker_port = free_port()
         db = os.path.join(self.dir, "mosquitto-db")
         os.makedirs(db)
-        conf = os.path.join(self.dir, "mosquitto.conf")
+        conf = self.broker_conf = os.path.join(self.dir, "mosquitto.conf")
         user = os.environ.get("USER") or "root"
         import pwd
         user = pwd.getpwuid(os.getuid()).pw_name
         with open(conf, "w") as f:
             f.write(
-                "per_listener_settings false\npersistence true\n"
+                "per_listener_settings false\npersistence true\nautosave_on_changes true\nautosave_interval 100\n"
                 f"persistence_location {db}/\nallow_anonymous false\nmax_packet_size 2000000\n"
                 "set_tcp_nodelay true\nmax_queued_messages 100000\n"
                 f"user {user}\nacl_file {acl or os.path.join(source, 'config/fleet/acl')}\n"
@@ -65,8 +65,7 @@ class Fleet:
                 f"listener {self.broker_port} 127.0.0.1\n"
                 f"cafile {self.ca}/ca.pem\ncertfile {self.ca}/server.pem\nkeyfile {self.ca}/server.key\n"
                 "require_certificate true\nuse_identity_as_username true\ntls_version tlsv1.2\n")
-        self.start("mosquitto", ["/usr/sbin/mosquitto", "-c", conf])
-        wait_for(lambda: accepts(self.broker_port), 20, "mosquitto to listen")
+        self.start_broker()
         # The office's signing key: the console refuses a key file anyone else may read.
         key = os.path.join(self.dir, "office.key")
         out = subprocess.run([self.kiosk, "fleet", "keygen", "--out", key, "--kid", "office-test"],
@@ -89,6 +88,37 @@ class Fleet:
             "assets": os.path.join(source, "assets/console"),
             "preview_sizes": ["960x540", "540x960"]})
         self.url = f"http://127.0.0.1:{self.console_port}"
+
+    def start_broker(self):
+        p = self.start("mosquitto", ["/usr/sbin/mosquitto", "-c", self.broker_conf])
+        wait_for(lambda: accepts(self.broker_port) or p.poll() is not None, 20, "mosquitto to listen")
+        if p.poll() is not None:
+            raise AssertionError("mosquitto exited: " + self.log("mosquitto"))
+        return p
+
+    def kill(self, name):
+        """SIGKILL to the running process `name`: no clean-up, as a power cut or the OOM killer."""
+        for n, p in reversed(self.procs):
+            if n == name and p.poll() is None:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+                return
+        raise KeyError(name)
+
+    def retained_desired(self):
+        """The documents the broker holds retained under kiosk/v1/desired/# (topic -> payload),
+        read with the office's certificate by Mosquitto's own client."""
+        out = subprocess.run(
+            ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(self.broker_port), "--cafile", f"{self.ca}/ca.pem",
+             "--cert", f"{self.ca}/office.pem", "--key", f"{self.ca}/office.key", "--tls-version", "tlsv1.2",
+             "-i", f"test-reader-{os.getpid()}", "-t", "kiosk/v1/desired/#", "-v", "--retained-only", "-W", "2"],
+            capture_output=True, text=True, timeout=30)
+        found = {}
+        for line in out.stdout.splitlines():
+            topic, _, payload = line.partition(" ")
+            if topic:
+                found[topic] = payload
+        return found
 
     @property
     def kiosk(self):
@@ -169,8 +199,9 @@ class Fleet:
 
     def stop(self, name):
         """SIGTERM to one process; its exit status (0: it stopped cleanly, and under the
-        sanitizers found no error or leak on the way out)."""
-        for n, p in self.procs:
+        sanitizers found no error or leak on the way out). The newest process of that name:
+        a killed one may have been started again."""
+        for n, p in reversed(self.procs):
             if n == name:
                 if p.poll() is None:
                     os.killpg(p.pid, signal.SIGTERM)
