@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/zone_time.hpp"
+#include "fleet/notice.hpp"
 #include "fleet/office.hpp"
 #include "fleet/signed.hpp"
 #include "fleet/topics.hpp"
@@ -621,4 +622,86 @@ TEST_CASE("fleet: a screen whose broker hangs in the TLS handshake still stops w
     INFO("stopped in " << took << " s");
     CHECK(took < 6);  // the client gives a silent broker two seconds
     ::close(hung);
+}
+
+TEST_CASE("fleet: a reload that moves the screen to another group restarts its link: that group's notice plays, the old one's stops", "[fleet][process]") {
+    test::TempDir dir;
+    test::Broker broker(dir.path() / "broker");
+    Office office(broker);
+    // Long pages: the notices go up (and off) by interrupting, not at a page's end.
+    Screen s1(dir.path() / "s1", broker, "s1", {"floor/1"}, office.key, {}, 60);
+    REQUIRE(office.await("s1", "state", [](const std::string& p) { return is(p, "online"); }, 20));
+    // An urgent notice for `scope`, retained on the broker as the office's are.
+    auto notice = [&](const std::string& scope, const std::string& id) {
+        fleet::NoticeBody n;
+        n.text = "请到" + scope + "办理。";
+        n.until = std::time(nullptr) + 3600;
+        n.urgent = true;
+        fleet::Desired d;
+        d.id = id;
+        d.target = scope;
+        d.kind = "notice";
+        d.gen = office.next_gen++;
+        d.issued = std::time(nullptr);
+        d.expires = n.until;
+        d.body = fleet::notice_body_json(n);
+        auto signed_doc = fleet::sign(d, "office-test", office.key.secret_key);
+        REQUIRE(signed_doc.ok());
+        REQUIRE(office.client->publish(fleet::desired_topic(scope, "notice", id), *signed_doc, true).ok());
+    };
+    auto applied = [&](const std::string& topic) {
+        return office.await("s1", "ack", [&](const std::string& p) {
+            const json a = json::parse(p);
+            return a.value("topic", "") == topic && a.value("result", "") == "applied";
+        }, 10);
+    };
+    const std::string floor1 = "notice/floor1@group/floor/1", floor3 = "notice/floor3@group/floor/3";
+
+    notice("group/floor/1", "floor1");
+    REQUIRE(applied(fleet::desired_topic("group/floor/1", "notice", "floor1")));
+    REQUIRE(test::wait_for([&] {
+        const json st = status_json(s1.dir);
+        return st.is_object() && st["current"]["item"] == floor1;
+    }, 5));
+    // floor/3's notice waits on the broker; this screen is not in floor/3 yet. Proof that
+    // the moment passed: a later refresh for floor/1 applied and in the status, and still
+    // only floor/1's notice in force.
+    notice("group/floor/3", "floor3");
+    office.publish("group/floor/1", "refresh", office.doc("group/floor/1", "refresh", office.next_gen++));
+    REQUIRE(applied(fleet::desired_topic("group/floor/1", "refresh")));
+    json st;
+    REQUIRE(test::wait_for([&] {
+        st = status_json(s1.dir);
+        return st.is_object() && st["fleet"]["applied"].contains("group/floor/1|refresh");
+    }, 10));
+    CHECK(st["fleet"]["notices"] == json::array({floor1}));
+
+    // Moved to floor/3 and reloaded (as `kiosk reload` does after an edit).
+    json cfg = json::parse(test::read_file(s1.dir / "kiosk.json"));
+    cfg["fleet"]["groups"] = {"floor/3"};
+    test::write_file(s1.dir / "kiosk.json", cfg.dump());
+    auto reloaded = test::run_kiosk({"reload", "--config", (s1.dir / "kiosk.json").string()});
+    INFO(reloaded.err);
+    REQUIRE(reloaded.status == 0);
+    const auto asked = std::chrono::steady_clock::now();
+    // The old link ends cleanly and a new one comes up, subscribed to floor/3.
+    CHECK(office.await("s1", "state", [](const std::string& p) { return is(p, "disconnected"); }, 5));
+    CHECK(office.await("s1", "state", [](const std::string& p) { return is(p, "online"); }, 5));
+    CHECK(applied(fleet::desired_topic("group/floor/3", "notice", "floor3")));
+    const bool moved = test::wait_for([&] {
+        st = status_json(s1.dir);
+        return st.is_object() && st["fleet"]["groups"] == json::array({"floor/3"}) &&
+               st["fleet"]["notices"] == json::array({floor3}) && st["current"]["item"] == floor3;
+    }, 5);
+    INFO(st.dump());
+    REQUIRE(moved);
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count();
+    INFO("floor/3's notice on screen " << took << " s after the reload");
+    CHECK(took <= 5);
+    CHECK(s1.kiosk->stop() == 0);
+    // Said once, by the new link's reason.
+    const std::string err = s1.kiosk->err();
+    std::size_t said = 0;
+    for (auto at = err.find("the fleet section changed"); at != std::string::npos; at = err.find("the fleet section changed", at + 1)) ++said;
+    CHECK(said == 1);
 }

@@ -29,6 +29,55 @@ void FleetSync::start(config::ConfigSnapshot cfg, std::function<void()> wake) {
     else client_ = std::move(*client);
 }
 
+namespace {
+
+// Everything FleetClient::start takes from the fleet section: a change in any of it needs a
+// new connection (the client keeps its own copy for the connection's life). The office's
+// signing key is not the screen's business.
+bool same_link(const config::Fleet& a, const config::Fleet& b) {
+    auto keys = [](const config::Fleet& f) {
+        std::vector<std::pair<std::string, std::string>> k;
+        for (const config::TrustedKey& t : f.trusted_keys) k.emplace_back(t.kid, t.public_key);
+        return k;
+    };
+    return a.enabled == b.enabled && a.screen_id == b.screen_id && a.groups == b.groups && a.host == b.host &&
+           a.port == b.port && a.ca_file == b.ca_file && a.cert_file == b.cert_file && a.key_file == b.key_file &&
+           a.keepalive_seconds == b.keepalive_seconds && keys(a) == keys(b);
+}
+
+}  // namespace
+
+FleetSync::Relinked FleetSync::reconfigure(config::ConfigSnapshot cfg) {
+    const bool relink = !cfg_ || !same_link(cfg_->fleet, cfg->fleet);
+    cfg_ = std::move(cfg);
+    if (!relink) return {};
+    const config::Fleet& f = cfg_->fleet;
+    std::string groups;
+    for (const std::string& g : f.groups) groups += (groups.empty() ? "" : ", ") + g;
+    log::info("fleet", f.enabled ? "the fleet section changed: reconnecting as " + f.screen_id + " (groups: " +
+                                       (groups.empty() ? std::string("none") : groups) + ") to " + f.host + ":" +
+                                       std::to_string(f.port)
+                                 : std::string("the fleet section was removed: this screen plays on its own"));
+    // No wait for a batch of plays in flight: it stays spooled and goes again on the new
+    // link (the office counts a play once, by its id).
+    stop(false);
+    plays_.reset();
+    status_sent_.clear();
+    connections_ = 0;
+    start(cfg_, wake_);
+    // The notices of scopes this screen no longer belongs to stop playing (their files stay:
+    // back in that group, the screen plays them again as the broker would not resend them).
+    std::vector<fleet::FleetNotice> notices = kept_fleet_notices(*cfg_, std::time(nullptr));
+    const std::string showing = hooks_.showing();
+    bool showing_left = false;
+    for (const fleet::FleetNotice& n : playlist_.notices())
+        if (fleet::notice_item_id(n.scope, n.id) == showing) showing_left = true;
+    for (const fleet::FleetNotice& n : notices)
+        if (fleet::notice_item_id(n.scope, n.id) == showing) showing_left = false;
+    playlist_.set_notices(std::move(notices));
+    return {true, showing_left};
+}
+
 // Desired state from the office, verified by the client: applied here (on the frame loop,
 // between pages), then acked. What this kiosk cannot apply yet is refused with the reason.
 bool FleetSync::take() {
@@ -182,8 +231,8 @@ void FleetSync::publish_status(const status::StatusReport& report) {
     client_->publish("status", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), true);
 }
 
-void FleetSync::stop() {
-    if (plays_ && client_ && plays_in_flight_.mid >= 0) {
+void FleetSync::stop(bool flush) {
+    if (flush && plays_ && client_ && plays_in_flight_.mid >= 0) {
         // A batch on its way: a moment for its PUBACK, so it is not sent again at the next
         // start (the office would count it once anyway, by its ids).
         const auto until = Clock::now() + std::chrono::seconds(1);

@@ -34,7 +34,7 @@ public:
     };
     // `playlist` outlives this (the runner declares it first).
     FleetSync(PlaylistState& playlist, Hooks hooks) : playlist_(playlist), hooks_(std::move(hooks)) {}
-    ~FleetSync() { stop(); }
+    ~FleetSync() { stop(false); }
     FleetSync(const FleetSync&) = delete;
     FleetSync& operator=(const FleetSync&) = delete;
 
@@ -42,8 +42,14 @@ public:
     // (the client retries on its own thread).
     // `wake`: called from the client's thread when something arrives (Screen::wake).
     void start(config::ConfigSnapshot cfg, std::function<void()> wake);
-    // A reloaded configuration: its fleet section is in use from now on.
-    void set_config(config::ConfigSnapshot cfg) { cfg_ = std::move(cfg); }
+    // A reloaded configuration. When its fleet section differs (screen id, groups, broker,
+    // certificates, keepalive, trusted keys) the old link is stopped and a new one started
+    // with the new section, and the notices in force become those of the new scopes.
+    struct Relinked {
+        bool relinked = false;      // the fleet section changed: a new link
+        bool showing_left = false;  // the notice on screen is no longer in force (off at once)
+    };
+    Relinked reconfigure(config::ConfigSnapshot cfg);
     // The office's documents since the last call, applied and acked. True when a notice
     // that arrived (or one on screen that was cleared) must go up now, not at the page's end.
     bool take();
@@ -53,8 +59,9 @@ public:
     void send_plays();
     // The status report, retained, when it changed (and at least once a minute).
     void publish_status(const status::StatusReport& report);
-    // A moment for a batch of plays on its way, then `disconnected` and the connection closed.
-    void stop();
+    // `disconnected` published and the connection closed; `flush`: first a moment for a
+    // batch of plays on its way (at the kiosk's end, not on a reload's frame loop).
+    void stop(bool flush = true);
 
     bool connected() const { return client_ && client_->connected(); }
     bool linked() const { return client_ != nullptr; }

@@ -57,6 +57,7 @@ private:
     std::vector<FetchJob> web_jobs() const;
     bool is_web_item(const std::string& id) const;
     void reload_config();
+    void follow_fleet_playlist();
     void request_refresh(const std::string& item);
     schedule::Now now_for(std::time_t t) const { return schedule::make_now(t, zone_time::offset_at(t, cfg_->time_zone)); }
 
@@ -136,7 +137,10 @@ void Runner::reload_config() {
     if (!cfg_->playlist.empty()) cfg->playlist = cfg_->playlist;
     cfg_ = std::make_shared<const config::KioskConfig>(std::move(*cfg));
     if (playlist_.source().where().empty()) playlist_.set_source(PlaylistSource::of(*cfg_));
-    fleet_.set_config(cfg_);
+    if (const auto relinked = fleet_.reconfigure(cfg_); relinked.relinked) {
+        interrupt_now_ = interrupt_now_ || relinked.showing_left;  // not this screen's any more: off at once
+        follow_fleet_playlist();
+    }
     config_errors_.clear();
     library_.set_config(cfg_);
     library_.lay_out(screen_->page_width(), screen_->page_height());
@@ -144,6 +148,25 @@ void Runner::reload_config() {
     if (worker_) worker_->set_settings(fetch_policy_for(*cfg_), published_playlist_check(playlist_.source(), cfg_));
     show_current(std::time(nullptr));
     log::info("config", cfg_->file.string() + ": configuration reloaded");
+}
+
+// After a new fleet link: a playlist the fleet sent to a scope this screen has left stops,
+// and the best of its new scopes' (else the configured one) plays from the next page.
+void Runner::follow_fleet_playlist() {
+    const PlaylistSource now = PlaylistSource::of(*cfg_);
+    const PlaylistSource& was = playlist_.source();
+    if (now.where() == was.where() || (was.kind() != PlaylistSource::Kind::fleet && now.kind() != PlaylistSource::Kind::fleet))
+        return;
+    auto copy = now.read(*cfg_, session_.cache());
+    if (copy) {
+        log::info("fleet", "the playlist of " + now.where() + " plays from the next page instead of " + was.where());
+        playlist_.accept(now, std::move(copy->playlist));
+        return;
+    }
+    log::warn("fleet", was.where() + " is not this screen's playlist any more; it plays on until " + now.where() +
+                           " can be read: " + copy.error().message);
+    playlist_.set_source(now);
+    if (worker_) worker_->set_jobs(web_jobs());  // a published one is fetched now
 }
 
 void Runner::take_events() {
@@ -441,7 +464,7 @@ int Runner::run(const RunOptions& options) {
         }
     }
     service::stopping();
-    fleet_.stop();  // `disconnected` published before the connection closes
+    fleet_.stop(true);  // `disconnected` published before the connection closes
     control_.reset();
     worker_.reset();
     log::info("app", "stopped");
