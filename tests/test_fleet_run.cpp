@@ -311,28 +311,28 @@ TEST_CASE("fleet: a refresh reaches every screen of a group once, and screens th
         return static_cast<int>(online.size()) == screens;
     }, 60));
 
-    // Every screen's acks, by generation, until `want` screens acked `gen` (and a moment more
-    // for any second ack that should not come).
+    // Every screen's acks, by generation, until `want` screens acked `gen` and each of them
+    // has since sent two batches of plays: its frame loop has gone past a page boundary
+    // after the ack, so a second ack for the same document would have come before them.
     auto acks_for = [&](std::uint64_t gen, int want) {
         std::map<std::string, std::vector<std::string>> results;
-        auto count = [&] {
-            int n = 0;
-            for (const auto& [id, r] : results) n += r.empty() ? 0 : 1;
-            return n;
-        };
+        std::map<std::string, int> plays_since;  // by screen, after its ack
         auto collect = [&] {
             for (auto& m : office.client->take()) {
+                if (m.leaf == "plays" && results.count(m.screen_id)) ++plays_since[m.screen_id];
                 if (m.leaf != "ack") continue;
                 const json a = json::parse(m.payload);
                 if (a.value("gen", std::uint64_t{0}) == gen) results[m.screen_id].push_back(a["result"].get<std::string>());
             }
         };
-        test::wait_for([&] {
+        const bool settled = test::wait_for([&] {
             collect();
-            return count() >= want;
-        }, 30);
-        std::this_thread::sleep_for(1s);
-        collect();
+            if (static_cast<int>(results.size()) < want) return false;
+            for (const auto& [id, r] : results)
+                if (plays_since[id] < 2) return false;
+            return true;
+        }, 60);
+        CHECK(settled);
         return results;
     };
 
@@ -449,9 +449,14 @@ TEST_CASE("fleet: an urgent notice reaches its group's screens within a second, 
     CHECK(st["current"]["interrupt"] == true);
     auto ack = office.await("s1", "ack", [](const std::string& p) { return json::parse(p).value("result", "") == "applied"; }, 10);
     CHECK(ack);
-    // The other floor's screen does not show it.
-    std::this_thread::sleep_for(500ms);
-    const json other = status_json(s2.dir);
+    // The other floor's screen does not show it. Proof that the moment passed: a refresh
+    // for floor/2 published after the notice is applied there and in its status.
+    office.publish("group/floor/2", "refresh", office.doc("group/floor/2", "refresh", office.next_gen++));
+    json other;
+    REQUIRE(test::wait_for([&] {
+        other = status_json(s2.dir);
+        return other.is_object() && other["fleet"]["applied"].contains("group/floor/2|refresh");
+    }, 10));
     CHECK(other["fleet"]["notices"].empty());
     CHECK(other["current"]["item"] != item);
     // The office sees it playing.
