@@ -3,8 +3,8 @@
 # in a window where a display exists, else as PNG pages in out/demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-scripts/build.sh
+scripts/install-deps.sh --demo   # build and run packages only (no browser, broker, clang)
+scripts/build.sh --demo          # the kiosk without the tests and benchmarks
 
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
   echo "demo: showing the report in a window (Ctrl-C to stop)"

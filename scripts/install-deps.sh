@@ -1,17 +1,34 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages kiosk needs to build, test and run; only what is missing,
-# so running it again is quick. Needs root (or sudo).
+# Installs the Debian 12 packages kiosk needs; only what is missing, so running it again is
+# quick. Needs root (or sudo).
+#   scripts/install-deps.sh          everything: build, run, the tests, fuzzing (scripts/test.sh)
+#   scripts/install-deps.sh --demo   only what building and running kiosk needs (scripts/demo.sh,
+#                                    which builds without the tests and benchmarks)
 set -euo pipefail
 
-packages=(
-  cmake ninja-build g++ pkg-config
-  libsdl2-dev libsdl2-ttf-dev libfreetype-dev libharfbuzz-dev libicu-dev libfontconfig-dev
-  libpng-dev libcurl4-openssl-dev nlohmann-json3-dev catch2 libgumbo-dev libxml2-dev libcpp-httplib-dev libssl-dev openssl
-  clang libclang-rt-14-dev libsdl2-image-dev libqrencode-dev libsystemd-dev systemd
-  fonts-noto-cjk fonts-hanazono unicode-data tzdata gettext python3-jsonschema
-  libsodium-dev libmosquitto-dev mosquitto libsqlite3-dev
+# Building and running: every library CMakeLists.txt finds (the fleet's and the console's
+# too: the top-level build requires them), msgfmt for the catalogue, the CJK font, zones.
+build_run=(
+  cmake ninja-build g++ pkg-config gettext
+  libsdl2-dev libsdl2-image-dev libfreetype-dev libharfbuzz-dev libicu-dev libfontconfig-dev
+  libpng-dev libcurl4-openssl-dev nlohmann-json3-dev libgumbo-dev libxml2-dev libcpp-httplib-dev libssl-dev
+  libqrencode-dev libsystemd-dev libsodium-dev libmosquitto-dev libsqlite3-dev
+  fonts-noto-cjk tzdata
+)
+# The tests (Catch2, the broker and certificates of the fleet tests, the schemas' checker,
+# Unicode's line-break test data, the console's browser test), fuzzing (clang's libFuzzer),
+# the fallback font the package recommends, and the rest of the full set as it always was.
+test_fuzz=(
+  catch2 openssl mosquitto systemd python3-jsonschema unicode-data fonts-hanazono libsdl2-ttf-dev
+  clang libclang-rt-14-dev
   chromium chromium-driver python3-selenium
 )
+
+case "${1:-}" in
+  --demo) packages=("${build_run[@]}") ;;
+  "") packages=("${build_run[@]}" "${test_fuzz[@]}") ;;
+  *) echo "usage: scripts/install-deps.sh [--demo]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -491,7 +491,8 @@ TEST_CASE("a reload's allowlist reaches the fetch worker: a host removed is no l
 
     write_kiosk_config(dir.path(), runtime, json{{"network", {{"allowed_hosts", {"www.changchun.gov.cn"}}}}});
     REQUIRE(test::run_kiosk({"reload", "--config", config}).status == 0);
-    std::this_thread::sleep_for(1500ms);  // the reload is taken on the frame loop
+    // The reload is taken on the frame loop: the refresh is asked only once it was.
+    REQUIRE(test::wait_for([&] { return kiosk.err().find(": configuration reloaded") != std::string::npos; }, 10));
     const int before = requests;
     REQUIRE(test::run_kiosk({"refresh", "web", "--config", config}).status == 0);
     // The refresh is tried at once and refused by the worker's new policy: no request.

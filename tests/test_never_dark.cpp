@@ -138,8 +138,11 @@ TEST_CASE("a web page may point only at http(s): file: pictures, links and <base
                                               "<img src=\"zero\" width=\"400\" height=\"300\"></div></body></html>",
                                           web);
     REQUIRE(based.ok());
+    std::vector<std::string> based_urls;
     for (const auto& b : based->blocks)
-        if (b.role == content::Role::image) CHECK(b.image.url.rfind("https://", 0) == 0);
+        if (b.role == content::Role::image) based_urls.push_back(b.image.url);
+    REQUIRE(based_urls.size() == 1);  // the picture is kept, with the page's own address
+    CHECK(based_urls[0].rfind("https://", 0) == 0);
 
     // A list page's links likewise: a file: entry is never followed.
     auto entries = content::read_column(
@@ -256,9 +259,16 @@ TEST_CASE("a running title of 160,000 characters is cut before it is shaped", "[
     text::ChromeText chrome;
     chrome.item_title = repeat("标", 160000);
     text::add_chrome(test::fonts(), pages, style, geometry, chrome);
+    // Every page has its running title (a loop that met none would prove nothing), each cut.
+    std::size_t titled = 0;
     for (const auto& page : pages)
         for (const auto& c : page.chrome)
-            if (c.chrome_role == "running-title") CHECK(c.text.size() < 200);
+            if (c.chrome_role == "running-title") {
+                ++titled;
+                CHECK(!c.text.empty());
+                CHECK(c.text.size() < 200);
+            }
+    CHECK(titled == pages.size());
 }
 
 // Reproductions 4 and 5: numbers past a double, deep nesting, full-width punctuation.

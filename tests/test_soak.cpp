@@ -117,6 +117,7 @@ TEST_CASE("soak: 10,000 page flips and 500 refreshes (failures included), RSS fl
                 warm_peak, end_peak, end_peak - warm_peak);
     // Still showing, content from the last good fetch; and a clean exit (LSan fails it on a leak).
     const json status = json::parse(test::read_file(runtime / "status.json"));
+    REQUIRE(!status["items"].empty());
     for (const auto& item : status["items"]) CHECK(item["pages"].get<int>() > 0);
     INFO(kiosk.err().substr(0, 2000));
     CHECK(kiosk.stop() == 0);

@@ -1,0 +1,246 @@
+#include "app/fleet_sync.hpp"
+
+#include <thread>
+
+#include "fleet/desired_store.hpp"
+#include "fleet/generations.hpp"
+#include "fleet/notice.hpp"
+#include "fleet/topics.hpp"
+#include "health/log.hpp"
+
+namespace kiosk::app {
+
+// The fleet: this screen's broker connection, when kiosk.json has a fleet section. A
+// broker that is down or unreachable never stops the screen: the client retries on its
+// own thread.
+void FleetSync::start(config::ConfigSnapshot cfg, std::function<void()> wake) {
+    cfg_ = std::move(cfg);
+    wake_ = std::move(wake);
+    if (!cfg_->fleet.enabled) return;
+    plays_.emplace(cfg_->paths.state / "fleet" / "plays.jsonl");  // kept whether or not the broker is there
+    const auto file = cfg_->paths.state / "fleet" / "generations.json";
+    auto generations = fleet::Generations::open(file);
+    if (!generations) {
+        log::error("fleet", generations.error().message + "; starting with no generations applied");
+        generations = fleet::Generations::fresh(file);
+    }
+    auto client = fleet::FleetClient::start(cfg_->fleet, std::move(*generations), wake_);
+    if (!client) log::error("fleet", client.error().message + "; this screen plays on its own");
+    else client_ = std::move(*client);
+}
+
+namespace {
+
+// Everything FleetClient::start takes from the fleet section: a change in any of it needs a
+// new connection (the client keeps its own copy for the connection's life). The office's
+// signing key is not the screen's business.
+bool same_link(const config::Fleet& a, const config::Fleet& b) {
+    auto keys = [](const config::Fleet& f) {
+        std::vector<std::pair<std::string, std::string>> k;
+        for (const config::TrustedKey& t : f.trusted_keys) k.emplace_back(t.kid, t.public_key);
+        return k;
+    };
+    return a.enabled == b.enabled && a.screen_id == b.screen_id && a.groups == b.groups && a.host == b.host &&
+           a.port == b.port && a.ca_file == b.ca_file && a.cert_file == b.cert_file && a.key_file == b.key_file &&
+           a.keepalive_seconds == b.keepalive_seconds && keys(a) == keys(b);
+}
+
+}  // namespace
+
+FleetSync::Relinked FleetSync::reconfigure(config::ConfigSnapshot cfg) {
+    const bool relink = !cfg_ || !same_link(cfg_->fleet, cfg->fleet);
+    cfg_ = std::move(cfg);
+    if (!relink) return {};
+    const config::Fleet& f = cfg_->fleet;
+    std::string groups;
+    for (const std::string& g : f.groups) groups += (groups.empty() ? "" : ", ") + g;
+    log::info("fleet", f.enabled ? "the fleet section changed: reconnecting as " + f.screen_id + " (groups: " +
+                                       (groups.empty() ? std::string("none") : groups) + ") to " + f.host + ":" +
+                                       std::to_string(f.port)
+                                 : std::string("the fleet section was removed: this screen plays on its own"));
+    // No wait for a batch of plays in flight: it stays spooled and goes again on the new
+    // link (the office counts a play once, by its id).
+    stop(false);
+    plays_.reset();
+    status_sent_.clear();
+    connections_ = 0;
+    start(cfg_, wake_);
+    // The notices of scopes this screen no longer belongs to stop playing (their files stay:
+    // back in that group, the screen plays them again as the broker would not resend them).
+    std::vector<fleet::FleetNotice> notices = kept_fleet_notices(*cfg_, std::time(nullptr));
+    const std::string showing = hooks_.showing();
+    bool showing_left = false;
+    for (const fleet::FleetNotice& n : playlist_.notices())
+        if (fleet::notice_item_id(n.scope, n.id) == showing) showing_left = true;
+    for (const fleet::FleetNotice& n : notices)
+        if (fleet::notice_item_id(n.scope, n.id) == showing) showing_left = false;
+    playlist_.set_notices(std::move(notices));
+    return {true, showing_left};
+}
+
+// Desired state from the office, verified by the client: applied here (on the frame loop,
+// between pages), then acked. What this kiosk cannot apply yet is refused with the reason.
+bool FleetSync::take() {
+    if (!client_) return false;
+    bool interrupt = false;
+    for (const fleet::Incoming& in : client_->take()) {
+        if (!in.document) {
+            log::once(log::Level::warning, "fleet", in.topic + in.document.error().message,
+                      in.topic + ": refused: " + in.document.error().message);
+            client_->acknowledge(in, false, in.document.error().message);
+            continue;
+        }
+        const fleet::Desired& d = *in.document;
+        if (d.kind == "refresh") {
+            const std::string item = d.body.value("item", "");
+            if (!item.empty() && !hooks_.has_item(item)) {
+                client_->acknowledge(in, false, "no item \"" + item + "\" in this screen's playlist");
+                continue;
+            }
+            hooks_.refresh(item);
+            log::info("fleet", "refresh " + (item.empty() ? std::string("of every item") : item) + " (generation " +
+                                   std::to_string(d.gen) + ")");
+            client_->acknowledge(in, true, "");
+        } else if (d.kind == "playlist") {
+            take_playlist(in);
+        } else if (d.kind == "notice") {
+            interrupt = take_notice(in) || interrupt;
+        } else if (d.kind == "screenshot") {
+            // Exactly what the panel shows now, as a PNG of at most 1 MB (not retained: the
+            // office asked and is waiting for it).
+            auto png = hooks_.screenshot_png(fleet::kMaxScreenshotBytes);
+            if (!png) {
+                client_->acknowledge(in, false, png.error().message);
+                continue;
+            }
+            client_->publish("screenshot", *png, false);
+            client_->acknowledge(in, true, "");
+        } else {
+            client_->acknowledge(in, false, "\"" + d.kind + "\" is not supported by this kiosk version yet");
+        }
+    }
+    return interrupt;
+}
+
+// A playlist from the fleet: checked as a published one is (same messages), kept in the
+// state folder, and played from the next page when no more specific scope has one.
+void FleetSync::take_playlist(const fleet::Incoming& in) {
+    const fleet::Desired& d = *in.document;
+    const std::string text = d.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const PlaylistSource arriving = PlaylistSource::fleet(in.arrival.scope);
+    auto pl = arriving.check(text, *cfg_);
+    if (!pl) {
+        log::error("fleet", arriving.where() + ": playlist refused; the current one plays on:\n" + pl.error().message);
+        playlist_.refuse(arriving.where() + ": " + pl.error().message);
+        client_->acknowledge(in, false, pl.error().message);
+        return;
+    }
+    if (auto st = fleet::keep_playlist(cfg_->paths.state, {in.arrival.scope, d.gen, text}); !st) {
+        client_->acknowledge(in, false, "cannot be kept: " + st.error().message);
+        return;
+    }
+    const auto best = fleet::best_playlist(cfg_->paths.state, fleet::scopes_of(cfg_->fleet));
+    if (best && best->scope != in.arrival.scope) {
+        client_->acknowledge(in, true, "kept; the playlist for " + best->scope + " is more specific and plays");
+        return;
+    }
+    playlist_.accept(arriving, std::move(*pl));
+    log::info("fleet", arriving.where() + ": playlist generation " + std::to_string(d.gen) + " accepted; applied at the next page");
+    client_->acknowledge(in, true, "");
+}
+
+// A notice from the fleet (or its clearing): kept in the state folder, played from the next
+// page — at once when it interrupts (an urgent one always does).
+bool FleetSync::take_notice(const fleet::Incoming& in) {
+    const fleet::Desired& d = *in.document;
+    const std::time_t now = std::time(nullptr);
+    auto body = fleet::parse_notice_body(d.body, now);
+    if (!body) {
+        log::once(log::Level::warning, "fleet", in.topic + body.error().message, in.topic + ": notice refused: " + body.error().message);
+        client_->acknowledge(in, false, body.error().message);
+        return false;
+    }
+    const std::string& scope = in.arrival.scope;
+    const bool showing = hooks_.showing() == fleet::notice_item_id(scope, d.id);
+    playlist_.remove_notice(scope, d.id);  // a new version replaces the old
+    if (body->cleared) {
+        fleet::drop_notice(cfg_->paths.state, scope, d.id);
+        log::info("fleet", "notice " + d.id + " for " + scope + " cleared");
+        client_->acknowledge(in, true, "");
+        return showing;  // off the screen at once
+    }
+    fleet::FleetNotice notice{scope, d.id, d.gen, now, std::move(*body)};
+    if (auto st = fleet::keep_notice(cfg_->paths.state, notice); !st) {
+        client_->acknowledge(in, false, "cannot be kept: " + st.error().message);
+        return false;
+    }
+    const bool interrupt = notice.body.interrupt || notice.body.urgent || showing;
+    log::info("fleet", "notice " + d.id + " for " + scope + (notice.body.urgent ? " (urgent)" : "") + " accepted");
+    playlist_.add_notice(std::move(notice));
+    client_->acknowledge(in, true, "");
+    return interrupt;
+}
+
+void FleetSync::add_play(nlohmann::json play, long long shown_at_ms, bool stopping) {
+    if (!plays_) return;
+    // For the office: an id (screen and start in ms) by which a batch sent twice counts once.
+    play["id"] = cfg_->fleet.screen_id + "-" + std::to_string(shown_at_ms);
+    if (auto st = plays_->add(play); !st) log::once(log::Level::warning, "fleet", "plays add", st.error().message);
+    if (!stopping) send_plays();  // stopping: it stays spooled and goes at the next start
+}
+
+// Proof of play to the office, a batch at a time: the spooled records leave the spool only
+// once the broker has acknowledged the batch; one not acknowledged within 30 s goes again.
+void FleetSync::send_plays() {
+    if (!plays_ || !client_) return;
+    if (plays_in_flight_.mid >= 0) {
+        if (client_->delivered(plays_in_flight_)) {
+            if (auto st = plays_->drop_first(plays_in_flight_records_); !st)
+                log::once(log::Level::warning, "fleet", "plays spool", st.error().message);
+            plays_in_flight_ = {};
+        } else if (Clock::now() - plays_sent_at_ > std::chrono::seconds(30)) {
+            plays_in_flight_ = {};  // lost with a connection: sent again
+        } else {
+            return;
+        }
+    }
+    if (!client_->connected()) return;
+    auto batch = plays_->next_batch(cfg_->fleet.screen_id);
+    if (!batch) return;
+    plays_in_flight_ = client_->publish_tracked("plays", batch->payload);
+    plays_in_flight_records_ = batch->records;
+    plays_sent_at_ = Clock::now();
+}
+
+// The office sees each screen's status (retained): on every change of what it shows or of
+// its items' state, and at least once a minute (its age, memory, uptime).
+void FleetSync::publish_status(const status::StatusReport& report) {
+    if (!client_ || !client_->connected()) return;
+    if (client_->connections() != connections_) {  // a new connection: say it all again
+        connections_ = client_->connections();
+        status_sent_.clear();
+    }
+    nlohmann::json j = status::to_json(report);
+    nlohmann::json steady = j;
+    for (const char* k : {"updated", "uptime_seconds", "memory_kb", "pages_shown"}) steady.erase(k);
+    const std::string key = steady.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const auto now = Clock::now();
+    if (key == status_sent_ && now - status_at_ < std::chrono::seconds(60)) return;
+    status_sent_ = key;
+    status_at_ = now;
+    client_->publish("status", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), true);
+}
+
+void FleetSync::stop(bool flush) {
+    if (flush && plays_ && client_ && plays_in_flight_.mid >= 0) {
+        // A batch on its way: a moment for its PUBACK, so it is not sent again at the next
+        // start (the office would count it once anyway, by its ids).
+        const auto until = Clock::now() + std::chrono::seconds(1);
+        while (!client_->delivered(plays_in_flight_) && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        if (client_->delivered(plays_in_flight_)) (void)plays_->drop_first(plays_in_flight_records_);
+    }
+    plays_in_flight_ = {};
+    client_.reset();  // `disconnected` published before the connection closes
+}
+
+}  // namespace kiosk::app
