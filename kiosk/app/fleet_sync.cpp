@@ -174,7 +174,7 @@ bool FleetSync::take_notice(const fleet::Incoming& in) {
         client_->acknowledge(in, false, "cannot be kept: " + st.error().message);
         return false;
     }
-    const bool interrupt = notice.body.interrupt || notice.body.urgent || showing;
+    const bool interrupt = notice.body.interrupts() || showing;
     log::info("fleet", "notice " + d.id + " for " + scope + (notice.body.urgent ? " (urgent)" : "") + " accepted");
     playlist_.add_notice(std::move(notice));
     client_->acknowledge(in, true, "");
