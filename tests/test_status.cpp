@@ -59,7 +59,11 @@ TEST_CASE("status is written atomically and read back in words", "[status]") {
     REQUIRE(read.ok());
     CHECK((*read)["format"] == "kiosk-status/1");
     CHECK(*read == kiosk::status::to_json(r));
-    const std::string text = kiosk::status::describe_status(*read);
+    // Read back field by field: what was written comes back whole.
+    auto back = kiosk::status::from_json(*read);
+    REQUIRE(back);
+    CHECK(kiosk::status::to_json(*back) == kiosk::status::to_json(r));
+    const std::string text = kiosk::status::describe_status(*back);
     CHECK(text.find("now showing: report page 3/9, until 2026-11-27 09:30:25") != std::string::npos);
     CHECK(text.find("REFUSED at 2026-11-27 09:20:00") != std::string::npos);
     CHECK(text.find("playlist.json:3:5: items[0]") != std::string::npos);
@@ -105,4 +109,41 @@ TEST_CASE("a write into a folder that cannot be made fails cleanly", "[status]")
     auto st = kiosk::store::write_file_atomically("/proc/kiosk-cannot/status.json", "{}");
     REQUIRE(!st.ok());
     CHECK(st.error().message.find("/proc/kiosk-cannot/status.json") != std::string::npos);
+}
+
+TEST_CASE("status: what a screen sends is read field by field, never trusted", "[status]") {
+    using kiosk::status::from_json;
+    CHECK_FALSE(from_json(nlohmann::json::array()));
+    CHECK_FALSE(from_json({{"format", "kiosk-status/2"}}));
+    // Wrong types stay at their defaults; nothing throws.
+    nlohmann::json odd = {{"format", "kiosk-status/1"},
+                          {"pid", "12"},
+                          {"current", {{"standing", "no"}, {"item", 7}, {"page", -1.5}, {"of", "nine"}}},
+                          {"playlist", {{"refused", {1, "items[0]: \"source\" is missing", nullptr}}}},
+                          {"fleet", {{"notices", "notice/x@all"}, {"applied", {{"all|playlist", -3}, {"all|refresh", 5}}},
+                                     {"size", {{"width", "wide"}}}}},
+                          {"items", {42, {{"id", "a"}, {"fetch", {{"failures", "many"}}}}}}};
+    auto r = from_json(odd);
+    REQUIRE(r);
+    CHECK(r->pid == 0);
+    CHECK(r->current.standing);
+    CHECK(r->current.item.empty());
+    CHECK(r->current.of == 1);
+    CHECK(r->playlist.refused == std::vector<std::string>{"items[0]: \"source\" is missing"});
+    CHECK(r->fleet.enabled);
+    CHECK(r->fleet.notices.empty());
+    CHECK(r->fleet.applied == std::map<std::string, std::uint64_t>{{"all|refresh", 5}});
+    CHECK(r->fleet.width == 0);
+    REQUIRE(r->items.size() == 1);
+    CHECK(r->items[0].id == "a");
+    REQUIRE(r->items[0].fetch);
+    CHECK(r->items[0].fetch->failures == 0);
+    // Lists and strings are cut at their budgets.
+    nlohmann::json big = {{"format", "kiosk-status/1"}, {"updated", std::string(100000, 'x')},
+                          {"items", nlohmann::json::array()}};
+    for (int i = 0; i < 5000; ++i) big["items"].push_back({{"id", std::to_string(i)}});
+    auto cut = from_json(big);
+    REQUIRE(cut);
+    CHECK(cut->items.size() == kiosk::status::kMaxStatusEntries);
+    CHECK(cut->updated.size() == kiosk::status::kMaxStatusChars);
 }

@@ -405,16 +405,13 @@ int cmd_status(const Args& args) {
         std::cout << status.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
         return alive.running ? 0 : kFailure;
     }
+    auto report = status::from_json(status);
+    if (!report) return fail(file.string() + ": " + report.error().message);
     if (!alive.running)
         std::cout << format(KIOSK_TR("the kiosk is NOT running (pid {} has ended); its last status follows"),
-                            {std::to_string(status.value("pid", 0L))})
+                            {std::to_string(report->pid)})
                   << "\n";
-    std::string text;
-    try {
-        text = status::describe_status(status);
-    } catch (const nlohmann::json::exception&) {
-        return fail(file.string() + ": unreadable");
-    }
+    const std::string text = status::describe_status(*report);
     // Ids and errors come from playlists and pages: nothing in them may drive the terminal.
     std::istringstream lines(text);
     for (std::string line; std::getline(lines, line);) std::cout << utf8::printable(line) << '\n';

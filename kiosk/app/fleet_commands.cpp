@@ -12,6 +12,7 @@
 #include "base/zone_time.hpp"
 #include "fleet/notice.hpp"
 #include "fleet/generations.hpp"
+#include "health/status.hpp"
 #include "fleet/office.hpp"
 #include "fleet/publisher.hpp"
 #include "fleet/signed.hpp"
@@ -124,43 +125,30 @@ ScreenRow describe_screen(const std::map<std::string, std::string>& leaves) {
     row.state = leaves.count("state") ? leaves.at("state") : "?";
     auto s = leaves.find("status");
     if (s == leaves.end()) return row;
-    const auto j = nlohmann::json::parse(s->second, nullptr, false);
-    if (!j.is_object()) return row;
-    if (j.contains("current") && j["current"].is_object()) {
-        const auto& c = j["current"];
-        row.showing = c.value("standing", false) ? std::string(KIOSK_TR("standing page"))
-                                                 : c.value("item", "") + " " + std::to_string(c.value("page", 0)) + "/" +
-                                                       std::to_string(c.value("of", 0));
+    auto report = status::from_json(nlohmann::json::parse(s->second, nullptr, false));
+    if (!report) return row;
+    const status::StatusReport& j = *report;
+    row.showing = j.current.standing ? std::string(KIOSK_TR("standing page"))
+                                     : j.current.item + " " + std::to_string(j.current.page) + "/" + std::to_string(j.current.of);
+    row.last_seen = j.updated;
+    int stale = 0, errors = static_cast<int>(j.playlist.refused.size());
+    for (const auto& it : j.items) {
+        if (!it.error.empty()) ++errors;
+        if (it.fetch && it.fetch->failures > 0) ++stale;
     }
-    row.last_seen = j.value("updated", "");
-    int stale = 0, errors = 0;
-    if (j.contains("items") && j["items"].is_array())
-        for (const auto& it : j["items"]) {
-            if (!it.is_object()) continue;
-            if (!it.value("error", "").empty()) ++errors;
-            if (it.contains("fetch") && it["fetch"].is_object() && it["fetch"].value("failures", 0) > 0) ++stale;
-        }
-    if (j.contains("playlist") && j["playlist"].is_object() && j["playlist"].contains("refused") &&
-        j["playlist"]["refused"].is_array())
-        errors += static_cast<int>(j["playlist"]["refused"].size());
     row.stale = std::to_string(stale);
     row.errors = std::to_string(errors);
-    if (j.contains("fleet") && j["fleet"].is_object()) {
-        const auto& f = j["fleet"];
+    if (j.fleet.enabled) {
         std::uint64_t gen = 0;
-        if (f.contains("applied") && f["applied"].is_object())
-            for (const auto& [key, value] : f["applied"].items())
-                if (key.size() > 9 && key.compare(key.size() - 9, 9, "|playlist") == 0 && value.is_number_unsigned())
-                    gen = std::max(gen, value.get<std::uint64_t>());
+        for (const auto& [key, value] : j.fleet.applied)
+            if (key.size() > 9 && key.compare(key.size() - 9, 9, "|playlist") == 0) gen = std::max(gen, value);
         row.playlist_gen = gen ? std::to_string(gen) : "-";
-        if (f.contains("notices") && f["notices"].is_array())
-            for (const auto& n : f["notices"])
-                if (n.is_string()) row.notices += (row.notices.empty() ? "" : " ") + n.get<std::string>();
+        for (const auto& n : j.fleet.notices) row.notices += (row.notices.empty() ? "" : " ") + n;
     }
     return row;
 }
 
-int status(const Office& o) {
+int fleet_status(const Office& o) {
     auto client = connect(o);
     if (!client) return fail(client.error().message);
     if (auto st = (*client)->watch_screens(); !st) return fail(st.error().message);
@@ -247,7 +235,7 @@ int cmd_fleet(const Args& args) {
     if (verb == "status") {
         auto office = open_office(args, false);
         if (!office) return fail(office.error().message);
-        return status(*office);
+        return fleet_status(*office);
     }
     if (verb == "screenshot") {
         const auto out = args.get("out");

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "console/logic.hpp"
+#include "health/status.hpp"
 #include "fleet/office.hpp"
 #include "fleet/signed.hpp"
 #include "fleet/topics.hpp"
@@ -33,47 +34,32 @@ nlohmann::json screen_summary(const ScreenRecord& r, std::time_t now) {
                         {"hall", ""}, {"floor", ""}, {"groups", nlohmann::json::array()},
                         {"showing", nullptr}, {"problems", nlohmann::json::array()}, {"notices", nlohmann::json::array()},
                         {"size", nullptr}};
-    const nlohmann::json& j = r.status;
-    if (!j.is_object()) return s;
+    auto report = status::from_json(r.status);
+    if (!report) return s;
+    const status::StatusReport& j = *report;
     // A screen that has said nothing for three of its status intervals (it repeats an unchanged status every 60 s) is marked silent.
     if (r.state == "online" && r.heard > 0 && now - r.heard > 180) s["silent"] = true;
-    if (j.contains("fleet") && j["fleet"].is_object()) {
-        const auto& f = j["fleet"];
-        s["hall"] = f.value("hall", "");
-        if (f.contains("groups") && f["groups"].is_array()) {
-            s["groups"] = f["groups"];
-            for (const auto& g : f["groups"])
-                if (g.is_string() && g.get<std::string>().rfind("floor/", 0) == 0) s["floor"] = g.get<std::string>().substr(6);
-        }
-        if (f.contains("notices") && f["notices"].is_array()) s["notices"] = f["notices"];
-        if (f.contains("size") && f["size"].is_object()) s["size"] = f["size"];
+    if (j.fleet.enabled) {
+        s["hall"] = j.fleet.hall;
+        s["groups"] = j.fleet.groups;
+        for (const auto& g : j.fleet.groups)
+            if (g.rfind("floor/", 0) == 0) s["floor"] = g.substr(6);
+        s["notices"] = j.fleet.notices;
+        s["size"] = {{"width", j.fleet.width}, {"height", j.fleet.height}};
     }
     std::map<std::string, std::string> titles;
-    if (j.contains("items") && j["items"].is_array())
-        for (const auto& it : j["items"]) {
-            if (!it.is_object()) continue;
-            const std::string id = it.value("id", ""), title = it.value("title", "");
-            titles[id] = title;
-            const std::string error = it.value("error", "");
-            if (!error.empty()) s["problems"].push_back({{"item", id}, {"title", title}, {"kind", "error"}, {"text", error}});
-            else if (it.contains("fetch") && it["fetch"].is_object() && it["fetch"].value("failures", 0) > 0)
-                s["problems"].push_back({{"item", id}, {"title", title}, {"kind", "stale"},
-                                         {"text", it["fetch"].value("last_error", "")}});
-        }
-    if (j.contains("playlist") && j["playlist"].is_object()) {
-        const auto& p = j["playlist"];
-        if (p.contains("refused") && p["refused"].is_array())
-            for (const auto& why : p["refused"])
-                if (why.is_string()) s["problems"].push_back({{"item", ""}, {"title", ""}, {"kind", "refused"}, {"text", why}});
+    for (const auto& it : j.items) {
+        titles[it.id] = it.title;
+        if (!it.error.empty()) s["problems"].push_back({{"item", it.id}, {"title", it.title}, {"kind", "error"}, {"text", it.error}});
+        else if (it.fetch && it.fetch->failures > 0)
+            s["problems"].push_back({{"item", it.id}, {"title", it.title}, {"kind", "stale"}, {"text", it.fetch->last_error}});
     }
-    if (j.contains("current") && j["current"].is_object()) {
-        const auto& c = j["current"];
-        const std::string item = c.value("item", "");
-        s["showing"] = {{"standing", c.value("standing", false)}, {"item", item},
-                        {"title", titles.count(item) ? titles[item] : ""},
-                        {"page", c.value("page", 0)}, {"of", c.value("of", 0)}, {"interrupt", c.value("interrupt", false)}};
-    }
-    s["updated"] = j.value("updated", "");
+    for (const auto& why : j.playlist.refused)
+        s["problems"].push_back({{"item", ""}, {"title", ""}, {"kind", "refused"}, {"text", why}});
+    const auto& c = j.current;
+    s["showing"] = {{"standing", c.standing}, {"item", c.item}, {"title", titles.count(c.item) ? titles[c.item] : ""},
+                    {"page", c.page}, {"of", c.of}, {"interrupt", c.interrupt}};
+    s["updated"] = j.updated;
     return s;
 }
 

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "base/file_read.hpp"
 #include "base/i18n.hpp"
@@ -84,84 +85,166 @@ void ProofOfPlay::append(const nlohmann::json& entry) {
     if (!out) log::once(log::Level::warning, "status", file_.string(), file_.string() + ": proof-of-play log cannot be written");
 }
 
-std::string describe_status(const nlohmann::json& s) {
-    std::ostringstream out;
-    auto str = [](const nlohmann::json& j, const char* k) {
-        return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
-    };
-    out << format(KIOSK_TR("kiosk {}, running since {} (pid {}), memory {} MB"),
-                  {str(s, "version"), str(s, "started"), std::to_string(s.value("pid", 0)),
-                   std::to_string(s.value("memory_kb", 0L) / 1024)})
-        << "\n";
-    out << format(KIOSK_TR("status written {}"), {str(s, "updated")}) << "\n";
-    if (s.contains("current")) {
-        const auto& c = s["current"];
-        if (c.value("standing", false))
-            out << format(KIOSK_TR("now showing: the standing page (nothing scheduled), until {}"), {str(c, "until")});
-        else
-            out << format(KIOSK_TR("now showing: {} page {}/{}, until {}"),
-                          {str(c, "item"), std::to_string(c.value("page", 0)), std::to_string(c.value("of", 0)),
-                           str(c, "until")});
-        if (c.value("interrupt", false)) out << " " << KIOSK_TR("(a notice, out of turn)");
-        out << "\n";
+namespace {
+
+// Field readers that never throw and never take more than the budget.
+std::string text_of(const nlohmann::json& j, const char* key) {
+    if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return {};
+    const auto& s = j[key].get_ref<const std::string&>();
+    return s.size() <= kMaxStatusChars ? s : s.substr(0, kMaxStatusChars);
+}
+// An integer field within T's range, else `fallback` (a screen's 1e300 or -1 for a count).
+template <typename T>
+T number_of(const nlohmann::json& j, const char* key, T fallback = T{}) {
+    if (!j.is_object() || !j.contains(key) || !j[key].is_number_integer()) return fallback;
+    const auto& v = j[key];
+    if (v.is_number_unsigned()) {
+        const auto u = v.get<std::uint64_t>();
+        return std::in_range<T>(u) ? static_cast<T>(u) : fallback;
     }
-    if (s.contains("playlist")) {
-        const auto& p = s["playlist"];
-        out << format(KIOSK_TR("playlist: {} (version {}, {} items, applied {})"),
-                      {str(p, "file"), std::to_string(p.value("version", 0)), std::to_string(p.value("items", 0)),
-                       str(p, "applied")})
-            << "\n";
-        if (!str(p, "fetch_error").empty() && (!p.contains("refused") || p["refused"].empty()))
-            out << format(KIOSK_TR("the playlist could not be fetched: {}; the last good one plays on"),
-                          {str(p, "fetch_error")})
-                << "\n";
-        if (p.contains("refused") && !p["refused"].empty()) {
-            out << format(KIOSK_TR("the last edit was REFUSED at {}; the previous playlist plays on:"), {str(p, "refused_at")})
-                << "\n";
-            for (const auto& e : p["refused"]) out << "  " << e.get<std::string>() << "\n";
+    const auto i = v.get<std::int64_t>();
+    return std::in_range<T>(i) ? static_cast<T>(i) : fallback;
+}
+bool flag_of(const nlohmann::json& j, const char* key, bool fallback = false) {
+    return j.is_object() && j.contains(key) && j[key].is_boolean() ? j[key].get<bool>() : fallback;
+}
+const nlohmann::json& object_of(const nlohmann::json& j, const char* key) {
+    static const nlohmann::json none = nlohmann::json::object();
+    return j.is_object() && j.contains(key) && j[key].is_object() ? j[key] : none;
+}
+std::vector<std::string> texts_of(const nlohmann::json& j, const char* key) {
+    std::vector<std::string> out;
+    if (!j.is_object() || !j.contains(key) || !j[key].is_array()) return out;
+    for (const auto& e : j[key]) {
+        if (out.size() >= kMaxStatusEntries) break;
+        if (e.is_string()) out.push_back(e.get<std::string>().substr(0, kMaxStatusChars));
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<StatusReport> from_json(const nlohmann::json& j) {
+    if (!j.is_object() || text_of(j, "format") != kFormat) return make_error(std::string("not ") + kFormat);
+    StatusReport r;
+    r.version = text_of(j, "version");
+    r.pid = number_of<long>(j, "pid");
+    r.started = text_of(j, "started");
+    r.updated = text_of(j, "updated");
+    r.uptime_seconds = number_of<long>(j, "uptime_seconds");
+    r.memory_kb = number_of<long>(j, "memory_kb");
+    r.pages_shown = number_of<long>(j, "pages_shown");
+    const auto& c = object_of(j, "current");
+    r.current.standing = flag_of(c, "standing", true);
+    r.current.interrupt = flag_of(c, "interrupt");
+    r.current.item = text_of(c, "item");
+    r.current.since = text_of(c, "since");
+    r.current.until = text_of(c, "until");
+    r.current.page = number_of<int>(c, "page", 1);
+    r.current.of = number_of<std::size_t>(c, "of", 1);
+    const auto& p = object_of(j, "playlist");
+    r.playlist.file = text_of(p, "file");
+    r.playlist.fetch_error = text_of(p, "fetch_error");
+    r.playlist.applied = text_of(p, "applied");
+    r.playlist.refused_at = text_of(p, "refused_at");
+    r.playlist.note = text_of(p, "note");
+    r.playlist.version = number_of<int>(p, "version");
+    r.playlist.items = number_of<std::size_t>(p, "items");
+    r.playlist.refused = texts_of(p, "refused");
+    const auto& cfg = object_of(j, "config");
+    r.config_file = text_of(cfg, "file");
+    r.config_errors = texts_of(cfg, "errors");
+    if (j.contains("fleet") && j["fleet"].is_object()) {
+        const auto& f = j["fleet"];
+        r.fleet.enabled = true;
+        r.fleet.connected = flag_of(f, "connected");
+        r.fleet.notices = texts_of(f, "notices");
+        r.fleet.groups = texts_of(f, "groups");
+        r.fleet.hall = text_of(f, "hall");
+        const auto& size = object_of(f, "size");
+        r.fleet.width = number_of<int>(size, "width");
+        r.fleet.height = number_of<int>(size, "height");
+        for (const auto& [key, gen] : object_of(f, "applied").items()) {
+            if (r.fleet.applied.size() >= kMaxStatusEntries) break;
+            if (gen.is_number_integer() && gen.get<std::int64_t>() >= 0 && key.size() <= kMaxStatusChars)
+                r.fleet.applied[key] = gen.get<std::uint64_t>();
         }
     }
-    if (s.contains("playlist") && !str(s["playlist"], "note").empty())
-        out << format(KIOSK_TR("NOTE: {}"), {str(s["playlist"], "note")}) << "\n";
-    if (s.contains("config") && s["config"].contains("errors") && s["config"]["errors"].is_array() &&
-        !s["config"]["errors"].empty()) {
-        out << format(KIOSK_TR("the configuration {} could NOT be used:"), {str(s["config"], "file")}) << "\n";
-        for (const auto& e : s["config"]["errors"])
-            if (e.is_string()) out << "  " << e.get<std::string>() << "\n";
-    }
-    if (s.contains("fleet") && s["fleet"].is_object()) {
-        const auto& f = s["fleet"];
-        out << (f.value("connected", false) ? KIOSK_TR("fleet: connected to the broker") : KIOSK_TR("fleet: NOT connected to the broker (retrying)"));
-        out << "\n";
-        if (f.contains("notices") && f["notices"].is_array())
-            for (const auto& n : f["notices"])
-                if (n.is_string()) out << "  " << format(KIOSK_TR("notice in force: {}"), {n.get<std::string>()}) << "\n";
-    }
-    if (s.contains("items")) {
-        out << KIOSK_TR("items:") << "\n";
-        for (const auto& it : s["items"]) {
-            out << "  " << str(it, "id") << "  " << format(KIOSK_TR("{} pages"), {std::to_string(it.value("pages", 0))})
-                << "  " << format(KIOSK_TR("loaded {}"), {str(it, "loaded")});
-            if (!str(it, "error").empty()) out << "  " << format(KIOSK_TR("ERROR: {}"), {str(it, "error")});
-            out << "\n";
-            if (it.contains("fetch")) {
+    if (j.contains("items") && j["items"].is_array())
+        for (const auto& it : j["items"]) {
+            if (r.items.size() >= kMaxStatusEntries) break;
+            if (!it.is_object()) continue;
+            ItemStatus e;
+            e.id = text_of(it, "id");
+            e.title = text_of(it, "title");
+            e.source = text_of(it, "source");
+            e.loaded = text_of(it, "loaded");
+            e.error = text_of(it, "error");
+            e.pages = number_of<std::size_t>(it, "pages");
+            if (it.contains("fetch") && it["fetch"].is_object()) {
                 const auto& f = it["fetch"];
-                out << "      " << format(KIOSK_TR("from {}"), {str(it, "source")}) << "\n";
-                if (f.value("withdrawn", false))
-                    out << "      " << format(KIOSK_TR("WITHDRAWN from the screen: {}"), {str(f, "last_error")}) << "\n";
-                else if (f.value("failures", 0) > 0)
-                    out << "      "
-                        << format(KIOSK_TR("fetching FAILS ({} times in a row, last at {}): {}; the last good version "
-                                           "({}) stays on screen; next try {}"),
-                                  {std::to_string(f.value("failures", 0)), str(f, "last_attempt"), str(f, "last_error"),
-                                   str(f, "last_success").empty() ? KIOSK_TR("none yet") : str(f, "last_success"),
-                                   str(f, "next_attempt")})
-                        << "\n";
-                else if (!str(f, "last_success").empty())
-                    out << "      " << format(KIOSK_TR("fetched fine at {}; next check {}"),
-                                              {str(f, "last_success"), str(f, "next_attempt")})
-                        << "\n";
+                e.fetch = FetchHealth{text_of(f, "last_attempt"), text_of(f, "last_success"), text_of(f, "next_attempt"),
+                                      text_of(f, "last_error"), number_of<int>(f, "failures"), flag_of(f, "withdrawn")};
             }
+            r.items.push_back(std::move(e));
+        }
+    return r;
+}
+
+std::string describe_status(const StatusReport& s) {
+    std::ostringstream out;
+    out << format(KIOSK_TR("kiosk {}, running since {} (pid {}), memory {} MB"),
+                  {s.version, s.started, std::to_string(s.pid), std::to_string(s.memory_kb / 1024)})
+        << "\n";
+    out << format(KIOSK_TR("status written {}"), {s.updated}) << "\n";
+    const auto& c = s.current;
+    if (c.standing)
+        out << format(KIOSK_TR("now showing: the standing page (nothing scheduled), until {}"), {c.until});
+    else
+        out << format(KIOSK_TR("now showing: {} page {}/{}, until {}"),
+                      {c.item, std::to_string(c.page), std::to_string(c.of), c.until});
+    if (c.interrupt) out << " " << KIOSK_TR("(a notice, out of turn)");
+    out << "\n";
+    const auto& p = s.playlist;
+    out << format(KIOSK_TR("playlist: {} (version {}, {} items, applied {})"),
+                  {p.file, std::to_string(p.version), std::to_string(p.items), p.applied})
+        << "\n";
+    if (!p.fetch_error.empty() && p.refused.empty())
+        out << format(KIOSK_TR("the playlist could not be fetched: {}; the last good one plays on"), {p.fetch_error}) << "\n";
+    if (!p.refused.empty()) {
+        out << format(KIOSK_TR("the last edit was REFUSED at {}; the previous playlist plays on:"), {p.refused_at}) << "\n";
+        for (const auto& e : p.refused) out << "  " << e << "\n";
+    }
+    if (!p.note.empty()) out << format(KIOSK_TR("NOTE: {}"), {p.note}) << "\n";
+    if (!s.config_errors.empty()) {
+        out << format(KIOSK_TR("the configuration {} could NOT be used:"), {s.config_file}) << "\n";
+        for (const auto& e : s.config_errors) out << "  " << e << "\n";
+    }
+    if (s.fleet.enabled) {
+        out << (s.fleet.connected ? KIOSK_TR("fleet: connected to the broker") : KIOSK_TR("fleet: NOT connected to the broker (retrying)"));
+        out << "\n";
+        for (const auto& n : s.fleet.notices) out << "  " << format(KIOSK_TR("notice in force: {}"), {n}) << "\n";
+    }
+    out << KIOSK_TR("items:") << "\n";
+    for (const auto& it : s.items) {
+        out << "  " << it.id << "  " << format(KIOSK_TR("{} pages"), {std::to_string(it.pages)}) << "  "
+            << format(KIOSK_TR("loaded {}"), {it.loaded});
+        if (!it.error.empty()) out << "  " << format(KIOSK_TR("ERROR: {}"), {it.error});
+        out << "\n";
+        if (it.fetch) {
+            const auto& f = *it.fetch;
+            out << "      " << format(KIOSK_TR("from {}"), {it.source}) << "\n";
+            if (f.withdrawn)
+                out << "      " << format(KIOSK_TR("WITHDRAWN from the screen: {}"), {f.last_error}) << "\n";
+            else if (f.failures > 0)
+                out << "      "
+                    << format(KIOSK_TR("fetching FAILS ({} times in a row, last at {}): {}; the last good version "
+                                       "({}) stays on screen; next try {}"),
+                              {std::to_string(f.failures), f.last_attempt, f.last_error,
+                               f.last_success.empty() ? KIOSK_TR("none yet") : f.last_success, f.next_attempt})
+                    << "\n";
+            else if (!f.last_success.empty())
+                out << "      " << format(KIOSK_TR("fetched fine at {}; next check {}"), {f.last_success, f.next_attempt}) << "\n";
         }
     }
     return out.str();

@@ -64,12 +64,18 @@ struct StatusReport {
 };
 
 nlohmann::json to_json(const StatusReport& report);
+// The only reader of kiosk-status/1: what to_json wrote, read back field by field. What a
+// screen sends is authenticated, not trusted: a field of the wrong type is left at its
+// default, lists are cut at kMaxStatusEntries and strings at kMaxStatusChars bytes. An
+// error only for what is not kiosk-status/1 at all.
+inline constexpr std::size_t kMaxStatusEntries = 1000, kMaxStatusChars = 4096;
+Result<StatusReport> from_json(const nlohmann::json& status);
 // Written atomically (write, fsync, rename): a reader sees the old file or the new one.
 Status write_status(const std::filesystem::path& file, const StatusReport& report);
 // status.json as written; an error names the file (absent, too large, not kiosk-status).
 Result<nlohmann::json> read_status(const std::filesystem::path& file);
 // `kiosk status`: status.json as an operator reads it.
-std::string describe_status(const nlohmann::json& status);
+std::string describe_status(const StatusReport& status);
 
 long resident_memory_kb();
 
