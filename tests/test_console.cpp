@@ -55,20 +55,33 @@ TEST_CASE("console: the checker's messages land beside the field they concern", 
     CHECK(too_big[0].item == -1);
 }
 
-TEST_CASE("console: field_errors reads items, their labels and list indexes", "[console]") {
-    const auto e = field_errors(
-        "playlist:12:9: items[3] (\"x: y\").schedule.weekdays[2]: \"sun\" is not a day\n"
-        "playlist:1:1: \"version\" is missing\n"
-        "playlist:5:5: items[0].title: too long");
-    REQUIRE(e.size() == 3);
-    CHECK(e[0].item == 3);
-    CHECK(e[0].field == "schedule.weekdays");
-    CHECK(e[0].index == 2);
-    CHECK(e[0].message == "\"sun\" is not a day");
-    CHECK(e[1].item == -1);
-    CHECK(e[1].message == "\"version\" is missing");
-    CHECK(e[2].item == 0);
-    CHECK(e[2].field == "title");
+TEST_CASE("console: the checker's issues carry their item, field and list element as values", "[console]") {
+    // The same issues `kiosk check` prints, line for line.
+    const std::string text = R"({
+  "colour": "red",
+  "items": [
+    {"id": "x: y", "text": "甲", "schedule": {"weekdays": ["mon", "tue", "sun!"]}},
+    {"id": "b", "title": 5, "text": "乙"}
+  ]
+})";
+    const auto check = config::check_playlist(text, "playlist", office(), false);
+    CHECK_FALSE(check.playlist);
+    REQUIRE(check.issues.size() == 3);
+    CHECK(check.issues[0].item == -1);  // an unknown key of the playlist itself
+    CHECK(check.issues[0].field == "colour");
+    const auto& weekday = check.issues[1];
+    CHECK(weekday.item == 0);
+    CHECK(weekday.item_id == "x: y");
+    CHECK(weekday.field == "schedule.weekdays");
+    CHECK(weekday.index == 2);
+    CHECK(weekday.line == 4);
+    CHECK(check.issues[2].item == 1);
+    CHECK(check.issues[2].field == "title");
+    auto joined = config::parse_playlist(text, "playlist", office(), false);
+    REQUIRE_FALSE(joined);
+    std::string lines;
+    for (const auto& i : check.issues) lines += (lines.empty() ? "" : "\n") + i.text();
+    CHECK(joined.error().message == lines);
 }
 
 TEST_CASE("console: a playlist's diff shows what changed and little else", "[console]") {

@@ -52,22 +52,37 @@ public:
     Checker(std::string file, const PositionIndex& index) : file_(std::move(file)), index_(index) {}
 
     std::vector<std::string> errors;
+    std::vector<Issue> issues;  // the same, with their places as values
 
     void error(const std::string& path, const std::string& message) {
-        TextPosition p = index_.at(path);
-        errors.push_back(file_ + ":" + std::to_string(p.line) + ":" + std::to_string(p.col) + ": " +
-                         (path.empty() ? "" : labelled(path) + ": ") + utf8::printable(message));
+        issues.push_back(placed(path, index_.at(path), utf8::printable(message)));
+        errors.push_back(issues.back().text());
+    }
+    // The path the checker walked ("items[2].schedule.hours[0]"), as values.
+    Issue placed(const std::string& path, TextPosition p, std::string message) const {
+        Issue i;
+        i.file = file_;
+        i.line = p.line;
+        i.col = p.col;
+        i.message = std::move(message);
+        const size_t close = path.find(']');
+        if (path.rfind("items[", 0) != 0 || close == std::string::npos) {
+            i.field = path;  // a key of the playlist itself ("version"), or ""
+            return i;
+        }
+        i.item = std::atoi(path.c_str() + 6);
+        if (auto it = labels_.find(path.substr(0, close + 1)); it != labels_.end()) i.item_id = it->second;
+        std::string rest = path.substr(close + 1);
+        if (!rest.empty() && rest[0] == '.') rest.erase(0, 1);
+        if (const size_t bracket = rest.find('['); bracket != std::string::npos) {
+            i.index = std::atoi(rest.c_str() + bracket + 1);
+            rest.erase(bracket);
+        }
+        i.field = rest;
+        return i;
     }
     // Errors inside items[N] name the item's id too: items[2] ("report-2019").source
     void label(const std::string& item_path, const std::string& id) { labels_[item_path] = id; }
-    std::string labelled(const std::string& path) const {
-        const size_t close = path.find(']');
-        if (path.rfind("items[", 0) != 0 || close == std::string::npos) return utf8::printable(path);
-        auto it = labels_.find(path.substr(0, close + 1));
-        if (it == labels_.end()) return utf8::printable(path);
-        return path.substr(0, close + 1) + " (\"" + utf8::printable(utf8::truncate(it->second, 80)) + "\")" +
-               utf8::printable(path.substr(close + 1));
-    }
     // A number within [lo, hi] (a value outside would break the screen: no text, a header
     // over half the page).
     bool bounded(const json& obj, const std::string& path, const char* key, double& out, double lo, double hi) {
@@ -94,9 +109,8 @@ public:
 
     void report_duplicates() {
         for (const auto& [path, pos] : index_.duplicate_keys) {
-            errors.push_back(file_ + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.col) +
-                             ": " + path + ": " +
-                             KIOSK_TR("this key appears twice in the same object; keep one"));
+            issues.push_back(placed(path, pos, KIOSK_TR("this key appears twice in the same object; keep one")));
+            errors.push_back(issues.back().text());
         }
     }
 
@@ -622,12 +636,26 @@ Result<KioskConfig> parse_kiosk_config(const std::string& text_in, const fs::pat
     return cfg;
 }
 
-Result<Playlist> parse_playlist(const std::string& text, const std::string& name, const KioskConfig& cfg,
-                                bool local) {
+namespace {
+// The playlist checker: what it finds goes to `issues` too.
+Result<Playlist> parse_playlist_into(const std::string& text, const std::string& name, const KioskConfig& cfg, bool local,
+                                     std::vector<Issue>& issues) {
     auto parsed = parse_json(text, name);
-    if (!parsed) return parsed.error();
+    if (!parsed) {
+        Issue i;
+        i.file = utf8::printable(name);
+        i.message = parsed.error().message;  // not JSON: the reader's own message, with its place
+        issues.push_back(std::move(i));
+        return parsed.error();
+    }
     const json& root = parsed->root;
     Checker c(name, parsed->index);
+    // Whichever way the checker returns, its issues go out.
+    struct Hand {
+        Checker& c;
+        std::vector<Issue>& out;
+        ~Hand() { out = c.issues; }
+    } hand{c, issues};
     c.report_duplicates();
     Playlist pl;
     if (!c.object(root, "", {"version", "items"})) return joined(c.errors);
@@ -842,6 +870,34 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
     }
     if (!c.errors.empty()) return joined(c.errors);
     return pl;
+}
+}  // namespace
+
+std::string Issue::text() const {
+    if (file.empty()) return message;  // the JSON reader's message names its own place
+    std::string where = file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": ";
+    if (item >= 0) {
+        where += "items[" + std::to_string(item) + "]";
+        if (!item_id.empty()) where += " (\"" + utf8::printable(utf8::truncate(item_id, 80)) + "\")";
+        if (!field.empty()) where += "." + field;
+        if (index >= 0) where += "[" + std::to_string(index) + "]";
+        where += ": ";
+    } else if (!field.empty()) {
+        where += field + ": ";
+    }
+    return where + message;
+}
+
+PlaylistCheck check_playlist(const std::string& text, const std::string& name, const KioskConfig& cfg, bool local) {
+    PlaylistCheck out;
+    auto p = parse_playlist_into(text, name, cfg, local, out.issues);
+    if (p && out.issues.empty()) out.playlist = std::move(*p);
+    return out;
+}
+
+Result<Playlist> parse_playlist(const std::string& text, const std::string& name, const KioskConfig& cfg, bool local) {
+    std::vector<Issue> issues;
+    return parse_playlist_into(text, name, cfg, local, issues);
 }
 
 KioskConfig default_config() {

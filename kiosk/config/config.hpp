@@ -212,8 +212,30 @@ Result<std::string> read_config_text(const std::filesystem::path& file);
 // runs with when no configuration can be read at all.
 KioskConfig default_config();
 
+// One thing the playlist checker found, with its place: the line and column in the text,
+// and the item, field and list element it concerns, so the CLI can print it and the
+// console can show it beside the field without reading the message back.
+struct Issue {
+    std::string file;
+    int line = 0, col = 0;
+    int item = -1;          // index in "items"; -1: the playlist as a whole
+    std::string item_id;    // that item's id, when it has one
+    std::string field;      // within the item: "source", "schedule.hours", …; "" the item itself
+    int index = -1;         // the element of a list field (schedule.hours[1]: 1)
+    std::string message;    // translated, printable
+    // As `kiosk check` prints it: file:line:col: items[2] ("id").field[1]: message
+    std::string text() const;
+};
+
+struct PlaylistCheck {
+    std::optional<Playlist> playlist;  // when there is no issue
+    std::vector<Issue> issues;
+};
+
 // `local`: the playlist is a file on this machine (file: sources allowed); false for one
 // published on the portal. Times in the playlist are read in cfg.time_zone.
+PlaylistCheck check_playlist(const std::string& text, const std::string& name, const KioskConfig& cfg, bool local);
+// The same, its issues joined into one error (a line each, Issue::text()).
 Result<Playlist> parse_playlist(const std::string& text, const std::string& name,
                                 const KioskConfig& cfg, bool local);
 Result<Playlist> load_playlist(const std::filesystem::path& file, const KioskConfig& cfg);

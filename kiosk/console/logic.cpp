@@ -1,43 +1,9 @@
 #include "console/logic.hpp"
 
 #include <algorithm>
-#include <regex>
 #include <sstream>
 
 namespace kiosk::console {
-
-std::vector<FieldError> field_errors(const std::string& message) {
-    // Each line: "playlist:LINE:COL: PATH: MESSAGE" with PATH like
-    // items[2] ("item-3").schedule.hours[0]; lines without a path concern the whole playlist.
-    static const std::regex kLine(R"(^[^:]*:\d+:\d+: (.*)$)");
-    static const std::regex kItem(R"(^items\[(\d+)\](?: \("[^"]*"\))?((?:\.[A-Za-z_]+(?:\[\d+\])?)*): (.*)$)");
-    std::vector<FieldError> out;
-    std::istringstream in(message);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty()) continue;
-        std::smatch m;
-        std::string rest = std::regex_match(line, m, kLine) ? m[1].str() : line;
-        FieldError e;
-        std::smatch im;
-        if (std::regex_match(rest, im, kItem)) {
-            e.item = std::stoi(im[1].str());
-            std::string path = im[2].str();
-            if (!path.empty() && path[0] == '.') path.erase(0, 1);
-            const auto bracket = path.find('[');
-            if (bracket != std::string::npos) {
-                e.index = std::atoi(path.c_str() + bracket + 1);
-                path.erase(bracket);
-            }
-            e.field = path;
-            e.message = im[3].str();
-        } else {
-            e.message = rest;
-        }
-        out.push_back(std::move(e));
-    }
-    return out;
-}
 
 nlohmann::json to_json(const std::vector<FieldError>& errors) {
     nlohmann::json out = nlohmann::json::array();
@@ -51,9 +17,10 @@ std::vector<FieldError> check_playlist(const nlohmann::json& playlist, const con
     // Pretty-printed, as a person would write it: the checker's line:col then point at one field.
     const std::string text = playlist.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     if (text.size() > max_bytes) return {FieldError{-1, "", -1, "节目单太大（超过 " + std::to_string(max_bytes / 1024) + " KB）"}};
-    auto checked = config::parse_playlist(text, "playlist", office, false);
-    if (checked) return {};
-    return field_errors(checked.error().message);
+    std::vector<FieldError> out;
+    for (const config::Issue& i : config::check_playlist(text, "playlist", office, false).issues)
+        out.push_back({i.item, i.item >= 0 ? i.field : "", i.index, i.message});
+    return out;
 }
 
 namespace {

@@ -12,7 +12,7 @@
 
 namespace kiosk::console {
 
-// One of the checker's messages, placed: the item (its index; -1 for the playlist as a
+// One of the checker's issues (config::Issue), placed for the form: the item (its index; -1 for the playlist as a
 // whole) and the field the form shows it beside ("source", "text", "title", "page_seconds",
 // "schedule.hours", "schedule.weekdays", "schedule.from", "schedule.until", "enabled", …;
 // empty: the item as a whole).
@@ -22,7 +22,6 @@ struct FieldError {
     int index = -1;  // the element of a list field (schedule.hours[1]: 1)
     std::string message;
 };
-std::vector<FieldError> field_errors(const std::string& checker_message);
 nlohmann::json to_json(const std::vector<FieldError>& errors);
 
 // The playlist checked as a screen will check it (no file: sources: it is published), with
