@@ -15,6 +15,7 @@
 #include "console/console.hpp"
 #include "console/logic.hpp"
 #include "console/store.hpp"
+#include "console/views.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -215,4 +216,39 @@ TEST_CASE("console: JSON nesting is bounded before parsing", "[console]") {
     CHECK_FALSE(json_nesting_within(R"({"a": [1, {"b": 2}]})", 2));
     CHECK(json_nesting_within(R"({"a": "[[[[[[[[\"[[["})", 1));  // brackets inside strings do not count
     CHECK_FALSE(json_nesting_within(std::string(100000, '['), 32));
+}
+
+TEST_CASE("console: items are named for people, never by an internal id when a name exists", "[console]") {
+    test::TempDir dir;
+    auto opened = Store::open(dir.path() / "console.db");
+    REQUIRE(opened);
+    Store& store = **opened;
+    auto made = store.record_intent([](const Store::LastGeneration&) -> Result<Intent> {
+        Intent in;
+        in.playlist = PublishedPlaylist{"group/floor/1", {{"version", 1}, {"items", {{{"id", "item-mxcs3qfyd4"}, {"title", "2019年年度报告"}}}}}, 1, 1, "li"};
+        in.notices.push_back({"n1", "group/floor/1", "今天下午停电，暂停办理业务。", "", "li", 100, 1, 0, false, false});
+        return in;
+    });
+    REQUIRE(made);
+    const ItemNames names(store);
+    CHECK(names.name("item-mxcs3qfyd4") == "2019年年度报告");
+    CHECK(names.name("notice/n1@group/floor/1") == "通知：今天下午停电，暂停办理业务。");
+    CHECK(names.name("notice/n9@all") == "通知 n9");  // one this console never published
+    CHECK(names.name("(standing)") == "待机画面");
+    CHECK(names.name("local-a") == "local-a");
+    const auto rows = plays_json({{"hall-1f", "item-mxcs3qfyd4", "2026-12-06", 3, 60.0}}, names);
+    CHECK(rows[0]["name"] == "2019年年度报告");
+
+    ScreenRecord screen;
+    screen.id = "hall-1f";
+    screen.state = "online";
+    screen.status = {{"format", "kiosk-status/1"},
+                     {"current", {{"standing", false}, {"item", "item-mxcs3qfyd4"}, {"page", 2}, {"of", 9}}},
+                     {"items", {{{"id", "item-mxcs3qfyd4"}, {"title", "2019年年度报告"}}}},
+                     {"fleet", {{"groups", {"floor/1"}}, {"notices", {"notice/n1@group/floor/1"}}}}};
+    const auto s = screen_summary(screen, 1000, names);
+    CHECK(s["floor"] == "1");
+    CHECK(s["showing"]["title"] == "2019年年度报告");
+    CHECK(s["showing"]["page"] == 2);
+    CHECK(s["notices"] == json::array({"通知：今天下午停电，暂停办理业务。"}));
 }

@@ -3,13 +3,6 @@
 import {h, clear} from './dom.js';
 import * as api from './api.js';
 
-function itemName(p) {
-  if (p.item === '(standing)') return '待机画面';
-  if (p.name) return p.name;
-  const m = /^notice\/(.+)@(.+)$/.exec(p.item);
-  return m ? `通知 ${m[1]}` : p.item;
-}
-
 async function load(form, box, link) {
   const f = Object.fromEntries(['screen', 'item', 'from', 'until'].map((k) => [k, form.querySelector(`[name="${k}"]`).value.trim()]));
   link.href = '/api/plays.csv?' + new URLSearchParams(Object.entries(f).filter(([, v]) => v)).toString();
@@ -18,7 +11,7 @@ async function load(form, box, link) {
   clear(box, r.data.length === 0 ? h('p', {}, '没有记录。') : h('table', {id: 'plays-table'},
     h('thead', {}, h('tr', {}, ['日期', '屏幕', '内容', '播放次数（页）', '播放时长'].map((x) => h('th', {}, x)))),
     h('tbody', {}, r.data.map((p) => h('tr', {'data-item': p.item},
-      h('td', {}, p.day), h('td', {}, p.screen), h('td', {}, itemName(p), p.name ? h('span', {class: 'muted'}, ` （${p.item}）`) : null), h('td', {class: 'num'}, p.plays),
+      h('td', {}, p.day), h('td', {}, p.screen), h('td', {}, p.name, p.name !== p.item ? h('span', {class: 'muted'}, ` （${p.item}）`) : null), h('td', {class: 'num'}, p.plays),
       h('td', {class: 'num'}, p.seconds >= 60 ? `${Math.round(p.seconds / 60)} 分钟` : `${Math.round(p.seconds)} 秒`))))));
 }
 

@@ -21,12 +21,14 @@
 #include "console/logic.hpp"
 #include "console/preview.hpp"
 #include "console/service.hpp"
+#include "console/views.hpp"
 #include "console/store.hpp"
 #include "content/document.hpp"
 #include "content/ingest.hpp"
 #include "fleet/notice.hpp"
 #include "fleet/signed.hpp"
 #include "fleet/topics.hpp"
+#include "health/status.hpp"
 #include "net/fetcher.hpp"
 
 namespace kiosk::console {
@@ -211,36 +213,18 @@ struct Routes {
         return s;
     }
 
-    // What people call each item a screen reports: published items by id, notices by their
-    // title or first words ("notice/ID@SCOPE", as the screens name them).
-    std::map<std::string, std::string> item_names() {
-        std::map<std::string, std::string> names;
-        for (const auto& scope : store.playlist_scopes()) {
-            const json p = store.playlist(scope).playlist;
-            if (p.is_object() && p.contains("items") && p["items"].is_array())
-                for (const auto& item : p["items"])
-                    if (item.is_object() && item.contains("id") && item["id"].is_string())
-                        names[item["id"].get<std::string>()] = str(item, "title");
-        }
-        for (const auto& n : store.notices(0, true))
-            names["notice/" + n.id + "@" + n.scope] = "通知：" + (n.title.empty() ? utf8::truncate(n.text, 60) : n.title);
-        return names;
-    }
-
     // The page sizes of the screens a scope reaches (at most four), as they report them;
     // console.json's preview_sizes when none has reported yet.
     std::vector<std::pair<int, int>> sizes_for(const std::vector<std::string>& scopes) {
         std::vector<std::pair<int, int>> sizes;
-        for (const auto& sc : fleet.screens(std::time(nullptr))) {
-            if (!sc["size"].is_object()) continue;
-            const int w = sc["size"].value("width", 0), h = sc["size"].value("height", 0);
+        for (const auto& sc : fleet.screens()) {
+            auto report = status::from_json(sc.status);
+            if (!report) continue;
+            const int w = report->fleet.width, h = report->fleet.height;
             if (w < 320 || h < 240 || w > 7680 || h > 7680) continue;
             bool reached = false;
-            for (const auto& scope : scopes) {
-                reached = reached || scope == "all" || scope == "screen/" + sc.value("id", "");
-                for (const auto& g : sc["groups"])
-                    reached = reached || (g.is_string() && scope == "group/" + g.get<std::string>());
-            }
+            for (const auto& text : scopes)
+                if (auto scope = fleet::Scope::parse(text)) reached = reached || scope->reaches(sc.id, report->fleet.groups);
             if (reached && std::find(sizes.begin(), sizes.end(), std::make_pair(w, h)) == sizes.end() && sizes.size() < 4)
                 sizes.emplace_back(w, h);
         }
@@ -376,15 +360,11 @@ void Routes::screen_routes() {
     httplib::Server& s = *server;
     s.Get("/api/screens", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
-        json screens = fleet.screens(std::time(nullptr));
-        const auto names = item_names();
-        for (auto& sc : screens) {
-            json named = json::array();
-            for (const auto& n : sc["notices"])
-                if (n.is_string()) named.push_back(names.count(n.get<std::string>()) ? names.at(n.get<std::string>()) : n.get<std::string>());
-            sc["notices"] = named;
-        }
-        send_json(res, {{"broker", fleet.connected()}, {"now", std::time(nullptr)}, {"screens", screens}});
+        const std::time_t now = std::time(nullptr);
+        const ItemNames names(store);
+        json screens = json::array();
+        for (const auto& r : fleet.screens()) screens.push_back(screen_summary(r, now, names));
+        send_json(res, {{"broker", fleet.connected()}, {"now", now}, {"screens", screens}});
     });
     s.Post("/api/screens/screenshot", [this](const httplib::Request& req, httplib::Response& res) {
         auto session = allow(req, res, Role::editor);
@@ -405,19 +385,19 @@ void Routes::screen_routes() {
     });
     s.Get("/api/scopes", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
-        std::set<std::string> groups, screens;
-        for (const auto& sc : fleet.screens(std::time(nullptr))) {
-            screens.insert(sc.value("id", ""));
-            for (const auto& g : sc["groups"])
-                if (g.is_string()) groups.insert(g.get<std::string>());
+        // Every scope a clerk may address: all, each group and screen the screens report, and
+        // every scope a playlist was published to (all, then groups, then screens).
+        std::set<fleet::Scope> scopes{fleet::Scope::all()};
+        for (const auto& sc : fleet.screens()) {
+            if (auto screen = fleet::Scope::screen(sc.id)) scopes.insert(*screen);
+            if (auto report = status::from_json(sc.status))
+                for (const auto& g : report->fleet.groups)
+                    if (auto group = fleet::Scope::group(g)) scopes.insert(*group);
         }
-        for (const auto& scope : store.playlist_scopes()) {
-            if (scope.rfind("group/", 0) == 0) groups.insert(scope.substr(6));
-            if (scope.rfind("screen/", 0) == 0) screens.insert(scope.substr(7));
-        }
-        json out = json::array({{{"scope", "all"}, {"label", scope_label("all")}}});
-        for (const auto& g : groups) out.push_back({{"scope", "group/" + g}, {"label", scope_label("group/" + g)}});
-        for (const auto& id : screens) out.push_back({{"scope", "screen/" + id}, {"label", scope_label("screen/" + id)}});
+        for (const auto& text : store.playlist_scopes())
+            if (auto scope = fleet::Scope::parse(text)) scopes.insert(*scope);
+        json out = json::array();
+        for (const auto& scope : scopes) out.push_back({{"scope", scope.str()}, {"label", scope.label()}});
         send_json(res, out);
     });
 }
@@ -645,22 +625,17 @@ void Routes::record_routes() {
     };
     s.Get("/api/plays", [this, plays_of](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
-        json out = json::array();
-        const auto names = item_names();
-        for (const auto& p : plays_of(req, 2000))
-            out.push_back({{"screen", p.screen}, {"item", p.item}, {"name", names.count(p.item) ? names.at(p.item) : ""},
-                           {"day", p.day}, {"plays", p.plays}, {"seconds", p.seconds}});
-        send_json(res, out);
+        send_json(res, plays_json(plays_of(req, 2000), ItemNames(store)));
     });
     s.Get("/api/plays.csv", [this, plays_of](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
         std::string csv = "\xEF\xBB\xBF" "day,screen,item,name,plays,seconds\r\n";
-        const auto names = item_names();
+        const ItemNames names(store);
         for (const auto& p : plays_of(req, 10000000)) {
             char seconds[32];
             std::snprintf(seconds, sizeof seconds, "%.1f", p.seconds);
             csv += csv_cell(p.day) + "," + csv_cell(p.screen) + "," + csv_cell(p.item) + "," +
-                   csv_cell(names.count(p.item) ? names.at(p.item) : "") + "," + std::to_string(p.plays) + "," + seconds + "\r\n";
+                   csv_cell(names.name(p.item)) + "," + std::to_string(p.plays) + "," + seconds + "\r\n";
         }
         res.set_header("Content-Disposition", "attachment; filename=\"plays.csv\"");
         res.set_content(csv, "text/csv; charset=utf-8");

@@ -8,7 +8,6 @@
 #include <set>
 
 #include "console/logic.hpp"
-#include "health/status.hpp"
 #include "fleet/office.hpp"
 #include "fleet/signed.hpp"
 #include "fleet/topics.hpp"
@@ -26,42 +25,6 @@ void log_once(const std::string& message) {
     if (said.size() < 100 && said.insert(message).second) std::fprintf(stderr, "kiosk-console: %s\n", message.c_str());
 }
 }  // namespace
-
-nlohmann::json screen_summary(const ScreenRecord& r, std::time_t now) {
-    nlohmann::json s = {{"id", r.id},          {"state", r.state.empty() ? "unknown" : r.state},
-                        {"since", r.state_since}, {"heard", r.heard},
-                        {"screenshot_at", r.screenshot_at}, {"screenshot_asked", r.screenshot_asked},
-                        {"hall", ""}, {"floor", ""}, {"groups", nlohmann::json::array()},
-                        {"showing", nullptr}, {"problems", nlohmann::json::array()}, {"notices", nlohmann::json::array()},
-                        {"size", nullptr}};
-    auto report = status::from_json(r.status);
-    if (!report) return s;
-    const status::StatusReport& j = *report;
-    // A screen that has said nothing for three of its status intervals (it repeats an unchanged status every 60 s) is marked silent.
-    if (r.state == "online" && r.heard > 0 && now - r.heard > 180) s["silent"] = true;
-    if (j.fleet.enabled) {
-        s["hall"] = j.fleet.hall;
-        s["groups"] = j.fleet.groups;
-        for (const auto& g : j.fleet.groups)
-            if (g.rfind("floor/", 0) == 0) s["floor"] = g.substr(6);
-        s["notices"] = j.fleet.notices;
-        s["size"] = {{"width", j.fleet.width}, {"height", j.fleet.height}};
-    }
-    std::map<std::string, std::string> titles;
-    for (const auto& it : j.items) {
-        titles[it.id] = it.title;
-        if (!it.error.empty()) s["problems"].push_back({{"item", it.id}, {"title", it.title}, {"kind", "error"}, {"text", it.error}});
-        else if (it.fetch && it.fetch->failures > 0)
-            s["problems"].push_back({{"item", it.id}, {"title", it.title}, {"kind", "stale"}, {"text", it.fetch->last_error}});
-    }
-    for (const auto& why : j.playlist.refused)
-        s["problems"].push_back({{"item", ""}, {"title", ""}, {"kind", "refused"}, {"text", why}});
-    const auto& c = j.current;
-    s["showing"] = {{"standing", c.standing}, {"item", c.item}, {"title", titles.count(c.item) ? titles[c.item] : ""},
-                    {"page", c.page}, {"of", c.of}, {"interrupt", c.interrupt}};
-    s["updated"] = j.updated;
-    return s;
-}
 
 FleetLink::FleetLink(config::Fleet broker, fleet::Publisher publisher, Store& store)
     : broker_(std::move(broker)), publisher_(std::move(publisher)), store_(store) {
@@ -272,10 +235,10 @@ Result<Delivery> FleetLink::publish(const Make& make) {
     return d;
 }
 
-nlohmann::json FleetLink::screens(std::time_t now) {
-    nlohmann::json out = nlohmann::json::array();
+std::vector<ScreenRecord> FleetLink::screens() {
+    std::vector<ScreenRecord> out;
     std::lock_guard lock(mutex_);
-    for (const auto& [id, r] : screens_) out.push_back(screen_summary(r, now));
+    for (const auto& [id, r] : screens_) out.push_back(r);
     return out;
 }
 

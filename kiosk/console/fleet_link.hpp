@@ -29,9 +29,6 @@ class OfficeClient;
 
 namespace kiosk::console {
 
-// What the 屏幕 page shows of one screen, from its state and last status.
-nlohmann::json screen_summary(const ScreenRecord& record, std::time_t now);
-
 // What became of one action's documents: written to the journal always; sent when the
 // broker confirmed them, else sent when the link is back (reconcile).
 struct Delivery {
@@ -59,8 +56,8 @@ public:
     using Make = std::function<Result<Intent>(const fleet::Publisher& publisher, const Store::LastGeneration& last)>;
     Result<Delivery> publish(const Make& make);
 
-    // Every screen's summary, as a JSON array sorted by id.
-    nlohmann::json screens(std::time_t now);
+    // Every screen's record as last heard, sorted by id.
+    std::vector<ScreenRecord> screens();
 
 private:
     void run();

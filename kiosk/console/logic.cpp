@@ -1,5 +1,7 @@
 #include "console/logic.hpp"
 
+#include "fleet/scope.hpp"
+
 #include <algorithm>
 #include <sstream>
 
@@ -108,10 +110,8 @@ bool json_nesting_within(std::string_view text, int depth) {
 }
 
 std::string scope_label(const std::string& scope) {
-    if (scope == "all") return "全部屏幕";
-    if (scope.rfind("group/", 0) == 0) return "分组 " + scope.substr(6);
-    if (scope.rfind("screen/", 0) == 0) return "屏幕 " + scope.substr(7);
-    return scope;
+    auto parsed = fleet::Scope::parse(scope);
+    return parsed ? parsed->label() : scope;
 }
 
 }  // namespace kiosk::console
