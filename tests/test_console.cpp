@@ -14,6 +14,7 @@
 #include "console/auth.hpp"
 #include "console/console.hpp"
 #include "console/logic.hpp"
+#include "console/service.hpp"
 #include "console/store.hpp"
 #include "console/views.hpp"
 #include "support.hpp"

@@ -101,16 +101,6 @@ std::string cookie_value(const httplib::Request& req, const std::string& name) {
 
 }  // namespace
 
-Status add_user(Store& store, const std::string& name, const std::string& role, const std::string& password) {
-    if (!config::topic_safe_name(name, false) || name.size() > 64)
-        return make_error("\"" + name + "\": a user name is letters, digits, - _ or . (at most 64)");
-    auto r = parse_role(role);
-    if (!r) return make_error("--role takes editor (编辑), approver (审核) or admin (管理员)");
-    auto hash = hash_password(password);
-    if (!hash) return hash.error();
-    return store.add_user(User{name, *r, *hash, false, std::time(nullptr)});
-}
-
 // The handlers, with what they share. One request's work is small and synchronous;
 // httplib's thread pool runs several at once (the store and fleet link lock inside).
 struct Routes {

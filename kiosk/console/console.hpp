@@ -39,7 +39,5 @@ private:
     std::unique_ptr<Routes> routes_;  // the HTTP server and its handlers; declared last, gone first
 };
 
-// `kiosk-console adduser`: an account with a hashed password (the first admin, say).
-Status add_user(Store& store, const std::string& name, const std::string& role, const std::string& password);
 
 }  // namespace kiosk::console

@@ -16,6 +16,7 @@
 #include "base/i18n.hpp"
 #include "console/auth.hpp"
 #include "console/console.hpp"
+#include "console/service.hpp"
 #include "console/store.hpp"
 
 namespace fs = std::filesystem;

@@ -2,6 +2,7 @@
 
 #include "base/utf8.hpp"
 #include "base/zone_time.hpp"
+#include "console/auth.hpp"
 #include "console/fleet_link.hpp"
 #include "console/logic.hpp"
 #include "fleet/publisher.hpp"
@@ -38,6 +39,16 @@ Outcome delivered(const Result<Delivery>& d, const std::string& done_message, js
 }
 
 }  // namespace
+
+Status add_user(Store& store, const std::string& name, const std::string& role, const std::string& password) {
+    if (!config::topic_safe_name(name, false) || name.size() > 64)
+        return make_error("\"" + name + "\": a user name is letters, digits, - _ or . (at most 64)");
+    auto r = parse_role(role);
+    if (!r) return make_error("--role takes editor (编辑), approver (审核) or admin (管理员)");
+    auto hash = hash_password(password);
+    if (!hash) return hash.error();
+    return store.add_user(User{name, *r, *hash, false, std::time(nullptr)});
+}
 
 Service::Service(const ConsoleSettings& settings, config::ConfigSnapshot office, Store& store, FleetLink& link)
     : settings_(settings), office_(std::move(office)), store_(store), link_(link) {}

@@ -17,6 +17,9 @@ namespace kiosk::console {
 
 class FleetLink;
 
+// `kiosk-console adduser` and the 用户 page: an account with a hashed password.
+Status add_user(Store& store, const std::string& name, const std::string& role, const std::string& password);
+
 // Who asks, as the audit log names them.
 struct Actor {
     std::string user;

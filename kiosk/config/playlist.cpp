@@ -1,0 +1,322 @@
+#include "config/config.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "base/hosts.hpp"
+#include "base/i18n.hpp"
+#include "base/url.hpp"
+#include "base/utf8.hpp"
+#include "base/zone_time.hpp"
+#include "config/checker.hpp"
+#include "config/json_positions.hpp"
+
+// Playlists: the checker of every item (sources, kinds, schedules, notices, styles) and
+// what `kiosk check` and the console report of them.
+namespace kiosk::config {
+namespace fs = std::filesystem;
+using i18n::format;
+using nlohmann::json;
+using namespace detail;
+
+namespace {
+// The playlist checker: what it finds goes to `issues` too.
+Result<Playlist> parse_playlist_into(const std::string& text, const std::string& name, const KioskConfig& cfg, bool local,
+                                     std::vector<Issue>& issues) {
+    auto parsed = parse_json(text, name);
+    if (!parsed) {
+        Issue i;
+        i.file = utf8::printable(name);
+        i.message = parsed.error().message;  // not JSON: the reader's own message, with its place
+        issues.push_back(std::move(i));
+        return parsed.error();
+    }
+    const json& root = parsed->root;
+    Checker c(name, parsed->index);
+    // Whichever way the checker returns, its issues go out.
+    struct Hand {
+        Checker& c;
+        std::vector<Issue>& out;
+        ~Hand() { out = c.issues; }
+    } hand{c, issues};
+    c.report_duplicates();
+    Playlist pl;
+    if (!c.object(root, "", {"version", "items"})) return joined(c.errors);
+    read_version(c, root, pl.version);
+    if (!root.contains("items")) {
+        c.missing("", "items", KIOSK_N("a list [ … ] of items"));
+        return joined(c.errors);
+    }
+    const json& items = root["items"];
+    if (!items.is_array()) {
+        c.expected("items", items, KIOSK_N("a list [ … ] of items"));
+        return joined(c.errors);
+    }
+    static const std::vector<std::string> kKinds = {"report", "regulation", "notice", "text",
+                                                    "image", "column", "auto"};
+    static const char* const kWeekdays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    for (size_t i = 0; i < items.size(); ++i) {
+        const std::string path = element_path("items", i);
+        const json& it = items[i];
+        if (it.is_object() && it.contains("id") && it["id"].is_string()) c.label(path, it["id"].get<std::string>());
+        if (!c.object(it, path, {"id", "title", "source", "kind", "selector", "refresh", "page_seconds",
+                                 "schedule", "priority", "enabled", "start", "expires", "interrupt", "count",
+                                 "text", "style"}))
+            continue;
+        PlaylistItem item;
+        if (!c.text(it, path, "id", item.id, true) && !it.contains("id"))
+            c.missing(path, "id", KIOSK_N("a short name like \"report-2019\""));
+        if (!item.id.empty()) {
+            // Ids name cache files and show in status and logs: printable and short.
+            const std::u32string chars = utf8::decode(item.id);
+            const bool printable = utf8::is_valid(item.id) && std::none_of(chars.begin(), chars.end(), [](char32_t ch) {
+                return ch < 0x20 || ch == 0x7F || (ch >= 0x80 && ch < 0xA0) || (ch >= 0x2028 && ch <= 0x202E) ||
+                       (ch >= 0x2066 && ch <= 0x2069) || ch == 0xFEFF;
+            });
+            if (!printable)
+                c.error(child_path(path, "id"), KIOSK_TR("an id may not hold control characters (tabs, line breaks, escapes)"));
+            else if (chars.size() > kMaxItemIdChars)
+                c.error(child_path(path, "id"), format(KIOSK_TR("an id is at most {} characters; this one has {}"),
+                                                       {std::to_string(kMaxItemIdChars), std::to_string(chars.size())}));
+        }
+        for (const auto& other : pl.items)
+            if (!item.id.empty() && other.id == item.id)
+                c.error(child_path(path, "id"), format(KIOSK_TR("\"{}\" is already the id of another item"), {item.id}));
+        c.text(it, path, "title", item.title);
+        if (c.text(it, path, "source", item.source, true)) {
+            const std::string src_path = child_path(path, "source");
+            if (item.source.rfind("file:", 0) == 0) {
+                if (!local)
+                    c.error(src_path, format(KIOSK_TR("\"{}\": file: sources are allowed only in a playlist on this machine"),
+                                             {item.source}));
+            } else if (url::is_web_address(item.source)) {
+                std::string host = url::host(item.source);
+                if (host.empty())
+                    c.expected(src_path, it["source"], KIOSK_N("a URL like \"https://www.example.gov.cn/…\""));
+                else if (!host_in_allowlist(host, cfg.network.allowed_hosts))
+                    c.error(src_path, format(KIOSK_TR("host \"{}\" is not in network.allowed_hosts of {}"),
+                                             {host, cfg.file.filename().string()}));
+            } else {
+                c.expected(src_path, it["source"], KIOSK_N("an https:// or http:// URL, or file:PATH"));
+            }
+        } else if (!it.contains("source") && !it.contains("text")) {
+            c.missing(path, "source", KIOSK_N("an https:// URL, or file:PATH"));
+        }
+        if (it.contains("text")) {
+            // Inline content: a notice typed at the office, no file to copy onto each PC.
+            if (it.contains("source"))
+                c.error(child_path(path, "text"), KIOSK_TR("an item has either \"source\" or \"text\", not both"));
+            else if (c.text(it, path, "text", item.text, true)) {
+                const size_t chars = utf8::decode(item.text).size();
+                if (chars > kMaxInlineTextChars)
+                    c.error(child_path(path, "text"), format(KIOSK_TR("inline text is at most {} characters; this one has {}"),
+                                                             {std::to_string(kMaxInlineTextChars), std::to_string(chars)}));
+            }
+        }
+        if (c.text(it, path, "kind", item.kind) &&
+            std::find(kKinds.begin(), kKinds.end(), item.kind) == kKinds.end())
+            c.expected(child_path(path, "kind"), it["kind"],
+                       KIOSK_N(KIOSK_N("one of report, regulation, notice, text, image, column, auto")));
+        c.text(it, path, "selector", item.selector, true);
+        if (it.contains("refresh")) {
+            auto d = parse_duration(it["refresh"]);
+            if (!d || *d < 60)
+                c.expected(child_path(path, "refresh"), it["refresh"],
+                           KIOSK_N(KIOSK_N("a duration of at least a minute like \"30m\", \"6h\" or \"1d\"")));
+            else
+                item.refresh_seconds = *d;
+        }
+        read_dwell(c, it, path, "page_seconds", item.page_seconds);
+        c.integer(it, path, "priority", item.priority, -100, 100);
+        c.boolean(it, path, "enabled", item.enabled);
+
+        if (it.contains("schedule")) {
+            const std::string sp = child_path(path, "schedule");
+            const json& s = it["schedule"];
+            if (c.object(s, sp, {"from", "until", "weekdays", "hours"})) {
+                for (const char* key : {"from", "until"}) {
+                    if (!s.contains(key)) continue;
+                    auto day = s[key].is_string() ? parse_date(s[key].get<std::string>()) : std::nullopt;
+                    if (!day) c.expected(child_path(sp, key), s[key], KIOSK_N("a date like \"2026-01-31\""));
+                    else (std::string(key) == "from" ? item.schedule.from_day : item.schedule.until_day) = day;
+                }
+                if (item.schedule.from_day && item.schedule.until_day &&
+                    *item.schedule.until_day < *item.schedule.from_day)
+                    c.error(child_path(sp, "until"), format(KIOSK_TR("{} is before \"from\" ({})"),
+                                                            {shown(s["until"]), shown(s["from"])}));
+                if (s.contains("weekdays")) {
+                    const json& w = s["weekdays"];
+                    if (!w.is_array() || w.empty()) {
+                        c.expected(child_path(sp, "weekdays"), w, KIOSK_N("a list of days like [\"mon\", \"tue\"]"));
+                    } else {
+                        item.schedule.weekdays = 0;
+                        for (size_t k = 0; k < w.size(); ++k) {
+                            std::string d = w[k].is_string() ? w[k].get<std::string>() : "";
+                            auto at = std::find(std::begin(kWeekdays), std::end(kWeekdays), d);
+                            if (at == std::end(kWeekdays))
+                                c.expected(element_path(child_path(sp, "weekdays"), k), w[k],
+                                           KIOSK_N("a day: mon, tue, wed, thu, fri, sat or sun"));
+                            else
+                                item.schedule.weekdays |= static_cast<std::uint8_t>(1u << (at - std::begin(kWeekdays)));
+                        }
+                    }
+                }
+                if (s.contains("hours")) {
+                    const json& h = s["hours"];
+                    if (!h.is_array() || h.empty()) {
+                        c.expected(child_path(sp, "hours"), h, KIOSK_N("a list of time ranges like [\"08:30-12:00\"]"));
+                    } else {
+                        for (size_t k = 0; k < h.size(); ++k) {
+                            std::string r = h[k].is_string() ? h[k].get<std::string>() : "";
+                            auto dash = r.find('-');
+                            std::optional<int> a, b;
+                            if (dash != std::string::npos) {
+                                a = parse_clock_minutes(r.substr(0, dash));
+                                b = parse_clock_minutes(r.substr(dash + 1));
+                            }
+                            const std::string hp = element_path(child_path(sp, "hours"), k);
+                            if (!a || !b || *a == 24 * 60)
+                                c.expected(hp, h[k], KIOSK_N("a time range like \"08:00-17:30\""));
+                            else if (*a == *b)
+                                c.error(hp, format(KIOSK_TR("{} is empty: its start and end are the same"), {shown(h[k])}));
+                            else
+                                item.schedule.hours.push_back(TimeRange{*a, *b});
+                        }
+                    }
+                }
+            }
+        }
+
+        if (item.kind == "column" && item.source.rfind("file:", 0) == 0)
+            c.error(child_path(path, "source"), KIOSK_TR("a column's source is a list page or feed on the portal (an https:// URL)"));
+        if (it.contains("count")) {
+            if (item.kind != "column")
+                c.error(child_path(path, "count"), KIOSK_TR("only a column (\"kind\": \"column\") has \"count\""));
+            else
+                c.integer(it, path, "count", item.count, 1, 20);
+        }
+
+        const bool is_notice = item.kind == "notice";
+        if (is_notice || it.contains("start") || it.contains("expires") || it.contains("interrupt") || it.contains("style")) {
+            if (!is_notice) {
+                for (const char* key : {"start", "expires", "interrupt", "style"})
+                    if (it.contains(key))
+                        c.error(child_path(path, key), format(KIOSK_TR("only a notice (\"kind\": \"notice\") has \"{}\""), {key}));
+            } else {
+                NoticeTiming n;
+                bool complete = true;
+                for (const char* key : {"start", "expires"}) {
+                    if (!it.contains(key)) {
+                        c.missing(path, key, KIOSK_N("a time like \"2026-11-27T09:00\""));
+                        complete = false;
+                        continue;
+                    }
+                    auto t = it[key].is_string() ? parse_local_time(it[key].get<std::string>(), cfg.time_zone)
+                                                 : std::nullopt;
+                    if (!t) {
+                        c.expected(child_path(path, key), it[key], KIOSK_N("a time like \"2026-11-27T09:00\""));
+                        complete = false;
+                    } else {
+                        (std::string(key) == "start" ? n.start : n.expires) = *t;
+                    }
+                }
+                if (complete && n.expires <= n.start) {
+                    c.error(child_path(path, "expires"), format(KIOSK_TR("{} is not after \"start\" ({})"),
+                                                                {shown(it["expires"]), shown(it["start"])}));
+                }
+                if (it.contains("interrupt")) {
+                    const json& v = it["interrupt"];
+                    const std::string ip = child_path(path, "interrupt");
+                    if (v.is_string() && v.get<std::string>() == "now") {
+                        n.interrupt = Interrupt::at_once;
+                    } else if (v.is_string() && v.get<std::string>() == "none") {
+                        n.interrupt = Interrupt::none;
+                    } else if (v.is_object() && c.object(v, ip, {"every_minutes"}) && v.contains("every_minutes")) {
+                        if (c.integer(v, ip, "every_minutes", n.every_minutes, 1, 24 * 60)) n.interrupt = Interrupt::every;
+                    } else if (!v.is_object()) {
+                        c.expected(ip, v, KIOSK_N("\"now\", \"none\" or {\"every_minutes\": N}"));
+                    } else if (!v.contains("every_minutes")) {
+                        c.missing(ip, "every_minutes", KIOSK_N("a whole number of minutes"));
+                    }
+                }
+                if (it.contains("style")) {
+                    const json& v = it["style"];
+                    if (v.is_string() && (v.get<std::string>() == "urgent" || v.get<std::string>() == "normal"))
+                        n.urgent = v.get<std::string>() == "urgent";
+                    else
+                        c.expected(child_path(path, "style"), v, KIOSK_N("\"urgent\" or \"normal\""));
+                }
+                item.notice = n;
+            }
+        }
+        pl.items.push_back(std::move(item));
+    }
+    if (!c.errors.empty()) return joined(c.errors);
+    return pl;
+}
+}  // namespace
+
+std::string Issue::text() const {
+    if (file.empty()) return message;  // the JSON reader's message names its own place
+    std::string where = file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": ";
+    if (item >= 0) {
+        where += "items[" + std::to_string(item) + "]";
+        if (!item_id.empty()) where += " (\"" + utf8::printable(utf8::truncate(item_id, 80)) + "\")";
+        if (!field.empty()) where += "." + field;
+        if (index >= 0) where += "[" + std::to_string(index) + "]";
+        where += ": ";
+    } else if (!field.empty()) {
+        where += field + ": ";
+    }
+    return where + message;
+}
+
+PlaylistCheck check_playlist(const std::string& text, const std::string& name, const KioskConfig& cfg, bool local) {
+    PlaylistCheck out;
+    auto p = parse_playlist_into(text, name, cfg, local, out.issues);
+    if (p && out.issues.empty()) out.playlist = std::move(*p);
+    return out;
+}
+
+Result<Playlist> parse_playlist(const std::string& text, const std::string& name, const KioskConfig& cfg, bool local) {
+    std::vector<Issue> issues;
+    return parse_playlist_into(text, name, cfg, local, issues);
+}
+
+Result<Playlist> load_playlist(const fs::path& file, const KioskConfig& cfg) {
+    auto text = read_text(file);
+    if (!text) return text.error();
+    auto pl = parse_playlist(*text, file.filename().string(), cfg, true);
+    if (!pl) return pl.error();
+    pl->file = fs::absolute(file);
+    return pl;
+}
+
+std::vector<std::string> check_local_sources(const Playlist& playlist) {
+    std::vector<std::string> errors;
+    for (size_t i = 0; i < playlist.items.size(); ++i) {
+        const PlaylistItem& item = playlist.items[i];
+        auto path = local_source_path(playlist, item);
+        if (!path) continue;
+        std::error_code ec;
+        const auto status = fs::status(*path, ec);
+        std::string why;
+        if (!fs::exists(status)) why = KIOSK_TR("no such file");
+        else if (!fs::is_regular_file(status)) why = KIOSK_TR("not a regular file");
+        else if (::access(path->c_str(), R_OK) != 0) why = KIOSK_TR("cannot be read");
+        if (!why.empty())
+            errors.push_back(utf8::printable(playlist.file.filename().string()) + ": items[" + std::to_string(i) + "] (\"" +
+                             utf8::printable(item.id) + "\").source: " + utf8::printable(path->string()) + ": " + why);
+    }
+    return errors;
+}
+
+std::optional<fs::path> local_source_path(const Playlist& playlist, const PlaylistItem& item) {
+    if (item.source.rfind("file:", 0) != 0) return std::nullopt;
+    fs::path p = item.source.substr(5);
+    if (p.is_relative()) p = playlist.file.parent_path() / p;
+    return p.lexically_normal();
+}
+
+}  // namespace kiosk::config
