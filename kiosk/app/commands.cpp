@@ -1,5 +1,7 @@
 #include "app/commands.hpp"
 
+#include "app/fetch_worker.hpp"
+
 #include <cstdio>
 #include <algorithm>
 #include <ctime>
@@ -51,7 +53,7 @@ previous playlist plays on. SIGHUP reloads kiosk.json and the playlist.
 )";
 
 const char* const kRenderHelp = R"(usage: kiosk render --out DIR [--config F] [--item ID] [--input FILE]
-                    [--size WxH] [--pages N] [--now TIME]
+                    [--size WxH] [--pages N] [--now TIME] [--fetch]
 
 Renders pages exactly as the screen shows them, as PNG files DIR/ITEM-001.png, …, and
 prints the path of each. Needs no display.
@@ -65,6 +67,8 @@ prints the path of each. Needs no display.
                  portrait is e.g. 1080x1920)
   --pages N      at most N pages per item
   --now TIME     the time shown on the clock, ISO 8601 (e.g. 2026-11-27T09:30)
+  --fetch        fetch web items now, as the screen does (the allowlist, the page's own
+                 address for its links, its pictures), instead of taking the cached copy
 )";
 
 const char* const kLayoutHelp = R"(usage: kiosk layout [--config F] [--item ID] [--input FILE] [--size WxH] [--now TIME]
@@ -188,10 +192,29 @@ struct Prepared {
     Size size;
     std::vector<text::ItemPages> pages;  // items with something to show
 };
+// --fetch: each web item of the session's playlist fetched now and made into its Document
+// exactly as a screen's fetch worker makes it (document_from_fetch), pictures included.
+Status fetch_web_items(Session& session, const std::string& only) {
+    const net::FetchPolicy policy = fetch_policy_for(*session.config());
+    for (const auto& item : session.playlist().items) {
+        if (!url::is_web_address(item.source) || (!only.empty() && item.id != only)) continue;
+        const FetchJob job = web_job(item);
+        net::FetchResult fetched = net::fetch({job.url, "", ""}, policy);
+        if (fetched.outcome != net::FetchOutcome::ok) return make_error(item.source + ": " + fetched.error);
+        auto doc = document_from_fetch(job, fetched, policy, session.cache(), &session.library().pictures());
+        if (!doc) return make_error(item.source + ": " + doc.error().message);
+        session.library().set_document(item.id, doc->doc);
+        session.library().set_freshness(item.id, std::time(nullptr), false);
+    }
+    return Ok{};
+}
+
 int prepare_pages(const Args& args, Prepared& out) {
     if (auto st = check_size_option(args); !st) return fail(st.error().message, kUsageError);
     auto session = open_session(args);
     if (!session) return fail(session.error().message);
+    if (args.has("fetch"))
+        if (auto st = fetch_web_items(*session, args.get("item").value_or("")); !st) return fail(st.error().message);
     out.session = std::move(*session);
     out.size = *page_size(args, *out.session.config());
     auto now = time_option(args, "now", *out.session.config());
@@ -487,7 +510,7 @@ int run_command(const std::string& command, const std::vector<std::string>& argv
         {"run", kRunHelp, {config, {"windowed", true, true}, {"rotate", true, false}}, 0, cmd_run},
         {"render", kRenderHelp,
          {{"out", true, false}, config, {"item", true, false}, {"input", true, false}, {"selector", true, false}, {"base-url", true, false}, {"size", true, false},
-          {"pages", true, false}, {"now", true, false}},
+          {"pages", true, false}, {"now", true, false}, {"fetch", false, false}},
          0, cmd_render},
         {"layout", kLayoutHelp,
          {config, {"item", true, false}, {"input", true, false}, {"selector", true, false}, {"base-url", true, false}, {"size", true, false}, {"now", true, false}}, 0,

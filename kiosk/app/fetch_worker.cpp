@@ -82,6 +82,28 @@ net::FetchPolicy with_cancel(net::FetchPolicy p, const std::atomic<bool>* cancel
 }
 }  // namespace
 
+FetchJob web_job(const config::PlaylistItem& item) {
+    return {item.id, item.source, item.refresh_seconds, false, item.selector, item.kind == "column" ? item.count : 0};
+}
+
+Result<FetchedDocument> document_from_fetch(const FetchJob& job, const net::FetchResult& result, const net::FetchPolicy& policy,
+                                            store::Cache& cache, render::PictureStore* pictures) {
+    FetchedDocument out;
+    if (job.column_count > 0) {
+        auto doc = column_document(job, result, policy, cache);
+        if (!doc) return doc.error();
+        out.chars = content::document_chars(*doc);
+        out.doc = std::move(*doc);
+    } else {
+        auto in = ingest_fetched(result.body, result.content_type, job.selector, result.final_url);
+        if (!in) return in.error();
+        out.chars = in->chars;
+        out.doc = std::move(in->doc);
+    }
+    if (pictures) prepare_pictures(out.doc, *pictures, &cache, &policy);
+    return out;
+}
+
 FetchWorker::FetchWorker(net::FetchPolicy policy, store::Cache& cache, std::function<void()> wake,
                          PlaylistCheck check_playlist, render::PictureStore* pictures)
     : policy_(with_cancel(std::move(policy), &cancel_)), cache_(cache), wake_(std::move(wake)), check_playlist_(std::move(check_playlist)),
@@ -235,21 +257,11 @@ void FetchWorker::run() {
                 result.error = "the published playlist was refused:\n" + playlist_errors;
             }
         } else if (result.outcome == net::FetchOutcome::ok) {
-            Result<content::Document> fetched = make_error("");
-            if (job.column_count > 0) {
-                fetched = column_document(job, result, policy, cache_);
-                if (fetched) chars = content::document_chars(*fetched);
-            } else if (auto in = ingest_fetched(result.body, result.content_type, job.selector, result.final_url)) {
-                chars = in->chars;
-                fetched = std::move(in->doc);
-            } else {
-                fetched = in.error();
-            }
-            if (fetched) {
-                doc = std::move(*fetched);
-                // Pictures fetched and decoded here, never on the frame loop; the Document
-                // is cached with their sizes.
-                if (pictures_) prepare_pictures(*doc, *pictures_, &cache_, &policy);
+            // Pictures fetched and decoded here, never on the frame loop; the Document is
+            // cached with their sizes.
+            if (auto fetched = document_from_fetch(job, result, policy, cache_, pictures_)) {
+                chars = fetched->chars;
+                doc = std::move(fetched->doc);
                 payload = document_payload(*doc);
             } else {
                 result.error = fetched.error().message;

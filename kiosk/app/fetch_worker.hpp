@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "config/config.hpp"
 #include "net/refresh_policy.hpp"
 #include "content/document.hpp"
 #include "net/fetcher.hpp"
@@ -32,6 +33,21 @@ struct FetchJob {
     std::string selector;   // where the article is on the page
     int column_count = 0;   // a column item: how many of the newest articles (0: an article page)
 };
+
+// The job that keeps a playlist item's web content fresh (its source, selector, column).
+FetchJob web_job(const config::PlaylistItem& item);
+
+// A fetched page made into the item's Document as every screen makes it: a column's newest
+// articles, or the page's article with links resolved against the page's own address, its
+// pictures fetched through the allowlist and decoded into `pictures` (none: not fetched).
+// `chars`: what the refresh policy judges a page by. The fetch worker and
+// `kiosk render --fetch` (the console's previews) both go through here.
+struct FetchedDocument {
+    content::Document doc;
+    size_t chars = 0;
+};
+Result<FetchedDocument> document_from_fetch(const FetchJob& job, const net::FetchResult& fetched, const net::FetchPolicy& policy,
+                                            store::Cache& cache, render::PictureStore* pictures);
 
 // Checks a fetched playlist's text; returns the errors (empty: good).
 using PlaylistCheck = std::function<std::string(const std::string& text)>;

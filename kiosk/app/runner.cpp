@@ -94,9 +94,7 @@ std::vector<FetchJob> Runner::web_jobs() const {
     const PlaylistSource& source = playlist_.source();
     if (source.kind() == PlaylistSource::Kind::published) jobs.push_back({kPlaylistJob, source.where(), 300, true, "", 0});
     for (const auto& item : playlist_.playlist().items)
-        if (item.enabled && url::is_web_address(item.source))
-            jobs.push_back({item.id, item.source, item.refresh_seconds, false, item.selector,
-                            item.kind == "column" ? item.count : 0});
+        if (item.enabled && url::is_web_address(item.source)) jobs.push_back(web_job(item));
     return jobs;
 }
 

@@ -491,15 +491,6 @@ void Routes::playlist_routes() {
             const json one = {{"version", 1}, {"items", json::array({p.item})}};
             if (auto errors = check_playlist(one, *office, kMaxPlaylistBytes); !errors.empty())
                 return send_error(res, 422, errors.front().message, {{"errors", to_json(errors)}});
-            const std::string source = str(p.item, "source");
-            if (!source.empty()) {
-                net::FetchPolicy policy;
-                policy.allowed_hosts = office->network.allowed_hosts;
-                policy.total_timeout_ms = 20000;
-                net::FetchResult r = net::fetch({source, "", ""}, policy);
-                if (r.outcome != net::FetchOutcome::ok) return send_error(res, 502, "打不开这个网址：" + r.error);
-                p.page_html = std::move(r.body);
-            }
         }
         if (drawing.fetch_add(1) >= 2) {
             drawing.fetch_sub(1);

@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "base/file_read.hpp"
+#include "base/url.hpp"
 #include "base/unique_fd.hpp"
 
 extern char** environ;
@@ -117,10 +118,7 @@ Result<std::vector<PreviewPages>> render_preview(const PreviewRequest& r) {
     item["id"] = "preview";
     item["enabled"] = true;
     item.erase("schedule");  // the preview shows the pages whatever the day
-    if (!r.page_html.empty()) {
-        if (auto st = write(dir.path / "page.html", r.page_html); !st) return st.error();
-        item["source"] = "file:page.html";
-    }
+    const bool web = item.contains("source") && item["source"].is_string() && url::is_web_address(item["source"].get<std::string>());
     nlohmann::json playlist = {{"version", 1}, {"items", nlohmann::json::array({item})}};
     if (auto st = write(dir.path / "kiosk.json", cfg.dump()); !st) return st.error();
     if (auto st = write(dir.path / "playlist.json", playlist.dump()); !st) return st.error();
@@ -135,6 +133,7 @@ Result<std::vector<PreviewPages>> render_preview(const PreviewRequest& r) {
             argv.push_back("--now");
             argv.push_back(r.now);
         }
+        if (web) argv.push_back("--fetch");
         // 20 s a size: the demo report laid out and six pages drawn take 0.7 s at 1080p.
         auto run = run_tool(argv, {"SDL_VIDEODRIVER=dummy", "LANGUAGE=zh_CN"}, 20000, 1 << 20);
         if (!run) return run.error();

@@ -22,8 +22,10 @@ struct PreviewPages {
 struct PreviewRequest {
     std::filesystem::path kiosk_binary;
     nlohmann::json office_config;  // the office's kiosk.json as written (style keys are taken from it)
-    nlohmann::json item;           // one playlist item; a URL source is given as `page_html` below
-    std::string page_html;         // a fetched page for an item whose source is an address
+    // One playlist item. One whose source is a web address is fetched by `kiosk render
+    // --fetch` as a screen fetches it: the office's allowlist, the page's own address for
+    // its links and pictures, never a file of the console's disk.
+    nlohmann::json item;
     std::vector<std::pair<int, int>> sizes;
     std::string now;  // --now: an ISO time in the office's zone (notices are dated)
     int max_pages = 6;
