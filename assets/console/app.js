@@ -1,5 +1,5 @@
 // The frame of every page: who is logged in, the navigation, and the page the path names.
-import {h, clear, roleNames} from './dom.js';
+import {h, clear, roleNames, showBroker} from './dom.js';
 import * as api from './api.js';
 import screens from './screens.js';
 import playlist from './playlist.js';
@@ -33,9 +33,7 @@ async function start() {
       await api.post('/api/logout');
       location.href = '/login';
     }}, '退出'));
-  const banner = document.getElementById('broker');
-  banner.hidden = me.broker;
-  banner.textContent = '控制台没有连上消息服务器：屏幕的状态可能不是最新的，发布会失败。';
+  showBroker(me.broker);
   const page = pages.find(([path]) => path === location.pathname);
   const main = document.getElementById('main');
   if (!page || (page[3] && me.role !== page[3])) {

@@ -54,3 +54,10 @@ export function ago(seconds, now) {
 }
 
 export const roleNames = {editor: '编辑', approver: '审核', admin: '管理员'};
+
+// The banner while the console cannot reach the broker (it reconnects by itself).
+export function showBroker(connected) {
+  const banner = document.getElementById('broker');
+  banner.hidden = connected;
+  banner.textContent = '控制台现在连不上消息服务器（broker），正在自动重连。屏幕的状态可能不是最新的；这时发布的通知和节目单会先记下，连上后自动发到屏幕。';
+}

@@ -1,6 +1,6 @@
 // 屏幕: every screen by hall and floor, online or not and since when, what it shows, its
 // problems in the accent colour, its latest screenshot; 截屏 and 立即刷新 per screen.
-import {h, clear, toast, ago} from './dom.js';
+import {h, clear, toast, ago, showBroker} from './dom.js';
 import * as api from './api.js';
 
 const problemNames = {error: '出错', stale: '内容未更新', refused: '节目单被拒绝'};
@@ -44,7 +44,8 @@ let timer = 0;
 async function refresh() {
   const r = await api.get('/api/screens');
   if (!r.ok || !root) return;
-  const {screens, now} = r.data;
+  const {screens, now, broker} = r.data;
+  showBroker(broker);
   const focused = document.activeElement;
   const focusKey = focused && focused.closest('[data-screen]')
     ? [focused.closest('[data-screen]').dataset.screen, focused.dataset.action] : null;
