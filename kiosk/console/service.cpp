@@ -89,9 +89,6 @@ Outcome Service::publish_playlist(const Actor& who, const std::string& scope_tex
 
 Outcome Service::publish_playlist_now(const Actor& who, const fleet::Scope& scope, const json& playlist,
                                       const std::string& approved_from, std::optional<Intent::Decision> decision) {
-    // Nothing reaches a screen that its checker refuses: checked again here, whoever asks.
-    const auto errors = check_playlist(playlist, *office_, kMaxPlaylistBytes);
-    if (!errors.empty()) return invalid(errors.front().message, {{"errors", to_json(errors)}});
     const PublishedPlaylist before = store_.playlist(scope.str());
     auto d = link_.publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
         const fleet::Order order{scope, "playlist", "", playlist, kPlaylistLifetime};
@@ -227,7 +224,12 @@ Outcome Service::decide(const Actor& who, std::int64_t pending, bool approve, co
     }
     Outcome o = c->kind == "playlist" ? [&] {
         auto scope = fleet::Scope::parse(c->scope);
-        return scope ? publish_playlist_now(who, *scope, c->after, c->author, decision) : invalid("这项修改的屏幕范围不对");
+        if (!scope) return invalid("这项修改的屏幕范围不对");
+        // Checked again at approval, whoever wrote it: the office's rules (its allowlist)
+        // may have changed while it waited.
+        const auto errors = check_playlist(c->after, *office_, kMaxPlaylistBytes);
+        if (!errors.empty()) return invalid(errors.front().message, {{"errors", to_json(errors)}});
+        return publish_playlist_now(who, *scope, c->after, c->author, decision);
     }()
                                       : publish_notice_now(who, c->after, c->author, decision);
     if (o.kind == Outcome::Kind::done) o.message = "已批准并发布";

@@ -66,6 +66,8 @@ public:
     Result<fleet::NoticeBody> notice_body(const nlohmann::json& form, std::time_t now) const;
 
 private:
+    // Publishes a playlist its caller has checked (once per hop: at the request, or at
+    // approval).
     Outcome publish_playlist_now(const Actor& who, const fleet::Scope& scope, const nlohmann::json& playlist,
                                  const std::string& approved_from, std::optional<Intent::Decision> decision);
     Outcome publish_notice_now(const Actor& who, const nlohmann::json& form, const std::string& approved_from,
