@@ -28,7 +28,7 @@
 #include "fleet/office.hpp"
 #include "fleet/signed.hpp"
 #include "fleet/topics.hpp"
-#include "health/log.hpp"
+#include "base/log.hpp"
 #include "fleet_support.hpp"
 #include "support.hpp"
 

@@ -13,7 +13,7 @@
 #include "config/config.hpp"
 #include "content/charset.hpp"
 #include "content/text_import.hpp"
-#include "health/log.hpp"
+#include "base/log.hpp"
 #include "text/layout.hpp"
 
 using namespace kiosk;

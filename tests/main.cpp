@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "health/log.hpp"
+#include "base/log.hpp"
 
 int main(int argc, char* argv[]) {
     kiosk::log::set_threshold(kiosk::log::Level::error);

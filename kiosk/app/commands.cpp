@@ -24,7 +24,7 @@
 #include "base/utf8.hpp"
 #include "content/column.hpp"
 #include "content/document_json.hpp"
-#include "health/log.hpp"
+#include "base/log.hpp"
 #include "health/status.hpp"
 #include "render/png_writer.hpp"
 #include "schedule/plan.hpp"

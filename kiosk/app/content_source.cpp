@@ -2,7 +2,7 @@
 
 #include "base/file_read.hpp"
 #include "content/text_import.hpp"
-#include "health/log.hpp"
+#include "base/log.hpp"
 
 namespace kiosk::app {
 namespace fs = std::filesystem;

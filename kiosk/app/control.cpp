@@ -14,7 +14,7 @@
 #include <cstring>
 
 #include "base/utf8.hpp"
-#include "health/log.hpp"
+#include "base/log.hpp"
 
 namespace kiosk::app {
 namespace fs = std::filesystem;

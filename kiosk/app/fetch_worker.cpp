@@ -9,7 +9,7 @@
 #include "base/url.hpp"
 #include "content/column.hpp"
 #include "content/document_json.hpp"
-#include "health/log.hpp"
+#include "base/log.hpp"
 
 namespace kiosk::app {
 

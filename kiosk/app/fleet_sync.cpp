@@ -6,7 +6,7 @@
 #include "fleet/generations.hpp"
 #include "fleet/notice.hpp"
 #include "fleet/topics.hpp"
-#include "health/log.hpp"
+#include "base/log.hpp"
 
 namespace kiosk::app {
 

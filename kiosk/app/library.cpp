@@ -8,7 +8,7 @@
 #include "base/zone_time.hpp"
 #include "content/budget.hpp"
 #include "content/document_json.hpp"
-#include "health/log.hpp"
+#include "base/log.hpp"
 
 namespace kiosk::app {
 

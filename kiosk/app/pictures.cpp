@@ -6,7 +6,7 @@
 #include "base/file_read.hpp"
 #include "base/url.hpp"
 #include "render/image_header.hpp"
-#include "health/log.hpp"
+#include "base/log.hpp"
 
 namespace kiosk::app {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "fleet/desired_store.hpp"
-#include "health/log.hpp"
+#include "base/log.hpp"
 
 namespace kiosk::app {
 

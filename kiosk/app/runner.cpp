@@ -23,7 +23,7 @@
 #include "app/settings.hpp"
 #include "base/url.hpp"
 #include "fleet/notice.hpp"
-#include "health/log.hpp"
+#include "base/log.hpp"
 #include "health/status.hpp"
 #include "schedule/scheduler.hpp"
 

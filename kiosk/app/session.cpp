@@ -1,6 +1,6 @@
 #include "app/session.hpp"
 
-#include "health/log.hpp"
+#include "base/log.hpp"
 
 namespace kiosk::app {
 namespace fs = std::filesystem;

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fleet/topics.hpp"
-#include "health/log.hpp"
+#include "base/log.hpp"
 
 namespace kiosk::fleet {
 

@@ -8,7 +8,7 @@
 
 #include "base/file_read.hpp"
 #include "base/i18n.hpp"
-#include "health/log.hpp"
+#include "base/log.hpp"
 #include "store/atomic_file.hpp"
 
 namespace kiosk::status {

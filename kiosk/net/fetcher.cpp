@@ -1,30 +1,78 @@
 #include "net/fetcher.hpp"
 
 #include "base/hosts.hpp"
+#include "base/shared_library.hpp"
 
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <cctype>
 #include <memory>
-#include <mutex>
+#include <string>
 
 namespace kiosk::net {
 namespace {
 
+// libcurl is opened at the first fetch, not at start (base/shared_library.hpp says why):
+// its functions, typed by curl.h, and why it could not be opened if it could not.
+struct CurlApi {
+    decltype(&::curl_global_init) global_init = nullptr;
+    decltype(&::curl_easy_init) easy_init = nullptr;
+    decltype(&::curl_easy_cleanup) easy_cleanup = nullptr;
+    decltype(&::curl_easy_setopt) easy_setopt = nullptr;
+    decltype(&::curl_easy_perform) easy_perform = nullptr;
+    decltype(&::curl_easy_getinfo) easy_getinfo = nullptr;
+    decltype(&::curl_easy_strerror) easy_strerror = nullptr;
+    decltype(&::curl_slist_append) slist_append = nullptr;
+    decltype(&::curl_slist_free_all) slist_free_all = nullptr;
+    decltype(&::curl_url) url = nullptr;
+    decltype(&::curl_url_cleanup) url_cleanup = nullptr;
+    decltype(&::curl_url_get) url_get = nullptr;
+    decltype(&::curl_url_set) url_set = nullptr;
+    decltype(&::curl_free) free = nullptr;
+    std::string error;
+};
+
+// Debian 12's libcurl4 (the SONAME of every libcurl since 7.16).
+constexpr const char* kLibcurl = "libcurl.so.4";
+
+template <typename F>
+void resolve(CurlApi& api, F*& slot, const char* name) {
+    if (api.error.empty()) slot = shared_library::function<F>(kLibcurl, name, api.error);
+}
+
+// Loaded and globally initialised once per process, on the first thread that asks.
+const CurlApi& libcurl() {
+    static const CurlApi api = [] {
+        CurlApi a;
+        resolve(a, a.global_init, "curl_global_init");
+        resolve(a, a.easy_init, "curl_easy_init");
+        resolve(a, a.easy_cleanup, "curl_easy_cleanup");
+        resolve(a, a.easy_setopt, "curl_easy_setopt");
+        resolve(a, a.easy_perform, "curl_easy_perform");
+        resolve(a, a.easy_getinfo, "curl_easy_getinfo");
+        resolve(a, a.easy_strerror, "curl_easy_strerror");
+        resolve(a, a.slist_append, "curl_slist_append");
+        resolve(a, a.slist_free_all, "curl_slist_free_all");
+        resolve(a, a.url, "curl_url");
+        resolve(a, a.url_cleanup, "curl_url_cleanup");
+        resolve(a, a.url_get, "curl_url_get");
+        resolve(a, a.url_set, "curl_url_set");
+        resolve(a, a.free, "curl_free");
+        if (a.error.empty() && a.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) a.error = "libcurl cannot start";
+        return a;
+    }();
+    return api;
+}
+
 struct CurlDeleter {
-    void operator()(CURL* c) const { curl_easy_cleanup(c); }
-    void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-    void operator()(CURLU* u) const { curl_url_cleanup(u); }
+    void operator()(CURL* c) const { libcurl().easy_cleanup(c); }
+    void operator()(curl_slist* l) const { libcurl().slist_free_all(l); }
+    void operator()(CURLU* u) const { libcurl().url_cleanup(u); }
 };
 using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;         // owns one easy handle
 using SlistPtr = std::unique_ptr<curl_slist, CurlDeleter>;  // owns a header list
 using UrlPtr = std::unique_ptr<CURLU, CurlDeleter>;         // owns a parsed URL
-
-void global_init() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 struct Transfer {
     std::string body;
@@ -75,15 +123,16 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 }
 
 std::string lower_host(const std::string& url, std::string* scheme_out = nullptr) {
-    UrlPtr u(curl_url());
-    if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return "";
+    if (!libcurl().error.empty()) return "";
+    UrlPtr u(libcurl().url());
+    if (!u || libcurl().url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return "";
     char* host = nullptr;
     char* scheme = nullptr;
     std::string out;
-    if (curl_url_get(u.get(), CURLUPART_HOST, &host, 0) == CURLUE_OK && host) out = host;
-    if (curl_url_get(u.get(), CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK && scheme && scheme_out) *scheme_out = scheme;
-    curl_free(host);
-    curl_free(scheme);
+    if (libcurl().url_get(u.get(), CURLUPART_HOST, &host, 0) == CURLUE_OK && host) out = host;
+    if (libcurl().url_get(u.get(), CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK && scheme && scheme_out) *scheme_out = scheme;
+    libcurl().free(host);
+    libcurl().free(scheme);
     std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
     return out;
 }
@@ -102,7 +151,7 @@ std::string describe_curl_error(CURLcode code, const char* detail) {
         case CURLE_GOT_NOTHING: what = "the server closed the connection without answering"; break;
         case CURLE_RECV_ERROR:
         case CURLE_SEND_ERROR: what = "the connection broke"; break;
-        default: what = curl_easy_strerror(code); break;
+        default: what = libcurl().easy_strerror(code); break;
     }
     if (detail && *detail) what += " (" + std::string(detail) + ")";
     return what;
@@ -117,8 +166,11 @@ bool host_allowed(const std::string& url, const std::vector<std::string>& allowe
 }
 
 FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
-    global_init();
     FetchResult result;
+    if (const CurlApi& api = libcurl(); !api.error.empty()) {
+        result.error = api.error;
+        return result;
+    }
     std::string url = request.url;
     // Redirects are followed here, one by one, so every hop is checked against the allowlist.
     for (int hop = 0;; ++hop) {
@@ -134,7 +186,7 @@ FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
             result.error = "host \"" + host + "\" is not in network.allowed_hosts";
             return result;
         }
-        CurlPtr curl(curl_easy_init());
+        CurlPtr curl(libcurl().easy_init());
         if (!curl) {
             result.error = "cannot start a transfer";
             return result;
@@ -143,35 +195,35 @@ FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
         t.max = policy.max_body_bytes;
         char error_buffer[CURL_ERROR_SIZE] = {};
         SlistPtr headers;
-        auto add_header = [&](const std::string& h) { headers.reset(curl_slist_append(headers.release(), h.c_str())); };
+        auto add_header = [&](const std::string& h) { headers.reset(libcurl().slist_append(headers.release(), h.c_str())); };
         if (hop == 0 && !request.etag.empty()) add_header("If-None-Match: " + request.etag);
         if (hop == 0 && !request.last_modified.empty()) add_header("If-Modified-Since: " + request.last_modified);
         CURL* c = curl.get();
-        curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM: we are a thread
-        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, policy.connect_timeout_ms);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, policy.total_timeout_ms);
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, policy.low_speed_bytes);
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, policy.low_speed_seconds);
-        curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(policy.max_body_bytes));
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-        if (!policy.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, policy.ca_file.c_str());
-        if (!policy.proxy.empty()) curl_easy_setopt(c, CURLOPT_PROXY, policy.proxy.c_str());
-        curl_easy_setopt(c, CURLOPT_USERAGENT, user_agent().c_str());
-        curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate/br as curl supports
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-        curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
-        curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
+        libcurl().easy_setopt(c, CURLOPT_URL, url.c_str());
+        libcurl().easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+        libcurl().easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+        libcurl().easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM: we are a thread
+        libcurl().easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, policy.connect_timeout_ms);
+        libcurl().easy_setopt(c, CURLOPT_TIMEOUT_MS, policy.total_timeout_ms);
+        libcurl().easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, policy.low_speed_bytes);
+        libcurl().easy_setopt(c, CURLOPT_LOW_SPEED_TIME, policy.low_speed_seconds);
+        libcurl().easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(policy.max_body_bytes));
+        libcurl().easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+        libcurl().easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+        if (!policy.ca_file.empty()) libcurl().easy_setopt(c, CURLOPT_CAINFO, policy.ca_file.c_str());
+        if (!policy.proxy.empty()) libcurl().easy_setopt(c, CURLOPT_PROXY, policy.proxy.c_str());
+        libcurl().easy_setopt(c, CURLOPT_USERAGENT, user_agent().c_str());
+        libcurl().easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate/br as curl supports
+        libcurl().easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+        libcurl().easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+        libcurl().easy_setopt(c, CURLOPT_WRITEDATA, &t);
+        libcurl().easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+        libcurl().easy_setopt(c, CURLOPT_HEADERDATA, &t);
+        libcurl().easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
         if (policy.cancel) {
-            curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-            curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-            curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(policy.cancel));
+            libcurl().easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+            libcurl().easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+            libcurl().easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(policy.cancel));
             if (policy.cancel->load()) {
                 result.outcome = FetchOutcome::cancelled;
                 result.error = "cancelled: the kiosk is stopping";
@@ -179,9 +231,9 @@ FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
             }
         }
 
-        const CURLcode code = curl_easy_perform(c);
+        const CURLcode code = libcurl().easy_perform(c);
         long status = 0;
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        libcurl().easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
         result.http_status = status;
         result.final_url = url;
         if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) {
@@ -201,7 +253,7 @@ FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
         }
         if (status >= 300 && status < 400 && status != 304) {
             char* location = nullptr;
-            curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location);
+            libcurl().easy_getinfo(c, CURLINFO_REDIRECT_URL, &location);
             if (!location) {
                 result.outcome = FetchOutcome::http_error;
                 result.error = "HTTP " + std::to_string(status) + " without a Location";
@@ -216,7 +268,7 @@ FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
             continue;
         }
         char* type = nullptr;
-        curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
+        libcurl().easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
         if (type) result.content_type = type;
         result.etag = t.etag;
         result.last_modified = t.last_modified;

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "health/log.hpp"
+#include "base/log.hpp"
 
 namespace kiosk::render {
 

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "health/log.hpp"
+#include "base/log.hpp"
 #include "render/pictures_internal.hpp"
 
 namespace kiosk::render {

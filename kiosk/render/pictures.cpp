@@ -4,11 +4,34 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
+#include "base/shared_library.hpp"
 #include "render/image_header.hpp"
 #include "render/pictures_internal.hpp"
 
 namespace kiosk::render {
+
+namespace {
+
+// SDL2_image is opened at the first picture, not at start (base/shared_library.hpp says
+// why: it brings libtiff, libjpeg, libwebp and theirs); most items have no pictures.
+struct ImageLoader {
+    decltype(&::IMG_Load_RW) load_rw = nullptr;
+    std::string error;  // why SDL2_image could not be opened
+};
+
+const ImageLoader& image_loader() {
+    static const ImageLoader loader = [] {
+        ImageLoader l;
+        l.load_rw = shared_library::function<std::remove_pointer_t<decltype(&::IMG_Load_RW)>>(
+            "libSDL2_image-2.0.so.0", "IMG_Load_RW", l.error);
+        return l;
+    }();
+    return loader;
+}
+
+}  // namespace
 
 PictureStore::PictureStore(int max_side, size_t max_pictures) : impl_(std::make_unique<Impl>()) {
     impl_->max_side = max_side;
@@ -19,10 +42,12 @@ PictureStore::~PictureStore() = default;
 
 Status PictureStore::add(const std::string& url, std::string_view bytes) {
     if (std::string why = render::image_refusal(bytes); !why.empty()) return make_error(url + ": " + why);
+    const ImageLoader& loader = image_loader();
+    if (!loader.load_rw) return make_error(url + ": the picture could not be decoded (" + loader.error + ")");
     // SDL_RWFromConstMem: the bytes stay ours; IMG_Load_RW closes the RWops (freesrc = 1).
     SDL_RWops* rw = SDL_RWFromConstMem(bytes.data(), static_cast<int>(bytes.size()));
     if (!rw) return make_error(url + ": " + SDL_GetError());
-    SurfacePtr decoded(IMG_Load_RW(rw, 1));
+    SurfacePtr decoded(loader.load_rw(rw, 1));
     if (!decoded) return make_error(url + ": the picture could not be decoded (" + std::string(IMG_GetError()) + ")");
     SurfacePtr rgba(SDL_ConvertSurfaceFormat(decoded.get(), SDL_PIXELFORMAT_ARGB8888, 0));
     if (!rgba) return make_error(url + ": " + SDL_GetError());

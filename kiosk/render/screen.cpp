@@ -9,7 +9,7 @@
 #include <mutex>
 #include <cmath>
 
-#include "health/log.hpp"
+#include "base/log.hpp"
 #include "render/page_painter.hpp"
 #include "render/sdl_handles.hpp"
 

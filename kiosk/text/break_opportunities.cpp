@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "health/log.hpp"
+#include "base/log.hpp"
 #include "text/punctuation.hpp"
 
 namespace kiosk::text {

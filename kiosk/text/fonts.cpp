@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <optional>
 
-#include "health/log.hpp"
+#include "base/log.hpp"
 
 namespace kiosk::text {
 namespace {
