@@ -102,7 +102,15 @@ void Broker::start() {
         ::execl("/usr/sbin/mosquitto", "mosquitto", "-c", conf.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }
-    if (!wait_for([&] { return accepts(port_); }, 20)) throw std::runtime_error("mosquitto did not start; see " + (dir_ / "mosquitto.log").string());
+    // Up when it accepts on its port; an exit (a bad configuration) ends the wait at once.
+    bool exited = false;
+    const std::string log = (dir_ / "mosquitto.log").string();
+    wait_until_up([&] { return accepts(port_) || (exited = ::waitpid(pid_, nullptr, WNOHANG) == pid_); },
+                  "mosquitto on port " + std::to_string(port_) + " (see " + log + ")", 20);
+    if (exited) {
+        pid_ = -1;
+        throw std::runtime_error("mosquitto exited at once; see " + log);
+    }
 }
 
 void Broker::stop() {

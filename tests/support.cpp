@@ -164,6 +164,18 @@ bool wait_for(const std::function<bool()>& condition, double seconds) {
     return condition();
 }
 
+void wait_until_up(const std::function<bool()>& up, const std::string& what, double seconds) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (!up()) {
+        if (std::chrono::steady_clock::now() >= until) {
+            std::ostringstream message;
+            message << what << " did not come up within " << seconds << " s";
+            throw std::runtime_error(message.str());
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+}
+
 int Image::luminance(int x, int y) const {
     const unsigned char* p = &rgb[(static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x)) * 3];
     return (299 * p[0] + 587 * p[1] + 114 * p[2]) / 1000;

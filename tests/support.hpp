@@ -57,6 +57,12 @@ private:
 // Polls `condition` every 50 ms until it holds or `seconds` pass.
 bool wait_for(const std::function<bool()>& condition, double seconds);
 
+// Waits until a server the test started (on a thread, or as a process) is `up`, polling
+// every 2 ms; if it is not within `seconds`, throws — failing the test with "WHAT did not
+// come up within N s" — instead of waiting forever. (Throws rather than REQUIREs: the
+// benchmarks that share this file do not link Catch2.)
+void wait_until_up(const std::function<bool()>& up, const std::string& what, double seconds = 10);
+
 struct Image {
     int width = 0, height = 0;
     std::vector<unsigned char> rgb;

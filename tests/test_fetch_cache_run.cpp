@@ -8,18 +8,17 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "app/fetch_worker.hpp"
 #include "app/playlist_source.hpp"
 #include "content/document_json.hpp"
 #include "fetch_run.hpp"
+#include "server_thread.hpp"
 #include "store/cache.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using namespace std::chrono_literals;
 using namespace fetch_test;
 
 namespace {
@@ -28,29 +27,17 @@ struct Portal {
     httplib::Server server;
     std::atomic<int> status{200};
     std::string body;
+    std::unique_ptr<test::ServerThread> serving;
     int port = 0;
-    std::thread thread;
     explicit Portal(int fixed_port = 0) : body(test::read_file(KIOSK_TEST_CORPUS)) {
         server.Get("/report.txt", [this](const httplib::Request&, httplib::Response& res) {
             res.status = status.load();
             if (res.status == 200) res.set_content(body, "text/plain; charset=utf-8");
         });
-        if (fixed_port) {
-            REQUIRE(server.bind_to_port("127.0.0.1", fixed_port));
-            port = fixed_port;
-        } else {
-            port = server.bind_to_any_port("127.0.0.1");
-        }
-        thread = std::thread([this] { server.listen_after_bind(); });
-        while (!server.is_running()) std::this_thread::sleep_for(1ms);
+        serving = std::make_unique<test::ServerThread>(server, fixed_port);
+        port = serving->port();
     }
-    ~Portal() { stop(); }
-    void stop() {
-        if (thread.joinable()) {
-            server.stop();
-            thread.join();
-        }
-    }
+    void stop() { serving.reset(); }
 };
 
 }  // namespace
@@ -143,15 +130,13 @@ TEST_CASE("the fetch worker through a run of faults keeps the last good content 
             });
         }
     });
-    const int port = server.bind_to_any_port("127.0.0.1");
-    std::thread thread([&] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(1ms);
+    test::ServerThread serving(server);
 
     kiosk::net::FetchPolicy policy;
     policy.allowed_hosts = {"127.0.0.1"};
     std::atomic<int> wakes{0};
     kiosk::app::FetchWorker worker(policy, cache, [&] { ++wakes; });
-    worker.set_jobs({{"report", "http://127.0.0.1:" + std::to_string(port) + "/report.txt", 3600, false, ""}});
+    worker.set_jobs({{"report", serving.url("/report.txt"), 3600, false, ""}});
     auto next_update = [&] { return next_update_of(worker); };
     auto update = next_update();
     REQUIRE(update.action == kiosk::net::RefreshAction::replace);
@@ -182,8 +167,6 @@ TEST_CASE("the fetch worker through a run of faults keeps the last good content 
         CHECK(cache.get("report")->body == report);  // the cache still holds the last good version
     }
     CHECK(wakes > 0);
-    server.stop();
-    thread.join();
 }
 
 TEST_CASE("kiosk layout and render show web items and a published playlist from the running kiosk's cache, offline", "[fetch][cli][process]") {

@@ -8,28 +8,25 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "app/fetch_worker.hpp"
 #include "app/pictures.hpp"
 #include "fetch_run.hpp"
+#include "server_thread.hpp"
 #include "store/cache.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using namespace std::chrono_literals;
 using namespace fetch_test;
 
 TEST_CASE("kiosk extract URL fetches a page as the kiosk would (allowlist applies) and prints its Document", "[fetch][cli][process]") {
     const std::string page = test::read_file(fs::path(KIOSK_TEST_CORPUS).parent_path() / "xxgk-shenqing-zhinan.html");
     httplib::Server server;
     server.Get("/zhinan.html", [&](const httplib::Request&, httplib::Response& res) { res.set_content(page, "text/html"); });
-    const int port = server.bind_to_any_port("127.0.0.1");
-    std::thread thread([&] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(1ms);
-    const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/zhinan.html";
+    test::ServerThread serving(server);
+    const std::string url = serving.url("/zhinan.html");
     test::TempDir dir;
     test::write_file(dir.path() / "kiosk.json", R"({"network": {"allowed_hosts": ["127.0.0.1"]}})");
     test::write_file(dir.path() / "closed.json", R"({"network": {"allowed_hosts": ["www.changchun.gov.cn"]}})");
@@ -41,8 +38,6 @@ TEST_CASE("kiosk extract URL fetches a page as the kiosk would (allowlist applie
     auto refused = test::run_kiosk({"extract", url, "--config", (dir.path() / "closed.json").string()});
     CHECK(refused.status == 1);
     CHECK(refused.err.find("host \"127.0.0.1\" is not in network.allowed_hosts") != std::string::npos);
-    server.stop();
-    thread.join();
 }
 
 TEST_CASE("a column item: the list page's newest articles fetched, cached as parts, joined newest first, a new one arrives by itself", "[fetch][worker][column][process]") {
@@ -78,14 +73,12 @@ TEST_CASE("a column item: the list page's newest articles fetched, cached as par
                                     "'></head><body><div class=TRS_Editor><p>　　" + a.title + "的正文内容，请办事群众留意。</p></div></body></html>",
                                 "text/html; charset=utf-8");
     });
-    const int port = server.bind_to_any_port("127.0.0.1");
-    std::thread thread([&] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(1ms);
+    test::ServerThread serving(server);
 
     kiosk::net::FetchPolicy policy;
     policy.allowed_hosts = {"127.0.0.1"};
     kiosk::app::FetchWorker worker(policy, cache, [] {});
-    const std::string list = "http://127.0.0.1:" + std::to_string(port) + "/tzgg/index.html";
+    const std::string list = serving.url("/tzgg/index.html");
     worker.set_jobs({{"notices", list, 3600, false, "", 3}});
     auto next_update = [&] { return next_update_of(worker); };
     auto titles = [](const kiosk::content::Document& doc) {
@@ -102,8 +95,7 @@ TEST_CASE("a column item: the list page's newest articles fetched, cached as par
     for (const auto& b : update.document->blocks)
         CHECK(b.page_break == (b.role == kiosk::content::Role::title && b.text == "十二月窗口服务安排"));
     CHECK(hits.count("/tzgg/202311/t20231120_0998.html") == 0);
-    CHECK(cache.get(kiosk::store::Cache::part_key("notices", "http://127.0.0.1:" + std::to_string(port) +
-                                                                 "/tzgg/202401/t20240105_1001.html")).ok());
+    CHECK(cache.get(kiosk::store::Cache::part_key("notices", serving.url("/tzgg/202401/t20240105_1001.html"))).ok());
 
     // A new report is published: the next refresh shows it first, and the articles already
     // cached are not fetched again.
@@ -121,13 +113,9 @@ TEST_CASE("a column item: the list page's newest articles fetched, cached as par
     }
     // Pruning keeps an item's parts with it, and drops them with it.
     cache.prune({"notices"});
-    CHECK(cache.get(kiosk::store::Cache::part_key("notices", "http://127.0.0.1:" + std::to_string(port) +
-                                                                 "/tzgg/202401/t20240105_1001.html")).ok());
+    CHECK(cache.get(kiosk::store::Cache::part_key("notices", serving.url("/tzgg/202401/t20240105_1001.html"))).ok());
     cache.prune({});
-    CHECK_FALSE(cache.get(kiosk::store::Cache::part_key("notices", "http://127.0.0.1:" + std::to_string(port) +
-                                                                       "/tzgg/202401/t20240105_1001.html")).ok());
-    server.stop();
-    thread.join();
+    CHECK_FALSE(cache.get(kiosk::store::Cache::part_key("notices", serving.url("/tzgg/202401/t20240105_1001.html"))).ok());
 }
 
 TEST_CASE("an article's pictures are fetched by the worker (size-capped, cached), decoded there, an oversized one is refused", "[fetch][worker][images][process]") {
@@ -149,15 +137,13 @@ TEST_CASE("an article's pictures are fetched by the worker (size-capped, cached)
         res.set_content(photo, "image/jpeg");
     });
     server.Get("/pic/huge.png", [&](const httplib::Request&, httplib::Response& res) { res.set_content(bomb, "image/png"); });
-    const int port = server.bind_to_any_port("127.0.0.1");
-    std::thread thread([&] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(1ms);
+    test::ServerThread serving(server);
 
     kiosk::net::FetchPolicy policy;
     policy.allowed_hosts = {"127.0.0.1"};
     kiosk::render::PictureStore pictures;
     kiosk::app::FetchWorker worker(policy, cache, [] {}, {}, &pictures);
-    const std::string base = "http://127.0.0.1:" + std::to_string(port);
+    const std::string base = serving.url();
     worker.set_jobs({{"news", base + "/news/t20240506_1.html", 3600, false, "", 0}});
     const kiosk::app::ItemUpdate update = next_update_of(worker);
     REQUIRE(update.document);
@@ -179,6 +165,4 @@ TEST_CASE("an article's pictures are fetched by the worker (size-capped, cached)
     REQUIRE(cached.ok());
     CHECK(cached->payload.find("\"width\":640") != std::string::npos);
     CHECK(photo_hits == 1);
-    server.stop();
-    thread.join();
 }

@@ -7,14 +7,13 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 
 #include "fetch_run.hpp"
+#include "server_thread.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using namespace std::chrono_literals;
 using namespace fetch_test;
 
 TEST_CASE("a playlist published on the portal: fetched, checked, a bad one refused, file: sources refused", "[fetch][run][process]") {
@@ -29,10 +28,8 @@ TEST_CASE("a playlist published on the portal: fetched, checked, a bad one refus
         res.set_content(playlist_text, "application/json");
     });
     server.Get("/report.txt", [&](const httplib::Request&, httplib::Response& res) { res.set_content(report, "text/plain"); });
-    const int port = server.bind_to_any_port("127.0.0.1");
-    std::thread thread([&] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(1ms);
-    const std::string base = "http://127.0.0.1:" + std::to_string(port);
+    test::ServerThread serving(server);
+    const std::string base = serving.url();
     auto publish = [&](const std::string& text) {
         std::lock_guard lock(mutex);
         playlist_text = text;
@@ -61,8 +58,6 @@ TEST_CASE("a playlist published on the portal: fetched, checked, a bad one refus
     }, 15));
     CHECK(item_status(runtime)["id"] == "portal-report");
     CHECK(kiosk.stop() == 0);
-    server.stop();
-    thread.join();
 }
 
 // Issue 14, bug 1: a reload applied the new kiosk.json only halfway — the fetch worker kept
@@ -75,9 +70,7 @@ TEST_CASE("a reload's allowlist reaches the fetch worker: a host removed is no l
         ++requests;
         res.set_content(report, "text/plain; charset=utf-8");
     });
-    const int port = server.bind_to_any_port("127.0.0.1");
-    std::thread thread([&] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(1ms);
+    test::ServerThread serving(server);
 
     test::TempDir dir;
     const fs::path runtime = dir.path() / "run";
@@ -87,7 +80,7 @@ TEST_CASE("a reload's allowlist reaches the fetch worker: a host removed is no l
     test::write_file(dir.path() / "playlist.json",
                      json{{"items",
                            {{{"id", "local"}, {"source", "file:local.txt"}},
-                            {{"id", "web"}, {"source", "http://127.0.0.1:" + std::to_string(port) + "/report.txt"}}}}}
+                            {{"id", "web"}, {"source", serving.url("/report.txt")}}}}}
                          .dump());
     const std::string config = (dir.path() / "kiosk.json").string();
     test::BackgroundKiosk kiosk({"run", "--config", config}, {"SDL_VIDEODRIVER=dummy"}, dir.path());
@@ -110,6 +103,4 @@ TEST_CASE("a reload's allowlist reaches the fetch worker: a host removed is no l
     CHECK(test::wait_for([&] { return web_error().find("not in network.allowed_hosts") != std::string::npos; }, 10));
     CHECK(requests == before);
     CHECK(kiosk.stop() == 0);
-    server.stop();
-    thread.join();
 }

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "base/utf8.hpp"
+#include "server_thread.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -300,9 +301,8 @@ TEST_CASE("hostile portal: two minutes of hostile pages beside a local item", "[
         res.set_content(p.body, p.type.c_str());
     });
     server.Get(R"(/img/(\d+)\.png)", [](const httplib::Request&, httplib::Response& res) { res.status = 404; });
-    const int port = server.bind_to_any_port("127.0.0.1");
-    std::thread thread([&] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(1ms);
+    test::ServerThread serving(server);
+    const int port = serving.port();
 
     Hall hall;
     hall.write_playlist(json{{"items",
@@ -343,6 +343,4 @@ TEST_CASE("hostile portal: two minutes of hostile pages beside a local item", "[
     INFO("peak RSS " << peak_kb << " kB");
     if (!kSanitized) CHECK(peak_kb < 400 * 1024);  // the unit's MemoryHigh
     CHECK(kiosk.stop() == 0);
-    server.stop();
-    thread.join();
 }
