@@ -4,11 +4,6 @@
 
 #include <httplib.h>  // Debian builds it with OpenSSL (pkg-config cpp-httplib)
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -130,19 +125,7 @@ TEST_CASE("fetch: HTTP errors are reported with their meaning", "[fetch][process
 TEST_CASE("fetch: network faults", "[fetch][process]") {
     TestServer s;
     // Connection refused: a port nobody listens on.
-    int closed_port = 0;
-    {
-        // Take a free port from the kernel, then close it: nobody listens there.
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-        socklen_t len = sizeof addr;
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-        closed_port = ntohs(addr.sin_port);
-        ::close(fd);
-    }
+    const int closed_port = test::free_port();
     auto refused = fetch({"http://127.0.0.1:" + std::to_string(closed_port) + "/", "", ""}, policy());
     CHECK(refused.outcome == FetchOutcome::network_error);
     INFO(refused.error);

@@ -47,22 +47,10 @@ std::string dump(const content::Document& doc, float measure_em) {
     return out.str();
 }
 
-content::Document paragraphs(const std::string& text) {
-    content::Document doc;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) {
-            content::Block b;
-            b.text = line;
-            doc.blocks.push_back(b);
-        }
-    return doc;
-}
-
 }  // namespace
 
 TEST_CASE("golden: 45 hard cases at four measures", "[layout][golden]") {
-    const auto doc = paragraphs(test::read_file(fs::path(KIOSK_TEST_GOLDEN) / "clreq-cases.txt"));
+    const auto doc = test::paragraphs(test::read_file(fs::path(KIOSK_TEST_GOLDEN) / "clreq-cases.txt"));
     REQUIRE(doc.blocks.size() >= 40);
     for (int measure : {7, 11, 16, 23}) test::check_golden(test::golden_file("clreq-cases-" + std::to_string(measure) + "em"), dump(doc, static_cast<float>(measure)));
 }
