@@ -21,18 +21,6 @@ namespace fs = std::filesystem;
 namespace test {
 namespace {
 
-int free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
-
 bool accepts(int port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
@@ -102,7 +90,15 @@ void Broker::start() {
         ::execl("/usr/sbin/mosquitto", "mosquitto", "-c", conf.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }
-    if (!wait_for([&] { return accepts(port_); }, 20)) throw std::runtime_error("mosquitto did not start; see " + (dir_ / "mosquitto.log").string());
+    // Up when it accepts on its port; an exit (a bad configuration) ends the wait at once.
+    bool exited = false;
+    const std::string log = (dir_ / "mosquitto.log").string();
+    wait_until_up([&] { return accepts(port_) || (exited = ::waitpid(pid_, nullptr, WNOHANG) == pid_); },
+                  "mosquitto on port " + std::to_string(port_) + " (see " + log + ")", 20);
+    if (exited) {
+        pid_ = -1;
+        throw std::runtime_error("mosquitto exited at once; see " + log);
+    }
 }
 
 void Broker::stop() {

@@ -1,6 +1,10 @@
 #include "support.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include <png.h>
 #include <sys/wait.h>
@@ -54,6 +58,18 @@ TempDir::~TempDir() {
 kiosk::content::Document corpus_document() {
     auto decoded = kiosk::content::decode_text(read_file(KIOSK_TEST_CORPUS));
     return kiosk::content::import_plain_text(decoded.utf8);
+}
+
+kiosk::content::Document paragraphs(const std::string& text) {
+    kiosk::content::Document doc;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) {
+            kiosk::content::Block b;
+            b.text = line;
+            doc.blocks.push_back(b);
+        }
+    return doc;
 }
 
 kiosk::text::FontSet& fonts() {
@@ -162,6 +178,56 @@ bool wait_for(const std::function<bool()>& condition, double seconds) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return condition();
+}
+
+void wait_until_up(const std::function<bool()>& up, const std::string& what, double seconds) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (!up()) {
+        if (std::chrono::steady_clock::now() >= until) {
+            std::ostringstream message;
+            message << what << " did not come up within " << seconds << " s";
+            throw std::runtime_error(message.str());
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+}
+
+namespace {
+// A TCP socket bound to 127.0.0.1 and a free port (throws if it cannot be); its port.
+int bound_socket(int& port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        if (fd >= 0) ::close(fd);
+        throw std::runtime_error("cannot bind a socket to 127.0.0.1");
+    }
+    port = ntohs(addr.sin_port);
+    return fd;
+}
+}  // namespace
+
+int free_port() {
+    int port = 0;
+    ::close(bound_socket(port));
+    return port;
+}
+
+SilentServer::SilentServer() {
+    fd_ = bound_socket(port_);  // (in the body: port_'s own initializer would come after)
+    if (::listen(fd_, 16) != 0) {
+        ::close(fd_);
+        throw std::runtime_error("cannot listen on 127.0.0.1:" + std::to_string(port_));
+    }
+}
+SilentServer::~SilentServer() { ::close(fd_); }
+
+bool SilentServer::connected_within(double seconds) const {
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, static_cast<int>(seconds * 1000)) == 1;
 }
 
 int Image::luminance(int x, int y) const {

@@ -26,6 +26,9 @@ private:
 
 kiosk::content::Document corpus_document();
 
+// A Document of one block (a paragraph) for each line of `text` that is not empty.
+kiosk::content::Document paragraphs(const std::string& text);
+
 // The default fonts (Noto Sans CJK SC through fontconfig), opened once per process.
 kiosk::text::FontSet& fonts();
 
@@ -56,6 +59,32 @@ private:
 
 // Polls `condition` every 50 ms until it holds or `seconds` pass.
 bool wait_for(const std::function<bool()>& condition, double seconds);
+
+// Waits until a server the test started (on a thread, or as a process) is `up`, polling
+// every 2 ms; if it is not within `seconds`, throws — failing the test with "WHAT did not
+// come up within N s" — instead of waiting forever. (Throws rather than REQUIREs: the
+// benchmarks that share this file do not link Catch2.)
+void wait_until_up(const std::function<bool()>& up, const std::string& what, double seconds = 10);
+
+// A port on 127.0.0.1 that was free a moment ago (taken from the kernel, then let go):
+// for a server about to start there, or as a port where nobody listens.
+int free_port();
+
+// A server on 127.0.0.1 that accepts connections (the kernel does, into its backlog) and
+// never says a word: a hung portal or broker. Closed when it goes.
+class SilentServer {
+public:
+    SilentServer();
+    ~SilentServer();
+    SilentServer(const SilentServer&) = delete;
+    SilentServer& operator=(const SilentServer&) = delete;
+    int port() const { return port_; }
+    // Someone has connected (a connection waits in the backlog) within `seconds`.
+    bool connected_within(double seconds) const;
+private:
+    int fd_ = -1;
+    int port_ = 0;
+};
 
 struct Image {
     int width = 0, height = 0;

@@ -2,8 +2,8 @@
 // sees (tests/fixtures/config-errors/NAME.json and NAME.expected). KIOSK_UPDATE_GOLDEN=1
 // writes the .expected files; read every one before committing it.
 #include <catch2/catch.hpp>
-#include <cstdlib>
 
+#include "checks.hpp"
 #include "config/config.hpp"
 #include "support.hpp"
 
@@ -39,10 +39,8 @@ TEST_CASE("every malformed config file is refused with file:line:col, path and e
             REQUIRE_FALSE(r.ok());
             message = r.error().message;
         }
-        const fs::path expected = dir / (stem + ".expected");
-        if (std::getenv("KIOSK_UPDATE_GOLDEN")) test::write_file(expected, message + "\n");
         INFO(stem);
-        CHECK(message + "\n" == test::read_file(expected));
+        test::check_golden(dir / (stem + ".expected"), message + "\n");
         // Every line points at a place: FILE:LINE:COL.
         CHECK(message.find(file.filename().string() + ":") == 0);
         ++checked;

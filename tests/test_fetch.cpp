@@ -4,15 +4,12 @@
 
 #include <httplib.h>  // Debian builds it with OpenSSL (pkg-config cpp-httplib)
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
+#include <memory>
 #include <thread>
 
 #include "net/fetcher.hpp"
+#include "server_thread.hpp"
 #include "support.hpp"
 
 using namespace kiosk::net;
@@ -20,7 +17,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-void set_routes(httplib::Server& s, int port) {
+void set_routes(httplib::Server& s) {
     s.Get("/ok", [](const httplib::Request& req, httplib::Response& res) {
         if (req.get_header_value("If-None-Match") == "\"v1\"") {
             res.status = 304;
@@ -61,8 +58,8 @@ void set_routes(httplib::Server& s, int port) {
     });
     s.Get("/loop", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/loop"); });
     s.Get("/to-ftp", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("ftp://127.0.0.1/x"); });
-    s.Get("/to-other-host", [port](const httplib::Request&, httplib::Response& res) {
-        res.set_redirect("http://localhost:" + std::to_string(port) + "/ok");
+    s.Get("/to-other-host", [](const httplib::Request& req, httplib::Response& res) {
+        res.set_redirect("http://localhost:" + std::to_string(req.local_port) + "/ok");  // this server, by another name
     });
     s.Get("/moved", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/ok", 301); });
     s.Get("/empty", [](const httplib::Request&, httplib::Response& res) { res.set_content("", "text/html"); });
@@ -75,19 +72,12 @@ void set_routes(httplib::Server& s, int port) {
 
 struct TestServer {
     httplib::Server server;
-    int port = 0;
-    std::thread thread;
+    std::unique_ptr<test::ServerThread> serving;
     TestServer() {
-        port = server.bind_to_any_port("127.0.0.1");
-        set_routes(server, port);
-        thread = std::thread([this] { server.listen_after_bind(); });
-        while (!server.is_running()) std::this_thread::sleep_for(1ms);
+        set_routes(server);
+        serving = std::make_unique<test::ServerThread>(server);
     }
-    ~TestServer() {
-        server.stop();
-        thread.join();
-    }
-    std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port) + path; }
+    std::string url(const std::string& path) const { return serving->url(path); }
 };
 
 FetchPolicy policy() {
@@ -135,19 +125,7 @@ TEST_CASE("fetch: HTTP errors are reported with their meaning", "[fetch][process
 TEST_CASE("fetch: network faults", "[fetch][process]") {
     TestServer s;
     // Connection refused: a port nobody listens on.
-    int closed_port = 0;
-    {
-        // Take a free port from the kernel, then close it: nobody listens there.
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-        socklen_t len = sizeof addr;
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-        closed_port = ntohs(addr.sin_port);
-        ::close(fd);
-    }
+    const int closed_port = test::free_port();
     auto refused = fetch({"http://127.0.0.1:" + std::to_string(closed_port) + "/", "", ""}, policy());
     CHECK(refused.outcome == FetchOutcome::network_error);
     INFO(refused.error);
@@ -219,10 +197,8 @@ TEST_CASE("fetch: HTTPS with a self-signed certificate is refused, with its CA c
     httplib::SSLServer server(cert.c_str(), key.c_str());
     REQUIRE(server.is_valid());
     server.Get("/ok", [](const httplib::Request&, httplib::Response& res) { res.set_content("secure", "text/plain"); });
-    const int port = server.bind_to_any_port("127.0.0.1");
-    std::thread t([&] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(1ms);
-    const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/ok";
+    test::ServerThread serving(server);
+    const std::string url = "https://127.0.0.1:" + std::to_string(serving.port()) + "/ok";
     auto untrusted = fetch({url, "", ""}, policy());
     CHECK(untrusted.outcome == FetchOutcome::network_error);
     CHECK(untrusted.error.find("certificate") != std::string::npos);
@@ -231,6 +207,4 @@ TEST_CASE("fetch: HTTPS with a self-signed certificate is refused, with its CA c
     auto trusted = fetch({url, "", ""}, p);
     CHECK(trusted.outcome == FetchOutcome::ok);
     CHECK(trusted.body == "secure");
-    server.stop();
-    t.join();
 }

@@ -24,6 +24,7 @@
 #include "fleet/topics.hpp"
 #include "fleet_office.hpp"
 #include "fleet_support.hpp"
+#include "server_thread.hpp"
 #include "support.hpp"
 
 using namespace kiosk;
@@ -38,16 +39,7 @@ TEST_CASE("fleet: a published playlist replaces the local one, a bad one is refu
     portal.Get("/news.txt", [](const httplib::Request&, httplib::Response& res) {
         res.set_content("大厅通知\n本周六上午九时至十二时照常办公，请群众合理安排时间。\n", "text/plain; charset=utf-8");
     });
-    const int port = portal.bind_to_any_port("127.0.0.1");
-    std::thread portal_thread([&] { portal.listen_after_bind(); });
-    struct Stop {
-        httplib::Server& server;
-        std::thread& thread;
-        ~Stop() {
-            server.stop();
-            thread.join();
-        }
-    } stop_portal{portal, portal_thread};
+    test::ServerThread serving(portal);
     test::Broker broker(dir.path() / "broker");
     Office office(broker);
     Screen s1(dir.path() / "s1", broker, "s1", {"floor/1"}, office.key, {"127.0.0.1"});
@@ -68,7 +60,7 @@ TEST_CASE("fleet: a published playlist replaces the local one, a bad one is refu
     CHECK((*ack)["reason"].get<std::string>().find("file: sources are allowed only") != std::string::npos);
 
     // A good one through the office's command: the screen plays it from the next page.
-    const std::string news = "http://127.0.0.1:" + std::to_string(port) + "/news.txt";
+    const std::string news = serving.url("/news.txt");
     test::write_file(dir.path() / "good.json", json{{"items", {{{"id", "fleet-news"}, {"source", news}}}}}.dump());
     auto published = test::run_kiosk({"fleet", "publish", "playlist", (dir.path() / "good.json").string(), "--to",
                                       "group/floor/1", "--config", office_json.string()});

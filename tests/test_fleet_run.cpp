@@ -5,11 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <httplib.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <map>
@@ -177,25 +173,17 @@ TEST_CASE("fleet: a screen whose broker hangs in the TLS handshake still stops w
     test::TempDir dir;
     test::Broker broker(dir.path() / "broker");  // for its certificates
     // A "broker" that accepts the connection (the kernel does) and never says a word.
-    const int hung = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(hung >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(hung, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    socklen_t len = sizeof addr;
-    REQUIRE(::getsockname(hung, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    REQUIRE(::listen(hung, 16) == 0);
+    const test::SilentServer hung;
     const fleet::KeyPair key = fleet::generate_key_pair();
     test::write_screen(dir.path() / "s1", broker, "s1", {}, key.public_key, {}, 2,
-                       json{{"fleet", {{"port", ntohs(addr.sin_port)}}}});
+                       json{{"fleet", {{"port", hung.port()}}}});
     test::BackgroundKiosk kiosk({"run", "--config", (dir.path() / "s1" / "kiosk.json").string()}, {}, dir.path() / "s1");
     REQUIRE(test::wait_for([&] { return status_json(dir.path() / "s1").is_object(); }, 20));
+    REQUIRE(hung.connected_within(10));  // the screen is at the silent "broker"
     std::this_thread::sleep_for(2s);  // the handshake under way
     const auto stopping = std::chrono::steady_clock::now();
     CHECK(kiosk.stop() == 0);
     const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - stopping).count();
     INFO("stopped in " << took << " s");
     CHECK(took < 6);  // the client gives a silent broker two seconds
-    ::close(hung);
 }

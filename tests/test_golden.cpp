@@ -2,10 +2,10 @@
 // line dump out, diffed. KIOSK_UPDATE_GOLDEN=1 rewrites the expected files: read the diff
 // before committing it.
 #include <catch2/catch.hpp>
-#include <cstdlib>
 #include <sstream>
 
 #include "base/utf8.hpp"
+#include "checks.hpp"
 #include "support.hpp"
 #include "text/layout.hpp"
 
@@ -47,35 +47,16 @@ std::string dump(const content::Document& doc, float measure_em) {
     return out.str();
 }
 
-content::Document paragraphs(const std::string& text) {
-    content::Document doc;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) {
-            content::Block b;
-            b.text = line;
-            doc.blocks.push_back(b);
-        }
-    return doc;
-}
-
-void check_golden(const std::string& name, const std::string& got) {
-    const fs::path expected = fs::path(KIOSK_TEST_GOLDEN) / (name + ".expected");
-    if (std::getenv("KIOSK_UPDATE_GOLDEN")) test::write_file(expected, got);
-    INFO("golden " << name << "; rerun with KIOSK_UPDATE_GOLDEN=1 to accept a deliberate change");
-    CHECK(got == test::read_file(expected));
-}
-
 }  // namespace
 
 TEST_CASE("golden: 45 hard cases at four measures", "[layout][golden]") {
-    const auto doc = paragraphs(test::read_file(fs::path(KIOSK_TEST_GOLDEN) / "clreq-cases.txt"));
+    const auto doc = test::paragraphs(test::read_file(fs::path(KIOSK_TEST_GOLDEN) / "clreq-cases.txt"));
     REQUIRE(doc.blocks.size() >= 40);
-    for (int measure : {7, 11, 16, 23}) check_golden("clreq-cases-" + std::to_string(measure) + "em", dump(doc, static_cast<float>(measure)));
+    for (int measure : {7, 11, 16, 23}) test::check_golden(test::golden_file("clreq-cases-" + std::to_string(measure) + "em"), dump(doc, static_cast<float>(measure)));
 }
 
 TEST_CASE("golden: the annual report at 20 em and 45 em", "[layout][golden]") {
     const auto doc = test::corpus_document();
-    check_golden("annual-report-20em", dump(doc, 20));
-    check_golden("annual-report-45em", dump(doc, 45));
+    test::check_golden(test::golden_file("annual-report-20em"), dump(doc, 20));
+    test::check_golden(test::golden_file("annual-report-45em"), dump(doc, 45));
 }

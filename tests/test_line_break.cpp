@@ -33,17 +33,7 @@ std::vector<std::u32string> lines_at(const ShapedDocument& doc, float measure_em
     return out;
 }
 
-content::Document hard_cases() {
-    content::Document doc;
-    std::istringstream in(test::read_file(fs::path(KIOSK_TEST_GOLDEN) / "clreq-cases.txt"));
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) {
-            content::Block b;
-            b.text = line;
-            doc.blocks.push_back(b);
-        }
-    return doc;
-}
+content::Document hard_cases() { return test::paragraphs(test::read_file(fs::path(KIOSK_TEST_GOLDEN) / "clreq-cases.txt")); }
 
 bool digit(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'); }
 bool letter(char32_t c) { return c < 0x80 && (c | 0x20) >= U'a' && (c | 0x20) <= U'z'; }

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "base/utf8.hpp"
+#include "server_thread.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -233,15 +234,8 @@ TEST_CASE("control socket: clients that hang up or trickle neither stop nor hold
 // Reproduction 10: SIGTERM during a fetch from a silent server took 17 s (the unit allows 10).
 TEST_CASE("SIGTERM during a fetch from a silent server ends the kiosk within 2 s", "[never-dark][run][process]") {
     // A server that accepts connections (the kernel does, from the backlog) and never answers.
-    const int silent = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(silent, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(silent, 16) == 0);
-    socklen_t len = sizeof addr;
-    ::getsockname(silent, reinterpret_cast<sockaddr*>(&addr), &len);
-    const int port = ntohs(addr.sin_port);
+    const test::SilentServer silent;
+    const int port = silent.port();
 
     Hall hall;
     hall.write_playlist(json{{"items",
@@ -250,12 +244,12 @@ TEST_CASE("SIGTERM during a fetch from a silent server ends the kiosk within 2 s
                             .dump());
     test::BackgroundKiosk kiosk({"run", "--config", hall.config}, hall.env(), hall.dir.path());
     REQUIRE(test::wait_for([&] { return hall.showing("report"); }, 20));
-    std::this_thread::sleep_for(1500ms);  // the worker is waiting on the silent server
+    REQUIRE(silent.connected_within(10));  // the worker has reached the silent server
+    std::this_thread::sleep_for(1500ms);  // and waits on it
     const auto start = std::chrono::steady_clock::now();
     CHECK(kiosk.stop() == 0);
     const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     CHECK(took < (kSanitized ? 4.0 : 2.0));
-    ::close(silent);
 }
 
 // The hostile portal: every page of issue 13 in turn, refreshed every two seconds, beside a
@@ -300,9 +294,8 @@ TEST_CASE("hostile portal: two minutes of hostile pages beside a local item", "[
         res.set_content(p.body, p.type.c_str());
     });
     server.Get(R"(/img/(\d+)\.png)", [](const httplib::Request&, httplib::Response& res) { res.status = 404; });
-    const int port = server.bind_to_any_port("127.0.0.1");
-    std::thread thread([&] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(1ms);
+    test::ServerThread serving(server);
+    const int port = serving.port();
 
     Hall hall;
     hall.write_playlist(json{{"items",
@@ -343,6 +336,4 @@ TEST_CASE("hostile portal: two minutes of hostile pages beside a local item", "[
     INFO("peak RSS " << peak_kb << " kB");
     if (!kSanitized) CHECK(peak_kb < 400 * 1024);  // the unit's MemoryHigh
     CHECK(kiosk.stop() == 0);
-    server.stop();
-    thread.join();
 }

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "base/utf8.hpp"
+#include "checks.hpp"
 #include "content/ingest.hpp"
 #include "support.hpp"
 #include "text/layout.hpp"
@@ -184,13 +185,6 @@ std::string dump(const Laid& l) {
     return out.str();
 }
 
-void check_golden(const std::string& name, const std::string& got) {
-    const fs::path expected = fs::path(KIOSK_TEST_GOLDEN) / (name + ".expected");
-    if (std::getenv("KIOSK_UPDATE_GOLDEN")) test::write_file(expected, got);
-    INFO("golden " << name << "; rerun with KIOSK_UPDATE_GOLDEN=1 to accept a deliberate change");
-    CHECK(got == test::read_file(expected));
-}
-
 constexpr std::pair<int, int> kSizes[] = {{1920, 1080}, {1080, 1920}, {1280, 720}};
 
 std::string size_name(std::pair<int, int> size) {
@@ -316,7 +310,7 @@ TEST_CASE("golden: page breaks of the report, a tables report, a picture article
                              "tests/fixtures/portal/photo-article.html", "tests/fixtures/portal/ucap-content.html", "tests/fixtures/pages/short-tail.txt"})
         for (auto size : kSizes) {
             const Laid l = lay_out(fixture(name), size.first, size.second);
-            check_golden("pages-" + fs::path(name).stem().string() + "-" + size_name(size), dump(l));
+            test::check_golden(test::golden_file("pages-" + fs::path(name).stem().string() + "-" + size_name(size)), dump(l));
         }
 }
 
@@ -347,6 +341,6 @@ TEST_CASE("golden: header and footer, with the QR code, at three sizes", "[layou
         out << buf;
         // What the golden shows, asserted too: nothing in the body comes into the square.
         CHECK(body_bottom <= q.box.y + 0.5f);
-        check_golden("chrome-" + size_name(size), out.str());
+        test::check_golden(test::golden_file("chrome-" + size_name(size)), out.str());
     }
 }

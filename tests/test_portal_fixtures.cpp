@@ -4,9 +4,7 @@
 // the properties that matter asserted outright so a golden update cannot hide a regression.
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
-#include <fstream>
-
+#include "checks.hpp"
 #include "content/column.hpp"
 #include "content/document_json.hpp"
 #include "content/html_extract.hpp"
@@ -32,14 +30,7 @@ std::string http_charset_for(const fs::path& page) {
 }
 
 void compare_with_expected(const std::string& name, const nlohmann::json& actual) {
-    const fs::path expected_file = kDir / (name + ".expected.json");
-    const std::string text = actual.dump(2) + "\n";
-    if (std::getenv("KIOSK_UPDATE_GOLDEN")) {
-        std::ofstream(expected_file, std::ios::binary) << text;
-        return;
-    }
-    REQUIRE(fs::exists(expected_file));
-    CHECK(text == test::read_file(expected_file));
+    test::check_golden(kDir / (name + ".expected.json"), actual.dump(2) + "\n");
 }
 
 Document extract_fixture(const std::string& file, const std::string& base_url = kArticleUrl) {

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "server_thread.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -60,9 +61,8 @@ TEST_CASE("soak: 10,000 page flips and 500 refreshes (failures included), RSS fl
             default: res.set_content(std::string(3000, '\x01'), "application/octet-stream"); break;
         }
     });
-    const int port = server.bind_to_any_port("127.0.0.1");
-    std::thread thread([&] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(1ms);
+    test::ServerThread serving(server);
+    const int port = serving.port();
 
     test::write_file(dir.path() / "report.txt", report);
     test::write_file(dir.path() / "kiosk.json",
@@ -121,6 +121,4 @@ TEST_CASE("soak: 10,000 page flips and 500 refreshes (failures included), RSS fl
     for (const auto& item : status["items"]) CHECK(item["pages"].get<int>() > 0);
     INFO(kiosk.err().substr(0, 2000));
     CHECK(kiosk.stop() == 0);
-    server.stop();
-    thread.join();
 }

@@ -84,9 +84,9 @@ def current_item(fleet, screen):
         return ""
 
 
-def applied_gen(fleet, screen, scope):
+def applied_gen(fleet, screen, scope, kind="playlist"):
     try:
-        return fleet.screen_status(screen).get("fleet", {}).get("applied", {}).get(f"{scope}|playlist", 0)
+        return fleet.screen_status(screen).get("fleet", {}).get("applied", {}).get(f"{scope}|{kind}", 0)
     except (OSError, ValueError):
         return 0
 
@@ -275,7 +275,14 @@ def main():
         assert css(driver, "#publish").text == "提交审核"
         click(driver, css(driver, "#publish"))
         wait(driver, lambda d: "已提交审核" in toast_text(d))
-        time.sleep(3)
+        # The moment has passed when something sent after the submission, by the same console
+        # to the same group, has been applied on hall-1f: a refresh. Had the change been
+        # published, hall-1f would have taken it first.
+        refreshed = applied_gen(fleet, "hall-1f", "group/floor/1", "refresh")
+        status, body, _ = api.request("POST", "/api/refresh", {"scope": "group/floor/1"}, {"X-CSRF-Token": api.csrf})
+        assert status == 200, (status, body)
+        wait_for(lambda: applied_gen(fleet, "hall-1f", "group/floor/1", "refresh") > refreshed, 10,
+                 "hall-1f to apply a refresh sent after the submission")
         assert applied_gen(fleet, "hall-1f", "group/floor/1") == gen_published, "published before approval"
         published = json.loads(api.request("GET", "/api/playlist?scope=group/floor/1")[1])
         assert [item["title"] for item in published["playlist"]["items"]] == ["丁项目", "乙项目", "丙项目"]
@@ -336,8 +343,11 @@ def main():
         # A page on another origin that posts a form to the console, with the browser's session.
         evil = evil_site(url)
         driver.get(evil)
-        wait(driver, lambda d: d.current_url.startswith(url) or "submitted" in d.title, 10)
-        time.sleep(1)
+        # The console has answered the form's POST once the browser shows that answer (the
+        # page's title alone says only that the form was sent).
+        wait(driver, lambda d: d.current_url == url + "/api/settings", 10)
+        answer = css(driver, "body").text
+        assert '"error"' in answer and "拒绝" in answer, answer  # refused: another origin
         status, body, _ = api.request("GET", "/api/users")
         assert json.loads(body)["require_approval"] is True, "a cross-origin POST changed a setting"
         # Every page carries the CSP.
