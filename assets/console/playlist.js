@@ -206,10 +206,18 @@ async function publish() {
   load(state.scope);
 }
 
+// The newest load wins: a clerk who picks a scope while the page's first load is under way
+// must never see another scope's playlist under the one chosen.
+let loading = 0;
+
 async function load(scope) {
+  const mine = ++loading;
   const r = await api.get('/api/playlist', {scope});
+  if (mine !== loading) return;
   if (!r.ok) return toast(r.data.error, true);
   state.scope = scope;
+  const select = document.getElementById('scope');
+  if (select) select.value = scope;
   state.items = (r.data.playlist.items || []).map(fromItem);
   const info = document.getElementById('playlist-info');
   clear(info, r.data.published ? `当前版本由 ${r.data.by} 于 ${shortTime(r.data.at)} 发布。` : '这个范围还没有发布过节目单。',

@@ -271,7 +271,7 @@ def main():
         scope = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#scope option[value='group/floor/1']") and css(d, "#scope"))
         Select(scope).select_by_value("group/floor/1")
         wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "fieldset.item")) == 3)
-        click(driver, buttons(driver, 1, "上移"))  # 乙 first
+        wait(driver, lambda d: click(d, buttons(d, 1, "上移")) or True)  # 乙 first (found again if the page rebuilt it)
         assert css(driver, "#publish").text == "提交审核"
         click(driver, css(driver, "#publish"))
         wait(driver, lambda d: "已提交审核" in toast_text(d))
