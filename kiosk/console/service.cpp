@@ -33,8 +33,8 @@ Outcome delivered(const Result<Delivery>& d, const std::string& done_message, js
     }
     if (!d->publications.empty()) detail["gen"] = d->publications.front().gen;
     if (d->sent) return {Outcome::Kind::done, done_message, std::move(detail)};
-    return {Outcome::Kind::queued,
-            done_message + "。但消息服务器（broker）现在连不上：已经记下，连上后会自动发到屏幕，不用再发一次。",
+    // Not "published": the clerk is told it is kept, and that nothing needs doing again.
+    return {Outcome::Kind::queued, "已经记下，但消息服务器（broker）现在连不上：连上后会自动发到屏幕，不用再发一次。",
             std::move(detail)};
 }
 
