@@ -5,12 +5,13 @@ import {h, clear, toast, shortTime} from './dom.js';
 import * as api from './api.js';
 
 function defaultUntil(nowIso) {
-  // Today 18:00, or two hours from now when that has passed.
+  // Today 18:00, or two hours from now when that has passed — counted on the office's clock
+  // (nowIso is its local time), never the browser's zone, which may differ.
   const day = nowIso.slice(0, 10);
   if (nowIso.slice(11, 16) < '16:00') return `${day}T18:00`;
-  const t = new Date(Date.now() + 2 * 3600 * 1000);
-  const pad = (x) => String(x).padStart(2, '0');
-  return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}T${pad(t.getHours())}:${pad(t.getMinutes())}`;
+  const t = new Date(Date.UTC(+nowIso.slice(0, 4), +nowIso.slice(5, 7) - 1, +nowIso.slice(8, 10),
+    +nowIso.slice(11, 13) + 2, +nowIso.slice(14, 16)));
+  return t.toISOString().slice(0, 16);
 }
 
 function formValue(form) {
