@@ -27,8 +27,7 @@ Outcome failed(std::string message) { return {Outcome::Kind::failed, std::move(m
 // The clerk's answer once an intent was recorded: sent, or sent when the broker is back.
 Outcome delivered(const Result<Delivery>& d, const std::string& done_message, json detail) {
     if (!d) {
-        // The transaction was refused whole: a decision already taken, or the database.
-        if (d.error().message == "这项修改已经处理过了") return {Outcome::Kind::not_found, d.error().message, json::object()};
+        // The transaction was refused whole (a decision taken meanwhile is told apart by decide()).
         return failed("没有保存，也没有发布：控制台的数据库写不进去（" + d.error().message + "）。请通知管理员检查磁盘。");
     }
     if (!d->publications.empty()) detail["gen"] = d->publications.front().gen;
@@ -207,8 +206,15 @@ Outcome Service::clear_notice(const Actor& who, const std::string& id, const std
 }
 
 Outcome Service::decide(const Actor& who, std::int64_t pending, bool approve, const std::string& reason) {
+    const Outcome decided{Outcome::Kind::not_found, "这项修改已经处理过了", json::object()};
     auto c = store_.pending(pending);
-    if (!c || c->state != "pending") return {Outcome::Kind::not_found, "这项修改已经处理过了", json::object()};
+    if (!c || c->state != "pending") return decided;
+    // Another approver may decide between this read and the transaction, which then refuses
+    // the whole intent: said as "decided already", not as a database failure.
+    auto still_pending = [&] {
+        auto now = store_.pending(pending);
+        return now && now->state == "pending";
+    };
     Intent::Decision decision{pending, approve ? "approved" : "rejected", who.user, reason, std::time(nullptr)};
     if (!approve) {
         // Nothing to publish: the decision and its audit entry, together.
@@ -219,7 +225,7 @@ Outcome Service::decide(const Actor& who, std::int64_t pending, bool approve, co
                                 "#" + std::to_string(pending) + " by " + c->author + (reason.empty() ? "" : "\n" + reason)});
             return in;
         });
-        if (!d) return delivered(d, "", json::object());
+        if (!d) return still_pending() ? delivered(d, "", json::object()) : decided;
         return {Outcome::Kind::done, "已退回", json::object()};
     }
     Outcome o = c->kind == "playlist" ? [&] {
@@ -233,6 +239,7 @@ Outcome Service::decide(const Actor& who, std::int64_t pending, bool approve, co
     }()
                                       : publish_notice_now(who, c->after, c->author, decision);
     if (o.kind == Outcome::Kind::done) o.message = "已批准并发布";
+    if (o.kind == Outcome::Kind::failed && !still_pending()) return decided;
     return o;
 }
 
