@@ -3,6 +3,11 @@
 #include <fontconfig/fontconfig.h>
 #include <hb-ot.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <optional>
 
@@ -59,13 +64,53 @@ std::string hex(char32_t c) {
     return buf;
 }
 
+// FreeType reads the font through pread, not a mapping of the file. A page of Chinese draws
+// a few hundred glyphs scattered across a 20 MB font, and every first touch of a mapping
+// faults in 64 KB around it: ~10 MB of resident font for ~1 MB of outlines actually read
+// (docs/measurements.md, "Beside pango-view"). Read, each glyph's bytes are copied into a
+// frame FreeType frees once the glyph is loaded.
+unsigned long read_font_bytes(FT_Stream stream, unsigned long offset, unsigned char* buffer,
+                              unsigned long count) {
+    if (count == 0) return offset <= stream->size ? 0 : 1;  // a seek: nonzero means out of range
+    const int fd = static_cast<int>(stream->descriptor.value);
+    unsigned long done = 0;
+    while (done < count) {
+        const ssize_t n = ::pread(fd, buffer + done, count - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<unsigned long>(n);
+    }
+    return done;
+}
+
+void close_font_file(FT_Stream stream) {
+    ::close(static_cast<int>(stream->descriptor.value));
+    delete stream;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Face>> Face::open(FT_Library library, const std::string& path, int index) {
     std::unique_ptr<Face> face(new Face());
     face->path_ = path;
     face->index_ = index;
-    if (FT_New_Face(library, path.c_str(), index, &face->ft_face_) != 0) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat info {};
+    if (fd < 0 || ::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+        if (fd >= 0) ::close(fd);
+        return make_error(path + ": the font file cannot be read");
+    }
+    // Owned by FreeType once FT_Open_Face is called: it calls close_font_file (which frees
+    // the record) when the face goes, or at once when the open fails.
+    auto* stream = new FT_StreamRec{};
+    stream->size = static_cast<unsigned long>(info.st_size);
+    stream->descriptor.value = fd;
+    stream->read = read_font_bytes;
+    stream->close = close_font_file;
+    FT_Open_Args args{};
+    args.flags = FT_OPEN_STREAM;
+    args.stream = stream;
+    if (FT_Open_Face(library, &args, index, &face->ft_face_) != 0) {
         face->ft_face_ = nullptr;
         return make_error(path + ": FreeType cannot open this font (face " + std::to_string(index) + ")");
     }
