@@ -1,13 +1,11 @@
-// The fleet's notices and proof of play without a broker: a notice's body is checked as a
-// screen checks it, kept in the state folder until cleared or over; plays stay spooled on
-// disk until the broker has them.
+// The fleet's notices without a broker: a notice's body is checked as a screen checks it,
+// kept in the state folder until cleared or over.
 #include <catch2/catch.hpp>
 
 #include <fstream>
 
 #include "fleet/desired_store.hpp"
 #include "fleet/notice.hpp"
-#include "fleet/plays.hpp"
 #include "support.hpp"
 
 using namespace kiosk;
@@ -101,49 +99,4 @@ TEST_CASE("fleet notices: kept until cleared or over, only for this screen's sco
     // A damaged file is left out, not fatal.
     test::write_file(dir.path() / "fleet" / "notices" / "all@bad.json", "{\"gen\": ");
     CHECK(fleet::kept_notices(dir.path(), scopes, kNow + 50).size() == 1);
-}
-
-TEST_CASE("fleet plays: spooled on disk until the broker has them, in batches, across a restart", "[fleet]") {
-    test::TempDir dir;
-    const fs::path file = dir.path() / "fleet" / "plays.jsonl";
-    {
-        fleet::PlaysSpool spool(file);
-        CHECK(spool.size() == 0);
-        CHECK_FALSE(spool.next_batch("s1"));
-        for (int i = 0; i < 250; ++i) REQUIRE(spool.add({{"id", "s1-" + std::to_string(i)}, {"item", "a"}}).ok());
-    }
-    fleet::PlaysSpool spool(file);  // after a restart
-    REQUIRE(spool.size() == 250);
-    auto batch = spool.next_batch("s1");
-    REQUIRE(batch);
-    CHECK(batch->records == fleet::kPlaysPerBatch);
-    const json j = json::parse(batch->payload);
-    CHECK(j["screen"] == "s1");
-    CHECK(j["plays"].size() == fleet::kPlaysPerBatch);
-    CHECK(j["plays"][0]["id"] == "s1-0");
-    REQUIRE(spool.drop_first(batch->records).ok());
-    batch = spool.next_batch("s1");
-    REQUIRE(batch);
-    CHECK(batch->records == 50);
-    CHECK(json::parse(batch->payload)["plays"][0]["id"] == "s1-200");
-    // A line cut short by a crash is dropped; the rest stays.
-    {
-        std::ofstream out(file, std::ios::app);
-        out << "{\"id\": \"s1-cut";
-    }
-    fleet::PlaysSpool reopened(file);
-    CHECK(reopened.size() == 50);
-    REQUIRE(reopened.drop_first(50).ok());
-    CHECK(fleet::PlaysSpool(file).size() == 0);
-}
-
-TEST_CASE("fleet plays: a full spool gives up its oldest tenth, never grows past its size", "[fleet]") {
-    test::TempDir dir;
-    const fs::path file = dir.path() / "plays.jsonl";
-    fleet::PlaysSpool spool(file, 20);
-    for (int i = 0; i < 25; ++i) REQUIRE(spool.add({{"id", "s1-" + std::to_string(i)}}).ok());
-    CHECK(spool.size() <= 20);
-    CHECK(json::parse(spool.next_batch("s1")->payload)["plays"].back()["id"] == "s1-24");  // the newest kept
-    CHECK(json::parse(spool.next_batch("s1")->payload)["plays"][0]["id"] != "s1-0");     // the oldest gone
-    CHECK(fleet::PlaysSpool(file, 20).size() == spool.size());                            // as on disk
 }

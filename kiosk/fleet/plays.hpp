@@ -1,11 +1,20 @@
 #pragma once
 // Proof of play for the office (kiosk/v1/screen/{id}/plays): every page shown is a record,
-// kept in the state folder (fleet/plays.jsonl, each line written and fsynced) until the
+// kept in the state folder (fleet/plays.jsonl, each line appended and fsynced) until the
 // broker has acknowledged (PUBACK) the batch that carried it — so plays made while the
 // broker was down or the screen was restarting are sent when it is back, and none is lost.
 // Each record has an `id` (screen and start in milliseconds): a batch the broker got but
 // whose PUBACK was lost is sent again, and the office counts each id once.
+//
+// An acknowledged batch does not rewrite the file: the spool moves a mark past it
+// (fleet/plays.acked: "INODE OFFSET", a few bytes replaced atomically). The file is
+// emptied when everything in it is acknowledged, and the pending tail copied to a new file
+// only when the acknowledged part is both large and most of the file — so draining months
+// of records writes about their own size once more, not the whole file per batch (flash
+// wear). A crash between two steps sends some records again (counted once), never loses one:
+// a mark whose inode is not the file's is taken as "nothing acknowledged".
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -21,10 +30,14 @@ namespace kiosk::fleet {
 inline constexpr std::size_t kMaxSpooledPlays = 200000;
 // The most records in one message (~25 KB).
 inline constexpr std::size_t kPlaysPerBatch = 200;
+// The pending tail is copied to a fresh file once the acknowledged part reaches this and
+// is larger than the tail.
+inline constexpr std::uint64_t kPlaysCompactBytes = 8u << 20;
 
 class PlaysSpool {
 public:
-    // Reads what is spooled (a damaged line is dropped; the rest stays).
+    // Reads what is spooled past the acknowledged mark (a damaged line is dropped; the rest
+    // stays; a line cut by a crash is cut off the file, so the next record starts a line).
     explicit PlaysSpool(std::filesystem::path file, std::size_t most = kMaxSpooledPlays);
     // Appended to the file and fsynced before it returns.
     Status add(const nlohmann::json& record);
@@ -34,15 +47,24 @@ public:
         std::size_t records = 0;
     };
     std::optional<Batch> next_batch(const std::string& screen_id) const;
-    // The broker has the first `records`: the spool keeps the rest (rewritten atomically).
+    // The broker has the first `records`: the mark moves past them.
     Status drop_first(std::size_t records);
     std::size_t size() const { return lines_.size(); }
 
 private:
-    Status rewrite() const;  // the file from lines_, atomically
+    struct Line {
+        std::string json;     // one record
+        std::uint64_t end;    // the file offset just past its newline
+    };
+    Status write_mark(std::uint64_t offset) const;
+    Status settle();  // empties or compacts the file when the mark allows it
     std::filesystem::path file_;
+    std::filesystem::path mark_file_;
     std::size_t most_;
-    std::deque<std::string> lines_;  // one JSON record each
+    std::deque<Line> lines_;  // pending, oldest first
+    std::uint64_t acknowledged_ = 0;  // offset of the first pending byte
+    std::uint64_t size_ = 0;          // the file's length
+    std::uint64_t inode_ = 0;         // the file the mark is about
 };
 
 }  // namespace kiosk::fleet
