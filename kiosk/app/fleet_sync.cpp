@@ -1,5 +1,7 @@
 #include "app/fleet_sync.hpp"
 
+#include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "fleet/desired_store.hpp"
@@ -9,6 +11,7 @@
 #include "base/log.hpp"
 
 namespace kiosk::app {
+namespace fs = std::filesystem;
 
 // The fleet: this screen's broker connection, when kiosk.json has a fleet section. A
 // broker that is down or unreachable never stops the screen: the client retries on its
@@ -21,8 +24,20 @@ void FleetSync::start(config::ConfigSnapshot cfg, std::function<void()> wake) {
     const auto file = cfg_->paths.state / "fleet" / "generations.json";
     auto generations = fleet::Generations::open(file);
     if (!generations) {
-        log::error("fleet", generations.error().message + "; starting with no generations applied");
-        generations = fleet::Generations::fresh(file);
+        // Fail closed: "nothing applied" would let a broker replay every unexpired document.
+        // The file was last written when a document was applied, so everything the office
+        // published before that time (generations are its clock in ms) stays refused; what
+        // this screen had accepted plays on from its kept copies.
+        std::error_code ec;
+        const auto written = fs::last_write_time(file, ec);
+        const auto floor_ms = ec ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                 : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::file_clock::to_sys(written).time_since_epoch());
+        const auto floor = static_cast<std::uint64_t>(std::max<long long>(0, floor_ms.count()));
+        log::error("fleet", generations.error().message + "; documents of generation " + std::to_string(floor) +
+                                " or older (published before the file was last written) stay refused");
+        generations = fleet::Generations::after_damage(file, floor);
     }
     auto client = fleet::FleetClient::start(cfg_->fleet, std::move(*generations), wake_);
     if (!client) log::error("fleet", client.error().message + "; this screen plays on its own");
@@ -161,6 +176,21 @@ bool FleetSync::take_notice(const fleet::Incoming& in) {
         return false;
     }
     const std::string& scope = in.arrival.scope;
+    if (!body->cleared) {
+        // A bounded number in force per scope (urgent ones counted apart, so a flood of
+        // routine notices never keeps out a warning): the rest refused, the office told why.
+        const std::size_t most = body->urgent ? fleet::kMaxUrgentNoticesPerScope : fleet::kMaxNoticesPerScope;
+        std::size_t in_force = 0;
+        for (const fleet::FleetNotice& n : playlist_.notices())
+            if (n.scope == scope && n.id != d.id && n.body.urgent == body->urgent) ++in_force;
+        if (in_force >= most) {
+            const auto parsed = fleet::Scope::parse(scope);
+            const std::string reason = fleet::too_many_notices(parsed ? parsed->label() : scope, most, body->urgent);
+            log::once(log::Level::warning, "fleet", "notices full " + scope, "notice " + d.id + " for " + scope + " refused: " + reason);
+            client_->acknowledge(in, false, reason);
+            return false;
+        }
+    }
     const bool showing = hooks_.showing() == fleet::notice_item_id(scope, d.id);
     playlist_.remove_notice(scope, d.id);  // a new version replaces the old
     if (body->cleared) {

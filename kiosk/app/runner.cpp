@@ -325,6 +325,8 @@ void Runner::write_status() {
     for (const fleet::FleetNotice& n : playlist_.notices()) r.fleet.notices.push_back(fleet::notice_item_id(n.scope, n.id));
     r.config_file = cfg_->file.string();
     r.config_errors = config_errors_;
+    // Within kMaxStatusBytes whatever this screen holds, for the broker's packet limit.
+    r = status::bounded(std::move(r));
     if (auto st = status::write_status(cfg_->paths.runtime / "status.json", r); !st)
         log::once(log::Level::warning, "status", "write", st.error().message);
     fleet_.publish_status(r);

@@ -1,5 +1,7 @@
 #include "console/service.hpp"
 
+#include <algorithm>
+
 #include "base/utf8.hpp"
 #include "base/zone_time.hpp"
 #include "console/auth.hpp"
@@ -164,6 +166,16 @@ Outcome Service::publish_notice_now(const Actor& who, const json& form, const st
     if (scopes.empty()) return invalid("请选择要显示通知的屏幕");
     const std::string id = str(form, "id");
     if (!config::topic_safe_name(id, false)) return invalid("通知编号不对，请重新填写这条通知");
+    // As many in force per scope as a screen takes (fleet/notice.hpp): the next one is
+    // refused here, with what to do, rather than by every screen of the scope.
+    const std::size_t most = body->urgent ? fleet::kMaxUrgentNoticesPerScope : fleet::kMaxNoticesPerScope;
+    const auto in_force = store_.notices(now);
+    for (const fleet::Scope& scope : scopes) {
+        const auto count = std::count_if(in_force.begin(), in_force.end(), [&](const NoticeRecord& n) {
+            return n.scope == scope.str() && n.id != id && n.urgent == body->urgent;
+        });
+        if (static_cast<std::size_t>(count) >= most) return invalid(fleet::too_many_notices(scope.label(), most, body->urgent));
+    }
     auto d = link_.publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
         Intent in;
         for (const auto& scope : scopes) {

@@ -92,13 +92,18 @@ FleetClient::~FleetClient() {
         stop_ = true;
     }
     stopping_.notify_all();
+    room_.notify_all();
     mosquitto_disconnect(m);  // after the publish (the loop keeps their order); ends the loop
     if (thread_.joinable()) thread_.join();
 }
 
 std::map<std::string, std::uint64_t> FleetClient::applied() const {
     std::lock_guard lock(mutex_);
-    return generations_.all();
+    // Playlists, refreshes and screenshots: a few per scope. Each notice's generation is
+    // left out (up to kMaxNoticesPerScope a scope): the status lists the notices in force.
+    auto all = generations_.all();
+    std::erase_if(all, [](const auto& kv) { return kv.first.find("|notice|") != std::string::npos; });
+    return all;
 }
 
 bool FleetClient::connected() const {
@@ -176,16 +181,31 @@ void FleetClient::on_message(const std::string& topic, std::string_view payload)
     in.arrival = *arrival;
     in.topic = topic;
     {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
+        // A flood waits here, on the network thread (the broker holds the rest), until the
+        // run loop has taken some: the queue's memory stays bounded whatever arrives.
+        room_.wait(lock, [&] { return stop_ || incoming_.size() < kMaxQueuedDocuments; });
+        if (stop_) return;
         in.document = verify(payload, fleet_.trusted_keys, *arrival, std::time(nullptr), generations_.last(generation_key(*arrival)));
         incoming_.push_back(std::move(in));
     }
     wake_();
 }
 
-std::deque<Incoming> FleetClient::take() {
-    std::lock_guard lock(mutex_);
-    return std::exchange(incoming_, {});
+std::deque<Incoming> FleetClient::take(std::size_t most) {
+    std::deque<Incoming> out;
+    bool more = false;
+    {
+        std::lock_guard lock(mutex_);
+        while (!incoming_.empty() && out.size() < most) {
+            out.push_back(std::move(incoming_.front()));
+            incoming_.pop_front();
+        }
+        more = !incoming_.empty();
+    }
+    room_.notify_all();
+    if (more) wake_();  // the rest at the next turn of the run loop, after a look at its events
+    return out;
 }
 
 void FleetClient::acknowledge(const Incoming& in, bool applied, const std::string& reason) {
@@ -197,7 +217,7 @@ void FleetClient::acknowledge(const Incoming& in, bool applied, const std::strin
         ack["gen"] = in.document->gen;
         if (applied) {
             std::lock_guard lock(mutex_);
-            if (auto st = generations_.record(generation_key(in.arrival), in.document->gen); !st)
+            if (auto st = generations_.record(generation_key(in.arrival), in.document->gen, in.document->expires); !st)
                 log::error("fleet", st.error().message + " (the document may be applied again after a restart)");
         }
     }

@@ -34,6 +34,11 @@ struct Incoming {
     Result<Desired> document = make_error("");  // verified, or why it is refused
 };
 
+// What the run loop applies per turn, and the most verified documents queued for it
+// before the network thread waits (with the broker holding the rest).
+inline constexpr std::size_t kDocumentsPerTurn = 16;
+inline constexpr std::size_t kMaxQueuedDocuments = 256;
+
 class FleetClient {
 public:
     // `wake`: called from the client's thread when something arrives (Screen::wake).
@@ -43,7 +48,9 @@ public:
     FleetClient(const FleetClient&) = delete;
     FleetClient& operator=(const FleetClient&) = delete;
 
-    std::deque<Incoming> take();
+    // At most `most` documents, oldest first; when more wait, wake() is called again so the
+    // run loop turns (pages, SIGTERM) between one handful and the next.
+    std::deque<Incoming> take(std::size_t most = kDocumentsPerTurn);
     // After the run loop applied (or refused) a document: the generation is recorded (only
     // for applied ones) and the ack published.
     void acknowledge(const Incoming& in, bool applied, const std::string& reason);
@@ -90,6 +97,7 @@ private:
     int failed_attempts_ = 0;  // since the last CONNACK: the pause before the next one
     bool stop_ = false;
     std::condition_variable stopping_;
+    std::condition_variable room_;  // the queue has room again (or the client stops)
     std::thread thread_;  // last: started when everything above exists
 };
 

@@ -1,9 +1,12 @@
 #include "fleet/desired_store.hpp"
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "base/file_read.hpp"
+#include "base/log.hpp"
 #include "config/json_lint.hpp"
 #include "fleet/signed.hpp"
 #include "store/atomic_file.hpp"
@@ -62,12 +65,19 @@ void drop_notice(const fs::path& state, const std::string& scope, const std::str
 std::vector<FleetNotice> kept_notices(const fs::path& state, const std::vector<std::string>& scopes, std::time_t now) {
     std::vector<FleetNotice> out;
     std::error_code ec;
-    // At most as many files as notices were accepted; bounded anyway.
-    constexpr size_t kMostNotices = 1000;
+    // A screen keeps at most kMaxNoticesPerScope + kMaxUrgentNoticesPerScope a scope; more
+    // files than this many can only be planted or left by another version: read no further,
+    // and say so (nothing is dropped silently).
+    constexpr size_t kMostFiles = 4096;
     std::vector<fs::path> files;
-    for (fs::directory_iterator it(notices_folder(state), ec), end; !ec && it != end && files.size() < kMostNotices; it.increment(ec))
-        if (it->path().extension() == ".json") files.push_back(it->path());
-    std::sort(files.begin(), files.end());
+    size_t seen = 0;
+    for (fs::directory_iterator it(notices_folder(state), ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().extension() != ".json") continue;
+        if (++seen <= kMostFiles) files.push_back(it->path());
+    }
+    if (seen > kMostFiles)
+        log::error("fleet", notices_folder(state).string() + ": " + std::to_string(seen) + " kept notices, more than " +
+                                std::to_string(kMostFiles) + "; only " + std::to_string(kMostFiles) + " were read");
     for (const fs::path& file : files) {
         auto text = files::read_regular_file(file, 2 * kMaxDocumentBytes, files::Symlinks::refuse);
         if (!text || config::lint_json(*text)) continue;
@@ -89,7 +99,25 @@ std::vector<FleetNotice> kept_notices(const fs::path& state, const std::vector<s
         n.body = std::move(*body);
         out.push_back(std::move(n));
     }
-    return out;
+    // A defined order whatever the folder's: urgent first, then as they arrived.
+    std::sort(out.begin(), out.end(), [](const FleetNotice& a, const FleetNotice& b) {
+        return std::tuple(!a.body.urgent, a.received, a.gen, a.scope, a.id) < std::tuple(!b.body.urgent, b.received, b.gen, b.scope, b.id);
+    });
+    // Within each scope's bound (as take_notice keeps it): the first in that order play; the
+    // rest are named in the log and their files stay (a cleared one makes room).
+    std::map<std::pair<std::string, bool>, size_t> counted;
+    std::vector<FleetNotice> kept;
+    for (FleetNotice& n : out) {
+        const size_t most = n.body.urgent ? kMaxUrgentNoticesPerScope : kMaxNoticesPerScope;
+        if (++counted[{n.scope, n.body.urgent}] > most) {
+            log::once(log::Level::warning, "fleet", "kept over " + n.scope,
+                      "more notices kept for " + n.scope + " than the " + std::to_string(most) +
+                          " in force at once; the later ones wait (first left out: " + n.id + ")");
+            continue;
+        }
+        kept.push_back(std::move(n));
+    }
+    return kept;
 }
 
 }  // namespace kiosk::fleet

@@ -76,4 +76,9 @@ config::PlaylistItem notice_item(const FleetNotice& n) {
     return item;
 }
 
+std::string too_many_notices(const std::string& scope_label, std::size_t most, bool urgent) {
+    return "「" + scope_label + "」已有 " + std::to_string(most) + " 条" + (urgent ? "紧急通知" : "通知") +
+           "在显示，最多 " + std::to_string(most) + " 条，这条没有发出：请先撤下不再需要的" + (urgent ? "紧急通知" : "通知") + "，再发这一条";
+}
+
 }  // namespace kiosk::fleet

@@ -14,6 +14,13 @@
 
 namespace kiosk::fleet {
 
+// Notices in force at once for one scope, at the console and on each screen: routine ones,
+// and urgent ones counted apart (a flood of routine notices never keeps out a warning).
+inline constexpr std::size_t kMaxNoticesPerScope = 50;
+inline constexpr std::size_t kMaxUrgentNoticesPerScope = 10;
+// Why one more is refused, as a clerk reads it (the console shows a screen's reason).
+std::string too_many_notices(const std::string& scope_label, std::size_t most, bool urgent);
+
 struct NoticeBody {
     bool cleared = false;
     std::string text, title;

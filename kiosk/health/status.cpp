@@ -9,6 +9,7 @@
 #include "base/file_read.hpp"
 #include "base/i18n.hpp"
 #include "base/log.hpp"
+#include "base/utf8.hpp"
 #include "store/atomic_file.hpp"
 
 namespace kiosk::status {
@@ -44,11 +45,48 @@ nlohmann::json to_json(const StatusReport& r) {
               {"applied", p.applied}, {"refused", p.refused}, {"refused_at", p.refused_at}, {"note", p.note}}},
             {"config", {{"file", r.config_file}, {"errors", r.config_errors}}},
             {"items", items}};
-    if (r.fleet.enabled)
+    if (r.items_omitted) j["items_omitted"] = r.items_omitted;
+    if (r.fleet.enabled) {
         j["fleet"] = {{"connected", r.fleet.connected}, {"notices", r.fleet.notices}, {"applied", r.fleet.applied},
                       {"groups", r.fleet.groups}, {"hall", r.fleet.hall},
                       {"size", {{"width", r.fleet.width}, {"height", r.fleet.height}}}};
+        if (r.fleet.notices_omitted) j["fleet"]["notices_omitted"] = r.fleet.notices_omitted;
+    }
     return j;
+}
+
+namespace {
+void cut(std::string& s) {
+    if (s.size() > kMaxStatusChars) s = utf8::sanitize(s.substr(0, kMaxStatusChars));
+}
+template <typename T>
+std::size_t halve(std::vector<T>& list) {
+    const std::size_t drop = (list.size() + 1) / 2;
+    list.resize(list.size() - drop);
+    return drop;
+}
+}  // namespace
+
+StatusReport bounded(StatusReport r, std::size_t max_bytes) {
+    auto size = [&] { return to_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size(); };
+    for (ItemStatus& i : r.items) {
+        for (std::string* s : {&i.id, &i.title, &i.source, &i.loaded, &i.error}) cut(*s);
+        if (i.fetch) cut(i.fetch->last_error);
+    }
+    for (std::string* s : {&r.current.item, &r.playlist.file, &r.playlist.fetch_error, &r.playlist.note, &r.config_file}) cut(*s);
+    for (auto* list : {&r.fleet.notices, &r.playlist.refused, &r.config_errors}) {
+        for (std::string& s : *list) cut(s);
+        if (list->size() > kMaxStatusEntries) list->resize(kMaxStatusEntries);
+    }
+    while (size() > max_bytes) {
+        if (r.items.empty() && r.fleet.notices.empty() && r.playlist.refused.empty() && r.config_errors.empty()) break;
+        // The longest list goes first: a playlist of many items, or many notices in force.
+        if (r.items.size() >= r.fleet.notices.size() && !r.items.empty()) r.items_omitted += halve(r.items);
+        else if (!r.fleet.notices.empty()) r.fleet.notices_omitted += halve(r.fleet.notices);
+        if (!r.playlist.refused.empty()) halve(r.playlist.refused);
+        if (!r.config_errors.empty()) halve(r.config_errors);
+    }
+    return r;
 }
 
 Status write_status(const fs::path& file, const StatusReport& report) {
@@ -159,6 +197,7 @@ Result<StatusReport> from_json(const nlohmann::json& j) {
         r.fleet.enabled = true;
         r.fleet.connected = flag_of(f, "connected");
         r.fleet.notices = texts_of(f, "notices");
+        r.fleet.notices_omitted = number_of<std::size_t>(f, "notices_omitted");
         r.fleet.groups = texts_of(f, "groups");
         r.fleet.hall = text_of(f, "hall");
         const auto& size = object_of(f, "size");
@@ -170,6 +209,7 @@ Result<StatusReport> from_json(const nlohmann::json& j) {
                 r.fleet.applied[key] = gen.get<std::uint64_t>();
         }
     }
+    r.items_omitted = number_of<std::size_t>(j, "items_omitted");
     if (j.contains("items") && j["items"].is_array())
         for (const auto& it : j["items"]) {
             if (r.items.size() >= kMaxStatusEntries) break;
@@ -224,6 +264,8 @@ std::string describe_status(const StatusReport& s) {
         out << (s.fleet.connected ? KIOSK_TR("fleet: connected to the broker") : KIOSK_TR("fleet: NOT connected to the broker (retrying)"));
         out << "\n";
         for (const auto& n : s.fleet.notices) out << "  " << format(KIOSK_TR("notice in force: {}"), {n}) << "\n";
+        if (s.fleet.notices_omitted)
+            out << "  " << format(KIOSK_TR("and {} more notices in force"), {std::to_string(s.fleet.notices_omitted)}) << "\n";
     }
     out << KIOSK_TR("items:") << "\n";
     for (const auto& it : s.items) {

@@ -52,6 +52,7 @@ struct StatusReport {
     struct Fleet {
         bool enabled = false, connected = false;
         std::vector<std::string> notices;                 // item ids of the fleet's notices in force
+        std::size_t notices_omitted = 0;                  // past what fits (bounded())
         std::map<std::string, std::uint64_t> applied;     // generation applied per scope|kind
         // What the console groups and previews by: the screen's groups, hall and page size.
         std::vector<std::string> groups;
@@ -61,9 +62,16 @@ struct StatusReport {
     std::string config_file;
     std::vector<std::string> config_errors;
     std::vector<ItemStatus> items;
+    std::size_t items_omitted = 0;  // items past what fits (bounded())
 };
 
 nlohmann::json to_json(const StatusReport& report);
+// A report whose JSON is at most `max_bytes`, whatever the screen holds: strings cut to
+// kMaxStatusChars, then the lists of items, notices and errors halved until it fits, with
+// the number left out kept (items_omitted, fleet.notices_omitted). The broker refuses a
+// message over its packet limit (2 MB): a status past it would never reach the office.
+inline constexpr std::size_t kMaxStatusBytes = 256 * 1024;
+StatusReport bounded(StatusReport report, std::size_t max_bytes = kMaxStatusBytes);
 // The only reader of kiosk-status/1: what to_json wrote, read back field by field. What a
 // screen sends is authenticated, not trusted: a field of the wrong type is left at its
 // default, lists are cut at kMaxStatusEntries and strings at kMaxStatusChars bytes. An
