@@ -100,3 +100,29 @@ TEST_CASE("fleet notices: kept until cleared or over, only for this screen's sco
     test::write_file(dir.path() / "fleet" / "notices" / "all@bad.json", "{\"gen\": ");
     CHECK(fleet::kept_notices(dir.path(), scopes, kNow + 50).size() == 1);
 }
+
+TEST_CASE("fleet notices: kept ones are read in a defined order, urgent first, within each scope's bound", "[fleet]") {
+    test::TempDir dir;
+    const std::vector<std::string> scopes = {"all", "screen/s1"};
+    auto keep = [&](const std::string& scope, const std::string& id, std::time_t received, bool urgent) {
+        fleet::NoticeBody body;
+        body.text = "通知" + id;
+        body.until = kNow + 3600;
+        body.urgent = urgent;
+        REQUIRE(fleet::keep_notice(dir.path(), {scope, id, 1, received, body}).ok());
+    };
+    // Written newest first, so the folder's order is not the arrival order.
+    for (int i = 59; i >= 0; --i) keep("all", "r" + std::to_string(i), kNow - 1000 + i, false);
+    keep("all", "warn-late", kNow - 10, true);
+    keep("all", "warn-early", kNow - 900, true);
+    keep("screen/s1", "mine", kNow - 5, false);
+    const auto kept = fleet::kept_notices(dir.path(), scopes, kNow);
+    REQUIRE(kept.size() == 2 + fleet::kMaxNoticesPerScope + 1);
+    CHECK(kept[0].id == "warn-early");
+    CHECK(kept[1].id == "warn-late");
+    CHECK(kept[2].id == "r0");
+    // The 50 earliest routine notices of `all`: the ten latest wait, named in the log, their files kept.
+    CHECK(std::none_of(kept.begin(), kept.end(), [](const fleet::FleetNotice& n) { return n.id == "r50"; }));
+    CHECK(std::any_of(kept.begin(), kept.end(), [](const fleet::FleetNotice& n) { return n.id == "mine"; }));
+    CHECK(fs::exists(dir.path() / "fleet" / "notices" / "all@r59.json"));
+}

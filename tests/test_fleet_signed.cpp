@@ -163,6 +163,43 @@ TEST_CASE("fleet: generations persist across a restart, a damaged file is an err
     CHECK_FALSE(fleet::Generations::open(file).ok());
 }
 
+TEST_CASE("fleet: generations are pruned once their documents expired, bounded, and fail closed", "[fleet]") {
+    test::TempDir dir;
+    const fs::path file = dir.path() / "generations.json";
+    constexpr std::time_t now = 1'800'000'000;
+    constexpr std::size_t most = 200;  // kMaxGenerations (4096) in the product
+    auto g = fleet::Generations::open(file, most);
+    REQUIRE(g.ok());
+    // A notice applied in two versions: the older one lives longer, so its key stays until
+    // the later expiry.
+    REQUIRE(g->record("all|notice|a", 10, now + 100, now).ok());
+    REQUIRE(g->record("all|notice|a", 11, now + 50, now).ok());
+    REQUIRE(g->record("all|playlist", 12, 0, now).ok());  // 0: kept for good
+    REQUIRE(g->record("all|refresh", 13, now + 10, now + 60 + fleet::kClockSkewSeconds + 1).ok());
+    CHECK(g->last("all|notice|a") == 11);  // 50 s gone, but the first version still valid
+    REQUIRE(g->record("all|refresh", 14, now + 1000, now + 100 + fleet::kClockSkewSeconds + 1).ok());
+    CHECK(g->last("all|notice|a") == 0);  // every document under it has expired: verify refuses them anyway
+    CHECK(g->last("all|playlist") == 12);
+    CHECK(fleet::Generations::open(file, most)->size() == 2);
+
+    // A flood of live documents: never more than kMaxGenerations entries, the floor rises
+    // past those let go, so none of them can be replayed.
+    for (std::uint64_t i = 0; i < most + 10; ++i)
+        REQUIRE(g->record("all|notice|f" + std::to_string(i), 100 + i, now + 5000 + static_cast<std::time_t>(i), now).ok());
+    CHECK(g->size() == most);
+    CHECK(g->floor() >= 100);
+    CHECK(g->last("all|notice|f0") >= 100);  // let go, still refused
+    CHECK(g->last("all|notice|never-seen") == g->floor());
+    auto reopened = fleet::Generations::open(file, most);
+    REQUIRE(reopened.ok());
+    CHECK(reopened->floor() == g->floor());
+    CHECK(reopened->size() == most);
+
+    // A damaged file: after_damage's floor refuses everything at or below it.
+    const auto damaged = fleet::Generations::after_damage(file, 5000);
+    CHECK(damaged.last("all|playlist") == 5000);
+}
+
 TEST_CASE("fleet: keys are made, kept 0600, never overwritten, and read back", "[fleet]") {
     test::TempDir dir;
     const fleet::KeyPair pair = fleet::generate_key_pair();

@@ -6,6 +6,11 @@
 
 #include <sqlite3.h>
 
+#include "base/zone_time.hpp"
+#include "config/config.hpp"
+#include "console/fleet_link.hpp"
+#include "console/service.hpp"
+#include "console/settings.hpp"
 #include "console/store.hpp"
 #include "fleet/generations.hpp"
 #include "fleet/notice.hpp"
@@ -326,4 +331,49 @@ TEST_CASE("office: a database of the first schema is migrated and keeps its reco
     auto newer = console::Store::open(file);
     REQUIRE_FALSE(newer);
     CHECK(newer.error().message.find("newer kiosk-console") != std::string::npos);
+}
+
+TEST_CASE("office: the console keeps at most 50 routine and 10 urgent notices in force per scope", "[console][office]") {
+    test::TempDir dir;
+    auto opened = console::Store::open(dir.path() / "console.db");
+    REQUIRE(opened);
+    console::Store& store = **opened;
+    // No broker at this port: each notice is recorded and queued, which is all the bound needs.
+    config::Fleet broker;
+    broker.enabled = true;
+    broker.screen_id = "office";
+    broker.host = "127.0.0.1";
+    broker.port = test::free_port();
+    console::FleetLink link(broker, fleet::Publisher({"office-test", office_key().secret_key}), store);
+    auto office = config::parse_kiosk_config(R"({"time_zone": "Asia/Shanghai"})", dir.path() / "office.json");
+    REQUIRE(office);
+    console::ConsoleSettings settings;
+    settings.require_approval = false;
+    console::Service service(settings, std::make_shared<const config::KioskConfig>(*office), store, link);
+    const console::Actor clerk{"zhang", console::Role::editor, "127.0.0.1"};
+    const std::string until = zone_time::format_iso_local(std::time(nullptr) + 7200, "Asia/Shanghai");
+    auto post = [&](const std::string& id, const std::string& scope, bool urgent) {
+        return service.post_notice(clerk, {{"id", id}, {"text", "通知" + id}, {"until", until}, {"urgent", urgent}, {"scopes", {scope}}});
+    };
+    for (size_t i = 0; i < fleet::kMaxNoticesPerScope; ++i) {
+        const auto o = post("n" + std::to_string(i), "all", false);
+        INFO(o.message);
+        REQUIRE(o.kind != console::Outcome::Kind::invalid);
+    }
+    const auto over = post("n-over", "all", false);
+    CHECK(over.kind == console::Outcome::Kind::invalid);
+    CHECK(over.message.find("「全部屏幕」已有 50 条通知在显示") != std::string::npos);
+    CHECK(over.message.find("撤下") != std::string::npos);
+    // A new version of one in force is no extra notice; another scope has its own bound; a
+    // warning is counted apart, so routine notices never keep it out.
+    CHECK(post("n7", "all", false).kind != console::Outcome::Kind::invalid);
+    CHECK(post("n-floor", "group/floor/1", false).kind != console::Outcome::Kind::invalid);
+    for (size_t i = 0; i < fleet::kMaxUrgentNoticesPerScope; ++i)
+        CHECK(post("u" + std::to_string(i), "all", true).kind != console::Outcome::Kind::invalid);
+    const auto urgent_over = post("u-over", "all", true);
+    CHECK(urgent_over.kind == console::Outcome::Kind::invalid);
+    CHECK(urgent_over.message.find("10 条紧急通知") != std::string::npos);
+    // Taking one off makes room.
+    CHECK(service.clear_notice(clerk, "n3", "all").kind != console::Outcome::Kind::invalid);
+    CHECK(post("n-over", "all", false).kind != console::Outcome::Kind::invalid);
 }

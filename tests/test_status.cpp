@@ -147,3 +147,33 @@ TEST_CASE("status: what a screen sends is read field by field, never trusted", "
     CHECK(cut->items.size() == kiosk::status::kMaxStatusEntries);
     CHECK(cut->updated.size() == kiosk::status::kMaxStatusChars);
 }
+
+TEST_CASE("status: whatever a screen holds, what it reports stays under the broker's limit and says what it left out", "[status]") {
+    kiosk::status::StatusReport r;
+    r.fleet.enabled = true;
+    for (int i = 0; i < 5000; ++i) {
+        kiosk::status::ItemStatus item;
+        item.id = "item-" + std::to_string(i);
+        item.title = std::string(6000, 'x');  // longer than any string a status keeps
+        item.error = "抓取失败：" + std::to_string(i);
+        r.items.push_back(item);
+        r.fleet.notices.push_back("notice/n" + std::to_string(i) + "@all");
+    }
+    const auto b = kiosk::status::bounded(r);
+    const std::string text = kiosk::status::to_json(b).dump();
+    CHECK(text.size() <= kiosk::status::kMaxStatusBytes);
+    CHECK(b.items.size() + b.items_omitted == 5000);
+    CHECK(b.items_omitted > 0);
+    CHECK(b.items.front().title.size() <= kiosk::status::kMaxStatusChars);
+    CHECK(b.fleet.notices.size() + b.fleet.notices_omitted == 5000);
+    // The office reads the counts back, and `kiosk status` says them.
+    auto read = kiosk::status::from_json(nlohmann::json::parse(text));
+    REQUIRE(read);
+    CHECK(read->items_omitted == b.items_omitted);
+    CHECK(read->fleet.notices_omitted == b.fleet.notices_omitted);
+    // A report that fits is left as it is.
+    kiosk::status::StatusReport small;
+    small.items.push_back(kiosk::status::ItemStatus{"a", "大厅", "file:a.txt", "", "", 1, std::nullopt});
+    CHECK(kiosk::status::bounded(small).items.size() == 1);
+    CHECK(kiosk::status::bounded(small).items_omitted == 0);
+}

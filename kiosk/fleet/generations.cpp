@@ -13,15 +13,16 @@
 namespace kiosk::fleet {
 namespace fs = std::filesystem;
 
-Result<Generations> Generations::open(fs::path file) {
+Result<Generations> Generations::open(fs::path file, std::size_t most) {
     Generations g;
     g.file_ = std::move(file);
+    g.most_ = std::max<std::size_t>(1, most);
     std::error_code ec;
     if (!fs::exists(fs::symlink_status(g.file_, ec))) return g;
     auto text = files::read_regular_file(g.file_, 1u << 20, files::Symlinks::refuse);
     if (!text) return text.error();
     nlohmann::json j = config::lint_json(*text) ? nlohmann::json() : nlohmann::json::parse(*text, nullptr, false);
-    if (!j.is_object() || !j.contains("applied") || !j["applied"].is_object() || j["applied"].size() > kMaxGenerations)
+    if (!j.is_object() || !j.contains("applied") || !j["applied"].is_object() || j["applied"].size() > g.most_)
         return make_error(g.file_.string() + ": damaged (not kiosk-fleet-generations/1)");
     for (const auto& [key, gen] : j["applied"].items())
         if (gen.is_number_unsigned()) g.entries_[key].gen = gen.get<std::uint64_t>();
@@ -70,14 +71,14 @@ Status Generations::record(const std::string& key, std::uint64_t gen, std::time_
     std::erase_if(next, [&](const auto& kv) {
         return kv.first != key && kv.second.expires != 0 && kv.second.expires + kClockSkewSeconds < now;
     });
-    if (next.size() > kMaxGenerations) {
+    if (next.size() > most_) {
         // A flood of live documents: the ones closest to expiry go, and the floor rises past
         // them (fail closed: an older document is refused rather than replayed).
         std::vector<std::pair<std::time_t, std::string>> order;
         for (const auto& [k, v] : next)
             if (k != key) order.emplace_back(v.expires == 0 ? std::numeric_limits<std::time_t>::max() : v.expires, k);
         std::sort(order.begin(), order.end());
-        for (size_t i = 0; next.size() > kMaxGenerations && i < order.size(); ++i) {
+        for (size_t i = 0; next.size() > most_ && i < order.size(); ++i) {
             next_floor = std::max(next_floor, next[order[i].second].gen);
             next.erase(order[i].second);
         }

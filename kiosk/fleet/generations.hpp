@@ -25,7 +25,8 @@ class Generations {
 public:
     // Reads what was recorded; a damaged file is an error (the caller decides: the office's
     // CLI refuses to publish, a screen uses after_damage()).
-    static Result<Generations> open(std::filesystem::path file);
+    // `most`: the bound on entries (kMaxGenerations; smaller in tests).
+    static Result<Generations> open(std::filesystem::path file, std::size_t most = kMaxGenerations);
     // None applied yet, kept in `file` from the first record on.
     static Generations fresh(std::filesystem::path file);
     // After a damaged or oversized file: nothing at or below `floor` is accepted.
@@ -50,6 +51,7 @@ private:
     std::filesystem::path file_;
     std::map<std::string, Entry> entries_;
     std::uint64_t floor_ = 0;
+    std::size_t most_ = kMaxGenerations;
 };
 
 }  // namespace kiosk::fleet

@@ -76,7 +76,14 @@ StatusReport bounded(StatusReport r, std::size_t max_bytes) {
     for (std::string* s : {&r.current.item, &r.playlist.file, &r.playlist.fetch_error, &r.playlist.note, &r.config_file}) cut(*s);
     for (auto* list : {&r.fleet.notices, &r.playlist.refused, &r.config_errors}) {
         for (std::string& s : *list) cut(s);
-        if (list->size() > kMaxStatusEntries) list->resize(kMaxStatusEntries);
+        if (list->size() > kMaxStatusEntries) {
+            if (list == &r.fleet.notices) r.fleet.notices_omitted += list->size() - kMaxStatusEntries;
+            list->resize(kMaxStatusEntries);
+        }
+    }
+    if (r.items.size() > kMaxStatusEntries) {
+        r.items_omitted += r.items.size() - kMaxStatusEntries;
+        r.items.resize(kMaxStatusEntries);
     }
     while (size() > max_bytes) {
         if (r.items.empty() && r.fleet.notices.empty() && r.playlist.refused.empty() && r.config_errors.empty()) break;
