@@ -163,8 +163,16 @@ FleetClient::Tracked FleetClient::publish_tracked(const std::string& leaf, const
     if (mosquitto_publish(mosq_.get(), &t.mid, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1, false) !=
         MOSQ_ERR_SUCCESS)
         t.mid = -1;
-    std::lock_guard lock(mutex_);
-    awaited_mid_ = t.mid;
+    bool already = false;
+    {
+        std::lock_guard lock(mutex_);
+        awaited_mid_ = t.mid;
+        // On loopback the PUBACK can come back before the id is noted as awaited: its wake
+        // would be lost, and the next batch wait for the next page.
+        auto it = delivered_.find(t.mid);
+        already = t.mid >= 0 && it != delivered_.end() && it->second > t.since;
+    }
+    if (already) wake_();
     return t;
 }
 
