@@ -42,9 +42,9 @@ PlaysSpool::PlaysSpool(fs::path file, std::size_t most)
     : file_(std::move(file)), most_(std::max<std::size_t>(most, 10)) {
     mark_file_ = file_;
     mark_file_.replace_extension(".acked");
-    // Pending records (≤ 512 bytes each) and an acknowledged part that settle() keeps no
-    // larger than them or kPlaysCompactBytes.
-    const std::uintmax_t limit = 2 * (most_ + 1) * 512 + kPlaysCompactBytes;
+    // Pending records (≤ 512 bytes each) and an acknowledged part that settle() keeps under
+    // eight times kPlaysCompactBytes (and a batch).
+    const std::uintmax_t limit = (most_ + 1) * 512 + 9 * kPlaysCompactBytes;
     UniqueFd fd(::open(file_.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
     if (!fd.valid()) return;  // none yet
     auto text = files::read_regular_file(file_, limit, files::Symlinks::refuse);
@@ -141,7 +141,11 @@ Status PlaysSpool::settle() {
         return Ok{};
     }
     const std::uint64_t pending = size_ - acknowledged_;
-    if (acknowledged_ < kPlaysCompactBytes || acknowledged_ < pending) return Ok{};
+    // A backlog being drained empties the file at its end: copying its tail half way
+    // through would only write it twice. So the tail is copied only when it is a fifth of
+    // the file or less (or the acknowledged part is past eight times the threshold).
+    if (acknowledged_ < kPlaysCompactBytes || (acknowledged_ < 4 * pending && acknowledged_ < 8 * kPlaysCompactBytes))
+        return Ok{};
     // Never all acknowledged for a long while (plays arrive as fast as batches leave): the
     // pending tail alone goes to a new file. Its inode is new, so the old mark cannot skip
     // anything in it if the power goes before the new mark is written.

@@ -9,9 +9,9 @@
 // An acknowledged batch does not rewrite the file: the spool moves a mark past it
 // (fleet/plays.acked: "INODE OFFSET", a few bytes replaced atomically). The file is
 // emptied when everything in it is acknowledged, and the pending tail copied to a new file
-// only when the acknowledged part is both large and most of the file — so draining months
-// of records writes about their own size once more, not the whole file per batch (flash
-// wear). A crash between two steps sends some records again (counted once), never loses one:
+// only when the acknowledged part is both large and four fifths of the file — so draining
+// months of records writes about half their size (marks, one copy of the last fifth), not
+// the whole file per batch (flash wear). A crash between two steps sends some records again (counted once), never loses one:
 // a mark whose inode is not the file's is taken as "nothing acknowledged".
 #include <cstddef>
 #include <cstdint>
@@ -31,7 +31,7 @@ inline constexpr std::size_t kMaxSpooledPlays = 200000;
 // The most records in one message (~25 KB).
 inline constexpr std::size_t kPlaysPerBatch = 200;
 // The pending tail is copied to a fresh file once the acknowledged part reaches this and
-// is larger than the tail.
+// is four times the tail (or eight times this, whatever the tail).
 inline constexpr std::uint64_t kPlaysCompactBytes = 8u << 20;
 
 class PlaysSpool {
