@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "base/log.hpp"
+#include "render/canvas.hpp"
 #include "render/page_painter.hpp"
 #include "render/sdl_handles.hpp"
 
@@ -23,6 +24,7 @@ struct Screen::Impl {
     TexturePtr previous;     // owned: the page before, kept for a transition
     double progress = -1;    // share of the page's time left; < 0: no bar
     std::unique_ptr<PagePainter> painter;
+    std::vector<uint32_t> band;  // rows painted, then uploaded into the page texture
     int physical_w = 0, physical_h = 0;
     const text::FontSet* fonts = nullptr;
     config::Theme theme;
@@ -132,7 +134,7 @@ Result<std::unique_ptr<Screen>> Screen::open(const ScreenOptions& options,
     if (!impl->renderer) return make_error(std::string("cannot create a renderer: ") + SDL_GetError());
     SDL_ShowCursor(SDL_DISABLE);
     SDL_GetRendererOutputSize(impl->renderer.get(), &impl->physical_w, &impl->physical_h);
-    impl->painter = std::make_unique<PagePainter>(impl->renderer.get(), fonts, theme);
+    impl->painter = std::make_unique<PagePainter>(fonts, theme);
     return std::unique_ptr<Screen>(new Screen(std::move(impl)));
 }
 
@@ -155,8 +157,16 @@ void Screen::show(const text::Page& page, const text::PageGeometry& geometry, Tr
             return;
         }
     }
-    SDL_SetRenderTarget(s.renderer.get(), s.page.get());
-    s.painter->paint(page, geometry);
+    // Painted a band of rows at a time, as for a PNG (the same painter, the same pixels),
+    // each band uploaded into the page texture: no whole page in memory beside the texture.
+    const int band_rows = std::min(kBandRows, geometry.height);
+    s.band.resize(static_cast<size_t>(geometry.width) * static_cast<size_t>(band_rows));
+    for (int top = 0; top < geometry.height; top += band_rows) {
+        const int rows = std::min(band_rows, geometry.height - top);
+        s.painter->paint(page, geometry, Canvas(s.band.data(), geometry.width, top, rows, geometry.width));
+        const SDL_Rect strip{0, top, geometry.width, rows};
+        SDL_UpdateTexture(s.page.get(), &strip, s.band.data(), geometry.width * 4);
+    }
     if (s.progress >= 0) s.draw_progress();
     int pw = 0, ph = 0;
     if (s.previous) SDL_QueryTexture(s.previous.get(), nullptr, nullptr, &pw, &ph);
