@@ -3,8 +3,6 @@
 // page's bottom strip in proportion and redraws nothing else.
 #include <catch2/catch.hpp>
 
-#include <SDL.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>

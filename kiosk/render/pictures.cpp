@@ -1,6 +1,5 @@
 #include "render/pictures.hpp"
 
-#include <SDL.h>
 #include <SDL_image.h>
 
 #include <algorithm>
@@ -20,7 +19,8 @@ namespace kiosk::render {
 namespace {
 
 // SDL2_image is opened at the first picture, not at start (base/shared_library.hpp says
-// why: it brings libtiff, libjpeg, libwebp and theirs); most items have no pictures.
+// why: it brings libtiff, libjpeg, libwebp and theirs); most items have no pictures. SDL2
+// itself, which it needs, too (render/sdl_api.hpp).
 struct ImageLoader {
     decltype(&::IMG_Load_RW) load_rw = nullptr;
     std::string error;  // why SDL2_image could not be opened
@@ -39,14 +39,15 @@ const ImageLoader& image_loader() {
 // The decoded picture's pixels, copied out of SDL's surface into plain memory.
 Result<Picture> decode(std::string_view bytes) {
     const ImageLoader& loader = image_loader();
+    if (!sdl().error.empty()) return make_error("the picture could not be decoded (" + sdl().error + ")");
     if (!loader.load_rw) return make_error("the picture could not be decoded (" + loader.error + ")");
     // SDL_RWFromConstMem: the bytes stay ours; IMG_Load_RW closes the RWops (freesrc = 1).
-    SDL_RWops* rw = SDL_RWFromConstMem(bytes.data(), static_cast<int>(bytes.size()));
-    if (!rw) return make_error(SDL_GetError());
+    SDL_RWops* rw = sdl().RWFromConstMem(bytes.data(), static_cast<int>(bytes.size()));
+    if (!rw) return make_error(sdl().GetError());
     SurfacePtr decoded(loader.load_rw(rw, 1));
-    if (!decoded) return make_error("the picture could not be decoded (" + std::string(SDL_GetError()) + ")");
-    SurfacePtr argb(SDL_ConvertSurfaceFormat(decoded.get(), SDL_PIXELFORMAT_ARGB8888, 0));
-    if (!argb) return make_error(SDL_GetError());
+    if (!decoded) return make_error("the picture could not be decoded (" + std::string(sdl().GetError()) + ")");
+    SurfacePtr argb(sdl().ConvertSurfaceFormat(decoded.get(), SDL_PIXELFORMAT_ARGB8888, 0));
+    if (!argb) return make_error(sdl().GetError());
     decoded.reset();
     Picture p;
     p.width = argb->w;
