@@ -3,12 +3,14 @@
 // page's bottom strip in proportion and redraws nothing else.
 #include <catch2/catch.hpp>
 
-#include <SDL.h>
-
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 
+#include "app/content_source.hpp"
 #include "app/library.hpp"
+#include "render/page_painter.hpp"
+#include "render/png_writer.hpp"
 #include "render/screen.hpp"
 #include "support.hpp"
 
@@ -108,4 +110,67 @@ TEST_CASE("screen: a new theme redraws the page in its colours", "[render][scree
     screen->show(page, library.geometry());
     const auto after = screen->snapshot(w, h);
     CHECK(at(after) == 0x102030u);
+}
+
+// The screen and `kiosk render` paint with one painter into plain pixels (the PNG a band of
+// rows at a time, the screen uploading its bands into the page texture): what a PNG shows
+// is what the panel shows, to the byte, text, table rules, pictures and placeholders alike.
+TEST_CASE("screen: the page on screen is the PNG's page, pixel for pixel", "[render][screen]") {
+    config::KioskConfig cfg;
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
+    render::ScreenOptions options;
+    options.windowed = true;
+    options.window_width = 800;
+    options.window_height = 450;
+    auto opened = render::Screen::open(options, test::fonts(), cfg.theme);
+    REQUIRE(opened.ok());
+    auto& screen = *opened;
+    app::Library library(test::fonts(), std::make_shared<const kiosk::config::KioskConfig>(cfg));
+    for (const char* fixture : {"photo-article.html", "report-2021-tables.html"}) {
+        auto doc = app::load_local_file(std::filesystem::path(KIOSK_TEST_FIXTURES) / "portal" / fixture);
+        REQUIRE(doc.ok());
+        config::PlaylistItem item;
+        item.id = fixture;
+        library.add(item, *doc);
+    }
+    library.lay_out(screen->page_width(), screen->page_height());
+    screen->set_pictures(&library.pictures());
+    REQUIRE(library.pictures().size() >= 1);
+    render::PagePainter painter(test::fonts(), cfg.theme);
+    painter.set_pictures(&library.pictures());
+    test::TempDir dir;
+    int compared = 0;
+    bool picture = false, rules = false;
+    for (const auto& shown : library.items()) {
+        for (int n = 0; n < std::min(3, static_cast<int>(shown.pages.size())); ++n) {
+            INFO(shown.item.id << " page " << n + 1);
+            const text::Page page = library.page_with_chrome(shown, n, 0);
+            for (const auto& im : page.images) picture = picture || !im.placeholder;
+            rules = rules || !page.rules.empty();
+            auto files = render::render_pages_to_png(test::fonts(), cfg.theme, library.geometry(), {page},
+                                                     render::PngRequest{dir.path(), "p", 0, &library.pictures()});
+            REQUIRE(files.ok());
+            const test::Image png = test::read_png(files->at(0));
+            screen->show(page, library.geometry());
+            int w = 0, h = 0;
+            const auto shot = screen->snapshot(w, h);
+            REQUIRE(w == png.width);
+            REQUIRE(h == png.height);
+            size_t differing = 0;
+            for (size_t i = 0; i < shot.size(); ++i) {
+                const uint32_t p = shot[i];
+                const unsigned char* q = &png.rgb[3 * i];
+                if (((p >> 16) & 0xFF) != q[0] || ((p >> 8) & 0xFF) != q[1] || (p & 0xFF) != q[2]) ++differing;
+            }
+            CHECK(differing == 0);
+            // Both paint in bands of rows; the page painted whole at once is the same.
+            std::vector<uint32_t> whole(static_cast<size_t>(w) * static_cast<size_t>(h));
+            painter.paint(page, library.geometry(), render::Canvas(whole.data(), w, 0, h, w));
+            CHECK(std::mismatch(whole.begin(), whole.end(), shot.begin()).first == whole.end());
+            ++compared;
+        }
+    }
+    CHECK(compared >= 4);
+    CHECK(picture);  // the photo was drawn, not only placeholders
+    CHECK(rules);    // and a table's rules
 }

@@ -102,7 +102,7 @@ TEST_CASE("soak: 10,000 page flips and 500 refreshes (failures included), RSS fl
             std::this_thread::sleep_for(50ms);
         }
         if (warm_peak < 0 && pages_shown() >= flips_wanted / 10 && sent >= refreshes_wanted / 10)
-            warm_peak = proc_status_kb(kiosk.pid(), "VmHWM:");  // after warm-up: caches and atlas filled
+            warm_peak = proc_status_kb(kiosk.pid(), "VmHWM:");  // after warm-up: caches and glyph cache filled
     }
     const long flips = pages_shown();
     const long end_peak = proc_status_kb(kiosk.pid(), "VmHWM:");

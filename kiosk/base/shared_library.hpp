@@ -2,8 +2,9 @@
 // A shared library opened when one of its functions is first wanted instead of at start.
 // Every library a program links is mapped, relocated and initialised before main(), with
 // all of its own dependencies, whether the command uses it or not: libcurl alone brings 22
-// (TLS, Kerberos, LDAP, SSH, RTMP) and SDL2_image 7 (image codecs), and `kiosk render` of
-// a text file or `kiosk check` uses neither (docs/measurements.md, "Beside pango-view").
+// (TLS, Kerberos, LDAP, SSH, RTMP), SDL2 37 (X11, Wayland, ALSA, PulseAudio, codecs, D-Bus)
+// and SDL2_image 7 (image codecs), and `kiosk render` of a text file or `kiosk check` uses
+// none of them (docs/measurements.md, "Beside pango-view").
 #include <string>
 
 #include "base/result.hpp"

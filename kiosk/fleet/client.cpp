@@ -1,6 +1,6 @@
 #include "fleet/client.hpp"
 
-#include <mosquitto.h>
+#include "fleet/mosquitto_api.hpp"
 
 #include <ctime>
 #include <mutex>
@@ -13,38 +13,38 @@
 
 namespace kiosk::fleet {
 
-void FleetClient::Deleter::operator()(mosquitto* m) const { mosquitto_destroy(m); }
+void FleetClient::Deleter::operator()(mosquitto* m) const { libmosquitto().mosquitto_destroy(m); }
 
 Result<std::unique_ptr<FleetClient>> FleetClient::start(const config::Fleet& fleet, Generations generations,
                                                         std::function<void()> wake) {
-    static std::once_flag once;
-    std::call_once(once, [] { mosquitto_lib_init(); });  // process-wide; never cleaned up (threads may outlive main)
+    // libmosquitto is opened and initialised here, the first time (fleet/mosquitto_api.hpp).
+    if (const MosquittoApi& lib = libmosquitto(); !lib.error.empty()) return make_error("fleet: " + lib.error);
     std::unique_ptr<FleetClient> c(new FleetClient());
     c->fleet_ = fleet;
     c->wake_ = std::move(wake);
     c->generations_ = std::move(generations);
-    c->mosq_.reset(mosquitto_new(fleet.screen_id.c_str(), true, c.get()));
+    c->mosq_.reset(libmosquitto().mosquitto_new(fleet.screen_id.c_str(), true, c.get()));
     mosquitto* m = c->mosq_.get();
     if (!m) return make_error("fleet: cannot create the MQTT client");
-    mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
-    mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);  // an ack is one small packet: no 40 ms Nagle wait
+    libmosquitto().mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+    libmosquitto().mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);  // an ack is one small packet: no 40 ms Nagle wait
     auto failed = [&](const char* step, int rc) {
-        return make_error(std::string("fleet: ") + step + ": " + mosquitto_strerror(rc));
+        return make_error(std::string("fleet: ") + step + ": " + libmosquitto().mosquitto_strerror(rc));
     };
-    if (int rc = mosquitto_tls_set(m, fleet.ca_file.c_str(), nullptr, fleet.cert_file.c_str(), fleet.key_file.c_str(), nullptr))
+    if (int rc = libmosquitto().mosquitto_tls_set(m, fleet.ca_file.c_str(), nullptr, fleet.cert_file.c_str(), fleet.key_file.c_str(), nullptr))
         return failed("TLS files (fleet.ca_file, cert_file, key_file)", rc);
-    if (int rc = mosquitto_tls_opts_set(m, 1 /* verify the broker */, "tlsv1.2", nullptr)) return failed("TLS options", rc);
+    if (int rc = libmosquitto().mosquitto_tls_opts_set(m, 1 /* verify the broker */, "tlsv1.2", nullptr)) return failed("TLS options", rc);
     const std::string will = screen_topic(fleet.screen_id, "state");
-    if (int rc = mosquitto_will_set(m, will.c_str(), 7, "offline", 1, true)) return failed("last will", rc);
-    mosquitto_connect_callback_set(m, [](mosquitto*, void* self, int rc) { static_cast<FleetClient*>(self)->on_connect(rc); });
-    mosquitto_disconnect_callback_set(m, [](mosquitto*, void* self, int rc) { static_cast<FleetClient*>(self)->on_disconnect(rc); });
-    mosquitto_publish_callback_set(m, [](mosquitto*, void* self, int mid) { static_cast<FleetClient*>(self)->on_publish(mid); });
-    mosquitto_message_callback_set(m, [](mosquitto*, void* self, const mosquitto_message* msg) {
+    if (int rc = libmosquitto().mosquitto_will_set(m, will.c_str(), 7, "offline", 1, true)) return failed("last will", rc);
+    libmosquitto().mosquitto_connect_callback_set(m, [](mosquitto*, void* self, int rc) { static_cast<FleetClient*>(self)->on_connect(rc); });
+    libmosquitto().mosquitto_disconnect_callback_set(m, [](mosquitto*, void* self, int rc) { static_cast<FleetClient*>(self)->on_disconnect(rc); });
+    libmosquitto().mosquitto_publish_callback_set(m, [](mosquitto*, void* self, int mid) { static_cast<FleetClient*>(self)->on_publish(mid); });
+    libmosquitto().mosquitto_message_callback_set(m, [](mosquitto*, void* self, const mosquitto_message* msg) {
         static_cast<FleetClient*>(self)->on_message(msg->topic ? msg->topic : "",
                                                      std::string_view(static_cast<const char*>(msg->payload),
                                                                       static_cast<size_t>(std::max(0, msg->payloadlen))));
     });
-    mosquitto_threaded_set(m, true);                 // our thread runs its loop
+    libmosquitto().mosquitto_threaded_set(m, true);                 // our thread runs its loop
     c->thread_ = std::thread([raw = c.get()] { raw->run(); });
     return c;
 }
@@ -57,10 +57,10 @@ void FleetClient::run() {
         // connection ends. Not mosquitto_loop_forever: on a lost connection it retries by
         // itself, overwriting the state a stop sets — a screen whose broker had gone could
         // not be stopped (found by the benchmark: kiosks hung at SIGTERM).
-        int rc = mosquitto_connect_async(m, fleet_.host.c_str(), fleet_.port, fleet_.keepalive_seconds);
+        int rc = libmosquitto().mosquitto_connect_async(m, fleet_.host.c_str(), fleet_.port, fleet_.keepalive_seconds);
         std::optional<std::chrono::steady_clock::time_point> give_up;
         while (rc == MOSQ_ERR_SUCCESS) {
-            rc = mosquitto_loop(m, 1000, 1);
+            rc = libmosquitto().mosquitto_loop(m, 1000, 1);
             std::lock_guard lock(mutex_);
             if (!stop_) continue;
             // Stopping: the loop sends `disconnected` and DISCONNECT, then the broker closes
@@ -74,7 +74,7 @@ void FleetClient::run() {
         const int attempt = std::min(failed_attempts_++, 6);
         const double pause = std::min(60.0, double(1 << attempt)) * std::uniform_real_distribution<double>(0.5, 1.5)(random);
         log::once(log::Level::warning, "fleet", "loop " + std::to_string(rc),
-                  fleet_.host + ":" + std::to_string(fleet_.port) + ": " + mosquitto_strerror(rc) + "; trying again");
+                  fleet_.host + ":" + std::to_string(fleet_.port) + ": " + libmosquitto().mosquitto_strerror(rc) + "; trying again");
         stopping_.wait_for(lock, std::chrono::duration<double>(pause), [&] { return stop_; });
         if (stop_) return;
     }
@@ -85,7 +85,7 @@ FleetClient::~FleetClient() {
     if (!m) return;
     if (connected()) {
         const std::string topic = screen_topic(fleet_.screen_id, "state");
-        mosquitto_publish(m, nullptr, topic.c_str(), 12, "disconnected", 1, true);
+        libmosquitto().mosquitto_publish(m, nullptr, topic.c_str(), 12, "disconnected", 1, true);
     }
     {
         std::lock_guard lock(mutex_);
@@ -93,7 +93,7 @@ FleetClient::~FleetClient() {
     }
     stopping_.notify_all();
     room_.notify_all();
-    mosquitto_disconnect(m);  // after the publish (the loop keeps their order); ends the loop
+    libmosquitto().mosquitto_disconnect(m);  // after the publish (the loop keeps their order); ends the loop
     if (thread_.joinable()) thread_.join();
 }
 
@@ -114,7 +114,7 @@ bool FleetClient::connected() const {
 void FleetClient::on_connect(int rc) {
     if (rc != 0) {
         log::once(log::Level::warning, "fleet", "connack " + std::to_string(rc),
-                  fleet_.host + ": the broker refused the connection (" + mosquitto_connack_string(rc) + ")");
+                  fleet_.host + ": the broker refused the connection (" + libmosquitto().mosquitto_connack_string(rc) + ")");
         return;
     }
     {
@@ -125,7 +125,7 @@ void FleetClient::on_connect(int rc) {
     }
     log::info("fleet", "connected to " + fleet_.host + ":" + std::to_string(fleet_.port) + " as " + fleet_.screen_id);
     publish("state", "online", true);
-    for (const auto& topic : desired_subscriptions(fleet_)) mosquitto_subscribe(mosq_.get(), nullptr, topic.c_str(), 1);
+    for (const auto& topic : desired_subscriptions(fleet_)) libmosquitto().mosquitto_subscribe(mosq_.get(), nullptr, topic.c_str(), 1);
     wake_();  // the run loop sends its status now
 }
 
@@ -160,7 +160,7 @@ FleetClient::Tracked FleetClient::publish_tracked(const std::string& leaf, const
         t.since = pubacks_;
     }
     const std::string topic = screen_topic(fleet_.screen_id, leaf);
-    if (mosquitto_publish(mosq_.get(), &t.mid, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1, false) !=
+    if (libmosquitto().mosquitto_publish(mosq_.get(), &t.mid, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1, false) !=
         MOSQ_ERR_SUCCESS)
         t.mid = -1;
     bool already = false;
@@ -234,7 +234,7 @@ void FleetClient::acknowledge(const Incoming& in, bool applied, const std::strin
 
 void FleetClient::publish(const std::string& leaf, const std::string& payload, bool retain) {
     const std::string topic = screen_topic(fleet_.screen_id, leaf);
-    mosquitto_publish(mosq_.get(), nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1, retain);
+    libmosquitto().mosquitto_publish(mosq_.get(), nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1, retain);
 }
 
 }  // namespace kiosk::fleet

@@ -1,6 +1,6 @@
 #include "fleet/office.hpp"
 
-#include <mosquitto.h>
+#include "fleet/mosquitto_api.hpp"
 
 #include <algorithm>
 
@@ -8,23 +8,22 @@
 
 namespace kiosk::fleet {
 
-void OfficeClient::Deleter::operator()(mosquitto* m) const { mosquitto_destroy(m); }
+void OfficeClient::Deleter::operator()(mosquitto* m) const { libmosquitto().mosquitto_destroy(m); }
 
 Result<std::unique_ptr<OfficeClient>> OfficeClient::connect(const config::Fleet& broker, const std::string& client_id,
                                                            std::chrono::milliseconds timeout, bool keep_session) {
-    static std::once_flag once;
-    std::call_once(once, [] { mosquitto_lib_init(); });
+    if (const MosquittoApi& lib = libmosquitto(); !lib.error.empty()) return make_error("fleet: " + lib.error);
     std::unique_ptr<OfficeClient> c(new OfficeClient());
-    c->mosq_.reset(mosquitto_new(client_id.c_str(), !keep_session, c.get()));
+    c->mosq_.reset(libmosquitto().mosquitto_new(client_id.c_str(), !keep_session, c.get()));
     mosquitto* m = c->mosq_.get();
     if (!m) return make_error("fleet: cannot create the MQTT client");
-    mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
-    mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);  // documents go out at once, not after Nagle's wait
+    libmosquitto().mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+    libmosquitto().mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);  // documents go out at once, not after Nagle's wait
     auto file_or_null = [](const std::string& f) { return f.empty() ? nullptr : f.c_str(); };
-    if (int rc = mosquitto_tls_set(m, broker.ca_file.c_str(), nullptr, file_or_null(broker.cert_file), file_or_null(broker.key_file), nullptr))
-        return make_error(std::string("fleet: TLS files: ") + mosquitto_strerror(rc));
-    mosquitto_tls_opts_set(m, 1, "tlsv1.2", nullptr);
-    mosquitto_connect_callback_set(m, [](mosquitto*, void* self, int rc) {
+    if (int rc = libmosquitto().mosquitto_tls_set(m, broker.ca_file.c_str(), nullptr, file_or_null(broker.cert_file), file_or_null(broker.key_file), nullptr))
+        return make_error(std::string("fleet: TLS files: ") + libmosquitto().mosquitto_strerror(rc));
+    libmosquitto().mosquitto_tls_opts_set(m, 1, "tlsv1.2", nullptr);
+    libmosquitto().mosquitto_connect_callback_set(m, [](mosquitto*, void* self, int rc) {
         auto* me = static_cast<OfficeClient*>(self);
         std::lock_guard lock(me->mutex_);
         me->connack_ = rc;
@@ -32,32 +31,32 @@ Result<std::unique_ptr<OfficeClient>> OfficeClient::connect(const config::Fleet&
         if (rc == 0) ++me->connections_;
         me->changed_.notify_all();
     });
-    mosquitto_disconnect_callback_set(m, [](mosquitto*, void* self, int) {
+    libmosquitto().mosquitto_disconnect_callback_set(m, [](mosquitto*, void* self, int) {
         auto* me = static_cast<OfficeClient*>(self);
         std::lock_guard lock(me->mutex_);
         me->connected_ = false;
         me->changed_.notify_all();
     });
-    mosquitto_publish_callback_set(m, [](mosquitto*, void* self, int mid) {
+    libmosquitto().mosquitto_publish_callback_set(m, [](mosquitto*, void* self, int mid) {
         auto* me = static_cast<OfficeClient*>(self);
         std::lock_guard lock(me->mutex_);
         me->acked_mids_.push_back(mid);
         me->changed_.notify_all();
     });
-    mosquitto_subscribe_callback_set(m, [](mosquitto*, void* self, int, int, const int*) {
+    libmosquitto().mosquitto_subscribe_callback_set(m, [](mosquitto*, void* self, int, int, const int*) {
         auto* me = static_cast<OfficeClient*>(self);
         std::lock_guard lock(me->mutex_);
         me->subscribed_ = true;
         ++me->subacks_;
         me->changed_.notify_all();
     });
-    mosquitto_unsubscribe_callback_set(m, [](mosquitto*, void* self, int) {
+    libmosquitto().mosquitto_unsubscribe_callback_set(m, [](mosquitto*, void* self, int) {
         auto* me = static_cast<OfficeClient*>(self);
         std::lock_guard lock(me->mutex_);
         ++me->unsubacks_;
         me->changed_.notify_all();
     });
-    mosquitto_message_callback_set(m, [](mosquitto*, void* self, const mosquitto_message* msg) {
+    libmosquitto().mosquitto_message_callback_set(m, [](mosquitto*, void* self, const mosquitto_message* msg) {
         auto* me = static_cast<OfficeClient*>(self);
         const std::string topic = msg->topic ? msg->topic : "";
         const std::string desired = std::string(kTopicRoot) + "desired/";
@@ -81,29 +80,29 @@ Result<std::unique_ptr<OfficeClient>> OfficeClient::connect(const config::Fleet&
         if (me->messages_.size() < 100000) me->messages_.push_back(std::move(sm));
         me->changed_.notify_all();
     });
-    if (int rc = mosquitto_connect_async(m, broker.host.c_str(), broker.port, broker.keepalive_seconds))
-        return make_error(broker.host + ":" + std::to_string(broker.port) + ": " + mosquitto_strerror(rc));
-    if (int rc = mosquitto_loop_start(m)) return make_error(std::string("fleet: ") + mosquitto_strerror(rc));
+    if (int rc = libmosquitto().mosquitto_connect_async(m, broker.host.c_str(), broker.port, broker.keepalive_seconds))
+        return make_error(broker.host + ":" + std::to_string(broker.port) + ": " + libmosquitto().mosquitto_strerror(rc));
+    if (int rc = libmosquitto().mosquitto_loop_start(m)) return make_error(std::string("fleet: ") + libmosquitto().mosquitto_strerror(rc));
     std::unique_lock lock(c->mutex_);
     if (!c->changed_.wait_for(lock, timeout, [&] { return c->connack_ >= 0; }))
         return make_error(broker.host + ":" + std::to_string(broker.port) + ": no answer from the broker within " +
                           std::to_string(timeout.count()) + " ms");
-    if (!c->connected_) return make_error(broker.host + ": the broker refused the office (" + mosquitto_connack_string(c->connack_) + ")");
+    if (!c->connected_) return make_error(broker.host + ": the broker refused the office (" + libmosquitto().mosquitto_connack_string(c->connack_) + ")");
     lock.unlock();
     return c;
 }
 
 OfficeClient::~OfficeClient() {
     if (mosquitto* m = mosq_.get()) {
-        mosquitto_disconnect(m);
-        mosquitto_loop_stop(m, false);
+        libmosquitto().mosquitto_disconnect(m);
+        libmosquitto().mosquitto_loop_stop(m, false);
     }
 }
 
 Status OfficeClient::publish(const std::string& topic, const std::string& payload, bool retain, std::chrono::milliseconds timeout) {
     int mid = 0;
-    if (int rc = mosquitto_publish(mosq_.get(), &mid, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1, retain))
-        return make_error(topic + ": " + mosquitto_strerror(rc));
+    if (int rc = libmosquitto().mosquitto_publish(mosq_.get(), &mid, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1, retain))
+        return make_error(topic + ": " + libmosquitto().mosquitto_strerror(rc));
     std::unique_lock lock(mutex_);
     const bool acked = changed_.wait_for(lock, timeout, [&] {
         return std::find(acked_mids_.begin(), acked_mids_.end(), mid) != acked_mids_.end();
@@ -115,7 +114,7 @@ Status OfficeClient::publish(const std::string& topic, const std::string& payloa
 
 Status OfficeClient::watch_screens(std::chrono::milliseconds timeout) {
     const std::string topic = std::string(kTopicRoot) + "screen/+/#";
-    if (int rc = mosquitto_subscribe(mosq_.get(), nullptr, topic.c_str(), 1)) return make_error(topic + ": " + mosquitto_strerror(rc));
+    if (int rc = libmosquitto().mosquitto_subscribe(mosq_.get(), nullptr, topic.c_str(), 1)) return make_error(topic + ": " + libmosquitto().mosquitto_strerror(rc));
     std::unique_lock lock(mutex_);
     if (!changed_.wait_for(lock, timeout, [&] { return subscribed_; })) return make_error(topic + ": no SUBACK from the broker");
     return Ok{};
@@ -142,7 +141,7 @@ Result<std::map<std::string, std::string>> OfficeClient::retained_desired(std::c
         desired_at_ = std::chrono::steady_clock::now();
         subacks = subacks_;
     }
-    if (int rc = mosquitto_subscribe(mosq_.get(), nullptr, topic.c_str(), 1)) return make_error(topic + ": " + mosquitto_strerror(rc));
+    if (int rc = libmosquitto().mosquitto_subscribe(mosq_.get(), nullptr, topic.c_str(), 1)) return make_error(topic + ": " + libmosquitto().mosquitto_strerror(rc));
     std::unique_lock lock(mutex_);
     const auto deadline = std::chrono::steady_clock::now() + limit;
     if (!changed_.wait_until(lock, deadline, [&] { return subacks_ > subacks; })) {
@@ -161,7 +160,7 @@ Result<std::map<std::string, std::string>> OfficeClient::retained_desired(std::c
     auto found = std::exchange(desired_, {});
     const int unsubacks = unsubacks_;
     lock.unlock();
-    if (int rc = mosquitto_unsubscribe(mosq_.get(), nullptr, topic.c_str())) return make_error(topic + ": " + mosquitto_strerror(rc));
+    if (int rc = libmosquitto().mosquitto_unsubscribe(mosq_.get(), nullptr, topic.c_str())) return make_error(topic + ": " + libmosquitto().mosquitto_strerror(rc));
     lock.lock();
     changed_.wait_for(lock, std::chrono::seconds(5), [&] { return unsubacks_ > unsubacks; });
     return found;

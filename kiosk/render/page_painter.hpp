@@ -1,43 +1,38 @@
 #pragma once
-// Draws a laid-out page (document lines and chrome) with the theme's colours. Internal to
-// render/: callers use render_pages_to_png or Screen.
-#include <SDL.h>
+// Paints a laid-out page (document lines, chrome, table rules, pictures, the QR code) with
+// the theme's colours into plain pixels (render/canvas.hpp): the whole page for the screen,
+// or one band of rows at a time for a PNG. Internal to render/: callers use
+// render_pages_to_png or Screen.
+#include <cstdint>
 
 #include "config/config.hpp"
-#include <map>
-#include <memory>
-#include <string>
-#include <vector>
-
-#include "render/glyph_atlas.hpp"
+#include "render/canvas.hpp"
+#include "render/glyph_cache.hpp"
 #include "render/pictures.hpp"
-#include "render/sdl_handles.hpp"
 #include "text/layout.hpp"
 
 namespace kiosk::render {
 
 class PagePainter {
 public:
-    PagePainter(SDL_Renderer* renderer, const text::FontSet& fonts, const config::Theme& theme);
+    PagePainter(const text::FontSet& fonts, const config::Theme& theme);
     // Colours of a reloaded configuration: the next page painted uses them.
     void set_theme(const config::Theme& theme) { theme_ = theme; }
-    void paint(const text::Page& page, const text::PageGeometry& geometry);
     void set_pictures(const PictureStore* pictures) { pictures_ = pictures; }
+    // Paints the rows of `page` that `canvas` holds; every pixel of them is written. A page
+    // painted a band at a time is the same, pixel for pixel, as painted whole.
+    void paint(const text::Page& page, const text::PageGeometry& geometry, const Canvas& canvas);
 
 private:
-    SDL_Color colour(text::Tone tone) const;
-    void fill(const text::Box& box, config::Color c);
+    uint32_t colour(text::Tone tone) const;
     static config::Color mix(config::Color a, config::Color b, float t);
-    void draw_line(const text::Line& line);
-    void draw_image(const text::PlacedImage& image);
-    void draw_qr(const text::QrBox& qr);
+    void draw_line(const text::Line& line, const Canvas& canvas);
+    void draw_image(const text::PlacedImage& image, const Canvas& canvas);
+    static void draw_qr(const text::QrBox& qr, const Canvas& canvas);
 
-    SDL_Renderer* renderer_;  // borrowed
     config::Theme theme_;
-    GlyphAtlas atlas_;
+    GlyphCache glyphs_;
     const PictureStore* pictures_ = nullptr;  // borrowed
-    // Textures of the pictures drawn, by URL (each owned here; freed with the painter).
-    std::map<std::string, TexturePtr> textures_;
 };
 
 }  // namespace kiosk::render

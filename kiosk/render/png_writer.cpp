@@ -2,13 +2,15 @@
 
 #include <png.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <system_error>
 
+#include "render/canvas.hpp"
 #include "render/page_painter.hpp"
-#include "render/sdl_handles.hpp"
 
 namespace kiosk::render {
 namespace fs = std::filesystem;
@@ -36,65 +38,72 @@ void write_to_sink(png_structp png, png_bytep data, png_size_t length) {
 }
 void flush_sink(png_structp) {}
 
-std::vector<png_bytep> row_pointers(int height, const uint32_t* argb, int pitch_bytes) {
-    static_assert(std::endian::native == std::endian::little, "ARGB8888 is read as B, G, R, A bytes");
-    std::vector<png_bytep> rows(static_cast<size_t>(height));
-    for (int y = 0; y < height; ++y)
-        rows[static_cast<size_t>(y)] = const_cast<png_bytep>(reinterpret_cast<const unsigned char*>(argb) +
-                                                             static_cast<ptrdiff_t>(y) * pitch_bytes);
-    return rows;
-}
-
-// libpng reports errors by longjmp; keep everything with a destructor outside that frame.
-bool write_rows(Sink& sink, int level, int width, int height, const std::vector<png_bytep>& rows) {
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
-    if (!png) return false;
-    png_infop info = png_create_info_struct(png);
-    if (!info) {
-        png_destroy_write_struct(&png, nullptr);
-        return false;
+// One PNG being written row by row: libpng's write and info structs, owned together.
+// libpng reports errors by longjmp, so each step sets its own jump target and no frame it
+// may jump over holds anything with a destructor.
+class PngStream {
+public:
+    PngStream(Sink& sink, int level, int width, int height) {
+        png_ = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+        if (png_) info_ = png_create_info_struct(png_);
+        if (!png_ || !info_) return;
+        if (setjmp(png_jmpbuf(png_))) return;
+        png_set_write_fn(png_, &sink, write_to_sink, flush_sink);
+        png_set_compression_level(png_, level);
+        png_set_filter(png_, 0, PNG_FILTER_SUB);
+        png_set_IHDR(png_, info_, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 8,
+                     PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                     PNG_FILTER_TYPE_DEFAULT);
+        png_write_info(png_, info_);
+        // The rows are 0xAARRGGBB pixels (B, G, R, A in memory on little-endian machines):
+        // libpng reorders and drops the alpha byte as it writes, so no row is converted.
+        static_assert(std::endian::native == std::endian::little, "ARGB8888 is read as B, G, R, A bytes");
+        png_set_bgr(png_);
+        png_set_filler(png_, 0, PNG_FILLER_AFTER);
+        ok_ = true;
     }
-    if (setjmp(png_jmpbuf(png))) {
-        png_destroy_write_struct(&png, &info);
-        return false;
+    ~PngStream() { png_destroy_write_struct(&png_, &info_); }
+    PngStream(const PngStream&) = delete;
+    PngStream& operator=(const PngStream&) = delete;
+
+    bool ok() const { return ok_; }
+
+    bool write_rows(const uint32_t* argb, int rows, int pitch_bytes) {
+        if (!ok_) return false;
+        if (setjmp(png_jmpbuf(png_))) return ok_ = false;
+        for (int y = 0; y < rows; ++y)
+            png_write_row(png_, reinterpret_cast<png_const_bytep>(argb) + static_cast<std::ptrdiff_t>(y) * pitch_bytes);
+        return true;
     }
-    png_set_write_fn(png, &sink, write_to_sink, flush_sink);
-    png_set_compression_level(png, level);
-    png_set_filter(png, 0, PNG_FILTER_SUB);
-    png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 8,
-                 PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-                 PNG_FILTER_TYPE_DEFAULT);
-    png_write_info(png, info);
-    // The rows are the surface's own 0xAARRGGBB pixels (B, G, R, A in memory on little-endian
-    // machines): libpng reorders and drops the alpha byte as it writes, so the frame is
-    // never copied (6 MB less at 1080p).
-    png_set_bgr(png);
-    png_set_filler(png, 0, PNG_FILLER_AFTER);
-    png_write_image(png, const_cast<png_bytepp>(rows.data()));
-    png_write_end(png, nullptr);
-    png_destroy_write_struct(&png, &info);
-    return true;
+
+    bool finish() {
+        if (!ok_) return false;
+        if (setjmp(png_jmpbuf(png_))) return ok_ = false;
+        png_write_end(png_, nullptr);
+        return true;
+    }
+
+private:
+    png_structp png_ = nullptr;  // owned, with info_: png_destroy_write_struct
+    png_infop info_ = nullptr;
+    bool ok_ = false;
+};
+
+bool write_image(Sink& sink, int level, int width, int height, const uint32_t* argb, int pitch_bytes) {
+    PngStream png(sink, level, width, height);
+    return png.write_rows(argb, height, pitch_bytes) && png.finish();
 }
 
-}  // namespace
-
-Result<std::string> encode_png(int width, int height, const uint32_t* argb, int pitch_bytes, int level) {
-    const auto rows = row_pointers(height, argb, pitch_bytes);
-    std::string bytes;
-    Sink sink{nullptr, &bytes};
-    if (!write_rows(sink, level, width, height, rows)) return make_error("encoding the PNG failed");
-    return bytes;
-}
-
-Status write_png(const fs::path& file, int width, int height, const uint32_t* argb, int pitch_bytes) {
-    const auto rows = row_pointers(height, argb, pitch_bytes);
+// Writes `file` atomically: `write` fills a temp file beside it, renamed over it when whole.
+Status write_atomically(const fs::path& file, const std::function<bool(Sink&)>& write) {
     fs::path temp = file;
     temp += ".tmp";
     {
         FilePtr out(std::fopen(temp.c_str(), "wb"));
         if (!out) return make_error(temp.string() + ": cannot be written");
         Sink sink{out.get(), nullptr};
-        if (!write_rows(sink, 1, width, height, rows) || std::fflush(out.get()) != 0) {
+        if (!write(sink) || std::fflush(out.get()) != 0) {
+            out.reset();
             std::error_code ignored;
             fs::remove(temp, ignored);
             return make_error(file.string() + ": writing the PNG failed (disk full?)");
@@ -106,6 +115,19 @@ Status write_png(const fs::path& file, int width, int height, const uint32_t* ar
     return Ok{};
 }
 
+}  // namespace
+
+Result<std::string> encode_png(int width, int height, const uint32_t* argb, int pitch_bytes, int level) {
+    std::string bytes;
+    Sink sink{nullptr, &bytes};
+    if (!write_image(sink, level, width, height, argb, pitch_bytes)) return make_error("encoding the PNG failed");
+    return bytes;
+}
+
+Status write_png(const fs::path& file, int width, int height, const uint32_t* argb, int pitch_bytes) {
+    return write_atomically(file, [&](Sink& sink) { return write_image(sink, 1, width, height, argb, pitch_bytes); });
+}
+
 Result<std::vector<fs::path>> render_pages_to_png(const text::FontSet& fonts,
                                                   const config::Theme& theme,
                                                   const text::PageGeometry& geometry,
@@ -115,18 +137,13 @@ Result<std::vector<fs::path>> render_pages_to_png(const text::FontSet& fonts,
     fs::create_directories(request.out_dir, ec);
     if (ec) return make_error(request.out_dir.string() + ": cannot create folder: " + ec.message());
 
-    // The page's pixels are ours and left unset: paint() covers the whole page with its
-    // background before anything else, so SDL's own surface (allocated, then cleared to
-    // zero: 8 MB written and faulted in at 1080p) would have every pixel written twice.
-    const size_t pixel_count = static_cast<size_t>(geometry.width) * static_cast<size_t>(geometry.height);
-    const auto pixels = std::make_unique_for_overwrite<uint32_t[]>(pixel_count);
-    SurfacePtr surface(SDL_CreateRGBSurfaceWithFormatFrom(pixels.get(), geometry.width, geometry.height, 32,
-                                                          geometry.width * 4, SDL_PIXELFORMAT_ARGB8888));
-    if (!surface) return make_error(std::string("cannot allocate the page: ") + SDL_GetError());
-    // The software renderer draws straight into the surface: no display, no video driver.
-    RendererPtr renderer(SDL_CreateSoftwareRenderer(surface.get()));
-    if (!renderer) return make_error(std::string("SDL software renderer: ") + SDL_GetError());
-    PagePainter painter(renderer.get(), fonts, theme);
+    // One band of rows, painted and handed to libpng, then painted again further down: the
+    // page is never whole in memory (8 MB at 1080p; the band is 480 KB). Left unset:
+    // paint() writes every pixel of it.
+    const int width = geometry.width, height = geometry.height;
+    const int band_rows = std::min(kBandRows, height);
+    const auto band = std::make_unique_for_overwrite<uint32_t[]>(static_cast<size_t>(width) * static_cast<size_t>(band_rows));
+    PagePainter painter(fonts, theme);
     painter.set_pictures(request.pictures);
 
     std::vector<fs::path> written;
@@ -134,15 +151,19 @@ Result<std::vector<fs::path>> render_pages_to_png(const text::FontSet& fonts,
                              ? std::min(pages.size(), static_cast<size_t>(request.max_pages))
                              : pages.size();
     for (size_t i = 0; i < count; ++i) {
-        painter.paint(pages[i], geometry);
-        SDL_RenderFlush(renderer.get());
         char name[32];
         std::snprintf(name, sizeof name, "-%03zu.png", i + 1);
         fs::path file = request.out_dir / (request.item_id + name);
-        if (auto st = write_png(file, surface->w, surface->h,
-                                static_cast<const uint32_t*>(surface->pixels), surface->pitch);
-            !st)
-            return st.error();
+        auto st = write_atomically(file, [&](Sink& sink) {
+            PngStream png(sink, 1, width, height);
+            for (int top = 0; top < height && png.ok(); top += band_rows) {
+                const int rows = std::min(band_rows, height - top);
+                painter.paint(pages[i], geometry, Canvas(band.get(), width, top, rows, width));
+                png.write_rows(band.get(), rows, width * 4);
+            }
+            return png.finish();
+        });
+        if (!st) return st.error();
         written.push_back(file);
     }
     return written;

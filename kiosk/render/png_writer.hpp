@@ -1,6 +1,8 @@
 #pragma once
-// Pages to PNG files without a display: SDL's software renderer drawing into a surface,
-// written by libpng at zlib level 1 (fast; a text page compresses well anyway).
+// Pages to PNG files without a display: the page painter draws a band of rows at a time
+// into plain memory (render/canvas.hpp) and libpng, at zlib level 1 (fast; a text page
+// compresses well anyway), takes each band's rows as they are painted, so a page is never
+// whole in memory.
 #include <cstdint>
 #include <filesystem>
 #include <string>

@@ -1,16 +1,14 @@
 #include "render/screen.hpp"
 
-#include "render/png_writer.hpp"
-
-#include <SDL.h>
-
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <cmath>
 
 #include "base/log.hpp"
+#include "render/canvas.hpp"
 #include "render/page_painter.hpp"
+#include "render/png_writer.hpp"
 #include "render/sdl_handles.hpp"
 
 namespace kiosk::render {
@@ -23,6 +21,7 @@ struct Screen::Impl {
     TexturePtr previous;     // owned: the page before, kept for a transition
     double progress = -1;    // share of the page's time left; < 0: no bar
     std::unique_ptr<PagePainter> painter;
+    std::vector<uint32_t> band;  // rows painted, then uploaded into the page texture
     int physical_w = 0, physical_h = 0;
     const text::FontSet* fonts = nullptr;
     config::Theme theme;
@@ -36,7 +35,7 @@ struct Screen::Impl {
         page.reset();
         renderer.reset();
         window.reset();
-        SDL_QuitSubSystem(SDL_INIT_VIDEO);
+        sdl().QuitSubSystem(SDL_INIT_VIDEO);
     }
 
     bool quarter_turn() const { return options.rotation == 90 || options.rotation == 270; }
@@ -56,34 +55,34 @@ struct Screen::Impl {
             default: break;
         }
         SDL_Rect dst{(physical_w - w) / 2 + px, (physical_h - h) / 2 + py, w, h};
-        SDL_SetTextureBlendMode(t, alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
-        SDL_SetTextureAlphaMod(t, alpha);
-        SDL_RenderCopyEx(renderer.get(), t, nullptr, &dst, options.rotation, nullptr, SDL_FLIP_NONE);
+        sdl().SetTextureBlendMode(t, alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+        sdl().SetTextureAlphaMod(t, alpha);
+        sdl().RenderCopyEx(renderer.get(), t, nullptr, &dst, options.rotation, nullptr, SDL_FLIP_NONE);
     }
 
     void present() {
-        SDL_SetRenderTarget(renderer.get(), nullptr);
-        SDL_SetRenderDrawColor(renderer.get(), 0, 0, 0, 255);
-        SDL_RenderClear(renderer.get());
+        sdl().SetRenderTarget(renderer.get(), nullptr);
+        sdl().SetRenderDrawColor(renderer.get(), 0, 0, 0, 255);
+        sdl().RenderClear(renderer.get());
         if (page) copy_upright(page.get(), 0, 0, 255);
-        SDL_RenderPresent(renderer.get());
+        sdl().RenderPresent(renderer.get());
     }
 
     // The progress bar's strip at the page's bottom edge, redrawn into the page texture.
     void draw_progress() {
         if (!page) return;
         int w = 0, h = 0;
-        SDL_QueryTexture(page.get(), nullptr, nullptr, &w, &h);
+        sdl().QueryTexture(page.get(), nullptr, nullptr, &w, &h);
         const int bar = std::max(3, std::min(w, h) / 270);
-        SDL_SetRenderTarget(renderer.get(), page.get());
-        SDL_SetRenderDrawBlendMode(renderer.get(), SDL_BLENDMODE_NONE);
-        SDL_SetRenderDrawColor(renderer.get(), theme.background.r, theme.background.g, theme.background.b, 255);
+        sdl().SetRenderTarget(renderer.get(), page.get());
+        sdl().SetRenderDrawBlendMode(renderer.get(), SDL_BLENDMODE_NONE);
+        sdl().SetRenderDrawColor(renderer.get(), theme.background.r, theme.background.g, theme.background.b, 255);
         SDL_Rect strip{0, h - bar, w, bar};
-        SDL_RenderFillRect(renderer.get(), &strip);
+        sdl().RenderFillRect(renderer.get(), &strip);
         if (progress > 0) {
-            SDL_SetRenderDrawColor(renderer.get(), theme.accent.r, theme.accent.g, theme.accent.b, 255);
+            sdl().SetRenderDrawColor(renderer.get(), theme.accent.r, theme.accent.g, theme.accent.b, 255);
             SDL_Rect filled{0, h - bar, static_cast<int>(std::lround(w * std::min(1.0, progress))), bar};
-            SDL_RenderFillRect(renderer.get(), &filled);
+            sdl().RenderFillRect(renderer.get(), &filled);
         }
     }
 };
@@ -94,9 +93,11 @@ Screen::~Screen() = default;
 Result<std::unique_ptr<Screen>> Screen::open(const ScreenOptions& options,
                                              const text::FontSet& fonts,
                                              const config::Theme& theme) {
-    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
-    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0)
-        return make_error(std::string("no display: ") + SDL_GetError() +
+    // SDL2 is opened here, the first time a screen is (render/sdl_api.hpp).
+    if (!sdl().error.empty()) return make_error("no display: " + sdl().error);
+    sdl().SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    if (sdl().InitSubSystem(SDL_INIT_VIDEO) != 0)
+        return make_error(std::string("no display: ") + sdl().GetError() +
                           " (use `kiosk render --out DIR` to get the pages as PNG files)");
     auto impl = std::make_unique<Impl>();
     impl->options = options;
@@ -113,26 +114,26 @@ Result<std::unique_ptr<Screen>> Screen::open(const ScreenOptions& options,
         // server, cage) a fullscreen request alone may leave it at its initial size.
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
         SDL_DisplayMode mode;
-        if (SDL_GetDesktopDisplayMode(0, &mode) == 0) {
+        if (sdl().GetDesktopDisplayMode(0, &mode) == 0) {
             w = mode.w;
             h = mode.h;
             x = y = 0;
         }
     }
-    impl->window.reset(SDL_CreateWindow("kiosk", x, y, w, h, flags));
-    if (!impl->window) return make_error(std::string("cannot open a window: ") + SDL_GetError());
-    impl->renderer.reset(SDL_CreateRenderer(impl->window.get(), -1,
+    impl->window.reset(sdl().CreateWindow("kiosk", x, y, w, h, flags));
+    if (!impl->window) return make_error(std::string("cannot open a window: ") + sdl().GetError());
+    impl->renderer.reset(sdl().CreateRenderer(impl->window.get(), -1,
                                             SDL_RENDERER_ACCELERATED | SDL_RENDERER_TARGETTEXTURE));
     if (!impl->renderer) {
-        log::warn("render", std::string("no accelerated renderer (") + SDL_GetError() +
+        log::warn("render", std::string("no accelerated renderer (") + sdl().GetError() +
                                 "); using the software renderer");
-        impl->renderer.reset(SDL_CreateRenderer(impl->window.get(), -1,
+        impl->renderer.reset(sdl().CreateRenderer(impl->window.get(), -1,
                                                 SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE));
     }
-    if (!impl->renderer) return make_error(std::string("cannot create a renderer: ") + SDL_GetError());
-    SDL_ShowCursor(SDL_DISABLE);
-    SDL_GetRendererOutputSize(impl->renderer.get(), &impl->physical_w, &impl->physical_h);
-    impl->painter = std::make_unique<PagePainter>(impl->renderer.get(), fonts, theme);
+    if (!impl->renderer) return make_error(std::string("cannot create a renderer: ") + sdl().GetError());
+    sdl().ShowCursor(SDL_DISABLE);
+    sdl().GetRendererOutputSize(impl->renderer.get(), &impl->physical_w, &impl->physical_h);
+    impl->painter = std::make_unique<PagePainter>(fonts, theme);
     return std::unique_ptr<Screen>(new Screen(std::move(impl)));
 }
 
@@ -144,32 +145,40 @@ void Screen::show(const text::Page& page, const text::PageGeometry& geometry, Tr
     // Two page textures take turns: the new page is drawn into the one not on screen.
     std::swap(s.page, s.previous);
     int tw = 0, th = 0;
-    if (s.page) SDL_QueryTexture(s.page.get(), nullptr, nullptr, &tw, &th);
+    if (s.page) sdl().QueryTexture(s.page.get(), nullptr, nullptr, &tw, &th);
     if (!s.page || tw != geometry.width || th != geometry.height) {
-        s.page.reset(SDL_CreateTexture(s.renderer.get(), SDL_PIXELFORMAT_ARGB8888,
+        s.page.reset(sdl().CreateTexture(s.renderer.get(), SDL_PIXELFORMAT_ARGB8888,
                                        SDL_TEXTUREACCESS_TARGET, geometry.width, geometry.height));
         if (!s.page) {
             log::once(log::Level::error, "render", "page-texture",
-                      std::string("cannot create the page texture: ") + SDL_GetError());
+                      std::string("cannot create the page texture: ") + sdl().GetError());
             std::swap(s.page, s.previous);  // the old page stays up
             return;
         }
     }
-    SDL_SetRenderTarget(s.renderer.get(), s.page.get());
-    s.painter->paint(page, geometry);
+    // Painted a band of rows at a time, as for a PNG (the same painter, the same pixels),
+    // each band uploaded into the page texture: no whole page in memory beside the texture.
+    const int band_rows = std::min(kBandRows, geometry.height);
+    s.band.resize(static_cast<size_t>(geometry.width) * static_cast<size_t>(band_rows));
+    for (int top = 0; top < geometry.height; top += band_rows) {
+        const int rows = std::min(band_rows, geometry.height - top);
+        s.painter->paint(page, geometry, Canvas(s.band.data(), geometry.width, top, rows, geometry.width));
+        const SDL_Rect strip{0, top, geometry.width, rows};
+        sdl().UpdateTexture(s.page.get(), &strip, s.band.data(), geometry.width * 4);
+    }
     if (s.progress >= 0) s.draw_progress();
     int pw = 0, ph = 0;
-    if (s.previous) SDL_QueryTexture(s.previous.get(), nullptr, nullptr, &pw, &ph);
+    if (s.previous) sdl().QueryTexture(s.previous.get(), nullptr, nullptr, &pw, &ph);
     if (transition != Transition::none && s.previous && pw == geometry.width && ph == geometry.height) {
         // ~0.4 s at up to 60 frames a second; each frame only composites the two textures.
         constexpr Uint64 kMillis = 400;
-        const Uint64 start = SDL_GetTicks64();
-        for (Uint64 now = start; now - start < kMillis; now = SDL_GetTicks64()) {
+        const Uint64 start = sdl().GetTicks64();
+        for (Uint64 now = start; now - start < kMillis; now = sdl().GetTicks64()) {
             const double t = static_cast<double>(now - start) / kMillis;
             const double eased = t * t * (3 - 2 * t);
-            SDL_SetRenderTarget(s.renderer.get(), nullptr);
-            SDL_SetRenderDrawColor(s.renderer.get(), 0, 0, 0, 255);
-            SDL_RenderClear(s.renderer.get());
+            sdl().SetRenderTarget(s.renderer.get(), nullptr);
+            sdl().SetRenderDrawColor(s.renderer.get(), 0, 0, 0, 255);
+            sdl().RenderClear(s.renderer.get());
             if (transition == Transition::fade) {
                 s.copy_upright(s.previous.get(), 0, 0, 255);
                 s.copy_upright(s.page.get(), 0, 0, static_cast<Uint8>(std::lround(255 * eased)));
@@ -178,8 +187,8 @@ void Screen::show(const text::Page& page, const text::PageGeometry& geometry, Tr
                 s.copy_upright(s.previous.get(), -shift, 0, 255);
                 s.copy_upright(s.page.get(), geometry.width - shift, 0, 255);
             }
-            SDL_RenderPresent(s.renderer.get());
-            SDL_Delay(16);
+            sdl().RenderPresent(s.renderer.get());
+            sdl().Delay(16);
         }
     }
     s.present();
@@ -189,11 +198,11 @@ std::vector<uint32_t> Screen::snapshot(int& width, int& height) const {
     Impl& s = *impl_;
     width = height = 0;
     if (!s.page) return {};
-    SDL_QueryTexture(s.page.get(), nullptr, nullptr, &width, &height);
+    sdl().QueryTexture(s.page.get(), nullptr, nullptr, &width, &height);
     std::vector<uint32_t> pixels(static_cast<size_t>(width) * static_cast<size_t>(height));
-    SDL_SetRenderTarget(s.renderer.get(), s.page.get());
-    if (SDL_RenderReadPixels(s.renderer.get(), nullptr, SDL_PIXELFORMAT_ARGB8888, pixels.data(), width * 4) != 0) pixels.clear();
-    SDL_SetRenderTarget(s.renderer.get(), nullptr);
+    sdl().SetRenderTarget(s.renderer.get(), s.page.get());
+    if (sdl().RenderReadPixels(s.renderer.get(), nullptr, SDL_PIXELFORMAT_ARGB8888, pixels.data(), width * 4) != 0) pixels.clear();
+    sdl().SetRenderTarget(s.renderer.get(), nullptr);
     return pixels;
 }
 
@@ -265,12 +274,12 @@ Screen::Wake Screen::wait(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + std::max(std::chrono::milliseconds(0), timeout);
     for (;;) {
         SDL_Event ev;
-        while (SDL_PollEvent(&ev)) {
+        while (sdl().PollEvent(&ev)) {
             switch (ev.type) {
                 case SDL_QUIT: return Wake::quit;  // SIGTERM/SIGINT; keys never quit
                 case SDL_WINDOWEVENT:
                     if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-                        SDL_GetRendererOutputSize(s.renderer.get(), &s.physical_w, &s.physical_h);
+                        sdl().GetRendererOutputSize(s.renderer.get(), &s.physical_w, &s.physical_h);
                         return Wake::resized;
                     }
                     if (ev.window.event == SDL_WINDOWEVENT_EXPOSED) s.present();

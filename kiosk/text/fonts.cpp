@@ -7,11 +7,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
 #include <optional>
 
 #include "base/log.hpp"
+#include "base/unique_fd.hpp"
 
 namespace kiosk::text {
 namespace {
@@ -88,6 +93,100 @@ void close_font_file(FT_Stream stream) {
     delete stream;
 }
 
+bool read_at(int fd, uint64_t offset, unsigned char* buffer, size_t count) {
+    size_t done = 0;
+    while (done < count) {
+        const ssize_t n = ::pread(fd, buffer + done, count - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        done += static_cast<size_t>(n);
+    }
+    return true;
+}
+
+uint32_t be32(const unsigned char* p) {
+    return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+}
+
+// HarfBuzz's tables, read from the font file when it first asks for each (pread, the whole
+// table into a blob of its own), not from a mapping of the file: shaping reads cmap, hmtx,
+// GSUB and GPOS lookups scattered over ~700 KB of a face, and each first touch of a mapping
+// faults in 64 KB around it (docs/measurements.md, "Beside pango-view"). A table too large
+// to read whole (the outlines: 'CFF ' is 15 MB in Noto Sans CJK, and shaping reads it only
+// for a combining mark's extents) is served from a mapping of the file after all.
+// Thread-safe: shaping runs on the fetch worker and the frame loop alike.
+class TableReader {
+public:
+    static std::unique_ptr<TableReader> open(const std::string& path, int index) {
+        std::unique_ptr<TableReader> r(new TableReader());
+        r->path_ = path;
+        r->fd_.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+        struct stat info {};
+        if (!r->fd_.valid() || ::fstat(r->fd_.get(), &info) != 0) return nullptr;
+        const auto size = static_cast<uint64_t>(info.st_size);
+        // A collection ('ttcf') lists where each face's table directory starts.
+        unsigned char head[12];
+        if (!read_at(r->fd_.get(), 0, head, sizeof head)) return nullptr;
+        uint64_t directory = 0;
+        if (be32(head) == HB_TAG('t', 't', 'c', 'f')) {
+            if (index < 0 || static_cast<uint32_t>(index) >= be32(head + 8)) return nullptr;
+            unsigned char at[4];
+            if (!read_at(r->fd_.get(), 12 + 4 * static_cast<uint64_t>(index), at, 4)) return nullptr;
+            directory = be32(at);
+            if (!read_at(r->fd_.get(), directory, head, sizeof head)) return nullptr;
+        } else if (index != 0) {
+            return nullptr;
+        }
+        const unsigned tables = (unsigned{head[4]} << 8) | head[5];
+        std::vector<unsigned char> records(16 * static_cast<size_t>(tables));
+        if (!read_at(r->fd_.get(), directory + 12, records.data(), records.size())) return nullptr;
+        for (unsigned i = 0; i < tables; ++i) {
+            const unsigned char* rec = records.data() + 16 * static_cast<size_t>(i);
+            const uint32_t offset = be32(rec + 8), length = be32(rec + 12);
+            if (uint64_t{offset} + length <= size) r->tables_[be32(rec)] = {offset, length};
+        }
+        return r;
+    }
+    ~TableReader() { hb_blob_destroy(mapped_); }
+    TableReader(const TableReader&) = delete;
+    TableReader& operator=(const TableReader&) = delete;
+
+    // HarfBuzz's reference_table_func: a new reference to the table `tag`, or null (an
+    // empty table) when the face has none.
+    static hb_blob_t* reference(hb_face_t*, hb_tag_t tag, void* self) {
+        return static_cast<TableReader*>(self)->table(tag);
+    }
+    static void destroy(void* self) { delete static_cast<TableReader*>(self); }
+
+private:
+    TableReader() = default;
+
+    hb_blob_t* table(hb_tag_t tag) {
+        const auto it = tables_.find(tag);
+        if (it == tables_.end()) return nullptr;
+        const auto [offset, length] = it->second;
+        if (length > kReadLimit) {
+            std::call_once(mapping_, [&] { mapped_ = hb_blob_create_from_file_or_fail(path_.c_str()); });
+            return mapped_ ? hb_blob_create_sub_blob(mapped_, offset, length) : nullptr;
+        }
+        auto* data = static_cast<unsigned char*>(std::malloc(std::max<size_t>(1, length)));
+        if (!data) return nullptr;
+        if (!read_at(fd_.get(), offset, data, length)) {
+            std::free(data);
+            return nullptr;
+        }
+        // The blob owns `data` from here and frees it with its last reference.
+        return hb_blob_create(reinterpret_cast<const char*>(data), length, HB_MEMORY_MODE_WRITABLE, data, std::free);
+    }
+
+    static constexpr uint32_t kReadLimit = 2u << 20;
+    std::string path_;
+    UniqueFd fd_;  // owned: the face's file, read with pread only (no shared offset)
+    std::map<hb_tag_t, std::pair<uint32_t, uint32_t>> tables_;  // tag -> offset, length in the file
+    std::once_flag mapping_;
+    hb_blob_t* mapped_ = nullptr;  // owned: the whole file mapped, for tables over kReadLimit only
+};
+
 }  // namespace
 
 Result<std::unique_ptr<Face>> Face::open(FT_Library library, const std::string& path, int index) {
@@ -114,10 +213,10 @@ Result<std::unique_ptr<Face>> Face::open(FT_Library library, const std::string& 
         face->ft_face_ = nullptr;
         return make_error(path + ": FreeType cannot open this font (face " + std::to_string(index) + ")");
     }
-    hb_blob_t* blob = hb_blob_create_from_file_or_fail(path.c_str());
-    if (!blob) return make_error(path + ": HarfBuzz cannot read this font");
-    hb_face_t* hb_face = hb_face_create(blob, static_cast<unsigned>(index));
-    hb_blob_destroy(blob);
+    auto tables = TableReader::open(path, index);
+    if (!tables) return make_error(path + ": HarfBuzz cannot read this font (face " + std::to_string(index) + ")");
+    // The HarfBuzz face owns the reader from here (TableReader::destroy).
+    hb_face_t* hb_face = hb_face_create_for_tables(TableReader::reference, tables.release(), TableReader::destroy);
     face->hb_font_ = hb_font_create(hb_face);
     face->upem_ = static_cast<int>(hb_face_get_upem(hb_face));
     hb_face_destroy(hb_face);

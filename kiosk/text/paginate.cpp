@@ -47,18 +47,25 @@ Prepared prepare(const ShapedDocument& doc, const Style& style, const Box& box) 
         }
         const float first_measure = box.width - bl.format.indent;
         const Role role = sb.block.role;
+        // S3 trims an opening mark at the start of every line but an indented first line.
+        std::vector<LineSpan> spans = break_lines(LineContext{sb, bl.format.size, bl.format.indent == 0}, first_measure, box.width);
         // A title, heading or meta line breaks between words (…工作/年度报告, not
-        // …年度报/告; …建设/管理局) unless a word is wider than the measure.
+        // …年度报/告; …建设/管理局) unless a word is wider than the measure. One that fits
+        // on one line is set the same either way, so ICU's word breaker is not even asked
+        // (its Chinese dictionary is 1.3 MB of data faulted in for the first word).
         const ShapedBlock* source = &sb;
         std::optional<ShapedBlock> by_words;
-        if ((role == Role::title || role == Role::heading || role == Role::meta) && (by_words = breaking_at_words(sb))) {
+        const bool one_line = spans.size() == 1 && !spans.front().emergency;
+        if ((role == Role::title || role == Role::heading || role == Role::meta) && !one_line &&
+            (by_words = breaking_at_words(sb))) {
             const LineContext word_ctx{*by_words, bl.format.size, bl.format.indent == 0};
-            const auto tried = break_lines(word_ctx, first_measure, box.width);
-            if (std::none_of(tried.begin(), tried.end(), [](const LineSpan& s) { return s.emergency; })) source = &*by_words;
+            auto tried = break_lines(word_ctx, first_measure, box.width);
+            if (std::none_of(tried.begin(), tried.end(), [](const LineSpan& s) { return s.emergency; })) {
+                source = &*by_words;
+                spans = std::move(tried);
+            }
         }
-        // S3 trims an opening mark at the start of every line but an indented first line.
         const LineContext ctx{*source, bl.format.size, bl.format.indent == 0};
-        std::vector<LineSpan> spans = break_lines(ctx, first_measure, box.width);
         if (bl.format.justify) avoid_lone_last_character(ctx, spans, first_measure, box.width);
         if (role == Role::title || role == Role::heading) balance_lines(ctx, spans, first_measure, box.width);
         for (size_t k = 0; k < spans.size(); ++k) {
