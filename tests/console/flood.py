@@ -65,8 +65,9 @@ class Clerk:
         self.cookie = headers["set-cookie"].split(";")[0]
         self.csrf = json.loads(raw)["csrf"]
 
-    def call(self, method, path, body=None, timeout=60):
+    def call(self, method, path, body=None, timeout=60, headers=None):
         h = {"Cookie": self.cookie, "X-CSRF-Token": self.csrf, "Origin": f"http://127.0.0.1:{self.port}"}
+        h.update(headers or {})
         return request(self.port, method, path, body, h, timeout, self.source)
 
     def timed(self, path="/api/screens", timeout=60):
@@ -113,12 +114,12 @@ def summary(values):
 class SlowSockets:
     """Slowloris: `count` connections that send a request line and then one header line
     every `every` seconds, never the blank line. Each reconnects when the server closes it.
-    `closed` counts the server's closings."""
+    `lines` counts the header lines sent, `closed` the server's closings."""
 
     def __init__(self, port, count, every=9.0):
         self.port, self.count, self.every = port, count, every
         self.halt = threading.Event()
-        self.closed = 0
+        self.closed = self.lines = 0
         self.lock = threading.Lock()
         self.threads = [threading.Thread(target=self._one, args=(i,), daemon=True) for i in range(count)]
 
@@ -152,6 +153,8 @@ class SlowSockets:
                         pass
                     s.sendall(f"X-Slow-{i}-{n}: x\r\n".encode())
                     n += 1
+                    with self.lock:
+                        self.lines += 1
             except OSError:
                 pass
             finally:
@@ -211,7 +214,7 @@ class SlowPortal:
             def do_GET(self):
                 outer.started += 1
                 outer.release.wait(outer.seconds)
-                page = ("<html><head><meta charset='utf-8'><title>慢网页</title></head><body><div class='article'>"
+                page = ("<html><head><meta charset='utf-8'><title>慢网页</title></head><body><div class='TRS_Editor'>"
                         "<h1>慢网页</h1>" + "<p>这是一段正文，慢慢地送来。</p>" * 20 + "</div></body></html>").encode()
                 try:
                     self.send_response(200)
