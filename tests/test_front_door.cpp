@@ -5,11 +5,14 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <fstream>
 #include <string>
 
 #include "console/door.hpp"
 #include "console/front_door.hpp"
 #include "console/logic.hpp"
+#include "console/settings.hpp"
+#include "support.hpp"
 
 using namespace kiosk::console;
 using namespace std::chrono_literals;
@@ -176,4 +179,22 @@ TEST_CASE("front door: a refusal is a whole answer that closes, JSON under /api/
     const std::string text = refusal_answer({421, words::kUnknownHost}, false);
     CHECK(text.find("Content-Type: text/plain; charset=utf-8\r\n") != std::string::npos);
     CHECK(text.find("Retry-After") == std::string::npos);
+}
+
+TEST_CASE("front door: console.json's hosts are host names, and nothing else", "[console]") {
+    test::TempDir dir;
+    auto load = [&](const std::string& hosts) {
+        std::ofstream(dir.path() / "console.json") << R"({"office_config": "office.json", "hosts": )" << hosts << "}";
+        return load_settings(dir.path() / "console.json");
+    };
+    auto good = load(R"(["console.hall.lan", "zwzx-01"])");
+    REQUIRE(good);
+    CHECK(good->hosts == std::vector<std::string>{"console.hall.lan", "zwzx-01"});
+    for (const char* bad : {R"(["http://console.hall.lan"])", R"(["console.hall.lan:8080"])", R"([""])", R"("console.hall.lan")"}) {
+        auto refused = load(bad);
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().message.find("hosts") != std::string::npos);
+    }
+    std::ofstream(dir.path() / "console.json") << R"({"office_config": "office.json"})";
+    CHECK(load_settings(dir.path() / "console.json")->hosts.empty());
 }

@@ -486,6 +486,7 @@ struct Door::Impl {
             ++c->served;
             c->keep = ok && !closed && !last && !stream.failed();
             c->in.erase(0, c->head_end + c->body_bytes);
+            if (c->in.capacity() > limits.small_body_bytes) c->in.shrink_to_fit();  // a kept connection keeps no upload's room
             c->head_end = c->body_bytes = 0;
             c->parsed = {};
             {

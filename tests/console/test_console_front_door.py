@@ -15,11 +15,14 @@ break measured before the door (bench/flood_console.py) reproduced, and its boun
   extract  8 parallel extracts of a page that waits: two reach it, six are 503 at once, and
            /api/screens stays fast while two hold
 
-Figures hold with two busy processes beside the test (`yes >/dev/null &` twice).
+Figures hold with two busy processes beside the test (`yes >/dev/null &` twice). Under
+AddressSanitizer (scripts/build.sh --sanitize) memory figures are not checked (ASan's
+shadow memory is not the console's) and time figures are three times as wide.
 
     /usr/bin/python3 tests/console/test_console_front_door.py BUILD_DIR SOURCE_DIR"""
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -30,6 +33,14 @@ import flood  # noqa: E402
 
 PASSWORD = "admin-pass-2026"
 MIB = 1024
+SANITIZED = False  # set by main(): the console was built with ASan
+SLOW = 1.0         # time figures' factor: 3 under ASan
+
+
+def peak_under(console, mib):
+    hwm = flood.proc_status_kib(console.pid, "VmHWM")
+    print(f"   peak RSS {hwm / MIB:.1f} MiB" + (" (ASan: not checked)" if SANITIZED else f" (at most {mib} MiB)"))
+    assert SANITIZED or hwm < mib * MIB, hwm
 
 
 def step(text):
@@ -61,9 +72,7 @@ def memory(fleet, console):
     assert status == 413 and error_of(raw) == "登录请求太大，请刷新页面后重新登录", (status, raw[:200])
     answers = parallel(8, lambda i: flood.request(port, "POST", "/api/login", body, timeout=60))
     assert all(a[0] == 413 for a in answers), [a[0] for a in answers]
-    hwm = flood.proc_status_kib(console.pid, "VmHWM")
-    print(f"   peak RSS {hwm / MIB:.1f} MiB (was 116 MiB for one, 759 MiB for eight)")
-    assert hwm < 48 * MIB, hwm
+    peak_under(console, 48)  # before the door: 116 MiB for one, 759 MiB for eight
 
     step("memory: a body within the route's bytes but past its JSON values is refused (413), unparsed")
     clerk = flood.Clerk(port, "wang", PASSWORD)
@@ -82,9 +91,7 @@ def memory(fleet, console):
     statuses = sorted(a[0] for a in answers)
     print(f"   uploads answered {statuses}")
     assert set(statuses) <= {413, 503} and 413 in statuses, statuses  # 413: the file is over 2 MB
-    hwm = flood.proc_status_kib(console.pid, "VmHWM")
-    print(f"   peak RSS {hwm / MIB:.1f} MiB")
-    assert hwm < 160 * MIB, hwm
+    peak_under(console, 160)
 
 
 def slow(fleet):
@@ -96,10 +103,10 @@ def slow(fleet):
             start = time.monotonic()
             status, _, raw = flood.request(port, "POST", "/api/login", {"name": "wang", "password": PASSWORD}, timeout=10)
             took = time.monotonic() - start
-            assert status == 200 and took < 1.0, (status, took, raw[:200])
+            assert status == 200 and took < 1.0 * SLOW, (status, took, raw[:200])
             start = time.monotonic()
             status, _, _ = flood.request(port, "GET", "/login", timeout=10)
-            assert status == 200 and time.monotonic() - start < 1.0, (status, time.monotonic() - start)
+            assert status == 200 and time.monotonic() - start < 1.0 * SLOW, (status, time.monotonic() - start)
         # The head's deadline (10 s from the connection) closes each of them.
         wait_for(lambda: sockets.closed >= 24, 40, "the door to close every slow socket")
         print(f"   logins within 1 s; the door closed slow sockets {sockets.closed} times")
@@ -131,7 +138,7 @@ def flood_logins(fleet):
     s = flood.summary(sampler.times)
     print(f"   /api/screens n={s['n']} median {s['median'] * 1000:.1f} ms p99 {s['p99'] * 1000:.1f} ms; logins {statuses}")
     assert all(st == 200 for st in sampler.statuses), sampler.statuses
-    assert s["n"] >= 10 and s["p99"] < 0.5, s
+    assert s["n"] >= 10 and s["p99"] < 0.5 * SLOW, s
     # Hashes: the address's ten tries and one every 6 s (the 401s); every other answer a refusal.
     assert statuses.get(401, 0) <= 15, statuses
     assert reasons.get((429, "登录太频繁，请过一分钟再试"), 0) > 1000, reasons
@@ -174,7 +181,7 @@ def extract(fleet):
         wait_for(lambda: portal.started >= 2 and sum(1 for a in answers if a) >= 6, 20,
                  "two extracts at the page and six answered")
         refused = [a for a in answers if a]
-        assert all(a[0] == 503 and a[1] < 2.0 for a in refused), [(a[0], a[1]) for a in refused]
+        assert all(a[0] == 503 and a[1] < 2.0 * SLOW for a in refused), [(a[0], a[1]) for a in refused]
         assert error_of(refused[0][2]) == "正在读取别的网页，请过几秒再点“读取”", refused[0][2]
         times = []
         for _ in range(20):
@@ -183,7 +190,7 @@ def extract(fleet):
             times.append(seconds)
         s = flood.summary(times)
         print(f"   /api/screens while two extracts wait: median {s['median'] * 1000:.1f} ms max {s['max'] * 1000:.1f} ms")
-        assert s["max"] < 0.5, s
+        assert s["max"] < 0.5 * SLOW, s
         assert portal.started == 2, portal.started
     finally:
         portal.release.set()
@@ -195,7 +202,10 @@ def extract(fleet):
 
 
 def main():
+    global SANITIZED, SLOW
     build, source = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    SANITIZED = "libasan" in subprocess.run(["ldd", os.path.join(build, "kiosk-console")], capture_output=True, text=True).stdout
+    SLOW = 3.0 if SANITIZED else 1.0
     fleet = Fleet(build, source)
     try:
         with open(fleet.console_json) as f:
