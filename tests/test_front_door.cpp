@@ -53,7 +53,7 @@ TEST_CASE("front door: the console answers to addresses and its own names only",
     CHECK(HostList({}, "", "console.local").allows("console.local:8080"));
 }
 
-TEST_CASE("front door: a head is checked for its Host first, then its body's size; a body for its values", "[console]") {
+TEST_CASE("front door: a head is checked for its Host first, then its body's size, then a body for its values", "[console]") {
     const HostList hosts({}, "office", "127.0.0.1");
     RequestHead h{"POST", "/api/login", "evil.example", 3u << 20, "10.0.0.5"};
     auto r = check_head(h, hosts);
@@ -99,7 +99,7 @@ TEST_CASE("front door: a gate has its places and no queue", "[console]") {
     CHECK(gate.enter());
 }
 
-TEST_CASE("front door: logins from an address are rated before any hash; a right one gives its try back", "[console]") {
+TEST_CASE("front door: logins from an address are rated before any hash, and a right one gives its try back", "[console]") {
     LoginDoor door;
     const auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < kLoginBurst; ++i) CHECK(std::holds_alternative<Gate::Ticket>(door.enter("10.0.0.5", t0)));
