@@ -127,7 +127,7 @@ def host(fleet, out):
     status, headers, raw = flood.request(fleet.console_port, "POST", "/api/login", {"name": "wang", "password": PASSWORD},
                                          {"Host": "evil.example", "Origin": "http://evil.example"})
     cookie = "set-cookie" in headers
-    print(f"host: login with Host: evil.example -> {status}, cookie {'SET' if cookie else 'none'}: {raw[:120].decode(errors='replace')}")
+    print(f"host: login with Host: evil.example -> {status}, cookie {'SET' if cookie else 'none'}: {raw.decode(errors='replace')[:80]}")
     out["host"] = {"status": status, "cookie": cookie}
 
 

@@ -194,7 +194,7 @@ class WrongLogins:
             try:
                 why = json.loads(raw)["error"]
             except (ValueError, KeyError, TypeError):
-                why = raw[:60].decode(errors="replace")
+                why = raw.decode(errors="replace").strip()[:60]
             with self.lock:
                 self.statuses[status] = self.statuses.get(status, 0) + 1
                 self.reasons[(status, why)] = self.reasons.get((status, why), 0) + 1
