@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <list>
 #include <map>
@@ -17,7 +16,9 @@
 #include "base/zone_time.hpp"
 #include "config/config.hpp"
 #include "console/auth.hpp"
+#include "console/door.hpp"
 #include "console/fleet_link.hpp"
+#include "console/front_door.hpp"
 #include "console/logic.hpp"
 #include "console/preview.hpp"
 #include "console/service.hpp"
@@ -38,7 +39,6 @@ using nlohmann::json;
 namespace {
 
 constexpr std::size_t kMaxUploadBytes = 2u << 20;
-constexpr std::size_t kMaxRequestBytes = 3u << 20;
 constexpr const char* kCookie = "kiosk_console";
 
 // The app's pages: each is app.html, which shows the page its path names.
@@ -101,8 +101,8 @@ std::string cookie_value(const httplib::Request& req, const std::string& name) {
 
 }  // namespace
 
-// The handlers, with what they share. One request's work is small and synchronous;
-// httplib's thread pool runs several at once (the store and fleet link lock inside).
+// The handlers, with what they share. One request's work is small and synchronous; the
+// door's workers (console/door) run several at once (the store and fleet link lock inside).
 struct Routes {
     const ConsoleSettings& settings;
     const config::ConfigSnapshot office;
@@ -111,23 +111,25 @@ struct Routes {
     FleetLink& fleet;
     Service service;
     std::unique_ptr<httplib::Server> server;
+    Door* door;  // the server's: connections, deadlines, the checks before a request is read
+    std::function<bool(const std::string&, int)> bind;
+    LoginDoor logins;
+    Gate extracting{kExtractsAtOnce};
 
     // Previews wait here until the page has fetched them (the newest 16 requests).
     std::mutex previews_mutex;
     std::list<std::pair<std::string, std::vector<PreviewPages>>> previews;
-    // Previews being drawn: each holds one of the server's threads for seconds, so two at
+    // Previews being drawn: each holds one of the server's workers for seconds, so two at
     // most; a third clerk is asked to wait rather than starve the 屏幕 page.
-    std::atomic<int> drawing{0};
+    Gate drawing{kPreviewsAtOnce};
 
-    Routes(const ConsoleSettings& s, config::ConfigSnapshot o, Store& st, FleetLink& f)
-        : settings(s), office(o), store(st), fleet(f), service(s, std::move(o), st, f) {
+    Routes(const ConsoleSettings& s, config::ConfigSnapshot o, Store& st, FleetLink& f, DoorServer made)
+        : settings(s), office(o), store(st), fleet(f), service(s, std::move(o), st, f), server(std::move(made.server)),
+          door(made.door), bind(std::move(made.bind)) {
         if (auto text = files::read_regular_file(office->file, 1 << 20)) office_json = json::parse(*text, nullptr, false);
-        if (settings.tls())
-            server = std::make_unique<httplib::SSLServer>(settings.tls_cert.c_str(), settings.tls_key.c_str());
-        else
-            server = std::make_unique<httplib::Server>();
         install();
     }
+    ~Routes() { door->stop(); }  // no handler runs once the members it uses go
 
     std::string address(const httplib::Request& req) const { return req.remote_addr; }
 
@@ -137,6 +139,10 @@ struct Routes {
         return service.audit({user, Role::editor, address(req)}, action, target, detail);
     }
     // The clerk's answer to what the service did.
+    static void refuse(httplib::Response& res, const Refusal& r) {
+        if (r.retry_after > 0) res.set_header("Retry-After", std::to_string(r.retry_after));
+        send_error(res, r.status, r.message);
+    }
     static void answer(httplib::Response& res, const Outcome& o) {
         static const std::map<Outcome::Kind, int> status = {{Outcome::Kind::done, 200},     {Outcome::Kind::queued, 202},
                                                             {Outcome::Kind::pending, 200},  {Outcome::Kind::unclear, 400},
@@ -235,10 +241,7 @@ struct Routes {
 
 void Routes::install() {
     httplib::Server& s = *server;
-    s.set_payload_max_length(kMaxRequestBytes);
-    s.set_read_timeout(10, 0);
-    s.set_write_timeout(30, 0);
-    s.set_keep_alive_max_count(100);
+    s.set_payload_max_length(kUploadBodyBytes);  // the door refuses more, per route, before reading it
     // Every answer: no script but the console's own, no framing, no sniffing, no caching of
     // the API.
     s.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -296,6 +299,10 @@ void Routes::login_routes() {
         const json body = body_json(req);
         const std::string name = str(body, "name"), password = str(body, "password");
         const std::time_t now = std::time(nullptr);
+        // Before anything else (and any hash): the address's tries, then a place among the
+        // logins being checked. A try is given back only by a right password.
+        auto place = logins.enter(address(req));
+        if (auto* no = std::get_if<Refusal>(&place)) return refuse(res, *no);
         const std::string key = name + "@" + address(req);
         const Store::Failures f = store.failures(key);
         Throttle t{f.count, f.locked_until};
@@ -308,6 +315,8 @@ void Routes::login_routes() {
         // The same work whether or not the account exists: no timing tells names apart.
         static const std::string dummy = hash_password("not-a-password-at-all").value();
         const bool good = verify_password(user ? user->password_hash : dummy, password) && user && !user->disabled;
+        place = Refusal{};  // the next login may be checked
+        if (good) logins.succeeded(address(req));
         if (!good) {
             t = after_failure(t, now);
             store.set_failures(key, {t.count, t.locked_until});
@@ -426,6 +435,8 @@ void Routes::playlist_routes() {
         policy.max_body_bytes = 8u << 20;
         if (!net::host_allowed(address_, policy.allowed_hosts))
             return send_error(res, 400, "这个网站不在允许的网站名单里（kiosk.json 的 network.allowed_hosts）");
+        auto place = extracting.enter();
+        if (!place) return refuse(res, {503, words::kExtractBusy, 5});
         net::FetchResult r = net::fetch({address_, "", ""}, policy);
         if (r.outcome != net::FetchOutcome::ok) return send_error(res, 502, "打不开这个网址：" + r.error);
         content::IngestHints hints;
@@ -492,12 +503,10 @@ void Routes::playlist_routes() {
             if (auto errors = check_playlist(one, *office, kMaxPlaylistBytes); !errors.empty())
                 return send_error(res, 422, errors.front().message, {{"errors", to_json(errors)}});
         }
-        if (drawing.fetch_add(1) >= 2) {
-            drawing.fetch_sub(1);
-            return send_error(res, 503, "正在生成别的预览，请过几秒再点“预览”");
-        }
+        auto place = drawing.enter();
+        if (!place) return refuse(res, {503, words::kPreviewBusy, 5});
         auto pages = render_preview(p);
-        drawing.fetch_sub(1);
+        place.reset();
         if (!pages) return send_error(res, 422, pages.error().message);
         const std::string token = random_token().substr(0, 16);
         json out = {{"token", token}, {"sizes", json::array()}};
@@ -708,8 +717,11 @@ Result<std::unique_ptr<Console>> Console::open(const ConsoleSettings& settings) 
     c->store_ = std::move(*store);
     c->office_ = std::make_shared<const config::KioskConfig>(std::move(*office));
     c->fleet_ = std::make_unique<FleetLink>(c->office_->fleet, fleet::Publisher(std::move(*key)), *c->store_);
-    c->routes_ = std::make_unique<Routes>(c->settings_, c->office_, *c->store_, *c->fleet_);
-    if (!c->routes_->server->is_valid()) return make_error("the HTTPS server could not load its certificate and key");
+    const HostList hosts(settings.hosts, this_machine_name(), settings.address);
+    auto door = make_door_server(DoorLimits{}, {[hosts](const RequestHead& h) { return check_head(h, hosts); }, check_body},
+                                 settings.tls_cert.string(), settings.tls_key.string());
+    if (!door) return door.error();
+    c->routes_ = std::make_unique<Routes>(c->settings_, c->office_, *c->store_, *c->fleet_, std::move(*door));
     return c;
 }
 
@@ -717,11 +729,13 @@ Console::~Console() = default;
 
 Status Console::serve() {
     fleet_->start();
-    if (!routes_->server->bind_to_port(settings_.address.c_str(), settings_.port))
+    if (!routes_->bind(settings_.address, settings_.port))
         return make_error(settings_.address + ":" + std::to_string(settings_.port) + ": cannot listen (in use, or not this machine's address)");
     std::fprintf(stderr, "kiosk-console: listening on %s://%s:%d\n", settings_.tls() ? "https" : "http", settings_.address.c_str(),
                  settings_.port);
-    if (!routes_->server->listen_after_bind()) return make_error("the HTTP server stopped with an error");
+    const bool listened = routes_->server->listen_after_bind();
+    routes_->door->stop();  // the requests being served are answered; every connection closes
+    if (!listened) return make_error("the HTTP server stopped with an error");
     return Ok{};
 }
 

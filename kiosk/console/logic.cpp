@@ -109,6 +109,22 @@ bool json_nesting_within(std::string_view text, int depth) {
     return true;
 }
 
+bool json_elements_within(std::string_view text, std::size_t elements) {
+    std::size_t count = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        else if ((c == '[' || c == '{' || c == ',') && ++count > elements) return false;
+    }
+    return true;
+}
+
 std::string scope_label(const std::string& scope) {
     auto parsed = fleet::Scope::parse(scope);
     return parsed ? parsed->label() : scope;

@@ -51,6 +51,10 @@ Throttle after_failure(Throttle t, std::time_t now);
 // JSON from outside (a request body, a screen's status) nests at most `depth` deep:
 // checked on the bytes before anything parses or prints it (printing recurses).
 bool json_nesting_within(std::string_view text, int depth);
+// …and holds at most `elements` values (arrays, objects and the members and elements in
+// them: every `[`, `{` and `,` outside strings counts one), so that a parsed request's
+// memory is bounded by a count, not only by its bytes (`[{},{},…]` is 3 bytes an object).
+bool json_elements_within(std::string_view text, std::size_t elements);
 
 // A scope's name for people: 全部屏幕, 分组 floor/1, 屏幕 zwzx-1f-01.
 std::string scope_label(const std::string& scope);

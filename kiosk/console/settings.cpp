@@ -1,5 +1,7 @@
 #include "console/settings.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "base/file_read.hpp"
@@ -24,7 +26,7 @@ Result<ConsoleSettings> load_settings(const fs::path& file) {
     s.file = fs::absolute(file);
     const std::string where = file.string() + ": ";
     static const char* const kKeys[] = {"listen", "tls", "database", "office_config", "require_approval",
-                                        "session_minutes", "kiosk", "assets", "preview_sizes", "$schema"};
+                                        "session_minutes", "kiosk", "assets", "preview_sizes", "hosts", "$schema"};
     for (const auto& [key, value] : j.items()) {
         bool known = false;
         for (const char* k : kKeys) known = known || key == k;
@@ -58,6 +60,15 @@ Result<ConsoleSettings> load_settings(const fs::path& file) {
                 if (x == std::string::npos) return make_error(where + "preview_sizes: like \"1920x1080\"");
                 s.preview_sizes.emplace_back(std::stoi(t.substr(0, x)), std::stoi(t.substr(x + 1)));
             }
+        }
+        if (j.contains("hosts") && !j["hosts"].is_array()) return make_error(where + "hosts: a list of names, like [\"console.hall.lan\"]");
+        for (const auto& host : j.value("hosts", nlohmann::json::array())) {
+            const std::string name = host.get<std::string>();
+            const bool plain = !name.empty() && name.size() <= 253 && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+                return std::isalnum(c) || c == '-' || c == '.';
+            });
+            if (!plain) return make_error(where + "hosts: \"" + name + "\" is not a host name (like console.hall.lan: no scheme, port or path)");
+            s.hosts.push_back(name);
         }
     } catch (const std::exception& e) {
         return make_error(where + e.what());

@@ -5,7 +5,7 @@
 //   { "listen": "127.0.0.1:8080", "tls": {"cert_file": "…", "key_file": "…"},
 //     "database": "/var/lib/kiosk-console/console.db", "office_config": "/etc/kiosk-console/office.json",
 //     "require_approval": false, "session_minutes": 480, "kiosk": "/usr/bin/kiosk",
-//     "assets": "/usr/share/kiosk-console/assets" }
+//     "assets": "/usr/share/kiosk-console/assets", "hosts": ["console.hall.lan"] }
 // Relative paths are relative to console.json's folder.
 #include <filesystem>
 #include <string>
@@ -28,6 +28,9 @@ struct ConsoleSettings {
     bool require_approval = false;       // the starting value; an admin changes it on 用户
     int session_minutes = 480;
     std::vector<std::pair<int, int>> preview_sizes = {{1920, 1080}, {1080, 1920}, {1280, 720}};
+    // The names clerks type to reach the console, besides any IP address, localhost and the
+    // machine's own name (console/front_door's HostList): a request naming another is refused.
+    std::vector<std::string> hosts;
     bool tls() const { return !tls_cert.empty(); }
 };
 

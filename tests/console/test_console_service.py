@@ -87,7 +87,8 @@ def main():
         assert status == 200 and json.loads(raw)["title"] == "停电通知", (status, raw)
 
         print("== a JSON body nested too deep is refused, the console stays up")
-        status, raw, _ = call("POST", "/api/playlist", data=b"[" * 100000 + b"]" * 100000, headers=auth)
+        # (40,000 brackets: within the route's 50,000 values, so the nesting check answers.)
+        status, raw, _ = call("POST", "/api/playlist", data=b"[" * 40000 + b"]" * 40000, headers=auth)
         assert status == 400, (status, raw[:200])
         assert call("GET", "/api/me", headers={"Cookie": session})[0] == 200
 
