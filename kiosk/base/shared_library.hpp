@@ -28,4 +28,11 @@ F* function(const char* soname, const char* name, std::string& error) {
     return reinterpret_cast<F*>(*address);
 }
 
+// For a table of a library's functions: fills `slot` unless an earlier one failed (then
+// `error` already says which), so the table reports its first missing function.
+template <typename F>
+void resolve(F*& slot, const char* soname, const char* name, std::string& error) {
+    if (error.empty()) slot = function<F>(soname, name, error);
+}
+
 }  // namespace kiosk::shared_library

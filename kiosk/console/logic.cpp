@@ -1,5 +1,7 @@
 #include "console/logic.hpp"
 
+#include <limits>
+
 #include "fleet/scope.hpp"
 
 #include <algorithm>
@@ -89,27 +91,8 @@ Throttle after_failure(Throttle t, std::time_t now) {
     return t;
 }
 
-bool json_nesting_within(std::string_view text, int depth) {
+bool json_within(std::string_view text, int depth, std::size_t elements) {
     int level = 0;
-    bool in_string = false, escaped = false;
-    for (char c : text) {
-        if (in_string) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') in_string = false;
-            continue;
-        }
-        if (c == '"') in_string = true;
-        else if (c == '[' || c == '{') {
-            if (++level > depth) return false;
-        } else if (c == ']' || c == '}') {
-            --level;
-        }
-    }
-    return true;
-}
-
-bool json_elements_within(std::string_view text, std::size_t elements) {
     std::size_t count = 0;
     bool in_string = false, escaped = false;
     for (char c : text) {
@@ -119,10 +102,25 @@ bool json_elements_within(std::string_view text, std::size_t elements) {
             else if (c == '"') in_string = false;
             continue;
         }
-        if (c == '"') in_string = true;
-        else if ((c == '[' || c == '{' || c == ',') && ++count > elements) return false;
+        if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++level > depth || ++count > elements) return false;
+        } else if (c == ']' || c == '}') {
+            --level;
+        } else if (c == ',' && ++count > elements) {
+            return false;
+        }
     }
     return true;
+}
+
+bool json_nesting_within(std::string_view text, int depth) {
+    return json_within(text, depth, std::numeric_limits<std::size_t>::max());
+}
+
+bool json_elements_within(std::string_view text, std::size_t elements) {
+    return json_within(text, std::numeric_limits<int>::max(), elements);
 }
 
 std::string scope_label(const std::string& scope) {

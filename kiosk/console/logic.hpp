@@ -55,6 +55,8 @@ bool json_nesting_within(std::string_view text, int depth);
 // them: every `[`, `{` and `,` outside strings counts one), so that a parsed request's
 // memory is bounded by a count, not only by its bytes (`[{},{},…]` is 3 bytes an object).
 bool json_elements_within(std::string_view text, std::size_t elements);
+// Both in one pass (what the two above call).
+bool json_within(std::string_view text, int depth, std::size_t elements);
 
 // A scope's name for people: 全部屏幕, 分组 floor/1, 屏幕 zwzx-1f-01.
 std::string scope_label(const std::string& scope);

@@ -3,19 +3,10 @@
 #include "base/shared_library.hpp"
 
 namespace kiosk::fleet {
-namespace {
-
-template <typename F>
-void resolve(MosquittoApi& api, F*& slot, const char* name) {
-    if (api.error.empty()) slot = shared_library::function<F>(kLibMosquitto, name, api.error);
-}
-
-}  // namespace
-
 const MosquittoApi& libmosquitto() {
     static const MosquittoApi api = [] {
         MosquittoApi a;
-#define KIOSK_MOSQUITTO_RESOLVE(name) resolve(a, a.name, #name);
+#define KIOSK_MOSQUITTO_RESOLVE(name) shared_library::resolve(a.name, kLibMosquitto, #name, a.error);
         KIOSK_MOSQUITTO_FUNCTIONS(KIOSK_MOSQUITTO_RESOLVE)
 #undef KIOSK_MOSQUITTO_RESOLVE
         if (a.error.empty() && a.mosquitto_lib_init() != MOSQ_ERR_SUCCESS) a.error = "libmosquitto cannot start";
