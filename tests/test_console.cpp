@@ -14,6 +14,7 @@
 #include "console/auth.hpp"
 #include "console/console.hpp"
 #include "console/logic.hpp"
+#include "console/names.hpp"
 #include "console/service.hpp"
 #include "console/store.hpp"
 #include "console/views.hpp"
@@ -252,4 +253,23 @@ TEST_CASE("console: items are named for people, never by an internal id when a n
     CHECK(s["showing"]["title"] == "2019年年度报告");
     CHECK(s["showing"]["page"] == 2);
     CHECK(s["notices"] == json::array({"通知：今天下午停电，暂停办理业务。"}));
+}
+
+TEST_CASE("console: screens, groups and scopes by the names an admin gave them, kept in the store", "[console]") {
+    test::TempDir dir;
+    auto store = console::Store::open(dir.path() / "console.db");
+    REQUIRE(store);
+    REQUIRE((*store)->set_display_name("screen", "hall-1f", "1楼东侧屏"));
+    REQUIRE((*store)->set_display_name("group", "floor/2", "二楼大厅"));
+    console::DisplayNames names(**store);
+    CHECK(names.scope("all") == "全部屏幕");
+    CHECK(names.scope("screen/hall-1f") == "1楼东侧屏");
+    CHECK(names.scope("screen/hall-2f") == "hall-2f");        // no name: the id, nothing made up
+    CHECK(names.scope("group/floor/2") == "二楼大厅");
+    CHECK(names.scope("group/floor/1") == "1 楼");            // a floor reads as one
+    CHECK(names.group("east") == "east");
+    CHECK(names.named("screen", "hall-1f"));
+    CHECK_FALSE(names.named("screen", "hall-2f"));
+    REQUIRE((*store)->set_display_name("screen", "hall-1f", ""));  // an empty name removes it
+    CHECK(console::DisplayNames(**store).screen("hall-1f") == "hall-1f");
 }

@@ -50,6 +50,10 @@ CREATE TABLE publications (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NU
   document BLOB NOT NULL, sent INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX publications_key ON publications(key, gen);
 )sql",
+    // 3: what clerks call screens and groups (set by an admin; ids stay the screens').
+    R"sql(
+CREATE TABLE display_names (kind TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (kind, id));
+)sql",
 };
 static_assert(std::size(kMigrations) + 1 == kSchemaVersion, "a migration step for every schema version");
 
@@ -307,6 +311,22 @@ std::string Store::setting(const std::string& key, const std::string& fallback) 
 Status Store::set_setting(const std::string& key, const std::string& value) {
     std::lock_guard lock(mutex_);
     return wrote(Statement(db_.get(), "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)").bind({key, value}), "settings");
+}
+
+std::map<std::pair<std::string, std::string>, std::string> Store::display_names() {
+    std::lock_guard lock(mutex_);
+    std::map<std::pair<std::string, std::string>, std::string> out;
+    Statement st(db_.get(), "SELECT kind, id, name FROM display_names");
+    while (st.step() == SQLITE_ROW) out[{st.text(0), st.text(1)}] = st.text(2);
+    return out;
+}
+
+Status Store::set_display_name(const std::string& kind, const std::string& id, const std::string& name) {
+    std::lock_guard lock(mutex_);
+    if (name.empty())
+        return wrote(Statement(db_.get(), "DELETE FROM display_names WHERE kind = ? AND id = ?").bind({kind, id}), "display_names");
+    return wrote(Statement(db_.get(), "INSERT OR REPLACE INTO display_names (kind, id, name) VALUES (?, ?, ?)").bind({kind, id, name}),
+                 "display_names");
 }
 
 Status Store::screen_state(const std::string& id, const std::string& state, std::time_t now) {

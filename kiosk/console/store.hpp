@@ -9,6 +9,7 @@
 #include <ctime>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -121,7 +122,7 @@ struct Intent {
 };
 
 // The schema this build writes (PRAGMA user_version); older databases are migrated on open.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 class Store {
 public:
@@ -158,6 +159,11 @@ public:
     // Settings (require_approval, …) as text.
     std::string setting(const std::string& key, const std::string& fallback);
     Status set_setting(const std::string& key, const std::string& value);
+
+    // What clerks call a screen or a group: kind "screen" or "group", the id, the name (an
+    // empty name removes it). Read whole: a console has hundreds of names, not millions.
+    std::map<std::pair<std::string, std::string>, std::string> display_names();
+    Status set_display_name(const std::string& kind, const std::string& id, const std::string& name);
 
     // What the screens said.
     Status screen_state(const std::string& id, const std::string& state, std::time_t now);
