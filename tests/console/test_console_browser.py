@@ -9,94 +9,21 @@ Each step asserts what a clerk would see and what the screens do."""
 import json
 import os
 import sys
-import threading
 import time
-import http.server
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Fleet, Http, wait_for  # noqa: E402
-
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
+from browser import (ADMIN, EDITOR, APPROVER, OTHER, PASSWORDS, XSS_TITLE, step, browser, wait, css,  # noqa: E402
+                     login, logout, toast_text, current_item, applied_gen, shot, shots_argument, click,
+                     click_labelled, serve)
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait, Select  # noqa: E402
-from selenium.common.exceptions import StaleElementReferenceException, NoSuchElementException  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
-ADMIN, EDITOR, APPROVER, OTHER = "wang", "li", "zhao", "chen"
-PASSWORDS = {ADMIN: "admin-pass-2026", EDITOR: "editor-pass-2026", APPROVER: "approver-pass-2026",
-             OTHER: "other-pass-2026"}
-XSS_TITLE = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
-
-steps = []
-
-
-def step(name):
-    print(f"== {name}", flush=True)
-    steps.append((name, time.monotonic()))
-
-
-def browser():
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000",
-                "--disable-gpu", "--lang=zh-CN"):
-        opts.add_argument(arg)
-    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
-    d.set_page_load_timeout(30)
-    return d
-
-
-def wait(driver, what, seconds=10):
-    # The page rebuilds its parts as data arrives: an element found a moment ago may be gone.
-    return WebDriverWait(driver, seconds, poll_frequency=0.1,
-                         ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(lambda d: what(d))
-
-
-def css(driver, selector):
-    return driver.find_element(By.CSS_SELECTOR, selector)
-
-
-def login(driver, url, name, password, expect_ok=True):
-    driver.get(url + "/login")
-    css(driver, "#name").clear()
-    css(driver, "#name").send_keys(name)
-    css(driver, "#password").clear()
-    css(driver, "#password").send_keys(password)
-    click(driver, css(driver, "#login button"))
-    if expect_ok:
-        wait(driver, lambda d: d.current_url.endswith("/screens"))
-        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#who button"))
-
-
-def logout(driver):
-    click(driver, css(driver, "#who button"))
-    wait(driver, lambda d: "/login" in d.current_url)
-
-
-def toast_text(driver):
-    return css(driver, "#toast").text
-
-
-def current_item(fleet, screen):
-    try:
-        return fleet.screen_status(screen)["current"].get("item", "")
-    except (OSError, ValueError, KeyError):
-        return ""
-
-
-def applied_gen(fleet, screen, scope, kind="playlist"):
-    try:
-        return fleet.screen_status(screen).get("fleet", {}).get("applied", {}).get(f"{scope}|{kind}", 0)
-    except (OSError, ValueError):
-        return 0
 
 
 def main():
-    global SHOTS
     build, source = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    if "--shots" in sys.argv:
-        SHOTS = os.path.abspath(sys.argv[sys.argv.index("--shots") + 1])
-        os.makedirs(SHOTS, exist_ok=True)
+    shots_argument(sys.argv)
     fleet = Fleet(build, source, keep="--keep" in sys.argv)
     driver = None
     started = time.monotonic()
@@ -378,41 +305,11 @@ def main():
         fleet.close()
 
 
-SHOTS = None
-
-
-def shot(driver, name):
-    """With --shots DIR, the page as the clerk sees it (for people to look at)."""
-    if SHOTS:
-        driver.set_window_size(1400, max(1000, driver.execute_script("return document.body.scrollHeight")))
-        driver.save_screenshot(os.path.join(SHOTS, f"{len(os.listdir(SHOTS)) + 1:02d}-{name}.png"))
-        driver.set_window_size(1400, 1000)
-
-
-def click(driver, element):
-    """Clicks as a person would: scrolled to the middle of the window first (the page's
-    sticky action bar covers the bottom edge)."""
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
-
-
 def buttons(driver, index, label):
     for b in driver.find_elements(By.CSS_SELECTOR, f"fieldset[data-index='{index}'] button"):
         if b.text == label:
             return b
     raise AssertionError(f"no button {label} in item {index}")
-
-
-def click_labelled(driver, selector, label):
-    """Clicks the element `selector` labelled `label`, found again while the page is
-    rebuilding it (a reference found a moment ago may be stale by the click)."""
-    def attempt(d):
-        for b in d.find_elements(By.CSS_SELECTOR, selector):
-            if b.text == label:
-                click(d, b)
-                return True
-        return False
-    wait(driver, attempt)
 
 
 def add_text_item(driver, index, title, text, upload=None):
@@ -450,23 +347,6 @@ def accent_band_fraction(driver, img):
         for (let i = 0; i < data.length; i += 4)
           if (Math.abs(data[i] - 0xB2) < 24 && Math.abs(data[i + 1] - 0x22) < 24 && Math.abs(data[i + 2] - 0x22) < 24) hits++;
         return hits / (data.length / 4);""", img)
-
-
-def serve(page):
-    """One page (bytes, HTML) at every path, from a server of its own on loopback; its base URL."""
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(page)))
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, *args):
-            pass
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def portal_site(source):
