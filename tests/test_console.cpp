@@ -238,7 +238,7 @@ TEST_CASE("console: items are named for people, never by an internal id when a n
     CHECK(names.name("notice/n9@all") == "通知 n9");  // one this console never published
     CHECK(names.name("(standing)") == "待机画面");
     CHECK(names.name("local-a") == "local-a");
-    const auto rows = plays_json({{"hall-1f", "item-mxcs3qfyd4", "2026-12-06", 3, 60.0}}, names);
+    const auto rows = plays_json({{"hall-1f", "item-mxcs3qfyd4", "2026-12-06", 3, 60.0, "", -1}}, names);
     CHECK(rows[0]["name"] == "2019年年度报告");
 
     ScreenRecord screen;

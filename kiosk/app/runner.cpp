@@ -23,6 +23,7 @@
 #include "app/settings.hpp"
 #include "base/url.hpp"
 #include "fleet/notice.hpp"
+#include "fleet/plays.hpp"
 #include "base/log.hpp"
 #include "health/status.hpp"
 #include "schedule/scheduler.hpp"
@@ -78,6 +79,7 @@ private:
     std::map<std::string, net::ItemHealth> health_;       // the worker's latest word, for status
     std::deque<ItemUpdate> pending_updates_;         // new or withdrawn content, at the next boundary
     status::ProofOfPlay proof_;
+    fleet::ShowingCounter showings_;  // which page records complete a showing of their item
     store::LastGood last_good_;                     // accepted configurations, for a bad start
     std::vector<std::string> config_errors_;  // the configuration asked for could not be used
     long pages_shown_ = 0;
@@ -415,6 +417,14 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
                            {"page", slot.page + 1},
                            {"standing", slot.standing()},
                            {"interrupt", slot.interrupt}};
+    // For the office's 播放记录: the item's pages and title as shown (its name stays with the
+    // play after the item leaves the playlist), and whether this page ended a whole showing.
+    if (const LibraryItem* shown = slot.standing() ? nullptr : library_.find(slot.item_id)) {
+        const int of = static_cast<int>(shown->pages.size());
+        play["of"] = of;
+        if (!shown->title.empty()) play["title"] = shown->title;
+        play["complete"] = !quit && showings_.shown(slot.item_id, slot.page, of);
+    }
     proof_.append(play);
     fleet_.add_play(std::move(play), shown_at_ms, quit);
     return quit;

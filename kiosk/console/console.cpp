@@ -19,7 +19,9 @@
 #include "console/door.hpp"
 #include "console/fleet_link.hpp"
 #include "console/front_door.hpp"
+#include "console/changes.hpp"
 #include "console/logic.hpp"
+#include "console/names.hpp"
 #include "console/preview.hpp"
 #include "console/service.hpp"
 #include "console/views.hpp"
@@ -590,45 +592,89 @@ void Routes::record_routes() {
         }
         return f;
     };
+    // Each entry as stored (`detail`, for programs) and in words (`action_name`, `target_name`,
+    // `summary`; an old raw diff in `diff`).
     s.Get("/api/audit", [this, filter_of](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
+        const DisplayNames dn(store);
+        const ItemNames names(store);
+        const auto name_of = [&names](const std::string& id) { return names.name(id); };
         json out = json::array();
-        for (const auto& e : store.audit_entries(filter_of(req)))
+        for (const auto& e : store.audit_entries(filter_of(req))) {
+            std::string diff;
+            const std::string summary = audit_detail_words(e, name_of, &diff);
             out.push_back({{"id", e.id}, {"at", now_iso(e.at, office->time_zone)}, {"user", e.user}, {"address", e.address},
-                           {"action", e.action}, {"target", e.target}, {"detail", e.detail}});
+                           {"action", e.action}, {"action_name", action_name(e.action)}, {"target", e.target},
+                           {"target_name", audit_target_words(e, dn)}, {"detail", e.detail}, {"summary", summary}, {"diff", diff}});
+        }
         send_json(res, out);
+    });
+    s.Get("/api/audit/actions", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        send_json(res, action_names());
     });
     s.Get("/api/audit.csv", [this, filter_of](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
         AuditFilter f = filter_of(req);
         f.limit = 1000000;
-        std::string csv = "\xEF\xBB\xBFid,time,user,address,action,target,detail\r\n";  // the BOM: Excel reads UTF-8
+        const DisplayNames dn(store);
+        const ItemNames names(store);
+        const auto name_of = [&names](const std::string& id) { return names.name(id); };
+        std::string csv = "\xEF\xBB\xBF" "时间,用户,地址,操作,对象,详情\r\n";  // the BOM: Excel reads UTF-8
         for (const auto& e : store.audit_entries(f))
-            csv += std::to_string(e.id) + "," + csv_cell(now_iso(e.at, office->time_zone)) + "," + csv_cell(e.user) + "," +
-                   csv_cell(e.address) + "," + csv_cell(e.action) + "," + csv_cell(e.target) + "," + csv_cell(e.detail) + "\r\n";
+            csv += csv_cell(now_iso(e.at, office->time_zone).replace(10, 1, " ")) + "," + csv_cell(e.user) + "," + csv_cell(e.address) +
+                   "," + csv_cell(action_name(e.action)) + "," + csv_cell(audit_target_words(e, dn)) + "," +
+                   csv_cell(audit_detail_words(e, name_of)) + "\r\n";
         res.set_header("Content-Disposition", "attachment; filename=\"audit.csv\"");
         res.set_content(csv, "text/csv; charset=utf-8");
     });
-    auto plays_of = [this](const httplib::Request& req, int limit) {
-        return store.plays(req.get_param_value("screen"), req.get_param_value("item"), req.get_param_value("from"),
-                           req.get_param_value("until"), limit);
+    // 播放记录: 屏幕 and 内容 are what a clerk types (names, title words, or an id).
+    auto plays_of = [this](const httplib::Request& req, const std::string& from, const std::string& until, int limit) {
+        PlaysQuery q;
+        std::vector<std::string> ids = store.play_screens();
+        for (const auto& sc : store.screens()) ids.push_back(sc.id);
+        q.screens = matching_screens(req.get_param_value("screen"), ids, DisplayNames(store));
+        const ItemNames names(store);
+        q.items = matching_items(req.get_param_value("item"), store.play_items(), names);
+        q.from_day = from;
+        q.until_day = until;
+        q.limit = limit;
+        return store.plays(q);
     };
     s.Get("/api/plays", [this, plays_of](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
-        send_json(res, plays_json(plays_of(req, 2000), ItemNames(store)));
+        const auto rows = plays_of(req, req.get_param_value("from"), req.get_param_value("until"), 2000);
+        send_json(res, plays_json(rows, ItemNames(store), DisplayNames(store)));
     });
     s.Get("/api/plays.csv", [this, plays_of](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
-        std::string csv = "\xEF\xBB\xBF" "day,screen,item,name,plays,seconds\r\n";
-        const ItemNames names(store);
-        for (const auto& p : plays_of(req, 10000000)) {
-            char seconds[32];
-            std::snprintf(seconds, sizeof seconds, "%.1f", p.seconds);
-            csv += csv_cell(p.day) + "," + csv_cell(p.screen) + "," + csv_cell(p.item) + "," +
-                   csv_cell(names.name(p.item)) + "," + std::to_string(p.plays) + "," + seconds + "\r\n";
-        }
+        const auto rows = plays_of(req, req.get_param_value("from"), req.get_param_value("until"), 10000000);
         res.set_header("Content-Disposition", "attachment; filename=\"plays.csv\"");
-        res.set_content(csv, "text/csv; charset=utf-8");
+        res.set_content(plays_csv(rows, ItemNames(store), DisplayNames(store)), "text/csv; charset=utf-8");
+    });
+    // The question in one go: 屏幕 × 内容 × 日期 → 完整播放 N 次（共 M 页）.
+    s.Get("/api/plays/answer", [this, plays_of](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        const std::string day = req.get_param_value("day");
+        if (day.size() != 10) return send_error(res, 400, "请选择日期");
+        const auto rows = plays_of(req, day, day, 100000);
+        const std::string today = zone_time::format_iso_local(std::time(nullptr), office->time_zone).substr(0, 10);
+        send_json(res, plays_answer(rows, ItemNames(store), DisplayNames(store), req.get_param_value("screen"),
+                                    req.get_param_value("item"), day, today));
+    });
+    // What the answer form suggests: screens by name, items by title (newest plays first).
+    s.Get("/api/plays/choices", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        const DisplayNames dn(store);
+        const ItemNames names(store);
+        std::set<std::string> screens, items;
+        for (const auto& sc : store.screens()) screens.insert(dn.screen(sc.id));
+        for (const auto& id : store.play_screens()) screens.insert(dn.screen(id));
+        for (const auto& [id, title] : store.play_items())
+            if (id != "(standing)") items.insert(title.empty() ? names.name(id) : title);
+        const std::string today = zone_time::format_iso_local(std::time(nullptr), office->time_zone).substr(0, 10);
+        send_json(res, {{"screens", screens}, {"items", items}, {"today", today},
+                        {"yesterday", zone_time::format_iso_local(std::time(nullptr) - 86400, office->time_zone).substr(0, 10)}});
     });
 }
 

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "console/logic.hpp"
+#include "console/views.hpp"
 #include "fleet/office.hpp"
 #include "fleet/signed.hpp"
 #include "fleet/topics.hpp"
@@ -195,8 +196,14 @@ void FleetLink::file(const std::string& screen, const std::string& leaf, const s
         screens_[screen].screenshot_at = now;
     } else if (leaf == "plays") {
         auto j = nlohmann::json::parse(payload, nullptr, false);
-        if (j.is_object() && j.contains("plays"))
-            if (auto added = store_.add_plays(screen, j["plays"], now); !added) log_once(added.error().message);
+        if (!j.is_object() || !j.contains("plays")) return;
+        // Each play keeps its title as filed: the item may leave the playlist tomorrow.
+        if (!play_names_ || now - play_names_at_ >= 10 || now < play_names_at_) {
+            play_names_ = std::make_shared<const ItemNames>(store_);
+            play_names_at_ = now;
+        }
+        name_plays(j["plays"], *play_names_);
+        if (auto added = store_.add_plays(screen, j["plays"], now); !added) log_once(added.error().message);
     }
 }
 

@@ -29,6 +29,8 @@ class OfficeClient;
 
 namespace kiosk::console {
 
+class ItemNames;
+
 // What became of one action's documents: written to the journal always; sent when the
 // broker confirmed them, else sent when the link is back (reconcile).
 struct Delivery {
@@ -70,6 +72,10 @@ private:
     const config::Fleet broker_;
     const fleet::Publisher publisher_;
     Store& store_;  // borrowed: the Console owns both
+    // What the console calls items, for plays filed without a title (rebuilt every 10 s at
+    // most; the fleet thread's own).
+    std::shared_ptr<const ItemNames> play_names_;
+    std::time_t play_names_at_ = 0;
     std::mutex mutex_;
     std::condition_variable stop_cv_;
     std::mutex publishing_;  // one action's record-and-send (or a reconcile) at a time

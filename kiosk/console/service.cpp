@@ -6,6 +6,7 @@
 #include "base/zone_time.hpp"
 #include "console/auth.hpp"
 #include "console/fleet_link.hpp"
+#include "console/changes.hpp"
 #include "console/logic.hpp"
 #include "fleet/publisher.hpp"
 
@@ -80,7 +81,7 @@ Outcome Service::publish_playlist(const Actor& who, const std::string& scope_tex
         auto id = store_.add_pending(c);
         if (!id) return failed("没有提交：控制台的数据库写不进去（" + id.error().message + "）");
         if (auto st = audit(who, "submit_playlist", scope->str(),
-                            "waiting for approval (#" + std::to_string(*id) + ")\n" + json_diff(c.before, playlist));
+                            "等待审核（第 " + std::to_string(*id) + " 号）\n" + playlist_change_summary(c.before, playlist));
             !st)
             return failed(st.error().message);
         return {Outcome::Kind::pending, "已提交审核，审核通过后才会发布到屏幕", {{"pending", *id}}};
@@ -99,12 +100,12 @@ Outcome Service::publish_playlist_now(const Actor& who, const fleet::Scope& scop
         const std::time_t now = std::time(nullptr);
         in.playlist = PublishedPlaylist{scope.str(), playlist, p->gen, now, who.user};
         in.audit.push_back({0, now, who.user, who.address, "publish_playlist", scope.str(),
-                            utf8::sanitize((approved_from.empty() ? "" : "approved, edited by " + approved_from + "\n") +
-                                           json_diff(before.playlist, playlist))});
+                            utf8::sanitize((approved_from.empty() ? "" : "审核通过（修改人：" + approved_from + "）\n") +
+                                           playlist_change_summary(before.playlist, playlist))});
         if (decision) {
             in.decision = decision;
             in.audit.push_back({0, now, who.user, who.address, "approve", scope.str(),
-                                "#" + std::to_string(decision->pending) + " by " + approved_from});
+                                "第 " + std::to_string(decision->pending) + " 号修改，提交人：" + approved_from});
         }
         in.publications.push_back(std::move(*p));
         return in;
@@ -146,7 +147,7 @@ Outcome Service::post_notice(const Actor& who, json form) {
         c.created = std::time(nullptr);
         auto id = store_.add_pending(c);
         if (!id) return failed("没有提交：控制台的数据库写不进去（" + id.error().message + "）");
-        if (auto st = audit(who, "submit_notice", c.scope, "waiting for approval (#" + std::to_string(*id) + ")\n" + str(form, "text")); !st)
+        if (auto st = audit(who, "submit_notice", c.scope, "等待审核（第 " + std::to_string(*id) + " 号）\n" + str(form, "text")); !st)
             return failed(st.error().message);
         return {Outcome::Kind::pending, "已提交审核，审核通过后才会显示在屏幕上", {{"pending", *id}}};
     }
@@ -185,13 +186,14 @@ Outcome Service::publish_notice_now(const Actor& who, const json& form, const st
             in.publications.push_back(std::move(*p));
             in.notices.push_back({id, scope.str(), body->text, body->title, who.user, body->until, now, 0, body->interrupts(), body->urgent});
             in.audit.push_back({0, now, who.user, who.address, "publish_notice", scope.str(),
-                                utf8::sanitize((approved_from.empty() ? "" : "approved, written by " + approved_from + "\n") + "id " + id +
+                                utf8::sanitize((approved_from.empty() ? "" : "审核通过（撰写人：" + approved_from + "）\n") + "id " + id +
                                                "\n" + (body->urgent ? "紧急 " : "") + (body->interrupts() ? "插播 " : "轮播 ") +
-                                               "until " + local_time(body->until) + "\n" + body->title + "\n" + body->text)});
+                                               "显示到 " + local_time(body->until) + "\n" + body->title + "\n" + body->text)});
         }
         if (decision) {
             in.decision = decision;
-            in.audit.push_back({0, now, who.user, who.address, "approve", "notice", "#" + std::to_string(decision->pending) + " by " + approved_from});
+            in.audit.push_back({0, now, who.user, who.address, "approve", "notice",
+                                "第 " + std::to_string(decision->pending) + " 号修改，提交人：" + approved_from});
         }
         return in;
     });
@@ -234,7 +236,7 @@ Outcome Service::decide(const Actor& who, std::int64_t pending, bool approve, co
             Intent in;
             in.decision = decision;
             in.audit.push_back({0, decision.at, who.user, who.address, "reject", c->kind == "playlist" ? c->scope : c->kind,
-                                "#" + std::to_string(pending) + " by " + c->author + (reason.empty() ? "" : "\n" + reason)});
+                                "第 " + std::to_string(pending) + " 号修改，提交人：" + c->author + (reason.empty() ? "" : "\n理由：" + reason)});
             return in;
         });
         if (!d) return still_pending() ? delivered(d, "", json::object()) : decided;

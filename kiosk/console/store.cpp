@@ -54,6 +54,13 @@ CREATE INDEX publications_key ON publications(key, gen);
     R"sql(
 CREATE TABLE display_names (kind TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (kind, id));
 )sql",
+    // 4: 播放记录 that answer questions — whole showings beside pages (null: counted before
+    // this version, pages only) and the item's title when filed (removed items keep names).
+    R"sql(
+ALTER TABLE plays ADD COLUMN showings INTEGER;
+ALTER TABLE plays ADD COLUMN title TEXT NOT NULL DEFAULT '';
+CREATE INDEX plays_item ON plays(item, title);
+)sql",
 };
 static_assert(std::size(kMigrations) + 1 == kSchemaVersion, "a migration step for every schema version");
 
@@ -378,6 +385,16 @@ std::optional<std::string> Store::screenshot(const std::string& id) {
     return st.blob(0);
 }
 
+int completes_showing(const nlohmann::json& r) {
+    if (r.value("standing", false)) return 0;
+    if (r.contains("complete") && r["complete"].is_boolean()) return r["complete"].get<bool>() ? 1 : 0;
+    // A screen from before showings were reported: its last page (when it says how many),
+    // else its first, stands for a showing.
+    const int page = r.contains("page") && r["page"].is_number_integer() ? r["page"].get<int>() : 0;
+    if (r.contains("of") && r["of"].is_number_integer()) return page > 0 && page == r["of"].get<int>() ? 1 : 0;
+    return page == 1 ? 1 : 0;
+}
+
 Result<int> Store::add_plays(const std::string& screen, const nlohmann::json& records, std::time_t now) {
     if (!records.is_array()) return 0;
     std::lock_guard lock(mutex_);
@@ -396,10 +413,13 @@ Result<int> Store::add_plays(const std::string& screen, const nlohmann::json& re
             const double seconds = r.contains("seconds") && r["seconds"].is_number() ? r["seconds"].get<double>() : 0.0;
             std::string item = r["item"].get<std::string>();
             if (r.value("standing", false)) item = "(standing)";
+            const std::string title = r.contains("title") && r["title"].is_string() ? r["title"].get<std::string>() : "";
             st = wrote(Statement(db_.get(),
-                                 "INSERT INTO plays (screen, item, day, plays, seconds) VALUES (?, ?, ?, 1, ?) "
-                                 "ON CONFLICT(screen, item, day) DO UPDATE SET plays = plays + 1, seconds = seconds + excluded.seconds")
-                           .bind({screen, item, day, seconds}),
+                                 "INSERT INTO plays (screen, item, day, plays, seconds, showings, title) VALUES (?, ?, ?, 1, ?, ?, ?) "
+                                 "ON CONFLICT(screen, item, day) DO UPDATE SET plays = plays + 1, seconds = seconds + excluded.seconds, "
+                                 "showings = COALESCE(showings, 0) + excluded.showings, "
+                                 "title = CASE WHEN excluded.title = '' THEN title ELSE excluded.title END")
+                           .bind({screen, item, day, seconds, std::int64_t{completes_showing(r)}, title}),
                        "plays");
         }
         if (!st) {
@@ -417,13 +437,43 @@ Result<int> Store::add_plays(const std::string& screen, const nlohmann::json& re
 
 std::vector<PlaysRow> Store::plays(const std::string& screen, const std::string& item, const std::string& from_day,
                                    const std::string& until_day, int limit) {
+    PlaysQuery q;
+    if (!screen.empty()) q.screens = std::vector<std::string>{screen};
+    if (!item.empty()) q.items = std::vector<std::string>{item};
+    q.from_day = from_day;
+    q.until_day = until_day;
+    q.limit = limit;
+    return plays(q);
+}
+
+std::vector<PlaysRow> Store::plays(const PlaysQuery& q) {
     std::lock_guard lock(mutex_);
     Statement st(db_.get(),
-                 "SELECT screen, item, day, plays, seconds FROM plays WHERE (?1 = '' OR screen = ?1) AND (?2 = '' OR item = ?2) "
-                 "AND (?3 = '' OR day >= ?3) AND (?4 = '' OR day <= ?4) ORDER BY day DESC, screen, item LIMIT ?5");
-    st.bind({screen, item, from_day, until_day, std::int64_t{limit}});
+                 "SELECT screen, item, day, plays, seconds, title, showings FROM plays "
+                 "WHERE (?1 = 0 OR screen IN (SELECT value FROM json_each(?2))) AND (?3 = 0 OR item IN (SELECT value FROM json_each(?4))) "
+                 "AND (?5 = '' OR day >= ?5) AND (?6 = '' OR day <= ?6) ORDER BY day DESC, screen, item LIMIT ?7");
+    st.bind({std::int64_t{q.screens.has_value()}, dumped(q.screens ? nlohmann::json(*q.screens) : nlohmann::json::array()),
+             std::int64_t{q.items.has_value()}, dumped(q.items ? nlohmann::json(*q.items) : nlohmann::json::array()), q.from_day,
+             q.until_day, std::int64_t{q.limit}});
     std::vector<PlaysRow> out;
-    while (st.step() == SQLITE_ROW) out.push_back({st.text(0), st.text(1), st.text(2), st.integer(3), st.real(4)});
+    while (st.step() == SQLITE_ROW)
+        out.push_back({st.text(0), st.text(1), st.text(2), st.integer(3), st.real(4), st.text(5), st.null(6) ? -1 : st.integer(6)});
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Store::play_items() {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(), "SELECT DISTINCT item, title FROM plays");
+    std::vector<std::pair<std::string, std::string>> out;
+    while (st.step() == SQLITE_ROW) out.emplace_back(st.text(0), st.text(1));
+    return out;
+}
+
+std::vector<std::string> Store::play_screens() {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(), "SELECT DISTINCT screen FROM plays");
+    std::vector<std::string> out;
+    while (st.step() == SQLITE_ROW) out.push_back(st.text(0));
     return out;
 }
 

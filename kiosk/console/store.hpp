@@ -91,9 +91,22 @@ struct PendingChange {
 
 struct PlaysRow {
     std::string screen, item, day;  // day: YYYY-MM-DD as the screen logged it
-    std::int64_t plays = 0;
+    std::int64_t plays = 0;         // pages shown
     double seconds = 0;
+    std::string title;              // the item's title when the plays were filed ("" unknown)
+    std::int64_t showings = -1;     // whole showings (every page, in order); -1: not counted (before schema 4)
 };
+
+// Which plays: nullopt is any; a list (maybe empty: none) is those ids.
+struct PlaysQuery {
+    std::optional<std::vector<std::string>> screens, items;
+    std::string from_day, until_day;  // YYYY-MM-DD, "" open
+    int limit = 2000;
+};
+
+// Whether a play record ends a whole showing of its item: its `complete` as the screen
+// says; from a screen that does not say, its last page (or, without a page count, its first).
+int completes_showing(const nlohmann::json& record);
 
 // A publication as the console keeps it: written, with the action's audit entry, before
 // it is sent; marked sent once the broker confirmed it.
@@ -122,7 +135,7 @@ struct Intent {
 };
 
 // The schema this build writes (PRAGMA user_version); older databases are migrated on open.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 class Store {
 public:
@@ -172,11 +185,16 @@ public:
     std::vector<ScreenRecord> screens();
     std::optional<std::string> screenshot(const std::string& id);
 
-    // Proof of play: a record counts once by its id (a batch sent twice counts once).
-    // Returns how many were new.
+    // Proof of play: a record counts once by its id (a batch sent twice counts once), its
+    // page into `plays`, a completed showing into `showings`, its `title` kept (the newest
+    // non-empty one per screen, item and day). Returns how many were new.
     Result<int> add_plays(const std::string& screen, const nlohmann::json& records, std::time_t now);
     std::vector<PlaysRow> plays(const std::string& screen, const std::string& item, const std::string& from_day,
                                 const std::string& until_day, int limit);
+    std::vector<PlaysRow> plays(const PlaysQuery& query);
+    // Every item ever played with each title it was filed under; every screen that played.
+    std::vector<std::pair<std::string, std::string>> play_items();
+    std::vector<std::string> play_screens();
     Status prune(std::time_t now);  // plays past 400 days, seen ids past 8 days, expired sessions
 
     // Published state.

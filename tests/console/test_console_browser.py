@@ -246,7 +246,7 @@ def main():
         wait(driver, lambda d: all(r.find_element(By.CSS_SELECTOR, "td.user").text == EDITOR
                                    for r in d.find_elements(By.CSS_SELECTOR, "#audit-table tbody tr")))
         status, csv, headers = api.request("GET", "/api/audit.csv")
-        assert status == 200 and "text/csv" in headers["Content-Type"] and "submit_playlist" in csv.decode()
+        assert status == 200 and "text/csv" in headers["Content-Type"] and "提交节目单审核" in csv.decode()
 
         def notice_plays():
             driver.get(url + "/plays")
@@ -255,7 +255,7 @@ def main():
                     if r.get_attribute("data-item").startswith("notice/")]
         rows = wait_for(notice_plays, 30, "the notice's plays in 播放记录")
         assert rows[0].find_elements(By.CSS_SELECTOR, "td")[1].text == "hall-1f"
-        assert int(rows[0].find_elements(By.CSS_SELECTOR, "td")[3].text) >= 1
+        assert int(rows[0].find_elements(By.CSS_SELECTOR, "td")[4].text.split()[0]) >= 1  # pages
         assert "通知" in rows[0].find_elements(By.CSS_SELECTOR, "td")[2].text
         shot(driver, "plays")
 
