@@ -99,6 +99,9 @@ TEST_CASE("records: the log's old English entries read in Chinese", "[console][r
     CHECK(audit_detail_words(e, name_of).rfind("等待审核（第 12 号）\n", 0) == 0);
     e = {8, 0, "li", "", "refresh", "screen/hall-1f", "{}"};
     CHECK(audit_detail_words(e, name_of) == "全部内容");
+    CHECK(audit_user_words("(command line)") == "命令行");
+    CHECK(audit_address_words("local") == "本机");
+    CHECK(audit_user_words("li") == "li");
 }
 
 TEST_CASE("records: a showing is every page of an item, in order", "[console][records]") {

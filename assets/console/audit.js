@@ -34,8 +34,8 @@ async function load(form, box, link) {
     h('thead', {}, h('tr', {}, ['时间', '用户', '地址', '操作', '对象', '详情'].map((x) => h('th', {}, x)))),
     h('tbody', {}, r.data.map((e) => h('tr', {'data-action': e.action},
       h('td', {class: 'nowrap'}, e.at.replace('T', ' ')),
-      h('td', {class: 'user'}, e.user),
-      h('td', {class: 'address'}, e.address),
+      h('td', {class: 'user'}, e.user_name || e.user),
+      h('td', {class: 'address'}, e.address_name || e.address),
       h('td', {class: 'action nowrap'}, e.action_name || actionNames[e.action] || e.action),
       h('td', {class: 'target'}, e.target_name || e.target),
       h('td', {class: 'detail'}, details(e)))))));

@@ -263,6 +263,9 @@ json action_names() {
     return out;
 }
 
+std::string audit_user_words(const std::string& user) { return user == "(command line)" ? "命令行" : user; }
+std::string audit_address_words(const std::string& address) { return address == "local" ? "本机" : address; }
+
 std::string audit_target_words(const AuditEntry& e, const DisplayNames& names) {
     if (e.target == "notice") return "通知";
     if (e.target == "require_approval") return "发布前需要审核";

@@ -23,6 +23,10 @@ std::string action_name(const std::string& action);
 // Every action with its name, for the page's filter (in the order the page lists them).
 nlohmann::json action_names();
 
+// Who and from where for people: the command line's entries (kiosk-console adduser) as
+// 命令行 / 本机; anyone else as recorded.
+std::string audit_user_words(const std::string& user);
+std::string audit_address_words(const std::string& address);
 // The entry's object for people: a scope by its name (DisplayNames), 通知, a setting's name.
 std::string audit_target_words(const AuditEntry& e, const DisplayNames& names);
 // The entry's details for people. `item_name` names an item id (a notice taken down by an

@@ -604,6 +604,7 @@ void Routes::record_routes() {
             std::string diff;
             const std::string summary = audit_detail_words(e, name_of, &diff);
             out.push_back({{"id", e.id}, {"at", now_iso(e.at, office->time_zone)}, {"user", e.user}, {"address", e.address},
+                           {"user_name", audit_user_words(e.user)}, {"address_name", audit_address_words(e.address)},
                            {"action", e.action}, {"action_name", action_name(e.action)}, {"target", e.target},
                            {"target_name", audit_target_words(e, dn)}, {"detail", e.detail}, {"summary", summary}, {"diff", diff}});
         }
@@ -622,7 +623,8 @@ void Routes::record_routes() {
         const auto name_of = [&names](const std::string& id) { return names.name(id); };
         std::string csv = "\xEF\xBB\xBF" "时间,用户,地址,操作,对象,详情\r\n";  // the BOM: Excel reads UTF-8
         for (const auto& e : store.audit_entries(f))
-            csv += csv_cell(now_iso(e.at, office->time_zone).replace(10, 1, " ")) + "," + csv_cell(e.user) + "," + csv_cell(e.address) +
+            csv += csv_cell(now_iso(e.at, office->time_zone).replace(10, 1, " ")) + "," + csv_cell(audit_user_words(e.user)) + "," +
+                   csv_cell(audit_address_words(e.address)) +
                    "," + csv_cell(action_name(e.action)) + "," + csv_cell(audit_target_words(e, dn)) + "," +
                    csv_cell(audit_detail_words(e, name_of)) + "\r\n";
         res.set_header("Content-Disposition", "attachment; filename=\"audit.csv\"");

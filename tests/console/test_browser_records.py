@@ -132,17 +132,28 @@ def main():
         assert table[0] == ["日期", "屏幕", "内容", "完整播放次数", "显示页数", "播放时长（秒）"], table[0]
         assert table[1][1:5] == ["1楼东侧屏", TITLE, str(expected[0]), str(expected[1])], table[1]
 
-        step("4. 操作日志: the edit in Chinese, the actions' names, a filter by 发布节目单")
+        step("4. 操作日志: the edit in Chinese, the actions' names, a filter by the Chinese names; old entries readable")
+        # An entry as an older console wrote it (English phrases, a raw JSON diff): the log is
+        # append-only, so it stays so; the page renders it.
+        with sqlite3.connect(os.path.join(fleet.dir, "console", "console.db"), timeout=10) as db:
+            db.execute("INSERT INTO audit (at, user, address, action, target, detail) VALUES (?, 'zhao', '127.0.0.1', "
+                       "'publish_playlist', 'group/floor/1', ?)",
+                       (int(time.time()), 'approved, edited by li\n-       "title": "甲",\n+       "title": "乙",\n'))
         click(driver, [a for a in driver.find_elements(By.CSS_SELECTOR, "header nav a") if a.text == "操作日志"][0])
         rows = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#audit-table tbody tr[data-action=publish_playlist]"))
-        newest = rows[0].find_elements(By.CSS_SELECTOR, "td")
+        old, newest = (r.find_elements(By.CSS_SELECTOR, "td") for r in rows[:2])  # the entry just added, then ours
         assert newest[3].text == "发布节目单" and newest[4].text == "1 楼", [c.text for c in newest]
         assert newest[5].text == f"删除「{TITLE}」\n第 1 项「办事指南」每页 1 秒 → 2 秒", newest[5].text
-        first = rows[1].find_elements(By.CSS_SELECTOR, "td")[5].text
+        first = rows[2].find_elements(By.CSS_SELECTOR, "td")[5].text
         assert first.startswith("第一次发布，共 2 项\n新增第 1 项「2019年年度报告」"), first
         # The 操作 column is one line wide enough for its words (not a character a line).
-        action = rows[0].find_element(By.CSS_SELECTOR, "td.action")
-        assert action.size["height"] < 2 * 30, action.size
+        lines = driver.execute_script(
+            "const r = document.createRange(); r.selectNodeContents(arguments[0]); return r.getClientRects().length;",
+            rows[1].find_element(By.CSS_SELECTOR, "td.action"))
+        assert lines == 1, lines
+        assert old[5].text == "审核通过（修改人：li）\n节目单有改动（旧记录，只存了技术格式的改动）\n查看原始记录", old[5].text
+        users = [r.find_element(By.CSS_SELECTOR, "td.user").text for r in driver.find_elements(By.CSS_SELECTOR, "#audit-table tbody tr")]
+        assert "命令行" in users and "(command line)" not in users, users
         Select(css(driver, "select[name=action]")).select_by_visible_text("登录")
         click(driver, css(driver, ".filters button[type=submit]"))
         wait(driver, lambda d: {r.get_attribute("data-action") for r in d.find_elements(By.CSS_SELECTOR, "#audit-table tbody tr")}
@@ -155,7 +166,8 @@ def main():
         table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
         assert table[0] == ["时间", "用户", "地址", "操作", "对象", "详情"], table[0]
         published = [r for r in table[1:] if r[3] == "发布节目单"]
-        assert published and published[0][4] == "1 楼" and published[0][5].startswith(f"删除「{TITLE}」"), published
+        assert published[1][4] == "1 楼" and published[1][5].startswith(f"删除「{TITLE}」"), published
+        assert published[0][5].startswith("审核通过（修改人：li）"), published[0]
         assert not any(r[3] in ("publish_playlist", "login") for r in table[1:])
     except BaseException:
         for name in ("console", "hall-1f"):
