@@ -15,7 +15,8 @@ async function load(form, box, link) {
   const r = await api.get('/api/plays', f);
   if (!r.ok) return;
   clear(box, r.data.length === 0 ? h('p', {}, '没有记录。可以换个词（标题里的字、屏幕名字里的字）或放宽日期。') : h('table', {id: 'plays-table'},
-    h('thead', {}, h('tr', {}, ['日期', '屏幕', '内容', '完整播放', '显示页数', '播放时长'].map((x) => h('th', {}, x)))),
+    h('thead', {}, h('tr', {}, ['日期', '屏幕', '内容'].map((x) => h('th', {}, x)),
+      ['完整播放', '显示页数', '播放时长'].map((x) => h('th', {class: 'num'}, x)))),
     h('tbody', {}, r.data.map((p) => h('tr', {'data-item': p.item, 'data-screen': p.screen},
       h('td', {}, p.day), h('td', {}, p.screen_name), h('td', {}, p.name),
       h('td', {class: 'num showings'}, p.showings === null ? '不详' : `${p.showings} 次`),

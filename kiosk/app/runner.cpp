@@ -12,6 +12,7 @@
 #include <thread>
 #include <cstdio>
 
+#include "base/utf8.hpp"
 #include "base/zone_time.hpp"
 #include "app/control.hpp"
 #include "app/fetch_worker.hpp"
@@ -422,7 +423,8 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
     if (const LibraryItem* shown = slot.standing() ? nullptr : library_.find(slot.item_id)) {
         const int of = static_cast<int>(shown->pages.size());
         play["of"] = of;
-        if (!shown->title.empty()) play["title"] = shown->title;
+        // At most 120 bytes: a record stays within the spool's 512 bytes (fleet/plays.hpp).
+        if (!shown->title.empty()) play["title"] = utf8::truncate(shown->title, 120);
         play["complete"] = !quit && showings_.shown(slot.item_id, slot.page, of);
     }
     proof_.append(play);

@@ -632,12 +632,14 @@ void Routes::record_routes() {
     });
     // 播放记录: 屏幕 and 内容 are what a clerk types (names, title words, or an id).
     auto plays_of = [this](const httplib::Request& req, const std::string& from, const std::string& until, int limit) {
-        PlaysQuery q;
-        std::vector<std::string> ids = store.play_screens();
-        for (const auto& sc : store.screens()) ids.push_back(sc.id);
-        q.screens = matching_screens(req.get_param_value("screen"), ids, DisplayNames(store));
-        const ItemNames names(store);
-        q.items = matching_items(req.get_param_value("item"), store.play_items(), names);
+        PlaysQuery q;  // an empty field: any (nothing looked up)
+        if (const std::string screen = req.get_param_value("screen"); screen.find_first_not_of(" \t") != std::string::npos) {
+            std::vector<std::string> ids = store.play_screens();
+            for (const auto& sc : store.screens()) ids.push_back(sc.id);
+            q.screens = matching_screens(screen, ids, DisplayNames(store));
+        }
+        if (const std::string item = req.get_param_value("item"); item.find_first_not_of(" \t") != std::string::npos)
+            q.items = matching_items(item, store.play_items(), ItemNames(store));
         q.from_day = from;
         q.until_day = until;
         q.limit = limit;
