@@ -3,6 +3,7 @@
 // batch sent twice counted once; the kiosk's own counter), titles kept after an item leaves
 // the playlist, the answer sentence, and old English audit entries rendered in Chinese.
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
 
 #include "console/changes.hpp"
 #include "console/names.hpp"
@@ -212,4 +213,35 @@ TEST_CASE("records: plays from a screen that reports no showings", "[console][re
     CHECK(completes_showing(json{{"page", 1}, {"of", 3}}) == 0);
     CHECK(completes_showing(json{{"page", 1}, {"of", 3}, {"complete", true}}) == 1);
     CHECK(completes_showing(json{{"page", 1}, {"standing", true}}) == 0);
+}
+
+TEST_CASE("records: rows counted before schema 4 say pages only", "[console][records]") {
+    test::TempDir dir;
+    {
+        auto opened = Store::open(dir.path() / "console.db");
+        REQUIRE(opened);
+        const json old = {{{"id", "s-1"}, {"item", "a"}, {"start", "2026-12-06T09:00:00"}, {"seconds", 5.0}, {"page", 1}}};
+        REQUIRE((*opened)->add_plays("hall-1f", old, 1000).value() == 1);
+    }
+    // As a schema-3 console left it: no showings counted, no title.
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open((dir.path() / "console.db").c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, "UPDATE plays SET showings = NULL, title = ''", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+    auto opened = Store::open(dir.path() / "console.db");
+    REQUIRE(opened);
+    Store& store = **opened;
+    const auto rows = store.plays(PlaysQuery{});
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].showings == -1);
+    const ItemNames names(store);
+    const DisplayNames dn(store);
+    CHECK(plays_json(rows, names, dn)[0]["showings"].is_null());
+    CHECK(plays_csv(rows, names, dn).find("2026-12-06,hall-1f,a,不详,1,5.0") != std::string::npos);
+    CHECK(plays_answer(rows, names, dn, "", "a", "2026-12-06", "2026-12-06")["sentences"][0] ==
+          "「a」今天在 hall-1f 显示了 1 页（这段时间的记录只数了页数）");
+    // A play filed after the upgrade counts on from there.
+    const json now = {{{"id", "s-2"}, {"item", "a"}, {"start", "2026-12-06T10:00:00"}, {"seconds", 5.0}, {"page", 1}, {"of", 1}, {"complete", true}}};
+    REQUIRE(store.add_plays("hall-1f", now, 1001).value() == 1);
+    CHECK(store.plays(PlaysQuery{})[0].showings == 1);
 }
