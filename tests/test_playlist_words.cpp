@@ -91,6 +91,10 @@ TEST_CASE("playlist words: a time range is read as the clerk meant it", "[words]
     CHECK(config::read_time_range("24:00-08:00").problem == P::starts_at_24);
     CHECK(config::read_time_range("").problem == P::no_separator);
 
+    CHECK(config::read_time_range("08:30" + std::string(100, ' ') + "-12:00").normal == "08:30-12:00");
+    // A long mistake is quoted shortened in the message.
+    const auto long_one = only_error({{"id", "a"}, {"text", "正文"}, {"schedule", {{"hours", {std::string(500, '9') + "-12:00"}}}}});
+    CHECK(long_one.message.size() < 200);
     CHECK(config::trimmed("  \u3000正文\n ") == "正文");
     CHECK(config::trimmed(" \t\n").empty());
 }

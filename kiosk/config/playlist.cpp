@@ -259,10 +259,11 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
                     } else {
                         using P = TimeRangeReading::Problem;
                         for (size_t k = 0; k < h.size(); ++k) {
-                            const std::string typed = h[k].is_string() ? utf8::printable(utf8::truncate(h[k].get<std::string>(), 60)) : "";
-                            const TimeRangeReading r = read_time_range(typed);
+                            const std::string raw = h[k].is_string() ? h[k].get<std::string>() : "";
+                            const TimeRangeReading r = read_time_range(raw);
+                            const std::string typed = utf8::printable(utf8::truncate(trimmed(raw), 60));
                             const std::string hp = element_path(child_path(sp, "hours"), k);
-                            const std::string part = utf8::printable(r.part);
+                            const std::string part = utf8::printable(utf8::truncate(r.part, 40));
                             switch (r.problem) {
                                 case P::none: item.schedule.hours.push_back(TimeRange{r.start, r.end}); break;
                                 case P::no_separator:
