@@ -11,6 +11,22 @@ const kinds = [['auto', '自动判断'], ['report', '报告'], ['regulation', '�
 
 let state = null;  // {scope, items: [...], me}
 
+// A time range as the checker reads it (config::read_time_range): 8:30-12:00,
+// ０８：３０－１２：００ and 8:30 至 12:00 become 08:30-12:00; anything else stays as typed, for
+// the checker to explain.
+export function normalRange(typed) {
+  const s = typed.replace(/[\s\u3000]/g, '')
+    .replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFF10 + 48))
+    .replace(/[\uFF1A\uFE55]/g, ':')
+    .replace(/[-\uFF0D\u2010-\u2015\u2212~\uFF5E\u301C至到]+/g, '-');
+  const m = /^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$/.exec(s);
+  if (!m) return typed.trim();
+  const [h1, m1, h2, m2] = m.slice(1).map(Number);
+  if (h1 > 24 || h2 > 24 || m1 > 59 || m2 > 59 || (h1 === 24 && m1) || (h2 === 24 && m2)) return typed.trim();
+  const two = (n) => String(n).padStart(2, '0');
+  return `${two(h1)}:${m[2]}-${two(h2)}:${m[4]}`;
+}
+
 function newId() {
   return 'item-' + Date.now().toString(36) + Math.floor(Math.random() * 1296).toString(36);
 }
@@ -41,11 +57,11 @@ function toItem(m) {
   const item = {id: m.id, ...m.extra};
   if (m.title.trim()) item.title = m.title.trim();
   if (m.kind !== 'auto') item.kind = m.kind;
-  if (m.mode === 'text') item.text = m.text; else item.source = m.source.trim();
+  if (m.mode === 'text') item.text = m.text.trim(); else item.source = m.source.trim();
   item.page_seconds = m.auto ? 'auto' : Number(m.seconds);
   const schedule = {};
   if (m.weekdays.length !== 7) schedule.weekdays = days.map(([d]) => d).filter((d) => m.weekdays.includes(d));
-  const hours = m.hours.map((x) => x.trim()).filter((x) => x);
+  const hours = m.hours.map(normalRange).filter((x) => x);
   if (hours.length) schedule.hours = hours;
   if (m.from) schedule.from = m.from;
   if (m.until) schedule.until = m.until;
@@ -108,7 +124,7 @@ function itemForm(m, i) {
           h('ol', {class: 'excerpt'}, d.paragraphs.map((p) => h('li', {}, p))));
         }}, '读取')),
       slot(i, 'source')]
-    : [h('label', {for: `text-${i}`}, '文字（一行一段，第一行是标题）'),
+    : [h('label', {for: `text-${i}`}, '文字（一行一段；标题填在上面的“标题”里，显示在第一页顶部）'),
       h('textarea', {id: `text-${i}`, rows: 6, 'data-item': i, 'data-input': 'text', oninput: set('text')}, m.text),
       h('label', {}, '或者上传文件（.txt 或 .html，最多 2 MB）',
         h('input', {type: 'file', accept: '.txt,.html,.htm', onchange: async (event) => {
@@ -116,6 +132,7 @@ function itemForm(m, i) {
           if (!file) return;
           const r = await api.upload('/api/upload', file);
           if (!r.ok) return toast(r.data.error, true);
+          // The file's title goes to 标题 (its first line is not repeated in the text).
           m.text = r.data.text;
           if (!m.title) m.title = r.data.title;
           if (r.data.chars > r.data.limit) toast(`文字有 ${r.data.chars} 字，超过 ${r.data.limit} 字的上限；长文请用网址`, true);
@@ -153,7 +170,8 @@ function itemForm(m, i) {
     h('div', {class: 'hours'}, h('span', {}, '时段（不填则全天，如 08:30-12:00）：'),
       m.hours.map((range, k) => h('span', {class: 'range'},
         h('input', {value: range, class: 'short', 'aria-label': `时段 ${k + 1}`, placeholder: '08:30-12:00',
-          'data-item': i, 'data-input': 'schedule.hours', 'data-index': k, oninput: (e) => { m.hours[k] = e.target.value; }}),
+          'data-item': i, 'data-input': 'schedule.hours', 'data-index': k, oninput: (e) => { m.hours[k] = e.target.value; },
+          onchange: (e) => { m.hours[k] = e.target.value = normalRange(e.target.value); }}),
         h('button', {type: 'button', 'aria-label': `删除时段 ${k + 1}`, onclick: () => { m.hours.splice(k, 1); rerender(); }}, '×'))),
       h('button', {type: 'button', onclick: () => { m.hours.push(''); rerender(); }}, '添加时段')),
     slot(i, 'schedule.hours'),
@@ -170,7 +188,8 @@ async function preview(m, box) {
   const r = await api.post('/api/preview', {item: toItem(m), scope: state.scope});
   if (!r.ok) return clear(box, h('p', {class: 'error'}, r.data.error));
   clear(box, r.data.sizes.map((s, k) => h('figure', {class: 'preview-size'},
-    h('figcaption', {}, `${s.width}×${s.height}（共 ${s.pages} 页，显示前几页）`),
+    h('figcaption', {}, `${s.width}×${s.height}：共 ${s.total || s.pages} 页`,
+      (s.total || s.pages) > s.pages ? `，这里显示前 ${s.pages} 页` : ''),
     h('div', {class: 'pages'}, Array.from({length: s.pages}, (_, p) =>
       h('img', {src: `/api/preview/${r.data.token}/${k}/${p}.png`, alt: `第 ${p + 1} 页`, class: s.width > s.height ? 'wide' : 'tall'}))))));
 }

@@ -419,13 +419,13 @@ void Routes::playlist_routes() {
     s.Post("/api/playlist/check", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
         const json body = body_json(req);
-        send_json(res, {{"errors", to_json(check_playlist(body.value("playlist", json()), *office, kMaxPlaylistBytes))}});
+        send_json(res, {{"errors", to_json(check_playlist(tidy_playlist(body.value("playlist", json())), *office, kMaxPlaylistBytes))}});
     });
     s.Post("/api/playlist", [this](const httplib::Request& req, httplib::Response& res) {
         auto session = allow(req, res, Role::editor);
         if (!session) return;
         const json body = body_json(req);
-        answer(res, service.publish_playlist(actor(req, *session), str(body, "scope"), body.value("playlist", json())));
+        answer(res, service.publish_playlist(actor(req, *session), str(body, "scope"), tidy_playlist(body.value("playlist", json()))));
     });
     s.Post("/api/extract", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
@@ -470,10 +470,11 @@ void Routes::playlist_routes() {
         hints.refuse_binary = true;
         auto got = content::ingest(file.content, hints);
         if (!got) return send_error(res, 422, "读不出这个文件的文字：" + got.error().message);
-        // The text as a playlist item carries it: one paragraph a line, the title first.
+        // The text as a playlist item carries it: one paragraph a line. The title goes to the
+        // form's 标题 field, not into the text (the screen would show it twice).
         std::string text;
         for (const auto& b : got->doc.blocks)
-            if (!b.text.empty()) text += b.text + "\n";
+            if (!b.text.empty() && b.role != content::Role::title) text += b.text + "\n";
         send_json(res, {{"title", got->doc.title}, {"text", text}, {"chars", utf8::decode(text).size()},
                         {"limit", config::kMaxInlineTextChars}});
     });
@@ -501,7 +502,8 @@ void Routes::playlist_routes() {
             if (!p.item.is_object()) return send_error(res, 400, "没有要预览的内容");
             const std::string scope = str(body, "scope");
             p.sizes = sizes_for({fleet::valid_scope(scope) ? scope : "all"});
-            const json one = {{"version", 1}, {"items", json::array({p.item})}};
+            const json one = tidy_playlist({{"version", 1}, {"items", json::array({p.item})}});
+            p.item = one["items"][0];
             if (auto errors = check_playlist(one, *office, kMaxPlaylistBytes); !errors.empty())
                 return send_error(res, 422, errors.front().message, {{"errors", to_json(errors)}});
         }
@@ -513,7 +515,7 @@ void Routes::playlist_routes() {
         const std::string token = random_token().substr(0, 16);
         json out = {{"token", token}, {"sizes", json::array()}};
         for (const auto& sp : *pages)
-            out["sizes"].push_back({{"width", sp.width}, {"height", sp.height}, {"pages", sp.png.size()}});
+            out["sizes"].push_back({{"width", sp.width}, {"height", sp.height}, {"pages", sp.png.size()}, {"total", sp.total}});
         {
             std::lock_guard lock(previews_mutex);
             previews.emplace_front(token, std::move(*pages));
