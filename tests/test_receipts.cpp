@@ -4,11 +4,13 @@
 // carries, and the store keeping acks only for publications with a receipt.
 #include <catch2/catch.hpp>
 
+#include "base/zone_time.hpp"
 #include "console/names.hpp"
 #include "console/receipts.hpp"
 #include "console/store.hpp"
 #include "fleet/ack.hpp"
 #include "fleet/publisher.hpp"
+#include "fleet_office.hpp"
 #include "health/status.hpp"
 #include "support.hpp"
 
@@ -216,4 +218,51 @@ TEST_CASE("receipts: the store keeps acks of publications with a receipt, logs e
     REQUIRE(store.prune(kNine + 91 * 86400));
     CHECK_FALSE(store.receipt((*ids)[0]));
     CHECK(store.acks("group/floor/1|notice|n1", 10).empty());
+}
+
+TEST_CASE("receipts: a real screen's acks say shown, waiting (with the hours), kept and refused (in Chinese)", "[receipts][fleet][process]") {
+    using namespace fleet_test;
+    test::TempDir dir;
+    test::Broker broker(dir.path() / "broker");
+    Office office(broker);
+    Screen s1(dir.path() / "s1", broker, "s1", {"floor/1"}, office.key, {"127.0.0.1"});
+    REQUIRE(office.await("s1", "state", [](const std::string& p) { return is(p, "online"); }, 20));
+    auto item = [](const std::string& title, json schedule = nullptr) {
+        json i = {{"id", "i-" + title}, {"title", title}, {"text", title + "\n正文。"}};
+        if (!schedule.is_null()) i["schedule"] = schedule;
+        return i;
+    };
+    std::uint64_t gen = 1;
+    auto ack_of = [&](const std::string& scope, const json& playlist) {
+        office.publish(scope, "playlist", office.doc(scope, "playlist", ++gen, playlist));
+        auto a = office.await("s1", "ack", [&](const std::string& p) { return json::parse(p).value("gen", std::uint64_t{0}) == gen; }, 15);
+        REQUIRE(a);
+        return json::parse(a->payload);
+    };
+
+    // Refused by the screen's checker: what and where, in words a clerk reads.
+    json a = ack_of("group/floor/1", {{"items", {{{"id", "x"}, {"title", "办事指南"}, {"source", "file:/etc/passwd"}}}}});
+    CHECK(a["result"] == "refused");
+    CHECK(a["outcome"] == "refused");
+    CHECK(a["words"].get<std::string>().rfind("这块屏幕的检查没有通过，仍在播放原来的节目单：第 1 项「办事指南」的网址", 0) == 0);
+
+    // Applied, and playing now.
+    a = ack_of("group/floor/1", {{"items", {item("甲")}}});
+    CHECK(a["outcome"] == "shown");
+
+    // Applied, but its only item's hours are two hours from now: waiting, with the hours.
+    const std::string local = zone_time::format_iso_local(std::time(nullptr) + 2 * 3600, "Asia/Shanghai");
+    const std::string from = local.substr(11, 2) + ":00", to = local.substr(11, 2) + ":59";
+    a = ack_of("group/floor/1", {{"items", {item("乙", {{"hours", {from + "-" + to}}})}}});
+    CHECK(a["result"] == "applied");
+    CHECK(a["outcome"] == "waiting");
+    CHECK(a["words"] == "已收到；现在不在节目单的播放时段内（" + from + "-" + to + "），到时自动显示");
+
+    // A playlist for the screen itself plays; one for all is kept, not played.
+    a = ack_of("screen/s1", {{"items", {item("丙")}}});
+    CHECK(a["outcome"] == "shown");
+    a = ack_of("all", {{"items", {item("丁")}}});
+    CHECK(a["outcome"] == "kept");
+    CHECK(a["words"].get<std::string>().find("单独发给它的节目单") != std::string::npos);
+    CHECK(s1.kiosk->stop() == 0);
 }

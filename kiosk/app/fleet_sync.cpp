@@ -75,9 +75,10 @@ std::string playlist_refusal_words(const std::string& text, const nlohmann::json
         if (auto f = fields.find(i.field); f != fields.end()) where += "的" + f->second;
     }
     const bool chinese = std::any_of(i.message.begin(), i.message.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-    words += "：" + (where.empty() ? std::string("节目单") : where) + (chinese ? "：" + i.message : "不符合这块屏幕的设置");
-    if (i.field == "source") words += "（可能是这块屏幕不允许打开这个网站：请管理员把它加到这块屏幕允许的网站名单里）";
-    return words;
+    words += "：" + (where.empty() ? std::string("节目单") : where);
+    if (i.message.find("allowed_hosts") != std::string::npos)  // the one a screen's own settings cause most
+        return words + "：这块屏幕不允许打开这个网站；请管理员把它加到这块屏幕允许的网站名单里";
+    return words + (chinese ? "：" + i.message : "不符合这块屏幕的设置");
 }
 
 // A playlist none of whose items is in its schedule now: the hours of the first item that

@@ -231,10 +231,10 @@ struct Routes {
     }
 
     // A publication's receipt as the pages show it (console/receipts.hpp).
-    json receipt_view(const ReceiptRef& ref, const std::vector<ScreenRecord>& screens, const DisplayNames& names, std::time_t now) {
+    json receipt_view(const ReceiptRef& ref, const std::vector<ScreenView>& screens, const DisplayNames& names, std::time_t now) {
         return receipt_json(ref, make_receipt(ref, screens, store.acks(ref.key, ref.gen), names, now), names, office->time_zone, now);
     }
-    json latest_receipt_view(const std::string& key, const std::vector<ScreenRecord>& screens, const DisplayNames& names, std::time_t now) {
+    json latest_receipt_view(const std::string& key, const std::vector<ScreenView>& screens, const DisplayNames& names, std::time_t now) {
         auto ref = store.latest_receipt(key);
         return ref ? receipt_view(*ref, screens, names, now) : json(nullptr);
     }
@@ -282,7 +282,7 @@ void Routes::receipt_routes() {
         if (!allow(req, res, Role::editor)) return;
         const std::string ids = req.get_param_value("ids");
         const std::time_t now = std::time(nullptr);
-        const auto screens = fleet.screens();
+        const auto screens = screen_views(fleet.screens());
         const DisplayNames names(store);
         json out = json::array();
         size_t start = 0;
@@ -451,7 +451,7 @@ void Routes::playlist_routes() {
         const std::time_t now = std::time(nullptr);
         json receipt = nullptr;
         if (auto parsed = fleet::Scope::parse(scope); parsed && !p.playlist.is_null())
-            receipt = latest_receipt_view(fleet::generation_key({parsed->str(), "playlist", ""}), screens, names, now);
+            receipt = latest_receipt_view(fleet::generation_key({parsed->str(), "playlist", ""}), screen_views(screens), names, now);
         send_json(res, {{"scope", scope}, {"label", scope_label(scope)},
                         {"playlist", p.playlist.is_null() ? json{{"version", 1}, {"items", json::array()}} : p.playlist},
                         {"published", !p.playlist.is_null()}, {"gen", p.gen}, {"at", now_iso(p.at, office->time_zone)}, {"by", p.by}, {"pending", waiting},
@@ -580,7 +580,7 @@ void Routes::notice_routes() {
         if (!allow(req, res, Role::editor)) return;
         json out = json::array();
         const std::time_t now = std::time(nullptr);
-        const auto screens = fleet.screens();
+        const auto screens = screen_views(fleet.screens());
         const DisplayNames names(store);
         for (const auto& n : store.notices(now)) {
             out.push_back({{"id", n.id}, {"scope", n.scope}, {"label", scope_label(n.scope)}, {"text", n.text}, {"title", n.title},
@@ -609,7 +609,7 @@ void Routes::approval_routes() {
         if (!allow(req, res, Role::editor)) return;
         json out = json::array();
         const std::time_t now = std::time(nullptr);
-        const auto screens = fleet.screens();
+        const auto screens = screen_views(fleet.screens());
         const DisplayNames names(store);
         for (const auto& c : store.pending_list(req.get_param_value("all") == "1")) {
             out.push_back({{"id", c.id}, {"kind", c.kind}, {"scope", c.scope}, {"label", c.kind == "playlist" ? scope_label(c.scope) : c.scope},

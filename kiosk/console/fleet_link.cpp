@@ -234,7 +234,7 @@ void FleetLink::file_ack(const std::string& screen, const std::string& payload, 
 void FleetLink::log_receipts(std::time_t now) {
     auto open = store_.open_receipts();
     if (open.empty()) return;
-    const auto all = screens();
+    const auto all = screen_views(screens());
     const DisplayNames names(store_);
     for (const ReceiptRef& ref : open) {
         const Receipt r = make_receipt(ref, all, store_.acks(ref.key, ref.gen), names, now);

@@ -57,16 +57,37 @@ int Receipt::count(const std::string& state) const {
     return static_cast<int>(std::count_if(lines.begin(), lines.end(), [&](const ReceiptLine& l) { return l.state == state; }));
 }
 
+std::vector<ScreenView> screen_views(const std::vector<ScreenRecord>& screens) {
+    std::vector<ScreenView> out;
+    out.reserve(screens.size());
+    for (const ScreenRecord& r : screens) {
+        ScreenView v{r.id, r.state, r.state_since, r.heard, {}, {}};
+        if (auto report = status::from_json(r.status)) {
+            v.groups = std::move(report->fleet.groups);
+            v.applied = std::move(report->fleet.applied);
+        }
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
 Receipt make_receipt(const ReceiptRef& ref, const std::vector<ScreenRecord>& screens, const std::vector<AckRecord>& acks,
                      const DisplayNames& names, std::time_t now) {
+    return make_receipt(ref, screen_views(screens), acks, names, now);
+}
+
+Receipt make_receipt(const ReceiptRef& ref, const std::vector<ScreenView>& screens, const std::vector<AckRecord>& acks,
+                     const DisplayNames& names, std::time_t now) {
     Receipt out;
+    const auto scope = fleet::Scope::parse(ref.scope);
+    if (!scope) return out;
     std::map<std::string, const AckRecord*> by_screen;
     for (const AckRecord& a : acks)
         if (a.gen == ref.gen && a.outcome != fleet::kAckReplayed) by_screen[a.screen] = &a;
-    std::vector<std::optional<status::StatusReport>> reports;
-    const auto reach = reached(ref.scope, screens, &reports);
-    for (size_t i = 0; i < reach.size(); ++i) {
-        const ScreenRecord& r = *reach[i];
+    for (const ScreenView& r : screens) {
+        // The screens the scope reaches, by their last status's groups (a screen that never
+        // sent one is reached by "all" and by its own scope only).
+        if (!scope->reaches(r.id, r.groups)) continue;
         ReceiptLine line;
         line.screen = r.id;
         line.name = names.screen(r.id);
@@ -75,7 +96,7 @@ Receipt make_receipt(const ReceiptRef& ref, const std::vector<ScreenRecord>& scr
             line.state = o == "waiting" || o == "kept" || o == "refused" ? o : "shown";
             line.words = a->second->words;
             line.at = a->second->at;
-        } else if (const auto& rep = reports[i]; rep && rep->fleet.applied.count(ref.key) && rep->fleet.applied.at(ref.key) >= ref.gen) {
+        } else if (auto applied = r.applied.find(ref.key); applied != r.applied.end() && applied->second >= ref.gen) {
             // Its ack is gone (or came before the console kept acks): its status says it applied this or a newer one.
             line.state = "shown";
             line.at = r.heard;

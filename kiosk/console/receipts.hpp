@@ -3,7 +3,9 @@
 // 已接收（等待开放时间）, 拒绝：why, 离线 (since when; shown by itself once the screen is back)
 // — from the screens' last status (which screens a scope reaches: their groups) and their
 // acks. Pure functions of the store's records, for the pages and for the audit log's counts.
+#include <cstdint>
 #include <ctime>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -32,7 +34,19 @@ struct Receipt {
     int count(const std::string& state) const;
 };
 
+// What a receipt needs of a screen's record, its status read once (a page shows many
+// receipts over hundreds of screens).
+struct ScreenView {
+    std::string id, state;
+    std::time_t state_since = 0, heard = 0;
+    std::vector<std::string> groups;
+    std::map<std::string, std::uint64_t> applied;  // generation applied per key, as its status says
+};
+std::vector<ScreenView> screen_views(const std::vector<ScreenRecord>& screens);
+
 // The receipt of `ref` from every screen's record and the acks of that publication.
+Receipt make_receipt(const ReceiptRef& ref, const std::vector<ScreenView>& screens, const std::vector<AckRecord>& acks,
+                     const DisplayNames& names, std::time_t now);
 Receipt make_receipt(const ReceiptRef& ref, const std::vector<ScreenRecord>& screens, const std::vector<AckRecord>& acks,
                      const DisplayNames& names, std::time_t now);
 

@@ -131,7 +131,8 @@ def main():
         step("4. the screen's checker refuses it: 拒绝 with a Chinese reason, the local playlist plays on")
         wait(driver, lambda d: receipt_lines(d, "#playlist-receipt").get(NAMES["hall-2f"], ("",))[0] == "refused", 15)
         text = receipt_lines(driver, "#playlist-receipt")[NAMES["hall-2f"]][1]
-        assert text.startswith("拒绝：") and "第 1 项「办事指南」" in text and "仍在播放原来的节目单" in text, text
+        assert text == ("拒绝：这块屏幕的检查没有通过，仍在播放原来的节目单：第 1 项「办事指南」的网址：这块屏幕不允许打开这个网站；"
+                        "请管理员把它加到这块屏幕允许的网站名单里"), text
         assert "allowed_hosts" not in text and "host" not in text, text
         assert current_item(fleet, "hall-2f") == "local-a"
         shot(driver, "playlist-refused")
