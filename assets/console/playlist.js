@@ -268,6 +268,26 @@ function showPlaylistState(data) {
   if (confirm) { clear(confirm); confirm.hidden = true; }
 }
 
+// 这些屏幕现在播放 follows the screens (their status changes with each page) while the
+// page shows the scope: every five seconds.
+let watching = 0;
+function watchScreensNow() {
+  const mine = ++watching;
+  const round = async () => {
+    const now = document.getElementById('playlist-now');
+    if (mine !== watching || !now) return;
+    const r = await api.get('/api/playlist', {scope: state.scope});
+    if (mine !== watching) return;
+    const box = document.getElementById('playlist-state');
+    if (r.ok && box && r.data.scope === state.scope && JSON.stringify(r.data.screens) !== JSON.stringify(state.screens)) {
+      state.screens = r.data.screens || [];
+      clear(box, screensNow(r.data));
+    }
+    setTimeout(round, 5000);
+  };
+  setTimeout(round, 5000);
+}
+
 // The newest load wins: a clerk who picks a scope while the page's first load is under way
 // must never see another scope's playlist under the one chosen.
 let loading = 0;
@@ -285,6 +305,7 @@ async function load(scope) {
   clear(info, r.data.published ? `当前版本由 ${r.data.by} 于 ${shortTime(r.data.at)} 发布。` : '这个范围还没有发布过节目单，屏幕播放的是下面列出的节目单。',
     r.data.pending ? h('strong', {class: 'accent'}, ` 有 ${r.data.pending} 项修改等待审核。`) : '');
   showPlaylistState(r.data);
+  watchScreensNow();
   render();
 }
 

@@ -27,14 +27,17 @@ export function followReceipts(box, ids, title = '回执', changed = null) {
   const mine = ++following;
   box.dataset.follow = String(mine);
   if (!ids || !ids.length) return clear(box);
-  const until = Date.now() + 30 * 60 * 1000;
+  const start = Date.now();
+  const until = start + 30 * 60 * 1000;
   let seen = '';
+  let shown = '';  // what the box shows: redrawn only when a line changed
   clear(box, h('p', {class: 'muted'}, '正在等屏幕确认…'));
   const round = async () => {
     if (!box.isConnected || box.dataset.follow !== String(mine)) return;
     const r = await api.get('/api/receipts', {ids: ids.join(',')});
     if (!box.isConnected || box.dataset.follow !== String(mine)) return;
-    if (r.ok) {
+    if (r.ok && JSON.stringify(r.data) !== shown) {
+      shown = JSON.stringify(r.data);
       // The clerk's open/closed choice survives each refresh.
       const open = new Map([...box.querySelectorAll('details.receipt')].map((d) => [d.dataset.receipt, d.open]));
       const first = !box.querySelector('details.receipt');
@@ -45,9 +48,11 @@ export function followReceipts(box, ids, title = '回执', changed = null) {
       const now = JSON.stringify(r.data.map((x) => x.lines.map((l) => l.state)));
       if (changed && now !== seen) changed();
       seen = now;
-      if (r.data.every((x) => x.lines.every((l) => answers.has(l.state)))) return;
     }
-    if (Date.now() < until) setTimeout(round, 1000);
+    if (r.ok && r.data.every((x) => x.lines.every((l) => answers.has(l.state)))) return;
+    // Every second while screens answer; every five after two minutes (a screen that is off
+    // may be off for hours).
+    if (Date.now() < until) setTimeout(round, Date.now() - start < 120000 ? 1000 : 5000);
   };
   round();
 }
