@@ -121,6 +121,14 @@ TEST_CASE("receipts: an offline screen turns 已显示 by itself when it is back
     // Its ack of the document sent again after a reconnect (replayed) changes nothing.
     acks.push_back({"a", 100, "replayed", "", kNine + 302});
     CHECK(make_receipt(ref, screens, acks, names, kNine + 303).answered());
+
+    // Kept while the broker was away: not sent yet, said so, whether the screen is on or off.
+    ReceiptRef unsent = notice_ref("group/floor/1", 200);
+    unsent.sent = false;
+    const Receipt waiting = make_receipt(unsent, screens, {}, names, kNine + 500);
+    CHECK(line_of(waiting, "a").state == "unsent");
+    CHECK(line_text(line_of(waiting, "a"), "Asia/Shanghai", kNine) ==
+          "还没发出：控制台现在连不上消息服务器（broker），连上后自动发到屏幕，不用再发一次");
 }
 
 TEST_CASE("receipts: waiting for opening hours, kept, and the screen's status when its ack is gone", "[receipts]") {
@@ -189,6 +197,9 @@ TEST_CASE("receipts: the store keeps acks of publications with a receipt, logs e
     CHECK(ref->key == "group/floor/1|notice|n1");
     CHECK(ref->gen == 10);
     CHECK(ref->by == "li");
+    CHECK_FALSE(ref->sent);  // written, not yet confirmed by the broker
+    REQUIRE(store.mark_sent((*ids)[0]));
+    CHECK(store.receipt((*ids)[0])->sent);
     CHECK_FALSE(store.receipt((*ids)[1]));
     CHECK_FALSE(store.receipt((*ids)[2]));
 

@@ -42,7 +42,7 @@ std::string clock_text(std::time_t t, const std::string& zone, std::time_t now) 
 const std::map<std::string, std::string>& state_names() {
     static const std::map<std::string, std::string> names = {
         {"shown", "已显示"}, {"waiting", "已接收（等待开放时间）"}, {"kept", "已接收（不播放）"}, {"refused", "拒绝"},
-        {"offline", "离线"}, {"pending", "等待确认"},              {"silent", "没有回复"},
+        {"offline", "离线"}, {"pending", "等待确认"},              {"silent", "没有回复"}, {"unsent", "还没发出"},
     };
     return names;
 }
@@ -100,6 +100,8 @@ Receipt make_receipt(const ReceiptRef& ref, const std::vector<ScreenView>& scree
             // Its ack is gone (or came before the console kept acks): its status says it applied this or a newer one.
             line.state = "shown";
             line.at = r.heard;
+        } else if (!ref.sent) {
+            line.state = "unsent";
         } else if (r.state != "online") {
             line.state = "offline";
             line.since = r.state_since;
@@ -120,6 +122,7 @@ std::string line_text(const ReceiptLine& l, const std::string& zone, std::time_t
     if (l.state == "refused") return "拒绝：" + (l.words.empty() ? std::string("屏幕没有说明原因，请看这块屏幕的日志") : l.words);
     if (l.state == "offline")
         return "离线，恢复连接后自动显示" + (l.since > 0 ? "（自 " + clock_text(l.since, zone, now) + " 起离线）" : std::string());
+    if (l.state == "unsent") return "还没发出：控制台现在连不上消息服务器（broker），连上后自动发到屏幕，不用再发一次";
     if (l.state == "silent") return "没有回复：屏幕在线，但两分钟内没有确认收到；请到“屏幕”页看看这块屏幕";
     return "等待屏幕确认…";
 }
@@ -127,7 +130,7 @@ std::string line_text(const ReceiptLine& l, const std::string& zone, std::time_t
 std::string receipt_counts(const Receipt& r) {
     if (r.lines.empty()) return "这个范围现在没有屏幕";
     std::string out;
-    for (const char* state : {"shown", "waiting", "kept", "refused", "offline", "silent", "pending"}) {
+    for (const char* state : {"shown", "waiting", "kept", "refused", "offline", "silent", "pending", "unsent"}) {
         std::string who;
         int n = 0;
         for (const ReceiptLine& l : r.lines)
@@ -156,13 +159,13 @@ nlohmann::json receipt_json(const ReceiptRef& ref, const Receipt& r, const Displ
     std::string summary = reached == 0 ? "这个范围现在没有屏幕" : std::to_string(shown) + "/" + std::to_string(reached) + " 块已显示";
     if (reached > 0 && shown < reached) {
         std::string rest;
-        for (const char* state : {"waiting", "kept", "refused", "offline", "silent", "pending"})
+        for (const char* state : {"waiting", "kept", "refused", "offline", "silent", "pending", "unsent"})
             if (int n = r.count(state); n > 0) rest += (rest.empty() ? "" : "，") + state_names().at(state) + " " + std::to_string(n);
         summary += "（" + rest + "）";
     }
     return {{"id", ref.id},        {"kind", ref.kind},           {"scope", ref.scope},
             {"label", names.scope(ref.scope)}, {"summary", summary}, {"answered", r.answered()},
-            {"reached", reached},  {"shown", shown},             {"problems", reached - shown - r.count("waiting") - r.count("kept") - r.count("pending")},
+            {"reached", reached},  {"shown", shown},             {"problems", reached - shown - r.count("waiting") - r.count("kept") - r.count("pending") - r.count("unsent")},
             {"at", zone_time::format_iso_local(ref.at, zone)}, {"lines", lines}};
 }
 

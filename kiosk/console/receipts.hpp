@@ -20,7 +20,7 @@ inline constexpr std::time_t kReceiptAnswerSeconds = 120;
 
 struct ReceiptLine {
     std::string screen, name;
-    // shown, waiting, kept, refused (answers); offline, pending, silent (no answer yet)
+    // shown, waiting, kept, refused (answers); offline, pending, silent, unsent (no answer yet)
     std::string state;
     std::string words;       // the screen's words (waiting, kept, refused)
     std::time_t since = 0;   // offline: since when

@@ -677,10 +677,13 @@ std::vector<AuditEntry> Store::audit_entries(const AuditFilter& f) {
 namespace kiosk::console {
 
 namespace {
-constexpr const char* kReceiptColumns = "SELECT id, key, gen, kind, scope, by, at, pending, logged FROM receipts ";
+// A publication leaves the journal a day after it was sent: one not there was sent.
+constexpr const char* kReceiptColumns =
+    "SELECT id, key, gen, kind, scope, by, at, pending, logged, "
+    "COALESCE((SELECT p.sent FROM publications p WHERE p.id = receipts.id), 1) FROM receipts ";
 ReceiptRef read_receipt(Statement& st) {
     return {st.integer(0), st.text(1), st.text(3), st.text(4), st.text(5), static_cast<std::uint64_t>(st.integer(2)),
-            static_cast<std::time_t>(st.integer(6)), st.integer(7), st.integer(8) != 0};
+            static_cast<std::time_t>(st.integer(6)), st.integer(7), st.integer(8) != 0, st.integer(9) != 0};
 }
 }  // namespace
 

@@ -131,6 +131,7 @@ struct ReceiptRef {
     std::time_t at = 0;
     std::int64_t pending = 0;  // the approved change it published (0: none)
     bool logged = false;
+    bool sent = true;  // the broker has it (false: the console could not send it yet)
 };
 
 // What one screen's ack said about one publication (fleet/ack.hpp's outcomes).
