@@ -257,6 +257,11 @@ TEST_CASE("receipts: a real screen's acks say shown, waiting (with the hours), k
     CHECK(a["outcome"] == "refused");
     CHECK(a["words"].get<std::string>().rfind("这块屏幕的检查没有通过，仍在播放原来的节目单：第 1 项「办事指南」的网址", 0) == 0);
 
+    // Any field may be of the wrong type in what the checker refuses: said, not a crash.
+    a = ack_of("group/floor/1", {{"items", {{{"id", "x"}, {"title", 5}, {"text", "正文"}}}}});
+    CHECK(a["outcome"] == "refused");
+    CHECK(a["words"].get<std::string>().rfind("这块屏幕的检查没有通过，仍在播放原来的节目单：第 1 项", 0) == 0);
+
     // Applied, and playing now.
     a = ack_of("group/floor/1", {{"items", {item("甲")}}});
     CHECK(a["outcome"] == "shown");

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "base/utf8.hpp"
 #include "base/zone_time.hpp"
 #include "fleet/ack.hpp"
 #include "fleet/desired_store.hpp"
@@ -67,10 +68,12 @@ std::string playlist_refusal_words(const std::string& text, const nlohmann::json
     std::string where;
     if (i.item >= 0) {
         where = "第 " + std::to_string(i.item + 1) + " 项";
-        const auto& items = body.value("items", nlohmann::json::array());
+        // The playlist failed the checker: any field may be of the wrong type.
+        const auto items = body.is_object() && body.contains("items") ? body["items"] : nlohmann::json();
         if (items.is_array() && static_cast<std::size_t>(i.item) < items.size() && items[i.item].is_object()) {
-            const std::string title = items[i.item].value("title", "");
-            if (!title.empty()) where += "「" + title.substr(0, 120) + "」";
+            const auto& item = items[i.item];
+            if (item.contains("title") && item["title"].is_string() && !item["title"].get<std::string>().empty())
+                where += "「" + utf8::truncate(item["title"].get<std::string>(), 120) + "」";
         }
         if (auto f = fields.find(i.field); f != fields.end()) where += "的" + f->second;
     }

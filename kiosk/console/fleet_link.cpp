@@ -217,7 +217,9 @@ void FleetLink::file_ack(const std::string& screen, const std::string& payload, 
     if (!j.is_object() || !j.contains("topic") || !j["topic"].is_string()) return;
     const auto arrival = fleet::parse_desired_topic(j["topic"].get<std::string>());
     if (!arrival || (arrival->kind != "playlist" && arrival->kind != "notice")) return;
-    const bool applied = j.value("result", "") == "applied";
+    // What a screen sends is read field by field, each of its type or not at all (value()
+    // would throw on a field of the wrong type).
+    const bool applied = j.contains("result") && j["result"].is_string() && j["result"].get<std::string>() == "applied";
     const std::string reason = j.contains("reason") && j["reason"].is_string() ? j["reason"].get<std::string>() : "";
     std::string outcome = j.contains("outcome") && j["outcome"].is_string() ? j["outcome"].get<std::string>() : "";
     if (outcome != fleet::kAckShown && outcome != fleet::kAckWaiting && outcome != fleet::kAckKept && outcome != fleet::kAckRefused &&
