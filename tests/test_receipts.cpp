@@ -100,6 +100,14 @@ TEST_CASE("receipts: each screen the scope reaches, by its groups, with its outc
     // every screen that did not show it.
     const Receipt later = make_receipt(ref, screens, acks, names, kNine + kReceiptAnswerSeconds + 1);
     CHECK(line_of(later, "hall-1s").state == "silent");
+    // Its counts go into the audit log when everyone answered, or after two minutes.
+    CHECK_FALSE(receipt_due(ref, r, kNine + 2));
+    CHECK(receipt_due(ref, later, kNine + kReceiptAnswerSeconds));
+    const AuditEntry e = receipt_entry(ref, later, kNine + kReceiptAnswerSeconds);
+    CHECK(e.action == "receipt");
+    CHECK(e.user == "li");
+    CHECK(e.target == "group/floor/1");
+    CHECK(e.detail == "通知回执：已显示 1，拒绝 1（hall-1n），离线 1（1楼西侧屏），没有回复 1（hall-1s）");
     CHECK(receipt_counts(later) == "已显示 1，拒绝 1（hall-1n），离线 1（1楼西侧屏），没有回复 1（hall-1s）");
 }
 
@@ -118,6 +126,7 @@ TEST_CASE("receipts: an offline screen turns 已显示 by itself when it is back
     CHECK(line_of(r, "b").state == "shown");
     CHECK(r.answered());
     CHECK(receipt_counts(r) == "已显示 2");
+    CHECK(receipt_due(ref, r, kNine + 301));
     // Its ack of the document sent again after a reconnect (replayed) changes nothing.
     acks.push_back({"a", 100, "replayed", "", kNine + 302});
     CHECK(make_receipt(ref, screens, acks, names, kNine + 303).answered());
@@ -127,6 +136,7 @@ TEST_CASE("receipts: an offline screen turns 已显示 by itself when it is back
     unsent.sent = false;
     const Receipt waiting = make_receipt(unsent, screens, {}, names, kNine + 500);
     CHECK(line_of(waiting, "a").state == "unsent");
+    CHECK_FALSE(receipt_due(unsent, waiting, kNine + 3600));  // never while it is not sent
     CHECK(line_text(line_of(waiting, "a"), "Asia/Shanghai", kNine) ==
           "还没发出：控制台现在连不上消息服务器（broker），连上后自动发到屏幕，不用再发一次");
 }

@@ -240,11 +240,8 @@ void FleetLink::log_receipts(std::time_t now) {
     const DisplayNames names(store_);
     for (const ReceiptRef& ref : open) {
         const Receipt r = make_receipt(ref, all, store_.acks(ref.key, ref.gen), names, now);
-        // Not sent yet (the broker was away): its two minutes have not begun.
-        if (!ref.sent || (!r.answered() && now - ref.at < kReceiptAnswerSeconds)) continue;
-        const std::string what = ref.kind == "playlist" ? "节目单" : "通知";
-        const AuditEntry e{0, now, ref.by, "", "receipt", ref.scope, what + "回执：" + receipt_counts(r)};
-        if (auto st = store_.log_receipt(ref.id, e); !st) log_once(st.error().message);
+        if (!receipt_due(ref, r, now)) continue;
+        if (auto st = store_.log_receipt(ref.id, receipt_entry(ref, r, now)); !st) log_once(st.error().message);
     }
 }
 

@@ -115,6 +115,14 @@ Receipt make_receipt(const ReceiptRef& ref, const std::vector<ScreenView>& scree
     return out;
 }
 
+bool receipt_due(const ReceiptRef& ref, const Receipt& r, std::time_t now) {
+    return ref.sent && (r.answered() || now - ref.at >= kReceiptAnswerSeconds);
+}
+
+AuditEntry receipt_entry(const ReceiptRef& ref, const Receipt& r, std::time_t now) {
+    return {0, now, ref.by, "", "receipt", ref.scope, std::string(ref.kind == "playlist" ? "节目单" : "通知") + "回执：" + receipt_counts(r)};
+}
+
 std::string line_text(const ReceiptLine& l, const std::string& zone, std::time_t now) {
     if (l.state == "shown") return "已显示";
     if (l.state == "waiting") return "已接收（等待开放时间）";

@@ -50,6 +50,12 @@ Receipt make_receipt(const ReceiptRef& ref, const std::vector<ScreenView>& scree
 Receipt make_receipt(const ReceiptRef& ref, const std::vector<ScreenRecord>& screens, const std::vector<AckRecord>& acks,
                      const DisplayNames& names, std::time_t now);
 
+// Whether the receipt's counts go into the audit log now: once it is sent, when every
+// screen reached has answered or two minutes after it was published.
+bool receipt_due(const ReceiptRef& ref, const Receipt& r, std::time_t now);
+// Its audit entry: by whoever published it, action "receipt", the counts in Chinese.
+AuditEntry receipt_entry(const ReceiptRef& ref, const Receipt& r, std::time_t now);
+
 // A line as the clerk reads it: 已显示, 离线，恢复连接后自动显示（自 09:12 起离线）…
 std::string line_text(const ReceiptLine& line, const std::string& zone, std::time_t now);
 // The counts, for the audit log and the pages: 已显示 3，离线 1（2楼屏）.
