@@ -3,6 +3,7 @@
 // force are listed below, each taken off with one click (撤下).
 import {h, clear, toast, shortTime} from './dom.js';
 import * as api from './api.js';
+import {receiptView, followReceipts} from './receipts.js';
 
 function defaultUntil(nowIso) {
   // Today 18:00, or two hours from now when that has passed — counted on the office's clock
@@ -25,18 +26,33 @@ function formValue(form) {
   };
 }
 
+// 回执 of a notice in force: how many of its screens show it, opening onto each screen's line.
+function noticeReceipt(n) {
+  return n.receipt ? receiptView(n.receipt, {title: ''}) : h('span', {class: 'muted'}, '—');
+}
+
+// After 发布: the notice's receipt, live, above the form's fields.
+function noticeReceiptBox() {
+  return h('section', {id: 'notice-receipt', 'aria-live': 'polite'});
+}
+
+function followNoticeReceipt(box, answer, list) {
+  followReceipts(box, answer.receipts || [], '回执', () => listNotices(list));
+}
+
 async function listNotices(box) {
   const r = await api.get('/api/notices');
   if (!r.ok) return;
   clear(box, h('h2', {}, '正在显示的通知'),
     r.data.length === 0 ? h('p', {}, '没有。') : h('table', {},
-      h('thead', {}, h('tr', {}, ['内容', '屏幕', '方式', '显示到', '发布人', ''].map((x) => h('th', {}, x)))),
+      h('thead', {}, h('tr', {}, ['内容', '屏幕', '方式', '显示到', '发布人', '回执', ''].map((x) => h('th', {}, x)))),
       h('tbody', {}, r.data.map((n) => h('tr', {'data-notice': n.id},
         h('td', {}, n.title ? h('strong', {}, n.title, ' ') : null, n.text),
         h('td', {}, n.label),
         h('td', {}, n.urgent ? '紧急样式，插播' : n.interrupt ? '插播' : '轮播'),
         h('td', {}, shortTime(n.until)),
         h('td', {}, n.by),
+        h('td', {class: 'receipt-cell'}, noticeReceipt(n)),
         h('td', {}, h('button', {type: 'button', class: 'danger big', 'data-action': 'clear', onclick: async () => {
           const c = await api.post('/api/notices/clear', {id: n.id, scope: n.scope});
           toast(c.ok ? c.data.message : c.data.error, !c.ok);
@@ -51,6 +67,7 @@ export default async function noticesPage(main, me) {
   const error = h('p', {class: 'error', role: 'alert', id: 'notice-error'});
   const previewBox = h('div', {class: 'preview', id: 'notice-preview'});
   const list = h('section', {id: 'notice-list'});
+  const receiptBox = noticeReceiptBox();
   const form = h('form', {class: 'card', id: 'notice-form', onsubmit: async (e) => {
     e.preventDefault();
     error.textContent = '';
@@ -60,6 +77,7 @@ export default async function noticesPage(main, me) {
       return;
     }
     toast(r.data.message);
+    followNoticeReceipt(receiptBox, r.data, list);
     form.querySelector('#notice-text').value = '';
     form.querySelector('#notice-title').value = '';
     clear(previewBox);
@@ -95,6 +113,6 @@ export default async function noticesPage(main, me) {
     }}, '预览'),
     h('button', {type: 'submit', class: 'big primary', id: 'notice-publish'}, approval ? '提交审核' : '发布')),
   previewBox);
-  main.append(form, list);
+  main.append(form, receiptBox, list);
   await listNotices(list);
 }

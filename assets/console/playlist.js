@@ -5,6 +5,7 @@
 // field they concern; 预览 renders the item with the kiosk's own engine at each screen size.
 import {h, clear, toast, shortTime} from './dom.js';
 import * as api from './api.js';
+import {receiptView, followReceipts, stopFollowing} from './receipts.js';
 
 const days = [['mon', '一'], ['tue', '二'], ['wed', '三'], ['thu', '四'], ['fri', '五'], ['sat', '六'], ['sun', '日']];
 const kinds = [['auto', '自动判断'], ['report', '报告'], ['regulation', '法规'], ['text', '文字']];
@@ -213,7 +214,52 @@ async function check() {
   toast(r.data.errors.length ? `有 ${r.data.errors.length} 处要修改` : '检查通过，屏幕会接受这个节目单', r.data.errors.length > 0);
 }
 
+// What each screen of the scope plays now (from its last status), whose playlist that is,
+// and the receipt of the version published.
+function screensNow(data) {
+  const list = data.screens || [];
+  return h('section', {id: 'playlist-now'},
+    h('h2', {}, '这些屏幕现在播放'),
+    list.length === 0 ? h('p', {class: 'muted'}, '这个范围现在没有屏幕报告过状态。') : h('ul', {class: 'playing'}, list.map((sc) =>
+      h('li', {'data-screen': sc.name},
+        h('strong', {}, sc.name), '：',
+        sc.online ? `${sc.playing || '（还没有报告）'}${sc.page ? `，${sc.page}` : ''}` : `离线${sc.since ? `（自 ${sc.since} 起）` : ''}，最后报告的是${sc.playing || '（没有）'}`,
+        sc.source ? h('span', {class: 'muted'}, `（${sc.source}）`) : ''))),
+    !data.published && list.some((sc) => sc.local)
+      ? h('p', {class: 'accent', id: 'playlist-local'}, '这个范围还没有发布过节目单：上面标着“本地节目单”的屏幕播放的是它们自己的节目单。第一次发布会替换它。')
+      : null);
+}
+
+// The first 发布 to a scope replaces what its screens play: said, and confirmed, first.
+function confirmFirstPublish() {
+  if (state.published) return Promise.resolve(true);
+  const local = (state.screens || []).filter((sc) => sc.local).map((sc) => sc.name);
+  const box = document.getElementById('playlist-confirm');
+  return new Promise((resolve) => {
+    const done = (yes) => { clear(box); box.hidden = true; resolve(yes); };
+    box.hidden = false;
+    clear(box,
+      h('p', {}, h('strong', {}, '这是这个范围第一次发布节目单。')),
+      h('p', {}, local.length
+        ? `${local.join('、')} 现在播放它们自己的本地节目单；发布后改为播放这个节目单，本地节目单不再播放。`
+        : '发布后，这些屏幕改为播放这个节目单。'),
+      h('div', {class: 'actions'},
+        h('button', {type: 'button', class: 'big primary', id: 'confirm-publish', onclick: () => done(true)}, '确认发布，替换现在的节目单'),
+        h('button', {type: 'button', class: 'big', onclick: () => done(false)}, '取消')));
+    box.scrollIntoView({block: 'center'});
+  });
+}
+
 async function publish() {
+  if (!state.published) {
+    // Mistakes first (as 发布 would say them), then the question.
+    const c = await api.post('/api/playlist/check', {playlist: playlistJson()});
+    if (c.ok && c.data.errors.length) {
+      showErrors(c.data.errors);
+      return toast('节目单有错误，没有发布；请按提示修改', true);
+    }
+    if (!(await confirmFirstPublish())) return;
+  }
   const r = await api.post('/api/playlist', {scope: state.scope, playlist: playlistJson()});
   if (r.status === 422 && r.data.errors) {
     showErrors(r.data.errors);
@@ -222,7 +268,43 @@ async function publish() {
   if (!r.ok) return toast(r.data.error, true);
   showErrors([]);
   toast(r.data.message);
-  load(state.scope);
+  await load(state.scope);
+  if (r.data.receipts && r.data.receipts.length) followReceipts(document.getElementById('playlist-receipt'), r.data.receipts, '这次发布的回执');
+}
+
+// The scope's screens now, and the receipt of its current version.
+function showPlaylistState(data) {
+  state.published = data.published;
+  state.screens = data.screens || [];
+  const now = document.getElementById('playlist-state');
+  if (now) clear(now, screensNow(data));
+  const receipt = document.getElementById('playlist-receipt');
+  if (receipt) {
+    stopFollowing(receipt);
+    clear(receipt, data.receipt ? receiptView(data.receipt, {title: '当前版本的回执'}) : null);
+  }
+  const confirm = document.getElementById('playlist-confirm');
+  if (confirm) { clear(confirm); confirm.hidden = true; }
+}
+
+// 这些屏幕现在播放 follows the screens (their status changes with each page) while the
+// page shows the scope: every five seconds.
+let watching = 0;
+function watchScreensNow() {
+  const mine = ++watching;
+  const round = async () => {
+    const now = document.getElementById('playlist-now');
+    if (mine !== watching || !now) return;
+    const r = await api.get('/api/playlist', {scope: state.scope});
+    if (mine !== watching) return;
+    const box = document.getElementById('playlist-state');
+    if (r.ok && box && r.data.scope === state.scope && JSON.stringify(r.data.screens) !== JSON.stringify(state.screens)) {
+      state.screens = r.data.screens || [];
+      clear(box, screensNow(r.data));
+    }
+    setTimeout(round, 5000);
+  };
+  setTimeout(round, 5000);
 }
 
 // The newest load wins: a clerk who picks a scope while the page's first load is under way
@@ -239,8 +321,10 @@ async function load(scope) {
   if (select) select.value = scope;
   state.items = (r.data.playlist.items || []).map(fromItem);
   const info = document.getElementById('playlist-info');
-  clear(info, r.data.published ? `当前版本由 ${r.data.by} 于 ${shortTime(r.data.at)} 发布。` : '这个范围还没有发布过节目单。',
+  clear(info, r.data.published ? `当前版本由 ${r.data.by} 于 ${shortTime(r.data.at)} 发布。` : '这个范围还没有发布过节目单，屏幕播放的是下面列出的节目单。',
     r.data.pending ? h('strong', {class: 'accent'}, ` 有 ${r.data.pending} 项修改等待审核。`) : '');
+  showPlaylistState(r.data);
+  watchScreensNow();
   render();
 }
 
@@ -252,6 +336,9 @@ export default async function playlistPage(main, me) {
   main.append(
     h('div', {class: 'row'}, h('label', {for: 'scope'}, '给哪些屏幕：'), select),
     h('p', {id: 'playlist-info', class: 'muted'}),
+    h('div', {id: 'playlist-state'}),
+    h('div', {id: 'playlist-receipt', 'aria-live': 'polite'}),
+    h('div', {id: 'playlist-confirm', class: 'card confirm-box', role: 'alertdialog', hidden: true}),
     h('p', {class: 'muted'}, '更具体的节目单优先：某块屏幕自己的 > 分组的 > 全部屏幕的。'),
     h('form', {id: 'playlist-form', onsubmit: (e) => e.preventDefault()}));
   await load('all');

@@ -23,6 +23,7 @@
 #include "console/logic.hpp"
 #include "console/names.hpp"
 #include "console/preview.hpp"
+#include "console/receipts.hpp"
 #include "console/service.hpp"
 #include "console/views.hpp"
 #include "console/store.hpp"
@@ -230,7 +231,17 @@ struct Routes {
         return sizes.empty() ? settings.preview_sizes : sizes;
     }
 
+    // A publication's receipt as the pages show it (console/receipts.hpp).
+    json receipt_view(const ReceiptRef& ref, const std::vector<ScreenView>& screens, const DisplayNames& names, std::time_t now) {
+        return receipt_json(ref, make_receipt(ref, screens, store.acks(ref.key, ref.gen), names, now), names, office->time_zone, now);
+    }
+    json latest_receipt_view(const std::string& key, const std::vector<ScreenView>& screens, const DisplayNames& names, std::time_t now) {
+        auto ref = store.latest_receipt(key);
+        return ref ? receipt_view(*ref, screens, names, now) : json(nullptr);
+    }
+
     void install();
+    void receipt_routes();
     void pages();
     void login_routes();
     void screen_routes();
@@ -263,6 +274,29 @@ void Routes::install() {
     approval_routes();
     record_routes();
     user_routes();
+    receipt_routes();
+}
+
+void Routes::receipt_routes() {
+    // The receipts the page follows after 发布 (ids from the answer), at most 20 at once.
+    server->Get("/api/receipts", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        const std::string ids = req.get_param_value("ids");
+        const std::time_t now = std::time(nullptr);
+        const auto screens = screen_views(fleet.screens());
+        const DisplayNames names(store);
+        json out = json::array();
+        size_t start = 0;
+        while (start < ids.size() && out.size() < 20) {
+            size_t end = ids.find(',', start);
+            if (end == std::string::npos) end = ids.size();
+            const std::string one = ids.substr(start, end - start);
+            start = end + 1;
+            if (one.empty() || one.size() > 18 || one.find_first_not_of("0123456789") != std::string::npos) continue;
+            if (auto ref = store.receipt(std::stoll(one))) out.push_back(receipt_view(*ref, screens, names, now));
+        }
+        send_json(res, out);
+    });
 }
 
 void Routes::pages() {
@@ -412,9 +446,17 @@ void Routes::playlist_routes() {
         const PublishedPlaylist p = store.playlist(scope);
         int waiting = 0;
         for (const auto& c : store.pending_list(false)) waiting += c.kind == "playlist" && c.scope == scope;
+        // What the scope's screens play now, and the receipt of the version published.
+        const auto screens = fleet.screens();
+        const DisplayNames names(store);
+        const std::time_t now = std::time(nullptr);
+        json receipt = nullptr;
+        if (auto parsed = fleet::Scope::parse(scope); parsed && !p.playlist.is_null())
+            receipt = latest_receipt_view(fleet::generation_key({parsed->str(), "playlist", ""}), screen_views(screens), names, now);
         send_json(res, {{"scope", scope}, {"label", scope_label(scope)},
                         {"playlist", p.playlist.is_null() ? json{{"version", 1}, {"items", json::array()}} : p.playlist},
-                        {"published", !p.playlist.is_null()}, {"gen", p.gen}, {"at", now_iso(p.at, office->time_zone)}, {"by", p.by}, {"pending", waiting}});
+                        {"published", !p.playlist.is_null()}, {"gen", p.gen}, {"at", now_iso(p.at, office->time_zone)}, {"by", p.by}, {"pending", waiting},
+                        {"screens", playing_json(scope, screens, names, office->time_zone)}, {"receipt", receipt}});
     });
     s.Post("/api/playlist/check", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
@@ -540,10 +582,15 @@ void Routes::notice_routes() {
     s.Get("/api/notices", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
         json out = json::array();
-        for (const auto& n : store.notices(std::time(nullptr)))
+        const std::time_t now = std::time(nullptr);
+        const auto screens = screen_views(fleet.screens());
+        const DisplayNames names(store);
+        for (const auto& n : store.notices(now)) {
             out.push_back({{"id", n.id}, {"scope", n.scope}, {"label", scope_label(n.scope)}, {"text", n.text}, {"title", n.title},
                            {"until", now_iso(n.until, office->time_zone)}, {"interrupt", n.interrupt}, {"urgent", n.urgent},
                            {"by", n.by}, {"published", now_iso(n.published, office->time_zone)}});
+            out.back()["receipt"] = latest_receipt_view(fleet::generation_key({n.scope, "notice", n.id}), screens, names, now);
+        }
         send_json(res, out);
     });
     s.Post("/api/notices", [this](const httplib::Request& req, httplib::Response& res) {
@@ -564,11 +611,20 @@ void Routes::approval_routes() {
     s.Get("/api/approvals", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
         json out = json::array();
-        for (const auto& c : store.pending_list(req.get_param_value("all") == "1"))
+        const std::time_t now = std::time(nullptr);
+        const auto screens = screen_views(fleet.screens());
+        const DisplayNames names(store);
+        for (const auto& c : store.pending_list(req.get_param_value("all") == "1")) {
             out.push_back({{"id", c.id}, {"kind", c.kind}, {"scope", c.scope}, {"label", c.kind == "playlist" ? scope_label(c.scope) : c.scope},
                            {"before", c.before}, {"after", c.after}, {"diff", c.kind == "playlist" ? json_diff(c.before, c.after) : ""},
                            {"author", c.author}, {"state", c.state}, {"decided_by", c.decided_by}, {"reason", c.reason},
                            {"created", now_iso(c.created, office->time_zone)}});
+            // An approved change: what the screens did with what it published.
+            json receipts = json::array();
+            if (c.state == "approved")
+                for (const auto& ref : store.receipts_of_pending(c.id)) receipts.push_back(receipt_view(ref, screens, names, now));
+            out.back()["receipts"] = receipts;
+        }
         send_json(res, out);
     });
     s.Post("/api/approvals/decide", [this](const httplib::Request& req, httplib::Response& res) {

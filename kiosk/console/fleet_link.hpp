@@ -35,6 +35,7 @@ class ItemNames;
 // broker confirmed them, else sent when the link is back (reconcile).
 struct Delivery {
     std::vector<fleet::Publication> publications;
+    std::vector<std::int64_t> ids;  // their ids in the journal (a receipt's id)
     bool sent = false;
     std::string why_not;  // when not sent: what the broker said
 };
@@ -68,6 +69,11 @@ private:
     // console died between writing and sending).
     Status start_session(fleet::OfficeClient& client);
     void file(const std::string& screen, const std::string& leaf, const std::string& payload, std::time_t now);
+    // A screen's ack kept for the receipt of the publication it answers.
+    void file_ack(const std::string& screen, const std::string& payload, std::time_t now);
+    // Receipts whose screens have all answered, or that are two minutes old: their counts
+    // go into the audit log (once each).
+    void log_receipts(std::time_t now);
 
     const config::Fleet broker_;
     const fleet::Publisher publisher_;

@@ -40,6 +40,17 @@ Outcome delivered(const Result<Delivery>& d, const std::string& done_message, js
             std::move(detail)};
 }
 
+// The receipts the page follows after 发布: the journal ids of the action's playlists and
+// notices.
+json with_receipts(const Result<Delivery>& d, json detail) {
+    json ids = json::array();
+    if (d)
+        for (size_t i = 0; i < d->publications.size() && i < d->ids.size(); ++i)
+            if (d->publications[i].kind == "playlist" || d->publications[i].kind == "notice") ids.push_back(d->ids[i]);
+    detail["receipts"] = ids;
+    return detail;
+}
+
 }  // namespace
 
 Status add_user(Store& store, const std::string& name, const std::string& role, const std::string& password) {
@@ -110,7 +121,7 @@ Outcome Service::publish_playlist_now(const Actor& who, const fleet::Scope& scop
         in.publications.push_back(std::move(*p));
         return in;
     });
-    return delivered(d, "已发布到" + scope.label(), json::object());
+    return delivered(d, "已发布到" + scope.label(), with_receipts(d, json::object()));
 }
 
 Result<fleet::NoticeBody> Service::notice_body(const json& n, std::time_t now) const {
@@ -197,7 +208,7 @@ Outcome Service::publish_notice_now(const Actor& who, const json& form, const st
         }
         return in;
     });
-    return delivered(d, "通知已发布", {{"id", id}});
+    return delivered(d, "通知已发布", with_receipts(d, {{"id", id}}));
 }
 
 Outcome Service::clear_notice(const Actor& who, const std::string& id, const std::string& scope_text) {

@@ -61,6 +61,16 @@ ALTER TABLE plays ADD COLUMN showings INTEGER;
 ALTER TABLE plays ADD COLUMN title TEXT NOT NULL DEFAULT '';
 CREATE INDEX plays_item ON plays(item, title);
 )sql",
+    // 5: receipts: the publications clerks see a receipt for, and every screen's ack of them.
+    R"sql(
+CREATE TABLE receipts (id INTEGER PRIMARY KEY, key TEXT NOT NULL, gen INTEGER NOT NULL, kind TEXT NOT NULL,
+  scope TEXT NOT NULL, by TEXT NOT NULL, at INTEGER NOT NULL, pending INTEGER NOT NULL DEFAULT 0,
+  logged INTEGER NOT NULL DEFAULT 0, UNIQUE (key, gen));
+CREATE INDEX receipts_logged ON receipts(logged);
+CREATE INDEX receipts_pending ON receipts(pending);
+CREATE TABLE acks (key TEXT NOT NULL, gen INTEGER NOT NULL, screen TEXT NOT NULL, outcome TEXT NOT NULL,
+  words TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (key, gen, screen));
+)sql",
 };
 static_assert(std::size(kMigrations) + 1 == kSchemaVersion, "a migration step for every schema version");
 
@@ -495,6 +505,12 @@ Status Store::prune(std::time_t now) {
                         "publications");
         !st)
         return st;
+    // Receipts after 90 days, and the acks of publications without one.
+    if (auto st = wrote(Statement(db_.get(), "DELETE FROM receipts WHERE at < ?").bind({i64(now - 90 * 86400)}), "receipts"); !st) return st;
+    if (auto st = wrote(Statement(db_.get(), "DELETE FROM acks WHERE NOT EXISTS (SELECT 1 FROM receipts r WHERE r.key = acks.key AND r.gen = acks.gen)"),
+                        "receipts");
+        !st)
+        return st;
     return wrote(Statement(db_.get(), "DELETE FROM sessions WHERE expires < ?").bind({i64(now)}), "sessions");
 }
 
@@ -621,6 +637,19 @@ Result<std::vector<std::int64_t>> Store::record_intent(const std::function<Resul
         if (auto w = wrote(st, "publications"); !w) return fail(w.error());
         ids.push_back(sqlite3_last_insert_rowid(db));
     }
+    // A receipt for each playlist and notice (not a notice's clearing): what the clerk sees
+    // the screens do with it.
+    for (size_t i = 0; i < intent->publications.size(); ++i) {
+        const fleet::Publication& p = intent->publications[i];
+        if (p.kind != "playlist" && p.kind != "notice") continue;
+        bool clearing = false;
+        for (const auto& [id, scope] : intent->cleared) clearing = clearing || (p.notice_id == id && p.scope.str() == scope);
+        if (clearing) continue;
+        Statement st(db, "INSERT OR IGNORE INTO receipts (id, key, gen, kind, scope, by, at, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        st.bind({ids[i], p.key(), static_cast<std::int64_t>(p.gen), p.kind, p.scope.str(), intent->audit.empty() ? std::string() : intent->audit.front().user,
+                 i64(p.issued), intent->decision ? intent->decision->pending : std::int64_t{0}});
+        if (auto w = wrote(st, "receipts"); !w) return fail(w.error());
+    }
     if (const auto& d = intent->decision) {
         Statement st(db, "UPDATE pending SET state = ?, decided_by = ?, reason = ?, decided = ? WHERE id = ? AND state = 'pending'");
         st.bind({d->state, d->by, d->reason, i64(d->at), d->pending});
@@ -691,6 +720,97 @@ std::vector<AuditEntry> Store::audit_entries(const AuditFilter& f) {
         out.push_back({st.integer(0), static_cast<std::time_t>(st.integer(1)), st.text(2), st.text(3), st.text(4), st.text(5),
                        st.text(6)});
     return out;
+}
+
+}  // namespace kiosk::console
+
+namespace kiosk::console {
+
+namespace {
+// A publication leaves the journal a day after it was sent: one not there was sent.
+constexpr const char* kReceiptColumns =
+    "SELECT id, key, gen, kind, scope, by, at, pending, logged, "
+    "COALESCE((SELECT p.sent FROM publications p WHERE p.id = receipts.id), 1) FROM receipts ";
+ReceiptRef read_receipt(Statement& st) {
+    return {st.integer(0), st.text(1), st.text(3), st.text(4), st.text(5), static_cast<std::uint64_t>(st.integer(2)),
+            static_cast<std::time_t>(st.integer(6)), st.integer(7), st.integer(8) != 0, st.integer(9) != 0};
+}
+}  // namespace
+
+Status Store::add_ack(const std::string& screen, const std::string& key, std::uint64_t gen, const std::string& outcome,
+                      const std::string& words, std::time_t at) {
+    std::lock_guard lock(mutex_);
+    // Only for a publication with a receipt: what a screen sends cannot grow the table past
+    // the receipts times the screens.
+    Statement st(db_.get(),
+                 "INSERT OR REPLACE INTO acks (key, gen, screen, outcome, words, at) SELECT key, gen, ?, ?, ?, ? FROM receipts "
+                 "WHERE key = ? AND (gen = ? OR (? = 0 AND gen = (SELECT MAX(gen) FROM receipts WHERE key = ?)))");
+    st.bind({screen, outcome, words, i64(at), key, static_cast<std::int64_t>(gen), static_cast<std::int64_t>(gen), key});
+    return wrote(st, "acks");
+}
+
+std::vector<AckRecord> Store::acks(const std::string& key, std::uint64_t gen) {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(), "SELECT screen, gen, outcome, words, at FROM acks WHERE key = ? AND gen = ? ORDER BY screen LIMIT 10000");
+    st.bind({key, static_cast<std::int64_t>(gen)});
+    std::vector<AckRecord> out;
+    while (st.step() == SQLITE_ROW)
+        out.push_back({st.text(0), static_cast<std::uint64_t>(st.integer(1)), st.text(2), st.text(3), static_cast<std::time_t>(st.integer(4))});
+    return out;
+}
+
+std::optional<ReceiptRef> Store::receipt(std::int64_t id) {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(), (std::string(kReceiptColumns) + "WHERE id = ?").c_str());
+    st.bind({id});
+    if (st.step() != SQLITE_ROW) return std::nullopt;
+    return read_receipt(st);
+}
+
+std::optional<ReceiptRef> Store::latest_receipt(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(), (std::string(kReceiptColumns) + "WHERE key = ? ORDER BY gen DESC LIMIT 1").c_str());
+    st.bind({key});
+    if (st.step() != SQLITE_ROW) return std::nullopt;
+    return read_receipt(st);
+}
+
+std::vector<ReceiptRef> Store::receipts_of_pending(std::int64_t pending) {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(), (std::string(kReceiptColumns) + "WHERE pending = ? ORDER BY id LIMIT 100").c_str());
+    st.bind({pending});
+    std::vector<ReceiptRef> out;
+    while (st.step() == SQLITE_ROW) out.push_back(read_receipt(st));
+    return out;
+}
+
+std::vector<ReceiptRef> Store::open_receipts() {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(), (std::string(kReceiptColumns) + "WHERE logged = 0 ORDER BY id LIMIT 500").c_str());
+    std::vector<ReceiptRef> out;
+    while (st.step() == SQLITE_ROW) out.push_back(read_receipt(st));
+    return out;
+}
+
+Status Store::log_receipt(std::int64_t id, const AuditEntry& e) {
+    std::lock_guard lock(mutex_);
+    sqlite3* db = db_.get();
+    if (auto st = wrote(Statement(db, "BEGIN IMMEDIATE"), "receipts"); !st) return st;
+    Statement mark(db, "UPDATE receipts SET logged = 1 WHERE id = ? AND logged = 0");
+    mark.bind({id});
+    if (auto st = wrote(mark, "receipts"); !st) {
+        Statement(db, "ROLLBACK").run();
+        return st;
+    }
+    if (sqlite3_changes(db) == 1) {
+        Statement add(db, "INSERT INTO audit (at, user, address, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)");
+        add.bind({i64(e.at), e.user, e.address, e.action, e.target, e.detail});
+        if (auto st = wrote(add, "the audit log"); !st) {
+            Statement(db, "ROLLBACK").run();
+            return st;
+        }
+    }
+    return wrote(Statement(db, "COMMIT"), "receipts");
 }
 
 }  // namespace kiosk::console

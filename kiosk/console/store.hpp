@@ -134,8 +134,29 @@ struct Intent {
     std::optional<std::pair<std::string, std::time_t>> screenshot_asked;  // screen id, when
 };
 
+// A publication a clerk gets a receipt for (a playlist or a notice, not its clearing): the
+// journal's id, its key and generation, whom it was for, and whether its counts are in the
+// audit log yet.
+struct ReceiptRef {
+    std::int64_t id = 0;  // the publication's id in the journal
+    std::string key, kind, scope, by;
+    std::uint64_t gen = 0;
+    std::time_t at = 0;
+    std::int64_t pending = 0;  // the approved change it published (0: none)
+    bool logged = false;
+    bool sent = true;  // the broker has it (false: the console could not send it yet)
+};
+
+// What one screen's ack said about one publication (fleet/ack.hpp's outcomes).
+struct AckRecord {
+    std::string screen;
+    std::uint64_t gen = 0;
+    std::string outcome, words;
+    std::time_t at = 0;
+};
+
 // The schema this build writes (PRAGMA user_version); older databases are migrated on open.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 class Store {
 public:
@@ -217,6 +238,19 @@ public:
     // The newest publication of every key that has not expired at `now`, sent or not: what
     // the broker should be holding.
     std::vector<PublicationRecord> latest_publications(std::time_t now);
+
+    // Receipts: every screen's ack per publication, kept only for publications with a
+    // receipt (record_intent writes those), pruned with them after 90 days. An ack without
+    // a generation (the screen could not read the document) counts for the key's newest.
+    Status add_ack(const std::string& screen, const std::string& key, std::uint64_t gen, const std::string& outcome,
+                   const std::string& words, std::time_t at);
+    std::vector<AckRecord> acks(const std::string& key, std::uint64_t gen);
+    std::optional<ReceiptRef> receipt(std::int64_t id);
+    std::optional<ReceiptRef> latest_receipt(const std::string& key);
+    std::vector<ReceiptRef> receipts_of_pending(std::int64_t pending);
+    std::vector<ReceiptRef> open_receipts();  // counts not in the audit log yet, oldest first
+    // The receipt's audit entry, and the receipt marked logged, together.
+    Status log_receipt(std::int64_t id, const AuditEntry& e);
 
     // The audit log.
     Status audit(const AuditEntry& e);

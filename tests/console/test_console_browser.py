@@ -165,6 +165,8 @@ def main():
         click(driver, buttons(driver, 1, "上移"))
         assert "丁项目" in css(driver, "fieldset[data-index='0'] legend").text
         click(driver, css(driver, "#publish"))
+        # The scope's first playlist replaces what its screens play: asked first.
+        click(driver, wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#confirm-publish"))[0])
         wait(driver, lambda d: "已发布" in toast_text(d))
         wait(driver, lambda d: not css(d, ".field-error[data-item='0'][data-field='schedule.hours']").text)
         published = json.loads(api.request("GET", "/api/playlist?scope=group/floor/1")[1])
