@@ -8,6 +8,7 @@
 #include <set>
 
 #include "console/logic.hpp"
+#include "console/views.hpp"
 #include "fleet/office.hpp"
 #include "fleet/signed.hpp"
 #include "fleet/topics.hpp"
@@ -167,7 +168,9 @@ void FleetLink::file(const std::string& screen, const std::string& leaf, const s
     // broker bounds the size; this the nesting, which printing would recurse through).
     if (leaf != "screenshot" && !json_nesting_within(payload, 16)) return;
     if (leaf == "state") {
-        const std::string state = payload == "online" || payload == "offline" ? payload : "unknown";
+        // online; offline: the broker's last will (the connection was lost); disconnected: the
+        // screen said it was stopping (a clean shutdown) before it went.
+        const std::string state = payload == "online" || payload == "offline" || payload == "disconnected" ? payload : "unknown";
         if (auto st = store_.screen_state(screen, state, now); !st) log_once(st.error().message);
         std::lock_guard lock(mutex_);
         ScreenRecord& r = screens_[screen];
@@ -184,6 +187,9 @@ void FleetLink::file(const std::string& screen, const std::string& leaf, const s
         std::lock_guard lock(mutex_);
         ScreenRecord& r = screens_[screen];
         r.id = screen;
+        // What it shows changed (a notice came or went, a playlist or an item's content): a
+        // screenshot from before is marked old on the 屏幕 page.
+        if (!r.status.is_null() && content_fingerprint(r.status) != content_fingerprint(j)) r.content_changed = now;
         r.status = std::move(j);
         r.heard = now;
     } else if (leaf == "screenshot") {
