@@ -184,12 +184,16 @@ void FleetLink::file(const std::string& screen, const std::string& leaf, const s
         auto j = nlohmann::json::parse(payload, nullptr, false);
         if (!j.is_object()) return;
         if (auto st = store_.screen_status(screen, payload, now); !st) log_once(st.error().message);
+        std::string print = content_fingerprint(j);
         std::lock_guard lock(mutex_);
         ScreenRecord& r = screens_[screen];
         r.id = screen;
         // What it shows changed (a notice came or went, a playlist or an item's content): a
         // screenshot from before is marked old on the 屏幕 page.
-        if (!r.status.is_null() && content_fingerprint(r.status) != content_fingerprint(j)) r.content_changed = now;
+        auto& seen = fingerprints_[screen];
+        if (seen.empty() && !r.status.is_null()) seen = content_fingerprint(r.status);  // as stored before a restart
+        if (!seen.empty() && seen != print) r.content_changed = now;
+        seen = std::move(print);
         r.status = std::move(j);
         r.heard = now;
     } else if (leaf == "screenshot") {

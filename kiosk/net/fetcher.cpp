@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <memory>
 #include <string>
@@ -158,13 +159,13 @@ std::string describe_curl_error(CURLcode code, const char* detail) {
 }
 
 // The same for a hall clerk, in Chinese: what happened and, where it helps, who can fix it.
-std::string chinese_curl_reason(CURLcode code, const char* detail) {
-    const std::string d = detail ? detail : "";
+// `os_errno`: the system's error of the connection (ECONNREFUSED: nothing serves that port).
+std::string chinese_curl_reason(CURLcode code, long os_errno) {
     switch (code) {
         case CURLE_COULDNT_RESOLVE_HOST: return "找不到这个网站（域名解析失败），请检查网址和屏幕的网络";
         case CURLE_COULDNT_RESOLVE_PROXY: return "找不到代理服务器（域名解析失败）";
         case CURLE_COULDNT_CONNECT:
-            if (d.find("refused") != std::string::npos) return "连接被拒绝（服务器没有在这个端口上服务）";
+            if (os_errno == ECONNREFUSED) return "连接被拒绝（服务器没有在这个端口上服务）";
             return "连不上服务器（没有回答），请检查屏幕的网络";
         case CURLE_OPERATION_TIMEDOUT: return "服务器太久没有回答（超时）";
         case CURLE_PEER_FAILED_VERIFICATION:
@@ -276,7 +277,9 @@ FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
         if (code != CURLE_OK) {
             result.outcome = FetchOutcome::network_error;
             result.error = describe_curl_error(code, error_buffer);
-            result.reason = chinese_curl_reason(code, error_buffer);
+            long os_errno = 0;
+            libcurl().easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
+            result.reason = chinese_curl_reason(code, os_errno);
             return result;
         }
         if (status >= 300 && status < 400 && status != 304) {
