@@ -23,11 +23,13 @@ let editing = null;       // the screen whose name is being edited: refreshes wa
 const filters = {q: '', hall: '', floor: '', state: ''};
 let view = localStorage.getItem('screens-view') === 'list' ? 'list' : 'cards';
 
-function clock(seconds) {
+// 11:58 today, else 12月6日 11:58.
+function clock(seconds, now) {
   if (!seconds) return '';
   const d = new Date(seconds * 1000);
   const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getMonth() + 1}月${d.getDate()}日 ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return new Date(now * 1000).toDateString() === d.toDateString() ? time : `${d.getMonth() + 1}月${d.getDate()}日 ${time}`;
 }
 
 function showingText(s) {
@@ -45,16 +47,17 @@ function showingLine(s, now) {
   }
   if (!s.showing) return h('p', {'data-role': 'showing', class: 'muted'}, '还没有收到过这块屏幕的播放情况');
   return h('p', {'data-role': 'showing', class: 'muted'}, h('strong', {}, '最后播放：'), showingText(s),
-    `（${clock(s.heard)}，${ago(s.heard, now)}）`);
+    `（${clock(s.heard, now)}）`);
 }
 
 function where(s) {
   return [s.hall, s.floor_name].filter(Boolean).join(' · ') || '未填写大厅和楼层';
 }
 
-function stateBadge(s) {
+function stateBadge(s, now) {
   const kind = s.state === 'online' ? 'ok' : s.state === 'disconnected' ? 'off' : 'bad';
-  return h('span', {class: `badge ${kind}`, 'data-role': 'state'}, s.state_text);
+  return h('span', {class: `badge ${kind}`, 'data-role': 'state', title: s.since ? `${s.state_text}，${clock(s.since, now)} 起` : null},
+    s.state_text);
 }
 
 function problemList(s) {
@@ -110,9 +113,9 @@ function renameForm(s) {
   h('span', {class: 'muted'}, '留空则清除名称'));
 }
 
-function title(s) {
+function title(s, now) {
   return h('h3', {}, h('span', {class: 'name'}, s.name),
-    s.named ? h('small', {class: 'screen-id'}, s.id) : null, ' ', stateBadge(s));
+    s.named ? h('small', {class: 'screen-id'}, s.id) : null, ' ', stateBadge(s, now));
 }
 
 function thumb(s, now) {
@@ -129,8 +132,8 @@ function thumb(s, now) {
 function card(s, now) {
   const cls = 'screen card' + (s.problem ? ' problem' : '') + (s.state === 'disconnected' ? ' off' : '');
   return h('article', {class: cls, 'data-screen': s.id, 'data-state': s.state},
-    title(s),
-    h('p', {class: 'muted where'}, where(s), `　${s.state_text}，${ago(s.since, now)}起`),
+    title(s, now),
+    h('p', {class: 'muted where'}, where(s)),
     editing === s.id ? renameForm(s) : null,
     showingLine(s, now),
     s.notices.length ? h('p', {'data-role': 'notices'}, h('strong', {}, '通知：'), s.notices.map((n) => n.replace(/^通知：/, '')).join('、')) : null,
@@ -143,8 +146,8 @@ function row(s, now) {
   return h('tr', {class: s.problem ? 'problem' : '', 'data-screen': s.id, 'data-state': s.state},
     h('td', {}, h('span', {class: 'name'}, s.name), s.named ? h('small', {class: 'screen-id'}, s.id) : null,
       editing === s.id ? renameForm(s) : null),
-    h('td', {}, stateBadge(s)),
-    h('td', {}, where(s)),
+    h('td', {class: 'nowrap'}, stateBadge(s, now)),
+    h('td', {class: 'nowrap'}, where(s)),
     h('td', {}, showingLine(s, now)),
     h('td', {}, problemList(s), s.screenshot_text ? h('p', {class: 'accent', 'data-role': 'screenshot'}, s.screenshot_text) : null),
     h('td', {}, actions(s)));

@@ -140,13 +140,21 @@ nlohmann::json screen_summary(const ScreenRecord& r, std::time_t now, const Item
         }
     }
     for (const auto& why : j.playlist.refused) {
-        s["problems"].push_back({{"item", ""}, {"title", ""}, {"kind", "refused"}, {"text", why}});
+        // The checker's words as the screen's language gave them: Chinese shown as said, an
+        // English one (a screen not running under zh_CN) as what it means for the clerk.
+        const bool chinese = std::any_of(why.begin(), why.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+        s["problems"].push_back({{"item", ""}, {"title", ""}, {"kind", "refused"},
+                                 {"text", chinese ? why : "屏幕检查后没有采用新节目单，仍在播放原来的（详情见屏幕日志）"}});
         if (live) worst = std::min(worst, 2);
     }
     s["rank"] = worst;
     s["problem"] = worst <= 3;
     const auto& c = j.current;
-    const std::string title = c.standing ? "待机画面" : titles.count(c.item) && !titles[c.item].empty() ? titles[c.item] : names.name(c.item);
+    // A notice by its words (通知：今天下午…), an item by its title, else by what people call it.
+    const std::string title = c.standing                                                 ? "待机画面"
+                              : fleet::NoticeRef::parse_item_id(c.item)                  ? names.name(c.item)
+                              : titles.count(c.item) && !titles[c.item].empty()          ? titles[c.item]
+                                                                                         : names.name(c.item);
     s["showing"] = {{"standing", c.standing}, {"item", c.item}, {"title", title}, {"page", c.page}, {"of", c.of}, {"interrupt", c.interrupt}};
     s["updated"] = j.updated;
     return s;

@@ -18,6 +18,7 @@ from harness import Fleet, Http, free_port, wait_for  # noqa: E402
 from browser import (ADMIN, PASSWORDS, step, browser, wait, css, login, shot, shots_argument, click,  # noqa: E402
                      click_labelled)
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
 REFUSED = "还没有取到内容：连接被拒绝（服务器没有在这个端口上服务）"
@@ -111,16 +112,26 @@ def main():
         assert card_text(driver, "s-kill", "why-not") == "这块屏幕离线（连接中断），恢复连接后才能截屏和立即刷新"
         assert card_text(driver, "s-stop", "why-not") == "这块屏幕已关机，开机连上后才能截屏和立即刷新"
         # The console refuses it too, at once and in words (not a wait for a picture that never comes).
-        status, body = api.request("POST", "/api/screens/screenshot", {"id": "s-kill"})
+        status, body, _ = api.request("POST", "/api/screens/screenshot", {"id": "s-kill"}, {"X-CSRF-Token": api.csrf})
         assert status >= 400 and "离线" in json.loads(body)["error"], (status, body)
+        # A screenshot of a screen that is on comes back; a notice after it marks it old.
+        click(driver, css(driver, "article[data-screen='s-fine'] [data-action=screenshot]"))
+        wait(driver, lambda d: d.execute_script(
+            "const i = document.querySelector(\"article[data-screen='s-fine'] img.thumb\"); return i && i.complete && i.naturalWidth"), 20)
+        status, body, _ = api.request("POST", "/api/notices", {"text": "今天下午三点起暂停办理业务。", "scopes": ["screen/s-fine"],
+                                       "until": time.strftime("%Y-%m-%dT%H:%M", time.gmtime(time.time() + (8 + 4) * 3600))},
+                                      {"X-CSRF-Token": api.csrf})
+        assert status == 200, (status, body)
+        wait(driver, lambda d: card_text(d, "s-fine", "screenshot").endswith("旧截屏（之后画面已变）"), 20)
+        assert "old" in css(driver, "article[data-screen='s-fine'] img.thumb").get_attribute("class")
+        shot(driver, "screens-problems")
         # At 1366×768 the summary and a whole row of cards are in the first screenful.
         driver.set_window_size(1366, 768)
         fits = driver.execute_script("""
             const a = document.querySelector('#screens article.screen');
-            return a.getBoundingClientRect().bottom <= window.innerHeight;""")
-        assert fits, "the first card does not fit at 1366x768"
+            return [a.getBoundingClientRect().bottom, window.innerHeight];""")
+        assert fits[0] <= fits[1], f"the first card does not fit at 1366x768: {fits}"
         driver.set_window_size(1400, 1000)
-        shot(driver, "screens-problems")
 
         step("4. an admin names a screen (改名) and a group; the page and the scope picker use the names")
         click(driver, css(driver, "article[data-screen='s-err'] [data-action=rename]"))
@@ -138,7 +149,7 @@ def main():
         assert labels["group/floor/2"] == "分组：二楼大厅", labels
         assert labels["screen/s-err"] == "屏幕：2楼东侧屏", labels
         assert labels["group/floor/1"] == "分组：1 楼", labels
-        audit = api.request("GET", "/api/audit")[1]
+        audit = api.request("GET", "/api/audit")[1].decode()
         assert "2楼东侧屏" in audit and "二楼大厅" in audit, audit[:400]
         driver.get(fleet.url + "/notices")
         wait(driver, lambda d: "分组：二楼大厅" in css(d, "body").text)
@@ -154,12 +165,10 @@ def main():
         search = css(driver, "#screens input[type=search]")
         search.send_keys("东侧")
         wait(driver, lambda d: [r.get_attribute("data-screen") for r in d.find_elements(By.CSS_SELECTOR, "table.screen-list tbody tr")] == ["s-err"])
-        search.clear()
-        search.send_keys("s-fi")  # by id
+        empty = Keys.CONTROL + "a" + Keys.NULL + Keys.BACKSPACE  # typed, so the page hears it (clear() is silent)
+        search.send_keys(empty + "s-fi")  # by id
         wait(driver, lambda d: [r.get_attribute("data-screen") for r in d.find_elements(By.CSS_SELECTOR, "table.screen-list tbody tr")] == ["s-fine"])
-        search.clear()
-        search.send_keys(" ")
-        search.clear()
+        search.send_keys(empty)
         Select(css(driver, "#screens select[name=state]")).select_by_visible_text("离线（连接中断）")
         wait(driver, lambda d: [r.get_attribute("data-screen") for r in d.find_elements(By.CSS_SELECTOR, "table.screen-list tbody tr")] == ["s-kill"])
         Select(css(driver, "#screens select[name=state]")).select_by_visible_text("全部状态")
