@@ -352,6 +352,9 @@ TEST_CASE("console: the 屏幕 page puts problems first and counts each screen o
     CHECK(page["groups"][0]["name"] == "一楼大厅");
     CHECK(page["halls"] == json::array({"政务大厅"}));
     CHECK(screens_page({screen_of("a", "online")}, 1000, items, display)["summary"]["text"] == "共 1 块屏幕，全部正常。");
+    // A screen whose state was never heard (or is one this console does not know) is counted apart.
+    CHECK(screens_page({screen_of("a", "online"), screen_of("b", "")}, 1000, items, display)["summary"]["text"] ==
+          "共 2 块屏幕：1 块还没有消息。");
 }
 
 TEST_CASE("console: a screenshot request times out, and one older than the screen's last change is marked old", "[console][screens]") {

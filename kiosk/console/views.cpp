@@ -172,11 +172,12 @@ nlohmann::json screens_page(const std::vector<ScreenRecord>& records, std::time_
     });
     // Each screen counted once, by its worst.
     int counts[6] = {0, 0, 0, 0, 0, 0};
+    int unknown = 0;  // never said its state (or said one this console does not know): counted apart
     std::set<std::string> halls, floors, groups;
     for (const auto& s : list) {
         const std::string& state = s["state"].get_ref<const std::string&>();
         const int rank = s["rank"].get<int>();
-        if (state == "unknown") ++counts[1];
+        if (state == "unknown") ++unknown;
         else if (rank >= 0 && rank < 6) ++counts[rank];
         if (!s["hall"].get<std::string>().empty()) halls.insert(s["hall"].get<std::string>());
         if (!s["floor"].get<std::string>().empty()) floors.insert(s["floor"].get<std::string>());
@@ -184,9 +185,11 @@ nlohmann::json screens_page(const std::vector<ScreenRecord>& records, std::time_
     }
     static const char* const kWords[6] = {"离线", "无响应", "出错", "内容过期", "已关机", ""};
     std::string line;
-    for (int i = 0; i < 5; ++i)
+    for (int i = 0; i < 5; ++i) {
         if (counts[i]) line += (line.empty() ? "" : "，") + std::to_string(counts[i]) + " 块" + kWords[i];
-    const int problems = counts[0] + counts[1] + counts[2] + counts[3];
+        if (i == 1 && unknown) line += (line.empty() ? "" : "，") + std::to_string(unknown) + " 块还没有消息";
+    }
+    const int problems = counts[0] + counts[1] + counts[2] + counts[3] + unknown;
     std::string summary = "共 " + std::to_string(list.size()) + " 块屏幕";
     if (list.empty()) summary += "。";
     else if (line.empty()) summary += "，全部正常。";
@@ -199,6 +202,7 @@ nlohmann::json screens_page(const std::vector<ScreenRecord>& records, std::time_
                          {"problems", problems},
                          {"offline", counts[0]},
                          {"silent", counts[1]},
+                         {"unknown", unknown},
                          {"error", counts[2]},
                          {"stale", counts[3]},
                          {"disconnected", counts[4]},
