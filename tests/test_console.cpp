@@ -352,6 +352,12 @@ TEST_CASE("console: the 屏幕 page puts problems first and counts each screen o
     CHECK(page["groups"][0]["name"] == "一楼大厅");
     CHECK(page["halls"] == json::array({"政务大厅"}));
     CHECK(screens_page({screen_of("a", "online")}, 1000, items, display)["summary"]["text"] == "共 1 块屏幕，全部正常。");
+    // A playlist the screen cannot fetch: content out of date, the cause in Chinese.
+    ScreenRecord portal = screen_of("p", "online");
+    portal.status["playlist"] = {{"fetch_error", "HTTP 503 (server error)"}, {"fetch_reason", "门户服务器出错（503）"}};
+    const json p = screen_summary(portal, 1000, items, display);
+    CHECK(p["problems"][0]["text"] == "门户服务器出错（503）；仍在播放上次取到的节目单");
+    CHECK(p["rank"] == 3);
     // A screen whose state was never heard (or is one this console does not know) is counted apart.
     CHECK(screens_page({screen_of("a", "online"), screen_of("b", "")}, 1000, items, display)["summary"]["text"] ==
           "共 2 块屏幕：1 块还没有消息。");

@@ -313,6 +313,7 @@ void Runner::write_status() {
                  item ? item->pages.size() : 1};
     r.playlist.file = playlist_.source().where();
     r.playlist.fetch_error = health_.count(kPlaylistJob) ? health_.at(kPlaylistJob).last_error : "";
+    r.playlist.fetch_reason = health_.count(kPlaylistJob) ? health_.at(kPlaylistJob).last_reason : "";
     r.playlist.version = playlist_.playlist().version;
     r.playlist.items = playlist_.playlist().items.size();
     r.playlist.applied = when(playlist_.applied_at());

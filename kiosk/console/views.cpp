@@ -139,6 +139,12 @@ nlohmann::json screen_summary(const ScreenRecord& r, std::time_t now, const Item
             if (live) worst = std::min(worst, 3);
         }
     }
+    // A playlist the screen fetches from the portal and cannot get: the last good one plays on.
+    if (!j.playlist.fetch_error.empty() && j.playlist.refused.empty()) {
+        const std::string why = j.playlist.fetch_reason.empty() ? "取不到新节目单（屏幕没有报中文原因）" : j.playlist.fetch_reason;
+        s["problems"].push_back({{"item", ""}, {"title", "节目单"}, {"kind", "stale"}, {"text", why + "；仍在播放上次取到的节目单"}});
+        if (live) worst = std::min(worst, 3);
+    }
     for (const auto& why : j.playlist.refused) {
         // The checker's words as the screen's language gave them: Chinese shown as said, an
         // English one (a screen not running under zh_CN) as what it means for the clerk.

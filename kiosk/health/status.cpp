@@ -43,7 +43,7 @@ nlohmann::json to_json(const StatusReport& r) {
              {{"standing", c.standing}, {"item", c.item}, {"page", c.page}, {"of", c.of},
               {"interrupt", c.interrupt}, {"since", c.since}, {"until", c.until}}},
             {"playlist",
-             {{"file", p.file}, {"fetch_error", p.fetch_error}, {"version", p.version}, {"items", p.items},
+             {{"file", p.file}, {"fetch_error", p.fetch_error}, {"fetch_reason", p.fetch_reason}, {"version", p.version}, {"items", p.items},
               {"applied", p.applied}, {"refused", p.refused}, {"refused_at", p.refused_at}, {"note", p.note}}},
             {"config", {{"file", r.config_file}, {"errors", r.config_errors}}},
             {"items", items}};
@@ -78,7 +78,7 @@ StatusReport bounded(StatusReport r, std::size_t max_bytes) {
             cut(i.fetch->reason);
         }
     }
-    for (std::string* s : {&r.current.item, &r.playlist.file, &r.playlist.fetch_error, &r.playlist.note, &r.config_file}) cut(*s);
+    for (std::string* s : {&r.current.item, &r.playlist.file, &r.playlist.fetch_error, &r.playlist.fetch_reason, &r.playlist.note, &r.config_file}) cut(*s);
     for (auto* list : {&r.fleet.notices, &r.playlist.refused, &r.config_errors}) {
         for (std::string& s : *list) cut(s);
         if (list->size() > kMaxStatusEntries) {
@@ -195,6 +195,7 @@ Result<StatusReport> from_json(const nlohmann::json& j) {
     const auto& p = object_of(j, "playlist");
     r.playlist.file = text_of(p, "file");
     r.playlist.fetch_error = text_of(p, "fetch_error");
+    r.playlist.fetch_reason = text_of(p, "fetch_reason");
     r.playlist.applied = text_of(p, "applied");
     r.playlist.refused_at = text_of(p, "refused_at");
     r.playlist.note = text_of(p, "note");

@@ -47,6 +47,7 @@ struct StatusReport {
     } current;
     struct Playlist {
         std::string file, fetch_error, applied, refused_at, note;
+        std::string fetch_reason;  // fetch_error for a hall clerk, in Chinese
         int version = 0;
         std::size_t items = 0;
         std::vector<std::string> refused;
