@@ -19,6 +19,7 @@ from browser import (ADMIN, PASSWORDS, step, browser, wait, css, login, shot, sh
                      click_labelled)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
 REFUSED = "还没有取到内容：连接被拒绝（服务器没有在这个端口上服务）"
@@ -43,12 +44,34 @@ def start_screen_with_portal(fleet, name, groups, portal_url):
     return fleet.start(name, [fleet.kiosk, "run", "--config", os.path.join(d, "kiosk.json"), "--windowed=960x540"], env)
 
 
+def fresh(driver, read):
+    """read(driver), again if the page rebuilt the element meanwhile (it does every 3 s)."""
+    for _ in range(50):
+        try:
+            return read(driver)
+        except StaleElementReferenceException:
+            time.sleep(0.05)
+    return read(driver)
+
+
 def cards(driver):
-    return [a.get_attribute("data-screen") for a in driver.find_elements(By.CSS_SELECTOR, "#screens article.screen")]
+    return fresh(driver, lambda d: [a.get_attribute("data-screen") for a in d.find_elements(By.CSS_SELECTOR, "#screens article.screen")])
 
 
 def card_text(driver, screen, role):
-    return css(driver, f"article[data-screen='{screen}'] [data-role={role}]").text
+    return fresh(driver, lambda d: css(d, f"article[data-screen='{screen}'] [data-role={role}]").text)
+
+
+def enabled(driver, selector):
+    return fresh(driver, lambda d: css(d, selector).is_enabled())
+
+
+def attribute(driver, selector, name):
+    return fresh(driver, lambda d: css(d, selector).get_attribute(name))
+
+
+def click_css(driver, selector):
+    fresh(driver, lambda d: click(d, css(d, selector)))
 
 
 def main():
@@ -87,11 +110,11 @@ def main():
         login(driver, fleet.url, ADMIN, PASSWORDS[ADMIN])
         summary = wait(driver, lambda d: css(d, "[data-role=summary]").text)
         assert summary == "共 4 块屏幕：1 块离线，1 块出错，1 块已关机。", summary
-        assert "bad" in css(driver, "[data-role=summary]").get_attribute("class")
+        assert "bad" in attribute(driver, "[data-role=summary]", "class")
         assert cards(driver) == ["s-kill", "s-err", "s-stop", "s-fine"], cards(driver)
         for screen, state in (("s-kill", "离线（连接中断）"), ("s-err", "在线"), ("s-stop", "已关机（正常关闭）"), ("s-fine", "在线")):
             assert card_text(driver, screen, "state") == state, (screen, card_text(driver, screen, "state"))
-        problem = [a.get_attribute("data-screen") for a in driver.find_elements(By.CSS_SELECTOR, "article.screen.problem")]
+        problem = fresh(driver, lambda d: [a.get_attribute("data-screen") for a in d.find_elements(By.CSS_SELECTOR, "article.screen.problem")])
         assert problem == ["s-kill", "s-err"], problem
         border = driver.execute_script(
             "return getComputedStyle(document.querySelector(\"article[data-screen='s-err']\")).borderTopColor")
@@ -106,16 +129,16 @@ def main():
         assert card_text(driver, "s-stop", "showing").startswith("最后播放：")
         assert card_text(driver, "s-fine", "showing").startswith("正在播放：")
         for action in ("screenshot", "refresh"):
-            assert not css(driver, f"article[data-screen='s-kill'] [data-action={action}]").is_enabled()
-            assert not css(driver, f"article[data-screen='s-stop'] [data-action={action}]").is_enabled()
-            assert css(driver, f"article[data-screen='s-fine'] [data-action={action}]").is_enabled()
+            assert not enabled(driver, f"article[data-screen='s-kill'] [data-action={action}]")
+            assert not enabled(driver, f"article[data-screen='s-stop'] [data-action={action}]")
+            assert enabled(driver, f"article[data-screen='s-fine'] [data-action={action}]")
         assert card_text(driver, "s-kill", "why-not") == "这块屏幕离线（连接中断），恢复连接后才能截屏和立即刷新"
         assert card_text(driver, "s-stop", "why-not") == "这块屏幕已关机，开机连上后才能截屏和立即刷新"
         # The console refuses it too, at once and in words (not a wait for a picture that never comes).
         status, body, _ = api.request("POST", "/api/screens/screenshot", {"id": "s-kill"}, {"X-CSRF-Token": api.csrf})
         assert status >= 400 and "离线" in json.loads(body)["error"], (status, body)
         # A screenshot of a screen that is on comes back; a notice after it marks it old.
-        click(driver, css(driver, "article[data-screen='s-fine'] [data-action=screenshot]"))
+        click_css(driver, "article[data-screen='s-fine'] [data-action=screenshot]")
         wait(driver, lambda d: d.execute_script(
             "const i = document.querySelector(\"article[data-screen='s-fine'] img.thumb\"); return i && i.complete && i.naturalWidth"), 20)
         status, body, _ = api.request("POST", "/api/notices", {"text": "今天下午三点起暂停办理业务。", "scopes": ["screen/s-fine"],
@@ -123,7 +146,7 @@ def main():
                                       {"X-CSRF-Token": api.csrf})
         assert status == 200, (status, body)
         wait(driver, lambda d: card_text(d, "s-fine", "screenshot").endswith("旧截屏（之后画面已变）"), 20)
-        assert "old" in css(driver, "article[data-screen='s-fine'] img.thumb").get_attribute("class")
+        assert "old" in attribute(driver, "article[data-screen='s-fine'] img.thumb", "class")
         shot(driver, "screens-problems")
         # At 1366×768 the summary and a whole row of cards are in the first screenful.
         driver.set_window_size(1366, 768)
@@ -134,12 +157,12 @@ def main():
         driver.set_window_size(1400, 1000)
 
         step("4. an admin names a screen (改名) and a group; the page and the scope picker use the names")
-        click(driver, css(driver, "article[data-screen='s-err'] [data-action=rename]"))
+        click_css(driver, "article[data-screen='s-err'] [data-action=rename]")
         name_input = wait(driver, lambda d: css(d, "article[data-screen='s-err'] input[name=name]"))
         name_input.send_keys("2楼东侧屏")
         click(driver, css(driver, "article[data-screen='s-err'] form.rename button[type=submit]"))
         wait(driver, lambda d: css(d, "article[data-screen='s-err'] .name").text == "2楼东侧屏")
-        assert css(driver, "article[data-screen='s-err'] .screen-id").text == "s-err"  # the id, small, for IT
+        assert fresh(driver, lambda d: css(d, "article[data-screen='s-err'] .screen-id").text) == "s-err"  # the id, small, for IT
         click(driver, css(driver, "details.groups-editor summary"))
         group = css(driver, "form[data-group='floor/2'] input")
         group.send_keys("二楼大厅")
@@ -159,7 +182,7 @@ def main():
         driver.get(fleet.url + "/screens")
         click_labelled(driver, ".view-toggle button", "列表")
         wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "table.screen-list tbody tr")) == 4)
-        rows = [r.get_attribute("data-screen") for r in driver.find_elements(By.CSS_SELECTOR, "table.screen-list tbody tr")]
+        rows = fresh(driver, lambda d: [r.get_attribute("data-screen") for r in d.find_elements(By.CSS_SELECTOR, "table.screen-list tbody tr")])
         assert rows == ["s-kill", "s-err", "s-stop", "s-fine"], rows
         shot(driver, "screens-list")
         search = css(driver, "#screens input[type=search]")
