@@ -373,7 +373,7 @@ void Routes::screen_routes() {
         auto named = check_display_name(str(body, "kind"), str(body, "id"), str(body, "name"));
         if (!named) return send_error(res, 400, named.error().message);
         if (auto st = store.set_display_name(named->kind, named->id, named->name); !st) return send_error(res, 500, st.error().message);
-        audit(req, session->user, "rename", named->kind + "/" + named->id, named->name.empty() ? "(名称已清除)" : named->name);
+        audit(req, session->user, "names", named->kind + "/" + named->id, named->name.empty() ? "(名称已清除)" : named->name);
         send_json(res, {{"ok", true}, {"message", named->name.empty() ? "已清除名称" : "已改名为「" + named->name + "」"}});
     });
     s.Post("/api/screens/screenshot", [this](const httplib::Request& req, httplib::Response& res) {
