@@ -248,7 +248,7 @@ TEST_CASE("console: items are named for people, never by an internal id when a n
                      {"current", {{"standing", false}, {"item", "item-mxcs3qfyd4"}, {"page", 2}, {"of", 9}}},
                      {"items", {{{"id", "item-mxcs3qfyd4"}, {"title", "2019年年度报告"}}}},
                      {"fleet", {{"groups", {"floor/1"}}, {"notices", {"notice/n1@group/floor/1"}}}}};
-    const auto s = screen_summary(screen, 1000, names);
+    const auto s = screen_summary(screen, 1000, names, DisplayNames(store));
     CHECK(s["floor"] == "1");
     CHECK(s["showing"]["title"] == "2019年年度报告");
     CHECK(s["showing"]["page"] == 2);
@@ -272,4 +272,133 @@ TEST_CASE("console: screens, groups and scopes by the names an admin gave them, 
     CHECK_FALSE(names.named("screen", "hall-2f"));
     REQUIRE((*store)->set_display_name("screen", "hall-1f", ""));  // an empty name removes it
     CHECK(console::DisplayNames(**store).screen("hall-1f") == "hall-1f");
+}
+
+namespace {
+ScreenRecord screen_of(const std::string& id, const std::string& state, json items = json::array(), std::time_t heard = 990) {
+    ScreenRecord r;
+    r.id = id;
+    r.state = state;
+    r.state_since = 900;
+    r.heard = heard;
+    r.status = {{"format", "kiosk-status/1"},
+                {"current", {{"standing", false}, {"item", "a"}, {"page", 1}, {"of", 2}}},
+                {"items", items},
+                {"fleet", {{"enabled", true}, {"hall", "政务大厅"}, {"groups", {"floor/1"}}}}};
+    return r;
+}
+}  // namespace
+
+TEST_CASE("console: the 屏幕 page puts problems first and counts each screen once, by its worst", "[console][screens]") {
+    test::TempDir dir;
+    auto opened = Store::open(dir.path() / "console.db");
+    REQUIRE(opened);
+    Store& store = **opened;
+    REQUIRE(store.set_display_name("screen", "c-err", "1楼东侧屏"));
+    REQUIRE(store.set_display_name("group", "floor/1", "一楼大厅"));
+    const ItemNames items(store);
+    const DisplayNames display(store);
+    const json refused = {{{"id", "a"}, {"title", "办事指南"}, {"error", "waiting for the first fetch (no cached copy of \"a\")"},
+                           {"reason", "还没有取到内容：连接被拒绝（服务器没有在这个端口上服务）"}}};
+    const json stale = {{{"id", "a"}, {"title", "办事指南"}, {"error", ""},
+                         {"fetch", {{"failures", 2}, {"last_error", "HTTP 404 (not found)"}, {"reason", "网页不存在（404）"}}}}};
+    const json english_only = {{{"id", "a"}, {"title", "办事指南"}, {"error", "the server refused or did not answer the connection"}}};
+    std::vector<ScreenRecord> screens = {
+        screen_of("a-fine", "online"),
+        screen_of("b-off", "disconnected", refused),  // what it last said does not make it red
+        screen_of("c-err", "online", refused),
+        screen_of("d-lost", "offline"),
+        screen_of("e-stale", "online", stale),
+        screen_of("f-quiet", "online", json::array(), 700),  // nothing for 300 s
+        screen_of("g-old", "online", english_only),
+    };
+    const json page = screens_page(screens, 1000, items, display);
+    std::vector<std::string> order;
+    for (const auto& s : page["screens"]) order.push_back(s["id"]);
+    // Offline, then silent, then errors, then stale content, then shut down, then fine.
+    CHECK(order == std::vector<std::string>{"d-lost", "f-quiet", "c-err", "g-old", "e-stale", "b-off", "a-fine"});
+    CHECK(page["summary"]["text"] == "共 7 块屏幕：1 块离线，1 块无响应，2 块出错，1 块内容过期，1 块已关机。");
+    CHECK(page["summary"]["problems"] == 5);
+    const auto& by = [&](const std::string& id) -> const json& {
+        for (const auto& s : page["screens"])
+            if (s["id"] == id) return s;
+        FAIL("no screen " << id);
+        return page;
+    };
+    CHECK(by("a-fine")["state_text"] == "在线");
+    CHECK(by("a-fine")["problem"] == false);
+    CHECK(by("a-fine")["can_act"] == true);
+    CHECK(by("b-off")["state_text"] == "已关机（正常关闭）");
+    CHECK(by("b-off")["problem"] == false);
+    CHECK(by("b-off")["can_act"] == false);
+    CHECK(by("b-off")["why_not"] == "这块屏幕已关机，开机连上后才能截屏和立即刷新");
+    CHECK(by("d-lost")["state_text"] == "离线（连接中断）");
+    CHECK(by("d-lost")["problem"] == true);
+    CHECK(by("d-lost")["why_not"] == "这块屏幕离线（连接中断），恢复连接后才能截屏和立即刷新");
+    CHECK(by("f-quiet")["state_text"] == "无响应");
+    // The names an admin gave; the id stays beside them.
+    CHECK(by("c-err")["name"] == "1楼东侧屏");
+    CHECK(by("c-err")["named"] == true);
+    CHECK(by("c-err")["floor_name"] == "一楼大厅");
+    CHECK(by("c-err")["problems"][0]["text"] == "还没有取到内容：连接被拒绝（服务器没有在这个端口上服务）");
+    CHECK(by("c-err")["problems"][0]["title"] == "办事指南");
+    CHECK(by("e-stale")["problems"][0]["kind"] == "stale");
+    CHECK(by("e-stale")["problems"][0]["text"] == "网页不存在（404）；仍在显示上次取到的内容");
+    // A screen that says only English: the clerk still reads Chinese, never the English.
+    const std::string old_text = by("g-old")["problems"][0]["text"];
+    CHECK(old_text.find("refused") == std::string::npos);
+    CHECK(old_text.rfind("出错了", 0) == 0);
+    CHECK(page["floors"] == json::array({{{"floor", "1"}, {"name", "一楼大厅"}}}));
+    CHECK(page["groups"][0]["name"] == "一楼大厅");
+    CHECK(page["halls"] == json::array({"政务大厅"}));
+    CHECK(screens_page({screen_of("a", "online")}, 1000, items, display)["summary"]["text"] == "共 1 块屏幕，全部正常。");
+    // A playlist the screen cannot fetch: content out of date, the cause in Chinese.
+    ScreenRecord portal = screen_of("p", "online");
+    portal.status["playlist"] = {{"fetch_error", "HTTP 503 (server error)"}, {"fetch_reason", "门户服务器出错（503）"}};
+    const json p = screen_summary(portal, 1000, items, display);
+    CHECK(p["problems"][0]["text"] == "门户服务器出错（503）；仍在播放上次取到的节目单");
+    CHECK(p["rank"] == 3);
+    // A screen whose state was never heard (or is one this console does not know) is counted apart.
+    CHECK(screens_page({screen_of("a", "online"), screen_of("b", "")}, 1000, items, display)["summary"]["text"] ==
+          "共 2 块屏幕：1 块还没有消息。");
+}
+
+TEST_CASE("console: a screenshot request times out, and one older than the screen's last change is marked old", "[console][screens]") {
+    test::TempDir dir;
+    auto opened = Store::open(dir.path() / "console.db");
+    REQUIRE(opened);
+    const ItemNames items(**opened);
+    const DisplayNames display(**opened);
+    ScreenRecord r = screen_of("a", "online");
+    r.screenshot_at = 500;
+    CHECK(screen_summary(r, 1000, items, display)["screenshot"] == "current");
+    r.content_changed = 600;  // a notice came after the screenshot
+    CHECK(screen_summary(r, 1000, items, display)["screenshot"] == "old");
+    CHECK(screen_summary(r, 1000, items, display)["screenshot_text"] == "旧截屏（之后画面已变）");
+    r.screenshot_asked = 990;
+    CHECK(screen_summary(r, 1000, items, display)["screenshot"] == "waiting");
+    const json late = screen_summary(r, 990 + kScreenshotWait + 1, items, display);
+    CHECK(late["screenshot"] == "late");
+    CHECK(late["screenshot_text"].get<std::string>().rfind("截屏没有回来：", 0) == 0);
+    r.state = "offline";
+    CHECK(screen_summary(r, 990 + kScreenshotWait + 1, items, display)["screenshot_text"] ==
+          "截屏没有回来：这块屏幕离线（连接中断），恢复连接后才能截屏和立即刷新");
+    // The status's content, not its page turns, is what changes a screen's picture.
+    json a = screen_of("a", "online").status, b = a;
+    b["current"]["page"] = 2;
+    CHECK(content_fingerprint(a) == content_fingerprint(b));
+    b["fleet"]["notices"] = {"notice/n1@all"};
+    CHECK(content_fingerprint(a) != content_fingerprint(b));
+}
+
+TEST_CASE("console: an admin's names are checked and trimmed", "[console][screens]") {
+    auto ok = check_display_name("screen", "hall-1f", "　1楼东侧屏 ");
+    REQUIRE(ok);
+    CHECK(ok->name == "1楼东侧屏");
+    CHECK(check_display_name("group", "floor/1", "一楼大厅"));
+    CHECK(check_display_name("screen", "hall-1f", "")->name.empty());
+    CHECK(check_display_name("hall", "x", "y").error().message == "只能给屏幕或分组起名");
+    CHECK(check_display_name("screen", "../x", "y").error().message == "没有这块屏幕或这个分组");
+    CHECK(check_display_name("screen", "a", "一\n二").error().message == "名称里不能有换行或控制字符");
+    CHECK(check_display_name("screen", "a", std::string(31 * 3, 'x')).error().message == "名称太长：最多 30 个字");
 }

@@ -104,3 +104,40 @@ TEST_CASE("a reload's allowlist reaches the fetch worker: a host removed is no l
     CHECK(requests == before);
     CHECK(kiosk.stop() == 0);
 }
+
+TEST_CASE("a screen's status says in Chinese why its web items have nothing, or old content, to show", "[fetch][run][process][screens]") {
+    httplib::Server server;
+    server.Get("/gone.html", [&](const httplib::Request&, httplib::Response& res) { res.status = 404; });
+    test::ServerThread serving(server);
+    test::TempDir dir;
+    const fs::path runtime = dir.path() / "run";
+    write_kiosk_config(dir.path(), runtime);
+    test::write_file(dir.path() / "local.txt", "办事指南\n请到一楼取号。\n");
+    // A portal port nothing listens on (the server refuses the connection), and a page the portal does not have.
+    const std::string refused = "http://127.0.0.1:" + std::to_string(test::free_port()) + "/portal.html";
+    test::write_file(dir.path() / "playlist.json",
+                     json{{"items",
+                           {{{"id", "local"}, {"source", "file:local.txt"}},
+                            {{"id", "f2-portal"}, {"title", "二楼门户"}, {"source", refused}},
+                            {{"id", "gone"}, {"source", serving.url("/gone.html")}}}}}
+                         .dump());
+    const std::string config = (dir.path() / "kiosk.json").string();
+    test::BackgroundKiosk kiosk({"run", "--config", config}, {"SDL_VIDEODRIVER=dummy"}, dir.path());
+    auto item = [&](const std::string& id) {
+        json s = test::status_of(runtime);
+        if (s.is_object())
+            for (const auto& it : s["items"])
+                if (it["id"] == id && it.contains("fetch") && it["fetch"]["failures"].get<int>() > 0) return it;
+        return json();
+    };
+    REQUIRE(test::wait_for([&] { return item("f2-portal").is_object() && item("gone").is_object(); }, 15));
+    const json portal = item("f2-portal");
+    // The clerk's words carry the real cause; the English stays for the log and `kiosk status`.
+    CHECK(portal["reason"] == "还没有取到内容：连接被拒绝（服务器没有在这个端口上服务）");
+    CHECK(portal["fetch"]["reason"] == "连接被拒绝（服务器没有在这个端口上服务）");
+    CHECK(portal["error"].get<std::string>().find("waiting for the first fetch") != std::string::npos);
+    const json gone = item("gone");
+    CHECK(gone["fetch"]["reason"] == "网页不存在（404）");
+    CHECK(gone["reason"] == "还没有取到内容：网页不存在（404）");
+    CHECK(kiosk.stop() == 0);
+}

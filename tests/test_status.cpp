@@ -50,9 +50,10 @@ TEST_CASE("status is written atomically and read back in words", "[status]") {
     r.playlist.applied = "2026-11-27 09:00:00";
     r.playlist.refused = {"playlist.json:3:5: items[0]: \"source\" is missing"};
     r.playlist.refused_at = "2026-11-27 09:20:00";
-    r.items = {{"report", "", "file:report.txt", "2026-11-27 09:00:00", "", 9, std::nullopt},
+    r.items = {{"report", "", "file:report.txt", "2026-11-27 09:00:00", "", 9, std::nullopt, ""},
                {"news", "", "https://www.changchun.gov.cn/news", "", "503 from the portal", 0,
-                kiosk::status::FetchHealth{"2026-11-27 09:29:00", "", "2026-11-27 09:31:00", "503 from the portal", 2, false}}};
+                kiosk::status::FetchHealth{"2026-11-27 09:29:00", "", "2026-11-27 09:31:00", "503 from the portal", 2, false, "服务器出错（503）"},
+                "服务器出错（503）"}};
     REQUIRE(kiosk::status::write_status(file, r).ok());
     CHECK(temp_files_beside(file).empty());  // the temp file (status.json.tmp.<pid>) was renamed
     auto read = kiosk::status::read_status(file);
@@ -173,7 +174,7 @@ TEST_CASE("status: whatever a screen holds, what it reports stays under the brok
     CHECK(read->fleet.notices_omitted == b.fleet.notices_omitted);
     // A report that fits is left as it is.
     kiosk::status::StatusReport small;
-    small.items.push_back(kiosk::status::ItemStatus{"a", "大厅", "file:a.txt", "", "", 1, std::nullopt});
+    small.items.push_back(kiosk::status::ItemStatus{"a", "大厅", "file:a.txt", "", "", 1, std::nullopt, ""});
     CHECK(kiosk::status::bounded(small).items.size() == 1);
     CHECK(kiosk::status::bounded(small).items_omitted == 0);
 }

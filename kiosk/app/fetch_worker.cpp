@@ -255,6 +255,7 @@ void FetchWorker::run() {
                 chars = result.body.size();
             } else {
                 result.error = "the published playlist was refused:\n" + playlist_errors;
+                result.reason = "发布的节目单没有通过检查，屏幕继续用原来的节目单";
             }
         } else if (result.outcome == net::FetchOutcome::ok) {
             // Pictures fetched and decoded here, never on the frame loop; the Document is
@@ -265,6 +266,7 @@ void FetchWorker::run() {
                 payload = document_payload(*doc);
             } else {
                 result.error = fetched.error().message;
+                result.reason = "网页取到了，但读不出可以显示的正文";
             }
         }
         if (job.playlist) health.good_chars = 0;  // a playlist may well get shorter

@@ -45,6 +45,7 @@ void Library::load(LibraryItem& entry, const config::Playlist& playlist) {
         // A web item starts from its last good copy in the cache, before any network traffic.
         if (!cache_) {
             entry.error = "not fetched yet";
+            entry.reason = "还没有取到内容";
             return;
         }
         auto cached = cache_->last_good(entry.item.id, entry.item.source, store::Payload::document);
@@ -52,6 +53,8 @@ void Library::load(LibraryItem& entry, const config::Playlist& playlist) {
         if (cached) doc = content::document_from_json(nlohmann::json::parse(cached->payload, nullptr, false));
         if (!doc) {
             entry.error = "waiting for the first fetch (" + (cached ? "the cached copy is unreadable" : cached.error().message) + ")";
+            // The status adds the last fetch's cause when there was one (Runner::write_status).
+            entry.reason = cached ? "还没有取到内容（屏幕上存的上一版读不出来）" : "还没有取到内容";
             return;
         }
         entry.loaded_at = cached->meta.fetched_at;
@@ -64,6 +67,7 @@ void Library::load(LibraryItem& entry, const config::Playlist& playlist) {
     if (!doc) {
         // Keep what was there: a failed reload never takes content off the screen.
         entry.error = doc.error().message;
+        entry.reason = "这一项的内容读不出来（文件缺失或格式不对，详情见屏幕日志）";
         return;
     }
     // A local file's content dates from its last change (not from when this program read
@@ -82,6 +86,7 @@ void Library::load(LibraryItem& entry, const config::Playlist& playlist) {
 // The document is ready: within the budget, its pictures' sizes known.
 void Library::set_entry_document(LibraryItem& entry, const content::Document& doc) {
     entry.error.clear();
+    entry.reason.clear();
     entry.title = entry.item.title.empty() ? doc.title : entry.item.title;
     describe_source(entry, doc);
     const bool urgent = entry.item.notice && entry.item.notice->urgent;
@@ -98,12 +103,13 @@ void Library::set_document(const std::string& id, const content::Document& doc) 
         }
 }
 
-void Library::take_down(const std::string& id, const std::string& reason) {
+void Library::take_down(const std::string& id, const std::string& reason, const std::string& reason_zh) {
     for (auto& e : items_)
         if (e.item.id == id) {
             e.shaped.reset();
             e.pages.clear();
             e.error = reason;
+            e.reason = reason_zh;
         }
 }
 

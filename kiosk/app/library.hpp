@@ -23,6 +23,7 @@ struct LibraryItem {
     std::string title;  // the playlist's title, else the document's
     std::string source_key;  // the source it was loaded from (a changed source reloads)
     std::string error;       // why there is nothing to show, when there is nothing
+    std::string reason;      // the same for a hall clerk, in Chinese (the screen's status carries it)
     std::time_t loaded_at = 0;
     std::time_t content_time = 0;  // when its content was last read fine (a web item: fetched)
     bool fetch_failing = false;    // its last fetch failed (the cached copy plays on)
@@ -51,7 +52,7 @@ public:
     // it was updated and marks it when stale.
     void set_freshness(const std::string& id, std::time_t last_success, bool failing);
     // Withdrawn: nothing of it is shown any more.
-    void take_down(const std::string& id, const std::string& reason);
+    void take_down(const std::string& id, const std::string& reason, const std::string& reason_zh);
 
     // Takes the items of `playlist` (enabled or `only`), loading those not loaded yet; keeps
     // the content of items whose source did not change. Returns the errors met.

@@ -220,7 +220,7 @@ void Runner::apply_pending() {
     for (const ItemUpdate& update : pending_updates_) {
         library_.set_freshness(update.id, update.health.last_success, update.health.failures > 0);
         if (update.action == net::RefreshAction::replace && update.document) library_.set_document(update.id, *update.document);
-        if (update.action == net::RefreshAction::take_down) library_.take_down(update.id, update.health.last_error);
+        if (update.action == net::RefreshAction::take_down) library_.take_down(update.id, update.health.last_error, update.health.last_reason);
     }
     pending_updates_.clear();
     for (const std::string& id : pending_refresh_)
@@ -290,11 +290,16 @@ void Runner::write_status() {
     auto when = [&](std::time_t t) { return t ? zone_time::format_iso_local(t, zone) : std::string(); };
     status::StatusReport r;
     for (const auto& e : library_.items()) {
-        status::ItemStatus item{e.item.id, e.title, e.item.source, when(e.loaded_at), e.error, e.pages.size(), std::nullopt};
-        if (auto h = health_.find(e.item.id); h != health_.end())
+        status::ItemStatus item{e.item.id, e.title, e.item.source, when(e.loaded_at), e.error, e.pages.size(), std::nullopt, e.reason};
+        if (auto h = health_.find(e.item.id); h != health_.end()) {
             item.fetch = status::FetchHealth{when(h->second.last_attempt), when(h->second.last_success),
                                              when(h->second.next_attempt), h->second.last_error, h->second.failures,
-                                             h->second.withdrawn};
+                                             h->second.withdrawn, h->second.last_reason};
+            // Nothing to show yet and the fetches failing: the clerk reads why (连接被拒绝…),
+            // not only that the screen is waiting.
+            if (!e.error.empty() && !h->second.withdrawn && h->second.failures > 0 && !h->second.last_reason.empty())
+                item.reason = "还没有取到内容：" + h->second.last_reason;
+        }
         r.items.push_back(std::move(item));
     }
     const schedule::Slot& slot = decision_.slot;
@@ -311,6 +316,7 @@ void Runner::write_status() {
                  item ? item->pages.size() : 1};
     r.playlist.file = playlist_.source().where();
     r.playlist.fetch_error = health_.count(kPlaylistJob) ? health_.at(kPlaylistJob).last_error : "";
+    r.playlist.fetch_reason = health_.count(kPlaylistJob) ? health_.at(kPlaylistJob).last_reason : "";
     r.playlist.version = playlist_.playlist().version;
     r.playlist.items = playlist_.playlist().items.size();
     r.playlist.applied = when(playlist_.applied_at());

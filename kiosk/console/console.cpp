@@ -396,10 +396,21 @@ void Routes::screen_routes() {
     s.Get("/api/screens", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
         const std::time_t now = std::time(nullptr);
-        const ItemNames names(store);
-        json screens = json::array();
-        for (const auto& r : fleet.screens()) screens.push_back(screen_summary(r, now, names));
-        send_json(res, {{"broker", fleet.connected()}, {"now", now}, {"screens", screens}});
+        json page = screens_page(fleet.screens(), now, ItemNames(store), DisplayNames(store));
+        page["broker"] = fleet.connected();
+        page["now"] = now;
+        send_json(res, page);
+    });
+    // An admin names a screen or a group (an empty name removes it); audited.
+    s.Post("/api/names", [this](const httplib::Request& req, httplib::Response& res) {
+        auto session = allow(req, res, Role::admin);
+        if (!session) return;
+        const json body = body_json(req);
+        auto named = check_display_name(str(body, "kind"), str(body, "id"), str(body, "name"));
+        if (!named) return send_error(res, 400, named.error().message);
+        if (auto st = store.set_display_name(named->kind, named->id, named->name); !st) return send_error(res, 500, st.error().message);
+        audit(req, session->user, "names", named->kind + "/" + named->id, named->name.empty() ? "(名称已清除)" : named->name);
+        send_json(res, {{"ok", true}, {"message", named->name.empty() ? "已清除名称" : "已改名为「" + named->name + "」"}});
     });
     s.Post("/api/screens/screenshot", [this](const httplib::Request& req, httplib::Response& res) {
         auto session = allow(req, res, Role::editor);
@@ -432,7 +443,13 @@ void Routes::screen_routes() {
         for (const auto& text : store.playlist_scopes())
             if (auto scope = fleet::Scope::parse(text)) scopes.insert(*scope);
         json out = json::array();
-        for (const auto& scope : scopes) out.push_back({{"scope", scope.str()}, {"label", scope.label()}});
+        const DisplayNames names(store);
+        for (const auto& scope : scopes) {
+            std::string label = scope.label();
+            if (scope.kind() == fleet::Scope::Kind::group) label = "分组：" + names.scope(scope.str());
+            if (scope.kind() == fleet::Scope::Kind::screen) label = "屏幕：" + names.scope(scope.str());
+            out.push_back({{"scope", scope.str()}, {"label", label}});
+        }
         send_json(res, out);
     });
 }

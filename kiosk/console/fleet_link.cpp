@@ -177,7 +177,9 @@ void FleetLink::file(const std::string& screen, const std::string& leaf, const s
     // broker bounds the size; this the nesting, which printing would recurse through).
     if (leaf != "screenshot" && !json_nesting_within(payload, 16)) return;
     if (leaf == "state") {
-        const std::string state = payload == "online" || payload == "offline" ? payload : "unknown";
+        // online; offline: the broker's last will (the connection was lost); disconnected: the
+        // screen said it was stopping (a clean shutdown) before it went.
+        const std::string state = payload == "online" || payload == "offline" || payload == "disconnected" ? payload : "unknown";
         if (auto st = store_.screen_state(screen, state, now); !st) log_once(st.error().message);
         std::lock_guard lock(mutex_);
         ScreenRecord& r = screens_[screen];
@@ -191,9 +193,16 @@ void FleetLink::file(const std::string& screen, const std::string& leaf, const s
         auto j = nlohmann::json::parse(payload, nullptr, false);
         if (!j.is_object()) return;
         if (auto st = store_.screen_status(screen, payload, now); !st) log_once(st.error().message);
+        std::string print = content_fingerprint(j);
         std::lock_guard lock(mutex_);
         ScreenRecord& r = screens_[screen];
         r.id = screen;
+        // What it shows changed (a notice came or went, a playlist or an item's content): a
+        // screenshot from before is marked old on the 屏幕 page.
+        auto& seen = fingerprints_[screen];
+        if (seen.empty() && !r.status.is_null()) seen = content_fingerprint(r.status);  // as stored before a restart
+        if (!seen.empty() && seen != print) r.content_changed = now;
+        seen = std::move(print);
         r.status = std::move(j);
         r.heard = now;
     } else if (leaf == "screenshot") {

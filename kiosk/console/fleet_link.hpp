@@ -87,6 +87,7 @@ private:
     std::mutex publishing_;  // one action's record-and-send (or a reconcile) at a time
     std::shared_ptr<fleet::OfficeClient> client_;  // replaced by run() after a loss
     std::map<std::string, ScreenRecord> screens_;  // the store's screens, kept in memory for the 屏幕 page
+    std::map<std::string, std::string> fingerprints_;  // content_fingerprint() of each screen's last status
     bool stopping_ = false;
     bool session_ready_ = false;  // start_session() done for the client's current session
     std::thread thread_;  // run(); joined by the destructor

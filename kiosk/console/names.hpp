@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "base/result.hpp"
 #include "console/store.hpp"
 
 namespace kiosk::console {
@@ -29,5 +30,14 @@ public:
 private:
     std::map<std::pair<std::string, std::string>, std::string> names_;  // (kind, id) -> name
 };
+
+// A name an admin gives: kind "screen" or "group", the screen's or group's id, the name
+// trimmed (spaces, full-width ones too), at most kMaxDisplayName characters, no control
+// characters; empty removes the name. An error says in Chinese what to change.
+inline constexpr std::size_t kMaxDisplayName = 30;
+struct NameChange {
+    std::string kind, id, name;
+};
+Result<NameChange> check_display_name(const std::string& kind, const std::string& id, const std::string& name);
 
 }  // namespace kiosk::console

@@ -288,6 +288,12 @@ Outcome Service::refresh(const Actor& who, const std::string& scope_text, const 
 Outcome Service::ask_screenshot(const Actor& who, const std::string& screen) {
     const auto scope = fleet::Scope::screen(screen);
     if (!scope) return {Outcome::Kind::not_found, "没有这块屏幕", json::object()};
+    // A screen that is off cannot answer: said now, not after a wait for a screenshot that never comes.
+    for (const auto& r : link_.screens())
+        if (r.id == screen && (r.state == "offline" || r.state == "disconnected"))
+            return {Outcome::Kind::invalid,
+                    r.state == "offline" ? "这块屏幕离线（连接中断），恢复连接后才能截屏" : "这块屏幕已关机，开机连上后才能截屏",
+                    json::object()};
     const std::time_t now = std::time(nullptr);
     auto d = link_.publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
         const fleet::Order order{*scope, "screenshot", "", json::object(), kScreenshotLifetime};

@@ -44,12 +44,15 @@ struct Session {
 
 struct ScreenRecord {
     std::string id;
-    std::string state;                 // "online", "offline" or "" (never heard)
+    std::string state;                 // "online", "offline" (its last will), "disconnected" (stopped cleanly) or "" (never heard)
     std::time_t state_since = 0;       // when the console saw the state change
     std::time_t heard = 0;             // the last status received
     nlohmann::json status;             // the screen's last status (null: none)
     std::time_t screenshot_at = 0;     // 0: none
     std::time_t screenshot_asked = 0;  // the last request sent
+    // Kept in memory by the FleetLink, not stored: when what the screen shows last changed
+    // (its notices, playlist or items; not its page turns). 0: not seen since the console started.
+    std::time_t content_changed = 0;
 };
 
 struct AuditEntry {

@@ -1,6 +1,7 @@
 #include "console/views.hpp"
 
 #include <cstdio>
+#include <algorithm>
 #include <set>
 
 #include "base/utf8.hpp"
@@ -32,44 +33,195 @@ std::string ItemNames::name(const std::string& item_id) const {
     return item_id;
 }
 
-nlohmann::json screen_summary(const ScreenRecord& r, std::time_t now, const ItemNames& names) {
-    nlohmann::json s = {{"id", r.id},          {"state", r.state.empty() ? "unknown" : r.state},
-                        {"since", r.state_since}, {"heard", r.heard},
-                        {"screenshot_at", r.screenshot_at}, {"screenshot_asked", r.screenshot_asked},
-                        {"hall", ""}, {"floor", ""}, {"groups", nlohmann::json::array()},
-                        {"showing", nullptr}, {"problems", nlohmann::json::array()}, {"notices", nlohmann::json::array()},
+namespace {
+// The screen's state in plain words, and its place on the page (0 first).
+struct StateWords {
+    const char* state;
+    const char* text;
+    int rank;
+};
+StateWords state_of(const ScreenRecord& r, std::time_t now) {
+    if (r.state == "online") {
+        // A screen that has said nothing for three of its status intervals (it repeats an
+        // unchanged status every 60 s) is marked silent.
+        if (r.heard > 0 && now - r.heard > 180) return {"silent", "无响应", 1};
+        return {"online", "在线", 5};
+    }
+    if (r.state == "offline") return {"offline", "离线（连接中断）", 0};
+    if (r.state == "disconnected") return {"disconnected", "已关机（正常关闭）", 4};
+    return {"unknown", "还没有消息", 1};
+}
+
+// Why 截屏 / 立即刷新 cannot reach the screen now ("" when they can).
+std::string why_unreachable(const std::string& state) {
+    if (state == "disconnected") return "这块屏幕已关机，开机连上后才能截屏和立即刷新";
+    if (state == "offline") return "这块屏幕离线（连接中断），恢复连接后才能截屏和立即刷新";
+    if (state == "unknown") return "这块屏幕还没有连上过消息服务器";
+    return "";
+}
+
+const char* kNoReason = "出错了（这块屏幕的软件没有报中文原因，请信息科查看屏幕的日志）";
+}  // namespace
+
+std::string content_fingerprint(const nlohmann::json& status) {
+    auto report = status::from_json(status);
+    if (!report) return "";
+    const status::StatusReport& j = *report;
+    std::string f = j.playlist.applied + "|" + std::to_string(j.playlist.version) + "|" + j.playlist.refused_at + "|";
+    for (const auto& n : j.fleet.notices) f += n + ",";
+    f += "|";
+    for (const auto& it : j.items) f += it.id + "@" + it.loaded + (it.error.empty() ? "" : "!") + ",";
+    return f;
+}
+
+nlohmann::json screen_summary(const ScreenRecord& r, std::time_t now, const ItemNames& names, const DisplayNames& display) {
+    const StateWords words = state_of(r, now);
+    const std::string why_not = why_unreachable(words.state);
+    nlohmann::json s = {{"id", r.id},
+                        {"name", display.screen(r.id)},
+                        {"named", display.named("screen", r.id)},
+                        {"state", words.state},
+                        {"state_text", words.text},
+                        {"rank", words.rank},
+                        {"problem", words.rank <= 1},
+                        {"since", r.state_since},
+                        {"heard", r.heard},
+                        {"can_act", why_not.empty()},
+                        {"why_not", why_not},
+                        {"screenshot_at", r.screenshot_at},
+                        {"screenshot_asked", r.screenshot_asked},
+                        {"content_changed", r.content_changed},
+                        {"hall", ""},
+                        {"floor", ""},
+                        {"floor_name", ""},
+                        {"groups", nlohmann::json::array()},
+                        {"showing", nullptr},
+                        {"problems", nlohmann::json::array()},
+                        {"notices", nlohmann::json::array()},
                         {"size", nullptr}};
+    // The screenshot: none, asked and awaited, asked and not come back, current, or older
+    // than the screen's last change of what it shows.
+    std::string shot = r.screenshot_at ? "current" : "none";
+    if (r.screenshot_asked > r.screenshot_at) shot = now - r.screenshot_asked > kScreenshotWait ? "late" : "waiting";
+    else if (r.screenshot_at && r.content_changed > r.screenshot_at) shot = "old";
+    s["screenshot"] = shot;
+    if (shot == "late")
+        s["screenshot_text"] = words.rank == 5 ? "截屏没有回来：屏幕 30 秒内没有回答，可能正忙或刚断开；可以再截一次"
+                                               : "截屏没有回来：" + why_not;
+    else if (shot == "old") s["screenshot_text"] = "旧截屏（之后画面已变）";
+    else if (shot == "waiting") s["screenshot_text"] = "正在截屏…";
+    else s["screenshot_text"] = "";
     auto report = status::from_json(r.status);
     if (!report) return s;
     const status::StatusReport& j = *report;
-    // A screen that has said nothing for three of its status intervals (it repeats an unchanged status every 60 s) is marked silent.
-    if (r.state == "online" && r.heard > 0 && now - r.heard > 180) s["silent"] = true;
     if (j.fleet.enabled) {
         s["hall"] = j.fleet.hall;
         s["groups"] = j.fleet.groups;
         for (const auto& g : j.fleet.groups)
-            if (g.rfind("floor/", 0) == 0) s["floor"] = g.substr(6);
+            if (g.rfind("floor/", 0) == 0) {
+                s["floor"] = g.substr(6);
+                s["floor_name"] = display.group(g);
+            }
         for (const auto& n : j.fleet.notices) s["notices"].push_back(names.name(n));
         s["size"] = {{"width", j.fleet.width}, {"height", j.fleet.height}};
     }
     std::map<std::string, std::string> titles;
+    // What a screen that is off last reported is listed, but does not move it on the page.
+    const bool live = words.rank == 5 || std::string(words.state) == "silent";
+    int worst = words.rank;
     for (const auto& it : j.items) {
         titles[it.id] = it.title;
-        if (!it.error.empty()) s["problems"].push_back({{"item", it.id}, {"title", it.title}, {"kind", "error"}, {"text", it.error}});
-        else if (it.fetch && it.fetch->failures > 0)
-            s["problems"].push_back({{"item", it.id}, {"title", it.title}, {"kind", "stale"}, {"text", it.fetch->last_error}});
+        const std::string title = it.title.empty() ? names.name(it.id) : it.title;
+        if (!it.error.empty()) {
+            s["problems"].push_back({{"item", it.id}, {"title", title}, {"kind", "error"}, {"text", it.reason.empty() ? kNoReason : it.reason}});
+            if (live) worst = std::min(worst, 2);
+        } else if (it.fetch && it.fetch->failures > 0) {
+            const std::string why = it.fetch->reason.empty() ? "取不到新内容（屏幕没有报中文原因）" : it.fetch->reason;
+            s["problems"].push_back({{"item", it.id}, {"title", title}, {"kind", "stale"}, {"text", why + "；仍在显示上次取到的内容"}});
+            if (live) worst = std::min(worst, 3);
+        }
     }
-    for (const auto& why : j.playlist.refused)
-        s["problems"].push_back({{"item", ""}, {"title", ""}, {"kind", "refused"}, {"text", why}});
+    // A playlist the screen fetches from the portal and cannot get: the last good one plays on.
+    if (!j.playlist.fetch_error.empty() && j.playlist.refused.empty()) {
+        const std::string why = j.playlist.fetch_reason.empty() ? "取不到新节目单（屏幕没有报中文原因）" : j.playlist.fetch_reason;
+        s["problems"].push_back({{"item", ""}, {"title", "节目单"}, {"kind", "stale"}, {"text", why + "；仍在播放上次取到的节目单"}});
+        if (live) worst = std::min(worst, 3);
+    }
+    for (const auto& why : j.playlist.refused) {
+        // The checker's words as the screen's language gave them: Chinese shown as said, an
+        // English one (a screen not running under zh_CN) as what it means for the clerk.
+        const bool chinese = std::any_of(why.begin(), why.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+        s["problems"].push_back({{"item", ""}, {"title", ""}, {"kind", "refused"},
+                                 {"text", chinese ? why : "屏幕检查后没有采用新节目单，仍在播放原来的（详情见屏幕日志）"}});
+        if (live) worst = std::min(worst, 2);
+    }
+    s["rank"] = worst;
+    s["problem"] = worst <= 3;
     const auto& c = j.current;
-    s["showing"] = {{"standing", c.standing}, {"item", c.item}, {"title", titles.count(c.item) ? titles[c.item] : ""},
-                    {"page", c.page}, {"of", c.of}, {"interrupt", c.interrupt}};
+    // A notice by its words (通知：今天下午…), an item by its title, else by what people call it.
+    const std::string title = c.standing                                                 ? "待机画面"
+                              : fleet::NoticeRef::parse_item_id(c.item)                  ? names.name(c.item)
+                              : titles.count(c.item) && !titles[c.item].empty()          ? titles[c.item]
+                                                                                         : names.name(c.item);
+    s["showing"] = {{"standing", c.standing}, {"item", c.item}, {"title", title}, {"page", c.page}, {"of", c.of}, {"interrupt", c.interrupt}};
     s["updated"] = j.updated;
     return s;
 }
 
 std::string play_name(const PlaysRow& row, const ItemNames& names) {
     return row.title.empty() ? names.name(row.item) : row.title;
+}
+
+nlohmann::json screens_page(const std::vector<ScreenRecord>& records, std::time_t now, const ItemNames& names,
+                            const DisplayNames& display) {
+    std::vector<nlohmann::json> list;
+    list.reserve(records.size());
+    for (const auto& r : records) list.push_back(screen_summary(r, now, names, display));
+    std::stable_sort(list.begin(), list.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+        const int ra = a["rank"].get<int>(), rb = b["rank"].get<int>();
+        if (ra != rb) return ra < rb;
+        return a["name"].get<std::string>() < b["name"].get<std::string>();
+    });
+    // Each screen counted once, by its worst.
+    int counts[6] = {0, 0, 0, 0, 0, 0};
+    int unknown = 0;  // never said its state (or said one this console does not know): counted apart
+    std::set<std::string> halls, floors, groups;
+    for (const auto& s : list) {
+        const std::string& state = s["state"].get_ref<const std::string&>();
+        const int rank = s["rank"].get<int>();
+        if (state == "unknown") ++unknown;
+        else if (rank >= 0 && rank < 6) ++counts[rank];
+        if (!s["hall"].get<std::string>().empty()) halls.insert(s["hall"].get<std::string>());
+        if (!s["floor"].get<std::string>().empty()) floors.insert(s["floor"].get<std::string>());
+        for (const auto& g : s["groups"]) groups.insert(g.get<std::string>());
+    }
+    static const char* const kWords[6] = {"离线", "无响应", "出错", "内容过期", "已关机", ""};
+    std::string line;
+    for (int i = 0; i < 5; ++i) {
+        if (counts[i]) line += (line.empty() ? "" : "，") + std::to_string(counts[i]) + " 块" + kWords[i];
+        if (i == 1 && unknown) line += (line.empty() ? "" : "，") + std::to_string(unknown) + " 块还没有消息";
+    }
+    const int problems = counts[0] + counts[1] + counts[2] + counts[3] + unknown;
+    std::string summary = "共 " + std::to_string(list.size()) + " 块屏幕";
+    if (list.empty()) summary += "。";
+    else if (line.empty()) summary += "，全部正常。";
+    else summary += "：" + line + "。";
+    nlohmann::json floor_list = nlohmann::json::array(), group_list = nlohmann::json::array();
+    for (const auto& f : floors) floor_list.push_back({{"floor", f}, {"name", display.group("floor/" + f)}});
+    for (const auto& g : groups) group_list.push_back({{"id", g}, {"name", display.group(g)}, {"named", display.named("group", g)}});
+    return {{"screens", list},
+            {"summary", {{"text", summary},
+                         {"problems", problems},
+                         {"offline", counts[0]},
+                         {"silent", counts[1]},
+                         {"unknown", unknown},
+                         {"error", counts[2]},
+                         {"stale", counts[3]},
+                         {"disconnected", counts[4]},
+                         {"fine", counts[5]}}},
+            {"halls", std::vector<std::string>(halls.begin(), halls.end())},
+            {"floors", floor_list},
+            {"groups", group_list}};
 }
 
 nlohmann::json plays_json(const std::vector<PlaysRow>& rows, const ItemNames& names) {

@@ -21,10 +21,12 @@ nlohmann::json to_json(const StatusReport& r) {
     for (const ItemStatus& e : r.items) {
         nlohmann::json item = {{"id", e.id}, {"title", e.title}, {"source", e.source},
                                {"pages", e.pages}, {"loaded", e.loaded}, {"error", e.error}};
+        if (!e.reason.empty()) item["reason"] = e.reason;
         if (e.fetch)
             item["fetch"] = {{"last_attempt", e.fetch->last_attempt}, {"last_success", e.fetch->last_success},
                              {"failures", e.fetch->failures},         {"last_error", e.fetch->last_error},
-                             {"withdrawn", e.fetch->withdrawn},       {"next_attempt", e.fetch->next_attempt}};
+                             {"withdrawn", e.fetch->withdrawn},       {"next_attempt", e.fetch->next_attempt},
+                             {"reason", e.fetch->reason}};
         items.push_back(std::move(item));
     }
     const auto& c = r.current;
@@ -41,7 +43,7 @@ nlohmann::json to_json(const StatusReport& r) {
              {{"standing", c.standing}, {"item", c.item}, {"page", c.page}, {"of", c.of},
               {"interrupt", c.interrupt}, {"since", c.since}, {"until", c.until}}},
             {"playlist",
-             {{"file", p.file}, {"fetch_error", p.fetch_error}, {"version", p.version}, {"items", p.items},
+             {{"file", p.file}, {"fetch_error", p.fetch_error}, {"fetch_reason", p.fetch_reason}, {"version", p.version}, {"items", p.items},
               {"applied", p.applied}, {"refused", p.refused}, {"refused_at", p.refused_at}, {"note", p.note}}},
             {"config", {{"file", r.config_file}, {"errors", r.config_errors}}},
             {"items", items}};
@@ -70,10 +72,13 @@ std::size_t halve(std::vector<T>& list) {
 StatusReport bounded(StatusReport r, std::size_t max_bytes) {
     auto size = [&] { return to_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size(); };
     for (ItemStatus& i : r.items) {
-        for (std::string* s : {&i.id, &i.title, &i.source, &i.loaded, &i.error}) cut(*s);
-        if (i.fetch) cut(i.fetch->last_error);
+        for (std::string* s : {&i.id, &i.title, &i.source, &i.loaded, &i.error, &i.reason}) cut(*s);
+        if (i.fetch) {
+            cut(i.fetch->last_error);
+            cut(i.fetch->reason);
+        }
     }
-    for (std::string* s : {&r.current.item, &r.playlist.file, &r.playlist.fetch_error, &r.playlist.note, &r.config_file}) cut(*s);
+    for (std::string* s : {&r.current.item, &r.playlist.file, &r.playlist.fetch_error, &r.playlist.fetch_reason, &r.playlist.note, &r.config_file}) cut(*s);
     for (auto* list : {&r.fleet.notices, &r.playlist.refused, &r.config_errors}) {
         for (std::string& s : *list) cut(s);
         if (list->size() > kMaxStatusEntries) {
@@ -190,6 +195,7 @@ Result<StatusReport> from_json(const nlohmann::json& j) {
     const auto& p = object_of(j, "playlist");
     r.playlist.file = text_of(p, "file");
     r.playlist.fetch_error = text_of(p, "fetch_error");
+    r.playlist.fetch_reason = text_of(p, "fetch_reason");
     r.playlist.applied = text_of(p, "applied");
     r.playlist.refused_at = text_of(p, "refused_at");
     r.playlist.note = text_of(p, "note");
@@ -227,11 +233,13 @@ Result<StatusReport> from_json(const nlohmann::json& j) {
             e.source = text_of(it, "source");
             e.loaded = text_of(it, "loaded");
             e.error = text_of(it, "error");
+            e.reason = text_of(it, "reason");
             e.pages = number_of<std::size_t>(it, "pages");
             if (it.contains("fetch") && it["fetch"].is_object()) {
                 const auto& f = it["fetch"];
                 e.fetch = FetchHealth{text_of(f, "last_attempt"), text_of(f, "last_success"), text_of(f, "next_attempt"),
-                                      text_of(f, "last_error"), number_of<int>(f, "failures"), flag_of(f, "withdrawn")};
+                                      text_of(f, "last_error"), number_of<int>(f, "failures"), flag_of(f, "withdrawn"),
+                                      text_of(f, "reason")};
             }
             r.items.push_back(std::move(e));
         }

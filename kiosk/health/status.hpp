@@ -22,12 +22,14 @@ struct FetchHealth {
     std::string last_attempt, last_success, next_attempt, last_error;
     int failures = 0;
     bool withdrawn = false;
+    std::string reason;  // last_error for a hall clerk, in Chinese (what the console shows)
 };
 
 struct ItemStatus {
     std::string id, title, source, loaded, error;
     std::size_t pages = 0;
     std::optional<FetchHealth> fetch;  // web items
+    std::string reason;  // error for a hall clerk, in Chinese: the real cause (the console shows this, never error)
 };
 
 struct StatusReport {
@@ -45,6 +47,7 @@ struct StatusReport {
     } current;
     struct Playlist {
         std::string file, fetch_error, applied, refused_at, note;
+        std::string fetch_reason;  // fetch_error for a hall clerk, in Chinese
         int version = 0;
         std::size_t items = 0;
         std::vector<std::string> refused;

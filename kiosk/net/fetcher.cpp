@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <memory>
 #include <string>
@@ -157,6 +158,26 @@ std::string describe_curl_error(CURLcode code, const char* detail) {
     return what;
 }
 
+// The same for a hall clerk, in Chinese: what happened and, where it helps, who can fix it.
+// `os_errno`: the system's error of the connection (ECONNREFUSED: nothing serves that port).
+std::string chinese_curl_reason(CURLcode code, long os_errno) {
+    switch (code) {
+        case CURLE_COULDNT_RESOLVE_HOST: return "找不到这个网站（域名解析失败），请检查网址和屏幕的网络";
+        case CURLE_COULDNT_RESOLVE_PROXY: return "找不到代理服务器（域名解析失败）";
+        case CURLE_COULDNT_CONNECT:
+            if (os_errno == ECONNREFUSED) return "连接被拒绝（服务器没有在这个端口上服务）";
+            return "连不上服务器（没有回答），请检查屏幕的网络";
+        case CURLE_OPERATION_TIMEDOUT: return "服务器太久没有回答（超时）";
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_SSL_CONNECT_ERROR: return "证书无效或不受信任，安全连接（https）没有建立";
+        case CURLE_PARTIAL_FILE: return "网页没有完整传过来";
+        case CURLE_GOT_NOTHING: return "服务器没有回答就断开了连接";
+        case CURLE_RECV_ERROR:
+        case CURLE_SEND_ERROR: return "连接中途断了";
+        default: return "网络出错（代码 " + std::to_string(static_cast<int>(code)) + "）";
+    }
+}
 }  // namespace
 
 std::string user_agent() { return std::string("kiosk/") + KIOSK_VERSION + " (government service hall screen)"; }
@@ -169,6 +190,7 @@ FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
     FetchResult result;
     if (const CurlApi& api = libcurl(); !api.error.empty()) {
         result.error = api.error;
+        result.reason = "屏幕缺少网络组件（libcurl），取不了网页";
         return result;
     }
     std::string url = request.url;
@@ -179,16 +201,19 @@ FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
         if (scheme != "http" && scheme != "https") {
             result.outcome = FetchOutcome::refused;
             result.error = "\"" + url + "\" is not an http:// or https:// address";
+            result.reason = "网址不是以 http:// 或 https:// 开头";
             return result;
         }
         if (!host_allowed(url, policy.allowed_hosts)) {
             result.outcome = FetchOutcome::refused;
             result.error = "host \"" + host + "\" is not in network.allowed_hosts";
+            result.reason = "网站 " + host + " 不在屏幕允许访问的名单里，请信息科添加";
             return result;
         }
         CurlPtr curl(libcurl().easy_init());
         if (!curl) {
             result.error = "cannot start a transfer";
+            result.reason = "屏幕的网络组件启动失败";
             return result;
         }
         Transfer t;
@@ -227,6 +252,7 @@ FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
             if (policy.cancel->load()) {
                 result.outcome = FetchOutcome::cancelled;
                 result.error = "cancelled: the kiosk is stopping";
+                result.reason = "屏幕正在关闭，下载已停止";
                 return result;
             }
         }
@@ -239,16 +265,21 @@ FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
         if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) {
             result.outcome = FetchOutcome::refused;
             result.error = "the page is larger than " + std::to_string(policy.max_body_bytes >> 20) + " MB";
+            result.reason = "网页太大（超过 " + std::to_string(policy.max_body_bytes >> 20) + " MB）";
             return result;
         }
         if (code == CURLE_ABORTED_BY_CALLBACK) {
             result.outcome = FetchOutcome::cancelled;
             result.error = "cancelled: the kiosk is stopping";
+            result.reason = "屏幕正在关闭，下载已停止";
             return result;
         }
         if (code != CURLE_OK) {
             result.outcome = FetchOutcome::network_error;
             result.error = describe_curl_error(code, error_buffer);
+            long os_errno = 0;
+            libcurl().easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
+            result.reason = chinese_curl_reason(code, os_errno);
             return result;
         }
         if (status >= 300 && status < 400 && status != 304) {
@@ -257,11 +288,13 @@ FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
             if (!location) {
                 result.outcome = FetchOutcome::http_error;
                 result.error = "HTTP " + std::to_string(status) + " without a Location";
+                result.reason = "网页跳转出错（" + std::to_string(status) + "，没有给出新地址）";
                 return result;
             }
             if (hop + 1 > policy.max_redirects) {
                 result.outcome = FetchOutcome::refused;
                 result.error = "more than " + std::to_string(policy.max_redirects) + " redirects (a loop?)";
+                result.reason = "网页跳转太多次（可能是循环跳转）";
                 return result;
             }
             url = location;
@@ -283,6 +316,11 @@ FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
                             : status == 410 ? " (gone: withdrawn)"
                             : status >= 500 ? " (server error)"
                                             : "");
+            result.reason = status == 404   ? "网页不存在（404）"
+                            : status == 410 ? "门户已撤下这个网页（410）"
+                            : status == 401 || status == 403 ? "门户不让访问这个网页（" + std::to_string(status) + "）"
+                            : status >= 500 ? "门户服务器出错（" + std::to_string(status) + "）"
+                                            : "门户拒绝了请求（" + std::to_string(status) + "）";
             return result;
         }
         result.outcome = FetchOutcome::ok;

@@ -48,6 +48,7 @@ struct FetchResult {
     std::string content_type;
     std::string final_url;
     std::string error;  // for operators: what happened, in plain words
+    std::string reason;  // the same for a hall clerk, in Chinese (the screen's status carries it)
 };
 
 // The User-Agent sent: "kiosk/VERSION (hall screen; +https://…)".

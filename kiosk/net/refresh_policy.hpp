@@ -22,6 +22,7 @@ struct ItemHealth {
     std::time_t last_success = 0;  // the last fetch that gave (or confirmed) good content
     int failures = 0;              // in a row
     std::string last_error;        // plain words; empty after a success
+    std::string last_reason;       // the same for a hall clerk, in Chinese
     std::time_t not_found_since = 0;
     bool withdrawn = false;        // taken down: 410, or 404 past the grace period
     std::time_t next_attempt = 0;
