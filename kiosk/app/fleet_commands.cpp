@@ -26,8 +26,8 @@ using namespace std::chrono_literals;
 const char* const kFleetHelp = R"(usage: kiosk fleet keygen --out FILE [--kid ID]
        kiosk fleet refresh [ITEM] --to SCOPE [--config F]
        kiosk fleet publish playlist FILE --to SCOPE [--config F]
-       kiosk fleet notice "TEXT" --to SCOPE --until TIME [--interrupt] [--urgent]
-                          [--title T] [--id ID] [--config F]
+       kiosk fleet notice "TEXT" --to SCOPE --until TIME [--mode hold|interrupt|turn]
+                          [--urgent] [--title T] [--id ID] [--config F]
        kiosk fleet clear-notice ID --to SCOPE [--config F]
        kiosk fleet status [--config F]
        kiosk fleet screenshot SCREEN --out F.png [--config F]
@@ -41,8 +41,12 @@ certificate (CN office) and signing_key / signing_kid.
   refresh [ITEM]        every screen in SCOPE reloads ITEM's content (or all) once
   publish playlist FILE the screens in SCOPE play FILE (checked here first, as they check it)
   notice "TEXT"         the screens in SCOPE show TEXT until TIME (17:30 today, or
-                        2026-12-03T17:30), in turn with the playlist; --interrupt: at once;
-                        --urgent: the alert look (紧急通知), at once. Prints the notice's id
+                        2026-12-03T17:30). --mode hold (紧急): only this notice (and other
+                        holds, in turn) until it is cleared or over, in the alert look;
+                        --mode interrupt (插播): at once, then in turn with the playlist;
+                        --mode turn (轮播): in turn, after the playlist's items. --urgent:
+                        the alert look (紧急通知 band). Without --mode: turn, or interrupt
+                        with --urgent or --interrupt (as before modes). Prints the id
   clear-notice ID       takes notice ID off the screens in SCOPE
   status                every screen the broker knows: online, what it shows, its errors
   screenshot SCREEN     what screen SCREEN shows now, as a PNG (waits up to 20 s)
@@ -264,8 +268,15 @@ int cmd_fleet(const Args& args) {
         n.text = args.positional[1];
         n.title = args.get("title").value_or("");
         n.until = *until;
-        n.interrupt = args.has("interrupt");
         n.urgent = args.has("urgent");
+        n.mode = fleet::legacy_mode(args.has("interrupt"), n.urgent);
+        if (auto mode = args.get("mode")) {
+            auto m = fleet::parse_mode(*mode);
+            if (!m) return fail("fleet notice: --mode takes hold, interrupt or turn", kUsage);
+            if (args.has("interrupt") && *m != fleet::NoticeMode::interrupt)
+                return fail("fleet notice: --interrupt is --mode interrupt; give one of them", kUsage);
+            n.mode = *m;
+        }
         // Checked here as the screens will check it.
         if (auto checked = fleet::parse_notice_body(fleet::notice_body_json(n), now); !checked)
             return fail("fleet notice: " + checked.error().message, kUsage);
