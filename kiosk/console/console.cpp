@@ -539,6 +539,7 @@ void Routes::notice_routes() {
         for (const auto& n : store.notices(std::time(nullptr)))
             out.push_back({{"id", n.id}, {"scope", n.scope}, {"label", scope_label(n.scope)}, {"text", n.text}, {"title", n.title},
                            {"until", now_iso(n.until, office->time_zone)}, {"interrupt", n.interrupt}, {"urgent", n.urgent},
+                           {"mode", n.mode}, {"mode_words", notice_mode_words(fleet::parse_mode(n.mode).value_or(fleet::NoticeMode::turn))},
                            {"by", n.by}, {"published", now_iso(n.published, office->time_zone)}});
         send_json(res, out);
     });
