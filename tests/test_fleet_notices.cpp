@@ -26,7 +26,8 @@ TEST_CASE("fleet notices: a body is checked as the screen checks it, each refusa
     auto n = fleet::parse_notice_body(good, kNow);
     REQUIRE(n.ok());
     CHECK(n->urgent);
-    CHECK(n->mode == fleet::NoticeMode::interrupt);  // no "mode": urgent interrupts once, as before modes
+    CHECK_FALSE(n->interrupt);
+    CHECK(n->how() == fleet::NoticeMode::interrupt);  // no "mode": urgent interrupts once, as before modes
     CHECK(n->until == kNow + 3600);
     // What the office writes, the screen reads back the same.
     auto again = fleet::parse_notice_body(fleet::notice_body_json(*n), kNow);
@@ -56,7 +57,7 @@ TEST_CASE("fleet notices: the mode on the wire: written, read back, and read fro
     auto mode_of = [](const json& body) {
         auto n = fleet::parse_notice_body(body, kNow);
         REQUIRE(n.ok());
-        return std::pair{std::string(fleet::mode_name(n->mode)), n->urgent};
+        return std::pair{std::string(fleet::mode_name(n->how())), n->urgent};
     };
     const json base = {{"text", "暂停办理业务"}, {"until", kNow + 600}};
     auto with = [&](json extra) {
@@ -85,7 +86,7 @@ TEST_CASE("fleet notices: the mode on the wire: written, read back, and read fro
             INFO(j.dump());
             auto back = fleet::parse_notice_body(j, kNow);
             REQUIRE(back.ok());
-            CHECK(back->mode == mode);
+            CHECK(back->how() == mode);
             CHECK(back->urgent == (urgent || mode == fleet::NoticeMode::hold));
             CHECK(j["interrupt"] == (mode != fleet::NoticeMode::turn));
             const bool needs_mode = mode == fleet::NoticeMode::hold || (mode == fleet::NoticeMode::turn && urgent);

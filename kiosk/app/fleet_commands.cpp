@@ -270,13 +270,12 @@ int cmd_fleet(const Args& args) {
         n.text = args.positional[1];
         n.title = args.get("title").value_or("");
         n.until = *until;
+        n.interrupt = args.has("interrupt");
         n.urgent = args.has("urgent");
-        n.mode = fleet::legacy_mode(args.has("interrupt"), n.urgent);
         if (auto mode = args.get("mode")) {
-            const auto m = fleet::parse_mode(*mode);  // known: checked above
-            if (args.has("interrupt") && m != fleet::NoticeMode::interrupt)
+            n.mode = fleet::parse_mode(*mode);  // known: checked above
+            if (n.interrupt && n.mode != fleet::NoticeMode::interrupt)
                 return fail("fleet notice: --interrupt is --mode interrupt; give one of them", kUsage);
-            n.mode = m.value_or(n.mode);
         }
         // Checked here as the screens will check it.
         if (auto checked = fleet::parse_notice_body(fleet::notice_body_json(n), now); !checked)

@@ -205,7 +205,7 @@ bool FleetSync::take_notice(const fleet::Incoming& in) {
         return false;
     }
     const bool interrupt = notice.body.interrupts() || showing;
-    log::info("fleet", "notice " + d.id + " for " + scope + " (" + fleet::mode_name(notice.body.mode) +
+    log::info("fleet", "notice " + d.id + " for " + scope + " (" + fleet::mode_name(notice.body.how()) +
                           (notice.body.urgent ? ", urgent" : "") + ") accepted");
     playlist_.add_notice(std::move(notice));
     client_->acknowledge(in, true, "");

@@ -137,11 +137,10 @@ Result<fleet::NoticeBody> Service::notice_body(const json& n, std::time_t now) c
     b.urgent = n.value("urgent", false) == true;
     // The form's one choice (紧急 / 插播 / 轮播); a form from before modes (a change waiting
     // for approval since then) says it with interrupt and urgent, as screens read it.
-    b.mode = fleet::legacy_mode(n.value("interrupt", false) == true, b.urgent);
+    b.interrupt = n.value("interrupt", false) == true;
     if (n.contains("mode")) {
-        auto mode = n["mode"].is_string() ? fleet::parse_mode(n["mode"].get<std::string>()) : std::nullopt;
-        if (!mode) return make_error("请选择怎样显示：紧急、插播或轮播");
-        b.mode = *mode;
+        b.mode = n["mode"].is_string() ? fleet::parse_mode(n["mode"].get<std::string>()) : std::nullopt;
+        if (!b.mode) return make_error("请选择怎样显示：紧急、插播或轮播");
     }
     std::string until = str(n, "until");
     if (until.empty()) return make_error("请填写结束时间");
@@ -209,10 +208,10 @@ Outcome Service::publish_notice_now(const Actor& who, const json& form, const st
             if (!p) return make_error(scope.label() + "：" + p.error().message);
             in.publications.push_back(std::move(*p));
             in.notices.push_back({id, scope.str(), body->text, body->title, who.user, body->until, now, 0, body->interrupts(), body->urgent,
-                                  fleet::mode_name(body->mode)});
+                                  fleet::mode_name(body->how())});
             in.audit.push_back({0, now, who.user, who.address, "publish_notice", scope.str(),
                                 utf8::sanitize((approved_from.empty() ? "" : "approved, written by " + approved_from + "\n") + "id " + id +
-                                               "\n" + notice_mode_word(body->mode) + (body->urgent && !body->holds() ? " 紧急样式" : "") + " " +
+                                               "\n" + notice_mode_word(body->how()) + (body->urgent && !body->holds() ? " 紧急样式" : "") + " " +
                                                "until " + local_time(body->until) + "\n" + body->title + "\n" + body->text)});
         }
         if (decision) {

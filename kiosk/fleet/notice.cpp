@@ -34,17 +34,15 @@ Result<NoticeBody> parse_notice_body(const nlohmann::json& body, std::time_t now
     if (!body.contains("until") || !body["until"].is_number_integer()) return make_error("a notice needs \"until\" (seconds since 1970)");
     n.until = body["until"].get<std::time_t>();
     if (n.until <= now) return make_error("the notice ended " + std::to_string(now - n.until) + " s ago");
-    bool interrupt = false;
     if (body.contains("interrupt")) {
         if (!body["interrupt"].is_boolean()) return make_error("\"interrupt\" is true or false");
-        interrupt = body["interrupt"].get<bool>();
+        n.interrupt = body["interrupt"].get<bool>();
     }
     if (body.contains("style")) {
         const auto& s = body["style"];
         if (!s.is_string() || (s != "urgent" && s != "normal")) return make_error("\"style\" is \"urgent\" or \"normal\"");
         n.urgent = s == "urgent";
     }
-    n.mode = legacy_mode(interrupt, n.urgent);
     if (body.contains("mode")) {
         const auto& m = body["mode"];
         auto mode = m.is_string() ? parse_mode(m.get<std::string>()) : std::nullopt;
@@ -65,7 +63,7 @@ nlohmann::json notice_body_json(const NoticeBody& n) {
     // "mode" only where the older keys alone would say something else (a hold; an urgent
     // notice in turn): a screen from before modes refuses those (unknown key "mode") rather
     // than show them otherwise, and plays the rest as it always did.
-    if (n.mode != legacy_mode(n.interrupts(), urgent)) j["mode"] = mode_name(n.mode);
+    if (n.how() != legacy_mode(n.interrupts(), urgent)) j["mode"] = mode_name(n.how());
     if (!n.title.empty()) j["title"] = n.title;
     return j;
 }

@@ -40,11 +40,15 @@ struct NoticeBody {
     bool cleared = false;
     std::string text, title;
     std::time_t until = 0;
-    NoticeMode mode = NoticeMode::turn;
-    bool urgent = false;  // the urgent style (红色“紧急通知”横条); a hold always has it
+    // How it meets the playlist. Unset (a document from before modes, or code that sets only
+    // the flags below): as before modes, legacy_mode(interrupt, urgent).
+    std::optional<NoticeMode> mode;
+    bool interrupt = false;  // before modes: asked to cut in when it arrives
+    bool urgent = false;     // the urgent style (红色“紧急通知”横条); a hold always has it
+    NoticeMode how() const { return mode.value_or(legacy_mode(interrupt, urgent)); }
     // Whether it cuts into the rotation when it arrives (hold and interrupt do). Decided here only.
-    bool interrupts() const { return mode != NoticeMode::turn; }
-    bool holds() const { return mode == NoticeMode::hold; }
+    bool interrupts() const { return how() != NoticeMode::turn; }
+    bool holds() const { return how() == NoticeMode::hold; }
 };
 
 // The body checked: text present and within config::kMaxInlineTextChars, until in the
