@@ -228,7 +228,7 @@ TEST_CASE("console: items are named for people, never by an internal id when a n
     auto made = store.record_intent([](const Store::LastGeneration&) -> Result<Intent> {
         Intent in;
         in.playlist = PublishedPlaylist{"group/floor/1", {{"version", 1}, {"items", {{{"id", "item-mxcs3qfyd4"}, {"title", "2019年年度报告"}}}}}, 1, 1, "li"};
-        in.notices.push_back({"n1", "group/floor/1", "今天下午停电，暂停办理业务。", "", "li", 100, 1, 0, false, false});
+        in.notices.push_back({"n1", "group/floor/1", "今天下午停电，暂停办理业务。", "", "li", 100, 1, 0, false, false, "turn"});
         return in;
     });
     REQUIRE(made);

@@ -27,6 +27,7 @@ TEST_CASE("fleet notices: a body is checked as the screen checks it, each refusa
     REQUIRE(n.ok());
     CHECK(n->urgent);
     CHECK_FALSE(n->interrupt);
+    CHECK(n->how() == fleet::NoticeMode::interrupt);  // no "mode": urgent interrupts once, as before modes
     CHECK(n->until == kNow + 3600);
     // What the office writes, the screen reads back the same.
     auto again = fleet::parse_notice_body(fleet::notice_body_json(*n), kNow);
@@ -41,6 +42,8 @@ TEST_CASE("fleet notices: a body is checked as the screen checks it, each refusa
     CHECK(refusal({{"text", "通知"}, {"until", kNow - 5}}) == "the notice ended 5 s ago");
     CHECK(refusal({{"text", "通知"}, {"until", kNow + 60}, {"style", "loud"}}) == "\"style\" is \"urgent\" or \"normal\"");
     CHECK(refusal({{"text", "通知"}, {"until", kNow + 60}, {"interrupt", "yes"}}) == "\"interrupt\" is true or false");
+    CHECK(refusal({{"text", "通知"}, {"until", kNow + 60}, {"mode", "stay"}}) == "\"mode\" is \"hold\", \"interrupt\" or \"turn\"");
+    CHECK(refusal({{"text", "通知"}, {"until", kNow + 60}, {"mode", true}}) == "\"mode\" is \"hold\", \"interrupt\" or \"turn\"");
     CHECK(refusal({{"text", "通知"}, {"until", kNow + 60}, {"colour", "red"}}) == "unknown key \"colour\" in a notice");
     CHECK(refusal({{"text", std::string("\xff\xfe")}, {"until", kNow + 60}}) == "the notice's text is not UTF-8");
     std::string long_text;
@@ -50,11 +53,63 @@ TEST_CASE("fleet notices: a body is checked as the screen checks it, each refusa
     CHECK(fleet::parse_notice_body({{"cleared", true}}, kNow)->cleared);
 }
 
+TEST_CASE("fleet notices: the mode on the wire: written, read back, and read from documents before modes", "[fleet][modes]") {
+    auto mode_of = [](const json& body) {
+        auto n = fleet::parse_notice_body(body, kNow);
+        REQUIRE(n.ok());
+        return std::pair{std::string(fleet::mode_name(n->how())), n->urgent};
+    };
+    const json base = {{"text", "暂停办理业务"}, {"until", kNow + 600}};
+    auto with = [&](json extra) {
+        json b = base;
+        b.merge_patch(extra);
+        return b;
+    };
+    // Before modes: from "interrupt" and "style" (urgent, or asked to interrupt: once).
+    CHECK(mode_of(base) == std::pair{std::string("turn"), false});
+    CHECK(mode_of(with({{"interrupt", true}})) == std::pair{std::string("interrupt"), false});
+    CHECK(mode_of(with({{"style", "urgent"}})) == std::pair{std::string("interrupt"), true});
+    // "mode" says it; a hold is always in the urgent style.
+    CHECK(mode_of(with({{"mode", "hold"}})) == std::pair{std::string("hold"), true});
+    CHECK(mode_of(with({{"mode", "hold"}, {"style", "normal"}, {"interrupt", false}})) == std::pair{std::string("hold"), true});
+    CHECK(mode_of(with({{"mode", "turn"}, {"style", "urgent"}, {"interrupt", true}})) == std::pair{std::string("turn"), true});
+    CHECK(mode_of(with({{"mode", "interrupt"}})) == std::pair{std::string("interrupt"), false});
+    // Written: "mode" only where the older keys would say otherwise, and read back the same.
+    for (auto mode : {fleet::NoticeMode::hold, fleet::NoticeMode::interrupt, fleet::NoticeMode::turn})
+        for (bool urgent : {false, true}) {
+            fleet::NoticeBody b;
+            b.text = "暂停办理业务";
+            b.until = kNow + 600;
+            b.mode = mode;
+            b.urgent = urgent;
+            const json j = fleet::notice_body_json(b);
+            INFO(j.dump());
+            auto back = fleet::parse_notice_body(j, kNow);
+            REQUIRE(back.ok());
+            CHECK(back->how() == mode);
+            CHECK(back->urgent == (urgent || mode == fleet::NoticeMode::hold));
+            CHECK(j["interrupt"] == (mode != fleet::NoticeMode::turn));
+            const bool needs_mode = mode == fleet::NoticeMode::hold || (mode == fleet::NoticeMode::turn && urgent);
+            CHECK(j.contains("mode") == needs_mode);
+        }
+    // The playlist item: a hold holds, in the urgent look.
+    fleet::FleetNotice n{"group/floor/1", "closed", 3, kNow, {}};
+    n.body.text = "暂停办理业务";
+    n.body.until = kNow + 600;
+    n.body.mode = fleet::NoticeMode::hold;
+    const config::PlaylistItem item = fleet::notice_item(n);
+    REQUIRE(item.notice);
+    CHECK(item.notice->interrupt == config::Interrupt::hold);
+    CHECK(item.notice->urgent);
+    CHECK(item.title == "紧急通知");
+}
+
 TEST_CASE("fleet notices: a notice plays as a notice item with its text inline, urgent ones interrupt", "[fleet]") {
     fleet::FleetNotice n{"group/floor/1", "power", 7, kNow, {}};
     n.body.text = "停电";
     n.body.until = kNow + 600;
     n.body.urgent = true;
+    n.body.mode = fleet::NoticeMode::interrupt;
     const config::PlaylistItem item = fleet::notice_item(n);
     CHECK(item.id == "notice/power@group/floor/1");
     CHECK(item.kind == "notice");
@@ -66,8 +121,9 @@ TEST_CASE("fleet notices: a notice plays as a notice item with its text inline, 
     CHECK(item.notice->interrupt == config::Interrupt::at_once);
     CHECK(item.notice->urgent);
     n.body.urgent = false;
+    n.body.mode = fleet::NoticeMode::turn;
     CHECK(fleet::notice_item(n).notice->interrupt == config::Interrupt::none);  // in turn
-    n.body.interrupt = true;
+    n.body.mode = fleet::NoticeMode::interrupt;
     CHECK(fleet::notice_item(n).notice->interrupt == config::Interrupt::at_once);
 }
 

@@ -210,7 +210,7 @@ TEST_CASE("office: the console journals an action whole, and a decided change is
             if (!p) return p.error();
             console::Intent in;
             in.publications.push_back(*p);
-            in.notices.push_back({"n1", "group/floor/1", "停电", "", by, 1'800'003'600, 1'800'000'000, 0, false, false});
+            in.notices.push_back({"n1", "group/floor/1", "停电", "", by, 1'800'003'600, 1'800'000'000, 0, false, false, "turn"});
             in.audit.push_back({0, 1'800'000'000, by, "127.0.0.1", "approve", "notice", "#1"});
             in.decision = console::Intent::Decision{*pending, "approved", by, "", 1'800'000'000};
             return in;

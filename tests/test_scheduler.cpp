@@ -2,6 +2,9 @@
 // (UTC+8, no daylight saving); 2026-11-27 is a Friday.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <functional>
+
 #include "base/zone_time.hpp"
 #include "schedule/scheduler.hpp"
 
@@ -226,4 +229,178 @@ TEST_CASE("the rotation resumes after the playlist loses the item it was on", "[
     h.rotation = Slot{"b", 0, false};
     d = decide(pl, pages({{"a", 1}, {"b", 1}, {"c", 1}}), at("2026-11-27T09:00"), h, settings());
     CHECK(d.slot.item_id == "c");
+}
+
+// Notice modes (紧急 / 插播 / 轮播), measured on a timeline: what is on screen when.
+namespace {
+
+struct Shown {
+    double from = 0, seconds = 0;
+    std::string what;  // "id:page", "!" when out of turn
+};
+
+// Decisions from `start` until `end`; `change(t, playlist)` may edit the playlist before
+// each decision (a notice cleared), as the screen's playlist changes between pages.
+std::vector<Shown> timeline(config::Playlist pl, const ContentState& content, std::time_t start, std::time_t end,
+                            const std::function<void(double, config::Playlist&)>& change = {}) {
+    std::vector<Shown> out;
+    History h;
+    for (double t = static_cast<double>(start); t < static_cast<double>(end);) {
+        if (change) change(t, pl);
+        Now now = make_now(static_cast<std::time_t>(t), 8 * 3600);
+        Decision d = decide(pl, content, now, h, settings());
+        h = record(std::move(h), d, now);
+        out.push_back({t, d.seconds, d.slot.standing() ? "standing" : d.slot.item_id + ":" + std::to_string(d.slot.page) +
+                                                                    (d.slot.interrupt ? "!" : "")});
+        REQUIRE(d.seconds > 0);
+        t += d.seconds;
+    }
+    return out;
+}
+
+// The share of [from, until) during which `id` was on screen.
+double share(const std::vector<Shown>& tl, const std::string& id, double from, double until) {
+    double on = 0;
+    for (const Shown& s : tl) {
+        if (s.what.rfind(id + ":", 0) != 0) continue;
+        on += std::max(0.0, std::min(until, s.from + s.seconds) - std::max(from, s.from));
+    }
+    return on / (until - from);
+}
+
+PlaylistItem notice_item(const char* id, const char* start, const char* expires, config::Interrupt how) {
+    PlaylistItem n = item(id);
+    n.kind = "notice";
+    n.notice = config::NoticeTiming{at_time(start), at_time(expires), how, 0};
+    return n;
+}
+
+config::Playlist ten_items() {
+    config::Playlist pl;
+    for (const char* id : {"i0", "i1", "i2", "i3", "i4", "i5", "i6", "i7", "i8", "i9"}) pl.items.push_back(item(id));
+    return pl;
+}
+
+ContentState ten_pages(std::initializer_list<std::pair<const char*, int>> notices) {
+    ContentState c = pages({{"i0", 1}, {"i1", 1}, {"i2", 1}, {"i3", 1}, {"i4", 1}, {"i5", 1}, {"i6", 1}, {"i7", 1}, {"i8", 1}, {"i9", 1}});
+    for (auto [id, n] : notices) c[id] = ItemContent{n, std::vector<int>(static_cast<size_t>(n), 400)};
+    return c;
+}
+
+std::vector<std::string> names(const std::vector<Shown>& tl) {
+    std::vector<std::string> out;
+    for (const Shown& s : tl) out.push_back(s.what);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("modes: a 紧急 notice holds the screen from its start until it expires, then the playlist resumes where it was", "[schedule][modes]") {
+    config::Playlist pl = ten_items();
+    // After the playlist's items, as a screen plays the fleet's notices; it starts mid-page.
+    pl.items.push_back(notice_item("hold", "2026-11-27T09:00:50", "2026-11-27T09:10:05", config::Interrupt::hold));
+    const auto tl = timeline(pl, ten_pages({{"hold", 1}}), at_time("2026-11-27T09:00"), at_time("2026-11-27T09:12"));
+    const double start = static_cast<double>(at_time("2026-11-27T09:00:50")), end = static_cast<double>(at_time("2026-11-27T09:10:05"));
+    // 100 % of the time from its start to its end, though the playlist has ten items.
+    CHECK(share(tl, "hold", start, end) == 1.0);
+    // Not a moment before or after: the page before was cut at its start, its last page at its end.
+    CHECK(share(tl, "hold", start - 50, start) == 0.0);
+    CHECK(share(tl, "hold", end, end + 115) == 0.0);
+    // The playlist then goes on where the hold found it (i2 was cut at 09:00:50): i3, i4, …
+    std::vector<std::string> after;
+    for (const Shown& s : tl)
+        if (s.from >= end) after.push_back(s.what);
+    REQUIRE(after.size() >= 3);
+    CHECK(std::vector<std::string>(after.begin(), after.begin() + 3) == std::vector<std::string>{"i3:0", "i4:0", "i5:0"});
+    CHECK(tl[2].what == "i2:0");
+    CHECK(tl[2].seconds == 10);
+    CHECK(tl[3].what == "hold:0!");
+}
+
+TEST_CASE("modes: two 紧急 notices take turns, each for all its pages, and the playlist waits until both end", "[schedule][modes]") {
+    config::Playlist pl = ten_items();
+    pl.items.push_back(notice_item("one", "2026-11-27T09:00", "2026-11-27T09:05", config::Interrupt::hold));
+    pl.items.push_back(notice_item("two", "2026-11-27T09:00", "2026-11-27T09:03", config::Interrupt::hold));
+    const auto tl = timeline(pl, ten_pages({{"one", 2}, {"two", 1}}), at_time("2026-11-27T09:00"), at_time("2026-11-27T09:06"));
+    const auto seen = names(tl);
+    REQUIRE(seen.size() >= 7);
+    CHECK(std::vector<std::string>(seen.begin(), seen.begin() + 7) ==
+          std::vector<std::string>{"one:0!", "one:1!", "two:0!", "one:0!", "one:1!", "two:0!", "one:0!"});
+    const double t0 = static_cast<double>(at_time("2026-11-27T09:00"));
+    CHECK(share(tl, "one", t0, t0 + 180) + share(tl, "two", t0, t0 + 180) == 1.0);
+    CHECK(share(tl, "two", t0, t0 + 180) > 0.3);
+    // "two" over: only "one" until 09:05, then the playlist from its start.
+    CHECK(share(tl, "one", t0 + 180, t0 + 300) == 1.0);
+    std::vector<std::string> after;
+    for (const Shown& s : tl)
+        if (s.from >= t0 + 300) after.push_back(s.what);
+    REQUIRE_FALSE(after.empty());
+    CHECK(after.front() == "i0:0");
+}
+
+TEST_CASE("modes: once a 紧急 notice is cleared (gone from the playlist), the next page is the playlist's, where it was", "[schedule][modes]") {
+    config::Playlist pl = ten_items();
+    pl.items.push_back(notice_item("hold", "2026-11-27T09:00:30", "2026-11-27T18:00", config::Interrupt::hold));
+    const double cleared = static_cast<double>(at_time("2026-11-27T09:04"));
+    const auto tl = timeline(pl, ten_pages({{"hold", 1}}), at_time("2026-11-27T09:00"), at_time("2026-11-27T09:06"),
+                             [&](double t, config::Playlist& p) {
+                                 if (t >= cleared && p.items.size() == 11) p.items.pop_back();
+                             });
+    const double start = static_cast<double>(at_time("2026-11-27T09:00:30"));
+    // Pages of 20 s from 09:00:30: the decision at 09:04:10 is the first after the clearing
+    // (a screen re-decides at once when a notice it shows is cleared: FleetSync::take).
+    CHECK(share(tl, "hold", start, cleared) == 1.0);
+    std::vector<std::string> after;
+    for (const Shown& s : tl)
+        if (s.from >= cleared) after.push_back(s.what);
+    REQUIRE(after.size() >= 2);
+    CHECK(after[0] == "i2:0");  // i1 was cut at 09:00:30: the rotation goes on after it
+    CHECK(after[1] == "i3:0");
+}
+
+TEST_CASE("modes: a 紧急 notice that cannot be shown (no pages, clock not believed) never blanks the screen", "[schedule][modes]") {
+    config::Playlist pl = ten_items();
+    pl.items.push_back(notice_item("hold", "2026-11-27T09:00", "2026-11-27T18:00", config::Interrupt::hold));
+    // Not laid out (yet): the playlist plays.
+    auto tl = timeline(pl, ten_pages({{"hold", 0}}), at_time("2026-11-27T09:00"), at_time("2026-11-27T09:01"));
+    CHECK(names(tl) == std::vector<std::string>{"i0:0", "i1:0", "i2:0"});
+    // A screen that booted with a flat clock battery: the dated notice waits, the playlist plays.
+    pl.items.back().notice->start = 0;
+    tl = timeline(pl, ten_pages({{"hold", 1}}), 60, 120);
+    CHECK(names(tl) == std::vector<std::string>{"i0:0", "i1:0", "i2:0"});
+}
+
+TEST_CASE("modes: a 插播 notice shows once at once, then exactly once a rotation, in its turn", "[schedule][modes]") {
+    config::Playlist pl = ten_items();
+    pl.items.push_back(notice_item("once", "2026-11-27T09:00:50", "2026-11-27T18:00", config::Interrupt::at_once));
+    const auto tl = timeline(pl, ten_pages({{"once", 1}}), at_time("2026-11-27T09:00"), at_time("2026-11-27T09:20"));
+    const auto seen = names(tl);
+    // At once: i2 cut short at its start, the notice out of turn, then i3 onwards.
+    REQUIRE(seen.size() > 40);
+    CHECK(std::vector<std::string>(seen.begin(), seen.begin() + 5) ==
+          std::vector<std::string>{"i0:0", "i1:0", "i2:0", "once:0!", "i3:0"});
+    CHECK(tl[2].seconds == 10);
+    // Then once in every rotation of eleven pages, after i9, never out of turn again.
+    std::vector<size_t> at;
+    for (size_t i = 4; i < seen.size(); ++i) {
+        CHECK(seen[i] != "once:0!");
+        if (seen[i] == "once:0") at.push_back(i);
+    }
+    REQUIRE(at.size() >= 3);
+    for (size_t k = 0; k < at.size(); ++k) {
+        CHECK(seen[at[k] - 1] == "i9:0");
+        if (k > 0) CHECK(at[k] - at[k - 1] == 11);
+    }
+}
+
+TEST_CASE("modes: a 轮播 notice waits for its turn after the playlist's items", "[schedule][modes]") {
+    config::Playlist pl = ten_items();
+    pl.items.push_back(notice_item("turn", "2026-11-27T09:00:50", "2026-11-27T18:00", config::Interrupt::none));
+    const auto seen = names(timeline(pl, ten_pages({{"turn", 1}}), at_time("2026-11-27T09:00"), at_time("2026-11-27T09:10")));
+    // Not at once (i2 plays its full 20 s), first after i9, once a rotation.
+    REQUIRE(seen.size() >= 24);
+    CHECK(std::vector<std::string>(seen.begin(), seen.begin() + 12) ==
+          std::vector<std::string>{"i0:0", "i1:0", "i2:0", "i3:0", "i4:0", "i5:0", "i6:0", "i7:0", "i8:0", "i9:0", "turn:0", "i0:0"});
+    CHECK(std::count(seen.begin(), seen.begin() + 22, "turn:0") == 2);
+    CHECK(std::none_of(seen.begin(), seen.end(), [](const std::string& s) { return s.back() == '!'; }));
 }

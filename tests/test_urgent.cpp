@@ -123,3 +123,20 @@ TEST_CASE("urgent: the playlist checker knows text and style", "[urgent][config]
     CHECK(refused(R"({"items": [{"id": "a"}]})").find("source") != std::string::npos);
     CHECK(refused(R"({"items": [{"id": "a", "kind": "text", "text": "一段正文"}]})") == "(accepted)");
 }
+
+TEST_CASE("modes: a playlist notice may hold the screen (interrupt hold), always in the urgent look", "[urgent][config][modes]") {
+    config::KioskConfig cfg;
+    auto pl = config::parse_playlist(R"({"items": [{"id": "closed", "kind": "notice", "text": "今天下午暂停办理业务。",
+                                         "start": "2026-01-01T08:00", "expires": "2026-01-02T08:00", "interrupt": "hold"}]})",
+                                     "playlist.json", cfg, true);
+    INFO((pl ? std::string() : pl.error().message));
+    REQUIRE(pl.ok());
+    REQUIRE(pl->items[0].notice);
+    CHECK(pl->items[0].notice->interrupt == config::Interrupt::hold);
+    CHECK(pl->items[0].notice->urgent);
+    auto wrong = config::parse_playlist(R"({"items": [{"id": "closed", "kind": "notice", "text": "暂停办理业务。",
+                                            "start": "2026-01-01T08:00", "expires": "2026-01-02T08:00", "interrupt": "stay"}]})",
+                                        "playlist.json", cfg, true);
+    REQUIRE_FALSE(wrong.ok());
+    CHECK(wrong.error().message.find("\"hold\"") != std::string::npos);
+}

@@ -1,6 +1,6 @@
-// 紧急通知: one form — the text, which screens (groups ticked), until when, 插播 or in turn
-// — a preview in the urgent style rendered by the kiosk's own engine, then 发布. Notices in
-// force are listed below, each taken off with one click (撤下).
+// 紧急通知: one form — the text, which screens (groups ticked), until when, how it shows
+// (紧急 / 插播 / 轮播) — a preview in its style rendered by the kiosk's own engine, then 发布.
+// Notices in force are listed below, each taken off with one click (撤下).
 import {h, clear, toast, shortTime} from './dom.js';
 import * as api from './api.js';
 import {receiptView, followReceipts} from './receipts.js';
@@ -15,14 +15,26 @@ function defaultUntil(nowIso) {
   return t.toISOString().slice(0, 16);
 }
 
+// How a notice meets the playlist (the body's "mode", docs/fleet.md), in the clerk's words;
+// 紧急 is the default and always in the urgent style. The list shows the console's
+// mode_words, the same words (kiosk/console/service.cpp notice_mode_words).
+const MODES = [
+  ['hold', '紧急（一直显示，直到撤下或到期）'],
+  ['interrupt', '插播（马上显示一次，之后与节目单轮流）'],
+  ['turn', '轮播（排在节目单之后）'],
+];
+
 function formValue(form) {
+  const mode = (form.querySelector('input[name="mode"]:checked') || {value: 'hold'}).value;
   return {
     title: form.querySelector('#notice-title').value.trim(),
     text: form.querySelector('#notice-text').value.trim(),
     scopes: [...form.querySelectorAll('input[name="scope"]:checked')].map((x) => x.value),
     until: form.querySelector('#notice-until').value,
-    interrupt: form.querySelector('#notice-interrupt').checked,
-    urgent: form.querySelector('#notice-urgent').checked,
+    mode,
+    // As before modes, for readers of the form that know only these (the console uses mode).
+    interrupt: mode !== 'turn',
+    urgent: mode === 'hold',
   };
 }
 
@@ -49,7 +61,7 @@ async function listNotices(box) {
       h('tbody', {}, r.data.map((n) => h('tr', {'data-notice': n.id},
         h('td', {}, n.title ? h('strong', {}, n.title, ' ') : null, n.text),
         h('td', {}, n.label),
-        h('td', {}, n.urgent ? '紧急样式，插播' : n.interrupt ? '插播' : '轮播'),
+        h('td', {'data-role': 'mode'}, n.mode_words),
         h('td', {}, shortTime(n.until)),
         h('td', {}, n.by),
         h('td', {class: 'receipt-cell'}, noticeReceipt(n)),
@@ -91,10 +103,9 @@ export default async function noticesPage(main, me) {
     groups.map((g) => h('label', {class: 'choice'}, h('input', {type: 'checkbox', name: 'scope', value: g.scope}), g.label))),
   h('label', {for: 'notice-until'}, '显示到'),
   h('input', {id: 'notice-until', type: 'datetime-local', value: defaultUntil(me.now), required: true}),
-  h('fieldset', {}, h('legend', {}, '怎样显示'),
-    h('label', {class: 'choice'}, h('input', {type: 'radio', name: 'how', id: 'notice-interrupt', checked: true}), '插播：马上显示'),
-    h('label', {class: 'choice'}, h('input', {type: 'radio', name: 'how', id: 'notice-turn'}), '轮播：和节目单轮流显示'),
-    h('label', {class: 'choice'}, h('input', {type: 'checkbox', id: 'notice-urgent', checked: true}), '紧急样式（红色“紧急通知”横条，大字，马上显示）')),
+  h('fieldset', {id: 'notice-mode'}, h('legend', {}, '怎样显示'),
+    MODES.map(([mode, words]) => h('label', {class: 'choice'},
+      h('input', {type: 'radio', name: 'mode', value: mode, id: `notice-mode-${mode}`, checked: mode === 'hold'}), words))),
   error,
   h('div', {class: 'actions'},
     h('button', {type: 'button', class: 'big', id: 'notice-preview-button', onclick: async () => {

@@ -26,8 +26,8 @@ using namespace std::chrono_literals;
 const char* const kFleetHelp = R"(usage: kiosk fleet keygen --out FILE [--kid ID]
        kiosk fleet refresh [ITEM] --to SCOPE [--config F]
        kiosk fleet publish playlist FILE --to SCOPE [--config F]
-       kiosk fleet notice "TEXT" --to SCOPE --until TIME [--interrupt] [--urgent]
-                          [--title T] [--id ID] [--config F]
+       kiosk fleet notice "TEXT" --to SCOPE --until TIME [--mode hold|interrupt|turn]
+                          [--urgent] [--title T] [--id ID] [--config F]
        kiosk fleet clear-notice ID --to SCOPE [--config F]
        kiosk fleet status [--config F]
        kiosk fleet screenshot SCREEN --out F.png [--config F]
@@ -41,8 +41,12 @@ certificate (CN office) and signing_key / signing_kid.
   refresh [ITEM]        every screen in SCOPE reloads ITEM's content (or all) once
   publish playlist FILE the screens in SCOPE play FILE (checked here first, as they check it)
   notice "TEXT"         the screens in SCOPE show TEXT until TIME (17:30 today, or
-                        2026-12-03T17:30), in turn with the playlist; --interrupt: at once;
-                        --urgent: the alert look (紧急通知), at once. Prints the notice's id
+                        2026-12-03T17:30). --mode hold (紧急): only this notice (and other
+                        holds, in turn) until it is cleared or over, in the alert look;
+                        --mode interrupt (插播): at once, then in turn with the playlist;
+                        --mode turn (轮播): in turn, after the playlist's items. --urgent:
+                        the alert look (紧急通知 band). Without --mode: turn, or interrupt
+                        with --urgent or --interrupt (as before modes). Prints the id
   clear-notice ID       takes notice ID off the screens in SCOPE
   status                every screen the broker knows: online, what it shows, its errors
   screenshot SCREEN     what screen SCREEN shows now, as a PNG (waits up to 20 s)
@@ -248,6 +252,8 @@ int cmd_fleet(const Args& args) {
     if (verb != "refresh" && verb != "publish" && verb != "notice" && verb != "clear-notice") return fail("fleet: unknown command \"" + verb + "\" (see `kiosk fleet --help`)", kUsage);
     const auto scope = fleet::Scope::parse(args.get("to").value_or(""));
     if (!scope) return fail("fleet " + verb + ": --to takes all, group/NAME or screen/ID", kUsage);
+    if (auto mode = args.get("mode"); mode && (verb != "notice" || !fleet::parse_mode(*mode)))
+        return fail("fleet " + verb + ": --mode takes hold, interrupt or turn (notices only)", kUsage);
     auto office = open_office(args, true);
     if (!office) return fail(office.error().message);
     if (verb == "refresh") {
@@ -266,6 +272,11 @@ int cmd_fleet(const Args& args) {
         n.until = *until;
         n.interrupt = args.has("interrupt");
         n.urgent = args.has("urgent");
+        if (auto mode = args.get("mode")) {
+            n.mode = fleet::parse_mode(*mode);  // known: checked above
+            if (n.interrupt && n.mode != fleet::NoticeMode::interrupt)
+                return fail("fleet notice: --interrupt is --mode interrupt; give one of them", kUsage);
+        }
         // Checked here as the screens will check it.
         if (auto checked = fleet::parse_notice_body(fleet::notice_body_json(n), now); !checked)
             return fail("fleet notice: " + checked.error().message, kUsage);

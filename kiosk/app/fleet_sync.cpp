@@ -272,7 +272,8 @@ bool FleetSync::take_notice(const fleet::Incoming& in) {
         return false;
     }
     const bool interrupt = notice.body.interrupts() || showing;
-    log::info("fleet", "notice " + d.id + " for " + scope + (notice.body.urgent ? " (urgent)" : "") + " accepted");
+    log::info("fleet", "notice " + d.id + " for " + scope + " (" + fleet::mode_name(notice.body.how()) +
+                          (notice.body.urgent ? ", urgent" : "") + ") accepted");
     playlist_.add_notice(std::move(notice));
     client_->acknowledge(in, true, "");
     return interrupt;

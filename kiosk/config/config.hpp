@@ -163,10 +163,13 @@ struct Schedule {
     bool constrained() const { return from_day || until_day || weekdays != 0x7F || !hours.empty(); }
 };
 
-enum class Interrupt { none, at_once, every };
+// How a notice meets the rotation: not at all (it takes its turn), once when it starts, again
+// every N minutes, or `hold`: while it runs, the screen shows only notices that hold (in
+// turn, each for all its pages) and the rotation waits (紧急: "it stays until taken off").
+enum class Interrupt { none, at_once, every, hold };
 
 // 通知公告: shown from `start` until `expires`; interrupts the rotation when it starts (at
-// once) or every N minutes, and joins the rotation in between.
+// once) or every N minutes, and joins the rotation in between; or holds the screen.
 struct NoticeTiming {
     std::time_t start = 0;
     std::time_t expires = 0;

@@ -332,12 +332,14 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
                     const std::string ip = child_path(path, "interrupt");
                     if (v.is_string() && v.get<std::string>() == "now") {
                         n.interrupt = Interrupt::at_once;
+                    } else if (v.is_string() && v.get<std::string>() == "hold") {
+                        n.interrupt = Interrupt::hold;
                     } else if (v.is_string() && v.get<std::string>() == "none") {
                         n.interrupt = Interrupt::none;
                     } else if (v.is_object() && c.object(v, ip, {"every_minutes"}) && v.contains("every_minutes")) {
                         if (c.integer(v, ip, "every_minutes", n.every_minutes, 1, 24 * 60)) n.interrupt = Interrupt::every;
                     } else if (!v.is_object()) {
-                        c.expected(ip, v, KIOSK_N("\"now\", \"none\" or {\"every_minutes\": N}"));
+                        c.expected(ip, v, KIOSK_N("\"now\", \"hold\", \"none\" or {\"every_minutes\": N}"));
                     } else if (!v.contains("every_minutes")) {
                         c.missing(ip, "every_minutes", KIOSK_N("a whole number of minutes"));
                     }
@@ -349,6 +351,7 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
                     else
                         c.expected(child_path(path, "style"), v, KIOSK_N("\"urgent\" or \"normal\""));
                 }
+                if (n.interrupt == Interrupt::hold) n.urgent = true;  // a notice that holds the screen is urgent
                 item.notice = n;
             }
         }

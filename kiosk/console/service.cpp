@@ -53,6 +53,24 @@ json with_receipts(const Result<Delivery>& d, json detail) {
 
 }  // namespace
 
+const char* notice_mode_word(fleet::NoticeMode mode) {
+    switch (mode) {
+        case fleet::NoticeMode::hold: return "紧急";
+        case fleet::NoticeMode::interrupt: return "插播";
+        case fleet::NoticeMode::turn: return "轮播";
+    }
+    return "轮播";
+}
+
+const char* notice_mode_words(fleet::NoticeMode mode) {
+    switch (mode) {
+        case fleet::NoticeMode::hold: return "紧急（一直显示，直到撤下或到期）";
+        case fleet::NoticeMode::interrupt: return "插播（马上显示一次，之后与节目单轮流）";
+        case fleet::NoticeMode::turn: return "轮播（排在节目单之后）";
+    }
+    return "轮播（排在节目单之后）";
+}
+
 Status add_user(Store& store, const std::string& name, const std::string& role, const std::string& password) {
     if (!config::topic_safe_name(name, false) || name.size() > 64)
         return make_error("\"" + name + "\": a user name is letters, digits, - _ or . (at most 64)");
@@ -128,8 +146,14 @@ Result<fleet::NoticeBody> Service::notice_body(const json& n, std::time_t now) c
     fleet::NoticeBody b;
     b.text = str(n, "text");
     b.title = str(n, "title");
-    b.urgent = n.value("urgent", false);
-    b.interrupt = n.value("interrupt", false);
+    b.urgent = n.value("urgent", false) == true;
+    // The form's one choice (紧急 / 插播 / 轮播); a form from before modes (a change waiting
+    // for approval since then) says it with interrupt and urgent, as screens read it.
+    b.interrupt = n.value("interrupt", false) == true;
+    if (n.contains("mode")) {
+        b.mode = n["mode"].is_string() ? fleet::parse_mode(n["mode"].get<std::string>()) : std::nullopt;
+        if (!b.mode) return make_error("请选择怎样显示：紧急、插播或轮播");
+    }
     std::string until = str(n, "until");
     if (until.empty()) return make_error("请填写结束时间");
     auto t = zone_time::parse_time("结束时间", until, office_->time_zone);
@@ -195,10 +219,11 @@ Outcome Service::publish_notice_now(const Actor& who, const json& form, const st
             auto p = publisher.prepare(order, last(order.key()));
             if (!p) return make_error(scope.label() + "：" + p.error().message);
             in.publications.push_back(std::move(*p));
-            in.notices.push_back({id, scope.str(), body->text, body->title, who.user, body->until, now, 0, body->interrupts(), body->urgent});
+            in.notices.push_back({id, scope.str(), body->text, body->title, who.user, body->until, now, 0, body->interrupts(), body->urgent,
+                                  fleet::mode_name(body->how())});
             in.audit.push_back({0, now, who.user, who.address, "publish_notice", scope.str(),
                                 utf8::sanitize((approved_from.empty() ? "" : "审核通过（撰写人：" + approved_from + "）\n") + "id " + id +
-                                               "\n" + (body->urgent ? "紧急 " : "") + (body->interrupts() ? "插播 " : "轮播 ") +
+                                               "\n" + notice_mode_word(body->how()) + (body->urgent && !body->holds() ? " 紧急样式" : "") + " " +
                                                "显示到 " + local_time(body->until) + "\n" + body->title + "\n" + body->text)});
         }
         if (decision) {

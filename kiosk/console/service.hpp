@@ -20,6 +20,11 @@ class FleetLink;
 // `kiosk-console adduser` and the 用户 page: an account with a hashed password.
 Status add_user(Store& store, const std::string& name, const std::string& role, const std::string& password);
 
+// A notice's mode as the clerk reads it, short (紧急, 插播, 轮播) and in full (the notice
+// form's choice: 紧急（一直显示，直到撤下或到期） …); assets/console/notices.js has the same.
+const char* notice_mode_word(fleet::NoticeMode mode);
+const char* notice_mode_words(fleet::NoticeMode mode);
+
 // Who asks, as the audit log names them.
 struct Actor {
     std::string user;

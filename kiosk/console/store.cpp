@@ -71,6 +71,11 @@ CREATE INDEX receipts_pending ON receipts(pending);
 CREATE TABLE acks (key TEXT NOT NULL, gen INTEGER NOT NULL, screen TEXT NOT NULL, outcome TEXT NOT NULL,
   words TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (key, gen, screen));
 )sql",
+    // 6: a notice's mode (hold, interrupt, turn); '' for notices from before modes, whose
+    // interrupt and urgent columns say it.
+    R"sql(
+ALTER TABLE notices ADD COLUMN mode TEXT NOT NULL DEFAULT '';
+)sql",
 };
 static_assert(std::size(kMigrations) + 1 == kSchemaVersion, "a migration step for every schema version");
 
@@ -538,9 +543,9 @@ std::vector<std::string> Store::playlist_scopes() {
 
 std::vector<NoticeRecord> Store::notices(std::time_t now, bool all) {
     std::lock_guard lock(mutex_);
-    Statement st(db_.get(), all ? "SELECT id, scope, text, title, until, interrupt, urgent, by, published FROM notices "
+    Statement st(db_.get(), all ? "SELECT id, scope, text, title, until, interrupt, urgent, by, published, mode FROM notices "
                                   "WHERE ? >= 0 ORDER BY published DESC LIMIT 5000"
-                                : "SELECT id, scope, text, title, until, interrupt, urgent, by, published FROM notices "
+                                : "SELECT id, scope, text, title, until, interrupt, urgent, by, published, mode FROM notices "
                                   "WHERE cleared = 0 AND until > ? ORDER BY published DESC");
     st.bind({i64(now)});
     std::vector<NoticeRecord> out;
@@ -555,6 +560,8 @@ std::vector<NoticeRecord> Store::notices(std::time_t now, bool all) {
         n.urgent = st.integer(6) != 0;
         n.by = st.text(7);
         n.published = static_cast<std::time_t>(st.integer(8));
+        n.mode = st.text(9);
+        if (n.mode.empty()) n.mode = n.interrupt || n.urgent ? "interrupt" : "turn";  // as before modes
         out.push_back(std::move(n));
     }
     return out;
@@ -663,9 +670,10 @@ Result<std::vector<std::int64_t>> Store::record_intent(const std::function<Resul
     }
     for (const NoticeRecord& n : intent->notices) {
         Statement st(db,
-                     "INSERT OR REPLACE INTO notices (id, scope, text, title, until, interrupt, urgent, by, published, cleared) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)");
-        st.bind({n.id, n.scope, n.text, n.title, i64(n.until), std::int64_t{n.interrupt}, std::int64_t{n.urgent}, n.by, i64(n.published)});
+                     "INSERT OR REPLACE INTO notices (id, scope, text, title, until, interrupt, urgent, by, published, cleared, mode) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)");
+        st.bind({n.id, n.scope, n.text, n.title, i64(n.until), std::int64_t{n.interrupt}, std::int64_t{n.urgent}, n.by, i64(n.published),
+                 n.mode});
         if (auto w = wrote(st, "notices"); !w) return fail(w.error());
     }
     for (const auto& [id, scope] : intent->cleared) {

@@ -79,6 +79,7 @@ struct NoticeRecord {
     std::string id, scope, text, title, by;
     std::time_t until = 0, published = 0, cleared = 0;
     bool interrupt = false, urgent = false;
+    std::string mode;  // "hold" (紧急), "interrupt" (插播), "turn" (轮播): fleet/notice.hpp NoticeMode
 };
 
 // A change an editor made while approval is required: what it would publish, and against
@@ -159,7 +160,7 @@ struct AckRecord {
 };
 
 // The schema this build writes (PRAGMA user_version); older databases are migrated on open.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 class Store {
 public:

@@ -43,18 +43,47 @@ Result<NoticeBody> parse_notice_body(const nlohmann::json& body, std::time_t now
         if (!s.is_string() || (s != "urgent" && s != "normal")) return make_error("\"style\" is \"urgent\" or \"normal\"");
         n.urgent = s == "urgent";
     }
+    if (body.contains("mode")) {
+        const auto& m = body["mode"];
+        auto mode = m.is_string() ? parse_mode(m.get<std::string>()) : std::nullopt;
+        if (!mode) return make_error("\"mode\" is \"hold\", \"interrupt\" or \"turn\"");
+        n.mode = *mode;
+    }
+    if (n.holds()) n.urgent = true;
     for (const auto& [key, value] : body.items())
-        if (key != "text" && key != "title" && key != "until" && key != "interrupt" && key != "style")
+        if (key != "text" && key != "title" && key != "until" && key != "mode" && key != "interrupt" && key != "style")
             return make_error("unknown key \"" + utf8::printable(key.substr(0, 40)) + "\" in a notice");
     return n;
 }
 
 nlohmann::json notice_body_json(const NoticeBody& n) {
     if (n.cleared) return {{"cleared", true}};
-    nlohmann::json j = {{"text", n.text}, {"until", n.until}, {"interrupt", n.interrupt}, {"style", n.urgent ? "urgent" : "normal"}};
+    const bool urgent = n.urgent || n.holds();
+    nlohmann::json j = {{"text", n.text}, {"until", n.until}, {"interrupt", n.interrupts()}, {"style", urgent ? "urgent" : "normal"}};
+    // "mode" only where the older keys alone would say something else (a hold; an urgent
+    // notice in turn): a screen from before modes refuses those (unknown key "mode") rather
+    // than show them otherwise, and plays the rest as it always did.
+    if (n.how() != legacy_mode(n.interrupts(), urgent)) j["mode"] = mode_name(n.how());
     if (!n.title.empty()) j["title"] = n.title;
     return j;
 }
+
+const char* mode_name(NoticeMode mode) {
+    switch (mode) {
+        case NoticeMode::hold: return "hold";
+        case NoticeMode::interrupt: return "interrupt";
+        case NoticeMode::turn: return "turn";
+    }
+    return "turn";
+}
+
+std::optional<NoticeMode> parse_mode(const std::string& name) {
+    for (NoticeMode m : {NoticeMode::hold, NoticeMode::interrupt, NoticeMode::turn})
+        if (name == mode_name(m)) return m;
+    return std::nullopt;
+}
+
+NoticeMode legacy_mode(bool interrupt, bool urgent) { return interrupt || urgent ? NoticeMode::interrupt : NoticeMode::turn; }
 
 std::string notice_item_id(const std::string& scope, const std::string& id) {
     auto s = Scope::parse(scope);
@@ -65,13 +94,15 @@ config::PlaylistItem notice_item(const FleetNotice& n) {
     config::PlaylistItem item;
     item.id = notice_item_id(n.scope, n.id);
     item.kind = "notice";
-    item.title = n.body.title.empty() ? std::string(n.body.urgent ? "紧急通知" : "通知") : n.body.title;
+    item.title = n.body.title.empty() ? std::string(n.body.urgent || n.body.holds() ? "紧急通知" : "通知") : n.body.title;
     item.text = n.body.text;
     config::NoticeTiming t;
     t.start = n.received;
     t.expires = n.body.until;
-    t.interrupt = n.body.interrupts() ? config::Interrupt::at_once : config::Interrupt::none;
-    t.urgent = n.body.urgent;
+    t.interrupt = n.body.holds() ? config::Interrupt::hold
+                  : n.body.interrupts() ? config::Interrupt::at_once
+                                        : config::Interrupt::none;
+    t.urgent = n.body.urgent || n.body.holds();
     item.notice = t;
     return item;
 }

@@ -1,10 +1,13 @@
 #pragma once
 // A notice from the office (desired/SCOPE/notice/ID): its text inline, until when it
-// plays, whether it interrupts the rotation, and its style. Its body is
-//   {"text": "…", "title": "…", "until": UNIX-SECONDS, "interrupt": bool, "style": "urgent"|"normal"}
-// or {"cleared": true} once the office takes it off. Pure: checked here, played by app/ as
-// a playlist item of kind notice.
+// plays, how it meets the playlist (its mode), and its style. Its body is
+//   {"text": "…", "title": "…", "until": UNIX-SECONDS, "mode": "hold"|"interrupt"|"turn",
+//    "interrupt": bool, "style": "urgent"|"normal"}
+// or {"cleared": true} once the office takes it off. Without "mode" (documents from before
+// it), the mode is what "interrupt" and "style" said: interrupt when either asks, else turn.
+// Pure: checked here, played by app/ as a playlist item of kind notice.
 #include <ctime>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -21,15 +24,31 @@ inline constexpr std::size_t kMaxUrgentNoticesPerScope = 10;
 // Why one more is refused, as a clerk reads it (the console shows a screen's reason).
 std::string too_many_notices(const std::string& scope_label, std::size_t most, bool urgent);
 
+// How a notice meets the playlist, in the clerk's words:
+//   hold       紧急（一直显示，直到撤下或到期）: only notices that hold show, in turn, until
+//              each is cleared or over; the playlist waits (always in the urgent style)
+//   interrupt  插播（马上显示一次，之后与节目单轮流）: at once, then in turn
+//   turn       轮播（排在节目单之后）: in turn, after the playlist's items
+enum class NoticeMode { hold, interrupt, turn };
+const char* mode_name(NoticeMode mode);  // "hold", "interrupt", "turn"
+std::optional<NoticeMode> parse_mode(const std::string& name);
+// What a document without "mode" means (as before modes existed): an urgent notice, or one
+// asked to interrupt, interrupts once; the rest take their turn.
+NoticeMode legacy_mode(bool interrupt, bool urgent);
+
 struct NoticeBody {
     bool cleared = false;
     std::string text, title;
     std::time_t until = 0;
-    bool interrupt = false;
-    bool urgent = false;
-    // Whether it cuts into the rotation at once: asked for, or urgent (an urgent notice
-    // always does). Decided here only.
-    bool interrupts() const { return interrupt || urgent; }
+    // How it meets the playlist. Unset (a document from before modes, or code that sets only
+    // the flags below): as before modes, legacy_mode(interrupt, urgent).
+    std::optional<NoticeMode> mode;
+    bool interrupt = false;  // before modes: asked to cut in when it arrives
+    bool urgent = false;     // the urgent style (红色“紧急通知”横条); a hold always has it
+    NoticeMode how() const { return mode.value_or(legacy_mode(interrupt, urgent)); }
+    // Whether it cuts into the rotation when it arrives (hold and interrupt do). Decided here only.
+    bool interrupts() const { return how() != NoticeMode::turn; }
+    bool holds() const { return how() == NoticeMode::hold; }
 };
 
 // The body checked: text present and within config::kMaxInlineTextChars, until in the
@@ -46,7 +65,7 @@ struct FleetNotice {
     NoticeBody body;
 };
 // The playlist item that plays it: kind notice, its text inline, from `received` until
-// `until`; an urgent or interrupting notice interrupts at once.
+// `until`; a hold holds the screen, an interrupt interrupts at once, a turn waits its turn.
 config::PlaylistItem notice_item(const FleetNotice& notice);
 // The item id of a fleet notice: "notice/ID@SCOPE".
 std::string notice_item_id(const std::string& scope, const std::string& id);

@@ -31,7 +31,8 @@ bool notice_due(const PlaylistItem& item, const Now& now, const History& history
     if (!item.notice || !notice_active(item, now)) return false;
     auto shown = history.notice_shown.find(item.id);
     switch (item.notice->interrupt) {
-        case Interrupt::none: return false;
+        case Interrupt::none:
+        case Interrupt::hold: return false;  // a hold is no interruption: it has the screen (decide, step 0)
         case Interrupt::at_once: return shown == history.notice_shown.end() || shown->second < item.notice->start;
         case Interrupt::every:
             return shown == history.notice_shown.end() || shown->second < item.notice->start ||
@@ -97,8 +98,33 @@ Decision decide(const config::Playlist& playlist, const ContentState& content, c
     };
 
     Decision d;
+    // 0. Notices that hold the screen: while one runs, only they show, in playlist order,
+    // each for all its pages, the rotation waiting where it was.
+    std::vector<size_t> holding;  // indices into playlist.items
+    for (size_t i = 0; i < playlist.items.size(); ++i) {
+        const PlaylistItem& item = playlist.items[i];
+        if (item.notice && item.notice->interrupt == Interrupt::hold && playable(item)) holding.push_back(i);
+    }
+    if (!holding.empty()) {
+        size_t next = 0;  // coming from the rotation: the first
+        if (history.current && history.current->interrupt) {
+            const std::string& was = history.current->item_id;
+            size_t was_at = playlist.items.size();
+            for (size_t i = 0; i < playlist.items.size(); ++i)
+                if (playlist.items[i].id == was) was_at = i;
+            if (auto it = std::find(holding.begin(), holding.end(), was_at); it != holding.end() &&
+                history.current->page + 1 < content.at(was).pages) {
+                d.slot = Slot{was, history.current->page + 1, true};  // its next page
+            } else if (was_at < playlist.items.size()) {
+                // After its last page (or when it stopped holding): the next one after it, round.
+                auto after = std::upper_bound(holding.begin(), holding.end(), was_at);
+                next = after == holding.end() ? 0 : static_cast<size_t>(after - holding.begin());
+            }
+        }
+        if (d.slot.standing()) d.slot = Slot{playlist.items[holding[next]].id, 0, true};
+    }
     // 1. A notice part-way through its interruption continues.
-    if (history.current && history.current->interrupt) {
+    if (d.slot.standing() && history.current && history.current->interrupt) {
         const PlaylistItem* item = find_item(playlist, history.current->item_id);
         if (item && playable(*item) && history.current->page + 1 < content.at(item->id).pages)
             d.slot = Slot{item->id, history.current->page + 1, true};
@@ -152,7 +178,11 @@ Decision decide(const config::Playlist& playlist, const ContentState& content, c
         const PlaylistItem* item = find_item(playlist, d.slot.item_id);
         d.seconds = dwell_seconds(*item, content.at(item->id), d.slot.page, settings);
     }
-    // A notice that interrupts at once cuts the page short at its start.
+    // A notice's page ends when the notice does (a hold gives the screen back on time).
+    if (const PlaylistItem* item = d.slot.standing() ? nullptr : find_item(playlist, d.slot.item_id);
+        item && item->notice && item->notice->expires > now.utc)
+        d.seconds = std::min(d.seconds, static_cast<double>(item->notice->expires - now.utc));
+    // A notice that interrupts at once (or holds) cuts the page short at its start.
     if (trusted) {
         for (const auto& item : playlist.items) {
             if (!item.notice || item.notice->interrupt == Interrupt::none || !item.enabled ||

@@ -62,7 +62,7 @@ def main():
         wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "input[name=scope][value='group/floor/1']"))
         css(driver, "#notice-text").send_keys("因系统升级，今天下午暂停办理不动产登记业务。")
         css(driver, "#notice-title").send_keys(XSS_TITLE)
-        assert css(driver, "#notice-urgent").is_selected()
+        assert css(driver, "#notice-mode-hold").is_selected()  # 紧急, in the urgent style
         # 全部屏幕: previews at both screens' sizes, the landscape one first.
         click(driver, css(driver, "input[name=scope][value='all']"))
         click(driver, css(driver, "#notice-preview-button"))
