@@ -8,10 +8,10 @@ import {ask} from './dialog.js';
 
 const waitingChanged = () => document.dispatchEvent(new Event('kiosk:waiting'));
 
-function noticeView(n) {
+function noticeView(n, label) {
   return h('dl', {class: 'notice-view'},
     h('dt', {}, '内容'), h('dd', {}, n.title ? h('strong', {}, n.title, ' ') : null, n.text || ''),
-    h('dt', {}, '屏幕'), h('dd', {}, (n.scopes || []).join('、')),
+    h('dt', {}, '屏幕'), h('dd', {}, label),
     h('dt', {}, '显示到'), h('dd', {}, shortTime(n.until)),
     h('dt', {}, '方式'), h('dd', {}, n.urgent ? '紧急样式，插播' : n.interrupt ? '插播' : '轮播'));
 }
@@ -66,7 +66,7 @@ function changeCard(c, box, me, canDecide) {
           h('section', {}, h('h3', {}, '之前'), titles(c.before)),
           h('section', {}, h('h3', {}, '之后'), titles(c.after))),
         h('details', {}, h('summary', {}, '逐行改动（- 删去，+ 新增）'), diffView(c.diff)))
-      : noticeView(c.after),
+      : noticeView(c.after || {}, c.label),
     c.state !== 'pending' ? null : canDecide ? h('div', {class: 'actions'},
       h('button', {type: 'button', class: 'big primary', 'data-action': 'approve', onclick: () => approve(c, box, me)}, '批准并发布'),
       h('button', {type: 'button', class: 'big danger', 'data-action': 'reject', onclick: () => reject(c, box, me)}, '退回'))

@@ -42,6 +42,11 @@ export function ask({title, text, ok, danger = false, fields = [], cancel = '取
     h('div', {class: 'actions'},
       h('button', {type: 'submit', class: 'big ' + (danger ? 'danger-fill' : 'primary'), 'data-dialog': 'ok'}, ok),
       h('button', {type: 'button', class: 'big', 'data-dialog': 'cancel', onclick: () => finish(null)}, cancel)));
+    // A message about what was typed goes once the clerk types again.
+    form.addEventListener('input', (e) => {
+      error.textContent = '';
+      e.target.removeAttribute('aria-invalid');
+    });
     const dialog = h('dialog', {class: 'ask', 'aria-labelledby': 'dialog-title'}, form);
     form.querySelector('h2').id = 'dialog-title';
     dialog.addEventListener('cancel', (e) => { e.preventDefault(); finish(null); });  // Esc

@@ -137,6 +137,20 @@ function editChange(form, c) {
   form.querySelector('#notice-text').focus();
 }
 
+// An editor's 紧急 notice goes out at once unless the admin asked for approval of those too:
+// the button says which (发布 / 提交审核) as the choice changes.
+function watchPublishLabel(form, me) {
+  if (!(me.require_approval && me.role === 'editor')) return;
+  const button = form.querySelector('#notice-publish');
+  const label = () => {
+    const hold = form.querySelector('input[name="mode"][value="hold"]');
+    const urgent = hold ? hold.checked : !!(form.querySelector('#notice-urgent') || {}).checked;
+    button.textContent = urgent && !me.urgent_needs_approval ? '发布' : '提交审核';
+  };
+  form.addEventListener('change', label);
+  label();
+}
+
 // The form's value, with the id of the change being edited (sent again under that id, it
 // takes the place of the one waiting).
 function withEditing(form, value) {
@@ -201,6 +215,7 @@ export default async function noticesPage(main, me) {
   const mineBox = h('section', {id: 'notice-mine'});
   main.append(offerBox, form, mineBox, list);
   const forgetDraft = watchNoticeDraft(form, offerBox, me);
+  watchPublishLabel(form, me);
   if (me.role === 'editor') await listMine(mineBox, form);
   await listNotices(list);
 }

@@ -361,7 +361,7 @@ void Routes::login_routes() {
         if (!session) return;
         send_json(res, {{"name", session->user}, {"role", role_name(session->role)}, {"csrf", session->csrf},
                         {"require_approval", require_approval()}, {"broker", fleet.connected()},
-                        {"waiting", waiting_for(*session)},
+                        {"urgent_needs_approval", service.urgent_needs_approval()}, {"waiting", waiting_for(*session)},
                         {"time_zone", office->time_zone}, {"now", now_iso(std::time(nullptr), office->time_zone)},
                         {"sizes", [&] {
                              json sizes = json::array();

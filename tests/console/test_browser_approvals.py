@@ -118,6 +118,7 @@ def main():
         css(driver, "#notice-text").send_keys("因停电，今天下午暂停办理所有业务。")
         click(driver, css(driver, "input[name=scope][value='all']"))
         set_urgent(driver, True)
+        assert css(driver, "#notice-publish").text == "发布"  # 紧急 from an editor: at once
         click(driver, css(driver, "#notice-publish"))
         wait(driver, lambda d: "紧急通知已发布" in toast_text(d))
         assert wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#notice-list tbody tr"))
