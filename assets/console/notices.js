@@ -104,7 +104,13 @@ function watchNoticeDraft(form, offerBox, me) {
 async function listMine(box, form) {
   const r = await api.get('/api/approvals', {mine: '1'});
   if (!r.ok) return;
-  const mine = r.data.filter((c) => c.kind === 'notice' && c.state !== 'superseded').slice(0, 10);
+  // The newest change of each notice (one sent back and sent again shows as sent again).
+  const seen = new Set();
+  const mine = r.data.filter((c) => {
+    if (c.kind !== 'notice' || c.state === 'superseded' || seen.has(c.after && c.after.id)) return false;
+    seen.add(c.after && c.after.id);
+    return true;
+  }).slice(0, 10);
   clear(box, mine.length === 0 ? null : [h('h2', {}, '我提交审核的通知'),
     h('table', {},
       h('thead', {}, h('tr', {}, ['内容', '屏幕', '提交于', '审核结果', ''].map((x) => h('th', {}, x)))),

@@ -308,13 +308,17 @@ Outcome Service::decide(const Actor& who, std::int64_t pending, bool approve, co
 }
 
 std::vector<AuditEntry> Service::unreviewed_urgent() {
+    // The last 30 days (the audit log's time index keeps this small however long the log).
+    const std::time_t since = std::time(nullptr) - 30 * 86400;
     AuditFilter reviewed;
     reviewed.action = "urgent_reviewed";
+    reviewed.from = since;
     reviewed.limit = 2000;
     std::set<std::string> done;
     for (const auto& e : store_.audit_entries(reviewed)) done.insert(e.target);
     AuditFilter f;
     f.action = "urgent_unreviewed";
+    f.from = since;
     f.limit = 200;
     std::vector<AuditEntry> out;
     for (auto& e : store_.audit_entries(f))

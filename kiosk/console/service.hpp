@@ -69,7 +69,8 @@ public:
     Outcome post_notice(const Actor& who, nlohmann::json form);
     Outcome clear_notice(const Actor& who, const std::string& id, const std::string& scope);
     Outcome decide(const Actor& who, std::int64_t pending, bool approve, const std::string& reason);
-    // 紧急 notices editors published without approval, not yet marked reviewed (newest first).
+    // 紧急 notices editors published without approval in the last 30 days, not yet marked
+    // reviewed (newest first).
     std::vector<AuditEntry> unreviewed_urgent();
     Outcome mark_reviewed(const Actor& who, const std::string& notice_id);
     Outcome refresh(const Actor& who, const std::string& scope, const std::string& item);

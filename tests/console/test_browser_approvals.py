@@ -8,7 +8,7 @@ chromium) against a real broker and kiosk-console:
 - an editor's 紧急 notice goes out at once and waits on 审核 for review after;
 - 批准并发布 and 撤下 ask first, naming what will happen;
 - a session ended while a notice is being typed: the page says so, the login brings the
-  clerk back, and the draft is offered and restored;
+  clerk back, and the draft is offered and restored (a playlist's edits likewise);
 - 重设密码 is a form with the password typed twice; the clerk's mistakes are 400/422.
 
     /usr/bin/python3 tests/console/test_browser_approvals.py BUILD_DIR SOURCE_DIR [--keep] [--shots DIR]
@@ -222,6 +222,15 @@ def main():
         assert "已退回：" + REASON in rejected.text and APPROVER in rejected.text, rejected.text
         assert css(driver, "#title-1").get_attribute("value") == "乙项目"
         shot(driver, "editor-playlist-rejected")
+        # Edits to the playlist are a draft too: the page left and opened again offers them.
+        css(driver, "#title-1").clear()
+        css(driver, "#title-1").send_keys("乙项目（已改正）")
+        driver.get(url + "/playlist")
+        offer = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#playlist-draft .draft-offer"))[0]
+        assert "乙项目（已改正）" in offer.text, offer.text
+        assert css(driver, "#title-1").get_attribute("value") == "乙项目"
+        click(driver, offer.find_element(By.CSS_SELECTOR, "[data-action=restore-draft]"))
+        wait(driver, lambda d: css(d, "#title-1").get_attribute("value") == "乙项目（已改正）")
         driver.get(url + "/approvals")
         card = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f"#approvals article[data-change='{change_id}']"))[0]
         assert "已退回：" + REASON in card.text, card.text
