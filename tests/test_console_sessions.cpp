@@ -8,11 +8,16 @@
 
 #include <filesystem>
 
+#include "base/zone_time.hpp"
+#include "config/config.hpp"
 #include "console/approvals.hpp"
 #include "console/auth.hpp"
+#include "console/fleet_link.hpp"
 #include "console/service.hpp"
 #include "console/settings.hpp"
 #include "console/store.hpp"
+#include "fleet/publisher.hpp"
+#include "fleet/signed.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -184,4 +189,74 @@ TEST_CASE("console approvals: a notice is 紧急 by its mode or its urgent flag"
     CHECK_FALSE(Service::is_urgent({{"mode", "turn"}}));
     CHECK_FALSE(Service::is_urgent({{"urgent", "yes"}}));
     CHECK_FALSE(Service::is_urgent(json::object()));
+}
+
+namespace {
+fleet::KeyPair approvals_key() {
+    static const fleet::KeyPair key = fleet::generate_key_pair();
+    return key;
+}
+}  // namespace
+
+TEST_CASE("console status: the clerk's mistakes are 400 or 422, never 503; 退回 needs a reason; an editor's 紧急 notice goes at once",
+          "[console][approvals]") {
+    REQUIRE(sodium_init() >= 0);
+    test::TempDir dir;
+    auto opened = Store::open(dir.path() / "console.db");
+    REQUIRE(opened);
+    Store& store = **opened;
+    // No broker at this port: what is published is recorded and queued.
+    config::Fleet broker;
+    broker.enabled = true;
+    broker.screen_id = "office";
+    broker.host = "127.0.0.1";
+    broker.port = test::free_port();
+    FleetLink link(broker, fleet::Publisher({"office-test", approvals_key().secret_key}), store);
+    auto office = config::parse_kiosk_config(R"({"time_zone": "Asia/Shanghai"})", dir.path() / "office.json");
+    REQUIRE(office);
+    ConsoleSettings settings;
+    settings.require_approval = true;
+    Service service(settings, std::make_shared<const config::KioskConfig>(*office), store, link);
+    const Actor editor{"li", Role::editor, "127.0.0.1"}, approver{"zhao", Role::approver, "127.0.0.1"};
+    const std::string until = zone_time::format_iso_local(std::time(nullptr) + 7200, "Asia/Shanghai");
+
+    CHECK(http_status(Outcome::Kind::unclear) == 400);
+    CHECK(http_status(Outcome::Kind::invalid) == 422);
+    CHECK(http_status(Outcome::Kind::failed) == 503);
+
+    // No screen chosen: refused before it waits for approval (nothing pending).
+    for (const json& scopes : {json::array(), json::array({"nowhere"}), json(nullptr)}) {
+        const auto o = service.post_notice(editor, {{"text", "通知"}, {"until", until}, {"scopes", scopes}});
+        CHECK(o.kind == Outcome::Kind::invalid);
+        CHECK(http_status(o.kind) == 422);
+    }
+    CHECK(store.pending_count() == 0);
+    CHECK(service.publish_playlist(editor, "", {{"version", 1}, {"items", json::array()}}).kind == Outcome::Kind::unclear);
+
+    // An editor's routine notice waits; sent back only with a reason, which is kept.
+    const auto waiting = service.post_notice(editor, {{"text", "三楼窗口暂停"}, {"until", until}, {"scopes", {"all"}}, {"mode", "turn"}});
+    REQUIRE(waiting.kind == Outcome::Kind::pending);
+    const std::int64_t id = waiting.detail["pending"].get<std::int64_t>();
+    CHECK(service.decide(approver, id, false, "").kind == Outcome::Kind::invalid);
+    CHECK(service.decide(approver, id, false, " \n ").kind == Outcome::Kind::invalid);
+    CHECK(store.pending(id)->state == "pending");
+    CHECK(service.decide(approver, id, false, "请写明是哪个窗口").kind == Outcome::Kind::done);
+    CHECK(store.pending(id)->state == "rejected");
+    CHECK(store.pending(id)->reason == "请写明是哪个窗口");
+
+    // A 紧急 one (mode hold, or urgent) goes at once, listed for review until marked.
+    const auto urgent = service.post_notice(editor, {{"text", "停电，暂停办理"}, {"until", until}, {"scopes", {"all"}}, {"mode", "hold"}});
+    CHECK((urgent.kind == Outcome::Kind::done || urgent.kind == Outcome::Kind::queued));
+    CHECK(store.pending_count() == 0);
+    const auto open = service.unreviewed_urgent();
+    REQUIRE(open.size() == 1);
+    CHECK(open[0].user == "li");
+    CHECK(open[0].detail.find("停电，暂停办理") != std::string::npos);
+    CHECK(service.mark_reviewed(approver, open[0].target).kind == Outcome::Kind::done);
+    CHECK(service.unreviewed_urgent().empty());
+    CHECK(service.mark_reviewed(approver, open[0].target).kind == Outcome::Kind::not_found);
+    // The admin asks for approval of those too: it waits.
+    REQUIRE(store.set_setting("urgent_needs_approval", "1"));
+    CHECK(service.post_notice(editor, {{"text", "又一条"}, {"until", until}, {"scopes", {"all"}}, {"urgent", true}}).kind ==
+          Outcome::Kind::pending);
 }

@@ -145,18 +145,14 @@ struct Routes {
         send_error(res, r.status, r.message);
     }
     static void answer(httplib::Response& res, const Outcome& o) {
-        static const std::map<Outcome::Kind, int> status = {{Outcome::Kind::done, 200},     {Outcome::Kind::queued, 202},
-                                                            {Outcome::Kind::pending, 200},  {Outcome::Kind::unclear, 400},
-                                                            {Outcome::Kind::invalid, 422},
-                                                            {Outcome::Kind::not_found, 404}, {Outcome::Kind::failed, 503}};
         json body = o.detail;
         if (o.kind == Outcome::Kind::done || o.kind == Outcome::Kind::queued || o.kind == Outcome::Kind::pending) {
             body["ok"] = true;
             body["message"] = o.message;
             body["queued"] = o.kind == Outcome::Kind::queued;
-            send_json(res, body, status.at(o.kind));
+            send_json(res, body, http_status(o.kind));
         } else {
-            send_error(res, status.at(o.kind), o.message, body);
+            send_error(res, http_status(o.kind), o.message, body);
         }
     }
 

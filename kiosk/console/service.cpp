@@ -43,6 +43,19 @@ Outcome delivered(const Result<Delivery>& d, const std::string& done_message, js
 
 }  // namespace
 
+int http_status(Outcome::Kind kind) {
+    switch (kind) {
+        case Outcome::Kind::done: return 200;
+        case Outcome::Kind::queued: return 202;
+        case Outcome::Kind::pending: return 200;
+        case Outcome::Kind::unclear: return 400;
+        case Outcome::Kind::invalid: return 422;
+        case Outcome::Kind::not_found: return 404;
+        case Outcome::Kind::failed: return 503;
+    }
+    return 500;
+}
+
 Status add_user(Store& store, const std::string& name, const std::string& role, const std::string& password) {
     if (!config::topic_safe_name(name, false) || name.size() > 64)
         return make_error("\"" + name + "\": a user name is letters, digits, - _ or . (at most 64)");

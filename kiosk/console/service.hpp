@@ -46,6 +46,10 @@ struct Outcome {
     nlohmann::json detail = nlohmann::json::object();
 };
 
+// The HTTP status of an outcome: what the clerk must change is 400 (unclear) or 422
+// (invalid), never 503 — that one is the console's own failure (its database).
+int http_status(Outcome::Kind kind);
+
 // The most a playlist may be before signing (a document is at most 256 KB signed).
 inline constexpr std::size_t kMaxPlaylistBytes = 200 * 1024;
 
