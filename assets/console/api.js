@@ -7,7 +7,7 @@ let csrf = '';
 // what was being typed is kept as a draft on this computer (drafts.js).
 let leaving = false;
 function toLogin() {
-  const next = '/login?next=' + encodeURIComponent(location.pathname);
+  const next = '/login?expired=1&next=' + encodeURIComponent(location.pathname);
   if (!leaving) {
     leaving = true;
     const go = () => { location.href = next; };

@@ -202,6 +202,13 @@ function offerPlaylistDraft() {
   });
 }
 
+// How many changes of this scope wait, the editor's own said apart (it has its own line).
+function waitingWords(count, change) {
+  const others = count - (change && change.state === 'pending' ? 1 : 0);
+  if (others <= 0) return '';
+  return h('strong', {class: 'accent'}, change && change.state === 'pending' ? ` 另有 ${others} 项别人的修改等待审核。` : ` 有 ${others} 项修改等待审核。`);
+}
+
 // Where the editor's own latest change of this playlist stands, above the form.
 function showMine(mine) {
   const box = document.getElementById('playlist-state');
@@ -269,7 +276,7 @@ async function load(scope) {
   offerPlaylistDraft();
   const info = document.getElementById('playlist-info');
   clear(info, r.data.published ? `当前版本由 ${r.data.by} 于 ${shortTime(r.data.at)} 发布。` : '这个范围还没有发布过节目单。',
-    r.data.pending ? h('strong', {class: 'accent'}, ` 有 ${r.data.pending} 项修改等待审核。`) : '');
+    waitingWords(r.data.pending, change));
   render();
 }
 

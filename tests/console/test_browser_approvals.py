@@ -136,7 +136,8 @@ def main():
         banner = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#session-ended"))[0]
         assert "登录已过期" in banner.text and "恢复" in banner.text, banner.text
         shot(driver, "session-ended")
-        wait(driver, lambda d: "/login?next=%2Fnotices" in d.current_url or "/login?next=/notices" in d.current_url)
+        wait(driver, lambda d: "/login" in d.current_url and ("next=%2Fnotices" in d.current_url or "next=/notices" in d.current_url))
+        assert "登录已过期" in wait(driver, lambda d: css(d, "#login-error").text)
         css(driver, "#name").send_keys(EDITOR)
         css(driver, "#password").send_keys(PASSWORDS[EDITOR])
         click(driver, css(driver, "#login button"))
