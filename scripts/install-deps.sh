@@ -4,6 +4,7 @@
 #   scripts/install-deps.sh          everything: build, run, the tests, fuzzing (scripts/test.sh)
 #   scripts/install-deps.sh --demo   only what building and running kiosk needs (scripts/demo.sh,
 #                                    which builds without the tests and benchmarks)
+#   scripts/install-deps.sh --hall   the same, and the broker and openssl (scripts/demo.sh --hall)
 set -euo pipefail
 
 # Building and running: every library CMakeLists.txt finds (the fleet's and the console's
@@ -29,8 +30,9 @@ test_fuzz=(
 
 case "${1:-}" in
   --demo) packages=("${build_run[@]}") ;;
+  --hall) packages=("${build_run[@]}" mosquitto openssl) ;;
   "") packages=("${build_run[@]}" "${test_fuzz[@]}") ;;
-  *) echo "usage: scripts/install-deps.sh [--demo]" >&2; exit 2 ;;
+  *) echo "usage: scripts/install-deps.sh [--demo|--hall]" >&2; exit 2 ;;
 esac
 
 missing=()

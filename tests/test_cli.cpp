@@ -158,13 +158,13 @@ TEST_CASE("kiosk check passes the bundled config and refuses a bad playlist with
     CHECK(bad.status == 1);
     CHECK(bad.err.find("playlist.json:3:17: items[0] (\"a\").source: host \"evil.example.com\" is not in "
                        "network.allowed_hosts of kiosk.json") != std::string::npos);
-    CHECK(bad.err.find("playlist.json:4:64: items[1] (\"b\").schedule.hours[0]: \"8:00-25:00\" is not a time range like "
-                       "\"08:00-17:30\"") != std::string::npos);
+    CHECK(bad.err.find("playlist.json:4:64: items[1] (\"b\").schedule.hours[0]: time range \"8:00-25:00\": there is no time "
+                       "\"25:00\" (hours 00 to 24, minutes 00 to 59)") != std::string::npos);
 
     // Operators reading Chinese get Chinese messages (gettext, zh_CN catalogue).
     auto zh = run_kiosk({"check", "--config", (dir.path() / "kiosk.json").string()}, "LANGUAGE=zh_CN");
     CHECK(zh.status == 1);
-    CHECK(zh.err.find("不是时间段，如 \"08:00-17:30\"") != std::string::npos);
+    CHECK(zh.err.find("时段「8:00-25:00」里没有「25:00」这个时间") != std::string::npos);
 }
 
 TEST_CASE("kiosk plan prints the day's timeline of the bundled playlist", "[cli][plan][process]") {

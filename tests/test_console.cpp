@@ -37,14 +37,14 @@ TEST_CASE("console: the checker's messages land beside the field they concern", 
     const json playlist = {{"version", 1},
                            {"items",
                             {{{"id", "a"}, {"text", "甲\n正文"}},
-                             {{"id", "b"}, {"text", "乙\n正文"}, {"schedule", {{"hours", {"08:30-12:00", "8:30-12:00"}}}}},
+                             {{"id", "b"}, {"text", "乙\n正文"}, {"schedule", {{"hours", {"08:30-12:00", "8:30-25:00"}}}}},
                              {{"id", "c"}, {"source", "file:x.txt"}}}}};
     const auto errors = check_playlist(playlist, office(), 200 * 1024);
     REQUIRE(errors.size() == 2);
     CHECK(errors[0].item == 1);
     CHECK(errors[0].field == "schedule.hours");
     CHECK(errors[0].index == 1);
-    CHECK(errors[0].message.find("8:30-12:00") != std::string::npos);
+    CHECK(errors[0].message.find("8:30-25:00") != std::string::npos);
     CHECK(errors[1].item == 2);  // a published playlist has no file: sources
     CHECK(errors[1].field == "source");
 
@@ -238,7 +238,7 @@ TEST_CASE("console: items are named for people, never by an internal id when a n
     CHECK(names.name("notice/n9@all") == "通知 n9");  // one this console never published
     CHECK(names.name("(standing)") == "待机画面");
     CHECK(names.name("local-a") == "local-a");
-    const auto rows = plays_json({{"hall-1f", "item-mxcs3qfyd4", "2026-12-06", 3, 60.0}}, names);
+    const auto rows = plays_json({{"hall-1f", "item-mxcs3qfyd4", "2026-12-06", 3, 60.0, "", -1}}, names);
     CHECK(rows[0]["name"] == "2019年年度报告");
 
     ScreenRecord screen;

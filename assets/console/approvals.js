@@ -5,6 +5,7 @@
 import {h, clear, toast, shortTime} from './dom.js';
 import * as api from './api.js';
 import {ask} from './dialog.js';
+import {receiptView, followReceipts} from './receipts.js';
 
 const waitingChanged = () => document.dispatchEvent(new Event('kiosk:waiting'));
 
@@ -30,6 +31,24 @@ function diffView(diff) {
     h('span', {class: line[0] === '+' ? 'added' : line[0] === '-' ? 'removed' : ''}, line + '\n')));
 }
 
+// 批准并发布 answered: the receipt of what it published, live at the top of the page.
+function followApproval(answer) {
+  const box = document.getElementById('approval-receipt');
+  if (box && answer.ok) followReceipts(box, answer.data.receipts || [], '刚批准的修改的回执');
+}
+
+// The changes approved lately (the newest five), each with the receipt of what it published.
+async function recentApproved(box) {
+  const r = await api.get('/api/approvals', {all: 1});
+  if (!r.ok) return;
+  const approved = r.data.filter((c) => c.state === 'approved').slice(0, 5);
+  clear(box, approved.length ? [h('h2', {}, '最近批准的修改'), approved.map((c) => h('article', {class: 'card', 'data-approved': c.id},
+    h('h3', {}, c.kind === 'playlist' ? `节目单：${c.label}` : `通知：${(c.after && (c.after.title || c.after.text) || '').slice(0, 40)}`,
+      h('span', {class: 'muted'}, `（${c.author} 提交，${c.decided_by} 批准）`)),
+    c.receipts.length ? c.receipts.map((x) => receiptView(x, {title: c.receipts.length > 1 ? `回执（${x.label}）` : '回执'}))
+      : h('p', {class: 'muted'}, '没有回执（批准时没有发布到屏幕）。')))] : null);
+}
+
 function what(c) {
   return c.kind === 'playlist' ? `“${c.label}”的节目单` : `通知“${((c.after && (c.after.title || c.after.text)) || '').slice(0, 30)}”`;
 }
@@ -40,6 +59,7 @@ async function approve(c, box, me) {
   if (!yes) return;
   const d = await api.post('/api/approvals/decide', {id: c.id, approve: true});
   toast(d.ok ? d.data.message : d.data.error, !d.ok);
+  followApproval(d);
   waitingChanged();
   load(box, me);
 }
@@ -110,6 +130,9 @@ async function load(box, me) {
 
 export default async function approvalsPage(main, me) {
   const box = h('div', {id: 'approvals'});
-  main.append(h('p', {class: 'muted'}, me.require_approval ? '现在编辑的修改要经过审核才发布。' : '现在不需要审核（管理员可在“用户”页打开）。'), box);
+  const recent = h('section', {id: 'approved-recent'});
+  main.append(h('p', {class: 'muted'}, me.require_approval ? '现在编辑的修改要经过审核才发布。' : '现在不需要审核（管理员可在“用户”页打开）。'),
+    h('section', {id: 'approval-receipt', 'aria-live': 'polite'}), box, recent);
   await load(box, me);
+  await recentApproved(recent);
 }

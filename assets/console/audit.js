@@ -1,5 +1,6 @@
-// 操作日志: every action — who, when, from where, what changed (a diff for playlists) —
-// filtered by person, kind, words and days; exported as CSV.
+// 操作日志: every action — who, when, from where, what changed (in words: 第 2 项「办事指南」
+// 时段 08:30-12:00 → 08:30-17:00) — filtered by person, kind, words and days; exported as
+// CSV. The console names the actions and the objects (screens and groups by their names).
 import {h, clear} from './dom.js';
 import * as api from './api.js';
 
@@ -15,30 +16,41 @@ function filters(form) {
   return Object.fromEntries(['user', 'action', 'text', 'from', 'until'].map((k) => [k, form.querySelector(`[name="${k}"]`).value.trim()]));
 }
 
+function details(e) {
+  const lines = (e.summary || '').split('\n').filter((l) => l);
+  return [
+    lines.length ? h('div', {class: 'summary'}, lines.map((l) => h('div', {class: /^(新增|删除|第 \d+ 项|「)/.test(l) ? 'change' : ''}, l))) : null,
+    e.diff ? h('details', {class: 'old-diff'}, h('summary', {}, '查看原始记录'), h('pre', {class: 'diff small'},
+      e.diff.split('\n').map((line) => h('span', {class: line.startsWith('+ ') ? 'added' : line.startsWith('- ') ? 'removed' : ''}, line + '\n')))) : null,
+  ];
+}
+
 async function load(form, box, link) {
   const f = filters(form);
   link.href = '/api/audit.csv?' + new URLSearchParams(Object.entries(f).filter(([, v]) => v)).toString();
   const r = await api.get('/api/audit', f);
   if (!r.ok) return;
-  clear(box, h('table', {id: 'audit-table'},
-    h('thead', {}, h('tr', {}, ['时间', '人员', '地址', '操作', '对象', '详情'].map((x) => h('th', {}, x)))),
+  clear(box, r.data.length === 0 ? h('p', {}, '没有符合条件的记录。') : h('table', {id: 'audit-table'},
+    h('colgroup', {}, ['time', 'user', 'address', 'action', 'target', 'detail'].map((c) => h('col', {class: `col-${c}`}))),
+    h('thead', {}, h('tr', {}, ['时间', '用户', '地址', '操作', '对象', '详情'].map((x) => h('th', {}, x)))),
     h('tbody', {}, r.data.map((e) => h('tr', {'data-action': e.action},
       h('td', {class: 'nowrap'}, e.at.replace('T', ' ')),
-      h('td', {class: 'user'}, e.user),
-      h('td', {}, e.address),
-      h('td', {}, actionNames[e.action] || e.action),
-      h('td', {}, e.target),
-      h('td', {}, e.detail ? h('pre', {class: 'diff small'}, e.detail.split('\n').map((line) =>
-        h('span', {class: line.startsWith('+ ') ? 'added' : line.startsWith('- ') ? 'removed' : ''}, line + '\n'))) : ''))))));
+      h('td', {class: 'user'}, e.user_name || e.user),
+      h('td', {class: 'address'}, e.address_name || e.address),
+      h('td', {class: 'action nowrap'}, e.action_name || actionNames[e.action] || e.action),
+      h('td', {class: 'target'}, e.target_name || e.target),
+      h('td', {class: 'detail'}, details(e)))))));
 }
 
 export default async function auditPage(main) {
   const box = h('div', {id: 'audit'});
   const link = h('a', {class: 'button', href: '/api/audit.csv', download: 'audit.csv'}, '导出 CSV');
+  const known = await api.get('/api/audit/actions');
+  const actions = known.ok ? known.data.map((a) => [a.action, a.name]) : Object.entries(actionNames);
   const form = h('form', {class: 'row filters', onsubmit: (e) => { e.preventDefault(); load(form, box, link); }},
-    h('label', {}, '人员 ', h('input', {name: 'user', class: 'short'})),
+    h('label', {}, '用户 ', h('input', {name: 'user', class: 'short'})),
     h('label', {}, '操作 ', h('select', {name: 'action'}, h('option', {value: ''}, '全部'),
-      Object.entries(actionNames).map(([k, v]) => h('option', {value: k}, v)))),
+      actions.map(([k, v]) => h('option', {value: k}, v)))),
     h('label', {}, '包含文字 ', h('input', {name: 'text', class: 'short'})),
     h('label', {}, '从 ', h('input', {name: 'from', type: 'date'})),
     h('label', {}, '到 ', h('input', {name: 'until', type: 'date'})),

@@ -5,6 +5,7 @@ import {h, clear, toast, shortTime} from './dom.js';
 import * as api from './api.js';
 import {ask} from './dialog.js';
 import {draftKey, saveDraft, dropDraft, offerDraft} from './drafts.js';
+import {receiptView, followReceipts} from './receipts.js';
 
 function defaultUntil(nowIso) {
   // Today 18:00, or two hours from now when that has passed — counted on the office's clock
@@ -27,18 +28,33 @@ function formValue(form) {
   };
 }
 
+// 回执 of a notice in force: how many of its screens show it, opening onto each screen's line.
+function noticeReceipt(n) {
+  return n.receipt ? receiptView(n.receipt, {title: ''}) : h('span', {class: 'muted'}, '—');
+}
+
+// After 发布: the notice's receipt, live, above the form's fields.
+function noticeReceiptBox() {
+  return h('section', {id: 'notice-receipt', 'aria-live': 'polite'});
+}
+
+function followNoticeReceipt(box, answer, list) {
+  followReceipts(box, answer.receipts || [], '回执', () => listNotices(list));
+}
+
 async function listNotices(box) {
   const r = await api.get('/api/notices');
   if (!r.ok) return;
   clear(box, h('h2', {}, '正在显示的通知'),
     r.data.length === 0 ? h('p', {}, '没有。') : h('table', {},
-      h('thead', {}, h('tr', {}, ['内容', '屏幕', '方式', '显示到', '发布人', ''].map((x) => h('th', {}, x)))),
+      h('thead', {}, h('tr', {}, ['内容', '屏幕', '方式', '显示到', '发布人', '回执', ''].map((x) => h('th', {}, x)))),
       h('tbody', {}, r.data.map((n) => h('tr', {'data-notice': n.id},
         h('td', {}, n.title ? h('strong', {}, n.title, ' ') : null, n.text),
         h('td', {}, n.label),
         h('td', {}, n.urgent ? '紧急样式，插播' : n.interrupt ? '插播' : '轮播'),
         h('td', {}, shortTime(n.until)),
         h('td', {}, n.by),
+        h('td', {class: 'receipt-cell'}, noticeReceipt(n)),
         h('td', {}, h('button', {type: 'button', class: 'danger big', 'data-action': 'clear', onclick: async () => {
           if (!await confirmClear(n)) return;
           const c = await api.post('/api/notices/clear', {id: n.id, scope: n.scope});
@@ -170,6 +186,7 @@ export default async function noticesPage(main, me) {
   const error = h('p', {class: 'error', role: 'alert', id: 'notice-error'});
   const previewBox = h('div', {class: 'preview', id: 'notice-preview'});
   const list = h('section', {id: 'notice-list'});
+  const receiptBox = noticeReceiptBox();
   const form = h('form', {class: 'card', id: 'notice-form', onsubmit: async (e) => {
     e.preventDefault();
     error.textContent = '';
@@ -182,6 +199,7 @@ export default async function noticesPage(main, me) {
     forgetDraft();
     delete form.dataset.editing;
     listMine(mineBox, form);
+    followNoticeReceipt(receiptBox, r.data, list);
     form.querySelector('#notice-text').value = '';
     form.querySelector('#notice-title').value = '';
     clear(previewBox);
@@ -219,7 +237,7 @@ export default async function noticesPage(main, me) {
   previewBox);
   const offerBox = h('div', {id: 'notice-draft'});
   const mineBox = h('section', {id: 'notice-mine'});
-  main.append(offerBox, form, mineBox, list);
+  main.append(offerBox, form, receiptBox, mineBox, list);
   const forgetDraft = watchNoticeDraft(form, offerBox, me);
   watchPublishLabel(form, me);
   if (me.role === 'editor') await listMine(mineBox, form);

@@ -6,11 +6,28 @@
 import {h, clear, toast, shortTime} from './dom.js';
 import * as api from './api.js';
 import {draftKey, saveDraft, readDraft, dropDraft, offerDraft} from './drafts.js';
+import {receiptView, followReceipts, stopFollowing} from './receipts.js';
 
 const days = [['mon', '一'], ['tue', '二'], ['wed', '三'], ['thu', '四'], ['fri', '五'], ['sat', '六'], ['sun', '日']];
 const kinds = [['auto', '自动判断'], ['report', '报告'], ['regulation', '法规'], ['text', '文字']];
 
 let state = null;  // {scope, items: [...], me, base: the version loaded, as JSON text}
+
+// A time range as the checker reads it (config::read_time_range): 8:30-12:00,
+// ０８：３０－１２：００ and 8:30 至 12:00 become 08:30-12:00; anything else stays as typed, for
+// the checker to explain.
+export function normalRange(typed) {
+  const s = typed.replace(/[\s\u3000]/g, '')
+    .replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFF10 + 48))
+    .replace(/[\uFF1A\uFE55]/g, ':')
+    .replace(/[-\uFF0D\u2010-\u2015\u2212~\uFF5E\u301C至到]+/g, '-');
+  const m = /^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$/.exec(s);
+  if (!m) return typed.trim();
+  const [h1, m1, h2, m2] = m.slice(1).map(Number);
+  if (h1 > 24 || h2 > 24 || m1 > 59 || m2 > 59 || (h1 === 24 && m1) || (h2 === 24 && m2)) return typed.trim();
+  const two = (n) => String(n).padStart(2, '0');
+  return `${two(h1)}:${m[2]}-${two(h2)}:${m[4]}`;
+}
 
 function newId() {
   return 'item-' + Date.now().toString(36) + Math.floor(Math.random() * 1296).toString(36);
@@ -42,11 +59,11 @@ function toItem(m) {
   const item = {id: m.id, ...m.extra};
   if (m.title.trim()) item.title = m.title.trim();
   if (m.kind !== 'auto') item.kind = m.kind;
-  if (m.mode === 'text') item.text = m.text; else item.source = m.source.trim();
+  if (m.mode === 'text') item.text = m.text.trim(); else item.source = m.source.trim();
   item.page_seconds = m.auto ? 'auto' : Number(m.seconds);
   const schedule = {};
   if (m.weekdays.length !== 7) schedule.weekdays = days.map(([d]) => d).filter((d) => m.weekdays.includes(d));
-  const hours = m.hours.map((x) => x.trim()).filter((x) => x);
+  const hours = m.hours.map(normalRange).filter((x) => x);
   if (hours.length) schedule.hours = hours;
   if (m.from) schedule.from = m.from;
   if (m.until) schedule.until = m.until;
@@ -109,7 +126,7 @@ function itemForm(m, i) {
           h('ol', {class: 'excerpt'}, d.paragraphs.map((p) => h('li', {}, p))));
         }}, '读取')),
       slot(i, 'source')]
-    : [h('label', {for: `text-${i}`}, '文字（一行一段，第一行是标题）'),
+    : [h('label', {for: `text-${i}`}, '文字（一行一段；标题填在上面的“标题”里，显示在第一页顶部）'),
       h('textarea', {id: `text-${i}`, rows: 6, 'data-item': i, 'data-input': 'text', oninput: set('text')}, m.text),
       h('label', {}, '或者上传文件（.txt 或 .html，最多 2 MB）',
         h('input', {type: 'file', accept: '.txt,.html,.htm', onchange: async (event) => {
@@ -117,6 +134,7 @@ function itemForm(m, i) {
           if (!file) return;
           const r = await api.upload('/api/upload', file);
           if (!r.ok) return toast(r.data.error, true);
+          // The file's title goes to 标题 (its first line is not repeated in the text).
           m.text = r.data.text;
           if (!m.title) m.title = r.data.title;
           if (r.data.chars > r.data.limit) toast(`文字有 ${r.data.chars} 字，超过 ${r.data.limit} 字的上限；长文请用网址`, true);
@@ -154,7 +172,8 @@ function itemForm(m, i) {
     h('div', {class: 'hours'}, h('span', {}, '时段（不填则全天，如 08:30-12:00）：'),
       m.hours.map((range, k) => h('span', {class: 'range'},
         h('input', {value: range, class: 'short', 'aria-label': `时段 ${k + 1}`, placeholder: '08:30-12:00',
-          'data-item': i, 'data-input': 'schedule.hours', 'data-index': k, oninput: (e) => { m.hours[k] = e.target.value; }}),
+          'data-item': i, 'data-input': 'schedule.hours', 'data-index': k, oninput: (e) => { m.hours[k] = e.target.value; },
+          onchange: (e) => { m.hours[k] = e.target.value = normalRange(e.target.value); }}),
         h('button', {type: 'button', 'aria-label': `删除时段 ${k + 1}`, onclick: () => { m.hours.splice(k, 1); rerender(); }}, '×'))),
       h('button', {type: 'button', onclick: () => { m.hours.push(''); rerender(); }}, '添加时段')),
     slot(i, 'schedule.hours'),
@@ -171,7 +190,8 @@ async function preview(m, box) {
   const r = await api.post('/api/preview', {item: toItem(m), scope: state.scope});
   if (!r.ok) return clear(box, h('p', {class: 'error'}, r.data.error));
   clear(box, r.data.sizes.map((s, k) => h('figure', {class: 'preview-size'},
-    h('figcaption', {}, `${s.width}×${s.height}（共 ${s.pages} 页，显示前几页）`),
+    h('figcaption', {}, `${s.width}×${s.height}：共 ${s.total || s.pages} 页`,
+      (s.total || s.pages) > s.pages ? `，这里显示前 ${s.pages} 页` : ''),
     h('div', {class: 'pages'}, Array.from({length: s.pages}, (_, p) =>
       h('img', {src: `/api/preview/${r.data.token}/${k}/${p}.png`, alt: `第 ${p + 1} 页`, class: s.width > s.height ? 'wide' : 'tall'}))))));
 }
@@ -211,7 +231,7 @@ function waitingWords(count, change) {
 
 // Where the editor's own latest change of this playlist stands, above the form.
 function showMine(mine) {
-  const box = document.getElementById('playlist-state');
+  const box = document.getElementById('playlist-change');
   if (!mine) return clear(box);
   const by = mine.decided_by ? `（${mine.decided_by}，${shortTime(mine.decided)}）` : '';
   const words = {
@@ -242,7 +262,52 @@ async function check() {
   toast(r.data.errors.length ? `有 ${r.data.errors.length} 处要修改` : '检查通过，屏幕会接受这个节目单', r.data.errors.length > 0);
 }
 
+// What each screen of the scope plays now (from its last status), whose playlist that is,
+// and the receipt of the version published.
+function screensNow(data) {
+  const list = data.screens || [];
+  return h('section', {id: 'playlist-now'},
+    h('h2', {}, '这些屏幕现在播放'),
+    list.length === 0 ? h('p', {class: 'muted'}, '这个范围现在没有屏幕报告过状态。') : h('ul', {class: 'playing'}, list.map((sc) =>
+      h('li', {'data-screen': sc.name},
+        h('strong', {}, sc.name), '：',
+        sc.online ? `${sc.playing || '（还没有报告）'}${sc.page ? `，${sc.page}` : ''}` : `离线${sc.since ? `（自 ${sc.since} 起）` : ''}，最后报告的是${sc.playing || '（没有）'}`,
+        sc.source ? h('span', {class: 'muted'}, `（${sc.source}）`) : ''))),
+    !data.published && list.some((sc) => sc.local)
+      ? h('p', {class: 'accent', id: 'playlist-local'}, '这个范围还没有发布过节目单：上面标着“本地节目单”的屏幕播放的是它们自己的节目单。第一次发布会替换它。')
+      : null);
+}
+
+// The first 发布 to a scope replaces what its screens play: said, and confirmed, first.
+function confirmFirstPublish() {
+  if (state.published) return Promise.resolve(true);
+  const local = (state.screens || []).filter((sc) => sc.local).map((sc) => sc.name);
+  const box = document.getElementById('playlist-confirm');
+  return new Promise((resolve) => {
+    const done = (yes) => { clear(box); box.hidden = true; resolve(yes); };
+    box.hidden = false;
+    clear(box,
+      h('p', {}, h('strong', {}, '这是这个范围第一次发布节目单。')),
+      h('p', {}, local.length
+        ? `${local.join('、')} 现在播放它们自己的本地节目单；发布后改为播放这个节目单，本地节目单不再播放。`
+        : '发布后，这些屏幕改为播放这个节目单。'),
+      h('div', {class: 'actions'},
+        h('button', {type: 'button', class: 'big primary', id: 'confirm-publish', onclick: () => done(true)}, '确认发布，替换现在的节目单'),
+        h('button', {type: 'button', class: 'big', onclick: () => done(false)}, '取消')));
+    box.scrollIntoView({block: 'center'});
+  });
+}
+
 async function publish() {
+  if (!state.published) {
+    // Mistakes first (as 发布 would say them), then the question.
+    const c = await api.post('/api/playlist/check', {playlist: playlistJson()});
+    if (c.ok && c.data.errors.length) {
+      showErrors(c.data.errors);
+      return toast('节目单有错误，没有发布；请按提示修改', true);
+    }
+    if (!(await confirmFirstPublish())) return;
+  }
   const r = await api.post('/api/playlist', {scope: state.scope, playlist: playlistJson()});
   if (r.status === 422 && r.data.errors) {
     showErrors(r.data.errors);
@@ -252,7 +317,43 @@ async function publish() {
   showErrors([]);
   toast(r.data.message);
   dropDraft(draftKey(state.me, 'playlist', state.scope));
-  load(state.scope);
+  await load(state.scope);
+  if (r.data.receipts && r.data.receipts.length) followReceipts(document.getElementById('playlist-receipt'), r.data.receipts, '这次发布的回执');
+}
+
+// The scope's screens now, and the receipt of its current version.
+function showPlaylistState(data) {
+  state.published = data.published;
+  state.screens = data.screens || [];
+  const now = document.getElementById('playlist-state');
+  if (now) clear(now, screensNow(data));
+  const receipt = document.getElementById('playlist-receipt');
+  if (receipt) {
+    stopFollowing(receipt);
+    clear(receipt, data.receipt ? receiptView(data.receipt, {title: '当前版本的回执'}) : null);
+  }
+  const confirm = document.getElementById('playlist-confirm');
+  if (confirm) { clear(confirm); confirm.hidden = true; }
+}
+
+// 这些屏幕现在播放 follows the screens (their status changes with each page) while the
+// page shows the scope: every five seconds.
+let watching = 0;
+function watchScreensNow() {
+  const mine = ++watching;
+  const round = async () => {
+    const now = document.getElementById('playlist-now');
+    if (mine !== watching || !now) return;
+    const r = await api.get('/api/playlist', {scope: state.scope});
+    if (mine !== watching) return;
+    const box = document.getElementById('playlist-state');
+    if (r.ok && box && r.data.scope === state.scope && JSON.stringify(r.data.screens) !== JSON.stringify(state.screens)) {
+      state.screens = r.data.screens || [];
+      clear(box, screensNow(r.data));
+    }
+    setTimeout(round, 5000);
+  };
+  setTimeout(round, 5000);
 }
 
 // The newest load wins: a clerk who picks a scope while the page's first load is under way
@@ -275,8 +376,10 @@ async function load(scope) {
   showMine(change);
   offerPlaylistDraft();
   const info = document.getElementById('playlist-info');
-  clear(info, r.data.published ? `当前版本由 ${r.data.by} 于 ${shortTime(r.data.at)} 发布。` : '这个范围还没有发布过节目单。',
+  clear(info, r.data.published ? `当前版本由 ${r.data.by} 于 ${shortTime(r.data.at)} 发布。` : '这个范围还没有发布过节目单，屏幕播放的是下面列出的节目单。',
     waitingWords(r.data.pending, change));
+  showPlaylistState(r.data);
+  watchScreensNow();
   render();
 }
 
@@ -288,8 +391,11 @@ export default async function playlistPage(main, me) {
   main.append(
     h('div', {class: 'row'}, h('label', {for: 'scope'}, '给哪些屏幕：'), select),
     h('p', {id: 'playlist-info', class: 'muted'}),
-    h('div', {id: 'playlist-state', 'aria-live': 'polite'}),
+    h('div', {id: 'playlist-change', 'aria-live': 'polite'}),
     h('div', {id: 'playlist-draft'}),
+    h('div', {id: 'playlist-state'}),
+    h('div', {id: 'playlist-receipt', 'aria-live': 'polite'}),
+    h('div', {id: 'playlist-confirm', class: 'card confirm-box', role: 'alertdialog', hidden: true}),
     h('p', {class: 'muted'}, '更具体的节目单优先：某块屏幕自己的 > 分组的 > 全部屏幕的。'),
     h('form', {id: 'playlist-form', onsubmit: (e) => e.preventDefault(), oninput: keepDraft, onchange: keepDraft}));
   await load('all');

@@ -53,7 +53,7 @@ previous playlist plays on. SIGHUP reloads kiosk.json and the playlist.
 )";
 
 const char* const kRenderHelp = R"(usage: kiosk render --out DIR [--config F] [--item ID] [--input FILE]
-                    [--size WxH] [--pages N] [--now TIME] [--fetch]
+                    [--size WxH] [--pages N] [--now TIME] [--fetch] [--count]
 
 Renders pages exactly as the screen shows them, as PNG files DIR/ITEM-001.png, …, and
 prints the path of each. Needs no display.
@@ -69,6 +69,8 @@ prints the path of each. Needs no display.
   --now TIME     the time shown on the clock, ISO 8601 (e.g. 2026-11-27T09:30)
   --fetch        fetch web items now, as the screen does (the allowlist, the page's own
                  address for its links, its pictures), instead of taking the cached copy
+  --count        also print "ITEM: N pages" for each item, N counting every page of it
+                 (the N of the page numbers 第 x/N 页, even when --pages drew fewer)
 )";
 
 const char* const kLayoutHelp = R"(usage: kiosk layout [--config F] [--item ID] [--input FILE] [--size WxH] [--now TIME]
@@ -252,6 +254,7 @@ int cmd_render(const Args& args) {
                                                  ip.pages, render::PngRequest{*out, ip.id, max_pages, &p.session.library().pictures()});
         if (!files) return fail(files.error().message);
         for (const auto& f : *files) std::cout << f.string() << '\n';
+        if (args.has("count")) std::cout << ip.id << ": " << ip.pages.size() << " pages\n";
     }
     return 0;
 }
@@ -510,7 +513,7 @@ int run_command(const std::string& command, const std::vector<std::string>& argv
         {"run", kRunHelp, {config, {"windowed", true, true}, {"rotate", true, false}}, 0, cmd_run},
         {"render", kRenderHelp,
          {{"out", true, false}, config, {"item", true, false}, {"input", true, false}, {"selector", true, false}, {"base-url", true, false}, {"size", true, false},
-          {"pages", true, false}, {"now", true, false}, {"fetch", false, false}},
+          {"pages", true, false}, {"now", true, false}, {"fetch", false, false}, {"count", false, false}},
          0, cmd_render},
         {"layout", kLayoutHelp,
          {config, {"item", true, false}, {"input", true, false}, {"selector", true, false}, {"base-url", true, false}, {"size", true, false}, {"now", true, false}}, 0,

@@ -44,7 +44,7 @@ Result<content::Document> load_item_document(const config::Playlist& playlist,
         // Its title heads the page, as a report's does (not on an urgent notice: its band
         // says 紧急通知, and the text takes the page).
         const bool titled = !item.title.empty() && !(item.notice && item.notice->urgent);
-        content::Document doc = content::import_plain_text(titled ? item.title + "\n" + item.text : item.text, titled);
+        content::Document doc = content::import_typed_text(titled ? item.title : "", item.text);
         doc.title = item.title;
         return doc;
     }

@@ -1,14 +1,20 @@
 #include "app/fleet_sync.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <thread>
 
+#include "base/utf8.hpp"
+#include "base/zone_time.hpp"
+#include "fleet/ack.hpp"
 #include "fleet/desired_store.hpp"
 #include "fleet/generations.hpp"
 #include "fleet/notice.hpp"
 #include "fleet/topics.hpp"
 #include "base/log.hpp"
+#include "schedule/scheduler.hpp"
 
 namespace kiosk::app {
 namespace fs = std::filesystem;
@@ -45,6 +51,59 @@ void FleetSync::start(config::ConfigSnapshot cfg, std::function<void()> wake) {
 }
 
 namespace {
+
+// What a clerk reads when this screen refuses a playlist: the first mistake its checker
+// found, by the item's number and title (the checker's message itself when this screen
+// speaks Chinese), and that the playlist it had plays on.
+std::string playlist_refusal_words(const std::string& text, const nlohmann::json& body, const config::KioskConfig& cfg) {
+    static const std::map<std::string, std::string> fields = {
+        {"source", "网址"},           {"text", "文字"},         {"title", "标题"},
+        {"page_seconds", "每页秒数"}, {"kind", "类型"},         {"schedule.hours", "时段"},
+        {"schedule.weekdays", "星期"}, {"schedule.from", "开始日期"}, {"schedule.until", "结束日期"},
+    };
+    const auto issues = config::check_playlist(text, "playlist", cfg, false).issues;
+    std::string words = "这块屏幕的检查没有通过，仍在播放原来的节目单";
+    if (issues.empty()) return words;
+    const config::Issue& i = issues.front();
+    std::string where;
+    if (i.item >= 0) {
+        where = "第 " + std::to_string(i.item + 1) + " 项";
+        // The playlist failed the checker: any field may be of the wrong type.
+        const auto items = body.is_object() && body.contains("items") ? body["items"] : nlohmann::json();
+        if (items.is_array() && static_cast<std::size_t>(i.item) < items.size() && items[i.item].is_object()) {
+            const auto& item = items[i.item];
+            if (item.contains("title") && item["title"].is_string() && !item["title"].get<std::string>().empty())
+                where += "「" + utf8::truncate(item["title"].get<std::string>(), 120) + "」";
+        }
+        if (auto f = fields.find(i.field); f != fields.end()) where += "的" + f->second;
+    }
+    const bool chinese = std::any_of(i.message.begin(), i.message.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    words += "：" + (where.empty() ? std::string("节目单") : where);
+    if (i.message.find("allowed_hosts") != std::string::npos)  // the one a screen's own settings cause most
+        return words + "：这块屏幕不允许打开这个网站；请管理员把它加到这块屏幕允许的网站名单里";
+    return words + (chinese ? "：" + i.message : "不符合这块屏幕的设置");
+}
+
+// A playlist none of whose items is in its schedule now: the hours of the first item that
+// has some, for the clerk ("08:30-12:00"); nothing when something plays now.
+std::optional<std::string> waiting_for_hours(const config::Playlist& pl, const config::KioskConfig& cfg, std::time_t now) {
+    const schedule::Now at = schedule::make_now(now, zone_time::offset_at(now, cfg.time_zone));
+    std::string hours;
+    bool any = false;
+    for (const config::PlaylistItem& item : pl.items) {
+        if (!item.enabled) continue;
+        any = true;
+        if (schedule::in_schedule(item, at, true)) return std::nullopt;
+        if (hours.empty() && !item.schedule.hours.empty()) {
+            const auto& r = item.schedule.hours.front();
+            char text[32];
+            std::snprintf(text, sizeof text, "%02d:%02d-%02d:%02d", r.start / 60, r.start % 60, r.end / 60, r.end % 60);
+            hours = text;
+        }
+    }
+    if (!any) return std::nullopt;
+    return hours;
+}
 
 // Everything FleetClient::start takes from the fleet section: a change in any of it needs a
 // new connection (the client keeps its own copy for the connection's life). The office's
@@ -147,7 +206,7 @@ void FleetSync::take_playlist(const fleet::Incoming& in) {
     if (!pl) {
         log::error("fleet", arriving.where() + ": playlist refused; the current one plays on:\n" + pl.error().message);
         playlist_.refuse(arriving.where() + ": " + pl.error().message);
-        client_->acknowledge(in, false, pl.error().message);
+        client_->acknowledge(in, false, pl.error().message, std::string(fleet::kAckRefused), playlist_refusal_words(text, d.body, *cfg_));
         return;
     }
     if (auto st = fleet::keep_playlist(cfg_->paths.state, {in.arrival.scope, d.gen, text}); !st) {
@@ -156,12 +215,20 @@ void FleetSync::take_playlist(const fleet::Incoming& in) {
     }
     const auto best = fleet::best_playlist(cfg_->paths.state, fleet::scopes_of(cfg_->fleet));
     if (best && best->scope != in.arrival.scope) {
-        client_->acknowledge(in, true, "kept; the playlist for " + best->scope + " is more specific and plays");
+        client_->acknowledge(in, true, "kept; the playlist for " + best->scope + " is more specific and plays", std::string(fleet::kAckKept),
+                             best->scope.rfind("screen/", 0) == 0 ? "已收到，但这块屏幕播放单独发给它的节目单（更具体的优先）"
+                                                                  : "已收到，但这块屏幕播放发给它所在分组的节目单（更具体的优先）");
         return;
     }
+    const auto waiting = waiting_for_hours(*pl, *cfg_, std::time(nullptr));
     playlist_.accept(arriving, std::move(*pl));
     log::info("fleet", arriving.where() + ": playlist generation " + std::to_string(d.gen) + " accepted; applied at the next page");
-    client_->acknowledge(in, true, "");
+    if (waiting)
+        client_->acknowledge(in, true, "", std::string(fleet::kAckWaiting),
+                             "已收到；现在不在节目单的播放时段内" + (waiting->empty() ? std::string() : "（" + *waiting + "）") +
+                                 "，到时自动显示");
+    else
+        client_->acknowledge(in, true, "");
 }
 
 // A notice from the fleet (or its clearing): kept in the state folder, played from the next

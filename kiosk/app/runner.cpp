@@ -12,6 +12,7 @@
 #include <thread>
 #include <cstdio>
 
+#include "base/utf8.hpp"
 #include "base/zone_time.hpp"
 #include "app/control.hpp"
 #include "app/fetch_worker.hpp"
@@ -23,6 +24,7 @@
 #include "app/settings.hpp"
 #include "base/url.hpp"
 #include "fleet/notice.hpp"
+#include "fleet/plays.hpp"
 #include "base/log.hpp"
 #include "health/status.hpp"
 #include "schedule/scheduler.hpp"
@@ -78,6 +80,7 @@ private:
     std::map<std::string, net::ItemHealth> health_;       // the worker's latest word, for status
     std::deque<ItemUpdate> pending_updates_;         // new or withdrawn content, at the next boundary
     status::ProofOfPlay proof_;
+    fleet::ShowingCounter showings_;  // which page records complete a showing of their item
     store::LastGood last_good_;                     // accepted configurations, for a bad start
     std::vector<std::string> config_errors_;  // the configuration asked for could not be used
     long pages_shown_ = 0;
@@ -415,6 +418,15 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
                            {"page", slot.page + 1},
                            {"standing", slot.standing()},
                            {"interrupt", slot.interrupt}};
+    // For the office's 播放记录: the item's pages and title as shown (its name stays with the
+    // play after the item leaves the playlist), and whether this page ended a whole showing.
+    if (const LibraryItem* shown = slot.standing() ? nullptr : library_.find(slot.item_id)) {
+        const int of = static_cast<int>(shown->pages.size());
+        play["of"] = of;
+        // At most 120 bytes: a record stays within the spool's 512 bytes (fleet/plays.hpp).
+        if (!shown->title.empty()) play["title"] = utf8::truncate(shown->title, 120);
+        play["complete"] = !quit && showings_.shown(slot.item_id, slot.page, of);
+    }
     proof_.append(play);
     fleet_.add_play(std::move(play), shown_at_ms, quit);
     return quit;

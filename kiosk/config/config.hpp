@@ -1,7 +1,8 @@
 #pragma once
 // kiosk.json and playlist.json -> typed structs. Every error names the file, line:col, the
-// JSON path, what was found and what was expected:
-//   playlist.json:14:17: items[2].schedule.hours[0]: "8:00-25:00" is not a time range like "08:00-17:30"
+// JSON path and what is wrong; a playlist item's fields the console's form shows say what to
+// do in the form's words, with no JSON in them:
+//   playlist.json:14:17: items[2].schedule.hours[0]: time range "8:00-25:00": there is no time "25:00" (hours 00 to 24, minutes 00 to 59)
 // Loading collects every error in the file, not just the first.
 #include <cstdint>
 #include <ctime>
@@ -247,6 +248,22 @@ std::vector<std::string> check_local_sources(const Playlist& playlist);
 // A `file:` source resolved against the playlist's folder; nullopt for other schemes.
 std::optional<std::filesystem::path> local_source_path(const Playlist& playlist,
                                                        const PlaylistItem& item);
+
+// A time range as a clerk types it, read where the intent is clear: "8:30-12:00",
+// "08：30－12：00" (a Chinese input method's full-width colon, dash and digits), "8:30 至 12:00",
+// "8:30~12:00", spaces anywhere. `normal` is the one form the playlist keeps ("08:30-12:00");
+// otherwise `problem` says which part is wrong and `part` holds that part as typed.
+struct TimeRangeReading {
+    enum class Problem { none, no_separator, not_a_time, no_such_time, starts_at_24, empty } problem = Problem::none;
+    std::string normal;
+    std::string part;
+    int start = 0, end = 0;  // minutes after midnight (end 24 * 60: midnight)
+};
+TimeRangeReading read_time_range(std::string_view typed);
+
+// Text as the playlist keeps it: spaces, tabs and line breaks (ASCII and U+3000) trimmed
+// from both ends; "" for text of only spaces.
+std::string trimmed(std::string_view text);
 
 // True when `zone` names a time zone in the system's tzdata.
 bool is_known_time_zone(const std::string& zone);

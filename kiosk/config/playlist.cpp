@@ -21,6 +21,75 @@ using nlohmann::json;
 using namespace detail;
 
 namespace {
+bool is_blank(char32_t c) { return c == U' ' || c == U'\t' || c == U'\n' || c == U'\r' || c == U'\u3000' || c == U'\u00A0'; }
+}  // namespace
+
+std::string trimmed(std::string_view text) {
+    const std::u32string t = utf8::decode(text);
+    size_t a = 0, b = t.size();
+    while (a < b && is_blank(t[a])) ++a;
+    while (b > a && is_blank(t[b - 1])) --b;
+    return utf8::encode(std::u32string_view(t).substr(a, b - a));
+}
+
+TimeRangeReading read_time_range(std::string_view typed) {
+    using P = TimeRangeReading::Problem;
+    TimeRangeReading r;
+    // One form of every character a clerk's input method may give: full-width digits and
+    // colon, the dashes and tildes and 至/到 between the times; no spaces.
+    std::u32string s;
+    for (char32_t c : utf8::decode(typed)) {
+        if (is_blank(c)) continue;
+        if (c >= U'\uFF10' && c <= U'\uFF19') c = U'0' + (c - U'\uFF10');
+        else if (c == U'\uFF1A' || c == U'\uFE55') c = U':';
+        else if (c == U'\uFF0D' || c == U'\u2010' || c == U'\u2011' || c == U'\u2012' || c == U'\u2013' || c == U'\u2014' ||
+                 c == U'\u2015' || c == U'\u2212' || c == U'~' || c == U'\uFF5E' || c == U'\u301C' || c == U'\u81F3' || c == U'\u5230')
+            c = U'-';
+        s += c;
+    }
+    for (size_t at = s.find(U"--"); at != std::u32string::npos; at = s.find(U"--")) s.erase(at, 1);  // "8:30——12:00"
+    const size_t dash = s.find(U'-');
+    if (dash == std::u32string::npos || s.find(U'-', dash + 1) != std::u32string::npos) {
+        r.problem = P::no_separator;
+        return r;
+    }
+    auto clock = [&](std::u32string_view t, int& minutes) {
+        r.part = utf8::encode(t);
+        const size_t colon = t.find(U':');
+        auto digits = [](std::u32string_view d) {
+            return !d.empty() && std::all_of(d.begin(), d.end(), [](char32_t c) { return c >= U'0' && c <= U'9'; });
+        };
+        if (colon == std::u32string_view::npos || colon == 0 || colon > 2 || t.size() - colon - 1 != 2 ||
+            !digits(t.substr(0, colon)) || !digits(t.substr(colon + 1))) {
+            r.problem = P::not_a_time;
+            return false;
+        }
+        const int h = colon == 1 ? t[0] - U'0' : (t[0] - U'0') * 10 + (t[1] - U'0');
+        const int m = (t[colon + 1] - U'0') * 10 + (t[colon + 2] - U'0');
+        if (m > 59 || h > 24 || (h == 24 && m != 0)) {
+            r.problem = P::no_such_time;
+            return false;
+        }
+        minutes = h * 60 + m;
+        return true;
+    };
+    const std::u32string_view all(s);
+    if (!clock(all.substr(0, dash), r.start) || !clock(all.substr(dash + 1), r.end)) return r;
+    r.part.clear();
+    if (r.start == 24 * 60) {
+        r.problem = P::starts_at_24;
+        return r;
+    }
+    if (r.start == r.end) {
+        r.problem = P::empty;
+        return r;
+    }
+    auto two = [](int n) { return std::string{static_cast<char>('0' + n / 10), static_cast<char>('0' + n % 10)}; };
+    r.normal = two(r.start / 60) + ":" + two(r.start % 60) + "-" + two(r.end / 60) + ":" + two(r.end % 60);
+    return r;
+}
+
+namespace {
 // The playlist checker: what it finds goes to `issues` too.
 Result<Playlist> parse_playlist_into(const std::string& text, const std::string& name, const KioskConfig& cfg, bool local,
                                      std::vector<Issue>& issues) {
@@ -83,8 +152,13 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
         for (const auto& other : pl.items)
             if (!item.id.empty() && other.id == item.id)
                 c.error(child_path(path, "id"), format(KIOSK_TR("\"{}\" is already the id of another item"), {item.id}));
-        c.text(it, path, "title", item.title);
-        if (c.text(it, path, "source", item.source, true)) {
+        if (c.text(it, path, "title", item.title)) item.title = trimmed(item.title);
+        // Spaces around an address or a text are a slip of the hand: trimmed. An empty one is
+        // a field left blank, and the clerk is told what to fill in.
+        if (it.contains("source") && it["source"].is_string() && trimmed(it["source"].get<std::string>()).empty()) {
+            c.error(child_path(path, "source"), KIOSK_TR("fill in the web address, like https://www.changchun.gov.cn/…"));
+        } else if (c.text(it, path, "source", item.source, true)) {
+            item.source = trimmed(item.source);
             const std::string src_path = child_path(path, "source");
             if (item.source.rfind("file:", 0) == 0) {
                 if (!local)
@@ -107,7 +181,10 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
             // Inline content: a notice typed at the office, no file to copy onto each PC.
             if (it.contains("source"))
                 c.error(child_path(path, "text"), KIOSK_TR("an item has either \"source\" or \"text\", not both"));
+            else if (!it["text"].is_string() || trimmed(it["text"].get<std::string>()).empty())
+                c.error(child_path(path, "text"), KIOSK_TR("fill in the text, or upload a file"));
             else if (c.text(it, path, "text", item.text, true)) {
+                item.text = trimmed(item.text);
                 const size_t chars = utf8::decode(item.text).size();
                 if (chars > kMaxInlineTextChars)
                     c.error(child_path(path, "text"), format(KIOSK_TR("inline text is at most {} characters; this one has {}"),
@@ -127,7 +204,16 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
             else
                 item.refresh_seconds = *d;
         }
-        read_dwell(c, it, path, "page_seconds", item.page_seconds);
+        if (it.contains("page_seconds")) {
+            const json& v = it["page_seconds"];
+            if (v.is_string() && v.get<std::string>() == "auto")
+                item.page_seconds = Dwell{true, 0};
+            else if (v.is_number() && v.get<double>() > 0 && v.get<double>() <= 3600)
+                item.page_seconds = Dwell{false, v.get<double>()};
+            else
+                c.error(child_path(path, "page_seconds"),
+                        KIOSK_TR("seconds per page must be more than 0 and at most 3600, or choose automatic"));
+        }
         c.integer(it, path, "priority", item.priority, -100, 100);
         c.boolean(it, path, "enabled", item.enabled);
 
@@ -137,26 +223,29 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
             if (c.object(s, sp, {"from", "until", "weekdays", "hours"})) {
                 for (const char* key : {"from", "until"}) {
                     if (!s.contains(key)) continue;
-                    auto day = s[key].is_string() ? parse_date(s[key].get<std::string>()) : std::nullopt;
-                    if (!day) c.expected(child_path(sp, key), s[key], KIOSK_N("a date like \"2026-01-31\""));
-                    else (std::string(key) == "from" ? item.schedule.from_day : item.schedule.until_day) = day;
+                    auto day = s[key].is_string() ? parse_date(trimmed(s[key].get<std::string>())) : std::nullopt;
+                    const bool from = std::string(key) == "from";
+                    if (!day)
+                        c.error(child_path(sp, key), from ? KIOSK_TR("write the start date as year-month-day, like 2026-01-31")
+                                                          : KIOSK_TR("write the end date as year-month-day, like 2026-01-31"));
+                    else (from ? item.schedule.from_day : item.schedule.until_day) = day;
                 }
                 if (item.schedule.from_day && item.schedule.until_day &&
                     *item.schedule.until_day < *item.schedule.from_day)
-                    c.error(child_path(sp, "until"), format(KIOSK_TR("{} is before \"from\" ({})"),
-                                                            {shown(s["until"]), shown(s["from"])}));
+                    c.error(child_path(sp, "until"), KIOSK_TR("the end date must be on or after the start date"));
                 if (s.contains("weekdays")) {
                     const json& w = s["weekdays"];
                     if (!w.is_array() || w.empty()) {
-                        c.expected(child_path(sp, "weekdays"), w, KIOSK_N("a list of days like [\"mon\", \"tue\"]"));
+                        c.error(child_path(sp, "weekdays"), KIOSK_TR("choose at least one day of the week"));
                     } else {
                         item.schedule.weekdays = 0;
                         for (size_t k = 0; k < w.size(); ++k) {
-                            std::string d = w[k].is_string() ? w[k].get<std::string>() : "";
+                            std::string d = w[k].is_string() ? trimmed(w[k].get<std::string>()) : "";
                             auto at = std::find(std::begin(kWeekdays), std::end(kWeekdays), d);
                             if (at == std::end(kWeekdays))
-                                c.expected(element_path(child_path(sp, "weekdays"), k), w[k],
-                                           KIOSK_N("a day: mon, tue, wed, thu, fri, sat or sun"));
+                                c.error(element_path(child_path(sp, "weekdays"), k),
+                                        format(KIOSK_TR("day \"{}\": write the days of the week as mon, tue, wed, thu, fri, sat or sun"),
+                                               {utf8::printable(utf8::truncate(d, 40))}));
                             else
                                 item.schedule.weekdays |= static_cast<std::uint8_t>(1u << (at - std::begin(kWeekdays)));
                         }
@@ -165,23 +254,36 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
                 if (s.contains("hours")) {
                     const json& h = s["hours"];
                     if (!h.is_array() || h.empty()) {
-                        c.expected(child_path(sp, "hours"), h, KIOSK_N("a list of time ranges like [\"08:30-12:00\"]"));
+                        c.error(child_path(sp, "hours"),
+                                KIOSK_TR("write at least one time range, like 08:30-12:00 (to play all day, give none)"));
                     } else {
+                        using P = TimeRangeReading::Problem;
                         for (size_t k = 0; k < h.size(); ++k) {
-                            std::string r = h[k].is_string() ? h[k].get<std::string>() : "";
-                            auto dash = r.find('-');
-                            std::optional<int> a, b;
-                            if (dash != std::string::npos) {
-                                a = parse_clock_minutes(r.substr(0, dash));
-                                b = parse_clock_minutes(r.substr(dash + 1));
-                            }
+                            const std::string raw = h[k].is_string() ? h[k].get<std::string>() : "";
+                            const TimeRangeReading r = read_time_range(raw);
+                            const std::string typed = utf8::printable(utf8::truncate(trimmed(raw), 60));
                             const std::string hp = element_path(child_path(sp, "hours"), k);
-                            if (!a || !b || *a == 24 * 60)
-                                c.expected(hp, h[k], KIOSK_N("a time range like \"08:00-17:30\""));
-                            else if (*a == *b)
-                                c.error(hp, format(KIOSK_TR("{} is empty: its start and end are the same"), {shown(h[k])}));
-                            else
-                                item.schedule.hours.push_back(TimeRange{*a, *b});
+                            const std::string part = utf8::printable(utf8::truncate(r.part, 40));
+                            switch (r.problem) {
+                                case P::none: item.schedule.hours.push_back(TimeRange{r.start, r.end}); break;
+                                case P::no_separator:
+                                    c.error(hp, format(KIOSK_TR("time range \"{}\": write it as start-end, like 08:30-12:00"), {typed}));
+                                    break;
+                                case P::not_a_time:
+                                    c.error(hp, format(KIOSK_TR("time range \"{}\": write \"{}\" as hours:minutes, like 08:30"),
+                                                       {typed, part}));
+                                    break;
+                                case P::no_such_time:
+                                    c.error(hp, format(KIOSK_TR("time range \"{}\": there is no time \"{}\" (hours 00 to 24, minutes 00 to 59)"),
+                                                       {typed, part}));
+                                    break;
+                                case P::starts_at_24:
+                                    c.error(hp, format(KIOSK_TR("time range \"{}\": a range cannot start at 24:00; start at 00:00"), {typed}));
+                                    break;
+                                case P::empty:
+                                    c.error(hp, format(KIOSK_TR("time range \"{}\": its start and end are the same; make the end later"), {typed}));
+                                    break;
+                            }
                         }
                     }
                 }

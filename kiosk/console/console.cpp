@@ -20,8 +20,11 @@
 #include "console/door.hpp"
 #include "console/fleet_link.hpp"
 #include "console/front_door.hpp"
+#include "console/changes.hpp"
 #include "console/logic.hpp"
+#include "console/names.hpp"
 #include "console/preview.hpp"
+#include "console/receipts.hpp"
 #include "console/service.hpp"
 #include "console/views.hpp"
 #include "console/store.hpp"
@@ -235,7 +238,17 @@ struct Routes {
         return sizes.empty() ? settings.preview_sizes : sizes;
     }
 
+    // A publication's receipt as the pages show it (console/receipts.hpp).
+    json receipt_view(const ReceiptRef& ref, const std::vector<ScreenView>& screens, const DisplayNames& names, std::time_t now) {
+        return receipt_json(ref, make_receipt(ref, screens, store.acks(ref.key, ref.gen), names, now), names, office->time_zone, now);
+    }
+    json latest_receipt_view(const std::string& key, const std::vector<ScreenView>& screens, const DisplayNames& names, std::time_t now) {
+        auto ref = store.latest_receipt(key);
+        return ref ? receipt_view(*ref, screens, names, now) : json(nullptr);
+    }
+
     void install();
+    void receipt_routes();
     void pages();
     void login_routes();
     void screen_routes();
@@ -268,6 +281,29 @@ void Routes::install() {
     approval_routes();
     record_routes();
     user_routes();
+    receipt_routes();
+}
+
+void Routes::receipt_routes() {
+    // The receipts the page follows after 发布 (ids from the answer), at most 20 at once.
+    server->Get("/api/receipts", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        const std::string ids = req.get_param_value("ids");
+        const std::time_t now = std::time(nullptr);
+        const auto screens = screen_views(fleet.screens());
+        const DisplayNames names(store);
+        json out = json::array();
+        size_t start = 0;
+        while (start < ids.size() && out.size() < 20) {
+            size_t end = ids.find(',', start);
+            if (end == std::string::npos) end = ids.size();
+            const std::string one = ids.substr(start, end - start);
+            start = end + 1;
+            if (one.empty() || one.size() > 18 || one.find_first_not_of("0123456789") != std::string::npos) continue;
+            if (auto ref = store.receipt(std::stoll(one))) out.push_back(receipt_view(*ref, screens, names, now));
+        }
+        send_json(res, out);
+    });
 }
 
 void Routes::pages() {
@@ -423,22 +459,30 @@ void Routes::playlist_routes() {
         const PublishedPlaylist p = store.playlist(scope);
         int waiting = 0;
         for (const auto& c : store.pending_list(false)) waiting += c.kind == "playlist" && c.scope == scope;
+        // What the scope's screens play now, and the receipt of the version published.
+        const auto screens = fleet.screens();
+        const DisplayNames names(store);
+        const std::time_t now = std::time(nullptr);
+        json receipt = nullptr;
+        if (auto parsed = fleet::Scope::parse(scope); parsed && !p.playlist.is_null())
+            receipt = latest_receipt_view(fleet::generation_key({parsed->str(), "playlist", ""}), screen_views(screens), names, now);
         const auto mine = latest_playlist_change(store.pending_of(session->user, 50), scope, p);
         send_json(res, {{"scope", scope}, {"label", scope_label(scope)},
                         {"playlist", p.playlist.is_null() ? json{{"version", 1}, {"items", json::array()}} : p.playlist},
                         {"published", !p.playlist.is_null()}, {"gen", p.gen}, {"at", now_iso(p.at, office->time_zone)}, {"by", p.by}, {"pending", waiting},
+                        {"screens", playing_json(scope, screens, names, office->time_zone)}, {"receipt", receipt},
                         {"mine", mine ? change_json(*mine, office->time_zone) : json(nullptr)}});
     });
     s.Post("/api/playlist/check", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
         const json body = body_json(req);
-        send_json(res, {{"errors", to_json(check_playlist(body.value("playlist", json()), *office, kMaxPlaylistBytes))}});
+        send_json(res, {{"errors", to_json(check_playlist(tidy_playlist(body.value("playlist", json())), *office, kMaxPlaylistBytes))}});
     });
     s.Post("/api/playlist", [this](const httplib::Request& req, httplib::Response& res) {
         auto session = allow(req, res, Role::editor);
         if (!session) return;
         const json body = body_json(req);
-        answer(res, service.publish_playlist(actor(req, *session), str(body, "scope"), body.value("playlist", json())));
+        answer(res, service.publish_playlist(actor(req, *session), str(body, "scope"), tidy_playlist(body.value("playlist", json()))));
     });
     s.Post("/api/extract", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
@@ -483,10 +527,11 @@ void Routes::playlist_routes() {
         hints.refuse_binary = true;
         auto got = content::ingest(file.content, hints);
         if (!got) return send_error(res, 422, "读不出这个文件的文字：" + got.error().message);
-        // The text as a playlist item carries it: one paragraph a line, the title first.
+        // The text as a playlist item carries it: one paragraph a line. The title goes to the
+        // form's 标题 field, not into the text (the screen would show it twice).
         std::string text;
         for (const auto& b : got->doc.blocks)
-            if (!b.text.empty()) text += b.text + "\n";
+            if (!b.text.empty() && b.role != content::Role::title) text += b.text + "\n";
         send_json(res, {{"title", got->doc.title}, {"text", text}, {"chars", utf8::decode(text).size()},
                         {"limit", config::kMaxInlineTextChars}});
     });
@@ -514,7 +559,8 @@ void Routes::playlist_routes() {
             if (!p.item.is_object()) return send_error(res, 400, "没有要预览的内容");
             const std::string scope = str(body, "scope");
             p.sizes = sizes_for({fleet::valid_scope(scope) ? scope : "all"});
-            const json one = {{"version", 1}, {"items", json::array({p.item})}};
+            const json one = tidy_playlist({{"version", 1}, {"items", json::array({p.item})}});
+            p.item = one["items"][0];
             if (auto errors = check_playlist(one, *office, kMaxPlaylistBytes); !errors.empty())
                 return send_error(res, 422, errors.front().message, {{"errors", to_json(errors)}});
         }
@@ -526,7 +572,7 @@ void Routes::playlist_routes() {
         const std::string token = random_token().substr(0, 16);
         json out = {{"token", token}, {"sizes", json::array()}};
         for (const auto& sp : *pages)
-            out["sizes"].push_back({{"width", sp.width}, {"height", sp.height}, {"pages", sp.png.size()}});
+            out["sizes"].push_back({{"width", sp.width}, {"height", sp.height}, {"pages", sp.png.size()}, {"total", sp.total}});
         {
             std::lock_guard lock(previews_mutex);
             previews.emplace_front(token, std::move(*pages));
@@ -551,10 +597,15 @@ void Routes::notice_routes() {
     s.Get("/api/notices", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
         json out = json::array();
-        for (const auto& n : store.notices(std::time(nullptr)))
+        const std::time_t now = std::time(nullptr);
+        const auto screens = screen_views(fleet.screens());
+        const DisplayNames names(store);
+        for (const auto& n : store.notices(now)) {
             out.push_back({{"id", n.id}, {"scope", n.scope}, {"label", scope_label(n.scope)}, {"text", n.text}, {"title", n.title},
                            {"until", now_iso(n.until, office->time_zone)}, {"interrupt", n.interrupt}, {"urgent", n.urgent},
                            {"by", n.by}, {"published", now_iso(n.published, office->time_zone)}});
+            out.back()["receipt"] = latest_receipt_view(fleet::generation_key({n.scope, "notice", n.id}), screens, names, now);
+        }
         send_json(res, out);
     });
     s.Post("/api/notices", [this](const httplib::Request& req, httplib::Response& res) {
@@ -576,10 +627,20 @@ void Routes::approval_routes() {
         auto session = allow(req, res, Role::editor);
         if (!session) return;
         json out = json::array();
+        const std::time_t now = std::time(nullptr);
+        const auto screens = screen_views(fleet.screens());
+        const DisplayNames names(store);
         // mine=1: the asker's own changes, decided or not (the notices page shows where each stands).
         const auto changes = req.get_param_value("mine") == "1" ? store.pending_of(session->user, 30)
                                                                   : store.pending_list(req.get_param_value("all") == "1");
-        for (const auto& c : changes) out.push_back(change_json(c, office->time_zone));
+        for (const auto& c : changes) {
+            out.push_back(change_json(c, office->time_zone));
+            // An approved change: what the screens did with what it published.
+            json receipts = json::array();
+            if (c.state == "approved")
+                for (const auto& ref : store.receipts_of_pending(c.id)) receipts.push_back(receipt_view(ref, screens, names, now));
+            out.back()["receipts"] = receipts;
+        }
         send_json(res, out);
     });
     s.Get("/api/approvals/waiting", [this](const httplib::Request& req, httplib::Response& res) {
@@ -623,45 +684,93 @@ void Routes::record_routes() {
         }
         return f;
     };
+    // Each entry as stored (`detail`, for programs) and in words (`action_name`, `target_name`,
+    // `summary`; an old raw diff in `diff`).
     s.Get("/api/audit", [this, filter_of](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
+        const DisplayNames dn(store);
+        const ItemNames names(store);
+        const auto name_of = [&names](const std::string& id) { return names.name(id); };
         json out = json::array();
-        for (const auto& e : store.audit_entries(filter_of(req)))
+        for (const auto& e : store.audit_entries(filter_of(req))) {
+            std::string diff;
+            const std::string summary = audit_detail_words(e, name_of, &diff);
             out.push_back({{"id", e.id}, {"at", now_iso(e.at, office->time_zone)}, {"user", e.user}, {"address", e.address},
-                           {"action", e.action}, {"target", e.target}, {"detail", e.detail}});
+                           {"user_name", audit_user_words(e.user)}, {"address_name", audit_address_words(e.address)},
+                           {"action", e.action}, {"action_name", action_name(e.action)}, {"target", e.target},
+                           {"target_name", audit_target_words(e, dn)}, {"detail", e.detail}, {"summary", summary}, {"diff", diff}});
+        }
         send_json(res, out);
+    });
+    s.Get("/api/audit/actions", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        send_json(res, action_names());
     });
     s.Get("/api/audit.csv", [this, filter_of](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
         AuditFilter f = filter_of(req);
         f.limit = 1000000;
-        std::string csv = "\xEF\xBB\xBFid,time,user,address,action,target,detail\r\n";  // the BOM: Excel reads UTF-8
+        const DisplayNames dn(store);
+        const ItemNames names(store);
+        const auto name_of = [&names](const std::string& id) { return names.name(id); };
+        std::string csv = "\xEF\xBB\xBF" "时间,用户,地址,操作,对象,详情\r\n";  // the BOM: Excel reads UTF-8
         for (const auto& e : store.audit_entries(f))
-            csv += std::to_string(e.id) + "," + csv_cell(now_iso(e.at, office->time_zone)) + "," + csv_cell(e.user) + "," +
-                   csv_cell(e.address) + "," + csv_cell(e.action) + "," + csv_cell(e.target) + "," + csv_cell(e.detail) + "\r\n";
+            csv += csv_cell(now_iso(e.at, office->time_zone).replace(10, 1, " ")) + "," + csv_cell(audit_user_words(e.user)) + "," +
+                   csv_cell(audit_address_words(e.address)) +
+                   "," + csv_cell(action_name(e.action)) + "," + csv_cell(audit_target_words(e, dn)) + "," +
+                   csv_cell(audit_detail_words(e, name_of)) + "\r\n";
         res.set_header("Content-Disposition", "attachment; filename=\"audit.csv\"");
         res.set_content(csv, "text/csv; charset=utf-8");
     });
-    auto plays_of = [this](const httplib::Request& req, int limit) {
-        return store.plays(req.get_param_value("screen"), req.get_param_value("item"), req.get_param_value("from"),
-                           req.get_param_value("until"), limit);
+    // 播放记录: 屏幕 and 内容 are what a clerk types (names, title words, or an id).
+    auto plays_of = [this](const httplib::Request& req, const std::string& from, const std::string& until, int limit) {
+        PlaysQuery q;  // an empty field: any (nothing looked up)
+        if (const std::string screen = req.get_param_value("screen"); screen.find_first_not_of(" \t") != std::string::npos) {
+            std::vector<std::string> ids = store.play_screens();
+            for (const auto& sc : store.screens()) ids.push_back(sc.id);
+            q.screens = matching_screens(screen, ids, DisplayNames(store));
+        }
+        if (const std::string item = req.get_param_value("item"); item.find_first_not_of(" \t") != std::string::npos)
+            q.items = matching_items(item, store.play_items(), ItemNames(store));
+        q.from_day = from;
+        q.until_day = until;
+        q.limit = limit;
+        return store.plays(q);
     };
     s.Get("/api/plays", [this, plays_of](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
-        send_json(res, plays_json(plays_of(req, 2000), ItemNames(store)));
+        const auto rows = plays_of(req, req.get_param_value("from"), req.get_param_value("until"), 2000);
+        send_json(res, plays_json(rows, ItemNames(store), DisplayNames(store)));
     });
     s.Get("/api/plays.csv", [this, plays_of](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
-        std::string csv = "\xEF\xBB\xBF" "day,screen,item,name,plays,seconds\r\n";
-        const ItemNames names(store);
-        for (const auto& p : plays_of(req, 10000000)) {
-            char seconds[32];
-            std::snprintf(seconds, sizeof seconds, "%.1f", p.seconds);
-            csv += csv_cell(p.day) + "," + csv_cell(p.screen) + "," + csv_cell(p.item) + "," +
-                   csv_cell(names.name(p.item)) + "," + std::to_string(p.plays) + "," + seconds + "\r\n";
-        }
+        const auto rows = plays_of(req, req.get_param_value("from"), req.get_param_value("until"), 10000000);
         res.set_header("Content-Disposition", "attachment; filename=\"plays.csv\"");
-        res.set_content(csv, "text/csv; charset=utf-8");
+        res.set_content(plays_csv(rows, ItemNames(store), DisplayNames(store)), "text/csv; charset=utf-8");
+    });
+    // The question in one go: 屏幕 × 内容 × 日期 → 完整播放 N 次（共 M 页）.
+    s.Get("/api/plays/answer", [this, plays_of](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        const std::string day = req.get_param_value("day");
+        if (day.size() != 10) return send_error(res, 400, "请选择日期");
+        const auto rows = plays_of(req, day, day, 100000);
+        const std::string today = zone_time::format_iso_local(std::time(nullptr), office->time_zone).substr(0, 10);
+        send_json(res, plays_answer(rows, ItemNames(store), DisplayNames(store), req.get_param_value("screen"),
+                                    req.get_param_value("item"), day, today));
+    });
+    // What the answer form suggests: screens by name, items by title (newest plays first).
+    s.Get("/api/plays/choices", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::editor)) return;
+        const DisplayNames dn(store);
+        const ItemNames names(store);
+        std::set<std::string> screens, items;
+        for (const auto& sc : store.screens()) screens.insert(dn.screen(sc.id));
+        for (const auto& id : store.play_screens()) screens.insert(dn.screen(id));
+        for (const auto& [id, title] : store.play_items())
+            if (id != "(standing)") items.insert(title.empty() ? names.name(id) : title);
+        const std::string today = zone_time::format_iso_local(std::time(nullptr), office->time_zone).substr(0, 10);
+        send_json(res, {{"screens", screens}, {"items", items}, {"today", today},
+                        {"yesterday", zone_time::format_iso_local(std::time(nullptr) - 86400, office->time_zone).substr(0, 10)}});
     });
 }
 

@@ -8,6 +8,11 @@
 #include <set>
 
 #include "console/logic.hpp"
+#include "console/views.hpp"
+#include "console/names.hpp"
+#include "console/receipts.hpp"
+#include "fleet/ack.hpp"
+#include "base/utf8.hpp"
 #include "fleet/office.hpp"
 #include "fleet/signed.hpp"
 #include "fleet/topics.hpp"
@@ -82,6 +87,7 @@ void FleetLink::run() {
     // session, so plays sent while the console was down arrive when it is back.
     const std::string client_id = "office-console";
     auto last_prune = std::chrono::steady_clock::now() - 1h;
+    auto last_receipts = std::chrono::steady_clock::now();
     auto backoff = 1s;
     int sessions_seen = 0;
     bool lost = false;  // the connection is down, since lost_at
@@ -154,6 +160,10 @@ void FleetLink::run() {
         c->wait(500ms);
         const std::time_t now = std::time(nullptr);
         for (auto& m : c->take()) file(m.screen_id, m.leaf, m.payload, now);
+        if (std::chrono::steady_clock::now() - last_receipts > 2s) {
+            log_receipts(now);
+            last_receipts = std::chrono::steady_clock::now();
+        }
         if (std::chrono::steady_clock::now() - last_prune > 1h) {
             if (auto st = store_.prune(now); !st) std::fprintf(stderr, "kiosk-console: %s\n", st.error().message.c_str());
             last_prune = std::chrono::steady_clock::now();
@@ -193,10 +203,52 @@ void FleetLink::file(const std::string& screen, const std::string& leaf, const s
         std::lock_guard lock(mutex_);
         screens_[screen].id = screen;
         screens_[screen].screenshot_at = now;
+    } else if (leaf == "ack") {
+        file_ack(screen, payload, now);
     } else if (leaf == "plays") {
         auto j = nlohmann::json::parse(payload, nullptr, false);
-        if (j.is_object() && j.contains("plays"))
-            if (auto added = store_.add_plays(screen, j["plays"], now); !added) log_once(added.error().message);
+        if (!j.is_object() || !j.contains("plays")) return;
+        // Each play keeps its title as filed: the item may leave the playlist tomorrow.
+        if (!play_names_ || now - play_names_at_ >= 10 || now < play_names_at_) {
+            play_names_ = std::make_shared<const ItemNames>(store_);
+            play_names_at_ = now;
+        }
+        name_plays(j["plays"], *play_names_);
+        if (auto added = store_.add_plays(screen, j["plays"], now); !added) log_once(added.error().message);
+    }
+}
+
+void FleetLink::file_ack(const std::string& screen, const std::string& payload, std::time_t now) {
+    if (payload.size() > 64 * 1024) return;
+    auto j = nlohmann::json::parse(payload, nullptr, false);
+    if (!j.is_object() || !j.contains("topic") || !j["topic"].is_string()) return;
+    const auto arrival = fleet::parse_desired_topic(j["topic"].get<std::string>());
+    if (!arrival || (arrival->kind != "playlist" && arrival->kind != "notice")) return;
+    // What a screen sends is read field by field, each of its type or not at all (value()
+    // would throw on a field of the wrong type).
+    const bool applied = j.contains("result") && j["result"].is_string() && j["result"].get<std::string>() == "applied";
+    const std::string reason = j.contains("reason") && j["reason"].is_string() ? j["reason"].get<std::string>() : "";
+    std::string outcome = j.contains("outcome") && j["outcome"].is_string() ? j["outcome"].get<std::string>() : "";
+    if (outcome != fleet::kAckShown && outcome != fleet::kAckWaiting && outcome != fleet::kAckKept && outcome != fleet::kAckRefused &&
+        outcome != fleet::kAckReplayed)
+        outcome = fleet::outcome_of(applied, reason);
+    if (outcome == fleet::kAckReplayed) return;  // applied before: its first ack stands
+    std::string words = j.contains("words") && j["words"].is_string() ? j["words"].get<std::string>() : "";
+    if (words.empty() && outcome == fleet::kAckRefused) words = fleet::refusal_words(reason);
+    const std::uint64_t gen = j.contains("gen") && j["gen"].is_number_unsigned() ? j["gen"].get<std::uint64_t>() : 0;
+    if (auto st = store_.add_ack(screen, fleet::generation_key(*arrival), gen, outcome, utf8::truncate(words, 600), now); !st)
+        log_once(st.error().message);
+}
+
+void FleetLink::log_receipts(std::time_t now) {
+    auto open = store_.open_receipts();
+    if (open.empty()) return;
+    const auto all = screen_views(screens());
+    const DisplayNames names(store_);
+    for (const ReceiptRef& ref : open) {
+        const Receipt r = make_receipt(ref, all, store_.acks(ref.key, ref.gen), names, now);
+        if (!receipt_due(ref, r, now)) continue;
+        if (auto st = store_.log_receipt(ref.id, receipt_entry(ref, r, now)); !st) log_once(st.error().message);
     }
 }
 
@@ -209,6 +261,7 @@ Result<Delivery> FleetLink::publish(const Make& make) {
         return intent;
     });
     if (!ids) return ids.error();
+    d.ids = *ids;
     std::shared_ptr<fleet::OfficeClient> c;
     {
         std::lock_guard lock(mutex_);

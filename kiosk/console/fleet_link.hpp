@@ -29,10 +29,13 @@ class OfficeClient;
 
 namespace kiosk::console {
 
+class ItemNames;
+
 // What became of one action's documents: written to the journal always; sent when the
 // broker confirmed them, else sent when the link is back (reconcile).
 struct Delivery {
     std::vector<fleet::Publication> publications;
+    std::vector<std::int64_t> ids;  // their ids in the journal (a receipt's id)
     bool sent = false;
     std::string why_not;  // when not sent: what the broker said
 };
@@ -66,10 +69,19 @@ private:
     // console died between writing and sending).
     Status start_session(fleet::OfficeClient& client);
     void file(const std::string& screen, const std::string& leaf, const std::string& payload, std::time_t now);
+    // A screen's ack kept for the receipt of the publication it answers.
+    void file_ack(const std::string& screen, const std::string& payload, std::time_t now);
+    // Receipts whose screens have all answered, or that are two minutes old: their counts
+    // go into the audit log (once each).
+    void log_receipts(std::time_t now);
 
     const config::Fleet broker_;
     const fleet::Publisher publisher_;
     Store& store_;  // borrowed: the Console owns both
+    // What the console calls items, for plays filed without a title (rebuilt every 10 s at
+    // most; the fleet thread's own).
+    std::shared_ptr<const ItemNames> play_names_;
+    std::time_t play_names_at_ = 0;
     std::mutex mutex_;
     std::condition_variable stop_cv_;
     std::mutex publishing_;  // one action's record-and-send (or a reconcile) at a time

@@ -27,6 +27,29 @@ std::vector<FieldError> check_playlist(const nlohmann::json& playlist, const con
     return out;
 }
 
+nlohmann::json tidy_playlist(nlohmann::json playlist) {
+    if (!playlist.is_object() || !playlist.contains("items") || !playlist["items"].is_array()) return playlist;
+    auto trim = [](nlohmann::json& obj, const char* key) {
+        if (obj.contains(key) && obj[key].is_string()) obj[key] = config::trimmed(obj[key].get<std::string>());
+    };
+    for (auto& item : playlist["items"]) {
+        if (!item.is_object()) continue;
+        for (const char* key : {"title", "source", "text"}) trim(item, key);
+        if (!item.contains("schedule") || !item["schedule"].is_object()) continue;
+        auto& s = item["schedule"];
+        trim(s, "from");
+        trim(s, "until");
+        if (!s.contains("hours") || !s["hours"].is_array()) continue;
+        for (auto& range : s["hours"]) {
+            if (!range.is_string()) continue;
+            const auto r = config::read_time_range(range.get<std::string>());
+            if (r.problem == config::TimeRangeReading::Problem::none) range = r.normal;
+            else range = config::trimmed(range.get<std::string>());
+        }
+    }
+    return playlist;
+}
+
 namespace {
 std::vector<std::string> lines_of(const nlohmann::json& j) {
     std::vector<std::string> out;

@@ -29,6 +29,11 @@ nlohmann::json to_json(const std::vector<FieldError>& errors);
 std::vector<FieldError> check_playlist(const nlohmann::json& playlist, const config::KioskConfig& office,
                                        std::size_t max_bytes);
 
+// The playlist as the form sent it, tidied where the clerk's intent is clear: titles,
+// addresses, texts and dates trimmed, each time range in its one form ("8:30-12:00" and
+// "08：30－12：00" become "08:30-12:00"). What the checker reads and what is published.
+nlohmann::json tidy_playlist(nlohmann::json playlist);
+
 // A line diff of two JSON documents as pretty-printed ("- " removed, "+ " added, "  "
 // unchanged context next to a change); past a size budget, the whole before and after.
 std::string json_diff(const nlohmann::json& before, const nlohmann::json& after);

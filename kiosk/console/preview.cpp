@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <chrono>
 #include <fstream>
 
@@ -128,7 +129,7 @@ Result<std::vector<PreviewPages>> render_preview(const PreviewRequest& r) {
         std::vector<std::string> argv = {r.kiosk_binary.string(), "render", "--config", (dir.path / "kiosk.json").string(),
                                          "--item", "preview", "--out", pages_dir.string(),
                                          "--size", std::to_string(w) + "x" + std::to_string(h),
-                                         "--pages", std::to_string(r.max_pages)};
+                                         "--pages", std::to_string(r.max_pages), "--count"};
         if (!r.now.empty()) {
             argv.push_back("--now");
             argv.push_back(r.now);
@@ -143,7 +144,11 @@ Result<std::vector<PreviewPages>> render_preview(const PreviewRequest& r) {
             while (!why.empty() && why.back() == '\n') why.pop_back();
             return make_error("预览失败：" + why);
         }
-        PreviewPages p{w, h, {}};
+        PreviewPages p{w, h, {}, 0};
+        // "preview: 9 pages": the whole count, which the pages' own 第 x/9 页 shows.
+        const std::string counted = "preview: ";
+        for (size_t at = run->out.find(counted); at != std::string::npos; at = run->out.find(counted, at + 1))
+            if (at == 0 || run->out[at - 1] == '\n') p.total = std::atoi(run->out.c_str() + at + counted.size());
         std::vector<fs::path> files;
         std::error_code ec;
         for (const auto& e : fs::directory_iterator(pages_dir, ec))
@@ -154,6 +159,7 @@ Result<std::vector<PreviewPages>> render_preview(const PreviewRequest& r) {
             if (!bytes) return bytes.error();
             p.png.push_back(std::move(*bytes));
         }
+        if (p.total < static_cast<int>(p.png.size())) p.total = static_cast<int>(p.png.size());
         out.push_back(std::move(p));
     }
     return out;

@@ -16,7 +16,8 @@ namespace kiosk::console {
 
 struct PreviewPages {
     int width = 0, height = 0;
-    std::vector<std::string> png;  // the pages, in order
+    std::vector<std::string> png;  // the pages, in order (at most max_pages)
+    int total = 0;                  // every page of the item: the N of its 第 x/N 页
 };
 
 struct PreviewRequest {

@@ -8,6 +8,7 @@
 #include "base/zone_time.hpp"
 #include "console/auth.hpp"
 #include "console/fleet_link.hpp"
+#include "console/changes.hpp"
 #include "console/logic.hpp"
 #include "fleet/publisher.hpp"
 
@@ -39,6 +40,17 @@ Outcome delivered(const Result<Delivery>& d, const std::string& done_message, js
     // Not "published": the clerk is told it is kept, and that nothing needs doing again.
     return {Outcome::Kind::queued, "已经记下，但消息服务器（broker）现在连不上：连上后会自动发到屏幕，不用再发一次。",
             std::move(detail)};
+}
+
+// The receipts the page follows after 发布: the journal ids of the action's playlists and
+// notices.
+json with_receipts(const Result<Delivery>& d, json detail) {
+    json ids = json::array();
+    if (d)
+        for (size_t i = 0; i < d->publications.size() && i < d->ids.size(); ++i)
+            if (d->publications[i].kind == "playlist" || d->publications[i].kind == "notice") ids.push_back(d->ids[i]);
+    detail["receipts"] = ids;
+    return detail;
 }
 
 }  // namespace
@@ -92,7 +104,7 @@ bool Service::is_urgent(const json& form) {
 }
 
 Outcome Service::publish(const std::function<Result<Intent>(const fleet::Publisher&, const Store::LastGeneration&)>& make,
-                         const std::string& done_message, json detail) {
+                         const std::string& done_message, json detail, bool receipts) {
     std::optional<std::string> refused;  // make's own error: the request cannot be published as it is
     auto d = link_.publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
         auto in = make(publisher, last);
@@ -100,7 +112,7 @@ Outcome Service::publish(const std::function<Result<Intent>(const fleet::Publish
         return in;
     });
     if (!d && refused) return invalid("没有发布：" + *refused);
-    return delivered(d, done_message, std::move(detail));
+    return delivered(d, done_message, receipts ? with_receipts(d, std::move(detail)) : std::move(detail));
 }
 
 std::string Service::local_time(std::time_t t) const { return zone_time::format_iso_local(t, office_->time_zone).substr(0, 16); }
@@ -127,7 +139,7 @@ Outcome Service::publish_playlist(const Actor& who, const std::string& scope_tex
         auto id = store_.add_pending(c, c.scope);
         if (!id) return failed("没有提交：控制台的数据库写不进去（" + id.error().message + "）");
         if (auto st = audit(who, "submit_playlist", scope->str(),
-                            "waiting for approval (#" + std::to_string(*id) + ")\n" + json_diff(c.before, playlist));
+                            "等待审核（第 " + std::to_string(*id) + " 号）\n" + playlist_change_summary(c.before, playlist));
             !st)
             return failed(st.error().message);
         return {Outcome::Kind::pending, "已提交审核，审核通过后才会发布到屏幕", {{"pending", *id}}};
@@ -146,16 +158,16 @@ Outcome Service::publish_playlist_now(const Actor& who, const fleet::Scope& scop
         const std::time_t now = std::time(nullptr);
         in.playlist = PublishedPlaylist{scope.str(), playlist, p->gen, now, who.user};
         in.audit.push_back({0, now, who.user, who.address, "publish_playlist", scope.str(),
-                            utf8::sanitize((approved_from.empty() ? "" : "approved, edited by " + approved_from + "\n") +
-                                           json_diff(before.playlist, playlist))});
+                            utf8::sanitize((approved_from.empty() ? "" : "审核通过（修改人：" + approved_from + "）\n") +
+                                           playlist_change_summary(before.playlist, playlist))});
         if (decision) {
             in.decision = decision;
             in.audit.push_back({0, now, who.user, who.address, "approve", scope.str(),
-                                "#" + std::to_string(decision->pending) + " by " + approved_from});
+                                "第 " + std::to_string(decision->pending) + " 号修改，提交人：" + approved_from});
         }
         in.publications.push_back(std::move(*p));
         return in;
-    }, "已发布到" + scope.label(), json::object());
+    }, "已发布到" + scope.label(), json::object(), true);
 }
 
 Result<fleet::NoticeBody> Service::notice_body(const json& n, std::time_t now) const {
@@ -200,7 +212,7 @@ Outcome Service::post_notice(const Actor& who, json form) {
         c.created = std::time(nullptr);
         auto id = store_.add_pending(c, str(form, "id"));
         if (!id) return failed("没有提交：控制台的数据库写不进去（" + id.error().message + "）");
-        if (auto st = audit(who, "submit_notice", c.scope, "waiting for approval (#" + std::to_string(*id) + ")\n" + str(form, "text")); !st)
+        if (auto st = audit(who, "submit_notice", c.scope, "等待审核（第 " + std::to_string(*id) + " 号）\n" + str(form, "text")); !st)
             return failed(st.error().message);
         return {Outcome::Kind::pending, "已提交审核，审核通过后才会显示在屏幕上", {{"pending", *id}, {"id", str(form, "id")}}};
     }
@@ -241,13 +253,14 @@ Outcome Service::publish_notice_now(const Actor& who, const json& form, const st
             in.publications.push_back(std::move(*p));
             in.notices.push_back({id, scope.str(), body->text, body->title, who.user, body->until, now, 0, body->interrupts(), body->urgent});
             in.audit.push_back({0, now, who.user, who.address, "publish_notice", scope.str(),
-                                utf8::sanitize((approved_from.empty() ? "" : "approved, written by " + approved_from + "\n") + "id " + id +
+                                utf8::sanitize((approved_from.empty() ? "" : "审核通过（撰写人：" + approved_from + "）\n") + "id " + id +
                                                "\n" + (body->urgent ? "紧急 " : "") + (body->interrupts() ? "插播 " : "轮播 ") +
-                                               "until " + local_time(body->until) + "\n" + body->title + "\n" + body->text)});
+                                               "显示到 " + local_time(body->until) + "\n" + body->title + "\n" + body->text)});
         }
         if (decision) {
             in.decision = decision;
-            in.audit.push_back({0, now, who.user, who.address, "approve", "notice", "#" + std::to_string(decision->pending) + " by " + approved_from});
+            in.audit.push_back({0, now, who.user, who.address, "approve", "notice",
+                                "第 " + std::to_string(decision->pending) + " 号修改，提交人：" + approved_from});
         }
         if (unreviewed) {
             // 事后复核: the target is the notice's id (mark_reviewed names it again).
@@ -257,7 +270,7 @@ Outcome Service::publish_notice_now(const Actor& who, const json& form, const st
                                 utf8::sanitize(where + "\n" + (body->title.empty() ? "" : body->title + "\n") + body->text)});
         }
         return in;
-    }, "通知已发布", {{"id", id}});
+    }, "通知已发布", {{"id", id}}, true);
 }
 
 Outcome Service::clear_notice(const Actor& who, const std::string& id, const std::string& scope_text) {
@@ -299,7 +312,7 @@ Outcome Service::decide(const Actor& who, std::int64_t pending, bool approve, co
             Intent in;
             in.decision = decision;
             in.audit.push_back({0, decision.at, who.user, who.address, "reject", c->kind == "playlist" ? c->scope : c->kind,
-                                "#" + std::to_string(pending) + " by " + c->author + "\n" + why});
+                                "第 " + std::to_string(pending) + " 号修改，提交人：" + c->author + "\n理由：" + why});
             return in;
         });
         if (!d) return still_pending() ? delivered(d, "", json::object()) : decided;

@@ -92,8 +92,9 @@ private:
                                std::optional<Intent::Decision> decision, bool unreviewed = false);
     // FleetLink::publish, answered for the clerk: an error in preparing the documents is
     // the request's (invalid, 422), one in recording them the console's (failed, 503).
+    // `receipts`: the answer names the publications a receipt follows (with_receipts).
     Outcome publish(const std::function<Result<Intent>(const fleet::Publisher&, const Store::LastGeneration&)>& make,
-                    const std::string& done_message, nlohmann::json detail);
+                    const std::string& done_message, nlohmann::json detail, bool receipts = false);
     std::string local_time(std::time_t t) const;
 
     const ConsoleSettings& settings_;

@@ -55,7 +55,24 @@ CREATE INDEX publications_key ON publications(key, gen);
     R"sql(
 CREATE TABLE display_names (kind TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (kind, id));
 )sql",
-    // 4: sessions slide on use, up to an absolute limit from the login (kept as `started`;
+    // 4: 播放记录 that answer questions — whole showings beside pages (null: counted before
+    // this version, pages only) and the item's title when filed (removed items keep names).
+    R"sql(
+ALTER TABLE plays ADD COLUMN showings INTEGER;
+ALTER TABLE plays ADD COLUMN title TEXT NOT NULL DEFAULT '';
+CREATE INDEX plays_item ON plays(item, title);
+)sql",
+    // 5: receipts: the publications clerks see a receipt for, and every screen's ack of them.
+    R"sql(
+CREATE TABLE receipts (id INTEGER PRIMARY KEY, key TEXT NOT NULL, gen INTEGER NOT NULL, kind TEXT NOT NULL,
+  scope TEXT NOT NULL, by TEXT NOT NULL, at INTEGER NOT NULL, pending INTEGER NOT NULL DEFAULT 0,
+  logged INTEGER NOT NULL DEFAULT 0, UNIQUE (key, gen));
+CREATE INDEX receipts_logged ON receipts(logged);
+CREATE INDEX receipts_pending ON receipts(pending);
+CREATE TABLE acks (key TEXT NOT NULL, gen INTEGER NOT NULL, screen TEXT NOT NULL, outcome TEXT NOT NULL,
+  words TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (key, gen, screen));
+)sql",
+    // 6: sessions slide on use, up to an absolute limit from the login (kept as `started`;
     // a session from before is taken as started when it was made, eight hours before it ends).
     R"sql(
 ALTER TABLE sessions ADD COLUMN started INTEGER NOT NULL DEFAULT 0;
@@ -400,6 +417,16 @@ std::optional<std::string> Store::screenshot(const std::string& id) {
     return st.blob(0);
 }
 
+int completes_showing(const nlohmann::json& r) {
+    if (r.value("standing", false)) return 0;
+    if (r.contains("complete") && r["complete"].is_boolean()) return r["complete"].get<bool>() ? 1 : 0;
+    // A screen from before showings were reported: its last page (when it says how many),
+    // else its first, stands for a showing.
+    const int page = r.contains("page") && r["page"].is_number_integer() ? r["page"].get<int>() : 0;
+    if (r.contains("of") && r["of"].is_number_integer()) return page > 0 && page == r["of"].get<int>() ? 1 : 0;
+    return page == 1 ? 1 : 0;
+}
+
 Result<int> Store::add_plays(const std::string& screen, const nlohmann::json& records, std::time_t now) {
     if (!records.is_array()) return 0;
     std::lock_guard lock(mutex_);
@@ -418,10 +445,13 @@ Result<int> Store::add_plays(const std::string& screen, const nlohmann::json& re
             const double seconds = r.contains("seconds") && r["seconds"].is_number() ? r["seconds"].get<double>() : 0.0;
             std::string item = r["item"].get<std::string>();
             if (r.value("standing", false)) item = "(standing)";
+            const std::string title = r.contains("title") && r["title"].is_string() ? r["title"].get<std::string>() : "";
             st = wrote(Statement(db_.get(),
-                                 "INSERT INTO plays (screen, item, day, plays, seconds) VALUES (?, ?, ?, 1, ?) "
-                                 "ON CONFLICT(screen, item, day) DO UPDATE SET plays = plays + 1, seconds = seconds + excluded.seconds")
-                           .bind({screen, item, day, seconds}),
+                                 "INSERT INTO plays (screen, item, day, plays, seconds, showings, title) VALUES (?, ?, ?, 1, ?, ?, ?) "
+                                 "ON CONFLICT(screen, item, day) DO UPDATE SET plays = plays + 1, seconds = seconds + excluded.seconds, "
+                                 "showings = COALESCE(showings, 0) + excluded.showings, "
+                                 "title = CASE WHEN excluded.title = '' THEN title ELSE excluded.title END")
+                           .bind({screen, item, day, seconds, std::int64_t{completes_showing(r)}, title}),
                        "plays");
         }
         if (!st) {
@@ -439,13 +469,43 @@ Result<int> Store::add_plays(const std::string& screen, const nlohmann::json& re
 
 std::vector<PlaysRow> Store::plays(const std::string& screen, const std::string& item, const std::string& from_day,
                                    const std::string& until_day, int limit) {
+    PlaysQuery q;
+    if (!screen.empty()) q.screens = std::vector<std::string>{screen};
+    if (!item.empty()) q.items = std::vector<std::string>{item};
+    q.from_day = from_day;
+    q.until_day = until_day;
+    q.limit = limit;
+    return plays(q);
+}
+
+std::vector<PlaysRow> Store::plays(const PlaysQuery& q) {
     std::lock_guard lock(mutex_);
     Statement st(db_.get(),
-                 "SELECT screen, item, day, plays, seconds FROM plays WHERE (?1 = '' OR screen = ?1) AND (?2 = '' OR item = ?2) "
-                 "AND (?3 = '' OR day >= ?3) AND (?4 = '' OR day <= ?4) ORDER BY day DESC, screen, item LIMIT ?5");
-    st.bind({screen, item, from_day, until_day, std::int64_t{limit}});
+                 "SELECT screen, item, day, plays, seconds, title, showings FROM plays "
+                 "WHERE (?1 = 0 OR screen IN (SELECT value FROM json_each(?2))) AND (?3 = 0 OR item IN (SELECT value FROM json_each(?4))) "
+                 "AND (?5 = '' OR day >= ?5) AND (?6 = '' OR day <= ?6) ORDER BY day DESC, screen, item LIMIT ?7");
+    st.bind({std::int64_t{q.screens.has_value()}, dumped(q.screens ? nlohmann::json(*q.screens) : nlohmann::json::array()),
+             std::int64_t{q.items.has_value()}, dumped(q.items ? nlohmann::json(*q.items) : nlohmann::json::array()), q.from_day,
+             q.until_day, std::int64_t{q.limit}});
     std::vector<PlaysRow> out;
-    while (st.step() == SQLITE_ROW) out.push_back({st.text(0), st.text(1), st.text(2), st.integer(3), st.real(4)});
+    while (st.step() == SQLITE_ROW)
+        out.push_back({st.text(0), st.text(1), st.text(2), st.integer(3), st.real(4), st.text(5), st.null(6) ? -1 : st.integer(6)});
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Store::play_items() {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(), "SELECT DISTINCT item, title FROM plays");
+    std::vector<std::pair<std::string, std::string>> out;
+    while (st.step() == SQLITE_ROW) out.emplace_back(st.text(0), st.text(1));
+    return out;
+}
+
+std::vector<std::string> Store::play_screens() {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(), "SELECT DISTINCT screen FROM plays");
+    std::vector<std::string> out;
+    while (st.step() == SQLITE_ROW) out.push_back(st.text(0));
     return out;
 }
 
@@ -465,6 +525,12 @@ Status Store::prune(std::time_t now) {
                                   "(SELECT MAX(p.gen) FROM publications p WHERE p.key = publications.key)")
                             .bind({i64(now - 86400)}),
                         "publications");
+        !st)
+        return st;
+    // Receipts after 90 days, and the acks of publications without one.
+    if (auto st = wrote(Statement(db_.get(), "DELETE FROM receipts WHERE at < ?").bind({i64(now - 90 * 86400)}), "receipts"); !st) return st;
+    if (auto st = wrote(Statement(db_.get(), "DELETE FROM acks WHERE NOT EXISTS (SELECT 1 FROM receipts r WHERE r.key = acks.key AND r.gen = acks.gen)"),
+                        "receipts");
         !st)
         return st;
     return wrote(Statement(db_.get(), "DELETE FROM sessions WHERE expires < ?").bind({i64(now)}), "sessions");
@@ -625,6 +691,19 @@ Result<std::vector<std::int64_t>> Store::record_intent(const std::function<Resul
         if (auto w = wrote(st, "publications"); !w) return fail(w.error());
         ids.push_back(sqlite3_last_insert_rowid(db));
     }
+    // A receipt for each playlist and notice (not a notice's clearing): what the clerk sees
+    // the screens do with it.
+    for (size_t i = 0; i < intent->publications.size(); ++i) {
+        const fleet::Publication& p = intent->publications[i];
+        if (p.kind != "playlist" && p.kind != "notice") continue;
+        bool clearing = false;
+        for (const auto& [id, scope] : intent->cleared) clearing = clearing || (p.notice_id == id && p.scope.str() == scope);
+        if (clearing) continue;
+        Statement st(db, "INSERT OR IGNORE INTO receipts (id, key, gen, kind, scope, by, at, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        st.bind({ids[i], p.key(), static_cast<std::int64_t>(p.gen), p.kind, p.scope.str(), intent->audit.empty() ? std::string() : intent->audit.front().user,
+                 i64(p.issued), intent->decision ? intent->decision->pending : std::int64_t{0}});
+        if (auto w = wrote(st, "receipts"); !w) return fail(w.error());
+    }
     if (const auto& d = intent->decision) {
         Statement st(db, "UPDATE pending SET state = ?, decided_by = ?, reason = ?, decided = ? WHERE id = ? AND state = 'pending'");
         st.bind({d->state, d->by, d->reason, i64(d->at), d->pending});
@@ -695,6 +774,97 @@ std::vector<AuditEntry> Store::audit_entries(const AuditFilter& f) {
         out.push_back({st.integer(0), static_cast<std::time_t>(st.integer(1)), st.text(2), st.text(3), st.text(4), st.text(5),
                        st.text(6)});
     return out;
+}
+
+}  // namespace kiosk::console
+
+namespace kiosk::console {
+
+namespace {
+// A publication leaves the journal a day after it was sent: one not there was sent.
+constexpr const char* kReceiptColumns =
+    "SELECT id, key, gen, kind, scope, by, at, pending, logged, "
+    "COALESCE((SELECT p.sent FROM publications p WHERE p.id = receipts.id), 1) FROM receipts ";
+ReceiptRef read_receipt(Statement& st) {
+    return {st.integer(0), st.text(1), st.text(3), st.text(4), st.text(5), static_cast<std::uint64_t>(st.integer(2)),
+            static_cast<std::time_t>(st.integer(6)), st.integer(7), st.integer(8) != 0, st.integer(9) != 0};
+}
+}  // namespace
+
+Status Store::add_ack(const std::string& screen, const std::string& key, std::uint64_t gen, const std::string& outcome,
+                      const std::string& words, std::time_t at) {
+    std::lock_guard lock(mutex_);
+    // Only for a publication with a receipt: what a screen sends cannot grow the table past
+    // the receipts times the screens.
+    Statement st(db_.get(),
+                 "INSERT OR REPLACE INTO acks (key, gen, screen, outcome, words, at) SELECT key, gen, ?, ?, ?, ? FROM receipts "
+                 "WHERE key = ? AND (gen = ? OR (? = 0 AND gen = (SELECT MAX(gen) FROM receipts WHERE key = ?)))");
+    st.bind({screen, outcome, words, i64(at), key, static_cast<std::int64_t>(gen), static_cast<std::int64_t>(gen), key});
+    return wrote(st, "acks");
+}
+
+std::vector<AckRecord> Store::acks(const std::string& key, std::uint64_t gen) {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(), "SELECT screen, gen, outcome, words, at FROM acks WHERE key = ? AND gen = ? ORDER BY screen LIMIT 10000");
+    st.bind({key, static_cast<std::int64_t>(gen)});
+    std::vector<AckRecord> out;
+    while (st.step() == SQLITE_ROW)
+        out.push_back({st.text(0), static_cast<std::uint64_t>(st.integer(1)), st.text(2), st.text(3), static_cast<std::time_t>(st.integer(4))});
+    return out;
+}
+
+std::optional<ReceiptRef> Store::receipt(std::int64_t id) {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(), (std::string(kReceiptColumns) + "WHERE id = ?").c_str());
+    st.bind({id});
+    if (st.step() != SQLITE_ROW) return std::nullopt;
+    return read_receipt(st);
+}
+
+std::optional<ReceiptRef> Store::latest_receipt(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(), (std::string(kReceiptColumns) + "WHERE key = ? ORDER BY gen DESC LIMIT 1").c_str());
+    st.bind({key});
+    if (st.step() != SQLITE_ROW) return std::nullopt;
+    return read_receipt(st);
+}
+
+std::vector<ReceiptRef> Store::receipts_of_pending(std::int64_t pending) {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(), (std::string(kReceiptColumns) + "WHERE pending = ? ORDER BY id LIMIT 100").c_str());
+    st.bind({pending});
+    std::vector<ReceiptRef> out;
+    while (st.step() == SQLITE_ROW) out.push_back(read_receipt(st));
+    return out;
+}
+
+std::vector<ReceiptRef> Store::open_receipts() {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(), (std::string(kReceiptColumns) + "WHERE logged = 0 ORDER BY id LIMIT 500").c_str());
+    std::vector<ReceiptRef> out;
+    while (st.step() == SQLITE_ROW) out.push_back(read_receipt(st));
+    return out;
+}
+
+Status Store::log_receipt(std::int64_t id, const AuditEntry& e) {
+    std::lock_guard lock(mutex_);
+    sqlite3* db = db_.get();
+    if (auto st = wrote(Statement(db, "BEGIN IMMEDIATE"), "receipts"); !st) return st;
+    Statement mark(db, "UPDATE receipts SET logged = 1 WHERE id = ? AND logged = 0");
+    mark.bind({id});
+    if (auto st = wrote(mark, "receipts"); !st) {
+        Statement(db, "ROLLBACK").run();
+        return st;
+    }
+    if (sqlite3_changes(db) == 1) {
+        Statement add(db, "INSERT INTO audit (at, user, address, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)");
+        add.bind({i64(e.at), e.user, e.address, e.action, e.target, e.detail});
+        if (auto st = wrote(add, "the audit log"); !st) {
+            Statement(db, "ROLLBACK").run();
+            return st;
+        }
+    }
+    return wrote(Statement(db, "COMMIT"), "receipts");
 }
 
 }  // namespace kiosk::console

@@ -98,9 +98,22 @@ struct PendingChange {
 
 struct PlaysRow {
     std::string screen, item, day;  // day: YYYY-MM-DD as the screen logged it
-    std::int64_t plays = 0;
+    std::int64_t plays = 0;         // pages shown
     double seconds = 0;
+    std::string title;              // the item's title when the plays were filed ("" unknown)
+    std::int64_t showings = -1;     // whole showings (every page, in order); -1: not counted (before schema 4)
 };
+
+// Which plays: nullopt is any; a list (maybe empty: none) is those ids.
+struct PlaysQuery {
+    std::optional<std::vector<std::string>> screens, items;
+    std::string from_day, until_day;  // YYYY-MM-DD, "" open
+    int limit = 2000;
+};
+
+// Whether a play record ends a whole showing of its item: its `complete` as the screen
+// says; from a screen that does not say, its last page (or, without a page count, its first).
+int completes_showing(const nlohmann::json& record);
 
 // A publication as the console keeps it: written, with the action's audit entry, before
 // it is sent; marked sent once the broker confirmed it.
@@ -128,8 +141,29 @@ struct Intent {
     std::optional<std::pair<std::string, std::time_t>> screenshot_asked;  // screen id, when
 };
 
+// A publication a clerk gets a receipt for (a playlist or a notice, not its clearing): the
+// journal's id, its key and generation, whom it was for, and whether its counts are in the
+// audit log yet.
+struct ReceiptRef {
+    std::int64_t id = 0;  // the publication's id in the journal
+    std::string key, kind, scope, by;
+    std::uint64_t gen = 0;
+    std::time_t at = 0;
+    std::int64_t pending = 0;  // the approved change it published (0: none)
+    bool logged = false;
+    bool sent = true;  // the broker has it (false: the console could not send it yet)
+};
+
+// What one screen's ack said about one publication (fleet/ack.hpp's outcomes).
+struct AckRecord {
+    std::string screen;
+    std::uint64_t gen = 0;
+    std::string outcome, words;
+    std::time_t at = 0;
+};
+
 // The schema this build writes (PRAGMA user_version); older databases are migrated on open.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 6;
 
 class Store {
 public:
@@ -182,11 +216,16 @@ public:
     std::vector<ScreenRecord> screens();
     std::optional<std::string> screenshot(const std::string& id);
 
-    // Proof of play: a record counts once by its id (a batch sent twice counts once).
-    // Returns how many were new.
+    // Proof of play: a record counts once by its id (a batch sent twice counts once), its
+    // page into `plays`, a completed showing into `showings`, its `title` kept (the newest
+    // non-empty one per screen, item and day). Returns how many were new.
     Result<int> add_plays(const std::string& screen, const nlohmann::json& records, std::time_t now);
     std::vector<PlaysRow> plays(const std::string& screen, const std::string& item, const std::string& from_day,
                                 const std::string& until_day, int limit);
+    std::vector<PlaysRow> plays(const PlaysQuery& query);
+    // Every item ever played with each title it was filed under; every screen that played.
+    std::vector<std::pair<std::string, std::string>> play_items();
+    std::vector<std::string> play_screens();
     Status prune(std::time_t now);  // plays past 400 days, seen ids past 8 days, expired sessions
 
     // Published state.
@@ -214,6 +253,19 @@ public:
     // The newest publication of every key that has not expired at `now`, sent or not: what
     // the broker should be holding.
     std::vector<PublicationRecord> latest_publications(std::time_t now);
+
+    // Receipts: every screen's ack per publication, kept only for publications with a
+    // receipt (record_intent writes those), pruned with them after 90 days. An ack without
+    // a generation (the screen could not read the document) counts for the key's newest.
+    Status add_ack(const std::string& screen, const std::string& key, std::uint64_t gen, const std::string& outcome,
+                   const std::string& words, std::time_t at);
+    std::vector<AckRecord> acks(const std::string& key, std::uint64_t gen);
+    std::optional<ReceiptRef> receipt(std::int64_t id);
+    std::optional<ReceiptRef> latest_receipt(const std::string& key);
+    std::vector<ReceiptRef> receipts_of_pending(std::int64_t pending);
+    std::vector<ReceiptRef> open_receipts();  // counts not in the audit log yet, oldest first
+    // The receipt's audit entry, and the receipt marked logged, together.
+    Status log_receipt(std::int64_t id, const AuditEntry& e);
 
     // The audit log.
     Status audit(const AuditEntry& e);

@@ -1,6 +1,10 @@
 #include "console/views.hpp"
 
+#include <cstdio>
+#include <set>
+
 #include "base/utf8.hpp"
+#include "console/logic.hpp"
 #include "fleet/scope.hpp"
 #include "health/status.hpp"
 
@@ -64,11 +68,162 @@ nlohmann::json screen_summary(const ScreenRecord& r, std::time_t now, const Item
     return s;
 }
 
+std::string play_name(const PlaysRow& row, const ItemNames& names) {
+    return row.title.empty() ? names.name(row.item) : row.title;
+}
+
 nlohmann::json plays_json(const std::vector<PlaysRow>& rows, const ItemNames& names) {
+    return plays_json(rows, names, DisplayNames(std::map<std::pair<std::string, std::string>, std::string>{}));
+}
+
+nlohmann::json plays_json(const std::vector<PlaysRow>& rows, const ItemNames& names, const DisplayNames& screens) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& p : rows)
-        out.push_back({{"screen", p.screen}, {"item", p.item}, {"name", names.name(p.item)}, {"day", p.day}, {"plays", p.plays},
+        out.push_back({{"screen", p.screen}, {"screen_name", screens.screen(p.screen)}, {"item", p.item}, {"name", play_name(p, names)},
+                       {"day", p.day}, {"plays", p.plays}, {"pages", p.plays}, {"showings", p.showings >= 0 ? nlohmann::json(p.showings) : nlohmann::json(nullptr)},
                        {"seconds", p.seconds}});
+    return out;
+}
+
+std::string plays_csv(const std::vector<PlaysRow>& rows, const ItemNames& names, const DisplayNames& screens) {
+    std::string csv = "\xEF\xBB\xBF" "日期,屏幕,内容,完整播放次数,显示页数,播放时长（秒）\r\n";  // the BOM: Excel reads UTF-8
+    for (const auto& p : rows) {
+        char seconds[32];
+        std::snprintf(seconds, sizeof seconds, "%.1f", p.seconds);
+        csv += csv_cell(p.day) + "," + csv_cell(screens.screen(p.screen)) + "," + csv_cell(play_name(p, names)) + "," +
+               (p.showings >= 0 ? std::to_string(p.showings) : std::string("不详")) + "," + std::to_string(p.plays) + "," +
+               seconds + "\r\n";
+    }
+    return csv;
+}
+
+void name_plays(nlohmann::json& records, const ItemNames& names) {
+    if (!records.is_array()) return;
+    for (auto& r : records) {
+        if (!r.is_object() || !r.contains("item") || !r["item"].is_string()) continue;
+        const std::string item = r["item"].get<std::string>();
+        std::string title = r.contains("title") && r["title"].is_string() ? utf8::truncate(utf8::sanitize(r["title"].get<std::string>()), 200) : "";
+        if (r.value("standing", false)) {
+            title = "";
+        } else if (fleet::NoticeRef::parse_item_id(item)) {
+            // A screen names a notice without a title 通知 / 紧急通知: the console's words say more.
+            if (names.known(item) || title.empty() || title == "通知" || title == "紧急通知") title = names.name(item);
+            else title = "通知：" + title;
+        } else if (title.empty() && names.known(item)) {
+            title = names.name(item);
+        }
+        r["title"] = title;
+    }
+}
+
+namespace {
+std::string trimmed(const std::string& s) {
+    const auto words = s.find_first_not_of(" \t\r\n");
+    if (words == std::string::npos) return "";
+    return s.substr(words, s.find_last_not_of(" \t\r\n") - words + 1);
+}
+std::string ascii_lower(std::string s) {
+    for (char& c : s)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return s;
+}
+std::vector<std::string> words_of(const std::string& query) {
+    std::vector<std::string> out;
+    std::u32string word;
+    for (char32_t c : utf8::decode(query)) {
+        if (c == U' ' || c == U'\t' || c == U'\u3000' || c == U',' || c == U'\uFF0C' || c == U'\u3001') {
+            if (!word.empty()) out.push_back(ascii_lower(utf8::encode(word)));
+            word.clear();
+        } else {
+            word += c;
+        }
+    }
+    if (!word.empty()) out.push_back(ascii_lower(utf8::encode(word)));
+    return out;
+}
+}  // namespace
+
+bool words_match(const std::string& query, const std::string& text) {
+    const auto words = words_of(query);
+    if (words.empty()) return false;
+    const std::string t = ascii_lower(text);
+    for (const auto& w : words)
+        if (t.find(w) == std::string::npos) return false;
+    return true;
+}
+
+std::optional<std::vector<std::string>> matching_items(const std::string& query,
+                                                       const std::vector<std::pair<std::string, std::string>>& filed,
+                                                       const ItemNames& names) {
+    if (words_of(query).empty()) return std::nullopt;
+    std::set<std::string> ids;
+    const std::string q = trimmed(query);
+    for (const auto& [id, title] : filed)
+        if (id == q || words_match(query, title.empty() ? names.name(id) : title)) ids.insert(id);
+    for (const auto& [id, name] : names.all())
+        if (words_match(query, name)) ids.insert(id);
+    if (words_match(query, names.name("(standing)"))) ids.insert("(standing)");
+    return std::vector<std::string>(ids.begin(), ids.end());
+}
+
+std::optional<std::vector<std::string>> matching_screens(const std::string& query, const std::vector<std::string>& ids,
+                                                         const DisplayNames& screens) {
+    if (words_of(query).empty()) return std::nullopt;
+    std::set<std::string> out;
+    const std::string q = trimmed(query);
+    for (const auto& id : ids)
+        if (id == q || words_match(query, screens.screen(id)) || words_match(query, id)) out.insert(id);
+    return std::vector<std::string>(out.begin(), out.end());
+}
+
+std::string day_words(const std::string& day, const std::string& today) {
+    auto days_from_civil = [](const std::string& d) -> std::optional<long> {
+        int y = 0, m = 0, dd = 0;
+        if (d.size() != 10 || std::sscanf(d.c_str(), "%4d-%2d-%2d", &y, &m, &dd) != 3) return std::nullopt;
+        y -= m <= 2;
+        const long era = (y >= 0 ? y : y - 399) / 400;
+        const long yoe = y - era * 400;
+        const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
+        return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    };
+    const auto a = days_from_civil(day), b = days_from_civil(today);
+    if (!a || !b) return day;
+    if (*b - *a == 0) return "今天";
+    if (*b - *a == 1) return "昨天";
+    if (*b - *a == 2) return "前天";
+    const int m = std::stoi(day.substr(5, 2)), d = std::stoi(day.substr(8, 2));
+    const std::string md = std::to_string(m) + "月" + std::to_string(d) + "日";
+    return day.substr(0, 4) == today.substr(0, 4) ? md : day.substr(0, 4) + "年" + md;
+}
+
+nlohmann::json plays_answer(const std::vector<PlaysRow>& rows, const ItemNames& names, const DisplayNames& screens,
+                            const std::string& screen_query, const std::string& item_query, const std::string& day,
+                            const std::string& today) {
+    const std::string when = day.empty() ? "" : day_words(day, today);
+    struct Sum {
+        std::int64_t showings = 0, pages = 0;
+        bool uncounted = false;
+    };
+    std::map<std::pair<std::string, std::string>, Sum> sums;  // (item's name, screen's name)
+    for (const auto& r : rows) {
+        Sum& s = sums[{play_name(r, names), screens.screen(r.screen)}];
+        s.pages += r.plays;
+        if (r.showings < 0) s.uncounted = true;
+        else s.showings += r.showings;
+    }
+    nlohmann::json out = {{"sentences", nlohmann::json::array()}, {"found", !sums.empty()}};
+    for (const auto& [key, s] : sums) {
+        std::string line = "「" + key.first + "」" + when + "在 " + key.second + " ";
+        if (s.uncounted && s.showings == 0) line += "显示了 " + std::to_string(s.pages) + " 页（这段时间的记录只数了页数）";
+        else line += "完整播放 " + std::to_string(s.showings) + " 次（共 " + std::to_string(s.pages) + " 页）";
+        out["sentences"].push_back(line);
+        out["showings"] = out.value("showings", std::int64_t{0}) + s.showings;
+    }
+    if (sums.empty()) {
+        const std::string what = trimmed(item_query).empty() ? "任何内容" : "「" + trimmed(item_query) + "」";
+        const std::string where = trimmed(screen_query).empty() ? "任何屏幕" : "「" + trimmed(screen_query) + "」";
+        out["sentences"].push_back(when + "在" + where + "上没有" + what + "的播放记录。可以换个词（标题里的字、屏幕名字里的字）或换个日期再查。");
+    }
     return out;
 }
 

@@ -189,9 +189,10 @@ Block make_block(Role role, const u32& text, int level = 0, Align align = Align:
 
 std::string normalise_inline(std::string_view utf8_text) { return utf8::encode(normalise_spaces(utf8::decode(utf8_text))); }
 
-Document import_plain_text(std::string_view utf8_text, bool has_title) { return import_plain_text(utf8_text, has_title, {}); }
-
-Document import_plain_text(std::string_view utf8_text, bool has_title, std::vector<Block> objects) {
+namespace {
+// `typed`: a clerk's text (one paragraph a line): a short line is a paragraph like any
+// other, never a photo caption or a signature set small and grey.
+Document import_lines(std::string_view utf8_text, bool has_title, std::vector<Block> objects, bool typed) {
     size_t next_object = 0;
     std::u32string text = utf8::decode(utf8_text);
     std::vector<u32v> lines;
@@ -270,7 +271,7 @@ Document import_plain_text(std::string_view utf8_text, bool has_title, std::vect
             doc.blocks.push_back(make_block(Role::list, body, 2));
         } else if (in_article && !is_short_label(b)) {
             doc.blocks.push_back(make_block(Role::paragraph, body, 1));
-        } else if (is_short_label(b)) {
+        } else if (!typed && is_short_label(b)) {
             // Photo captions (sometimes two side by side) and, at the end, the signature.
             for (const u32& part : split_wide_gaps(line))
                 doc.blocks.push_back(make_block(Role::caption, normalise_spaces(part), 0, Align::center));
@@ -284,6 +285,38 @@ Document import_plain_text(std::string_view utf8_text, bool has_title, std::vect
     for (auto it = doc.blocks.rbegin(); it != doc.blocks.rend() && it->role == Role::caption; ++it) {
         it->role = Role::meta;
         it->align = Align::end;
+    }
+    return doc;
+}
+}  // namespace
+
+Document import_plain_text(std::string_view utf8_text, bool has_title) { return import_lines(utf8_text, has_title, {}, false); }
+
+Document import_plain_text(std::string_view utf8_text, bool has_title, std::vector<Block> objects) {
+    return import_lines(utf8_text, has_title, std::move(objects), false);
+}
+
+Document import_typed_text(std::string_view title, std::string_view utf8_text) {
+    const u32 heading = normalise_spaces(utf8::decode(title));
+    std::u32string text = utf8::decode(utf8_text);
+    if (!heading.empty()) {
+        // The title typed again as the text's first line (an upload, or a habit): once.
+        size_t start = 0;
+        while (start < text.size()) {
+            size_t end = text.find(U'\n', start);
+            if (end == u32::npos) end = text.size();
+            const u32v line = trim(u32v(text).substr(start, end - start));
+            if (!line.empty()) {
+                if (normalise_spaces(line) == heading) text.erase(0, std::min(end + 1, text.size()));
+                break;
+            }
+            start = end + 1;
+        }
+    }
+    Document doc = import_lines(utf8::encode(text), false, {}, true);
+    if (!heading.empty()) {
+        doc.title = utf8::encode(heading);
+        doc.blocks.insert(doc.blocks.begin(), make_block(Role::title, heading, 0, Align::center));
     }
     return doc;
 }

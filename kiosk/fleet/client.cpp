@@ -8,6 +8,7 @@
 #include <random>
 #include <nlohmann/json.hpp>
 
+#include "fleet/ack.hpp"
 #include "fleet/topics.hpp"
 #include "base/log.hpp"
 
@@ -216,9 +217,13 @@ std::deque<Incoming> FleetClient::take(std::size_t most) {
     return out;
 }
 
-void FleetClient::acknowledge(const Incoming& in, bool applied, const std::string& reason) {
+void FleetClient::acknowledge(const Incoming& in, bool applied, const std::string& reason, const std::string& outcome,
+                              const std::string& words) {
+    const std::string how = outcome.empty() ? outcome_of(applied, reason) : outcome;
     nlohmann::json ack = {{"topic", in.topic}, {"result", applied ? "applied" : "refused"}, {"reason", reason},
-                          {"at", static_cast<long long>(std::time(nullptr))}};
+                          {"outcome", how}, {"at", static_cast<long long>(std::time(nullptr))}};
+    if (!words.empty()) ack["words"] = words;
+    else if (!applied && how != kAckReplayed) ack["words"] = refusal_words(reason);
     if (in.document) {
         ack["id"] = in.document->id;
         ack["kind"] = in.document->kind;

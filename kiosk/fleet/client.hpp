@@ -52,8 +52,11 @@ public:
     // run loop turns (pages, SIGTERM) between one handful and the next.
     std::deque<Incoming> take(std::size_t most = kDocumentsPerTurn);
     // After the run loop applied (or refused) a document: the generation is recorded (only
-    // for applied ones) and the ack published.
-    void acknowledge(const Incoming& in, bool applied, const std::string& reason);
+    // for applied ones) and the ack published: applied or refused, the screen's reason, and
+    // for the office's receipts the outcome (fleet/ack.hpp; "" derives it) and the words a
+    // clerk reads ("" derives them from the reason).
+    void acknowledge(const Incoming& in, bool applied, const std::string& reason, const std::string& outcome = "",
+                     const std::string& words = "");
     // kiosk/v1/screen/{id}/{leaf}; QoS 1.
     void publish(const std::string& leaf, const std::string& payload, bool retain);
     // The same, QoS 1, not retained, to ask delivered() about (its PUBACK wakes the run loop) (mid -1: not sent, e.g. not

@@ -38,6 +38,23 @@ std::uint64_t inode_of(int fd) {
 
 }  // namespace
 
+bool ShowingCounter::shown(const std::string& item, int page, int of) {
+    if (item.empty() || of <= 0 || page < 0 || page >= of) return false;
+    auto it = next_.find(item);
+    const bool continues = page == 0 || (it != next_.end() && it->second == page);
+    if (!continues) {
+        next_.erase(item);  // a showing entered midway (or a page skipped) is not complete
+        return false;
+    }
+    if (page + 1 == of) {
+        next_.erase(item);
+        return true;
+    }
+    if (next_.size() > 4096 && it == next_.end()) next_.clear();  // bounded: items come and go
+    next_[item] = page + 1;
+    return false;
+}
+
 PlaysSpool::PlaysSpool(fs::path file, std::size_t most)
     : file_(std::move(file)), most_(std::max<std::size_t>(most, 10)) {
     mark_file_ = file_;

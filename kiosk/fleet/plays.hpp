@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -33,6 +34,19 @@ inline constexpr std::size_t kPlaysPerBatch = 200;
 // The pending tail is copied to a fresh file once the acknowledged part reaches this and
 // is four times the tail (or eight times this, whatever the tail).
 inline constexpr std::uint64_t kPlaysCompactBytes = 8u << 20;
+
+// A showing: one pass through all of an item's pages, in order, from its first (notices and
+// other items may come between two of its pages — the rotation resumes where it was). The
+// page record that ends one says `"complete": true`, so the office counts showings, not
+// pages, without knowing the pages before it. Pure; one per screen.
+class ShowingCounter {
+public:
+    // Page `page` (0-based) of `of` of the item shown: true when it completes a showing.
+    bool shown(const std::string& item, int page, int of);
+
+private:
+    std::map<std::string, int> next_;  // item -> the page that continues its showing
+};
 
 class PlaysSpool {
 public:

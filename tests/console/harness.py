@@ -165,7 +165,7 @@ class Fleet:
             raise AssertionError("kiosk-console exited: " + self.log("console"))
         return p
 
-    def start_screen(self, name, groups, page_seconds=3, size=(960, 540)):
+    def start_screen(self, name, groups, page_seconds=3, size=(960, 540), allowed_hosts=("127.0.0.1",)):
         self._ca("client", name)
         d = os.path.join(self.dir, name)
         os.makedirs(d)
@@ -178,9 +178,16 @@ class Fleet:
         self.write_json(os.path.join(d, "kiosk.json"), {
             "version": 1, "hall_name": "测试政务服务中心", "page_seconds": page_seconds,
             "screen": {"width": size[0], "height": size[1]},
-            "network": {"allowed_hosts": ["127.0.0.1"]},
+            "network": {"allowed_hosts": list(allowed_hosts)},
             "paths": {"runtime": f"{d}/run", "state": f"{d}/state", "cache": f"{d}/cache"},
             "playlist": "playlist.json", "fleet": self.fleet_section(name, groups)})
+        env = dict(os.environ, SDL_VIDEODRIVER="dummy")
+        return self.start(name, [self.kiosk, "run", "--config", os.path.join(d, "kiosk.json"),
+                                 f"--windowed={size[0]}x{size[1]}"], env)
+
+    def restart_screen(self, name, size=(960, 540)):
+        """A screen stopped before started again, with its kiosk.json and state as it left them."""
+        d = os.path.join(self.dir, name)
         env = dict(os.environ, SDL_VIDEODRIVER="dummy")
         return self.start(name, [self.kiosk, "run", "--config", os.path.join(d, "kiosk.json"),
                                  f"--windowed={size[0]}x{size[1]}"], env)

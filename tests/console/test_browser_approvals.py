@@ -103,11 +103,11 @@ def main():
         assert css(driver, "#publish").text == "提交审核"
         click(driver, css(driver, "#publish"))
         wait(driver, lambda d: "已提交审核" in toast_text(d))
-        pending = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#playlist-state [data-state=pending]"))[0]
+        pending = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#playlist-change [data-state=pending]"))[0]
         assert "等待审核" in pending.text, pending.text
         assert len(driver.find_elements(By.CSS_SELECTOR, "fieldset.item")) == 2, "the editor's version is gone"
         driver.get(url + "/playlist")  # again later: still their version, still waiting
-        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#playlist-state [data-state=pending]"))
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#playlist-change [data-state=pending]"))
         assert css(driver, "#title-1").get_attribute("value") == "乙项目"
         assert not driver.find_elements(By.CSS_SELECTOR, "#playlist-draft .draft-offer"), "a sent change offered as a draft"
         shot(driver, "editor-playlist-pending")
@@ -219,7 +219,7 @@ def main():
         step("6. the editor reads the reason on the playlist page, with their version, and on 审核")
         goto_login_as(driver, url, EDITOR)
         driver.get(url + "/playlist")
-        rejected = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#playlist-state [data-state=rejected]"))[0]
+        rejected = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#playlist-change [data-state=rejected]"))[0]
         assert "已退回：" + REASON in rejected.text and APPROVER in rejected.text, rejected.text
         assert css(driver, "#title-1").get_attribute("value") == "乙项目"
         shot(driver, "editor-playlist-rejected")
