@@ -2,8 +2,29 @@
 // CSRF token in a header (the session itself rides in an HttpOnly cookie).
 let csrf = '';
 
+// A request answered 401: the session ended (idle too long, the day's limit, or signed out
+// elsewhere). The page says so, then goes to the login, which brings the clerk back here;
+// what was being typed is kept as a draft on this computer (drafts.js).
+let leaving = false;
 function toLogin() {
-  location.href = '/login?next=' + encodeURIComponent(location.pathname);
+  const next = '/login?expired=1&next=' + encodeURIComponent(location.pathname);
+  if (!leaving) {
+    leaving = true;
+    const go = () => { location.href = next; };
+    const bar = document.createElement('div');
+    bar.className = 'session-ended';
+    bar.setAttribute('role', 'alert');
+    bar.id = 'session-ended';
+    const words = document.createElement('span');
+    words.textContent = '登录已过期，请重新登录。正在填写的内容已保存在这台电脑上，登录后可以恢复。';
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = '重新登录';
+    button.addEventListener('click', go);
+    bar.append(words, button);
+    document.body.append(bar);
+    setTimeout(go, 4000);
+  }
   return new Promise(() => {});  // the page is leaving
 }
 
@@ -19,9 +40,10 @@ export async function me() {
   return r;
 }
 
-export async function get(path, params = {}) {
+// background: the page's own periodic refresh, which does not keep the session alive.
+export async function get(path, params = {}, {background = false} = {}) {
   const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== '' && v !== undefined)).toString();
-  return answer(await fetch(query ? `${path}?${query}` : path));
+  return answer(await fetch(query ? `${path}?${query}` : path, background ? {headers: {'X-Kiosk-Background': '1'}} : {}));
 }
 
 export async function post(path, body = {}) {

@@ -19,6 +19,30 @@ const pages = [
   ['/users', '用户', users, 'admin'],
 ];
 
+// The 审核 link's badge: how many changes wait, and 紧急 notices to review, for approvers;
+// again every 20 s (a background request: it does not keep the session alive) and whenever
+// the page says it decided something (the 'kiosk:waiting' event).
+function showWaiting(w) {
+  const badge = document.getElementById('waiting-count');
+  if (!badge || !w) return;
+  const total = (w.changes || 0) + (w.urgent || 0);
+  badge.hidden = total === 0;
+  badge.textContent = String(total);
+  const words = [w.changes ? `${w.changes} 项修改等待审核` : '', w.urgent ? `${w.urgent} 条紧急通知待复核` : ''].filter((x) => x).join('，');
+  badge.title = words;
+  badge.setAttribute('aria-label', words);
+}
+
+function watchWaiting(first) {
+  showWaiting(first);
+  const again = async () => {
+    const r = await api.get('/api/approvals/waiting', {}, {background: true});
+    if (r.ok) showWaiting(r.data);
+  };
+  setInterval(again, 20000);
+  document.addEventListener('kiosk:waiting', again);
+}
+
 async function start() {
   const r = await api.me();
   if (!r.ok) return;
@@ -26,8 +50,10 @@ async function start() {
   const nav = document.getElementById('nav');
   for (const [path, label, , role] of pages) {
     if (role && me.role !== role) continue;
-    nav.append(h('a', {href: path, 'aria-current': location.pathname === path ? 'page' : null}, label));
+    nav.append(h('a', {href: path, 'aria-current': location.pathname === path ? 'page' : null}, label,
+      path === '/approvals' && me.role !== 'editor' ? h('span', {class: 'count', id: 'waiting-count', hidden: true}) : null));
   }
+  if (me.role !== 'editor') watchWaiting(me.waiting);
   clear(document.getElementById('who'), `${me.name}（${roleNames[me.role] || me.role}）`,
     h('button', {type: 'button', class: 'link', onclick: async () => {
       await api.post('/api/logout');

@@ -9,6 +9,7 @@ export const actionNames = {
   publish_playlist: '发布节目单', submit_playlist: '提交节目单审核', publish_notice: '发布通知', submit_notice: '提交通知审核',
   clear_notice: '撤下通知', approve: '批准', reject: '退回', screenshot: '截屏', refresh: '立即刷新',
   add_user: '添加用户', update_user: '修改用户', settings: '修改设置',
+  urgent_unreviewed: '紧急通知（未经审核）', urgent_reviewed: '紧急通知已复核',
 };
 
 function filters(form) {

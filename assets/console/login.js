@@ -8,6 +8,11 @@ function nextPage() {
   return /^\/[a-z]+$/.test(next) ? next : '/screens';
 }
 
+// Sent here because the session ended (api.js): said, so the clerk knows why.
+if (new URLSearchParams(location.search).get('expired') === '1') {
+  error.textContent = '登录已过期，请重新登录；登录后回到原来的页面，没有发出的草稿可以恢复。';
+}
+
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   error.textContent = '';

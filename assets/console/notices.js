@@ -3,6 +3,8 @@
 // Notices in force are listed below, each taken off with one click (撤下).
 import {h, clear, toast, shortTime} from './dom.js';
 import * as api from './api.js';
+import {ask} from './dialog.js';
+import {draftKey, saveDraft, dropDraft, offerDraft} from './drafts.js';
 import {receiptView, followReceipts} from './receipts.js';
 
 function defaultUntil(nowIso) {
@@ -66,10 +68,127 @@ async function listNotices(box) {
         h('td', {}, n.by),
         h('td', {class: 'receipt-cell'}, noticeReceipt(n)),
         h('td', {}, h('button', {type: 'button', class: 'danger big', 'data-action': 'clear', onclick: async () => {
+          if (!await confirmClear(n)) return;
           const c = await api.post('/api/notices/clear', {id: n.id, scope: n.scope});
           toast(c.ok ? c.data.message : c.data.error, !c.ok);
           listNotices(box);
         }}, '撤下')))))));
+}
+
+// 撤下 asks first, naming the notice and where it comes off.
+function confirmClear(n) {
+  const words = (n.title || n.text || '').slice(0, 40);
+  return ask({title: '撤下这条通知？', ok: '撤下', danger: true,
+    text: [`“${words}${(n.title || n.text || '').length > 40 ? '…' : ''}”`, `会马上从“${n.label}”的屏幕上撤下，不能恢复（要再显示请重新发布）。`]});
+}
+
+// The draft of the notice being written (drafts.js): every field of the form by its id (or
+// name and value for a choice), saved as the clerk types; kept until the form is sent.
+function noticeFields(form) {
+  const out = {};
+  for (const el of form.querySelectorAll('input, textarea, select')) {
+    if (el.type === 'file' || el.type === 'button' || el.type === 'submit') continue;
+    if (el.type === 'checkbox' || el.type === 'radio') out[el.id || `${el.name}=${el.value}`] = el.checked;
+    else if (el.id) out[el.id] = el.value;
+  }
+  return out;
+}
+
+function setNoticeFields(form, fields) {
+  for (const [key, value] of Object.entries(fields)) {
+    const eq = key.indexOf('=');
+    const el = eq > 0 && !form.querySelector(`#${CSS.escape(key)}`)
+      ? form.querySelector(`[name="${CSS.escape(key.slice(0, eq))}"][value="${CSS.escape(key.slice(eq + 1))}"]`)
+      : form.querySelector(`#${CSS.escape(key)}`);
+    if (!el) continue;
+    if (el.type === 'checkbox' || el.type === 'radio') el.checked = !!value;
+    else el.value = value;
+    el.dispatchEvent(new Event('change', {bubbles: true}));
+  }
+}
+
+function watchNoticeDraft(form, offerBox, me) {
+  const key = draftKey(me, 'notice');
+  const typed = () => form.querySelector('#notice-text').value.trim() || form.querySelector('#notice-title').value.trim();
+  const keep = () => {
+    if (typed()) saveDraft(key, {fields: noticeFields(form), editing: form.dataset.editing || ''});
+  };
+  form.addEventListener('input', keep);
+  form.addEventListener('change', keep);
+  offerDraft(offerBox, key, {
+    describe: (d) => `“${(d.fields['notice-title'] || d.fields['notice-text'] || '').slice(0, 30)}”`,
+    restore: (d) => {
+      setNoticeFields(form, d.fields);
+      if (d.editing) form.dataset.editing = d.editing;
+      form.querySelector('#notice-text').focus();
+    },
+  });
+  return () => dropDraft(key);
+}
+
+// The editor's own notices sent for approval, and where each stands (等待审核 / 已退回：原因 /
+// 已批准); one waiting or sent back is taken into the form with 继续修改 (sent again, it takes
+// the place of the one waiting).
+async function listMine(box, form) {
+  const r = await api.get('/api/approvals', {mine: '1'});
+  if (!r.ok) return;
+  // The newest change of each notice (one sent back and sent again shows as sent again).
+  const seen = new Set();
+  const mine = r.data.filter((c) => {
+    if (c.kind !== 'notice' || c.state === 'superseded' || seen.has(c.after && c.after.id)) return false;
+    seen.add(c.after && c.after.id);
+    return true;
+  }).slice(0, 10);
+  clear(box, mine.length === 0 ? null : [h('h2', {}, '我提交审核的通知'),
+    h('table', {},
+      h('thead', {}, h('tr', {}, ['内容', '屏幕', '提交于', '审核结果', ''].map((x) => h('th', {}, x)))),
+      h('tbody', {}, mine.map((c) => h('tr', {'data-change': c.id, 'data-state': c.state},
+        h('td', {}, c.after.title ? h('strong', {}, c.after.title, ' ') : null, c.after.text || ''),
+        h('td', {}, c.label),
+        h('td', {class: 'nowrap'}, shortTime(c.created)),
+        h('td', {}, h('span', {class: `state-word ${c.state}`, 'data-role': 'state'}, c.state_text),
+          c.decided_by ? h('span', {class: 'muted'}, `（${c.decided_by}，${shortTime(c.decided)}）`) : null),
+        h('td', {}, c.state === 'pending' || c.state === 'rejected'
+          ? h('button', {type: 'button', class: 'big', 'data-action': 'edit-change', onclick: () => editChange(form, c)}, '继续修改')
+          : null)))))]);
+}
+
+function editChange(form, c) {
+  const n = c.after || {};
+  form.querySelector('#notice-text').value = n.text || '';
+  form.querySelector('#notice-title').value = n.title || '';
+  for (const box of form.querySelectorAll('input[name="scope"]')) box.checked = (n.scopes || []).includes(box.value);
+  if (n.until) form.querySelector('#notice-until').value = String(n.until).slice(0, 16);
+  const mode = n.mode && form.querySelector(`input[name="mode"][value="${CSS.escape(n.mode)}"]`);
+  if (mode) mode.checked = true;
+  for (const [id, on] of [['notice-urgent', n.urgent], ['notice-interrupt', n.interrupt]]) {
+    const el = form.querySelector(`#${id}`);
+    if (el && on !== undefined) el.checked = !!on;
+  }
+  form.dataset.editing = n.id || '';
+  form.dispatchEvent(new Event('change'));
+  form.scrollIntoView({block: 'start'});
+  form.querySelector('#notice-text').focus();
+}
+
+// An editor's 紧急 notice goes out at once unless the admin asked for approval of those too:
+// the button says which (发布 / 提交审核) as the choice changes.
+function watchPublishLabel(form, me) {
+  if (!(me.require_approval && me.role === 'editor')) return;
+  const button = form.querySelector('#notice-publish');
+  const label = () => {
+    const hold = form.querySelector('input[name="mode"][value="hold"]');
+    const urgent = hold ? hold.checked : !!(form.querySelector('#notice-urgent') || {}).checked;
+    button.textContent = urgent && !me.urgent_needs_approval ? '发布' : '提交审核';
+  };
+  form.addEventListener('change', label);
+  label();
+}
+
+// The form's value, with the id of the change being edited (sent again under that id, it
+// takes the place of the one waiting).
+function withEditing(form, value) {
+  return form.dataset.editing ? {...value, id: form.dataset.editing} : value;
 }
 
 export default async function noticesPage(main, me) {
@@ -83,12 +202,15 @@ export default async function noticesPage(main, me) {
   const form = h('form', {class: 'card', id: 'notice-form', onsubmit: async (e) => {
     e.preventDefault();
     error.textContent = '';
-    const r = await api.post('/api/notices', formValue(form));
+    const r = await api.post('/api/notices', withEditing(form, formValue(form)));
     if (!r.ok) {
       error.textContent = r.data.error;
       return;
     }
     toast(r.data.message);
+    forgetDraft();
+    delete form.dataset.editing;
+    listMine(mineBox, form);
     followNoticeReceipt(receiptBox, r.data, list);
     form.querySelector('#notice-text').value = '';
     form.querySelector('#notice-title').value = '';
@@ -124,6 +246,11 @@ export default async function noticesPage(main, me) {
     }}, '预览'),
     h('button', {type: 'submit', class: 'big primary', id: 'notice-publish'}, approval ? '提交审核' : '发布')),
   previewBox);
-  main.append(form, receiptBox, list);
+  const offerBox = h('div', {id: 'notice-draft'});
+  const mineBox = h('section', {id: 'notice-mine'});
+  main.append(offerBox, form, receiptBox, mineBox, list);
+  const forgetDraft = watchNoticeDraft(form, offerBox, me);
+  watchPublishLabel(form, me);
+  if (me.role === 'editor') await listMine(mineBox, form);
   await listNotices(list);
 }

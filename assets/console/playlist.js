@@ -5,12 +5,13 @@
 // field they concern; 预览 renders the item with the kiosk's own engine at each screen size.
 import {h, clear, toast, shortTime} from './dom.js';
 import * as api from './api.js';
+import {draftKey, saveDraft, readDraft, dropDraft, offerDraft} from './drafts.js';
 import {receiptView, followReceipts, stopFollowing} from './receipts.js';
 
 const days = [['mon', '一'], ['tue', '二'], ['wed', '三'], ['thu', '四'], ['fri', '五'], ['sat', '六'], ['sun', '日']];
 const kinds = [['auto', '自动判断'], ['report', '报告'], ['regulation', '法规'], ['text', '文字']];
 
-let state = null;  // {scope, items: [...], me}
+let state = null;  // {scope, items: [...], me, base: the version loaded, as JSON text}
 
 // A time range as the checker reads it (config::read_time_range): 8:30-12:00,
 // ０８：３０－１２：００ and 8:30 至 12:00 become 08:30-12:00; anything else stays as typed, for
@@ -195,7 +196,54 @@ async function preview(m, box) {
       h('img', {src: `/api/preview/${r.data.token}/${k}/${p}.png`, alt: `第 ${p + 1} 页`, class: s.width > s.height ? 'wide' : 'tall'}))))));
 }
 
+// The draft of this scope's playlist (drafts.js): saved whenever the form differs from the
+// version the page loaded, so a session that ends mid-edit loses nothing; dropped once sent,
+// or by 丢弃.
+function keepDraft() {
+  if (!state || state.base === undefined) return;
+  const now = JSON.stringify(playlistJson());
+  if (now !== state.base) saveDraft(draftKey(state.me, 'playlist', state.scope), {scope: state.scope, playlist: JSON.parse(now)});
+}
+
+function offerPlaylistDraft() {
+  const key = draftKey(state.me, 'playlist', state.scope);
+  const d = readDraft(key);
+  const box = document.getElementById('playlist-draft');
+  if (d && JSON.stringify(d.value.playlist) === state.base) {
+    dropDraft(key);
+    return clear(box);
+  }
+  offerDraft(box, key, {
+    describe: (v) => `${(v.playlist.items || []).length} 项（${(v.playlist.items || []).map((i) => i.title || '未命名').slice(0, 4).join('、')}）`,
+    restore: (v) => {
+      state.items = (v.playlist.items || []).map(fromItem);
+      render();
+    },
+  });
+}
+
+// How many changes of this scope wait, the editor's own said apart (it has its own line).
+function waitingWords(count, change) {
+  const others = count - (change && change.state === 'pending' ? 1 : 0);
+  if (others <= 0) return '';
+  return h('strong', {class: 'accent'}, change && change.state === 'pending' ? ` 另有 ${others} 项别人的修改等待审核。` : ` 有 ${others} 项修改等待审核。`);
+}
+
+// Where the editor's own latest change of this playlist stands, above the form.
+function showMine(mine) {
+  const box = document.getElementById('playlist-change');
+  if (!mine) return clear(box);
+  const by = mine.decided_by ? `（${mine.decided_by}，${shortTime(mine.decided)}）` : '';
+  const words = {
+    pending: [h('strong', {}, '等待审核'), `：你在 ${shortTime(mine.created)} 提交的修改还没有审核。下面是你提交的版本，可以继续修改，再次提交审核会代替上一次提交。`],
+    rejected: [h('strong', {}, mine.state_text), by, '。下面是你提交的版本，请修改后再次提交审核。'],
+    approved: [h('strong', {}, '已批准'), by, '：你提交的修改已经发布，下面就是发布的版本。'],
+  }[mine.state];
+  clear(box, words ? h('div', {class: `change-state ${mine.state}`, 'data-state': mine.state}, h('p', {}, words)) : null);
+}
+
 function render() {
+  keepDraft();
   const root = document.getElementById('playlist-form');
   const approval = state.me.require_approval && state.me.role === 'editor';
   clear(root,
@@ -268,6 +316,7 @@ async function publish() {
   if (!r.ok) return toast(r.data.error, true);
   showErrors([]);
   toast(r.data.message);
+  dropDraft(draftKey(state.me, 'playlist', state.scope));
   await load(state.scope);
   if (r.data.receipts && r.data.receipts.length) followReceipts(document.getElementById('playlist-receipt'), r.data.receipts, '这次发布的回执');
 }
@@ -319,10 +368,16 @@ async function load(scope) {
   state.scope = scope;
   const select = document.getElementById('scope');
   if (select) select.value = scope;
-  state.items = (r.data.playlist.items || []).map(fromItem);
+  // An editor whose change waits (or was sent back) edits that version, not the published one.
+  const change = r.data.mine;
+  const theirs = change && (change.state === 'pending' || change.state === 'rejected') && change.after ? change.after : r.data.playlist;
+  state.items = (theirs.items || []).map(fromItem);
+  state.base = JSON.stringify(playlistJson());
+  showMine(change);
+  offerPlaylistDraft();
   const info = document.getElementById('playlist-info');
   clear(info, r.data.published ? `当前版本由 ${r.data.by} 于 ${shortTime(r.data.at)} 发布。` : '这个范围还没有发布过节目单，屏幕播放的是下面列出的节目单。',
-    r.data.pending ? h('strong', {class: 'accent'}, ` 有 ${r.data.pending} 项修改等待审核。`) : '');
+    waitingWords(r.data.pending, change));
   showPlaylistState(r.data);
   watchScreensNow();
   render();
@@ -336,10 +391,12 @@ export default async function playlistPage(main, me) {
   main.append(
     h('div', {class: 'row'}, h('label', {for: 'scope'}, '给哪些屏幕：'), select),
     h('p', {id: 'playlist-info', class: 'muted'}),
+    h('div', {id: 'playlist-change', 'aria-live': 'polite'}),
+    h('div', {id: 'playlist-draft'}),
     h('div', {id: 'playlist-state'}),
     h('div', {id: 'playlist-receipt', 'aria-live': 'polite'}),
     h('div', {id: 'playlist-confirm', class: 'card confirm-box', role: 'alertdialog', hidden: true}),
     h('p', {class: 'muted'}, '更具体的节目单优先：某块屏幕自己的 > 分组的 > 全部屏幕的。'),
-    h('form', {id: 'playlist-form', onsubmit: (e) => e.preventDefault()}));
+    h('form', {id: 'playlist-form', onsubmit: (e) => e.preventDefault(), oninput: keepDraft, onchange: keepDraft}));
   await load('all');
 }

@@ -15,6 +15,7 @@
 #include "base/utf8.hpp"
 #include "base/zone_time.hpp"
 #include "config/config.hpp"
+#include "console/approvals.hpp"
 #include "console/auth.hpp"
 #include "console/door.hpp"
 #include "console/fleet_link.hpp"
@@ -147,22 +148,24 @@ struct Routes {
         send_error(res, r.status, r.message);
     }
     static void answer(httplib::Response& res, const Outcome& o) {
-        static const std::map<Outcome::Kind, int> status = {{Outcome::Kind::done, 200},     {Outcome::Kind::queued, 202},
-                                                            {Outcome::Kind::pending, 200},  {Outcome::Kind::unclear, 400},
-                                                            {Outcome::Kind::invalid, 422},
-                                                            {Outcome::Kind::not_found, 404}, {Outcome::Kind::failed, 503}};
         json body = o.detail;
         if (o.kind == Outcome::Kind::done || o.kind == Outcome::Kind::queued || o.kind == Outcome::Kind::pending) {
             body["ok"] = true;
             body["message"] = o.message;
             body["queued"] = o.kind == Outcome::Kind::queued;
-            send_json(res, body, status.at(o.kind));
+            send_json(res, body, http_status(o.kind));
         } else {
-            send_error(res, status.at(o.kind), o.message, body);
+            send_error(res, http_status(o.kind), o.message, body);
         }
     }
 
     bool require_approval() { return service.require_approval(); }
+    // What waits for this person's decision: changes, and 紧急 notices to review (approvers
+    // and admins; an editor decides nothing).
+    json waiting_for(const Session& s) {
+        if (s.role == Role::editor) return {{"changes", 0}, {"urgent", 0}};
+        return {{"changes", store.pending_count()}, {"urgent", service.unreviewed_urgent().size()}};
+    }
 
     // The request's origin is the console's own: Origin (or Referer) names this host, and
     // the browser does not call it cross-site.
@@ -179,10 +182,14 @@ struct Routes {
         return true;  // not a browser: the CSRF token decides
     }
 
+    // The session, which this request keeps alive (sliding) unless the page marks it as its
+    // own periodic refresh (X-Kiosk-Background): an open page is not a clerk at work.
     std::optional<Session> session_of(const httplib::Request& req) {
         const std::string token = cookie_value(req, kCookie);
         if (token.size() != 64) return std::nullopt;
-        return store.session(token, std::time(nullptr));
+        SessionLimits limits = service.session_limits();
+        if (req.has_header("X-Kiosk-Background")) limits.idle = 0;
+        return store.session(token, std::time(nullptr), limits);
     }
 
     // The session, when it may do this: a state-changing request also needs the CSRF token
@@ -316,6 +323,8 @@ void Routes::pages() {
         res.set_redirect(session_of(req) ? "/screens" : "/login");
     });
     s.Get("/login", [serve_file](const httplib::Request&, httplib::Response& res) { serve_file("login.html", res); });
+    // Browsers ask for /favicon.ico before they read the page's <link rel="icon">.
+    s.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/static/favicon.svg", 301); });
     s.Get(R"(/static/([A-Za-z0-9_-]+\.(js|css|svg|png|ico)))", [serve_file](const httplib::Request& req, httplib::Response& res) {
         serve_file(req.matches[1].str(), res);
     });
@@ -360,10 +369,12 @@ void Routes::login_routes() {
             return send_error(res, 401, "用户名或密码不对");
         }
         store.set_failures(key, {});
-        Session session{random_token(), name, random_token(), user->role, now + settings.session_minutes * 60};
+        const SessionLimits limits = service.session_limits();
+        Session session{random_token(), name, random_token(), user->role, now + std::min(limits.idle, limits.absolute), now};
         if (auto st = store.add_session(session); !st) return send_error(res, 500, st.error().message);
+        // The cookie outlives the session at most by its absolute limit: the console decides.
         std::string cookie = std::string(kCookie) + "=" + session.token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                             std::to_string(settings.session_minutes * 60);
+                             std::to_string(limits.absolute);
         if (settings.tls()) cookie += "; Secure";
         res.set_header("Set-Cookie", cookie);
         audit(req, name, "login", name, "");
@@ -382,6 +393,7 @@ void Routes::login_routes() {
         if (!session) return;
         send_json(res, {{"name", session->user}, {"role", role_name(session->role)}, {"csrf", session->csrf},
                         {"require_approval", require_approval()}, {"broker", fleet.connected()},
+                        {"urgent_needs_approval", service.urgent_needs_approval()}, {"waiting", waiting_for(*session)},
                         {"time_zone", office->time_zone}, {"now", now_iso(std::time(nullptr), office->time_zone)},
                         {"sizes", [&] {
                              json sizes = json::array();
@@ -457,7 +469,8 @@ void Routes::screen_routes() {
 void Routes::playlist_routes() {
     httplib::Server& s = *server;
     s.Get("/api/playlist", [this](const httplib::Request& req, httplib::Response& res) {
-        if (!allow(req, res, Role::editor)) return;
+        auto session = allow(req, res, Role::editor);
+        if (!session) return;
         const std::string scope = req.get_param_value("scope");
         if (!fleet::valid_scope(scope)) return send_error(res, 400, "请选择屏幕或分组");
         const PublishedPlaylist p = store.playlist(scope);
@@ -470,10 +483,12 @@ void Routes::playlist_routes() {
         json receipt = nullptr;
         if (auto parsed = fleet::Scope::parse(scope); parsed && !p.playlist.is_null())
             receipt = latest_receipt_view(fleet::generation_key({parsed->str(), "playlist", ""}), screen_views(screens), names, now);
+        const auto mine = latest_playlist_change(store.pending_of(session->user, 50), scope, p);
         send_json(res, {{"scope", scope}, {"label", scope_label(scope)},
                         {"playlist", p.playlist.is_null() ? json{{"version", 1}, {"items", json::array()}} : p.playlist},
                         {"published", !p.playlist.is_null()}, {"gen", p.gen}, {"at", now_iso(p.at, office->time_zone)}, {"by", p.by}, {"pending", waiting},
-                        {"screens", playing_json(scope, screens, names, office->time_zone)}, {"receipt", receipt}});
+                        {"screens", playing_json(scope, screens, names, office->time_zone)}, {"receipt", receipt},
+                        {"mine", mine ? change_json(*mine, office->time_zone) : json(nullptr)}});
     });
     s.Post("/api/playlist/check", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
@@ -627,16 +642,17 @@ void Routes::notice_routes() {
 void Routes::approval_routes() {
     httplib::Server& s = *server;
     s.Get("/api/approvals", [this](const httplib::Request& req, httplib::Response& res) {
-        if (!allow(req, res, Role::editor)) return;
+        auto session = allow(req, res, Role::editor);
+        if (!session) return;
         json out = json::array();
         const std::time_t now = std::time(nullptr);
         const auto screens = screen_views(fleet.screens());
         const DisplayNames names(store);
-        for (const auto& c : store.pending_list(req.get_param_value("all") == "1")) {
-            out.push_back({{"id", c.id}, {"kind", c.kind}, {"scope", c.scope}, {"label", c.kind == "playlist" ? scope_label(c.scope) : c.scope},
-                           {"before", c.before}, {"after", c.after}, {"diff", c.kind == "playlist" ? json_diff(c.before, c.after) : ""},
-                           {"author", c.author}, {"state", c.state}, {"decided_by", c.decided_by}, {"reason", c.reason},
-                           {"created", now_iso(c.created, office->time_zone)}});
+        // mine=1: the asker's own changes, decided or not (the notices page shows where each stands).
+        const auto changes = req.get_param_value("mine") == "1" ? store.pending_of(session->user, 30)
+                                                                  : store.pending_list(req.get_param_value("all") == "1");
+        for (const auto& c : changes) {
+            out.push_back(change_json(c, office->time_zone));
             // An approved change: what the screens did with what it published.
             json receipts = json::array();
             if (c.state == "approved")
@@ -645,11 +661,29 @@ void Routes::approval_routes() {
         }
         send_json(res, out);
     });
+    s.Get("/api/approvals/waiting", [this](const httplib::Request& req, httplib::Response& res) {
+        auto session = allow(req, res, Role::editor);
+        if (!session) return;
+        send_json(res, waiting_for(*session));
+    });
     s.Post("/api/approvals/decide", [this](const httplib::Request& req, httplib::Response& res) {
         auto session = allow(req, res, Role::approver);
         if (!session) return;
         const json body = body_json(req);
         answer(res, service.decide(actor(req, *session), body.value("id", std::int64_t{0}), body.value("approve", false), str(body, "reason")));
+    });
+    // 紧急通知（未经审核）: editors' urgent notices published at once, for review after.
+    s.Get("/api/approvals/urgent", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!allow(req, res, Role::approver)) return;
+        json out = json::array();
+        for (const auto& e : service.unreviewed_urgent())
+            out.push_back({{"id", e.target}, {"by", e.user}, {"at", now_iso(e.at, office->time_zone)}, {"detail", e.detail}});
+        send_json(res, out);
+    });
+    s.Post("/api/approvals/reviewed", [this](const httplib::Request& req, httplib::Response& res) {
+        auto session = allow(req, res, Role::approver);
+        if (!session) return;
+        answer(res, service.mark_reviewed(actor(req, *session), str(body_json(req), "id")));
     });
 }
 
@@ -766,7 +800,8 @@ void Routes::user_routes() {
         for (const auto& u : store.users())
             out.push_back({{"name", u.name}, {"role", role_name(u.role)}, {"disabled", u.disabled},
                            {"created", now_iso(u.created, office->time_zone)}});
-        send_json(res, {{"users", out}, {"require_approval", require_approval()}});
+        send_json(res, {{"users", out}, {"require_approval", require_approval()},
+                        {"urgent_needs_approval", service.urgent_needs_approval()}, {"session_max_hours", service.session_max_hours()}});
     });
     s.Post("/api/users", [this](const httplib::Request& req, httplib::Response& res) {
         auto session = allow(req, res, Role::admin);
@@ -817,7 +852,20 @@ void Routes::user_routes() {
             store.set_setting("require_approval", on ? "1" : "0");
             audit(req, session->user, "settings", "require_approval", on ? "on" : "off");
         }
-        send_json(res, {{"ok", true}, {"require_approval", require_approval()}});
+        if (body.contains("urgent_needs_approval")) {
+            const bool on = body.value("urgent_needs_approval", false);
+            store.set_setting("urgent_needs_approval", on ? "1" : "0");
+            audit(req, session->user, "settings", "urgent_needs_approval", on ? "on" : "off");
+        }
+        if (body.contains("session_max_hours")) {
+            const json& v = body["session_max_hours"];
+            if (!v.is_number_integer() || v.get<int>() < 1 || v.get<int>() > 168)
+                return send_error(res, 422, "登录最长时间请填 1 到 168 之间的整数（小时）");
+            store.set_setting("session_max_hours", std::to_string(v.get<int>()));
+            audit(req, session->user, "settings", "session_max_hours", std::to_string(v.get<int>()));
+        }
+        send_json(res, {{"ok", true}, {"require_approval", require_approval()},
+                        {"urgent_needs_approval", service.urgent_needs_approval()}, {"session_max_hours", service.session_max_hours()}});
     });
 }
 

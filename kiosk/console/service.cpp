@@ -1,6 +1,8 @@
 #include "console/service.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <set>
 
 #include "base/utf8.hpp"
 #include "base/zone_time.hpp"
@@ -71,6 +73,19 @@ const char* notice_mode_words(fleet::NoticeMode mode) {
     return "轮播（排在节目单之后）";
 }
 
+int http_status(Outcome::Kind kind) {
+    switch (kind) {
+        case Outcome::Kind::done: return 200;
+        case Outcome::Kind::queued: return 202;
+        case Outcome::Kind::pending: return 200;
+        case Outcome::Kind::unclear: return 400;
+        case Outcome::Kind::invalid: return 422;
+        case Outcome::Kind::not_found: return 404;
+        case Outcome::Kind::failed: return 503;
+    }
+    return 500;
+}
+
 Status add_user(Store& store, const std::string& name, const std::string& role, const std::string& password) {
     if (!config::topic_safe_name(name, false) || name.size() > 64)
         return make_error("\"" + name + "\": a user name is letters, digits, - _ or . (at most 64)");
@@ -85,6 +100,38 @@ Service::Service(const ConsoleSettings& settings, config::ConfigSnapshot office,
     : settings_(settings), office_(std::move(office)), store_(store), link_(link) {}
 
 bool Service::require_approval() { return store_.setting("require_approval", settings_.require_approval ? "1" : "0") == "1"; }
+
+bool Service::urgent_needs_approval() {
+    return store_.setting("urgent_needs_approval", settings_.urgent_needs_approval ? "1" : "0") == "1";
+}
+
+int Service::session_max_hours() {
+    const std::string v = store_.setting("session_max_hours", std::to_string(settings_.session_max_hours));
+    const int hours = std::atoi(v.c_str());
+    return hours >= 1 && hours <= 168 ? hours : settings_.session_max_hours;
+}
+
+SessionLimits Service::session_limits() {
+    return {static_cast<std::time_t>(settings_.session_minutes) * 60, static_cast<std::time_t>(session_max_hours()) * 3600};
+}
+
+bool Service::is_urgent(const json& form) {
+    if (!form.is_object()) return false;
+    if (str(form, "mode") == "hold") return true;
+    return form.contains("urgent") && form["urgent"].is_boolean() && form["urgent"].get<bool>();
+}
+
+Outcome Service::publish(const std::function<Result<Intent>(const fleet::Publisher&, const Store::LastGeneration&)>& make,
+                         const std::string& done_message, json detail, bool receipts) {
+    std::optional<std::string> refused;  // make's own error: the request cannot be published as it is
+    auto d = link_.publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
+        auto in = make(publisher, last);
+        if (!in) refused = in.error().message;
+        return in;
+    });
+    if (!d && refused) return invalid("没有发布：" + *refused);
+    return delivered(d, done_message, receipts ? with_receipts(d, std::move(detail)) : std::move(detail));
+}
 
 std::string Service::local_time(std::time_t t) const { return zone_time::format_iso_local(t, office_->time_zone).substr(0, 16); }
 
@@ -107,7 +154,7 @@ Outcome Service::publish_playlist(const Actor& who, const std::string& scope_tex
         c.after = playlist;
         c.author = who.user;
         c.created = std::time(nullptr);
-        auto id = store_.add_pending(c);
+        auto id = store_.add_pending(c, c.scope);
         if (!id) return failed("没有提交：控制台的数据库写不进去（" + id.error().message + "）");
         if (auto st = audit(who, "submit_playlist", scope->str(),
                             "等待审核（第 " + std::to_string(*id) + " 号）\n" + playlist_change_summary(c.before, playlist));
@@ -121,7 +168,7 @@ Outcome Service::publish_playlist(const Actor& who, const std::string& scope_tex
 Outcome Service::publish_playlist_now(const Actor& who, const fleet::Scope& scope, const json& playlist,
                                       const std::string& approved_from, std::optional<Intent::Decision> decision) {
     const PublishedPlaylist before = store_.playlist(scope.str());
-    auto d = link_.publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
+    return publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
         const fleet::Order order{scope, "playlist", "", playlist, kPlaylistLifetime};
         auto p = publisher.prepare(order, last(order.key()));
         if (!p) return p.error();
@@ -138,8 +185,7 @@ Outcome Service::publish_playlist_now(const Actor& who, const fleet::Scope& scop
         }
         in.publications.push_back(std::move(*p));
         return in;
-    });
-    return delivered(d, "已发布到" + scope.label(), with_receipts(d, json::object()));
+    }, "已发布到" + scope.label(), json::object(), true);
 }
 
 Result<fleet::NoticeBody> Service::notice_body(const json& n, std::time_t now) const {
@@ -168,29 +214,39 @@ Result<fleet::NoticeBody> Service::notice_body(const json& n, std::time_t now) c
 
 Outcome Service::post_notice(const Actor& who, json form) {
     if (auto b = notice_body(form, std::time(nullptr)); !b) return invalid(b.error().message);
+    std::string scopes;
+    for (const auto& sc : form.value("scopes", json::array()))
+        if (sc.is_string() && fleet::Scope::parse(sc.get<std::string>())) scopes += (scopes.empty() ? "" : ",") + sc.get<std::string>();
+    // Checked before it waits for approval: an approver never gets a notice for no screen.
+    if (scopes.empty()) return invalid("请选择要显示通知的屏幕");
     // The id is given once, when the notice is written: an approval (or its retry) publishes
     // it under that id, never a second one.
     if (!config::topic_safe_name(str(form, "id"), false)) form["id"] = fleet::new_notice_id(std::time(nullptr), office_->time_zone);
-    if (require_approval() && who.role == Role::editor) {
+    const bool editor_waits = require_approval() && who.role == Role::editor;
+    // An editor's 紧急 notice goes out at once unless the admin asked otherwise; it is marked
+    // in the log for the approvers to review after.
+    const bool urgent_now = editor_waits && is_urgent(form) && !urgent_needs_approval();
+    if (editor_waits && !urgent_now) {
         PendingChange c;
         c.kind = "notice";
-        for (const auto& sc : form.value("scopes", json::array()))
-            if (sc.is_string() && fleet::Scope::parse(sc.get<std::string>())) c.scope += (c.scope.empty() ? "" : ",") + sc.get<std::string>();
+        c.scope = scopes;
         c.before = nullptr;
         c.after = form;
         c.author = who.user;
         c.created = std::time(nullptr);
-        auto id = store_.add_pending(c);
+        auto id = store_.add_pending(c, str(form, "id"));
         if (!id) return failed("没有提交：控制台的数据库写不进去（" + id.error().message + "）");
         if (auto st = audit(who, "submit_notice", c.scope, "等待审核（第 " + std::to_string(*id) + " 号）\n" + str(form, "text")); !st)
             return failed(st.error().message);
-        return {Outcome::Kind::pending, "已提交审核，审核通过后才会显示在屏幕上", {{"pending", *id}}};
+        return {Outcome::Kind::pending, "已提交审核，审核通过后才会显示在屏幕上", {{"pending", *id}, {"id", str(form, "id")}}};
     }
-    return publish_notice_now(who, form, "", std::nullopt);
+    Outcome o = publish_notice_now(who, form, "", std::nullopt, urgent_now);
+    if (urgent_now && o.kind == Outcome::Kind::done) o.message = "紧急通知已发布（不需等待审核，审核人员会事后复核）";
+    return o;
 }
 
 Outcome Service::publish_notice_now(const Actor& who, const json& form, const std::string& approved_from,
-                                    std::optional<Intent::Decision> decision) {
+                                    std::optional<Intent::Decision> decision, bool unreviewed) {
     const std::time_t now = std::time(nullptr);
     auto body = notice_body(form, now);
     if (!body) return invalid(body.error().message);
@@ -212,7 +268,7 @@ Outcome Service::publish_notice_now(const Actor& who, const json& form, const st
         });
         if (static_cast<std::size_t>(count) >= most) return invalid(fleet::too_many_notices(scope.label(), most, body->urgent));
     }
-    auto d = link_.publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
+    return publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
         Intent in;
         for (const auto& scope : scopes) {
             const fleet::Order order{scope, "notice", id, fleet::notice_body_json(*body), body->until - now + 60};
@@ -231,16 +287,22 @@ Outcome Service::publish_notice_now(const Actor& who, const json& form, const st
             in.audit.push_back({0, now, who.user, who.address, "approve", "notice",
                                 "第 " + std::to_string(decision->pending) + " 号修改，提交人：" + approved_from});
         }
+        if (unreviewed) {
+            // 事后复核: the target is the notice's id (mark_reviewed names it again).
+            std::string where;
+            for (const auto& scope : scopes) where += (where.empty() ? "" : "、") + scope.label();
+            in.audit.push_back({0, now, who.user, who.address, "urgent_unreviewed", id,
+                                utf8::sanitize(where + "\n" + (body->title.empty() ? "" : body->title + "\n") + body->text)});
+        }
         return in;
-    });
-    return delivered(d, "通知已发布", with_receipts(d, {{"id", id}}));
+    }, "通知已发布", {{"id", id}}, true);
 }
 
 Outcome Service::clear_notice(const Actor& who, const std::string& id, const std::string& scope_text) {
     const auto scope = fleet::Scope::parse(scope_text);
     if (!config::topic_safe_name(id, false) || !scope) return {Outcome::Kind::not_found, "没有这条通知", json::object()};
     // Taking a notice off never waits for approval: it only ever makes a screen show less.
-    auto d = link_.publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
+    return publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
         fleet::NoticeBody cleared;
         cleared.cleared = true;
         const fleet::Order order{*scope, "notice", id, fleet::notice_body_json(cleared), kClearedLifetime};
@@ -251,8 +313,7 @@ Outcome Service::clear_notice(const Actor& who, const std::string& id, const std
         in.cleared.emplace_back(id, scope->str());
         in.audit.push_back({0, std::time(nullptr), who.user, who.address, "clear_notice", scope->str(), "id " + id});
         return in;
-    });
-    return delivered(d, "通知已撤下", json::object());
+    }, "通知已撤下", json::object());
 }
 
 Outcome Service::decide(const Actor& who, std::int64_t pending, bool approve, const std::string& reason) {
@@ -265,18 +326,22 @@ Outcome Service::decide(const Actor& who, std::int64_t pending, bool approve, co
         auto now = store_.pending(pending);
         return now && now->state == "pending";
     };
-    Intent::Decision decision{pending, approve ? "approved" : "rejected", who.user, reason, std::time(nullptr)};
+    // The author reads why: a change is not sent back without a reason.
+    const std::string why = utf8::sanitize(reason);
+    if (!approve && why.find_first_not_of(" \t\r\n") == std::string::npos) return invalid("请写明退回的原因（编辑会看到）");
+    if (why.size() > 2000) return invalid("退回的原因太长了，请写在 600 字以内");
+    Intent::Decision decision{pending, approve ? "approved" : "rejected", who.user, why, std::time(nullptr)};
     if (!approve) {
         // Nothing to publish: the decision and its audit entry, together.
         auto d = link_.publish([&](const fleet::Publisher&, const Store::LastGeneration&) -> Result<Intent> {
             Intent in;
             in.decision = decision;
             in.audit.push_back({0, decision.at, who.user, who.address, "reject", c->kind == "playlist" ? c->scope : c->kind,
-                                "第 " + std::to_string(pending) + " 号修改，提交人：" + c->author + (reason.empty() ? "" : "\n理由：" + reason)});
+                                "第 " + std::to_string(pending) + " 号修改，提交人：" + c->author + "\n理由：" + why});
             return in;
         });
         if (!d) return still_pending() ? delivered(d, "", json::object()) : decided;
-        return {Outcome::Kind::done, "已退回", json::object()};
+        return {Outcome::Kind::done, "已退回给 " + c->author + "，对方会看到原因", json::object()};
     }
     Outcome o = c->kind == "playlist" ? [&] {
         auto scope = fleet::Scope::parse(c->scope);
@@ -293,12 +358,39 @@ Outcome Service::decide(const Actor& who, std::int64_t pending, bool approve, co
     return o;
 }
 
+std::vector<AuditEntry> Service::unreviewed_urgent() {
+    // The last 30 days (the audit log's time index keeps this small however long the log).
+    const std::time_t since = std::time(nullptr) - 30 * 86400;
+    AuditFilter reviewed;
+    reviewed.action = "urgent_reviewed";
+    reviewed.from = since;
+    reviewed.limit = 2000;
+    std::set<std::string> done;
+    for (const auto& e : store_.audit_entries(reviewed)) done.insert(e.target);
+    AuditFilter f;
+    f.action = "urgent_unreviewed";
+    f.from = since;
+    f.limit = 200;
+    std::vector<AuditEntry> out;
+    for (auto& e : store_.audit_entries(f))
+        if (!done.count(e.target)) out.push_back(std::move(e));
+    return out;
+}
+
+Outcome Service::mark_reviewed(const Actor& who, const std::string& notice_id) {
+    const auto open = unreviewed_urgent();
+    const bool found = std::any_of(open.begin(), open.end(), [&](const AuditEntry& e) { return e.target == notice_id; });
+    if (!found) return {Outcome::Kind::not_found, "这条紧急通知已经复核过了", json::object()};
+    if (auto st = audit(who, "urgent_reviewed", notice_id, ""); !st) return failed(st.error().message);
+    return {Outcome::Kind::done, "已标记为复核过", json::object()};
+}
+
 Outcome Service::refresh(const Actor& who, const std::string& scope_text, const std::string& item) {
     const auto scope = fleet::Scope::parse(scope_text);
     if (!scope) return unclear("请选择屏幕或分组");
     json body = json::object();
     if (!item.empty()) body["item"] = item;
-    auto d = link_.publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
+    return publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
         const fleet::Order order{*scope, "refresh", "", body, kRefreshLifetime};
         auto p = publisher.prepare(order, last(order.key()));
         if (!p) return p.error();
@@ -306,8 +398,7 @@ Outcome Service::refresh(const Actor& who, const std::string& scope_text, const 
         in.publications.push_back(std::move(*p));
         in.audit.push_back({0, std::time(nullptr), who.user, who.address, "refresh", scope->str(), body.dump()});
         return in;
-    });
-    return delivered(d, "已让" + scope->label() + "立即刷新", json::object());
+    }, "已让" + scope->label() + "立即刷新", json::object());
 }
 
 Outcome Service::ask_screenshot(const Actor& who, const std::string& screen) {
@@ -320,7 +411,7 @@ Outcome Service::ask_screenshot(const Actor& who, const std::string& screen) {
                     r.state == "offline" ? "这块屏幕离线（连接中断），恢复连接后才能截屏" : "这块屏幕已关机，开机连上后才能截屏",
                     json::object()};
     const std::time_t now = std::time(nullptr);
-    auto d = link_.publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
+    Outcome o = publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
         const fleet::Order order{*scope, "screenshot", "", json::object(), kScreenshotLifetime};
         auto p = publisher.prepare(order, last(order.key()));
         if (!p) return p.error();
@@ -329,8 +420,7 @@ Outcome Service::ask_screenshot(const Actor& who, const std::string& screen) {
         in.screenshot_asked = std::make_pair(screen, now);
         in.audit.push_back({0, now, who.user, who.address, "screenshot", scope->str(), ""});
         return in;
-    });
-    Outcome o = delivered(d, "已请屏幕截屏", {{"asked", now}});
+    }, "已请屏幕截屏", {{"asked", now}});
     // A question for now: one the broker did not take is not asked later.
     if (o.kind == Outcome::Kind::queued) return failed("消息服务器（broker）现在连不上，截不了屏；请稍后再试");
     return o;

@@ -4,6 +4,8 @@
 // with its audit entry in one transaction, then sent (FleetLink::publish). Routes turn
 // requests into these calls and Outcomes into answers; nothing here knows httplib.
 #include <ctime>
+#include <functional>
+#include <vector>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -49,6 +51,10 @@ struct Outcome {
     nlohmann::json detail = nlohmann::json::object();
 };
 
+// The HTTP status of an outcome: what the clerk must change is 400 (unclear) or 422
+// (invalid), never 503 — that one is the console's own failure (its database).
+int http_status(Outcome::Kind kind);
+
 // The most a playlist may be before signing (a document is at most 256 KB signed).
 inline constexpr std::size_t kMaxPlaylistBytes = 200 * 1024;
 
@@ -57,6 +63,14 @@ public:
     Service(const ConsoleSettings& settings, config::ConfigSnapshot office, Store& store, FleetLink& link);
 
     bool require_approval();
+    // Whether an editor's 紧急 notice waits for approval too (default: it does not; it is
+    // published at once and listed for review after).
+    bool urgent_needs_approval();
+    // How long a login lasts: after its last use, and at most after it began (an admin's setting).
+    SessionLimits session_limits();
+    int session_max_hours();
+    // A notice's form asks for the urgent kind: mode "hold", or urgent true.
+    static bool is_urgent(const nlohmann::json& form);
     // An entry in the audit log; its failure is the action's failure.
     Status audit(const Actor& who, const std::string& action, const std::string& target, const std::string& detail);
 
@@ -64,6 +78,10 @@ public:
     Outcome post_notice(const Actor& who, nlohmann::json form);
     Outcome clear_notice(const Actor& who, const std::string& id, const std::string& scope);
     Outcome decide(const Actor& who, std::int64_t pending, bool approve, const std::string& reason);
+    // 紧急 notices editors published without approval in the last 30 days, not yet marked
+    // reviewed (newest first).
+    std::vector<AuditEntry> unreviewed_urgent();
+    Outcome mark_reviewed(const Actor& who, const std::string& notice_id);
     Outcome refresh(const Actor& who, const std::string& scope, const std::string& item);
     Outcome ask_screenshot(const Actor& who, const std::string& screen);
 
@@ -76,7 +94,12 @@ private:
     Outcome publish_playlist_now(const Actor& who, const fleet::Scope& scope, const nlohmann::json& playlist,
                                  const std::string& approved_from, std::optional<Intent::Decision> decision);
     Outcome publish_notice_now(const Actor& who, const nlohmann::json& form, const std::string& approved_from,
-                               std::optional<Intent::Decision> decision);
+                               std::optional<Intent::Decision> decision, bool unreviewed = false);
+    // FleetLink::publish, answered for the clerk: an error in preparing the documents is
+    // the request's (invalid, 422), one in recording them the console's (failed, 503).
+    // `receipts`: the answer names the publications a receipt follows (with_receipts).
+    Outcome publish(const std::function<Result<Intent>(const fleet::Publisher&, const Store::LastGeneration&)>& make,
+                    const std::string& done_message, nlohmann::json detail, bool receipts = false);
     std::string local_time(std::time_t t) const;
 
     const ConsoleSettings& settings_;

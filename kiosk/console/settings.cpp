@@ -26,7 +26,7 @@ Result<ConsoleSettings> load_settings(const fs::path& file) {
     s.file = fs::absolute(file);
     const std::string where = file.string() + ": ";
     static const char* const kKeys[] = {"listen", "tls", "database", "office_config", "require_approval",
-                                        "session_minutes", "kiosk", "assets", "preview_sizes", "hosts", "$schema"};
+                                        "urgent_needs_approval", "session_minutes", "session_max_hours", "kiosk", "assets", "preview_sizes", "hosts", "$schema"};
     for (const auto& [key, value] : j.items()) {
         bool known = false;
         for (const char* k : kKeys) known = known || key == k;
@@ -48,8 +48,11 @@ Result<ConsoleSettings> load_settings(const fs::path& file) {
         s.office_config = beside(s.file, j.value("office_config", ""));
         if (s.office_config.empty()) return make_error(where + "office_config is missing (the office's kiosk.json with its fleet section)");
         s.require_approval = j.value("require_approval", false);
-        s.session_minutes = j.value("session_minutes", 480);
+        s.urgent_needs_approval = j.value("urgent_needs_approval", false);
+        s.session_minutes = j.value("session_minutes", 240);
         if (s.session_minutes < 5 || s.session_minutes > 7 * 24 * 60) return make_error(where + "session_minutes: 5 to 10080");
+        s.session_max_hours = j.value("session_max_hours", 12);
+        if (s.session_max_hours < 1 || s.session_max_hours > 168) return make_error(where + "session_max_hours: 1 to 168");
         s.kiosk_binary = beside(s.file, j.value("kiosk", ""));
         s.assets = beside(s.file, j.value("assets", ""));
         if (j.contains("preview_sizes")) {

@@ -4,7 +4,8 @@
 // for previews) and its policies. Read once at start: one immutable snapshot.
 //   { "listen": "127.0.0.1:8080", "tls": {"cert_file": "…", "key_file": "…"},
 //     "database": "/var/lib/kiosk-console/console.db", "office_config": "/etc/kiosk-console/office.json",
-//     "require_approval": false, "session_minutes": 480, "kiosk": "/usr/bin/kiosk",
+//     "require_approval": false, "urgent_needs_approval": false, "session_minutes": 240,
+//     "session_max_hours": 12, "kiosk": "/usr/bin/kiosk",
 //     "assets": "/usr/share/kiosk-console/assets", "hosts": ["console.hall.lan"] }
 // Relative paths are relative to console.json's folder.
 #include <filesystem>
@@ -26,7 +27,9 @@ struct ConsoleSettings {
     std::filesystem::path assets;        // the web page: assets/console
     std::filesystem::path kiosk_binary;  // renders previews (`kiosk render`)
     bool require_approval = false;       // the starting value; an admin changes it on 用户
-    int session_minutes = 480;
+    bool urgent_needs_approval = false;  // the starting value: editors' 紧急 notices wait for approval too
+    int session_minutes = 240;           // a login ends this long after its last use…
+    int session_max_hours = 12;          // …and this long after it began (the starting value; an admin changes it on 用户)
     std::vector<std::pair<int, int>> preview_sizes = {{1920, 1080}, {1080, 1920}, {1280, 720}};
     // The names clerks type to reach the console, besides any IP address, localhost and the
     // machine's own name (console/front_door's HostList): a request naming another is refused.

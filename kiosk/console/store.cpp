@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <initializer_list>
 #include <iterator>
 #include <variant>
@@ -75,6 +76,13 @@ CREATE TABLE acks (key TEXT NOT NULL, gen INTEGER NOT NULL, screen TEXT NOT NULL
     // interrupt and urgent columns say it.
     R"sql(
 ALTER TABLE notices ADD COLUMN mode TEXT NOT NULL DEFAULT '';
+)sql",
+    // 7: sessions slide on use, up to an absolute limit from the login (kept as `started`;
+    // a session from before is taken as started when it was made, eight hours before it ends).
+    R"sql(
+ALTER TABLE sessions ADD COLUMN started INTEGER NOT NULL DEFAULT 0;
+UPDATE sessions SET started = expires - 28800;
+CREATE INDEX pending_author ON pending(author, id);
 )sql",
 };
 static_assert(std::size(kMigrations) + 1 == kSchemaVersion, "a migration step for every schema version");
@@ -274,16 +282,16 @@ Status Store::update_user(const std::string& name, std::optional<Role> role, std
 
 Status Store::add_session(const Session& s) {
     std::lock_guard lock(mutex_);
-    Statement st(db_.get(), "INSERT INTO sessions (token, user, csrf, expires) VALUES (?, ?, ?, ?)");
-    st.bind({s.token, s.user, s.csrf, i64(s.expires)});
+    Statement st(db_.get(), "INSERT INTO sessions (token, user, csrf, expires, started) VALUES (?, ?, ?, ?, ?)");
+    st.bind({s.token, s.user, s.csrf, i64(s.expires), i64(s.started)});
     if (!st.run()) return make_error("session: " + st.error());
     return Ok{};
 }
 
-std::optional<Session> Store::session(const std::string& token, std::time_t now) {
+std::optional<Session> Store::session(const std::string& token, std::time_t now, SessionLimits limits) {
     std::lock_guard lock(mutex_);
     Statement st(db_.get(),
-                 "SELECT s.token, s.user, s.csrf, s.expires, u.role FROM sessions s JOIN users u ON u.name = s.user "
+                 "SELECT s.token, s.user, s.csrf, s.expires, u.role, s.started FROM sessions s JOIN users u ON u.name = s.user "
                  "WHERE s.token = ? AND s.expires > ? AND u.disabled = 0");
     st.bind({token, i64(now)});
     if (st.step() != SQLITE_ROW) return std::nullopt;
@@ -293,6 +301,20 @@ std::optional<Session> Store::session(const std::string& token, std::time_t now)
     s.csrf = st.text(2);
     s.expires = static_cast<std::time_t>(st.integer(3));
     s.role = parse_role(st.text(4)).value_or(Role::editor);
+    s.started = static_cast<std::time_t>(st.integer(5));
+    // The absolute limit as it is now (an admin may have shortened it since the login).
+    const std::time_t last = limits.absolute > 0 ? s.started + limits.absolute : 0;
+    if (last > 0 && now >= last) return std::nullopt;
+    if (limits.idle > 0) {
+        std::time_t slid = now + limits.idle;
+        if (last > 0) slid = std::min(slid, last);
+        // At most one write a minute per session: a page's requests do not each write.
+        if (slid >= s.expires + 60 || (last > 0 && slid == last && slid > s.expires)) {
+            Statement up(db_.get(), "UPDATE sessions SET expires = ? WHERE token = ?");
+            up.bind({i64(slid), s.token});
+            if (up.run()) s.expires = slid;
+        }
+    }
     return s;
 }
 
@@ -567,12 +589,29 @@ std::vector<NoticeRecord> Store::notices(std::time_t now, bool all) {
     return out;
 }
 
-Result<std::int64_t> Store::add_pending(const PendingChange& c) {
+Result<std::int64_t> Store::add_pending(const PendingChange& c, const std::string& same) {
     std::lock_guard lock(mutex_);
-    Statement st(db_.get(), "INSERT INTO pending (kind, scope, before, after, author, state, created) VALUES (?, ?, ?, ?, ?, 'pending', ?)");
+    sqlite3* db = db_.get();
+    if (auto st = wrote(Statement(db, "BEGIN IMMEDIATE"), "changes waiting for approval"); !st) return st.error();
+    auto fail = [&](const Error& e) -> Result<std::int64_t> {
+        Statement(db, "ROLLBACK").run();
+        return e;
+    };
+    if (!same.empty()) {
+        Statement old(db, c.kind == "notice"
+                              ? "UPDATE pending SET state = 'superseded', decided = ?4 WHERE kind = ?1 AND author = ?2 "
+                                "AND state = 'pending' AND json_extract(after, '$.id') = ?3"
+                              : "UPDATE pending SET state = 'superseded', decided = ?4 WHERE kind = ?1 AND author = ?2 "
+                                "AND state = 'pending' AND scope = ?3");
+        old.bind({c.kind, c.author, same, i64(c.created)});
+        if (auto w = wrote(old, "changes waiting for approval"); !w) return fail(w.error());
+    }
+    Statement st(db, "INSERT INTO pending (kind, scope, before, after, author, state, created) VALUES (?, ?, ?, ?, ?, 'pending', ?)");
     st.bind({c.kind, c.scope, dumped(c.before), dumped(c.after), c.author, i64(c.created)});
-    if (auto w = wrote(st, "changes waiting for approval"); !w) return w.error();
-    return sqlite3_last_insert_rowid(db_.get());
+    if (auto w = wrote(st, "changes waiting for approval"); !w) return fail(w.error());
+    const std::int64_t id = sqlite3_last_insert_rowid(db);
+    if (auto w = wrote(Statement(db, "COMMIT"), "changes waiting for approval"); !w) return fail(w.error());
+    return id;
 }
 
 namespace {
@@ -610,6 +649,21 @@ std::vector<PendingChange> Store::pending_list(bool include_decided) {
     std::vector<PendingChange> out;
     while (st.step() == SQLITE_ROW) out.push_back(read_pending(st));
     return out;
+}
+
+std::vector<PendingChange> Store::pending_of(const std::string& author, int limit) {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(), (std::string(kPendingColumns) + "WHERE author = ? ORDER BY id DESC LIMIT ?").c_str());
+    st.bind({author, std::int64_t{limit}});
+    std::vector<PendingChange> out;
+    while (st.step() == SQLITE_ROW) out.push_back(read_pending(st));
+    return out;
+}
+
+int Store::pending_count() {
+    std::lock_guard lock(mutex_);
+    Statement st(db_.get(), "SELECT COUNT(*) FROM pending WHERE state = 'pending'");
+    return st.step() == SQLITE_ROW ? static_cast<int>(st.integer(0)) : 0;
 }
 
 Status Store::audit(const AuditEntry& e) {

@@ -39,7 +39,14 @@ struct User {
 struct Session {
     std::string token, user, csrf;
     Role role = Role::editor;
-    std::time_t expires = 0;
+    std::time_t expires = 0;  // slides on use (Store::session), never past started + the absolute limit
+    std::time_t started = 0;  // the login
+};
+
+// How a session lasts: `idle` after its last use (0: it does not slide), never more than
+// `absolute` after the login (0: no such limit).
+struct SessionLimits {
+    std::time_t idle = 0, absolute = 0;
 };
 
 struct ScreenRecord {
@@ -89,7 +96,7 @@ struct PendingChange {
     std::string kind;    // "playlist" or "notice"
     std::string scope;   // playlist: its scope; notice: the scopes, comma-separated
     nlohmann::json before, after;
-    std::string author, state = "pending", decided_by, reason;  // state: pending, approved, rejected
+    std::string author, state = "pending", decided_by, reason;  // state: pending, approved, rejected, superseded
     std::time_t created = 0, decided = 0;
 };
 
@@ -160,7 +167,7 @@ struct AckRecord {
 };
 
 // The schema this build writes (PRAGMA user_version); older databases are migrated on open.
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 class Store {
 public:
@@ -182,7 +189,10 @@ public:
 
     // Sessions (a token in an HttpOnly cookie; its CSRF token travels in a header).
     Status add_session(const Session& s);
-    std::optional<Session> session(const std::string& token, std::time_t now);
+    // The session at `now`, when it has not ended: not past its expiry, not past `limits.absolute`
+    // after its login. Its use moves the expiry to now + `limits.idle` (capped by the absolute
+    // limit), written only when that moves it a minute or more (the database stays quiet).
+    std::optional<Session> session(const std::string& token, std::time_t now, SessionLimits limits = {});
     Status drop_session(const std::string& token);
     Status drop_sessions_of(const std::string& user);
 
@@ -229,9 +239,14 @@ public:
     std::vector<NoticeRecord> notices(std::time_t now, bool all = false);
 
     // Changes waiting for approval.
-    Result<std::int64_t> add_pending(const PendingChange& c);
+    // A new change waiting; the same author's earlier change still waiting for the same thing
+    // (a playlist's scope, a notice's id: `same`) becomes "superseded" in the same transaction.
+    Result<std::int64_t> add_pending(const PendingChange& c, const std::string& same = "");
     std::optional<PendingChange> pending(std::int64_t id);
     std::vector<PendingChange> pending_list(bool include_decided);
+    // One author's changes, newest first (at most `limit`).
+    std::vector<PendingChange> pending_of(const std::string& author, int limit);
+    int pending_count();
 
     // Publishing: `make` signs its documents with the last generation this console
     // published for each key (`last`), inside the transaction that then writes them (not yet

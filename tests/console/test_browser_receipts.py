@@ -149,6 +149,7 @@ def main():
         assert status == 200 and json.loads(raw)["pending"], raw
         driver.get(fleet.url + "/approvals")
         click(driver, wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-action=approve]"))[0])
+        click(driver, wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "dialog.ask[open] [data-dialog=ok]"))[0])  # asked first
         wait(driver, lambda d: "已批准并发布" in toast_text(d))
         wait(driver, lambda d: css(d, "#approval-receipt .receipt-summary").text == "2/2 块已显示", 10)
         driver.get(fleet.url + "/approvals")

@@ -107,6 +107,7 @@ def main():
         time.sleep(4)
         driver.get(url + "/notices")
         click(driver, wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#notice-list [data-action=clear]"))[0])
+        click(driver, wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "dialog.ask[open] [data-dialog=ok]"))[0])  # 撤下 asks first
         wait(driver, lambda d: "通知已撤下" in toast_text(d))
         wait_for(lambda: not current_item(fleet, "hall-1f").startswith("notice/")
                  and fleet.screen_status("hall-1f")["fleet"]["notices"] == [], 5, "the notice to come off hall-1f")
@@ -227,6 +228,7 @@ def main():
         assert before.text.split("\n") == ["丁项目", "乙项目", "丙项目"], before.text
         assert after.text.split("\n") == ["乙项目", "丁项目", "丙项目"], after.text
         click(driver, change.find_element(By.CSS_SELECTOR, "[data-action=approve]"))
+        click(driver, wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "dialog.ask[open] [data-dialog=ok]"))[0])  # asked first
         wait(driver, lambda d: "已批准并发布" in toast_text(d))
         wait_for(lambda: applied_gen(fleet, "hall-1f", "group/floor/1") > gen_published, 5, "the approved playlist on hall-1f")
 
