@@ -41,7 +41,7 @@ std::int64_t stored_expiry(const fs::path& db, const std::string& token) {
 }
 }  // namespace
 
-TEST_CASE("console sessions: a clerk at work stays in, up to the absolute limit; an idle one is out", "[console][sessions]") {
+TEST_CASE("console sessions: a clerk at work stays in, up to the absolute limit, an idle one is out", "[console][sessions]") {
     REQUIRE(sodium_init() >= 0);
     test::TempDir tmp;
     const fs::path db = tmp.path() / "console.db";
@@ -121,7 +121,7 @@ TEST_CASE("console sessions: the limits come from console.json and the admin's s
     CHECK_FALSE(load_settings(file));
 }
 
-TEST_CASE("console approvals: sent again, a change takes the place of the one waiting; the author sees where it stands",
+TEST_CASE("console approvals: sent again, a change takes the place of the one waiting, the author sees where it stands",
           "[console][approvals]") {
     test::TempDir tmp;
     auto opened = Store::open(tmp.path() / "console.db");
@@ -198,7 +198,7 @@ fleet::KeyPair approvals_key() {
 }
 }  // namespace
 
-TEST_CASE("console status: the clerk's mistakes are 400 or 422, never 503; 退回 needs a reason; an editor's 紧急 notice goes at once",
+TEST_CASE("console status: the clerk's mistakes are 400 or 422, never 503, 退回 needs a reason, an editor's 紧急 notice goes at once",
           "[console][approvals]") {
     REQUIRE(sodium_init() >= 0);
     test::TempDir dir;

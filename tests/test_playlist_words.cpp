@@ -161,7 +161,7 @@ TEST_CASE("playlist words: kiosk check says the same, in Chinese under zh_CN and
     CHECK(std::count(en.err.begin(), en.err.end(), '\n') == 5);
 }
 
-TEST_CASE("text item titles: 标题 heads the page once; the text's lines are paragraphs", "[words]") {
+TEST_CASE("text item titles: 标题 heads the page once, the text's lines are paragraphs", "[words]") {
     using content::Role;
     auto roles = [](const content::Document& d) {
         std::vector<Role> r;
@@ -186,7 +186,7 @@ TEST_CASE("text item titles: 标题 heads the page once; the text's lines are pa
     CHECK(roles(structured) == std::vector<Role>{Role::heading, Role::article});
 }
 
-TEST_CASE("text item titles: the screen's layout shows the title once; render --count gives the pages' own N",
+TEST_CASE("text item titles: the screen's layout shows the title once, render --count gives the pages' own N",
           "[words][process]") {
     test::TempDir dir;
     std::string body;

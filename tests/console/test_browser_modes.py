@@ -133,6 +133,7 @@ def main():
 
         step("4. 撤下: the playlist is back, its items turning")
         click(driver, css(driver, "#notice-list [data-action=clear]"))
+        click(driver, wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "dialog.ask[open] [data-dialog=ok]"))[0])  # 撤下 asks first
         wait(driver, lambda d: "通知已撤下" in toast_text(d))
         wait_for(lambda: current_item(fleet, "hall-1f") in ITEMS, 5, "the playlist back on hall-1f")
         back = [item for item, _ in samples(fleet, "hall-1f", 2.5)]

@@ -147,6 +147,8 @@ def main():
         # The scope's first playlist replaces what the screens play on their own: the page asks.
         click(driver, wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#confirm-publish"))[0])
         wait(driver, lambda d: json.loads(api.request("GET", "/api/playlist?scope=group/floor/1")[1])["published"])
+        # The page reloads what was published (and draws its form again) once 发布 is answered.
+        wait(driver, lambda d: "当前版本由" in css(d, "#playlist-info").text)
         published = json.loads(api.request("GET", "/api/playlist?scope=group/floor/1")[1])["playlist"]["items"]
         assert published[0]["schedule"] == {"hours": ["08:30-12:00", "13:00-17:30"]}, published[0]
         assert published[0]["text"] == "办事须知\n请带好本人身份证件。\n窗口：3 号", published[0]
@@ -167,7 +169,7 @@ def main():
         text = item_input(driver, 0, "text")
         driver.execute_script("arguments[0].value = arguments[1];"
                               "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", text, LONG_TEXT)
-        click(driver, [b for b in driver.find_elements(By.CSS_SELECTOR, "fieldset[data-index='0'] button") if b.text == "预览"][0])
+        click_labelled(driver, "fieldset[data-index='0'] button", "预览")
         caption = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "fieldset[data-index='0'] .preview figcaption")
                        and css(d, "fieldset[data-index='0'] .preview figcaption").text, 60)
         item = dict(published[0], text=LONG_TEXT)
