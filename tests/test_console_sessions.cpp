@@ -15,6 +15,7 @@
 #include "console/fleet_link.hpp"
 #include "console/service.hpp"
 #include "console/settings.hpp"
+#include "console/names.hpp"
 #include "console/store.hpp"
 #include "fleet/publisher.hpp"
 #include "fleet/signed.hpp"
@@ -170,14 +171,14 @@ TEST_CASE("console approvals: sent again, a change takes the place of the one wa
     auto mine = latest_playlist_change(store.pending_of("li", 10), "group/floor/1", published);
     REQUIRE(mine);
     CHECK(mine->id == *second);
-    CHECK(change_json(*mine, "Asia/Shanghai")["state_text"] == "等待审核");
+    CHECK(change_json(*mine, "Asia/Shanghai", DisplayNames(store))["state_text"] == "等待审核");
     // Sent back with a reason: the author reads it.
     Intent in;
     in.decision = Intent::Decision{*second, "rejected", "zhao", "第 2 项的时段写错了", 250};
     REQUIRE(store.record_intent([&](const Store::LastGeneration&) -> Result<Intent> { return in; }));
     mine = latest_playlist_change(store.pending_of("li", 10), "group/floor/1", published);
     REQUIRE(mine);
-    CHECK(change_json(*mine, "Asia/Shanghai")["state_text"] == "已退回：第 2 项的时段写错了");
+    CHECK(change_json(*mine, "Asia/Shanghai", DisplayNames(store))["state_text"] == "已退回：第 2 项的时段写错了");
     // A version published after the decision: the old word says nothing about it.
     published.at = 400;
     CHECK_FALSE(latest_playlist_change(store.pending_of("li", 10), "group/floor/1", published));

@@ -16,14 +16,14 @@ std::string local_iso(std::time_t t, const std::string& zone) {
 }
 
 // A notice's scopes ("all,group/floor/1") in words.
-std::string scopes_label(const std::string& scopes) {
+std::string scopes_label(const std::string& scopes, const DisplayNames& names) {
     std::string out;
     size_t pos = 0;
     while (pos <= scopes.size()) {
         size_t end = scopes.find(',', pos);
         if (end == std::string::npos) end = scopes.size();
         const std::string one = scopes.substr(pos, end - pos);
-        if (!one.empty()) out += (out.empty() ? "" : "、") + scope_label(one);
+        if (!one.empty()) out += (out.empty() ? "" : "、") + names.scope(one);
         pos = end + 1;
     }
     return out;
@@ -39,11 +39,11 @@ std::string state_words(const PendingChange& c) {
 
 }  // namespace
 
-json change_json(const PendingChange& c, const std::string& zone) {
+json change_json(const PendingChange& c, const std::string& zone, const DisplayNames& names) {
     return {{"id", c.id},
             {"kind", c.kind},
             {"scope", c.scope},
-            {"label", c.kind == "playlist" ? scope_label(c.scope) : scopes_label(c.scope)},
+            {"label", c.kind == "playlist" ? names.scope(c.scope) : scopes_label(c.scope, names)},
             {"before", c.before},
             {"after", c.after},
             {"diff", c.kind == "playlist" ? json_diff(c.before, c.after) : ""},

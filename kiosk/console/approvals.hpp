@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "console/names.hpp"
 #include "console/store.hpp"
 
 namespace kiosk::console {
@@ -15,7 +16,7 @@ namespace kiosk::console {
 // A change for the page: its kind, scope and label, before/after, author, state (with the
 // state's words, 等待审核 / 已退回：<reason> / 已批准 / 已被新的修改代替), decided by whom and why;
 // times as the office's local time (`zone`).
-nlohmann::json change_json(const PendingChange& c, const std::string& zone);
+nlohmann::json change_json(const PendingChange& c, const std::string& zone, const DisplayNames& names);
 
 // The author's newest change of the playlist of `scope` that still says something about the
 // page's version: waiting (its version is what they edit), sent back after the published

@@ -319,7 +319,7 @@ void Routes::notice_routes() {
         const auto screens = screen_views(fleet.screens());
         const DisplayNames names(store);
         for (const auto& n : store.notices(now)) {
-            out.push_back({{"id", n.id}, {"scope", n.scope}, {"label", scope_label(n.scope)}, {"text", n.text}, {"title", n.title},
+            out.push_back({{"id", n.id}, {"scope", n.scope}, {"label", names.scope(n.scope)}, {"text", n.text}, {"title", n.title},
                            {"until", now_iso(n.until, office->time_zone)}, {"interrupt", n.interrupt}, {"urgent", n.urgent},
                            {"mode", n.mode}, {"mode_words", notice_mode_words(fleet::parse_mode(n.mode).value_or(fleet::NoticeMode::turn))},
                            {"by", n.by}, {"published", now_iso(n.published, office->time_zone)}});
@@ -353,7 +353,7 @@ void Routes::approval_routes() {
         const auto changes = req.get_param_value("mine") == "1" ? store.pending_of(session->user, 30)
                                                                   : store.pending_list(req.get_param_value("all") == "1");
         for (const auto& c : changes) {
-            out.push_back(change_json(c, office->time_zone));
+            out.push_back(change_json(c, office->time_zone, names));
             // An approved change: what the screens did with what it published.
             json receipts = json::array();
             if (c.state == "approved")

@@ -22,11 +22,11 @@ void Routes::playlist_routes() {
         if (auto parsed = fleet::Scope::parse(scope); parsed && !p.playlist.is_null())
             receipt = latest_receipt_view(fleet::generation_key({parsed->str(), "playlist", ""}), screen_views(screens), names, now);
         const auto mine = latest_playlist_change(store.pending_of(session->user, 50), scope, p);
-        send_json(res, {{"scope", scope}, {"label", scope_label(scope)},
+        send_json(res, {{"scope", scope}, {"label", DisplayNames(store).scope(scope)},
                         {"playlist", p.playlist.is_null() ? json{{"version", 1}, {"items", json::array()}} : p.playlist},
                         {"published", !p.playlist.is_null()}, {"gen", p.gen}, {"at", now_iso(p.at, office->time_zone)}, {"by", p.by}, {"pending", waiting},
                         {"screens", playing_json(scope, screens, names, office->time_zone)}, {"receipt", receipt},
-                        {"mine", mine ? change_json(*mine, office->time_zone) : json(nullptr)}});
+                        {"mine", mine ? change_json(*mine, office->time_zone, DisplayNames(store)) : json(nullptr)}});
     });
     s.Post("/api/playlist/check", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;

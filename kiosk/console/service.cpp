@@ -1,5 +1,7 @@
 #include "console/service.hpp"
 
+#include "console/names.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <set>
@@ -133,6 +135,8 @@ Outcome Service::publish(const std::function<Result<Intent>(const fleet::Publish
     return delivered(d, done_message, receipts ? with_receipts(d, std::move(detail)) : std::move(detail));
 }
 
+std::string Service::named(const fleet::Scope& scope) const { return DisplayNames(store_).scope(scope.str()); }
+
 std::string Service::local_time(std::time_t t) const { return zone_time::format_iso_local(t, office_->time_zone).substr(0, 16); }
 
 Status Service::audit(const Actor& who, const std::string& action, const std::string& target, const std::string& detail) {
@@ -185,7 +189,7 @@ Outcome Service::publish_playlist_now(const Actor& who, const fleet::Scope& scop
         }
         in.publications.push_back(std::move(*p));
         return in;
-    }, "已发布到" + scope.label(), json::object(), true);
+    }, "已发布到" + named(scope), json::object(), true);
 }
 
 Result<fleet::NoticeBody> Service::notice_body(const json& n, std::time_t now) const {
@@ -266,14 +270,14 @@ Outcome Service::publish_notice_now(const Actor& who, const json& form, const st
         const auto count = std::count_if(in_force.begin(), in_force.end(), [&](const NoticeRecord& n) {
             return n.scope == scope.str() && n.id != id && n.urgent == body->urgent;
         });
-        if (static_cast<std::size_t>(count) >= most) return invalid(fleet::too_many_notices(scope.label(), most, body->urgent));
+        if (static_cast<std::size_t>(count) >= most) return invalid(fleet::too_many_notices(named(scope), most, body->urgent));
     }
     return publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
         Intent in;
         for (const auto& scope : scopes) {
             const fleet::Order order{scope, "notice", id, fleet::notice_body_json(*body), body->until - now + 60};
             auto p = publisher.prepare(order, last(order.key()));
-            if (!p) return make_error(scope.label() + "：" + p.error().message);
+            if (!p) return make_error(named(scope) + "：" + p.error().message);
             in.publications.push_back(std::move(*p));
             in.notices.push_back({id, scope.str(), body->text, body->title, who.user, body->until, now, 0, body->interrupts(), body->urgent,
                                   fleet::mode_name(body->how())});
@@ -290,7 +294,7 @@ Outcome Service::publish_notice_now(const Actor& who, const json& form, const st
         if (unreviewed) {
             // 事后复核: the target is the notice's id (mark_reviewed names it again).
             std::string where;
-            for (const auto& scope : scopes) where += (where.empty() ? "" : "、") + scope.label();
+            for (const auto& scope : scopes) where += (where.empty() ? "" : "、") + named(scope);
             in.audit.push_back({0, now, who.user, who.address, "urgent_unreviewed", id,
                                 utf8::sanitize(where + "\n" + (body->title.empty() ? "" : body->title + "\n") + body->text)});
         }
@@ -398,7 +402,7 @@ Outcome Service::refresh(const Actor& who, const std::string& scope_text, const 
         in.publications.push_back(std::move(*p));
         in.audit.push_back({0, std::time(nullptr), who.user, who.address, "refresh", scope->str(), body.dump()});
         return in;
-    }, "已让" + scope->label() + "立即刷新", json::object());
+    }, "已让" + named(*scope) + "立即刷新", json::object());
 }
 
 Outcome Service::ask_screenshot(const Actor& who, const std::string& screen) {
