@@ -14,7 +14,15 @@ function noticeView(n, label) {
     h('dt', {}, '内容'), h('dd', {}, n.title ? h('strong', {}, n.title, ' ') : null, n.text || ''),
     h('dt', {}, '屏幕'), h('dd', {}, label),
     h('dt', {}, '显示到'), h('dd', {}, shortTime(n.until)),
-    h('dt', {}, '方式'), h('dd', {}, n.urgent ? '紧急样式，插播' : n.interrupt ? '插播' : '轮播'));
+    h('dt', {}, '方式'), h('dd', {}, modeWords(n)));
+}
+
+// The notice form's words for its mode (notices.js); a change from before modes by its flags.
+function modeWords(n) {
+  const words = {hold: '紧急（一直显示，直到撤下或到期）', interrupt: '插播（马上显示一次，之后与节目单轮流）',
+    turn: '轮播（排在节目单之后）'};
+  if (words[n.mode]) return words[n.mode];
+  return n.interrupt || n.urgent ? words.interrupt : words.turn;
 }
 
 // A playlist as its items in order: title, and whether it is off.

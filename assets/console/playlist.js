@@ -344,7 +344,7 @@ function watchScreensNow() {
   const round = async () => {
     const now = document.getElementById('playlist-now');
     if (mine !== watching || !now) return;
-    const r = await api.get('/api/playlist', {scope: state.scope});
+    const r = await api.get('/api/playlist', {scope: state.scope}, {background: true});
     if (mine !== watching) return;
     const box = document.getElementById('playlist-state');
     if (r.ok && box && r.data.scope === state.scope && JSON.stringify(r.data.screens) !== JSON.stringify(state.screens)) {

@@ -34,7 +34,7 @@ export function followReceipts(box, ids, title = '回执', changed = null) {
   clear(box, h('p', {class: 'muted'}, '正在等屏幕确认…'));
   const round = async () => {
     if (!box.isConnected || box.dataset.follow !== String(mine)) return;
-    const r = await api.get('/api/receipts', {ids: ids.join(',')});
+    const r = await api.get('/api/receipts', {ids: ids.join(',')}, {background: true});
     if (!box.isConnected || box.dataset.follow !== String(mine)) return;
     if (r.ok && JSON.stringify(r.data) !== shown) {
       shown = JSON.stringify(r.data);

@@ -216,7 +216,7 @@ function render() {
 
 async function refresh(groupsToo = false) {
   if (editing) return;  // a name being typed is not wiped by the next refresh
-  const r = await api.get('/api/screens');
+  const r = await api.get('/api/screens', {}, {background: true});
   if (!r.ok || !root) return;
   showBroker(r.data.broker);
   const first = !last;

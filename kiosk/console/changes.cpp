@@ -236,6 +236,7 @@ const std::vector<std::pair<std::string, std::string>>& actions() {
         {"update_user", "修改用户"},
         {"settings", "修改设置"},
         {"names", "修改名称"},
+        {"receipt", "回执"},
         {"urgent_unreviewed", "紧急通知（未经审核）"},
         {"urgent_reviewed", "紧急通知已复核"},
         {"refused", "请求被拒绝"},
