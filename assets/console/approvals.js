@@ -84,7 +84,7 @@ async function reject(c, box, me) {
 }
 
 function changeCard(c, box, me, canDecide) {
-  return h('article', {class: 'card', 'data-change': c.id, 'data-state': c.state},
+  return h('article', {class: 'card', 'data-change': c.id, 'data-kind': c.kind, 'data-state': c.state},
     h('h2', {}, c.kind === 'playlist' ? `节目单：${c.label}` : '通知', h('span', {class: 'muted'}, `（${c.author} 于 ${shortTime(c.created)} 提交）`)),
     c.state !== 'pending' ? h('p', {}, h('span', {class: `state-word ${c.state}`, 'data-role': 'state'}, c.state_text),
       c.decided_by ? h('span', {class: 'muted'}, `（${c.decided_by}，${shortTime(c.decided)}）`) : null) : null,

@@ -260,6 +260,8 @@ Outcome Service::publish_notice_now(const Actor& who, const json& form, const st
             if (sc.is_string())
                 if (auto scope = fleet::Scope::parse(sc.get<std::string>())) scopes.push_back(*scope);
     if (scopes.empty()) return invalid("请选择要显示通知的屏幕");
+    // Read before publishing: the store is locked while the intent is made.
+    const DisplayNames names(store_);
     const std::string id = str(form, "id");
     if (!config::topic_safe_name(id, false)) return invalid("通知编号不对，请重新填写这条通知");
     // As many in force per scope as a screen takes (fleet/notice.hpp): the next one is
@@ -270,14 +272,14 @@ Outcome Service::publish_notice_now(const Actor& who, const json& form, const st
         const auto count = std::count_if(in_force.begin(), in_force.end(), [&](const NoticeRecord& n) {
             return n.scope == scope.str() && n.id != id && n.urgent == body->urgent;
         });
-        if (static_cast<std::size_t>(count) >= most) return invalid(fleet::too_many_notices(named(scope), most, body->urgent));
+        if (static_cast<std::size_t>(count) >= most) return invalid(fleet::too_many_notices(names.scope(scope.str()), most, body->urgent));
     }
     return publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
         Intent in;
         for (const auto& scope : scopes) {
             const fleet::Order order{scope, "notice", id, fleet::notice_body_json(*body), body->until - now + 60};
             auto p = publisher.prepare(order, last(order.key()));
-            if (!p) return make_error(named(scope) + "：" + p.error().message);
+            if (!p) return make_error(names.scope(scope.str()) + "：" + p.error().message);
             in.publications.push_back(std::move(*p));
             in.notices.push_back({id, scope.str(), body->text, body->title, who.user, body->until, now, 0, body->interrupts(), body->urgent,
                                   fleet::mode_name(body->how())});
@@ -294,7 +296,7 @@ Outcome Service::publish_notice_now(const Actor& who, const json& form, const st
         if (unreviewed) {
             // 事后复核: the target is the notice's id (mark_reviewed names it again).
             std::string where;
-            for (const auto& scope : scopes) where += (where.empty() ? "" : "、") + named(scope);
+            for (const auto& scope : scopes) where += (where.empty() ? "" : "、") + names.scope(scope.str());
             in.audit.push_back({0, now, who.user, who.address, "urgent_unreviewed", id,
                                 utf8::sanitize(where + "\n" + (body->title.empty() ? "" : body->title + "\n") + body->text)});
         }

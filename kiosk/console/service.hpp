@@ -101,7 +101,8 @@ private:
     Outcome publish(const std::function<Result<Intent>(const fleet::Publisher&, const Store::LastGeneration&)>& make,
                     const std::string& done_message, nlohmann::json detail, bool receipts = false);
     std::string local_time(std::time_t t) const;
-    // What clerks call the scope (console/names.hpp): 一楼大厅, not group/floor/1.
+    // What clerks call the scope (console/names.hpp): 一楼大厅, not group/floor/1. Reads the
+    // store: never from inside a publish() (the store is locked while an intent is made).
     std::string named(const fleet::Scope& scope) const;
 
     const ConsoleSettings& settings_;

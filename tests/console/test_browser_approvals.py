@@ -171,7 +171,7 @@ def main():
         wait(driver, lambda d: "已标记为复核过" in toast_text(d))
         wait(driver, lambda d: badge(d) == "2")
         playlist_card = wait(driver, lambda d: [c for c in d.find_elements(By.CSS_SELECTOR, "#approvals article[data-change]")
-                                                if "节目单" in c.text])[0]
+                                                if c.get_attribute("data-kind") == "playlist"])[0]
         change_id = playlist_card.get_attribute("data-change")
         click(driver, playlist_card.find_element(By.CSS_SELECTOR, "[data-action=reject]"))
         box = dialog(driver)
