@@ -149,3 +149,12 @@ def serve(page):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def choose_text_mode(driver, index):
+    """Ticks 输入文字或上传文件 on the playlist form's item `index`, once the page has drawn it
+    (it is drawn again as the clerk adds items: found and clicked inside the wait)."""
+    def attempt(d):
+        radios = d.find_elements(By.CSS_SELECTOR, f"fieldset[data-index='{index}'] input[type=radio]")
+        return len(radios) > 1 and (click(d, radios[1]) or True)
+    wait(driver, attempt)

@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Fleet, Http, wait_for  # noqa: E402
-from browser import (ADMIN, EDITOR, APPROVER, OTHER, PASSWORDS, step, browser, wait, css,  # noqa: E402
+from browser import (choose_text_mode, ADMIN, EDITOR, APPROVER, OTHER, PASSWORDS, step, browser, wait, css,  # noqa: E402
                      login, logout, toast_text, shot, shots_argument, click, click_labelled)
 from selenium.webdriver.common.by import By  # noqa: E402
 
@@ -97,7 +97,7 @@ def main():
         driver.get(url + "/playlist")
         wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "fieldset.item")) == 1)
         click_labelled(driver, ".actions.sticky button", "添加一项")
-        wait(driver, lambda d: click(d, d.find_elements(By.CSS_SELECTOR, "fieldset[data-index='1'] input[type=radio]")[1]) or True)
+        choose_text_mode(driver, 1)
         wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#text-1"))[0].send_keys("乙项目\n这是乙项目的正文。")
         css(driver, "#title-1").send_keys("乙项目")
         assert css(driver, "#publish").text == "提交审核"

@@ -16,7 +16,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Fleet, Http, wait_for  # noqa: E402
-from browser import (ADMIN, PASSWORDS, step, browser, wait, css, login, toast_text, current_item,  # noqa: E402
+from browser import (choose_text_mode, ADMIN, PASSWORDS, step, browser, wait, css, login, toast_text, current_item,  # noqa: E402
                      shot, shots_argument, click, click_labelled)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
@@ -43,7 +43,7 @@ def set_date(driver, element, value):
 
 def add_text_item(driver, index):
     click_labelled(driver, ".actions.sticky button", "添加一项")
-    wait(driver, lambda d: click(d, d.find_elements(By.CSS_SELECTOR, f"fieldset[data-index='{index}'] input[type=radio]")[1]) or True)
+    choose_text_mode(driver, index)
     return wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f"#text-{index}"))[0]
 
 

@@ -13,7 +13,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Fleet, Http, wait_for  # noqa: E402
-from browser import (ADMIN, EDITOR, APPROVER, OTHER, PASSWORDS, XSS_TITLE, step, browser, wait, css,  # noqa: E402
+from browser import (choose_text_mode, ADMIN, EDITOR, APPROVER, OTHER, PASSWORDS, XSS_TITLE, step, browser, wait, css,  # noqa: E402
                      login, logout, toast_text, current_item, applied_gen, shot, shots_argument, click,
                      click_labelled, serve)
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -83,8 +83,8 @@ def main():
         wait(driver, lambda d: "通知已发布" in toast_text(d))
         wait_for(lambda: current_item(fleet, "hall-1f").startswith("notice/"), 5, "hall-1f to play the notice")
         print(f"   on screen after {time.monotonic() - published_at:.2f} s")
-        row = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#notice-list tbody tr"))[0]
-        assert XSS_TITLE in row.text, row.text  # shown as the characters it is
+        # Shown as the characters it is (read inside the wait: the list is redrawn as receipts come in).
+        wait(driver, lambda d: XSS_TITLE in css(d, "#notice-list tbody tr").text)
         assert driver.execute_script("return window.__xss") is None
         assert not driver.find_elements(By.CSS_SELECTOR, "main script, main img[src='x']")
         # The 屏幕 page: the screen says so, and its screenshot shows the urgent band.
@@ -318,7 +318,7 @@ def buttons(driver, index, label):
 
 def add_text_item(driver, index, title, text, upload=None):
     click_labelled(driver, ".actions.sticky button", "添加一项")
-    wait(driver, lambda d: click(d, d.find_elements(By.CSS_SELECTOR, f"fieldset[data-index='{index}'] input[type=radio]")[1]) or True)  # 输入文字或上传文件
+    choose_text_mode(driver, index)  # 输入文字或上传文件
     item = css(driver, f"fieldset[data-index='{index}']")
     if upload:
         item.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(upload)
