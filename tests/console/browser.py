@@ -158,3 +158,18 @@ def choose_text_mode(driver, index):
         radios = d.find_elements(By.CSS_SELECTOR, f"fieldset[data-index='{index}'] input[type=radio]")
         return len(radios) > 1 and (click(d, radios[1]) or True)
     wait(driver, attempt)
+
+
+def report_failure(driver, fleet, logs=("console",)):
+    """What a failed browser test leaves for people: the page (a screenshot and its text), the
+    named processes' logs, and the test's files kept."""
+    if driver:
+        try:
+            driver.save_screenshot(os.path.join(fleet.dir, "failure.png"))
+            print("page at failure:", driver.current_url, "\n", driver.find_element(By.TAG_NAME, "body").text[:3000])
+        except Exception:
+            pass
+    for name in logs:
+        print(f"--- {name} log\n" + fleet.log(name))
+    fleet.keep = True
+    print("files kept in", fleet.dir)

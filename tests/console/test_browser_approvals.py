@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Fleet, Http, wait_for  # noqa: E402
-from browser import (choose_text_mode, ADMIN, EDITOR, APPROVER, OTHER, PASSWORDS, step, browser, wait, css,  # noqa: E402
+from browser import (report_failure, choose_text_mode, ADMIN, EDITOR, APPROVER, OTHER, PASSWORDS, step, browser, wait, css,  # noqa: E402
                      login, logout, toast_text, shot, shots_argument, click, click_labelled)
 from selenium.webdriver.common.by import By  # noqa: E402
 
@@ -266,15 +266,7 @@ def main():
         print(f"== approvals and sessions browser tests passed in {time.monotonic() - started:.1f} s", flush=True)
         return 0
     except Exception:
-        if driver:
-            try:
-                driver.save_screenshot(os.path.join(fleet.dir, "failure.png"))
-                print("page at failure:", driver.current_url, "\n", driver.find_element(By.TAG_NAME, "body").text[:3000])
-            except Exception:
-                pass
-        print("--- console log\n" + fleet.log("console"))
-        fleet.keep = True
-        print("files kept in", fleet.dir)
+        report_failure(driver, fleet, ("console",))
         raise
     finally:
         if driver:

@@ -19,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Fleet, Http, wait_for  # noqa: E402
-from browser import (ADMIN, EDITOR, PASSWORDS, step, browser, wait, css, login, current_item, applied_gen,  # noqa: E402
+from browser import (report_failure, ADMIN, EDITOR, PASSWORDS, step, browser, wait, css, login, current_item, applied_gen,  # noqa: E402
                      shot, shots_argument, click)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
@@ -153,15 +153,7 @@ def main():
               f"in {time.monotonic() - started:.1f} s", flush=True)
         return 0
     except Exception:
-        if driver:
-            try:
-                driver.save_screenshot(os.path.join(fleet.dir, "failure.png"))
-                print("page at failure:", driver.current_url, "\n", driver.find_element(By.TAG_NAME, "body").text[:3000])
-            except Exception:
-                pass
-        print("--- console log\n" + fleet.log("console"))
-        fleet.keep = True
-        print("files kept in", fleet.dir)
+        report_failure(driver, fleet, ("console",))
         raise
     finally:
         if driver:

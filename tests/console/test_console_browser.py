@@ -13,7 +13,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Fleet, Http, wait_for  # noqa: E402
-from browser import (choose_text_mode, ADMIN, EDITOR, APPROVER, OTHER, PASSWORDS, XSS_TITLE, step, browser, wait, css,  # noqa: E402
+from browser import (report_failure, choose_text_mode, ADMIN, EDITOR, APPROVER, OTHER, PASSWORDS, XSS_TITLE, step, browser, wait, css,  # noqa: E402
                      login, logout, toast_text, current_item, applied_gen, shot, shots_argument, click,
                      click_labelled, serve)
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -292,16 +292,7 @@ def main():
         print(f"== all console browser tests passed in {time.monotonic() - started:.1f} s", flush=True)
         return 0
     except Exception:
-        if driver:
-            try:
-                driver.save_screenshot(os.path.join(fleet.dir, "failure.png"))
-                print("page at failure:", driver.current_url, "\n", driver.find_element(By.TAG_NAME, "body").text[:3000])
-            except Exception:
-                pass
-        print("--- console log\n" + fleet.log("console"))
-        print("--- hall-1f log\n" + fleet.log("hall-1f"))
-        fleet.keep = True
-        print("files kept in", fleet.dir)
+        report_failure(driver, fleet, ("console", "hall-1f"))
         raise
     finally:
         if driver:
