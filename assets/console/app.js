@@ -8,6 +8,7 @@ import approvals from './approvals.js';
 import audit from './audit.js';
 import plays from './plays.js';
 import users from './users.js';
+import alerts from './alerts.js';
 
 const pages = [
   ['/screens', '屏幕', screens],
@@ -16,6 +17,7 @@ const pages = [
   ['/approvals', '审核', approvals],
   ['/audit', '操作日志', audit],
   ['/plays', '播放记录', plays],
+  ['/alerts', '告警', alerts],
   ['/users', '用户', users, 'admin'],
 ];
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/utf8.hpp"
+#include "console/alert_rules.hpp"
 #include "fleet/scope.hpp"
 
 namespace kiosk::console {
@@ -240,6 +241,13 @@ const std::vector<std::pair<std::string, std::string>>& actions() {
         {"urgent_unreviewed", "紧急通知（未经审核）"},
         {"urgent_reviewed", "紧急通知已复核"},
         {"refused", "请求被拒绝"},
+        {"alert_raised", "告警"},
+        {"alert_reminder", "告警提醒"},
+        {"alert_recovered", "告警恢复"},
+        {"alert_delivered", "告警已送达"},
+        {"alert_delivery_failed", "告警发送失败"},
+        {"alert_rule", "修改告警规则"},
+        {"alert_test", "发送测试告警"},
     };
     return all;
 }
@@ -266,13 +274,17 @@ json action_names() {
     return out;
 }
 
-std::string audit_user_words(const std::string& user) { return user == "(command line)" ? "命令行" : user; }
+std::string audit_user_words(const std::string& user) {
+    if (user == "(alerts)") return "告警系统";
+    return user == "(command line)" ? "命令行" : user;
+}
 std::string audit_address_words(const std::string& address) { return address == "local" ? "本机" : address; }
 
 std::string audit_target_words(const AuditEntry& e, const DisplayNames& names) {
     if (e.target == "notice") return "通知";
     if (e.target == "require_approval") return "发布前需要审核";
     if (e.action == "refused") return "请求 " + e.target;
+    if (e.action == "alert_rule") return "告警规则「" + alert_rule_name(e.target) + "」";
     if (fleet::Scope::parse(e.target)) return names.scope(e.target);
     // A notice's scopes, comma-separated (submit_notice).
     if (e.target.find(',') != std::string::npos) {

@@ -16,6 +16,7 @@
 #include "base/utf8.hpp"
 #include "base/zone_time.hpp"
 #include "config/config.hpp"
+#include "console/alerts.hpp"
 #include "console/approvals.hpp"
 #include "console/auth.hpp"
 #include "console/door.hpp"
@@ -44,7 +45,7 @@ using nlohmann::json;
 namespace {
 
 // The app's pages: each is app.html, which shows the page its path names.
-const std::set<std::string> kPages = {"/screens", "/playlist", "/notices", "/approvals", "/audit", "/plays", "/users"};
+const std::set<std::string> kPages = {"/screens", "/playlist", "/notices", "/approvals", "/audit", "/plays", "/users", "/alerts"};
 
 }  // namespace
 
@@ -126,6 +127,7 @@ void Routes::install() {
     record_routes();
     user_routes();
     receipt_routes();
+    alert_routes();
 }
 
 void Routes::receipt_routes() {
@@ -415,6 +417,7 @@ Result<std::unique_ptr<Console>> Console::open(const ConsoleSettings& settings) 
                                  settings.tls_cert.string(), settings.tls_key.string());
     if (!door) return door.error();
     c->routes_ = std::make_unique<Routes>(c->settings_, c->office_, *c->store_, *c->fleet_, std::move(*door));
+    c->alerts_ = std::make_unique<AlertWorker>(settings.alert_channels, c->office_->time_zone, *c->store_, *c->fleet_);
     return c;
 }
 
@@ -422,6 +425,7 @@ Console::~Console() = default;
 
 Status Console::serve() {
     fleet_->start();
+    alerts_->start();
     if (!routes_->bind(settings_.address, settings_.port))
         return make_error(settings_.address + ":" + std::to_string(settings_.port) + ": cannot listen (in use, or not this machine's address)");
     std::fprintf(stderr, "kiosk-console: listening on %s://%s:%d\n", settings_.tls() ? "https" : "http", settings_.address.c_str(),

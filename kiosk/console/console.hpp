@@ -13,6 +13,7 @@ namespace kiosk::console {
 
 class Store;
 class FleetLink;
+class AlertWorker;
 struct Routes;
 
 class Console {
@@ -36,6 +37,7 @@ private:
     config::ConfigSnapshot office_;
     std::unique_ptr<Store> store_;
     std::unique_ptr<FleetLink> fleet_;
+    std::unique_ptr<AlertWorker> alerts_;  // evaluates the alert rules and delivers (console/alerts); stops before the link goes
     std::unique_ptr<Routes> routes_;  // the HTTP server and its handlers; declared last, gone first
 };
 

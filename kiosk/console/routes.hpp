@@ -208,6 +208,7 @@ struct Routes {
     void approval_routes();
     void record_routes();
     void user_routes();
+    void alert_routes();  // routes_alerts.cpp
 };
 
 }  // namespace kiosk::console

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "console/alert_channels.hpp"
 
 namespace kiosk::console {
 
@@ -34,6 +35,9 @@ struct ConsoleSettings {
     // The names clerks type to reach the console, besides any IP address, localhost and the
     // machine's own name (console/front_door's HostList): a request naming another is refused.
     std::vector<std::string> hosts;
+    // TEMPORARY (branch alerts): the `channels` branch parses these from console.json; its
+    // merge replaces this line.
+    std::vector<AlertChannel> alert_channels;
     bool tls() const { return !tls_cert.empty(); }
 };
 

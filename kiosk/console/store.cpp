@@ -84,6 +84,21 @@ ALTER TABLE sessions ADD COLUMN started INTEGER NOT NULL DEFAULT 0;
 UPDATE sessions SET started = expires - 28800;
 CREATE INDEX pending_author ON pending(author, id);
 )sql",
+    // 8: alerts to people: the rules an admin set (JSON per kind), every alert (open while
+    // cleared_at is 0) and every delivery of its messages to each channel (alert 0: a test).
+    R"sql(
+CREATE TABLE alert_rules (kind TEXT PRIMARY KEY, rule TEXT NOT NULL, by TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE alerts (id INTEGER PRIMARY KEY AUTOINCREMENT, rule TEXT NOT NULL, screen TEXT NOT NULL, since INTEGER NOT NULL,
+  raised_at INTEGER NOT NULL, cleared_at INTEGER NOT NULL DEFAULT 0, last_reminded INTEGER NOT NULL DEFAULT 0,
+  text TEXT NOT NULL, recovery_text TEXT NOT NULL DEFAULT '');
+CREATE INDEX alerts_cleared ON alerts(cleared_at, id);
+CREATE TABLE alert_deliveries (id INTEGER PRIMARY KEY AUTOINCREMENT, alert INTEGER NOT NULL, channel TEXT NOT NULL,
+  rule TEXT NOT NULL, screen TEXT NOT NULL, event TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL, next_at INTEGER NOT NULL, delivered_at INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '');
+CREATE INDEX alert_deliveries_alert ON alert_deliveries(alert, id);
+CREATE INDEX alert_deliveries_due ON alert_deliveries(delivered_at, next_at);
+)sql",
 };
 static_assert(std::size(kMigrations) + 1 == kSchemaVersion, "a migration step for every schema version");
 

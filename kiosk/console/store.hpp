@@ -166,8 +166,36 @@ struct AckRecord {
     std::time_t at = 0;
 };
 
+// Alerts to people (console/alerts): an alert per rule and screen while its condition
+// holds, and one delivery per channel of each of its messages (raised, reminder, recovered;
+// a channel's test message has alert 0).
+struct AlertRecord {
+    std::int64_t id = 0;
+    std::string rule, screen;
+    std::time_t since = 0, raised_at = 0, cleared_at = 0, last_reminded = 0;  // cleared_at 0: open
+    std::string text, recovery_text;
+};
+struct AlertDelivery {
+    std::int64_t id = 0, alert = 0;
+    std::string channel, event, title, text;  // channel: its id in console.json
+    std::string rule, screen;                 // the alert's ("" for a test)
+    int attempts = 0;
+    std::time_t created_at = 0, next_at = 0, delivered_at = 0;  // next_at 0: not tried again
+    std::string last_error;                                      // Chinese, the last failure's
+};
+// One alert event to write: a new alert (alert 0, event raised), a reminder or a recovery of
+// alert `alert`, or a channel's test (event test); with a delivery per channel and its
+// audit entry, in one transaction.
+struct AlertChange {
+    std::string event;
+    std::int64_t alert = 0;
+    std::string rule, screen;
+    std::time_t since = 0, at = 0;
+    std::string title, text;
+};
+
 // The schema this build writes (PRAGMA user_version); older databases are migrated on open.
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 class Store {
 public:
@@ -270,6 +298,21 @@ public:
     std::vector<ReceiptRef> open_receipts();  // counts not in the audit log yet, oldest first
     // The receipt's audit entry, and the receipt marked logged, together.
     Status log_receipt(std::int64_t id, const AuditEntry& e);
+
+    // Alerts (store_alerts.cpp). The rules as the page saved them (JSON per kind).
+    std::vector<nlohmann::json> alert_rules();
+    Status set_alert_rule(const std::string& kind, const nlohmann::json& rule, const AuditEntry& e);
+    // The alert's id (a new one's for raised; 0 for a test).
+    Result<std::int64_t> record_alert(const AlertChange& change, const std::vector<std::string>& channels, const AuditEntry& e);
+    // Open alerts (oldest first), or past ones (newest first, at most `limit`).
+    std::vector<AlertRecord> alerts(bool open, int limit = 200);
+    std::vector<AlertDelivery> deliveries_of(std::int64_t alert, int limit = 50);
+    // Deliveries not yet done whose time has come, oldest first.
+    std::vector<AlertDelivery> due_deliveries(std::time_t now, int limit = 20);
+    // One attempt's result with its audit entry: delivered, or failed and tried again at
+    // `next_at` (0: not again).
+    Status delivery_attempted(std::int64_t id, bool ok, const std::string& detail, std::time_t at, std::time_t next_at,
+                              const AuditEntry& e);
 
     // The audit log.
     Status audit(const AuditEntry& e);
