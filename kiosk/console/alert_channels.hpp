@@ -34,6 +34,13 @@ struct DeliveryOutcome {
 // One attempt, bounded in time (≤ 15 s); never throws.
 DeliveryOutcome deliver(const AlertChannel& channel, const AlertMessage& message);
 
+// The same with other time limits than deliver()'s (tests: a silent server gives up in 1 s).
+struct DeliveryLimits {
+    long connect_timeout_ms = 5'000;
+    long total_timeout_ms = 12'000;
+};
+DeliveryOutcome deliver(const AlertChannel& channel, const AlertMessage& message, const DeliveryLimits& limits);
+
 // When to try a failed delivery again: 1 min, 2, 4 … capped at 1 h, after `attempts` failures.
 std::time_t next_attempt(int attempts, std::time_t failed_at);
 

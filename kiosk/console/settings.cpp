@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/file_read.hpp"
+#include "console/alert_settings.hpp"
 
 namespace kiosk::console {
 namespace fs = std::filesystem;
@@ -26,7 +27,7 @@ Result<ConsoleSettings> load_settings(const fs::path& file) {
     s.file = fs::absolute(file);
     const std::string where = file.string() + ": ";
     static const char* const kKeys[] = {"listen", "tls", "database", "office_config", "require_approval",
-                                        "urgent_needs_approval", "session_minutes", "session_max_hours", "kiosk", "assets", "preview_sizes", "hosts", "$schema"};
+                                        "urgent_needs_approval", "session_minutes", "session_max_hours", "kiosk", "assets", "preview_sizes", "hosts", "alerts", "$schema"};
     for (const auto& [key, value] : j.items()) {
         bool known = false;
         for (const char* k : kKeys) known = known || key == k;
@@ -72,6 +73,11 @@ Result<ConsoleSettings> load_settings(const fs::path& file) {
             });
             if (!plain) return make_error(where + "hosts: \"" + name + "\" is not a host name (like console.hall.lan: no scheme, port or path)");
             s.hosts.push_back(name);
+        }
+        if (j.contains("alerts")) {
+            auto channels = parse_alert_channels(j["alerts"], file);
+            if (!channels) return channels.error();
+            s.alert_channels = std::move(*channels);
         }
     } catch (const std::exception& e) {
         return make_error(where + e.what());

@@ -6,7 +6,8 @@
 //     "database": "/var/lib/kiosk-console/console.db", "office_config": "/etc/kiosk-console/office.json",
 //     "require_approval": false, "urgent_needs_approval": false, "session_minutes": 240,
 //     "session_max_hours": 12, "kiosk": "/usr/bin/kiosk",
-//     "assets": "/usr/share/kiosk-console/assets", "hosts": ["console.hall.lan"] }
+//     "assets": "/usr/share/kiosk-console/assets", "hosts": ["console.hall.lan"],
+//     "alerts": {"channels": [...]} }   (console/alert_settings.hpp)
 // Relative paths are relative to console.json's folder.
 #include <filesystem>
 #include <string>
@@ -35,8 +36,7 @@ struct ConsoleSettings {
     // The names clerks type to reach the console, besides any IP address, localhost and the
     // machine's own name (console/front_door's HostList): a request naming another is refused.
     std::vector<std::string> hosts;
-    // TEMPORARY (branch alerts): the `channels` branch parses these from console.json; its
-    // merge replaces this line.
+    // Where alerts go (console.json's alerts.channels), secrets included: never stored or sent to a browser.
     std::vector<AlertChannel> alert_channels;
     bool tls() const { return !tls_cert.empty(); }
 };

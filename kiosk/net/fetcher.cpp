@@ -1,79 +1,20 @@
 #include "net/fetcher.hpp"
 
 #include "base/hosts.hpp"
-#include "base/shared_library.hpp"
-
-#include <curl/curl.h>
+#include "net/curl_api.hpp"
 
 #include <algorithm>
 #include <cerrno>
 #include <cctype>
-#include <memory>
 #include <string>
 
 namespace kiosk::net {
 namespace {
 
-// libcurl is opened at the first fetch, not at start (base/shared_library.hpp says why):
-// its functions, typed by curl.h, and why it could not be opened if it could not.
-struct CurlApi {
-    decltype(&::curl_global_init) global_init = nullptr;
-    decltype(&::curl_easy_init) easy_init = nullptr;
-    decltype(&::curl_easy_cleanup) easy_cleanup = nullptr;
-    decltype(&::curl_easy_setopt) easy_setopt = nullptr;
-    decltype(&::curl_easy_perform) easy_perform = nullptr;
-    decltype(&::curl_easy_getinfo) easy_getinfo = nullptr;
-    decltype(&::curl_easy_strerror) easy_strerror = nullptr;
-    decltype(&::curl_slist_append) slist_append = nullptr;
-    decltype(&::curl_slist_free_all) slist_free_all = nullptr;
-    decltype(&::curl_url) url = nullptr;
-    decltype(&::curl_url_cleanup) url_cleanup = nullptr;
-    decltype(&::curl_url_get) url_get = nullptr;
-    decltype(&::curl_url_set) url_set = nullptr;
-    decltype(&::curl_free) free = nullptr;
-    std::string error;
-};
-
-// Debian 12's libcurl4 (the SONAME of every libcurl since 7.16).
-constexpr const char* kLibcurl = "libcurl.so.4";
-
-template <typename F>
-void resolve(CurlApi& api, F*& slot, const char* name) {
-    if (api.error.empty()) slot = shared_library::function<F>(kLibcurl, name, api.error);
-}
-
-// Loaded and globally initialised once per process, on the first thread that asks.
-const CurlApi& libcurl() {
-    static const CurlApi api = [] {
-        CurlApi a;
-        resolve(a, a.global_init, "curl_global_init");
-        resolve(a, a.easy_init, "curl_easy_init");
-        resolve(a, a.easy_cleanup, "curl_easy_cleanup");
-        resolve(a, a.easy_setopt, "curl_easy_setopt");
-        resolve(a, a.easy_perform, "curl_easy_perform");
-        resolve(a, a.easy_getinfo, "curl_easy_getinfo");
-        resolve(a, a.easy_strerror, "curl_easy_strerror");
-        resolve(a, a.slist_append, "curl_slist_append");
-        resolve(a, a.slist_free_all, "curl_slist_free_all");
-        resolve(a, a.url, "curl_url");
-        resolve(a, a.url_cleanup, "curl_url_cleanup");
-        resolve(a, a.url_get, "curl_url_get");
-        resolve(a, a.url_set, "curl_url_set");
-        resolve(a, a.free, "curl_free");
-        if (a.error.empty() && a.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) a.error = "libcurl cannot start";
-        return a;
-    }();
-    return api;
-}
-
-struct CurlDeleter {
-    void operator()(CURL* c) const { libcurl().easy_cleanup(c); }
-    void operator()(curl_slist* l) const { libcurl().slist_free_all(l); }
-    void operator()(CURLU* u) const { libcurl().url_cleanup(u); }
-};
-using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;         // owns one easy handle
-using SlistPtr = std::unique_ptr<curl_slist, CurlDeleter>;  // owns a header list
-using UrlPtr = std::unique_ptr<CURLU, CurlDeleter>;         // owns a parsed URL
+// libcurl is opened at the first fetch, not at start (net/curl_api.hpp).
+const curl::Api& libcurl() { return curl::api(); }
+using CurlPtr = curl::EasyPtr;
+using SlistPtr = curl::SlistPtr;
 
 struct Transfer {
     std::string body;
@@ -123,20 +64,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     return n;
 }
 
-std::string lower_host(const std::string& url, std::string* scheme_out = nullptr) {
-    if (!libcurl().error.empty()) return "";
-    UrlPtr u(libcurl().url());
-    if (!u || libcurl().url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return "";
-    char* host = nullptr;
-    char* scheme = nullptr;
-    std::string out;
-    if (libcurl().url_get(u.get(), CURLUPART_HOST, &host, 0) == CURLUE_OK && host) out = host;
-    if (libcurl().url_get(u.get(), CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK && scheme && scheme_out) *scheme_out = scheme;
-    libcurl().free(host);
-    libcurl().free(scheme);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
+using curl::lower_host;
 
 std::string describe_curl_error(CURLcode code, const char* detail) {
     std::string what;
@@ -188,7 +116,7 @@ bool host_allowed(const std::string& url, const std::vector<std::string>& allowe
 
 FetchResult fetch(const FetchRequest& request, const FetchPolicy& policy) {
     FetchResult result;
-    if (const CurlApi& api = libcurl(); !api.error.empty()) {
+    if (const curl::Api& api = libcurl(); !api.error.empty()) {
         result.error = api.error;
         result.reason = "屏幕缺少网络组件（libcurl），取不了网页";
         return result;
