@@ -72,33 +72,36 @@ function ruleForm(r, reload) {
   return form;
 }
 
-async function load(box, me) {
+// The alerts and channels, drawn again every 5 s; the rules only at first and after a save
+// (an admin typing into a rule is never interrupted).
+async function load(box, rulesBox, withRules) {
   const r = await api.get('/api/alerts', {}, {background: true});
   if (!r.ok) return;
   const d = r.data;
-  const reload = () => load(box, me);
+  const reload = () => load(box, rulesBox, false);
   clear(box,
     h('section', {id: 'open-alerts'}, h('h2', {}, `正在告警（${d.open.length}）`),
       d.open.length ? d.open.map(alertCard) : h('p', {class: 'ok'}, '现在没有告警。')),
     h('section', {id: 'past-alerts'}, h('h2', {}, '已恢复的告警'),
-      d.past.length ? h('details', {}, h('summary', {}, `最近 ${d.past.length} 条`), d.past.map(alertCard)) : h('p', {}, '还没有。')),
+      d.past.length ? h('details', {open: box.querySelector('#past-alerts details[open]') ? true : null},
+        h('summary', {}, `最近 ${d.past.length} 条`), d.past.map(alertCard)) : h('p', {}, '还没有。')),
     h('section', {class: 'card'}, h('h2', {}, '发送渠道'),
-      h('p', {class: 'muted'}, '每条告警、提醒和恢复都会发到下面每个渠道；发送失败会在 1、2、4 …… 分钟后重试，最长每小时一次。'),
-      channels(d.channels, d.can_edit, reload)),
-    h('section', {id: 'alert-rules'}, h('h2', {}, '告警规则'),
-      d.can_edit ? h('p', {class: 'muted'}, '规则对所有屏幕生效。开放时间按大厅的作息填写；结束时刻写 24:00 表示到半夜，开始和结束都写 00:00 表示全天。')
-        : h('p', {class: 'muted'}, '只有管理员可以修改规则。'),
-      d.can_edit ? d.rules.map((rule) => ruleForm(rule, reload))
-        : h('ul', {}, d.rules.map((rule) => h('li', {}, `${rule.name}：${rule.enabled ? '' : '（未开启）'}${rule.words}`)))));
+      h('p', {class: 'muted'}, '每条告警、提醒和恢复都会发到下面每个渠道；发送失败会在 1、2、4 …… 分钟后自动重试，最长每小时一次。'),
+      channels(d.channels, d.can_edit, reload)));
+  if (!withRules) return;
+  const again = () => load(box, rulesBox, true);
+  clear(rulesBox, h('h2', {}, '告警规则'),
+    d.can_edit ? h('p', {class: 'muted'}, '规则对所有屏幕生效。开放时间按大厅的作息填写；全天写 00:00 至 24:00。')
+      : h('p', {class: 'muted'}, '只有管理员可以修改规则。'),
+    d.can_edit ? d.rules.map((rule) => ruleForm(rule, again))
+      : h('ul', {}, d.rules.map((rule) => h('li', {}, `${rule.name}：${rule.enabled ? '' : '（未开启）'}${rule.words}`))));
 }
 
-export default async function alertsPage(main, me) {
+export default async function alertsPage(main) {
   const box = h('div', {id: 'alerts'});
-  main.append(box);
-  await load(box, me);
-  // The page's own refresh (a background request: it does not keep the session alive),
-  // paused while an admin is typing into a rule.
-  setInterval(() => {
-    if (!box.contains(document.activeElement) || document.activeElement.tagName === 'BUTTON') load(box, me);
-  }, 5000);
+  const rulesBox = h('section', {id: 'alert-rules'});
+  main.append(box, rulesBox);
+  await load(box, rulesBox, true);
+  // The page's own refresh: a background request, which does not keep the session alive.
+  setInterval(() => load(box, rulesBox, false), 5000);
 }

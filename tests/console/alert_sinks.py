@@ -7,6 +7,7 @@ import http.server
 import json
 import ssl
 import threading
+import warnings
 
 from aiosmtpd.controller import Controller
 
@@ -59,7 +60,7 @@ class Webhook:
 
 class Smtp:
     """An SMTP server on 127.0.0.1 that requires STARTTLS (the certificate `cert`/`key`, for
-    127.0.0.1) and keeps every mail: (sender, recipients, subject, body text)."""
+    127.0.0.1) and keeps every mail: (sender, recipients, subject, body text, whether over TLS)."""
 
     def __init__(self, cert, key):
         self.mails = []
@@ -72,8 +73,10 @@ class Smtp:
                 part = msg.get_body(preferencelist=("plain", "html"))
                 text = part.get_content() if part else ""
                 with sink.lock:
-                    sink.mails.append((envelope.mail_from, list(envelope.rcpt_tos), str(msg["Subject"] or ""), text))
+                    sink.mails.append((envelope.mail_from, list(envelope.rcpt_tos), str(msg["Subject"] or ""), text,
+                                       session.ssl is not None))
                 return "250 OK"
+        warnings.simplefilter("ignore")  # aiosmtpd 1.4 warns of its own deprecated names
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ctx.load_cert_chain(cert, key)
         self.port = free_port()
@@ -82,7 +85,7 @@ class Smtp:
 
     def texts(self):
         with self.lock:
-            return [subject + "\n" + body for _, _, subject, body in self.mails]
+            return [subject + "\n" + body for _, _, subject, body, _ in self.mails]
 
     def close(self):
         self.controller.stop()

@@ -83,13 +83,13 @@ def main():
         wait_for(lambda: [t for t in smtp.texts() if "【告警】" in t], 30, "the alert by mail")
         took = time.monotonic() - killed
         print(f"   alert delivered {took:.1f} s after the kill (rule: 6 s; the worker looks every 3 s)")
-        assert raised[0].startswith(f"【告警】{NAME} 已离线"), raised
+        assert f"【告警】{NAME} 已离线" in raised[0], raised
         assert "请到现场检查屏幕电源和网络" in raised[0] and SCREEN not in raised[0], raised
         path = [p for p, b in hook.posts if "【告警】" in json.dumps(b, ensure_ascii=False)][0]
         assert path == "/cgi-bin/webhook/send?key=test-key", path
         assert [b.get("msgtype") for _, b in hook.posts if "【告警】" in json.dumps(b, ensure_ascii=False)][0] in ("text", "markdown")
         mail = [m for m in smtp.mails if "【告警】" in m[2] + m[3]][0]
-        assert mail[0] == "kiosk@example.gov.cn" and mail[1] == ["it@example.gov.cn"], mail
+        assert mail[0] == "kiosk@example.gov.cn" and mail[1] == ["it@example.gov.cn"] and mail[4], mail  # over STARTTLS
         assert NAME in mail[2] + mail[3], mail
         settle(http, hook)
         alerts = [t for t in hook.texts() if "【告警】" in t]
@@ -108,10 +108,10 @@ def main():
         back = [t for t in hook.texts() if "【已恢复】" in t]
         back_mails = [t for t in smtp.texts() if "【已恢复】" in t]
         assert len(back) == 1 and len(back_mails) == 1, (back, back_mails)
-        assert back[0].startswith(f"【已恢复】{NAME} 恢复在线（离线 "), back
+        assert f"【已恢复】{NAME} 恢复在线（离线 " in back[0], back
         assert len([t for t in hook.texts() if "【告警】" in t]) == 1 and len([t for t in smtp.texts() if "【告警】" in t]) == 1
         _, page = api(http, "GET", "/api/alerts")
-        assert not page["open"] and page["past"][0]["recovery"] == back[0], page
+        assert not page["open"] and page["past"][0]["recovery"] in back[0], page
 
         print("== 4. the audit log has the alert, its recovery and every delivery", flush=True)
         _, log = api(http, "GET", "/api/audit?limit=200")
