@@ -29,7 +29,7 @@ std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohma
 std::string iso8601_utc(std::time_t t) {
     std::tm tm{};
     gmtime_r(&t, &tm);
-    char out[32];
+    char out[96];  // room for any int in each field: gcc -O2 -Werror=format-truncation
     std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
                   tm.tm_min, tm.tm_sec);
     return out;

@@ -27,7 +27,7 @@ std::string number(double x) {
 }
 
 std::string clock(int minutes) {
-    char buf[8];
+    char buf[32];
     std::snprintf(buf, sizeof buf, "%02d:%02d", minutes / 60, minutes % 60);
     return buf;
 }
