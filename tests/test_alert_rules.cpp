@@ -1,12 +1,13 @@
 // The alert engine (console/alert_rules) without a clock or a network: every rule raised
 // once after its minutes, reminded, recovered; numeric rules that hover at the threshold do
 // not flap; open hours; unknown conditions change nothing.
-#include <catch2/catch_test_macros.hpp>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 
 #include "base/zone_time.hpp"
 #include "console/alert_rules.hpp"
+#include "support.hpp"
 
 using namespace kiosk;
 using namespace kiosk::console;
@@ -56,6 +57,7 @@ ScreenRecord screen(const std::string& id, const std::string& state, std::time_t
 
 // One evaluation with the open alerts the events so far leave (as the store would keep them).
 struct Run {
+    explicit Run(std::vector<AlertRule> r) : rules(std::move(r)) {}
     std::vector<AlertRule> rules;
     std::vector<OpenAlert> open;
     AlertPending pending;
@@ -293,4 +295,46 @@ TEST_CASE("alerts: the rules form checked in Chinese", "[alerts]") {
     CHECK(!alert_rule_from_json(form));
     CHECK(merged_alert_rules({*r}).size() == std::size(kAlertKinds));
     CHECK(merged_alert_rules({*r})[4].threshold == 15);
+}
+
+TEST_CASE("alerts: the store keeps an alert, its deliveries, a failed attempt's retry and the audit entries", "[alerts]") {
+    test::TempDir dir;
+    auto opened = Store::open(dir.path() / "console.db");
+    REQUIRE(opened);
+    Store& store = **opened;
+    CHECK(store.schema_version() == kSchemaVersion);
+    const std::time_t t = kMonday10;
+    auto id = store.record_alert({"raised", 0, "offline", "s", t - 300, t, "【告警】s：屏幕离线", "【告警】s 已离线 5 分钟"},
+                                 {"it-wecom", "it-mail"}, {0, t, "(alerts)", "local", "alert_raised", "screen/s", ""});
+    REQUIRE(id);
+    REQUIRE(store.alerts(true).size() == 1);
+    CHECK(store.alerts(true)[0].since == t - 300);
+    auto due = store.due_deliveries(t);
+    REQUIRE(due.size() == 2);
+    CHECK(due[0].rule == "offline");
+    CHECK(due[0].screen == "s");
+    REQUIRE(store.delivery_attempted(due[0].id, true, "", t + 1, 0, {0, t + 1, "(alerts)", "local", "alert_delivered", "screen/s", "x"}));
+    REQUIRE(store.delivery_attempted(due[1].id, false, "连不上邮件服务器", t + 1, t + 61,
+                                     {0, t + 1, "(alerts)", "local", "alert_delivery_failed", "screen/s", "y"}));
+    CHECK(store.due_deliveries(t + 60).empty());  // the retry waits its minute
+    auto retry = store.due_deliveries(t + 61);
+    REQUIRE(retry.size() == 1);
+    CHECK(retry[0].attempts == 1);
+    CHECK(retry[0].last_error == "连不上邮件服务器");
+    // Recovered once: a second recovery of the same alert writes nothing.
+    REQUIRE(store.record_alert({"recovered", *id, "offline", "s", t - 300, t + 100, "【已恢复】", "【已恢复】s 恢复在线"}, {"it-wecom"},
+                               {0, t + 100, "(alerts)", "local", "alert_recovered", "screen/s", ""}));
+    CHECK(!store.record_alert({"recovered", *id, "offline", "s", t - 300, t + 101, "【已恢复】", "again"}, {"it-wecom"},
+                              {0, t + 101, "(alerts)", "local", "alert_recovered", "screen/s", ""}));
+    CHECK(store.alerts(true).empty());
+    REQUIRE(store.alerts(false).size() == 1);
+    CHECK(store.alerts(false)[0].recovery_text == "【已恢复】s 恢复在线");
+    CHECK(store.deliveries_of(*id).size() == 3);
+    AuditFilter f;
+    f.action = "alert_recovered";
+    CHECK(store.audit_entries(f).size() == 1);
+    // A rule saved, read back.
+    REQUIRE(store.set_alert_rule("disk", alert_rule_json(default_alert_rules()[4]), {0, t, "wang", "127.0.0.1", "alert_rule", "disk", ""}));
+    REQUIRE(store.alert_rules().size() == 1);
+    CHECK(alert_rule_from_json(store.alert_rules()[0])->threshold == 10);
 }

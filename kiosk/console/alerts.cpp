@@ -77,7 +77,8 @@ void AlertWorker::deliver_due(std::time_t now) {
     const DisplayNames names(store_);
     for (const auto& d : store_.due_deliveries(now)) {
         const auto channel = std::find_if(channels_.begin(), channels_.end(), [&](const AlertChannel& c) { return c.id == d.channel; });
-        const std::string target = d.screen.empty() ? "" : "screen/" + d.screen;
+        // The log's object: the screen (by its name there), or for a test the channel.
+        const std::string target = !d.screen.empty() ? "screen/" + d.screen : channel != channels_.end() ? channel->name : d.channel;
         if (channel == channels_.end()) {
             const std::string why = "这个发送渠道已从 console.json 中删除，不再发送";
             store_.delivery_attempted(d.id, false, why, now, 0, {0, now, kAlertsUser, "local", "alert_delivery_failed", target, d.channel + "：" + why});
