@@ -214,7 +214,10 @@ Words words(const AlertRule& rule, const std::string& name, const Check& c, std:
 AlertEvent event(const char* kind, const AlertRule& rule, const std::string& screen, const std::string& name, std::int64_t alert,
                  std::time_t since, const std::string& sentence) {
     const std::string head = std::string(kind) == "raised" ? "【告警】" : std::string(kind) == "reminder" ? "【提醒】" : "【已恢复】";
-    return {kind, rule.kind, screen, alert, since, head + name + "：" + alert_rule_name(rule.kind), head + sentence};
+    // 已离线不到 1 分钟, not 已离线 不到 1 分钟.
+    std::string text = head + sentence;
+    for (std::size_t at; (at = text.find(" 不到 1 分钟")) != std::string::npos;) text.erase(at, 1);
+    return {kind, rule.kind, screen, alert, since, head + name + "：" + alert_rule_name(rule.kind), text};
 }
 
 }  // namespace
