@@ -108,7 +108,7 @@ def main():
         back = [t for t in hook.texts() if "【已恢复】" in t]
         back_mails = [t for t in smtp.texts() if "【已恢复】" in t]
         assert len(back) == 1 and len(back_mails) == 1, (back, back_mails)
-        assert f"【已恢复】{NAME} 恢复在线（离线 " in back[0], back
+        assert f"【已恢复】{NAME} 恢复在线（离线" in back[0], back
         assert len([t for t in hook.texts() if "【告警】" in t]) == 1 and len([t for t in smtp.texts() if "【告警】" in t]) == 1
         _, page = api(http, "GET", "/api/alerts")
         assert not page["open"] and page["past"][0]["recovery"] in back[0], page
