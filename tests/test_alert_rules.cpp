@@ -337,4 +337,10 @@ TEST_CASE("alerts: the store keeps an alert, its deliveries, a failed attempt's 
     REQUIRE(store.set_alert_rule("disk", alert_rule_json(default_alert_rules()[4]), {0, t, "wang", "127.0.0.1", "alert_rule", "disk", ""}));
     REQUIRE(store.alert_rules().size() == 1);
     CHECK(alert_rule_from_json(store.alert_rules()[0])->threshold == 10);
+    // Pruned only 400 days after it cleared.
+    REQUIRE(store.prune_alerts(t + 399 * 86400));
+    CHECK(store.alerts(false).size() == 1);
+    REQUIRE(store.prune_alerts(t + 401 * 86400));
+    CHECK(store.alerts(false).empty());
+    CHECK(store.deliveries_of(*id).empty());
 }

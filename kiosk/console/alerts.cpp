@@ -71,6 +71,10 @@ void AlertWorker::tick(std::time_t now) {
         if (!id) log::error("alerts", "cannot record the " + e.event + " alert of " + e.rule + " on " + e.screen + ": " + id.error().message);
     }
     deliver_due(now);
+    if (now - pruned_ >= 3600) {
+        pruned_ = now;
+        if (auto st = store_.prune_alerts(now); !st) log::warn("alerts", "cannot prune old alerts: " + st.error().message);
+    }
 }
 
 void AlertWorker::deliver_due(std::time_t now) {

@@ -52,6 +52,7 @@ private:
     FleetLink& fleet_;
     const std::chrono::milliseconds every_;
     AlertPending pending_;  // the worker thread's own
+    std::time_t pruned_ = 0;  // old alerts last pruned (once an hour)
     std::mutex mutex_;
     std::condition_variable stop_cv_;
     bool stopping_ = false;

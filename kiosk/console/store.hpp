@@ -313,6 +313,9 @@ public:
     // `next_at` (0: not again).
     Status delivery_attempted(std::int64_t id, bool ok, const std::string& detail, std::time_t at, std::time_t next_at,
                               const AuditEntry& e);
+    // Alerts cleared more than 400 days before `now` with their deliveries, and tests past 90
+    // days (the audit log keeps every event and attempt).
+    Status prune_alerts(std::time_t now);
 
     // The audit log.
     Status audit(const AuditEntry& e);

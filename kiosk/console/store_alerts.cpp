@@ -154,4 +154,21 @@ Status Store::delivery_attempted(std::int64_t id, bool ok, const std::string& de
     });
 }
 
+Status Store::prune_alerts(std::time_t now) {
+    std::lock_guard lock(mutex_);
+    sqlite3* db = db_.get();
+    return in_transaction(db, "alerts", [&]() -> Status {
+        const std::int64_t old = i64(now - 400 * 86400), old_tests = i64(now - 90 * 86400);
+        if (auto st = wrote(Statement(db, "DELETE FROM alert_deliveries WHERE alert IN (SELECT id FROM alerts WHERE cleared_at != 0 AND cleared_at < ?)")
+                                .bind({old}),
+                            "alert deliveries");
+            !st)
+            return st;
+        if (auto st = wrote(Statement(db, "DELETE FROM alert_deliveries WHERE alert = 0 AND created_at < ?").bind({old_tests}), "alert deliveries");
+            !st)
+            return st;
+        return wrote(Statement(db, "DELETE FROM alerts WHERE cleared_at != 0 AND cleared_at < ?").bind({old}), "alerts");
+    });
+}
+
 }  // namespace kiosk::console
