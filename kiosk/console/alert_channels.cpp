@@ -66,7 +66,7 @@ std::string channel_words(const AlertChannel& c) { return "渠道“" + c.name +
 std::string service_of(const AlertChannel& c) {
     if (c.kind == "wecom") return "企业微信";
     if (c.kind == "dingtalk") return "钉钉";
-    return "webhook 服务器 " + where_of(c.url);
+    return "“" + c.name + "”的服务器 " + where_of(c.url);
 }
 
 // `s` followed by a space when it ends in a Latin letter or digit (an address) and Chinese follows.
@@ -81,15 +81,16 @@ std::string network_words(const AlertChannel& c, const net::NotifyFailure failur
     const bool mail = c.kind == "email";
     const std::string place = mail ? "邮件服务器 " + where_of(c.smtp) : service_of(c);
     const std::string host = mail ? where_of(c.smtp) : where_of(c.url);
+    const std::string host_words = c.kind == "email" || c.kind == "webhook" ? "" : host + "：";  // unless `place` names it
     const std::string address_words = mail ? " smtp 地址和端口" : "地址";
     const std::string check = "请在 console.json 里检查" + channel_words(c) + "的" + address_words;
     switch (failure) {
         case net::NotifyFailure::bad_address: return channel_words(c) + "的地址写错了（" + reason + "），请在 console.json 里改正";
         case net::NotifyFailure::no_libcurl: return reason + "，消息发不出去：请安装 libcurl4";
-        case net::NotifyFailure::dns: return "找不到" + place + "（" + host + "，域名解析失败），" + check + "和控制台所在机器的 DNS";
+        case net::NotifyFailure::dns: return "找不到" + place + "（" + host_words + "域名解析失败），" + check + "和控制台所在机器的 DNS";
         case net::NotifyFailure::refused:
         case net::NotifyFailure::unreachable:
-            return "连不上" + place + "（" + (mail ? "" : host + "：") + reason + "），" + check + (mail ? "" : "和控制台所在机器的网络");
+            return "连不上" + place + "（" + host_words + reason + "），" + check + (mail ? "" : "和控制台所在机器的网络");
         case net::NotifyFailure::timeout:
             return spaced(place) + reason + "，稍后会自动重试；一直这样请检查控制台所在机器到 " + host + " 的网络";
         case net::NotifyFailure::tls:
