@@ -209,7 +209,7 @@ DeliveryOutcome mail(const AlertChannel& c, const AlertMessage& m, const Deliver
     request.to = c.to;
     request.subject = utf8::truncate(utf8::sanitize(m.title), 400);
     request.body = utf8::sanitize(m.text);
-    request.date = m.at;
+    request.date = std::time(nullptr);  // when it is sent (a retry's too), so mail clients sort it as new; the text says when it happened
     const net::MailResult r = net::send_mail(request);
     if (r.failure != net::NotifyFailure::none) return failed(network_words(c, r.failure, r.reason));
     return {true, ""};
