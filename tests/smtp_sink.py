@@ -10,7 +10,7 @@ DIR/mail-N.json: the envelope, whether the session was encrypted, who logged in,
 Subject, To and body, and the raw headers. DIR/ready is written once it listens. Stops on SIGTERM.
 """
 import email
-import warnings
+import logging
 import email.policy
 import json
 import os
@@ -56,7 +56,7 @@ class Sink:
 
 
 def main():
-    warnings.simplefilter("ignore")  # aiosmtpd 1.4 warns of its own deprecated Session.login_data
+    logging.getLogger("mail.log").setLevel(logging.ERROR)  # aiosmtpd 1.4 warns of its own deprecated Session.login_data
     folder, port = sys.argv[1], int(sys.argv[2])
     args = sys.argv[3:]
     tls_context = None

@@ -54,7 +54,7 @@ TEST_CASE("alert channels: 企业微信 and 钉钉 get a text message of the tit
     }
     // 企业微信's text.content is at most 2048 bytes: a long message is cut between characters.
     AlertMessage longer = sample();
-    for (int i = 0; i < 300; ++i) longer.text += "屏幕";
+    for (int i = 0; i < 600; ++i) longer.text += "屏幕";
     const std::string content = nlohmann::json::parse(wecom_body(longer))["text"]["content"];
     CHECK(content.size() <= 2048);
     CHECK(content.size() > 2000);

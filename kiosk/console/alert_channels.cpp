@@ -29,7 +29,7 @@ std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohma
 std::string iso8601_utc(std::time_t t) {
     std::tm tm{};
     gmtime_r(&t, &tm);
-    char out[96];  // room for any int in each field: gcc -O2 -Werror=format-truncation
+    char out[64];
     std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
                   tm.tm_min, tm.tm_sec);
     return out;
@@ -66,7 +66,12 @@ std::string channel_words(const AlertChannel& c) { return "渠道“" + c.name +
 std::string service_of(const AlertChannel& c) {
     if (c.kind == "wecom") return "企业微信";
     if (c.kind == "dingtalk") return "钉钉";
-    return "webhook 服务器 " + where_of(c.url);
+    return "“" + c.name + "”的服务器 " + where_of(c.url);
+}
+
+// `s` followed by a space when it ends in a Latin letter or digit (an address) and Chinese follows.
+std::string spaced(const std::string& s) {
+    return !s.empty() && std::isalnum(static_cast<unsigned char>(s.back())) ? s + " " : s;
 }
 
 DeliveryOutcome failed(std::string detail) { return {false, std::move(detail)}; }
@@ -76,47 +81,47 @@ std::string network_words(const AlertChannel& c, const net::NotifyFailure failur
     const bool mail = c.kind == "email";
     const std::string place = mail ? "邮件服务器 " + where_of(c.smtp) : service_of(c);
     const std::string host = mail ? where_of(c.smtp) : where_of(c.url);
+    const std::string host_words = c.kind == "email" || c.kind == "webhook" ? "" : host + "：";  // unless `place` names it
     const std::string address_words = mail ? " smtp 地址和端口" : "地址";
     const std::string check = "请在 console.json 里检查" + channel_words(c) + "的" + address_words;
     switch (failure) {
         case net::NotifyFailure::bad_address: return channel_words(c) + "的地址写错了（" + reason + "），请在 console.json 里改正";
         case net::NotifyFailure::no_libcurl: return reason + "，消息发不出去：请安装 libcurl4";
-        case net::NotifyFailure::dns: return "找不到" + place + "（" + host + "，域名解析失败），" + check + "和控制台所在机器的 DNS";
+        case net::NotifyFailure::dns: return "找不到" + place + "（" + host_words + "域名解析失败），" + check + "和控制台所在机器的 DNS";
         case net::NotifyFailure::refused:
         case net::NotifyFailure::unreachable:
-            return "连不上" + place + (mail ? "" : "（" + host + "）") + "（" + reason + "），" + check +
-                   (mail ? "" : "和控制台所在机器的网络");
+            return "连不上" + place + "（" + host_words + reason + "），" + check + (mail ? "" : "和控制台所在机器的网络");
         case net::NotifyFailure::timeout:
-            return place + reason + "，稍后会自动重试；一直这样请检查控制台所在机器到 " + host + " 的网络";
+            return spaced(place) + reason + "，稍后会自动重试；一直这样请检查控制台所在机器到 " + host + " 的网络";
         case net::NotifyFailure::tls:
-            return "和" + place + "的安全连接没有建立（证书无效或不受信任）" +
+            return "和" + spaced(place) + "的安全连接没有建立（证书无效或不受信任）" +
                    (mail ? "，请检查" + channel_words(c) + "的 ca_file 和 smtp 地址里的主机名" : "，" + check);
         case net::NotifyFailure::starttls_unavailable:
-            return place + "不支持 STARTTLS 加密，邮件没有发出（密码和内容不会明文发送）。请改用服务器的加密端口（如 smtps://" +
+            return spaced(place) + "不支持 STARTTLS 加密，邮件没有发出（密码和内容不会明文发送）。请改用服务器的加密端口（如 smtps://" +
                    where_of(c.smtp).substr(0, where_of(c.smtp).rfind(':')) + ":465），或在 console.json 里检查" + channel_words(c) +
                    "的 smtp 地址";
         case net::NotifyFailure::login_denied:
-            return place + "拒绝了登录（用户名或密码不对），请检查" + channel_words(c) + "的 username 和 password_file";
+            return spaced(place) + "拒绝了登录（用户名或密码不对），请检查" + channel_words(c) + "的 username 和 password_file";
         case net::NotifyFailure::rejected:
-            return place + reason + "，请检查" + channel_words(c) + "的 from 和 to 里的地址（邮件服务器可能不允许这个发件人或收件人）";
-        case net::NotifyFailure::too_large: return place + "的回答太大，" + check;
+            return spaced(place) + reason + "，请检查" + channel_words(c) + "的 from 和 to 里的地址（邮件服务器可能不允许这个发件人或收件人）";
+        case net::NotifyFailure::too_large: return spaced(place) + "的回答太大，" + check;
         case net::NotifyFailure::broken:
         case net::NotifyFailure::none: break;
     }
-    return "和" + place + "的" + reason + "，稍后会自动重试；一直这样" + check;
+    return "和" + spaced(place) + "的" + reason + "，稍后会自动重试；一直这样" + check;
 }
 
 std::string http_words(const AlertChannel& c, long status) {
     const std::string s = std::to_string(status);
     if (status == 404 || status == 410)
-        return service_of(c) + "说这个地址不存在（HTTP " + s + "），请在 console.json 里检查" + channel_words(c) + "的地址";
+        return spaced(service_of(c)) + "说这个地址不存在（HTTP " + s + "），请在 console.json 里检查" + channel_words(c) + "的地址";
     if (status == 401 || status == 403)
-        return service_of(c) + "不让发送（HTTP " + s + "），请检查" + channel_words(c) + "的地址里的密钥或对方的访问设置";
-    if (status == 429) return service_of(c) + "说发送太频繁（HTTP 429），稍后会自动重试";
-    if (status >= 500) return service_of(c) + "出错了（HTTP " + s + "），稍后会自动重试；一直这样请联系对方的管理员";
+        return spaced(service_of(c)) + "不让发送（HTTP " + s + "），请检查" + channel_words(c) + "的地址里的密钥或对方的访问设置";
+    if (status == 429) return spaced(service_of(c)) + "说发送太频繁（HTTP 429），稍后会自动重试";
+    if (status >= 500) return spaced(service_of(c)) + "出错了（HTTP " + s + "），稍后会自动重试；一直这样请联系对方的管理员";
     if (status >= 300 && status < 400)
-        return service_of(c) + "要求跳转到别的地址（HTTP " + s + "），请在 console.json 里把" + channel_words(c) + "的地址改成最终地址";
-    return service_of(c) + "拒绝了这条消息（HTTP " + s + "），请检查" + channel_words(c) + "的地址";
+        return spaced(service_of(c)) + "要求跳转到别的地址（HTTP " + s + "），请在 console.json 里把" + channel_words(c) + "的地址改成最终地址";
+    return spaced(service_of(c)) + "拒绝了这条消息（HTTP " + s + "），请检查" + channel_words(c) + "的地址";
 }
 
 // errmsg for people: the service's own words, bounded.
@@ -168,7 +173,7 @@ std::string dingtalk_words(const AlertChannel& c, long errcode, const std::strin
 DeliveryOutcome robot_answer(const AlertChannel& c, const std::string& body) {
     const auto j = nlohmann::json::parse(body, nullptr, false);
     if (!j.is_object() || !j.contains("errcode") || !j["errcode"].is_number_integer())
-        return failed(service_of(c) + "的回答看不懂（不是群机器人的回答），请在 console.json 里检查" + channel_words(c) +
+        return failed(spaced(service_of(c)) + "的回答看不懂（不是群机器人的回答），请在 console.json 里检查" + channel_words(c) +
                       "的地址是不是" + service_of(c) + "群机器人的 webhook 地址");
     const long errcode = j["errcode"].get<long>();
     if (errcode == 0) return {true, ""};
@@ -204,7 +209,7 @@ DeliveryOutcome mail(const AlertChannel& c, const AlertMessage& m, const Deliver
     request.to = c.to;
     request.subject = utf8::truncate(utf8::sanitize(m.title), 400);
     request.body = utf8::sanitize(m.text);
-    request.date = m.at;
+    request.date = std::time(nullptr);  // when it is sent (a retry's too), so mail clients sort it as new; the text says when it happened
     const net::MailResult r = net::send_mail(request);
     if (r.failure != net::NotifyFailure::none) return failed(network_words(c, r.failure, r.reason));
     return {true, ""};
