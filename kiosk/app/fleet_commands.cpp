@@ -259,6 +259,8 @@ int cmd_fleet(const Args& args) {
     if (!scope) return fail("fleet " + verb + ": --to takes all, group/NAME or screen/ID", kUsage);
     if (auto mode = args.get("mode"); mode && (verb != "notice" || !fleet::parse_mode(*mode)))
         return fail("fleet " + verb + ": --mode takes hold, interrupt or turn (notices only)", kUsage);
+    if (verb == "restart" && args.positional.size() != 1)
+        return fail("fleet restart: give only --to SCOPE (see `kiosk fleet --help`)", kUsage);
     auto office = open_office(args, true);
     if (!office) return fail(office.error().message);
     if (verb == "refresh") {
@@ -267,7 +269,6 @@ int cmd_fleet(const Args& args) {
         return publish(*office, {*scope, "refresh", "", body, 7 * 86400});
     }
     if (verb == "restart") {
-        if (args.positional.size() != 1) return fail("fleet restart: give only --to SCOPE (see `kiosk fleet --help`)", kUsage);
         return publish(*office, {*scope, "restart", "", nlohmann::json::object(), fleet::kRestartLifetime});
     }
     if (verb == "notice") {
