@@ -166,6 +166,19 @@ int BackgroundKiosk::stop() {
     return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
 }
 
+std::optional<int> BackgroundKiosk::wait_exit(double seconds) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    for (;;) {
+        int raw = 0;
+        if (pid_ > 0 && waitpid(pid_, &raw, WNOHANG) == pid_) {
+            pid_ = -1;
+            return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+        }
+        if (std::chrono::steady_clock::now() >= until) return std::nullopt;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
 std::string BackgroundKiosk::err() const {
     std::error_code ec;
     return fs::exists(log_dir_ / "err", ec) ? read_file(log_dir_ / "err") : "";

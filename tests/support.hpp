@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,9 @@ public:
                     const std::filesystem::path& log_dir, const std::string& binary = KIOSK_BINARY);
     ~BackgroundKiosk();
     int stop();  // SIGTERM, then the exit status
+    // Waits up to `seconds` for the kiosk to end by itself: its exit status (-1: by a
+    // signal), or nothing while it still runs.
+    std::optional<int> wait_exit(double seconds);
     bool running() const;
     std::string err() const;
     int pid() const { return pid_; }

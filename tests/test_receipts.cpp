@@ -292,3 +292,19 @@ TEST_CASE("receipts: a real screen's acks say shown, waiting (with the hours), k
     CHECK(a["words"].get<std::string>().find("单独发给它的节目单") != std::string::npos);
     CHECK(s1.kiosk->stop() == 0);
 }
+
+TEST_CASE("receipts: a restart's lines and counts say 已重启, an offline screen that it restarts within the hour", "[receipts][restart]") {
+    const DisplayNames names(std::map<std::pair<std::string, std::string>, std::string>{{{"screen", "hall-1f"}, "1楼东侧屏"},
+                                                                                       {{"screen", "hall-1w"}, "1楼西侧屏"}});
+    const std::vector<ScreenRecord> screens = {screen("hall-1f", "online", {"floor/1"}),
+                                               screen("hall-1w", "offline", {"floor/1"}, kNine - 1800)};
+    ReceiptRef ref = notice_ref("group/floor/1", 100);
+    ref.kind = "restart";
+    ref.key = fleet::generation_key({"group/floor/1", "restart", ""});
+    const std::vector<AckRecord> acks = {{"hall-1f", 100, "shown", "", kNine + 1}};
+    const Receipt r = make_receipt(ref, screens, acks, names, kNine + 2);
+    CHECK(line_text(line_of(r, "hall-1f"), "Asia/Shanghai", kNine, ref.kind) == "已重启");
+    CHECK(line_text(line_of(r, "hall-1w"), "Asia/Shanghai", kNine, ref.kind) == "离线，一小时内恢复连接就会重启（自 08:30 起离线）");
+    CHECK(receipt_json(ref, r, names, "Asia/Shanghai", kNine + 2)["summary"] == "1/2 块已重启（离线 1）");
+    CHECK(receipt_entry(ref, r, kNine + kReceiptAnswerSeconds).detail == "重启回执：已重启 1，离线 1（1楼西侧屏）");
+}

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "app/runner.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -103,6 +104,11 @@ TEST_CASE("the shipped unit: exposure 2.0 or less, and valid", "[systemd]") {
     for (const char* line : {"Type=notify", "WatchdogSec=", "Restart=always", "User=kiosk", "CacheDirectory=kiosk",
                              "StateDirectory=kiosk", "RuntimeDirectory=kiosk", "NotifyAccess=main"})
         CHECK(text.find(line) != std::string::npos);
+    // The remote restart's exit status is restarted and counts as a clean stop.
+    const std::string restart = std::to_string(kiosk::app::kExitRestart);
+    CHECK(text.find("\nRestartForceExitStatus=" + restart + "\n") != std::string::npos);
+    CHECK(text.find("\nSuccessExitStatus=" + restart + "\n") != std::string::npos);
+    CHECK(text.find("RestartPreventExitStatus") == std::string::npos);
 }
 
 TEST_CASE("the console's unit: exposure 2.0 or less, its own user and state folder", "[systemd]") {

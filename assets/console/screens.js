@@ -5,6 +5,7 @@
 import {h, clear, toast, ago} from './dom.js';
 import {showBroker} from './dom.js';
 import * as api from './api.js';
+import {restartButton, groupRestart} from './restart.js';
 
 const problemNames = {error: '出错', stale: '内容过期', refused: '节目单被拒绝'};
 const stateFilters = [
@@ -16,6 +17,7 @@ let root = null;
 let listBox = null;
 let summaryBox = null;
 let groupBox = null;
+let receiptBox = null;    // a restart's receipt: outside the cards, which are redrawn every 3 s
 let timer = 0;
 let me = {};
 let last = null;          // the last answer, re-filtered when a filter changes
@@ -90,6 +92,7 @@ function actions(s) {
       onclick: () => askScreenshot(s)}, '截屏'),
     h('button', {type: 'button', 'data-action': 'refresh', disabled: off, title: off ? s.why_not : null,
       onclick: () => askRefresh(s)}, '立即刷新'),
+    restartButton(s, me, receiptBox, () => refresh()),
     me.role === 'admin' ? h('button', {type: 'button', class: 'link', 'data-action': 'rename', onclick: () => {
       editing = s.id;
       render();
@@ -227,7 +230,7 @@ async function refresh(groupsToo = false) {
   if (first || groupsToo) {
     root.querySelector('.toolbar').replaceWith(toolbar());
     const editor = groupEditor();
-    clear(groupBox, editor);
+    clear(groupBox, groupRestart(last.groups || [], last.screens || [], me, receiptBox, () => refresh()), editor);
   }
   render();
   if (focusKey) {
@@ -243,7 +246,8 @@ export default async function screensPage(main, who) {
   summaryBox = h('div', {class: 'summary-box'});
   listBox = h('div', {class: 'screen-box'});
   groupBox = h('div', {});
-  root = h('div', {id: 'screens'}, summaryBox, h('div', {class: 'toolbar'}), listBox, groupBox);
+  receiptBox = h('div', {class: 'receipt-box', 'data-role': 'restart-receipt'});
+  root = h('div', {id: 'screens'}, summaryBox, receiptBox, h('div', {class: 'toolbar'}), listBox, groupBox);
   main.append(root);
   await refresh();
   clearInterval(timer);

@@ -45,6 +45,8 @@ Shows the playlist on the hall screen: fullscreen, cursor hidden, pages advancin
 timer. Keys and the mouse never end it; SIGTERM (systemctl stop) or Ctrl-C does.
 An edited playlist is checked and applied at the next page; a bad edit is refused and the
 previous playlist plays on. SIGHUP reloads kiosk.json and the playlist.
+Exit status: 0 after SIGTERM; 75 after the office's remote restart (`kiosk fleet
+restart`), for systemd to start it again; 1 or 2 when it cannot start.
 
   --config F        kiosk.json to use (else $KIOSK_CONFIG, /etc/kiosk/kiosk.json, the demo)
   --windowed[=WxH]  a window instead of fullscreen (default 1280x720 of panel pixels)

@@ -25,6 +25,7 @@ using namespace std::chrono_literals;
 
 const char* const kFleetHelp = R"(usage: kiosk fleet keygen --out FILE [--kid ID]
        kiosk fleet refresh [ITEM] --to SCOPE [--config F]
+       kiosk fleet restart --to SCOPE [--config F]
        kiosk fleet publish playlist FILE --to SCOPE [--config F]
        kiosk fleet notice "TEXT" --to SCOPE --until TIME [--mode hold|interrupt|turn]
                           [--urgent] [--title T] [--id ID] [--config F]
@@ -39,6 +40,10 @@ certificate (CN office) and signing_key / signing_kid.
   keygen --out FILE     make a signing key: the secret half goes to FILE (its owner only;
                         never overwritten), the public half is printed for fleet.trusted_keys
   refresh [ITEM]        every screen in SCOPE reloads ITEM's content (or all) once
+  restart               every screen in SCOPE stops cleanly and is started again by systemd
+                        (exit status 75), once: the panel is dark for about 10 s. A screen
+                        that does not hear of it within an hour, or was started after it was
+                        asked, is not restarted
   publish playlist FILE the screens in SCOPE play FILE (checked here first, as they check it)
   notice "TEXT"         the screens in SCOPE show TEXT until TIME (17:30 today, or
                         2026-12-03T17:30). --mode hold (紧急): only this notice (and other
@@ -249,17 +254,22 @@ int cmd_fleet(const Args& args) {
         if (!office) return fail(office.error().message);
         return screenshot(*office, *fleet::Scope::screen(args.positional[1]), *out);
     }
-    if (verb != "refresh" && verb != "publish" && verb != "notice" && verb != "clear-notice") return fail("fleet: unknown command \"" + verb + "\" (see `kiosk fleet --help`)", kUsage);
+    if (verb != "refresh" && verb != "restart" && verb != "publish" && verb != "notice" && verb != "clear-notice") return fail("fleet: unknown command \"" + verb + "\" (see `kiosk fleet --help`)", kUsage);
     const auto scope = fleet::Scope::parse(args.get("to").value_or(""));
     if (!scope) return fail("fleet " + verb + ": --to takes all, group/NAME or screen/ID", kUsage);
     if (auto mode = args.get("mode"); mode && (verb != "notice" || !fleet::parse_mode(*mode)))
         return fail("fleet " + verb + ": --mode takes hold, interrupt or turn (notices only)", kUsage);
+    if (verb == "restart" && args.positional.size() != 1)
+        return fail("fleet restart: give only --to SCOPE (see `kiosk fleet --help`)", kUsage);
     auto office = open_office(args, true);
     if (!office) return fail(office.error().message);
     if (verb == "refresh") {
         nlohmann::json body = nlohmann::json::object();
         if (args.positional.size() > 1) body["item"] = args.positional[1];
         return publish(*office, {*scope, "refresh", "", body, 7 * 86400});
+    }
+    if (verb == "restart") {
+        return publish(*office, {*scope, "restart", "", nlohmann::json::object(), fleet::kRestartLifetime});
     }
     if (verb == "notice") {
         if (args.positional.size() != 2) return fail("fleet notice: give the text in quotes (see `kiosk fleet --help`)", kUsage);

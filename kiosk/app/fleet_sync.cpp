@@ -155,7 +155,7 @@ FleetSync::Relinked FleetSync::reconfigure(config::ConfigSnapshot cfg) {
 // Desired state from the office, verified by the client: applied here (on the frame loop,
 // between pages), then acked. What this kiosk cannot apply yet is refused with the reason.
 bool FleetSync::take() {
-    if (!client_) return false;
+    if (!client_ || restart_) return false;  // restarting: nothing more is applied (the broker sends it again)
     bool interrupt = false;
     for (const fleet::Incoming& in : client_->take()) {
         if (!in.document) {
@@ -179,6 +179,11 @@ bool FleetSync::take() {
             take_playlist(in);
         } else if (d.kind == "notice") {
             interrupt = take_notice(in) || interrupt;
+        } else if (d.kind == "restart") {
+            take_restart(in);
+            // The rest of this turn's documents wait: the broker sends them (retained) again
+            // to the kiosk systemd starts next.
+            if (restart_) break;
         } else if (d.kind == "screenshot") {
             // Exactly what the panel shows now, as a PNG of at most 1 MB (not retained: the
             // office asked and is waiting for it).
@@ -277,6 +282,33 @@ bool FleetSync::take_notice(const fleet::Incoming& in) {
     playlist_.add_notice(std::move(notice));
     client_->acknowledge(in, true, "");
     return interrupt;
+}
+
+// A restart (docs/fleet.md, "Remote restart"). Applied once: its generation is recorded on
+// disk (fsync) before anything is done, so the kiosk systemd starts next sees the same
+// retained document as replayed and plays on. And only for a request newer than this
+// kiosk: one issued before it started (a screen newly enrolled, or back after a week, meeting
+// a retained request that is still valid) was already met by that start, and is recorded
+// and acked without a restart — which also holds if the record could not be written.
+void FleetSync::take_restart(const fleet::Incoming& in) {
+    const fleet::Desired& d = *in.document;
+    if (d.issued < started_) {
+        log::info("fleet", "restart generation " + std::to_string(d.gen) + " for " + in.arrival.scope +
+                               " was asked before this kiosk started: not restarting again");
+        client_->acknowledge(in, true, "already restarted: this kiosk started after the request was issued",
+                             std::string(fleet::kAckShown), "这块屏幕在重启请求发出之后已经重新启动过，不用再重启");
+        return;
+    }
+    if (auto st = client_->record_applied(in); !st) {
+        // Not restarted: one that cannot be recorded might be obeyed again after the restart.
+        log::error("fleet", "restart refused: " + st.error().message);
+        client_->acknowledge(in, false, "cannot be kept: " + st.error().message);
+        return;
+    }
+    log::info("fleet", "restart generation " + std::to_string(d.gen) + " for " + in.arrival.scope +
+                           ": stopping now, for systemd to start the kiosk again");
+    client_->acknowledge(in, true, "restarting");
+    restart_ = d.gen;
 }
 
 void FleetSync::add_play(nlohmann::json play, long long shown_at_ms, bool stopping) {

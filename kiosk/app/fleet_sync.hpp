@@ -6,6 +6,7 @@
 // only (the client's own thread just queues what arrives and wakes the screen).
 #include <chrono>
 #include <cstddef>
+#include <ctime>
 #include <functional>
 #include <map>
 #include <memory>
@@ -63,6 +64,11 @@ public:
     // batch of plays on its way (at the kiosk's end, not on a reload's frame loop).
     void stop(bool flush = true);
 
+    // The office asked for a restart (a `restart` document newer than this kiosk's start):
+    // its generation is on disk and acked; the run loop stops cleanly and exits with
+    // kExitRestart for systemd to start it again. 0: not asked.
+    std::uint64_t restart_asked() const { return restart_; }
+
     bool connected() const { return client_ && client_->connected(); }
     bool linked() const { return client_ != nullptr; }
     std::map<std::string, std::uint64_t> applied() const {
@@ -73,6 +79,7 @@ private:
     using Clock = std::chrono::steady_clock;
     void take_playlist(const fleet::Incoming& in);
     bool take_notice(const fleet::Incoming& in);  // true: off or on the screen at once
+    void take_restart(const fleet::Incoming& in);
 
     PlaylistState& playlist_;
     Hooks hooks_;
@@ -86,6 +93,8 @@ private:
     fleet::FleetClient::Tracked plays_in_flight_;    // the batch sent, awaiting its PUBACK
     std::size_t plays_in_flight_records_ = 0;
     Clock::time_point plays_sent_at_{};
+    const std::time_t started_ = std::time(nullptr);  // this kiosk's start (the runner makes this first thing)
+    std::uint64_t restart_ = 0;                        // the restart's generation, once asked
 };
 
 }  // namespace kiosk::app

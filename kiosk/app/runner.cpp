@@ -404,6 +404,7 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
                 // A notice that interrupts goes up now, not when this page's time is up.
                 if (interrupt_now_) flip_now = true;
                 interrupt_now_ = false;
+                if (fleet_.restart_asked()) quit = true;  // the office's restart: stop cleanly now
                 break;
             case render::Screen::Wake::timeout:
                 if (cfg_->progress_bar && !decision_.slot.standing()) {
@@ -482,9 +483,18 @@ int Runner::run(const RunOptions& options) {
         }
     }
     service::stopping();
+    const std::uint64_t restart = fleet_.restart_asked();
+    if (restart) write_status();  // its last word before the restart, in status.json and to the office
     fleet_.stop(true);  // `disconnected` published before the connection closes
     control_.reset();
     worker_.reset();
+    if (restart) {
+        log::info("app", "stopped for the office's restart (generation " + std::to_string(restart) + "); exit status " +
+                             std::to_string(kExitRestart) + ": systemd starts the kiosk again");
+        std::fflush(stdout);
+        std::fflush(stderr);
+        return kExitRestart;
+    }
     log::info("app", "stopped");
     return 0;
 }

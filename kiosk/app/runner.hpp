@@ -20,6 +20,12 @@ struct RunOptions {
     PageClock clock;
 };
 
+// `kiosk run`'s exit status after the office's remote restart (a `restart` document,
+// docs/fleet.md): EX_TEMPFAIL, "try again". systemd/kiosk.service starts it again
+// (Restart=always, RestartForceExitStatus=75) and counts it as a clean stop
+// (SuccessExitStatus=75). 0 is SIGTERM's clean stop; 1 and 2 a failure to start.
+inline constexpr int kExitRestart = 75;
+
 int run_kiosk(const RunOptions& options);
 
 }  // namespace kiosk::app

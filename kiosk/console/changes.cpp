@@ -233,6 +233,7 @@ const std::vector<std::pair<std::string, std::string>>& actions() {
         {"reject", "退回"},
         {"screenshot", "截屏"},
         {"refresh", "立即刷新"},
+        {"restart", "重启屏幕"},
         {"add_user", "添加用户"},
         {"update_user", "修改用户"},
         {"settings", "修改设置"},

@@ -287,6 +287,11 @@ void Routes::screen_routes() {
         const json body = body_json(req);
         answer(res, service.refresh(actor(req, *session), str(body, "scope"), str(body, "item")));
     });
+    s.Post("/api/restart", [this](const httplib::Request& req, httplib::Response& res) {
+        auto session = allow(req, res, Role::editor);  // editors only while approval is off (Service::restart)
+        if (!session) return;
+        answer(res, service.restart(actor(req, *session), str(body_json(req), "scope")));
+    });
     s.Get("/api/scopes", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
         // Every scope a clerk may address: all, each group and screen the screens report, and

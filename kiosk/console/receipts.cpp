@@ -47,6 +47,12 @@ const std::map<std::string, std::string>& state_names() {
     return names;
 }
 
+// What a screen that answered did: a restart is not shown, it is done.
+std::string state_name(const std::string& state, const std::string& kind) {
+    if (state == "shown" && kind == "restart") return "已重启";
+    return state_names().at(state);
+}
+
 }  // namespace
 
 bool Receipt::answered() const {
@@ -120,11 +126,14 @@ bool receipt_due(const ReceiptRef& ref, const Receipt& r, std::time_t now) {
 }
 
 AuditEntry receipt_entry(const ReceiptRef& ref, const Receipt& r, std::time_t now) {
-    return {0, now, ref.by, "", "receipt", ref.scope, std::string(ref.kind == "playlist" ? "节目单" : "通知") + "回执：" + receipt_counts(r)};
+    const std::string what = ref.kind == "playlist" ? "节目单" : ref.kind == "restart" ? "重启" : "通知";
+    return {0, now, ref.by, "", "receipt", ref.scope, what + "回执：" + receipt_counts(r, ref.kind)};
 }
 
-std::string line_text(const ReceiptLine& l, const std::string& zone, std::time_t now) {
-    if (l.state == "shown") return "已显示";
+std::string line_text(const ReceiptLine& l, const std::string& zone, std::time_t now, const std::string& kind) {
+    if (l.state == "shown") return state_name("shown", kind);
+    if (l.state == "offline" && kind == "restart")
+        return "离线，一小时内恢复连接就会重启" + (l.since > 0 ? "（自 " + clock_text(l.since, zone, now) + " 起离线）" : std::string());
     if (l.state == "waiting") return "已接收（等待开放时间）";
     if (l.state == "kept") return "已接收（这块屏幕播放更具体的节目单）";
     if (l.state == "refused") return "拒绝：" + (l.words.empty() ? std::string("屏幕没有说明原因，请看这块屏幕的日志") : l.words);
@@ -135,7 +144,7 @@ std::string line_text(const ReceiptLine& l, const std::string& zone, std::time_t
     return "等待屏幕确认…";
 }
 
-std::string receipt_counts(const Receipt& r) {
+std::string receipt_counts(const Receipt& r, const std::string& kind) {
     if (r.lines.empty()) return "这个范围现在没有屏幕";
     std::string out;
     for (const char* state : {"shown", "waiting", "kept", "refused", "offline", "silent", "pending", "unsent"}) {
@@ -147,7 +156,7 @@ std::string receipt_counts(const Receipt& r) {
                 if (std::string(state) != "shown" && who.size() < 300) who += (who.empty() ? "" : "、") + l.name;
             }
         if (n == 0) continue;
-        out += (out.empty() ? "" : "，") + state_names().at(state) + " " + std::to_string(n) + (who.empty() ? "" : "（" + who + "）");
+        out += (out.empty() ? "" : "，") + state_name(state, kind) + " " + std::to_string(n) + (who.empty() ? "" : "（" + who + "）");
     }
     return out;
 }
@@ -155,7 +164,7 @@ std::string receipt_counts(const Receipt& r) {
 nlohmann::json receipt_json(const ReceiptRef& ref, const Receipt& r, const DisplayNames& names, const std::string& zone, std::time_t now) {
     nlohmann::json lines = nlohmann::json::array();
     for (const ReceiptLine& l : r.lines) {
-        std::string text = line_text(l, zone, now);
+        std::string text = line_text(l, zone, now, ref.kind);
         // A screen names scopes by their ids (it knows no display names): the clerk reads names.
         if (const auto scope = fleet::Scope::parse(ref.scope))
             for (size_t at = text.find(scope->label()); at != std::string::npos; at = text.find(scope->label(), at + 1))
@@ -164,7 +173,8 @@ nlohmann::json receipt_json(const ReceiptRef& ref, const Receipt& r, const Displ
                          {"detail", l.state == "waiting" || l.state == "kept" ? l.words : ""}});
     }
     const int reached = static_cast<int>(r.lines.size()), shown = r.count("shown");
-    std::string summary = reached == 0 ? "这个范围现在没有屏幕" : std::to_string(shown) + "/" + std::to_string(reached) + " 块已显示";
+    std::string summary = reached == 0 ? "这个范围现在没有屏幕"
+                                       : std::to_string(shown) + "/" + std::to_string(reached) + " 块" + state_name("shown", ref.kind);
     if (reached > 0 && shown < reached) {
         std::string rest;
         for (const char* state : {"waiting", "kept", "refused", "offline", "silent", "pending", "unsent"})

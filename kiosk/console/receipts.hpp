@@ -56,10 +56,11 @@ bool receipt_due(const ReceiptRef& ref, const Receipt& r, std::time_t now);
 // Its audit entry: by whoever published it, action "receipt", the counts in Chinese.
 AuditEntry receipt_entry(const ReceiptRef& ref, const Receipt& r, std::time_t now);
 
-// A line as the clerk reads it: 已显示, 离线，恢复连接后自动显示（自 09:12 起离线）…
-std::string line_text(const ReceiptLine& line, const std::string& zone, std::time_t now);
-// The counts, for the audit log and the pages: 已显示 3，离线 1（2楼屏）.
-std::string receipt_counts(const Receipt& r);
+// A line as the clerk reads it: 已显示, 离线，恢复连接后自动显示（自 09:12 起离线）…; for a
+// restart (`kind` "restart") 已重启, 离线，一小时内恢复连接就会重启….
+std::string line_text(const ReceiptLine& line, const std::string& zone, std::time_t now, const std::string& kind = "");
+// The counts, for the audit log and the pages: 已显示 3，离线 1（2楼屏）(已重启 3 for a restart).
+std::string receipt_counts(const Receipt& r, const std::string& kind = "");
 // For the pages: {id, scope, label, summary ("3/4 块已显示"), answered, lines: [{name, state, text}]}.
 nlohmann::json receipt_json(const ReceiptRef& ref, const Receipt& r, const DisplayNames& names, const std::string& zone, std::time_t now);
 

@@ -50,7 +50,8 @@ json with_receipts(const Result<Delivery>& d, json detail) {
     json ids = json::array();
     if (d)
         for (size_t i = 0; i < d->publications.size() && i < d->ids.size(); ++i)
-            if (d->publications[i].kind == "playlist" || d->publications[i].kind == "notice") ids.push_back(d->ids[i]);
+            if (d->publications[i].kind == "playlist" || d->publications[i].kind == "notice" || d->publications[i].kind == "restart")
+                ids.push_back(d->ids[i]);
     detail["receipts"] = ids;
     return detail;
 }

@@ -84,6 +84,9 @@ public:
     Outcome mark_reviewed(const Actor& who, const std::string& notice_id);
     Outcome refresh(const Actor& who, const std::string& scope, const std::string& item);
     Outcome ask_screenshot(const Actor& who, const std::string& screen);
+    // 重启 a screen or a group (console/restart.cpp): approvers and admins, editors while
+    // approval is off; audited as `restart`, with a receipt.
+    Outcome restart(const Actor& who, const std::string& scope);
 
     // A notice's form checked: the body every screen will get, or the message for the clerk.
     Result<fleet::NoticeBody> notice_body(const nlohmann::json& form, std::time_t now) const;

@@ -553,7 +553,7 @@ Result<std::vector<std::int64_t>> Store::record_intent(const std::function<Resul
     // the screens do with it.
     for (size_t i = 0; i < intent->publications.size(); ++i) {
         const fleet::Publication& p = intent->publications[i];
-        if (p.kind != "playlist" && p.kind != "notice") continue;
+        if (p.kind != "playlist" && p.kind != "notice" && p.kind != "restart") continue;
         bool clearing = false;
         for (const auto& [id, scope] : intent->cleared) clearing = clearing || (p.notice_id == id && p.scope.str() == scope);
         if (clearing) continue;

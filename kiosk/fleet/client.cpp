@@ -230,11 +230,19 @@ void FleetClient::acknowledge(const Incoming& in, bool applied, const std::strin
         ack["gen"] = in.document->gen;
         if (applied) {
             std::lock_guard lock(mutex_);
-            if (auto st = generations_.record(generation_key(in.arrival), in.document->gen, in.document->expires); !st)
-                log::error("fleet", st.error().message + " (the document may be applied again after a restart)");
+            const std::string key = generation_key(in.arrival);
+            if (generations_.last(key) < in.document->gen)  // not already by record_applied()
+                if (auto st = generations_.record(key, in.document->gen, in.document->expires); !st)
+                    log::error("fleet", st.error().message + " (the document may be applied again after a restart)");
         }
     }
     publish("ack", ack.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), false);
+}
+
+Status FleetClient::record_applied(const Incoming& in) {
+    if (!in.document) return make_error("a refused document is not recorded");
+    std::lock_guard lock(mutex_);
+    return generations_.record(generation_key(in.arrival), in.document->gen, in.document->expires);
 }
 
 void FleetClient::publish(const std::string& leaf, const std::string& payload, bool retain) {

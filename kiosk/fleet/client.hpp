@@ -57,6 +57,10 @@ public:
     // clerk reads ("" derives them from the reason).
     void acknowledge(const Incoming& in, bool applied, const std::string& reason, const std::string& outcome = "",
                      const std::string& words = "");
+    // The generation of an accepted document recorded on disk (fsync) now, before the run
+    // loop acts on it: for what cannot be undone or retried from inside, a restart. Its
+    // acknowledge() after does not write it again.
+    Status record_applied(const Incoming& in);
     // kiosk/v1/screen/{id}/{leaf}; QoS 1.
     void publish(const std::string& leaf, const std::string& payload, bool retain);
     // The same, QoS 1, not retained, to ask delivered() about (its PUBACK wakes the run loop) (mid -1: not sent, e.g. not

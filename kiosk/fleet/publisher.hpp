@@ -37,10 +37,15 @@ Status check_key_file(const std::filesystem::path& file, unsigned uid);
 // The key named by `fleet`, its file checked for `uid`; `config_file` names kiosk.json in errors.
 Result<SigningKey> load_signing_key(const config::Fleet& fleet, const std::filesystem::path& config_file, unsigned uid);
 
+// How long a `restart` request stays good: a screen that does not hear of it within the
+// hour (its network down) is not restarted later by surprise. A screen that was off meets
+// it as older than its own start and is not restarted at all (docs/fleet.md).
+inline constexpr std::time_t kRestartLifetime = 3600;
+
 // What is to be published.
 struct Order {
     Scope scope = Scope::all();
-    std::string kind;       // playlist, notice, refresh, screenshot
+    std::string kind;       // playlist, notice, refresh, screenshot, restart
     std::string notice_id;  // a notice's id (topic-safe); empty for every other kind
     nlohmann::json body = nlohmann::json::object();
     std::time_t lifetime = 0;  // seconds from issue until screens refuse it
