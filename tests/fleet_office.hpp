@@ -85,13 +85,14 @@ struct Screen {
     std::unique_ptr<test::BackgroundKiosk> kiosk;
     Screen(const fs::path& d, test::Broker& broker, const std::string& id, const std::vector<std::string>& groups,
            const fleet::KeyPair& office_key, const std::vector<std::string>& hosts = {}, double page_seconds = 2,
-           const json& extra = json::object())
-        : dir(d) {
+           const json& extra = json::object(), std::vector<std::string> environment = {})
+        : dir(d), env(std::move(environment)) {
         test::write_screen(dir, broker, id, groups, office_key.public_key, hosts, page_seconds, extra);
         start();
     }
+    std::vector<std::string> env;  // beside the test's own environment
     void start() { kiosk = std::make_unique<test::BackgroundKiosk>(std::vector<std::string>{"run", "--config", (dir / "kiosk.json").string()},
-                                                                   std::vector<std::string>{}, dir); }
+                                                                   env, dir); }
 };
 
 inline bool is(const std::string& payload, const char* want) { return payload == want; }

@@ -12,6 +12,7 @@
 
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -42,7 +43,12 @@ TEST_CASE("fleet: a published playlist replaces the local one, a bad one is refu
     test::ServerThread serving(portal);
     test::Broker broker(dir.path() / "broker");
     Office office(broker);
-    Screen s1(dir.path() / "s1", broker, "s1", {"floor/1"}, office.key, {"127.0.0.1"});
+    // s1's host has a thermal zone at 61.5 °C (a fake one): `kiosk fleet status` reports it.
+    fs::create_directories(dir.path() / "root/sys/class/thermal/thermal_zone0");
+    test::write_file(dir.path() / "root/sys/class/thermal/thermal_zone0/temp", "61500\n");
+    test::write_file(dir.path() / "root/sys/class/thermal/thermal_zone0/type", "x86_pkg_temp\n");
+    Screen s1(dir.path() / "s1", broker, "s1", {"floor/1"}, office.key, {"127.0.0.1"}, 2, json::object(),
+              {"KIOSK_HEALTH_SYS_ROOT=" + (dir.path() / "root").string()});
     REQUIRE(office.await("s1", "state", [](const std::string& p) { return is(p, "online"); }, 20));
     const fs::path office_json = office_config(dir.path() / "office", broker, office.key);
 
@@ -78,6 +84,19 @@ TEST_CASE("fleet: a published playlist replaces the local one, a bad one is refu
     CHECK(seen.status == 0);
     CHECK(seen.out.find("online") != std::string::npos);
     CHECK(seen.out.find("fleet-news 1/1") != std::string::npos);
+    // Its temperature, the free space where its state lives and its version, in the line.
+    INFO(seen.out);
+    CHECK(seen.out.find("temp") != std::string::npos);
+    CHECK(seen.out.find("disk free") != std::string::npos);
+    std::string s1_line;
+    for (std::size_t at = 0, end; at < seen.out.size(); at = end + 1) {
+        end = seen.out.find('\n', at);
+        if (end == std::string::npos) end = seen.out.size();
+        if (seen.out.compare(at, 3, "s1 ") == 0) s1_line = seen.out.substr(at, end - at);
+    }
+    CHECK(s1_line.find("62°C") != std::string::npos);
+    CHECK(std::regex_search(s1_line, std::regex("  [0-9]+% [0-9.]+ (GB|MB|TB)  ")));
+    CHECK(s1_line.find("  " KIOSK_VERSION "  ") != std::string::npos);
 
     // No broker at boot: the fleet's last good playlist plays (from the state folder).
     CHECK(s1.kiosk->stop() == 0);

@@ -178,3 +178,85 @@ TEST_CASE("status: whatever a screen holds, what it reports stays under the brok
     CHECK(kiosk::status::bounded(small).items.size() == 1);
     CHECK(kiosk::status::bounded(small).items_omitted == 0);
 }
+
+TEST_CASE("status: health round-trips, an older screen's status has none, a screen's odd health is read within budgets", "[status][health]") {
+    using kiosk::status::from_json;
+    using kiosk::status::to_json;
+    kiosk::status::StatusReport r;
+    r.version = "0.9.0";
+    kiosk::status::Health h;
+    h.temperature_c = 61.5;
+    h.thermal_zone = "x86_pkg_temp";
+    h.disk = kiosk::status::Health::Disk{"/var/lib/kiosk", 123, 456, 27.0};
+    h.available_kb = 123;
+    h.kiosk_rss_kb = 45;
+    h.load = {0.5, 0.4, 0.3};
+    h.host_uptime_seconds = 1234;
+    h.kiosk_uptime_seconds = 56;
+    h.os = "Debian GNU/Linux 12 (bookworm)";
+    h.display = {"x11", 1920, 1080, 60};
+    h.frames = {3600, "2026-12-07 09:30:00", true, "#000000"};
+    r.health = h;
+    const nlohmann::json j = to_json(r);
+    // Exactly the contract's shape (docs/architecture.md, "kiosk-status/1").
+    CHECK(j["health"] == nlohmann::json::parse(R"J({
+        "temperature_c": 61.5, "thermal_zone": "x86_pkg_temp",
+        "disk": {"path": "/var/lib/kiosk", "free_bytes": 123, "total_bytes": 456, "free_percent": 27.0},
+        "memory": {"available_kb": 123, "kiosk_rss_kb": 45},
+        "load": [0.5, 0.4, 0.3],
+        "host_uptime_seconds": 1234, "kiosk_uptime_seconds": 56,
+        "os": "Debian GNU/Linux 12 (bookworm)",
+        "display": {"driver": "x11", "width": 1920, "height": 1080, "refresh_hz": 60},
+        "frames": {"last_minute": 3600, "sampled_at": "2026-12-07 09:30:00", "uniform": true, "colour": "#000000"}})J"));
+    auto back = from_json(j);
+    REQUIRE(back);
+    REQUIRE(back->health);
+    CHECK(to_json(*back) == j);
+    const std::string text = kiosk::status::describe_status(*back);
+    CHECK(text.find("temperature: 61.5 °C (hottest zone: x86_pkg_temp)") != std::string::npos);
+    CHECK(text.find("FRAME UNIFORM: the frame sampled at 2026-12-07 09:30:00 is all #000000") != std::string::npos);
+    CHECK(text.find("display: x11 1920x1080, refresh 60 Hz; 3600 frames presented in the last minute") != std::string::npos);
+
+    // No thermal zone, no disk reading, no refresh: null, never 0.
+    r.health->temperature_c.reset();
+    r.health->thermal_zone.clear();
+    r.health->disk.reset();
+    r.health->display.refresh_hz = 0;
+    const nlohmann::json unknown = to_json(r);
+    CHECK(unknown["health"]["temperature_c"].is_null());
+    CHECK(unknown["health"]["disk"].is_null());
+    CHECK(unknown["health"]["display"]["refresh_hz"].is_null());
+    back = from_json(unknown);
+    REQUIRE(back);
+    CHECK_FALSE(back->health->temperature_c);
+    CHECK_FALSE(back->health->disk);
+    CHECK(kiosk::status::describe_status(*back).find("temperature: unknown (no thermal zone)") != std::string::npos);
+
+    // An older screen: no "health" at all, and none read back.
+    nlohmann::json old = j;
+    old.erase("health");
+    back = from_json(old);
+    REQUIRE(back);
+    CHECK_FALSE(back->health);
+    CHECK(kiosk::status::describe_status(*back).find("temperature") == std::string::npos);
+
+    // Odd values: wrong types at their defaults, numbers out of range unknown, strings cut.
+    nlohmann::json odd = j;
+    odd["health"]["temperature_c"] = "hot";
+    odd["health"]["disk"] = {{"free_bytes", -5}, {"total_bytes", "many"}, {"free_percent", 1e300}};
+    odd["health"]["load"] = {1, "x", -2, 4, 5};
+    odd["health"]["os"] = std::string(100000, 'x');
+    odd["health"]["frames"] = {{"uniform", "yes"}, {"last_minute", 1e300}};
+    back = from_json(odd);
+    REQUIRE(back);
+    REQUIRE(back->health);
+    CHECK_FALSE(back->health->temperature_c);
+    REQUIRE(back->health->disk);
+    CHECK(back->health->disk->free_bytes == 0);
+    CHECK(back->health->disk->total_bytes == 0);
+    CHECK(back->health->disk->free_percent == 0);
+    CHECK(back->health->load == std::vector<double>{1, 0, 0});
+    CHECK(back->health->os.size() == kiosk::status::kMaxStatusChars);
+    CHECK_FALSE(back->health->frames.uniform);
+    CHECK(back->health->frames.last_minute == 0);
+}

@@ -52,6 +52,22 @@ function showingLine(s, now) {
     `（${clock(s.heard, now)}）`);
 }
 
+// 温度 61 °C · 磁盘剩余 27%（12 GB） · 版本 0.9.0: only what the screen said (an older screen
+// reports no temperature or disk: nothing is shown for them, never a zero).
+function healthLine(s) {
+  const parts = [];
+  const hl = s.health;
+  if (hl && hl.temperature_c !== null && hl.temperature_c !== undefined) parts.push(`温度 ${Math.round(hl.temperature_c)} °C`);
+  if (hl && hl.disk_free_percent !== null && hl.disk_free_percent !== undefined) {
+    parts.push(`磁盘剩余 ${Math.round(hl.disk_free_percent)}%${hl.disk_free ? `（${hl.disk_free}）` : ''}`);
+  }
+  if (s.version) parts.push(`版本 ${s.version}`);
+  if (!parts.length) return null;
+  // Each reading whole on its line: a narrow card wraps between them, never inside one.
+  return h('p', {class: 'muted health', 'data-role': 'health'},
+    parts.map((text, i) => [i ? ' · ' : '', h('span', {}, text)]));
+}
+
 function where(s) {
   return [s.hall, s.floor_name].filter(Boolean).join(' · ') || '未填写大厅和楼层';
 }
@@ -137,6 +153,7 @@ function card(s, now) {
   return h('article', {class: cls, 'data-screen': s.id, 'data-state': s.state},
     title(s, now),
     h('p', {class: 'muted where'}, where(s)),
+    healthLine(s),
     editing === s.id ? renameForm(s) : null,
     showingLine(s, now),
     s.notices.length ? h('p', {'data-role': 'notices'}, h('strong', {}, '通知：'), s.notices.map((n) => n.replace(/^通知：/, '')).join('、')) : null,
@@ -150,7 +167,7 @@ function row(s, now) {
     h('td', {}, h('span', {class: 'name'}, s.name), s.named ? h('small', {class: 'screen-id'}, s.id) : null,
       editing === s.id ? renameForm(s) : null),
     h('td', {class: 'nowrap'}, stateBadge(s, now)),
-    h('td', {class: 'nowrap'}, where(s)),
+    h('td', {class: 'nowrap'}, where(s), healthLine(s)),
     h('td', {}, showingLine(s, now)),
     h('td', {}, problemList(s), s.screenshot_text ? h('p', {class: 'accent', 'data-role': 'screenshot'}, s.screenshot_text) : null),
     h('td', {}, actions(s)));

@@ -12,6 +12,7 @@
 #include "base/zone_time.hpp"
 #include "fleet/notice.hpp"
 #include "fleet/generations.hpp"
+#include "health/readings.hpp"
 #include "health/status.hpp"
 #include "fleet/office.hpp"
 #include "fleet/publisher.hpp"
@@ -127,6 +128,7 @@ std::string padded(const std::string& text, size_t width) {
 // One line per screen from its retained state and status.
 struct ScreenRow {
     std::string state, showing, playlist_gen, notices, stale, errors, last_seen;
+    std::string temperature = "-", disk = "-", version = "-";  // "-": not said (an older screen)
 };
 
 ScreenRow describe_screen(const std::map<std::string, std::string>& leaves) {
@@ -144,6 +146,18 @@ ScreenRow describe_screen(const std::map<std::string, std::string>& leaves) {
     for (const auto& it : j.items) {
         if (!it.error.empty()) ++errors;
         if (it.fetch && it.fetch->failures > 0) ++stale;
+    }
+    if (!j.version.empty()) row.version = j.version;
+    if (j.health) {
+        char text[64];
+        if (j.health->temperature_c) {
+            std::snprintf(text, sizeof text, "%.0f°C", *j.health->temperature_c);
+            row.temperature = text;
+        }
+        if (const auto& d = j.health->disk; d && d->total_bytes > 0) {
+            std::snprintf(text, sizeof text, "%.0f%% ", d->free_percent);
+            row.disk = text + health::human_size(d->free_bytes);
+        }
     }
     row.stale = std::to_string(stale);
     row.errors = std::to_string(errors);
@@ -170,16 +184,17 @@ int fleet_status(const Office& o) {
             if (m.leaf == "state" || m.leaf == "status") screens[m.screen_id][m.leaf] = m.payload;
     }
     auto line = [](const std::vector<std::string>& cells) {
-        static const size_t widths[] = {20, 12, 28, 14, 6, 6, 19};
+        static const size_t widths[] = {20, 12, 28, 14, 6, 6, 6, 14, 10, 19};
         std::string out;
         for (size_t i = 0; i < cells.size(); ++i) out += i + 1 < cells.size() ? padded(cells[i], widths[i]) + "  " : cells[i];
         std::printf("%s\n", out.c_str());
     };
     line({KIOSK_TR("screen"), KIOSK_TR("state"), KIOSK_TR("showing"), KIOSK_TR("playlist gen"), KIOSK_TR("stale"),
-          KIOSK_TR("errors"), KIOSK_TR("last seen"), KIOSK_TR("notices")});
+          KIOSK_TR("errors"), KIOSK_TR("temp"), KIOSK_TR("disk free"), KIOSK_TR("version"), KIOSK_TR("last seen"),
+          KIOSK_TR("notices")});
     for (const auto& [id, leaves] : screens) {
         const ScreenRow r = describe_screen(leaves);
-        line({id, r.state, r.showing, r.playlist_gen, r.stale, r.errors, r.last_seen, r.notices});
+        line({id, r.state, r.showing, r.playlist_gen, r.stale, r.errors, r.temperature, r.disk, r.version, r.last_seen, r.notices});
     }
     if (screens.empty()) std::printf("%s\n", KIOSK_TR("no screen has reported to this broker"));
     return 0;

@@ -353,6 +353,11 @@ void FleetSync::publish_status(const status::StatusReport& report) {
     nlohmann::json j = status::to_json(report);
     nlohmann::json steady = j;
     for (const char* k : {"updated", "uptime_seconds", "memory_kb", "pages_shown"}) steady.erase(k);
+    // Health moves on every write (load, memory, uptimes, frames, degrees): its readings
+    // ride on the status repeated every 60 s; only a frame turned uniform (or drawn again)
+    // and a changed display are news at once.
+    if (steady.contains("health"))
+        steady["health"] = {{"uniform", steady["health"]["frames"]["uniform"]}, {"display", steady["health"]["display"]}};
     const std::string key = steady.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     const auto now = Clock::now();
     if (key == status_sent_ && now - status_at_ < std::chrono::seconds(60)) return;

@@ -26,6 +26,7 @@
 #include "fleet/notice.hpp"
 #include "fleet/plays.hpp"
 #include "base/log.hpp"
+#include "health/readings.hpp"
 #include "health/status.hpp"
 #include "schedule/scheduler.hpp"
 
@@ -55,6 +56,8 @@ private:
     void apply_pending();
     void show_current(std::time_t now, bool flip = false);
     void write_status();
+    template <typename When>
+    status::Health health_report(std::time_t now, const When& when) const;
     std::string slot_summary() const;
     std::vector<FetchJob> web_jobs() const;
     bool is_web_item(const std::string& id) const;
@@ -90,6 +93,8 @@ private:
     schedule::Decision decision_;
     std::time_t decision_at_ = 0;
     std::time_t started_;
+    health::HealthRoots health_roots_ = health::HealthRoots::from_environment();
+    std::time_t sample_reported_ = 0;  // the frame sample the last status carried
 };
 
 std::vector<FetchJob> Runner::web_jobs() const {
@@ -146,6 +151,7 @@ void Runner::reload_config() {
     library_.set_config(cfg_);
     library_.lay_out(screen_->page_width(), screen_->page_height());
     screen_->set_theme(cfg_->theme);
+    screen_->set_frame_sample_interval(std::chrono::seconds(cfg_->frame_sample_seconds));
     if (worker_) worker_->set_settings(fetch_policy_for(*cfg_), published_playlist_check(playlist_.source(), cfg_));
     show_current(std::time(nullptr));
     log::info("config", cfg_->file.string() + ": configuration reloaded");
@@ -279,6 +285,31 @@ std::string Runner::slot_summary() const {
            std::to_string(item ? item->pages.size() : 0);
 }
 
+// The host's readings (health/readings.hpp) and the panel's (render::Screen), for the status.
+template <typename When>
+status::Health Runner::health_report(std::time_t now, const When& when) const {
+    const health::HostReadings host = health::read_host(health_roots_, cfg_->paths.state);
+    status::Health h;
+    h.temperature_c = host.temperature_c;
+    h.thermal_zone = host.thermal_zone;
+    if (host.disk) h.disk = status::Health::Disk{host.disk->path, host.disk->free_bytes, host.disk->total_bytes, host.disk->free_percent};
+    h.available_kb = host.available_kb;
+    h.kiosk_rss_kb = status::resident_memory_kb();
+    h.load.assign(host.load.begin(), host.load.end());
+    h.host_uptime_seconds = host.host_uptime_seconds;
+    h.kiosk_uptime_seconds = static_cast<long>(now - started_);
+    h.os = host.os;
+    if (screen_) {
+        const auto d = screen_->display();
+        h.display = {d.driver, d.width, d.height, d.refresh_hz};
+        const auto f = screen_->frames();
+        char colour[8] = "";
+        if (f.uniform) std::snprintf(colour, sizeof colour, "#%06x", static_cast<unsigned>(f.colour & 0xFFFFFFu));
+        h.frames = {f.last_minute, when(f.sampled_at), f.uniform, colour};
+    }
+    return h;
+}
+
 void Runner::write_status() {
     // Under a soak test's fast clock, at most four writes a second (each is a write, fsync
     // and rename); at normal speed every page is recorded.
@@ -334,6 +365,7 @@ void Runner::write_status() {
     for (const fleet::FleetNotice& n : playlist_.notices()) r.fleet.notices.push_back(fleet::notice_item_id(n.scope, n.id));
     r.config_file = cfg_->file.string();
     r.config_errors = config_errors_;
+    r.health = health_report(now, when);
     // Within kMaxStatusBytes whatever this screen holds, for the broker's packet limit.
     r = status::bounded(std::move(r));
     if (auto st = status::write_status(cfg_->paths.runtime / "status.json", r); !st)
@@ -383,6 +415,7 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
         const auto until_flip = std::chrono::duration_cast<std::chrono::milliseconds>(flip_at - Clock::now());
         auto sleep_for = std::min(until_flip, until_minute);
         if (watchdog.count() > 0) sleep_for = std::min(sleep_for, watchdog);  // wake to ping: the loop is alive
+        sleep_for = std::min(sleep_for, screen_->until_sample());  // the frame sample is due
         // The progress bar moves in twentieths of the page's time, at most once a second: a
         // strip redrawn and the frame presented, nothing else.
         if (cfg_->progress_bar && !decision_.slot.standing()) {
@@ -415,7 +448,14 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
                     minute_shown = std::time(nullptr) / 60;
                     show_current(std::time(nullptr));
                 }
+                // No present since the sample fell due: present the page again to sample it.
+                if (screen_->until_sample().count() == 0) screen_->sample_now();
                 break;
+        }
+        // A new frame sample (this one, or one a present took): the status says what it showed.
+        if (const std::time_t sampled = screen_->frames().sampled_at; sampled != sample_reported_) {
+            sample_reported_ = sampled;
+            write_status();
         }
     }
     const double shown_for = std::chrono::duration<double>(Clock::now() - shown_at).count();
@@ -448,6 +488,7 @@ int Runner::run(const RunOptions& options) {
         return 1;
     }
     screen_ = std::move(*screen);
+    screen_->set_frame_sample_interval(std::chrono::seconds(cfg_->frame_sample_seconds));
     library_.lay_out(screen_->page_width(), screen_->page_height());
     screen_->set_pictures(&library_.pictures());
     playlist_.load_at_start(*cfg_, session_.cache());  // web items show their cached copy: no network yet

@@ -172,7 +172,8 @@ Result<KioskConfig> parse_kiosk_config(const std::string& text_in, const fs::pat
         c.text(root, "", "playlist", playlist, true);
 
         if (root.contains("screen") &&
-            c.object(root["screen"], "screen", {"width", "height", "rotation", "transition", "progress_bar", "qr_code", "stale_after"})) {
+            c.object(root["screen"], "screen", {"width", "height", "rotation", "transition", "progress_bar", "qr_code", "stale_after",
+                                                "frame_sample_seconds"})) {
             const json& s = root["screen"];
             if (std::string transition; c.text(s, "screen", "transition", transition)) {
                 if (transition == "fade") cfg.transition = PageTransition::fade;
@@ -189,6 +190,7 @@ Result<KioskConfig> parse_kiosk_config(const std::string& text_in, const fs::pat
                 else
                     cfg.stale_after_seconds = *d;
             }
+            c.integer(s, "screen", "frame_sample_seconds", cfg.frame_sample_seconds, 1, 3600);
             c.integer(s, "screen", "width", cfg.width, 64, 16384);
             c.integer(s, "screen", "height", cfg.height, 64, 16384);
             if (c.integer(s, "screen", "rotation", cfg.rotation, 0, 270) && cfg.rotation % 90 != 0)

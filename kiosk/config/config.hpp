@@ -129,6 +129,7 @@ struct KioskConfig {
     PageTransition transition = PageTransition::fade;
     bool progress_bar = true;         // a thin bar for the time left on the page
     bool qr_code = true;              // the article's address as a QR code in the footer
+    int frame_sample_seconds = 10;    // how often the presented frame is read back (status "health")
     double stale_after_seconds = 2 * 86400;  // web content older than this is marked in the footer
     std::string time_zone = "Asia/Shanghai";
     Fonts fonts;

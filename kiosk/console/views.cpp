@@ -7,6 +7,7 @@
 #include "base/utf8.hpp"
 #include "console/logic.hpp"
 #include "fleet/scope.hpp"
+#include "health/readings.hpp"
 #include "health/status.hpp"
 
 namespace kiosk::console {
@@ -98,7 +99,9 @@ nlohmann::json screen_summary(const ScreenRecord& r, std::time_t now, const Item
                         {"showing", nullptr},
                         {"problems", nlohmann::json::array()},
                         {"notices", nlohmann::json::array()},
-                        {"size", nullptr}};
+                        {"size", nullptr},
+                        {"version", ""},
+                        {"health", nullptr}};
     // The screenshot: none, asked and awaited, asked and not come back, current, or older
     // than the screen's last change of what it shows.
     std::string shot = r.screenshot_at ? "current" : "none";
@@ -165,6 +168,17 @@ nlohmann::json screen_summary(const ScreenRecord& r, std::time_t now, const Item
                                                                                          : names.name(c.item);
     s["showing"] = {{"standing", c.standing}, {"item", c.item}, {"title", title}, {"page", c.page}, {"of", c.of}, {"interrupt", c.interrupt}};
     s["updated"] = j.updated;
+    s["version"] = j.version;
+    // 温度 · 磁盘剩余: only what the screen said (an older screen says neither: nothing shown).
+    if (j.health) {
+        nlohmann::json health = {{"temperature_c", nullptr}, {"disk_free_percent", nullptr}, {"disk_free", ""}};
+        if (j.health->temperature_c) health["temperature_c"] = *j.health->temperature_c;
+        if (j.health->disk && j.health->disk->total_bytes > 0) {
+            health["disk_free_percent"] = j.health->disk->free_percent;
+            health["disk_free"] = health::human_size(j.health->disk->free_bytes);
+        }
+        s["health"] = std::move(health);
+    }
     return s;
 }
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -10,11 +11,34 @@
 #include "base/i18n.hpp"
 #include "base/log.hpp"
 #include "base/utf8.hpp"
+#include "health/readings.hpp"
 #include "store/atomic_file.hpp"
 
 namespace kiosk::status {
 namespace fs = std::filesystem;
 using i18n::format;
+
+namespace {
+nlohmann::json health_json(const Health& h) {
+    nlohmann::json disk = nullptr;
+    if (h.disk)
+        disk = {{"path", h.disk->path}, {"free_bytes", h.disk->free_bytes}, {"total_bytes", h.disk->total_bytes},
+                {"free_percent", h.disk->free_percent}};
+    const auto& d = h.display;
+    const auto& f = h.frames;
+    return {{"temperature_c", h.temperature_c ? nlohmann::json(*h.temperature_c) : nlohmann::json(nullptr)},
+            {"thermal_zone", h.thermal_zone},
+            {"disk", disk},
+            {"memory", {{"available_kb", h.available_kb}, {"kiosk_rss_kb", h.kiosk_rss_kb}}},
+            {"load", h.load},
+            {"host_uptime_seconds", h.host_uptime_seconds},
+            {"kiosk_uptime_seconds", h.kiosk_uptime_seconds},
+            {"os", h.os},
+            {"display", {{"driver", d.driver}, {"width", d.width}, {"height", d.height},
+                         {"refresh_hz", d.refresh_hz > 0 ? nlohmann::json(d.refresh_hz) : nlohmann::json(nullptr)}}},
+            {"frames", {{"last_minute", f.last_minute}, {"sampled_at", f.sampled_at}, {"uniform", f.uniform}, {"colour", f.colour}}}};
+}
+}  // namespace
 
 nlohmann::json to_json(const StatusReport& r) {
     nlohmann::json items = nlohmann::json::array();
@@ -48,6 +72,7 @@ nlohmann::json to_json(const StatusReport& r) {
             {"config", {{"file", r.config_file}, {"errors", r.config_errors}}},
             {"items", items}};
     if (r.items_omitted) j["items_omitted"] = r.items_omitted;
+    if (r.health) j["health"] = health_json(*r.health);
     if (r.fleet.enabled) {
         j["fleet"] = {{"connected", r.fleet.connected}, {"notices", r.fleet.notices}, {"applied", r.fleet.applied},
                       {"groups", r.fleet.groups}, {"hall", r.fleet.hall},
@@ -78,6 +103,9 @@ StatusReport bounded(StatusReport r, std::size_t max_bytes) {
             cut(i.fetch->reason);
         }
     }
+    if (r.health)
+        for (std::string* s : {&r.health->thermal_zone, &r.health->os, &r.health->display.driver}) cut(*s);
+    if (r.health && r.health->disk) cut(r.health->disk->path);
     for (std::string* s : {&r.current.item, &r.playlist.file, &r.playlist.fetch_error, &r.playlist.fetch_reason, &r.playlist.note, &r.config_file}) cut(*s);
     for (auto* list : {&r.fleet.notices, &r.playlist.refused, &r.config_errors}) {
         for (std::string& s : *list) cut(s);
@@ -162,6 +190,12 @@ const nlohmann::json& object_of(const nlohmann::json& j, const char* key) {
     static const nlohmann::json none = nlohmann::json::object();
     return j.is_object() && j.contains(key) && j[key].is_object() ? j[key] : none;
 }
+// A finite number within [lo, hi], else none.
+std::optional<double> real_of(const nlohmann::json& j, const char* key, double lo, double hi) {
+    if (!j.is_object() || !j.contains(key) || !j[key].is_number()) return std::nullopt;
+    const double v = j[key].get<double>();
+    return std::isfinite(v) && v >= lo && v <= hi ? std::optional<double>(v) : std::nullopt;
+}
 std::vector<std::string> texts_of(const nlohmann::json& j, const char* key) {
     std::vector<std::string> out;
     if (!j.is_object() || !j.contains(key) || !j[key].is_array()) return out;
@@ -169,6 +203,33 @@ std::vector<std::string> texts_of(const nlohmann::json& j, const char* key) {
         if (out.size() >= kMaxStatusEntries) break;
         if (e.is_string()) out.push_back(e.get<std::string>().substr(0, kMaxStatusChars));
     }
+    return out;
+}
+
+Health health_of(const nlohmann::json& h) {
+    Health out;
+    out.temperature_c = real_of(h, "temperature_c", -273, 1000);
+    out.thermal_zone = text_of(h, "thermal_zone");
+    if (h.contains("disk") && h["disk"].is_object()) {
+        const auto& d = h["disk"];
+        out.disk = Health::Disk{text_of(d, "path"), number_of<std::uint64_t>(d, "free_bytes"),
+                                number_of<std::uint64_t>(d, "total_bytes"), real_of(d, "free_percent", 0, 100).value_or(0)};
+    }
+    const auto& m = object_of(h, "memory");
+    out.available_kb = number_of<long>(m, "available_kb");
+    out.kiosk_rss_kb = number_of<long>(m, "kiosk_rss_kb");
+    if (h.contains("load") && h["load"].is_array())
+        for (const auto& l : h["load"]) {
+            if (out.load.size() >= 3) break;
+            out.load.push_back(l.is_number() && std::isfinite(l.get<double>()) && l.get<double>() >= 0 ? l.get<double>() : 0.0);
+        }
+    out.host_uptime_seconds = number_of<long>(h, "host_uptime_seconds");
+    out.kiosk_uptime_seconds = number_of<long>(h, "kiosk_uptime_seconds");
+    out.os = text_of(h, "os");
+    const auto& d = object_of(h, "display");
+    out.display = {text_of(d, "driver"), number_of<int>(d, "width"), number_of<int>(d, "height"), number_of<int>(d, "refresh_hz")};
+    const auto& f = object_of(h, "frames");
+    out.frames = {number_of<long>(f, "last_minute"), text_of(f, "sampled_at"), flag_of(f, "uniform"), text_of(f, "colour")};
     return out;
 }
 
@@ -223,6 +284,7 @@ Result<StatusReport> from_json(const nlohmann::json& j) {
         }
     }
     r.items_omitted = number_of<std::size_t>(j, "items_omitted");
+    if (j.contains("health") && j["health"].is_object()) r.health = health_of(j["health"]);
     if (j.contains("items") && j["items"].is_array())
         for (const auto& it : j["items"]) {
             if (r.items.size() >= kMaxStatusEntries) break;
@@ -245,6 +307,53 @@ Result<StatusReport> from_json(const nlohmann::json& j) {
         }
     return r;
 }
+
+namespace {
+std::string decimal(double v, int places = 1) {
+    std::ostringstream o;
+    o.setf(std::ios::fixed);
+    o.precision(places);
+    o << v;
+    return o.str();
+}
+std::string duration(long seconds) {
+    if (seconds >= 86400) return std::to_string(seconds / 86400) + "d " + std::to_string(seconds % 86400 / 3600) + "h";
+    if (seconds >= 3600) return std::to_string(seconds / 3600) + "h " + std::to_string(seconds % 3600 / 60) + "m";
+    return std::to_string(seconds / 60) + "m " + std::to_string(seconds % 60) + "s";
+}
+
+std::string describe_health(const Health& h) {
+    std::ostringstream out;
+    if (h.temperature_c)
+        out << format(KIOSK_TR("temperature: {} °C (hottest zone: {})"), {decimal(*h.temperature_c), h.thermal_zone}) << "\n";
+    else
+        out << KIOSK_TR("temperature: unknown (no thermal zone)") << "\n";
+    if (h.disk)
+        out << format(KIOSK_TR("disk: {} free of {} ({}%) where the state lives ({})"),
+                      {health::human_size(h.disk->free_bytes), health::human_size(h.disk->total_bytes),
+                       decimal(h.disk->free_percent), h.disk->path})
+            << "\n";
+    std::string load;
+    for (double l : h.load) load += (load.empty() ? "" : " ") + decimal(l, 2);
+    out << format(KIOSK_TR("memory: {} MB available, the kiosk uses {} MB; load {}"),
+                  {std::to_string(h.available_kb / 1024), std::to_string(h.kiosk_rss_kb / 1024), load})
+        << "\n";
+    out << format(KIOSK_TR("host up {}, kiosk up {}; {}"), {duration(h.host_uptime_seconds), duration(h.kiosk_uptime_seconds), h.os})
+        << "\n";
+    const auto& d = h.display;
+    out << format(KIOSK_TR("display: {} {}x{}, refresh {}; {} frames presented in the last minute"),
+                  {d.driver, std::to_string(d.width), std::to_string(d.height),
+                   d.refresh_hz > 0 ? std::to_string(d.refresh_hz) + " Hz" : KIOSK_TR("unknown"), std::to_string(h.frames.last_minute)})
+        << "\n";
+    if (h.frames.sampled_at.empty()) out << KIOSK_TR("the presented frame has not been sampled yet") << "\n";
+    else if (h.frames.uniform)
+        out << format(KIOSK_TR("FRAME UNIFORM: the frame sampled at {} is all {}, yet the page is not meant to be blank"),
+                      {h.frames.sampled_at, h.frames.colour})
+            << "\n";
+    else out << format(KIOSK_TR("the frame sampled at {} shows a drawn page"), {h.frames.sampled_at}) << "\n";
+    return out.str();
+}
+}  // namespace
 
 std::string describe_status(const StatusReport& s) {
     std::ostringstream out;
@@ -282,6 +391,7 @@ std::string describe_status(const StatusReport& s) {
         if (s.fleet.notices_omitted)
             out << "  " << format(KIOSK_TR("and {} more notices in force"), {std::to_string(s.fleet.notices_omitted)}) << "\n";
     }
+    if (s.health) out << describe_health(*s.health);
     out << KIOSK_TR("items:") << "\n";
     for (const auto& it : s.items) {
         out << "  " << it.id << "  " << format(KIOSK_TR("{} pages"), {std::to_string(it.pages)}) << "  "

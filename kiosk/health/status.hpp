@@ -32,6 +32,34 @@ struct ItemStatus {
     std::string reason;  // error for a hall clerk, in Chinese: the real cause (the console shows this, never error)
 };
 
+// "health": the host and the panel (health/readings.hpp reads the host; render/ the panel).
+// Absent from an older screen's status: every field unknown, none of them zero.
+struct Health {
+    std::optional<double> temperature_c;  // hottest thermal zone; none: no thermal zone
+    std::string thermal_zone;             // its type; "" when none
+    struct Disk {
+        std::string path;
+        std::uint64_t free_bytes = 0, total_bytes = 0;
+        double free_percent = 0;
+    };
+    std::optional<Disk> disk;  // where the state and cache live; none: unreadable
+    long available_kb = 0, kiosk_rss_kb = 0;
+    std::vector<double> load;  // 1, 5 and 15 minutes
+    long host_uptime_seconds = 0, kiosk_uptime_seconds = 0;
+    std::string os;
+    struct Display {
+        std::string driver;
+        int width = 0, height = 0;
+        int refresh_hz = 0;  // 0: unknown (written as null)
+    } display;
+    struct Frames {
+        long last_minute = 0;     // frames presented in the last 60 s
+        std::string sampled_at;   // "" : not sampled yet
+        bool uniform = false;     // the last sample one colour and the page not meant blank
+        std::string colour;       // "#rrggbb" when uniform, else ""
+    } frames;
+};
+
 struct StatusReport {
     std::string version;
     long pid = 0;
@@ -66,6 +94,7 @@ struct StatusReport {
     std::vector<std::string> config_errors;
     std::vector<ItemStatus> items;
     std::size_t items_omitted = 0;  // items past what fits (bounded())
+    std::optional<Health> health;
 };
 
 nlohmann::json to_json(const StatusReport& report);

@@ -1,9 +1,11 @@
 #include "render/screen.hpp"
 
 #include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <mutex>
 #include <cmath>
+#include <cstdio>
 
 #include "base/log.hpp"
 #include "render/canvas.hpp"
@@ -28,6 +30,57 @@ struct Screen::Impl {
     std::mutex wake_mutex;  // wake() from any thread; wait() on the frame loop's
     std::condition_variable wake_cv;
     bool woken = false;
+    // Frames presented, per second of the steady clock, over the last 60 s (a ring).
+    std::array<long, 60> presented{};
+    std::array<long long, 60> presented_second{};
+    std::chrono::milliseconds sample_interval{10000};
+    std::chrono::steady_clock::time_point next_sample{};  // epoch: the first present samples
+    Frames sample;
+    std::vector<uint32_t> readback;  // reused: one frame of the panel
+
+    // Every present goes through here: counted, and sampled when a sample is due.
+    void present_frame() {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= next_sample && page) {  // before the first page there is nothing to judge
+            read_back();
+            next_sample = now + sample_interval;
+        }
+        sdl().RenderPresent(renderer.get());
+        const long long second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+        const auto slot = static_cast<std::size_t>(second % 60);
+        if (presented_second[slot] != second) {
+            presented_second[slot] = second;
+            presented[slot] = 0;
+        }
+        ++presented[slot];
+    }
+
+    // The frame about to be presented, read back whole from the renderer's output (before
+    // the present: after it a GL back buffer is undefined), and whether every pixel is one
+    // colour. A sparse grid would be cheaper but would call a dark page of small text
+    // uniform; the check stops at the first pixel that differs, so a drawn page costs the
+    // read-back alone (bench/frame_sample_bench measures both).
+    void read_back() {
+        const auto start = std::chrono::steady_clock::now();
+        readback.resize(static_cast<std::size_t>(physical_w) * static_cast<std::size_t>(physical_h));
+        if (readback.empty() ||
+            sdl().RenderReadPixels(renderer.get(), nullptr, SDL_PIXELFORMAT_ARGB8888, readback.data(), physical_w * 4) != 0) {
+            log::once(log::Level::warning, "render", "frame-sample", std::string("cannot read back the frame: ") + sdl().GetError());
+            return;
+        }
+        const uint32_t first = readback[0] & 0xFFFFFFu;
+        const bool uniform = std::all_of(readback.begin(), readback.end(), [first](uint32_t p) { return (p & 0xFFFFFFu) == first; });
+        sample.sampled_at = std::time(nullptr);
+        sample.colour = uniform ? first : 0;
+        sample.sample_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        char colour[8];
+        std::snprintf(colour, sizeof colour, "#%06x", static_cast<unsigned>(first));
+        if (uniform && !sample.uniform)
+            log::warn("render", std::string("the presented frame is all ") + colour + ": the page is not drawn");
+        else if (!uniform && sample.uniform)
+            log::info("render", "the presented frame shows a drawn page again");
+        sample.uniform = uniform;
+    }
 
     ~Impl() {
         painter.reset();
@@ -65,7 +118,7 @@ struct Screen::Impl {
         sdl().SetRenderDrawColor(renderer.get(), 0, 0, 0, 255);
         sdl().RenderClear(renderer.get());
         if (page) copy_upright(page.get(), 0, 0, 255);
-        sdl().RenderPresent(renderer.get());
+        present_frame();
     }
 
     // The progress bar's strip at the page's bottom edge, redrawn into the page texture.
@@ -187,7 +240,7 @@ void Screen::show(const text::Page& page, const text::PageGeometry& geometry, Tr
                 s.copy_upright(s.previous.get(), -shift, 0, 255);
                 s.copy_upright(s.page.get(), geometry.width - shift, 0, 255);
             }
-            sdl().RenderPresent(s.renderer.get());
+            s.present_frame();
             sdl().Delay(16);
         }
     }
@@ -255,6 +308,52 @@ void Screen::set_theme(const config::Theme& theme) {
 }
 
 void Screen::set_pictures(const PictureStore* pictures) { impl_->painter->set_pictures(pictures); }
+
+Screen::Display Screen::display() const {
+    const Impl& s = *impl_;
+    Display d;
+    if (const char* driver = sdl().GetCurrentVideoDriver()) d.driver = driver;
+    d.width = s.physical_w;
+    d.height = s.physical_h;
+    SDL_DisplayMode mode{};
+    if (sdl().GetWindowDisplayMode(s.window.get(), &mode) == 0 && mode.refresh_rate > 0) d.refresh_hz = mode.refresh_rate;
+    else if (const int index = sdl().GetWindowDisplayIndex(s.window.get());
+             index >= 0 && sdl().GetCurrentDisplayMode(index, &mode) == 0)
+        d.refresh_hz = mode.refresh_rate;
+    return d;
+}
+
+Screen::Frames Screen::frames() const {
+    const Impl& s = *impl_;
+    Frames f = s.sample;
+    const long long now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    f.last_minute = 0;
+    for (std::size_t i = 0; i < s.presented.size(); ++i)
+        if (now - s.presented_second[i] < 60) f.last_minute += s.presented[i];
+    return f;
+}
+
+void Screen::set_frame_sample_interval(std::chrono::milliseconds interval) {
+    Impl& s = *impl_;
+    const auto now = std::chrono::steady_clock::now();
+    s.sample_interval = std::max(std::chrono::milliseconds(100), interval);
+    s.next_sample = std::min(s.next_sample, now + s.sample_interval);
+}
+
+std::chrono::milliseconds Screen::until_sample() const {
+    const auto left = impl_->next_sample - std::chrono::steady_clock::now();
+    return std::max(std::chrono::milliseconds(0), std::chrono::ceil<std::chrono::milliseconds>(left));
+}
+
+void Screen::sample_now() {
+    Impl& s = *impl_;
+    if (!s.page) {  // nothing drawn yet: the next page's present samples
+        s.next_sample = std::chrono::steady_clock::now() + s.sample_interval;
+        return;
+    }
+    s.next_sample = {};
+    s.present();
+}
 
 void Screen::wake() {
     {

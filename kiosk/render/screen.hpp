@@ -3,7 +3,9 @@
 // turned onto the panel by the configured rotation, cursor hidden, keys ignored.
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "base/result.hpp"
@@ -55,6 +57,32 @@ public:
     // The same as a PNG of at most `max_bytes` (the fleet's screenshot): compressed harder,
     // then halved in size, until it fits.
     Result<std::string> screenshot_png(std::size_t max_bytes) const;
+
+    // What the status's "health" says of the panel: the video driver, the output's size
+    // and refresh (0: the driver does not say).
+    struct Display {
+        std::string driver;
+        int width = 0, height = 0, refresh_hz = 0;
+    };
+    Display display() const;
+    // Proof the panel is drawn: frames presented (SDL_RenderPresent) in the last 60 s, and
+    // the last read-back of a presented frame — taken just before a present once every
+    // `interval` (set_frame_sample_interval) — with whether every pixel of it was one colour.
+    // Nothing the kiosk draws (the standing page, a content page, a notice) is meant to be
+    // blank, so a uniform frame is always the fault to report.
+    struct Frames {
+        long last_minute = 0;
+        std::time_t sampled_at = 0;  // 0: not sampled yet
+        bool uniform = false;
+        std::uint32_t colour = 0;    // 0xRRGGBB of a uniform sample
+        double sample_ms = 0;        // what the last sample cost (read-back and check)
+    };
+    Frames frames() const;
+    void set_frame_sample_interval(std::chrono::milliseconds interval);
+    // How long until the next sample is due (zero: due now); the run loop wakes for it.
+    std::chrono::milliseconds until_sample() const;
+    // Presents the page again, sampling it: for when nothing else presented in time.
+    void sample_now();
 
     enum class Wake { timeout, quit, resized, external };
     // Sleeps on SDL events until `timeout` passes (no busy loop). Re-presents the last page

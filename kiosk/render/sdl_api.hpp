@@ -19,7 +19,8 @@ namespace kiosk::render {
     X(SetTextureBlendMode) X(SetTextureAlphaMod) X(SetRenderTarget) X(SetRenderDrawColor)       \
     X(SetRenderDrawBlendMode) X(RenderClear) X(RenderFillRect) X(RenderCopyEx) X(RenderPresent) \
     X(RenderReadPixels) X(GetTicks64) X(Delay) X(PollEvent) X(RWFromConstMem)                    \
-    X(ConvertSurfaceFormat) X(FreeSurface)
+    X(ConvertSurfaceFormat) X(FreeSurface) X(GetCurrentVideoDriver) X(GetWindowDisplayMode)      \
+    X(GetWindowDisplayIndex) X(GetCurrentDisplayMode)
 
 struct SdlApi {
 #define KIOSK_SDL_MEMBER(name) decltype(&::SDL_##name) name = nullptr;

@@ -2,12 +2,14 @@
 """The 屏幕 page at a glance, in a real browser with real screens: one stopped cleanly
 (已关机（正常关闭）), one killed with SIGKILL (离线（连接中断）, the broker's last will), one whose
 portal item is on a port nothing serves (a red card first, with the Chinese cause), one fine;
-the summary line counts them; 截屏 is disabled on the offline one with the reason; an admin
+the summary line counts them; each card and list row reads the screen's 温度 · 磁盘剩余 · 版本
+(s-fine's from a fake thermal zone at 61.5 °C); 截屏 is disabled on the offline one with the reason; an admin
 names a screen and a group and the page and the scope picker use the names; the compact list
 with search and filters; a row of cards fits at 1366×768.
 
     /usr/bin/python3 tests/console/test_browser_screens.py BUILD_DIR SOURCE_DIR [--keep] [--shots DIR]
 """
+import glob
 import json
 import os
 import sys
@@ -42,6 +44,17 @@ def start_screen_with_portal(fleet, name, groups, portal_url):
         "playlist": "playlist.json", "fleet": fleet.fleet_section(name, groups)})
     env = dict(os.environ, SDL_VIDEODRIVER="dummy")
     return fleet.start(name, [fleet.kiosk, "run", "--config", os.path.join(d, "kiosk.json"), "--windowed=960x540"], env)
+
+
+def fake_thermal_root(path):
+    """A KIOSK_HEALTH_SYS_ROOT whose one thermal zone reads 61.5 °C."""
+    zone = os.path.join(path, "sys", "class", "thermal", "thermal_zone0")
+    os.makedirs(zone)
+    with open(os.path.join(zone, "temp"), "w") as f:
+        f.write("61500\n")
+    with open(os.path.join(zone, "type"), "w") as f:
+        f.write("x86_pkg_temp\n")
+    return path
 
 
 def fresh(driver, read):
@@ -83,7 +96,9 @@ def main():
     try:
         fleet.adduser(ADMIN, "admin", PASSWORDS[ADMIN])
         fleet.start_console()
+        os.environ["KIOSK_HEALTH_SYS_ROOT"] = fake_thermal_root(os.path.join(fleet.dir, "fake-root"))
         fleet.start_screen("s-fine", ["floor/1"])
+        del os.environ["KIOSK_HEALTH_SYS_ROOT"]
         fleet.start_screen("s-stop", ["floor/1"])
         fleet.start_screen("s-kill", ["floor/2"])
         start_screen_with_portal(fleet, "s-err", ["floor/2"], f"http://127.0.0.1:{free_port()}/portal.html")
@@ -122,6 +137,16 @@ def main():
         reason = card_text(driver, "s-err", "problems")
         assert REFUSED in reason and "二楼门户" in reason, reason
         assert not any(w in reason for w in ("waiting", "refused", "fetch")), reason
+        # Health: 温度 from s-fine's fake thermal zone, the free space of its state folder, its version.
+        health = card_text(driver, "s-fine", "health")
+        version = screens()["s-fine"]["version"]
+        assert version and health.startswith("温度 62 °C · 磁盘剩余 ") and health.endswith(f"） · 版本 {version}"), health
+        assert "%（" in health and ("GB" in health or "MB" in health), health
+        # A screen on a host with no thermal zone: no 温度 (never 0 °C), the disk and version still.
+        other = card_text(driver, "s-err", "health")
+        assert "磁盘剩余 " in other and other.endswith(f"版本 {version}"), other
+        if not glob.glob("/sys/class/thermal/thermal_zone*/temp"):
+            assert other.startswith("磁盘剩余 ") and "温度" not in other, other
 
         step("3. an offline screen: 最后播放 and when; 截屏 / 立即刷新 disabled with the reason")
         assert card_text(driver, "s-kill", "showing").startswith("最后播放："), card_text(driver, "s-kill", "showing")
@@ -184,6 +209,8 @@ def main():
         wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "table.screen-list tbody tr")) == 4)
         rows = fresh(driver, lambda d: [r.get_attribute("data-screen") for r in d.find_elements(By.CSS_SELECTOR, "table.screen-list tbody tr")])
         assert rows == ["s-kill", "s-err", "s-stop", "s-fine"], rows
+        row_health = fresh(driver, lambda d: css(d, "table.screen-list tr[data-screen='s-fine'] [data-role=health]").text)
+        assert row_health.startswith("温度 62 °C · 磁盘剩余 "), row_health
         shot(driver, "screens-list")
         search = css(driver, "#screens input[type=search]")
         search.send_keys("东侧")
