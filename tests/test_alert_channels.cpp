@@ -52,6 +52,12 @@ TEST_CASE("alert channels: 企业微信 and 钉钉 get a text message of the tit
         CHECK(j["msgtype"] == "text");
         CHECK(j["text"]["content"] == sample().title + "\n" + sample().text);
     }
+    // An alert's text opening with its title's 【告警】 says it once in the group chat.
+    AlertMessage alert = sample();
+    alert.title = "【告警】1楼东侧屏：屏幕离线";
+    alert.text = "【告警】1楼东侧屏 已离线 5 分钟（自 09:12 起）。";
+    CHECK(nlohmann::json::parse(wecom_body(alert))["text"]["content"] ==
+          "【告警】1楼东侧屏：屏幕离线\n1楼东侧屏 已离线 5 分钟（自 09:12 起）。");
     // 企业微信's text.content is at most 2048 bytes: a long message is cut between characters.
     AlertMessage longer = sample();
     for (int i = 0; i < 600; ++i) longer.text += "屏幕";

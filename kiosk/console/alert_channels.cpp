@@ -20,7 +20,12 @@ constexpr size_t kRobotContentBytes = 2048;
 
 std::string robot_content(const AlertMessage& m) {
     std::string content = m.title;
-    if (!m.text.empty()) content += (content.empty() ? "" : "\n") + m.text;
+    // The alert's text opens with the same 【告警】 as its title: said once in a group chat.
+    std::string text = m.text;
+    const auto head_end = m.title.find("】");
+    if (head_end != std::string::npos && text.compare(0, head_end + 3, m.title, 0, head_end + 3) == 0)
+        text.erase(0, head_end + 3);
+    if (!text.empty()) content += (content.empty() ? "" : "\n") + text;
     return utf8::truncate(utf8::sanitize(content), kRobotContentBytes);
 }
 

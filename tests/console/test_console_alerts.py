@@ -83,7 +83,9 @@ def main():
         wait_for(lambda: [t for t in smtp.texts() if "【告警】" in t], 30, "the alert by mail")
         took = time.monotonic() - killed
         print(f"   alert delivered {took:.1f} s after the kill (rule: 6 s; the worker looks every 3 s)")
-        assert f"【告警】{NAME} 已离线" in raised[0], raised
+        # The robot's message: the title line once, then the sentence without a second 【告警】.
+        assert raised[0].startswith(f"【告警】{NAME}：屏幕离线\n{NAME} 已离线"), raised
+        assert raised[0].count("【告警】") == 1, raised
         assert "请到现场检查屏幕电源和网络" in raised[0] and SCREEN not in raised[0], raised
         path = [p for p, b in hook.posts if "【告警】" in json.dumps(b, ensure_ascii=False)][0]
         assert path == "/cgi-bin/webhook/send?key=test-key", path
