@@ -110,7 +110,7 @@ Status check_state_folder(const fs::path& database, const std::string& command, 
     const std::string again = service ? "systemctl restart kiosk-console" : "sudo -u kiosk-console kiosk-console " + command;
     struct stat st {};
     if (::stat(dir.c_str(), &st) != 0) {
-        if (errno != ENOENT) return make_error(dir.string() + ": the console's state folder cannot be read (" + std::strerror(errno) + ")");
+        if (errno != ENOENT && errno != ENOTDIR) return make_error(dir.string() + ": the console's state folder cannot be read (" + std::strerror(errno) + ")");
         std::error_code ec;
         fs::create_directories(dir, ec);
         if (ec)
