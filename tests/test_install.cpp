@@ -103,6 +103,9 @@ TEST_CASE("init's answers are checked before anything is written", "[install]") 
     a.allowed_hosts = {"https://www.changchun.gov.cn/"};
     REQUIRE_FALSE(console::run_init(console_json, a).ok());
     a = answers();
+    a.time_zone = "Asia/Changchun-Nowhere";
+    REQUIRE_FALSE(console::run_init(console_json, a).ok());
+    a = answers();
     a.hall_name.clear();
     REQUIRE_FALSE(console::run_init(console_json, a).ok());
     CHECK_FALSE(fs::exists(dir.path() / "office.json"));

@@ -150,6 +150,7 @@ Status check_answers(const InitAnswers& a) {
         const std::string bare = !h.empty() && h[0] == '.' ? h.substr(1) : h;
         if (!host_name(bare)) return make_error("--allowed-hosts: \"" + h + "\" is not a host name (like www.changchun.gov.cn or .changchun.gov.cn: no scheme, port or path)");
     }
+    if (!config::is_known_time_zone(a.time_zone)) return make_error("--time-zone " + a.time_zone + ": not a time zone of this system (like Asia/Shanghai; apt install tzdata)");
     if (!a.kid.empty() && !config::topic_safe_name(a.kid, false)) return make_error("--kid " + a.kid + ": letters, digits, - _ or . only");
     for (const auto& f : {a.ca_file, a.cert_file, a.key_file})
         if (f.find('\n') != std::string::npos) return make_error("a file name with a line break");
@@ -193,6 +194,10 @@ Result<InitOutcome> run_init(const fs::path& console_json, InitAnswers a) {
     if (!fs::is_directory(plan->office_json.parent_path(), ec))
         return make_error(plan->office_json.parent_path().string() + ": no such folder (the kiosk-console package makes /etc/kiosk-console; "
                           "or point office_config in " + console_json.string() + " elsewhere)");
+
+    if (::access(plan->office_json.parent_path().c_str(), W_OK | X_OK) != 0)
+        return make_error(plan->office_json.parent_path().string() + ": " + user_name(::geteuid()) +
+                          " cannot write here; nothing was written. Run it as root: sudo kiosk-console init …");
 
     InitOutcome out;
     std::string public_key;

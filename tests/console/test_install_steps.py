@@ -177,6 +177,15 @@ def postinst_tmpfiles():
     scratch = f"{R}/tmpfiles-kiosk-console.conf"
     with open(scratch, "w") as f:
         f.write(entry.replace("kiosk-console kiosk-console", f"{me} {my_group}"))
+    # With --root, systemd-tmpfiles looks owners up in the root's own /etc/passwd and
+    # /etc/group (root alone is built in): the test's user there, standing in for the
+    # kiosk-console user the package's sysusers entry adds.
+    os.makedirs(f"{R}/etc", exist_ok=True)
+    if not os.path.exists(f"{R}/etc/passwd"):
+        with open(f"{R}/etc/passwd", "w") as f:
+            f.write(f"{me}:x:{os.getuid()}:{os.getgid()}::/:/usr/sbin/nologin\n")
+        with open(f"{R}/etc/group", "w") as f:
+            f.write(f"{my_group}:x:{os.getgid()}:\n")
     subprocess.run(["systemd-tmpfiles", "--create", f"--root={R}", scratch], check=True, capture_output=True)
 
 
