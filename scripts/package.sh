@@ -21,6 +21,9 @@ dpkg-deb -c "$deb" | grep -E "usr/bin/kiosk|etc/kiosk|kiosk.service|sysusers"
 echo "== $console_deb"
 dpkg-deb -I "$console_deb" | sed -n '/Package:/,$p'
 grep -q /etc/kiosk-console/console.json <(dpkg-deb --ctrl-tarfile "$console_deb" | tar -xO ./conffiles)
-dpkg-deb -c "$console_deb" | grep -E "usr/bin/kiosk-console|etc/kiosk-console|kiosk-console.service|sysusers|assets/app.html"
+dpkg-deb -c "$console_deb" | grep -E "usr/bin/kiosk-console|etc/kiosk-console|kiosk-console.service|sysusers|tmpfiles|office.json.example|assets/app.html"
+# The state folder exists from the install on: the console's first `adduser` needs it.
+dpkg-deb -c "$console_deb" | grep -q "usr/lib/tmpfiles.d/kiosk-console.conf"
+grep -q "systemd-tmpfiles --create kiosk-console.conf" <(dpkg-deb --ctrl-tarfile "$console_deb" | tar -xO ./postinst)
 # Neither package carries the other's files.
 ! dpkg-deb -c "$deb" | grep -q kiosk-console

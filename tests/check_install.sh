@@ -15,13 +15,18 @@ for f in "$prefix/bin/kiosk" /etc/kiosk/kiosk.json /etc/kiosk/playlist.json "$pr
          "$prefix/share/doc/kiosk/operators.zh_CN.md" "$prefix/share/locale/zh_CN/LC_MESSAGES/kiosk.mo" \
          "$prefix/bin/kiosk-console" /etc/kiosk-console/console.json "$prefix/lib/systemd/system/kiosk-console.service" \
          "$prefix/lib/sysusers.d/kiosk-console.conf" "$prefix/share/kiosk-console/assets/app.html" \
-         "$prefix/share/kiosk-console/assets/app.js" "$prefix/share/doc/kiosk-console/console.md"; do
+         "$prefix/share/kiosk-console/assets/app.js" "$prefix/share/doc/kiosk-console/console.md" \
+         "$prefix/lib/tmpfiles.d/kiosk-console.conf" "$prefix/share/kiosk-console/office.json.example" \
+         "$prefix/share/kiosk/fleet-ca.sh"; do
   [ -e "$stage$f" ] || { echo "install: $f missing"; exit 1; }
 done
 grep -q "ExecStart=$prefix/bin/kiosk run" "$stage$prefix/lib/systemd/system/kiosk.service" || { echo "install: unit ExecStart wrong"; exit 1; }
 grep -q "ExecStart=$prefix/bin/kiosk-console serve" "$stage$prefix/lib/systemd/system/kiosk-console.service" || { echo "install: console unit ExecStart wrong"; exit 1; }
 grep -q "\"assets\": \"$prefix/share/kiosk-console/assets\"" "$stage/etc/kiosk-console/console.json" || { echo "install: console.json assets wrong"; exit 1; }
 grep -q "file:$prefix/share/kiosk/demo/assets/samples/" "$stage/etc/kiosk/playlist.json" || { echo "install: playlist sources wrong"; exit 1; }
+# The console's template is its own; the screens' demo does not carry it.
+[ ! -e "$stage$prefix/share/kiosk/demo/config/console" ] || { echo "install: the demo carries the console's template"; exit 1; }
+[ -x "$stage$prefix/share/kiosk/fleet-ca.sh" ] || { echo "install: fleet-ca.sh not executable"; exit 1; }
 grep -q '"runtime": "/run/kiosk"' "$stage/etc/kiosk/kiosk.json" || { echo "install: kiosk.json does not name the service's folders"; exit 1; }
 # The installed playlist names absolute demo paths: check it with the stage standing in for /.
 sed "s|file:$prefix|file:$stage$prefix|g" "$stage/etc/kiosk/playlist.json" > "$stage/etc/kiosk/playlist.staged.json"

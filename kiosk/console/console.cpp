@@ -22,6 +22,7 @@
 #include "console/door.hpp"
 #include "console/fleet_link.hpp"
 #include "console/front_door.hpp"
+#include "console/install.hpp"
 #include "console/changes.hpp"
 #include "console/logic.hpp"
 #include "console/names.hpp"
@@ -398,6 +399,9 @@ void Routes::approval_routes() {
 Result<std::unique_ptr<Console>> Console::open(const ConsoleSettings& settings) {
     std::unique_ptr<Console> c(new Console());
     c->settings_ = settings;
+    std::error_code ec;
+    if (!fs::exists(settings.office_config, ec))
+        return make_error(settings.office_config.string() + ": missing; write it (and the signing key) once with: sudo kiosk-console init");
     auto office = config::load_kiosk_config(settings.office_config);
     if (!office) return office.error();
     if (!office->fleet.enabled) return make_error(settings.office_config.string() + ": no fleet section (the broker and the office's certificate)");
@@ -410,8 +414,7 @@ Result<std::unique_ptr<Console>> Console::open(const ConsoleSettings& settings) 
     if (settings.tls())
         for (const auto& f : {settings.tls_cert, settings.tls_key})
             if (::access(f.c_str(), R_OK) != 0) return make_error(f.string() + ": cannot read the TLS file");
-    std::error_code ec;
-    fs::create_directories(settings.database.parent_path(), ec);
+    if (auto st = check_state_folder(settings.database, "serve", false); !st) return st.error();
     auto store = Store::open(settings.database);
     if (!store) return store.error();
     c->store_ = std::move(*store);

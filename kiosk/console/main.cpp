@@ -17,6 +17,8 @@
 #include "base/i18n.hpp"
 #include "console/auth.hpp"
 #include "console/console.hpp"
+#include "console/init_command.hpp"
+#include "console/install.hpp"
 #include "console/service.hpp"
 #include "console/store.hpp"
 
@@ -26,6 +28,7 @@ using namespace kiosk;
 namespace {
 
 const char* const kHelp = R"(usage: kiosk-console [serve] [--config FILE]
+       kiosk-console init [--broker HOST --hall NAME …] [--yes] [--force]
        kiosk-console adduser NAME --role editor|approver|admin [--config FILE]
        kiosk-console passwd NAME [--config FILE]
 
@@ -33,6 +36,8 @@ The operators' console: a web page where hall clerks run the screens (docs/conso
 --config names console.json (else $KIOSK_CONSOLE_CONFIG, else /etc/kiosk-console/console.json).
 
   serve           listen as console.json says, until stopped (SIGTERM)
+  init            write office.json and make the office's signing key, once after
+                  installing (kiosk-console init --help)
   adduser NAME    make an account (the first admin, say); the password is read from
                   standard input (asked twice on a terminal)
   passwd NAME     set an account's password, read the same way
@@ -109,6 +114,8 @@ int main(int argc, char** argv) {
     ::setenv("LANGUAGE", "zh_CN", 1);
     i18n::init();
     if (sodium_init() < 0) return fail("libsodium could not start");
+    if (argc > 1 && std::string(argv[1]) == "init")
+        return console::init_command(std::vector<std::string>(argv + 2, argv + argc), config_path(""));
     std::vector<std::string> positional;
     std::string config, role;
     for (int i = 1; i < argc; ++i) {
@@ -136,8 +143,9 @@ int main(int argc, char** argv) {
     if (command == "adduser" || command == "passwd") {
         if (positional.size() != 2) return fail(command + ": give the account's name (see kiosk-console --help)", 2);
         if (command == "adduser" && role.empty()) return fail("adduser: --role editor|approver|admin is required", 2);
-        std::error_code ec;
-        fs::create_directories(settings->database.parent_path(), ec);
+        std::string again = command + " " + positional[1] + (role.empty() ? "" : " --role " + role);
+        if (!config.empty()) again += " --config " + config;
+        if (auto st = console::check_state_folder(settings->database, again, true); !st) return fail(st.error().message);
         auto store = console::Store::open(settings->database);
         if (!store) return fail(store.error().message);
         auto password = read_password();

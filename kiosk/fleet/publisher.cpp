@@ -1,6 +1,7 @@
 #include "fleet/publisher.hpp"
 
 #include <sodium.h>
+#include <pwd.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -20,9 +21,12 @@ Status check_key_file(const std::filesystem::path& file, unsigned uid) {
     if (::stat(file.c_str(), &st) != 0)
         return make_error(file.string() + ": the signing key file cannot be read (" + std::strerror(errno) + ")");
     if (!S_ISREG(st.st_mode)) return make_error(file.string() + ": the signing key is not a regular file");
-    if (st.st_uid != uid)
-        return make_error(file.string() + ": the signing key must belong to the user that publishes (uid " + std::to_string(uid) +
-                          "), not uid " + std::to_string(st.st_uid) + "; chown it");
+    if (st.st_uid != uid) {
+        const passwd* pw = ::getpwuid(uid);
+        const std::string name = pw ? pw->pw_name : std::to_string(uid);
+        return make_error(file.string() + ": the signing key must belong to the user that publishes (" + name + ", uid " + std::to_string(uid) +
+                          "), not uid " + std::to_string(st.st_uid) + "; run: chown " + name + ": " + file.string());
+    }
     if ((st.st_mode & 0077) != 0) {
         char mode[8];
         std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
