@@ -342,7 +342,7 @@ def main():
         step("the link back: everything filed during the cut reaches the city, the notice shows once")
         link.restore()
         back_at = time.monotonic()
-        wait_for(lambda: [p for _a, _t, p in city.messages(f"bridge/{HALL}/state", back_at)][-1:] == ["1"], 30,
+        wait_for(lambda: [p for _a, _t, p in city.messages(f"bridge/{HALL}/state", back_at)][-1:] == ["1"], 120,
                  "the bridge to reconnect")
         reconnected = time.monotonic() - back_at
         wait_for(lambda: shown(during["receipts"]), 30, "the notice posted during the cut: 已显示 on both screens")
