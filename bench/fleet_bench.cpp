@@ -4,10 +4,15 @@
 // acks as a kiosk does), then R rounds of a signed refresh to every screen. Prints delivery,
 // publish->ack latency (p50/p99/max), the broker's CPU, and a kiosk's memory with and
 // without the fleet module (kiosks with and without a fleet section, started together).
+// Each round also measures the physical limit: a bare MQTT echo through the same broker
+// with as many clients (one per screen, its certificate, the same ACL, TLS, QoS and
+// message size; each answers from its network thread at once — no signature, no
+// generation, no run loop), so the signed p99 is printed as a ratio to the echo's p99.
 //
 //   build/bench/fleet_bench [--kiosks 50] [--clients 1000] [--rounds 20]
 // Targets (issue 15): 100 % delivered, p99 <= 100 ms, max <= 250 ms on loopback; the fleet
 // module adds <= 4 MiB to a kiosk.
+#include <mosquitto.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -112,6 +117,59 @@ private:
     std::vector<std::thread> workers_;
 };
 
+// The bare echo's clients: libmosquitto alone, answering a ping on kiosk/v1/desired/echo
+// (no screen subscribes to it) with the same bytes on kiosk/v1/screen/{name}/echo from the
+// callback. Run in a worker process until `fd` closes.
+constexpr const char* kEchoTopic = "kiosk/v1/desired/echo";
+
+struct EchoClient {
+    mosquitto* mosq = nullptr;
+    std::string reply;  // kiosk/v1/screen/{name}/echo
+};
+
+void run_echo_worker(test::Broker& broker, const std::vector<std::string>& names, int fd) {
+    // Connected only once the screens are online (a byte on the pipe): a thousand TLS
+    // handshakes more at the same time kept the broker from answering the office's SUBACK.
+    char go;
+    if (::read(fd, &go, 1) <= 0) return;
+    mosquitto_lib_init();
+    std::vector<std::unique_ptr<EchoClient>> clients;
+    for (const std::string& name : names) {
+        auto e = std::make_unique<EchoClient>();
+        e->reply = fleet::screen_topic(name, "echo");
+        const config::Fleet f = broker.client(name, 30);
+        e->mosq = mosquitto_new(("echo-" + name).c_str(), true, e.get());
+        if (!e->mosq) ::_exit(1);
+        mosquitto_int_option(e->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);  // as FleetClient
+        mosquitto_int_option(e->mosq, MOSQ_OPT_TCP_NODELAY, 1);
+        mosquitto_tls_set(e->mosq, f.ca_file.c_str(), nullptr, f.cert_file.c_str(), f.key_file.c_str(), nullptr);
+        mosquitto_tls_opts_set(e->mosq, 1, "tlsv1.2", nullptr);
+        mosquitto_connect_callback_set(e->mosq, [](mosquitto* m, void* self, int rc) {
+            if (rc != 0) return;
+            mosquitto_subscribe(m, nullptr, kEchoTopic, 1);
+            const std::string& reply = static_cast<EchoClient*>(self)->reply;
+            mosquitto_publish(m, nullptr, reply.c_str(), 5, "ready", 1, false);
+        });
+        mosquitto_message_callback_set(e->mosq, [](mosquitto* m, void* self, const mosquitto_message* msg) {
+            if (msg->retain) return;  // a ping from before this client subscribed
+            mosquitto_publish(m, nullptr, static_cast<EchoClient*>(self)->reply.c_str(), msg->payloadlen, msg->payload, 1, false);
+        });
+        mosquitto_connect_async(e->mosq, f.host.c_str(), f.port, 30);
+        mosquitto_loop_start(e->mosq);
+        clients.push_back(std::move(e));
+        std::this_thread::sleep_for(20ms);  // a ramp, as for the simulated screens
+    }
+    char byte;
+    while (::read(fd, &byte, 1) > 0) {
+    }
+    for (auto& e : clients) {
+        mosquitto_disconnect(e->mosq);
+        mosquitto_loop_stop(e->mosq, false);
+        mosquitto_destroy(e->mosq);
+    }
+    mosquitto_lib_cleanup();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -163,7 +221,10 @@ int main(int argc, char** argv) {
     std::vector<int> worker_pids, worker_pipes;
     for (int first = 0; first < clients; first += kPerWorker) {
         int fds[2];
-        if (::pipe(fds) != 0) return 1;
+        if (::pipe(fds) != 0) {
+            std::perror("fleet_bench: pipe");
+            return 1;
+        }
         const int pid = ::fork();
         if (pid == 0) {
             ::close(fds[1]);
@@ -202,20 +263,47 @@ int main(int argc, char** argv) {
         worker_pipes.push_back(fds[1]);
     }
 
+    // The bare echo's clients, one per screen (kiosks and simulated), the same size of workers.
+    std::vector<int> echo_pipes;
+    for (int first = 0; first < static_cast<int>(names.size()); first += kPerWorker) {
+        int fds[2];
+        if (::pipe(fds) != 0) {
+            std::perror("fleet_bench: pipe");
+            return 1;
+        }
+        const int pid = ::fork();
+        if (pid == 0) {
+            ::close(fds[1]);
+            const auto last = names.begin() + std::min<long>(static_cast<long>(names.size()), first + kPerWorker);
+            run_echo_worker(broker, std::vector<std::string>(names.begin() + first, last), fds[0]);
+            std::fflush(nullptr);
+            ::_exit(0);
+        }
+        ::close(fds[0]);
+        worker_pids.push_back(pid);
+        worker_pipes.push_back(fds[1]);
+        echo_pipes.push_back(fds[1]);
+    }
+
     auto office = fleet::OfficeClient::connect(broker.client("office"), "office-bench", 10s);
     if (!office) {
         std::fprintf(stderr, "fleet_bench: %s\n", office.error().message.c_str());
         return 1;
     }
-    if (auto st = (*office)->watch_screens(); !st) return 1;
+    if (auto st = (*office)->watch_screens(std::chrono::seconds(30)); !st) {  // a loaded machine: take time
+        std::fprintf(stderr, "fleet_bench: %s\n", st.error().message.c_str());
+        return 1;
+    }
 
-    std::set<std::string> online;
+    std::set<std::string> online, echoing;
     const auto connect_started = Clock::now();
     auto await_online = [&](int want) {
         while (static_cast<int>(online.size()) < want && Clock::now() - connect_started < 300s) {
             (*office)->wait(200ms);
-            for (auto& m : (*office)->take())
+            for (auto& m : (*office)->take()) {
                 if (m.leaf == "state" && m.payload == "online") online.insert(m.screen_id);
+                if (m.leaf == "echo" && m.payload == "ready") echoing.insert(m.screen_id);
+            }
         }
     };
     await_online(clients);  // the simulated screens first (they ramp up on their own)
@@ -236,8 +324,16 @@ int main(int argc, char** argv) {
         std::this_thread::sleep_for(200ms);
     }
     await_online(kiosks + clients);
-    std::printf("online: %zu of %d screens after %.1f s\n", online.size(), kiosks + clients,
-                std::chrono::duration<double>(Clock::now() - connect_started).count());
+    for (int fd : echo_pipes)
+        if (::write(fd, "g", 1) != 1) std::perror("fleet_bench: starting the echo clients");
+    const auto echo_started = Clock::now();
+    while (static_cast<int>(echoing.size()) < kiosks + clients && Clock::now() - echo_started < 300s) {
+        (*office)->wait(200ms);
+        for (auto& m : (*office)->take())
+            if (m.leaf == "echo" && m.payload == "ready") echoing.insert(m.screen_id);
+    }
+    std::printf("online: %zu of %d screens, %zu of %d echo clients, after %.1f s\n", online.size(), kiosks + clients,
+                echoing.size(), kiosks + clients, std::chrono::duration<double>(Clock::now() - connect_started).count());
     std::this_thread::sleep_for(5s);  // every kiosk past its first pages
 
     std::vector<long> rss_fleet, rss_plain;
@@ -247,7 +343,8 @@ int main(int argc, char** argv) {
     // Rounds: a signed refresh to every screen (desired/all/refresh), acks collected.
     const int screens = kiosks + clients;
     std::vector<double> latencies_ms, kiosk_latencies_ms;  // all screens; the real kiosks alone
-    long delivered = 0, duplicates = 0, refused = 0;
+    long delivered = 0, duplicates = 0, refused = 0, echo_delivered = 0;
+    std::vector<double> echo_ms;  // the bare echo's publish -> answer, every client
     const double broker_cpu_before = cpu_seconds(broker.pid());
     const auto rounds_started = Clock::now();
     std::uint64_t gen = static_cast<std::uint64_t>(std::time(nullptr)) * 1000;
@@ -291,6 +388,24 @@ int main(int argc, char** argv) {
         for (auto& m : (*office)->take())  // late duplicates
             if (m.leaf == "ack" && nlohmann::json::parse(m.payload, nullptr, false).value("gen", std::uint64_t{0}) == d.gen)
                 ++duplicates;
+
+        // The bare echo, as large as the signed document, published the same way.
+        std::string ping = "echo-" + std::to_string(round) + "-";
+        ping.resize(std::max(ping.size(), doc->size()), 'x');
+        const auto pinged = Clock::now();
+        if (auto st = (*office)->publish(kEchoTopic, ping, true); !st) {
+            std::fprintf(stderr, "fleet_bench: %s\n", st.error().message.c_str());
+            return 1;
+        }
+        std::set<std::string> echoed;
+        while (static_cast<int>(echoed.size()) < screens && Clock::now() < pinged + 15s) {
+            (*office)->wait(50ms);
+            for (auto& m : (*office)->take())
+                if (m.leaf == "echo" && m.payload == ping && echoed.insert(m.screen_id).second)
+                    echo_ms.push_back(std::chrono::duration<double, std::milli>(m.at - pinged).count());
+        }
+        echo_delivered += static_cast<long>(echoed.size());
+        std::this_thread::sleep_for(1s);
     }
     const double wall = std::chrono::duration<double>(Clock::now() - rounds_started).count();
     const double broker_cpu = cpu_seconds(broker.pid()) - broker_cpu_before;
@@ -309,7 +424,14 @@ int main(int argc, char** argv) {
                 latencies_ms.empty() ? -1.0 : latencies_ms.back(), latencies_ms.size());
     std::printf("  of which the %d real kiosks: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", kiosks, pct_of(kiosk_latencies_ms, 0.5),
                 pct_of(kiosk_latencies_ms, 0.99), kiosk_latencies_ms.empty() ? -1.0 : kiosk_latencies_ms.back());
-    std::printf("broker CPU: %.2f s over %.1f s of rounds (%.1f %% of one core)\n", broker_cpu, wall, 100.0 * broker_cpu / wall);
+    std::sort(echo_ms.begin(), echo_ms.end());
+    std::printf("bare MQTT echo, same broker, %d clients (no signature, answered from the network thread): "
+                "p50 %.1f ms, p99 %.1f ms, max %.1f ms (%ld of %ld answered)\n",
+                screens, pct_of(echo_ms, 0.5), pct_of(echo_ms, 0.99), echo_ms.empty() ? -1.0 : echo_ms.back(), echo_delivered, expected);
+    std::printf("signed publish -> ack p99 / bare echo p99: %.2f (p50: %.2f)\n", pct(0.99) / pct_of(echo_ms, 0.99),
+                pct(0.5) / pct_of(echo_ms, 0.5));
+    std::printf("broker CPU: %.2f s over %.1f s of rounds, signed and echo (%.1f %% of one core)\n", broker_cpu, wall,
+                100.0 * broker_cpu / wall);
     const long with = median(rss_fleet), without = median(rss_plain);
     std::printf("kiosk memory (median VmRSS): %ld KiB with the fleet module (%zu kiosks), %ld KiB without (%zu): +%.2f MiB\n",
                 with, rss_fleet.size(), without, rss_plain.size(), static_cast<double>(with - without) / 1024.0);

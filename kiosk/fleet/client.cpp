@@ -2,6 +2,7 @@
 
 #include "fleet/mosquitto_api.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <mutex>
 #include <optional>
@@ -195,7 +196,11 @@ void FleetClient::on_message(const std::string& topic, std::string_view payload)
         // run loop has taken some: the queue's memory stays bounded whatever arrives.
         room_.wait(lock, [&] { return stop_ || incoming_.size() < kMaxQueuedDocuments; });
         if (stop_) return;
-        in.document = verify(payload, fleet_.trusted_keys, *arrival, std::time(nullptr), generations_.last(generation_key(*arrival)));
+        const std::string key = generation_key(*arrival);
+        const auto pending = pending_.find(key);
+        const std::uint64_t last = std::max(generations_.last(key), pending == pending_.end() ? 0 : pending->second);
+        in.document = verify(payload, fleet_.trusted_keys, *arrival, std::time(nullptr), last);
+        if (in.document) pending_[key] = in.document->gen;
         incoming_.push_back(std::move(in));
     }
     wake_();
@@ -228,13 +233,14 @@ void FleetClient::acknowledge(const Incoming& in, bool applied, const std::strin
         ack["id"] = in.document->id;
         ack["kind"] = in.document->kind;
         ack["gen"] = in.document->gen;
-        if (applied) {
-            std::lock_guard lock(mutex_);
-            const std::string key = generation_key(in.arrival);
-            if (generations_.last(key) < in.document->gen)  // not already by record_applied()
-                if (auto st = generations_.record(key, in.document->gen, in.document->expires); !st)
-                    log::error("fleet", st.error().message + " (the document may be applied again after a restart)");
-        }
+        std::lock_guard lock(mutex_);
+        const std::string key = generation_key(in.arrival);
+        if (applied && generations_.last(key) < in.document->gen)  // not already by record_applied()
+            if (auto st = generations_.record(key, in.document->gen, in.document->expires); !st)
+                log::error("fleet", st.error().message + " (the document may be applied again after a restart)");
+        // Acknowledged: from now on the generations file decides (a refused document may come
+        // again and be looked at afresh).
+        if (auto it = pending_.find(key); it != pending_.end() && it->second == in.document->gen) pending_.erase(it);
     }
     publish("ack", ack.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), false);
 }

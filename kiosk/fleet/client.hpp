@@ -96,6 +96,10 @@ private:
     mutable std::mutex mutex_;
     Generations generations_;  // guarded by mutex_
     std::deque<Incoming> incoming_;
+    // The newest generation verified per key and not yet acknowledged: a second copy of a
+    // document (QoS 1 redelivery; a bridge's queued copy and its retained one, back to back)
+    // arriving before the first is applied is refused as replayed, not applied twice.
+    std::map<std::string, std::uint64_t> pending_;
     std::map<int, std::uint64_t> delivered_;  // message id -> number of its latest PUBACK
     std::uint64_t pubacks_ = 0;
     int awaited_mid_ = -1;  // the last tracked message: its PUBACK wakes the run loop
