@@ -107,6 +107,19 @@ TEST_CASE("alerts: offline raised once after its minutes, reminded, recovered", 
     CHECK(run.count("raised") == 1);
 }
 
+TEST_CASE("alerts: a screen connected but silent (hung, or its hall cut off) is raised as offline", "[alerts]") {
+    Run run{{rule("offline", 5, 0, 1)}};
+    // Heard at 10:00, then nothing: three missed statuses make it silent at 10:03, and the
+    // rule's 5 minutes count from the last word.
+    CHECK(run.at(kMonday10 + 4 * 60, {screen("hall-1f-east", "online", kMonday10)}).empty());
+    auto raised = run.at(kMonday10 + 6 * 60, {screen("hall-1f-east", "online", kMonday10)});
+    REQUIRE(raised.size() == 1);
+    CHECK(raised[0].text.rfind("【告警】1楼东侧屏 已 6 分钟没有任何消息（最后一次 10:00）", 0) == 0);
+    auto back = run.at(kMonday10 + 9 * 60, {screen("hall-1f-east", "online", kMonday10 + 9 * 60)});
+    REQUIRE(back.size() == 1);
+    CHECK(back[0].event == "recovered");
+}
+
 TEST_CASE("alerts: offline for a few seconds (decimal minutes) and back before it raises says nothing", "[alerts]") {
     Run run{{rule("offline", 0.1)}};
     CHECK(run.at(kMonday10 + 3, {screen("s", "offline", kMonday10)}).empty());

@@ -101,7 +101,18 @@ async function saveName(kind, id, name) {
   return r.ok;
 }
 
-function actions(s) {
+// 改名 is an admin's; on a card it sits in the title line (a row of its own under three
+// buttons would push the first row of cards past a 1366×768 screen).
+function renameButton(s) {
+  return me.role === 'admin' ? h('button', {type: 'button', class: 'link', 'data-action': 'rename', onclick: () => {
+    editing = s.id;
+    render();
+    const input = root.querySelector(`[data-screen="${CSS.escape(s.id)}"] input[name="name"]`);
+    if (input) input.focus();
+  }}, '改名') : null;
+}
+
+function actions(s, withRename = true) {
   const off = !s.can_act;
   return h('div', {class: 'actions'},
     h('button', {type: 'button', 'data-action': 'screenshot', disabled: off, title: off ? s.why_not : null,
@@ -109,12 +120,7 @@ function actions(s) {
     h('button', {type: 'button', 'data-action': 'refresh', disabled: off, title: off ? s.why_not : null,
       onclick: () => askRefresh(s)}, '立即刷新'),
     restartButton(s, me, receiptBox, () => refresh()),
-    me.role === 'admin' ? h('button', {type: 'button', class: 'link', 'data-action': 'rename', onclick: () => {
-      editing = s.id;
-      render();
-      const input = root.querySelector(`[data-screen="${CSS.escape(s.id)}"] input[name="name"]`);
-      if (input) input.focus();
-    }}, '改名') : null,
+    withRename ? renameButton(s) : null,
     off ? h('p', {class: 'why-not muted', 'data-role': 'why-not'}, s.why_not) : null);
 }
 
@@ -134,7 +140,7 @@ function renameForm(s) {
 
 function title(s, now) {
   return h('h3', {}, h('span', {class: 'name'}, s.name),
-    s.named ? h('small', {class: 'screen-id'}, s.id) : null, ' ', stateBadge(s, now));
+    s.named ? h('small', {class: 'screen-id'}, s.id) : null, ' ', stateBadge(s, now), renameButton(s));
 }
 
 function thumb(s, now) {
@@ -159,7 +165,7 @@ function card(s, now) {
     s.notices.length ? h('p', {'data-role': 'notices'}, h('strong', {}, '通知：'), s.notices.map((n) => n.replace(/^通知：/, '')).join('、')) : null,
     problemList(s),
     thumb(s, now),
-    actions(s));
+    actions(s, false));
 }
 
 function row(s, now) {

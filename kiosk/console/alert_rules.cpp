@@ -80,6 +80,10 @@ std::optional<double> number_at(const json* j, const char* key) {
 
 bool offline(const std::string& state) { return state == "offline" || state == "disconnected"; }
 
+// A screen online but silent this long is not playing for anyone we can see: it repeats an
+// unchanged status every 60 s, so three missed are not chance (the 屏幕 page's 无响应).
+constexpr std::time_t kSilentSeconds = 180;
+
 // The fleet's most common version, when one version is more common than every other and at
 // least two screens report one.
 std::optional<std::string> fleet_version(const std::vector<ScreenRecord>& screens) {
@@ -107,8 +111,15 @@ Check check(const AlertRule& rule, const ScreenRecord& s, const std::optional<st
             const std::string& zone) {
     Check c;
     if (rule.kind == "offline") {
-        if (offline(s.state)) c.state = Check::holds, c.since = s.state_since ? s.state_since : s.heard;
-        else if (s.state == "online") c.state = Check::clear;
+        if (offline(s.state)) {
+            c.state = Check::holds, c.since = s.state_since ? s.state_since : s.heard;
+        } else if (s.state == "online" && s.heard > 0 && now - s.heard > kSilentSeconds) {
+            // Connected but saying nothing: a hung kiosk (the broker still sees its socket) or
+            // a hall whose link to the city is cut (its screens' last will never comes here).
+            c.state = Check::holds, c.since = s.heard, c.value = "silent";
+        } else if (s.state == "online") {
+            c.state = Check::clear;
+        }
         return c;
     }
     // The rest read the status: only a screen online now says what it shows now.
@@ -174,6 +185,10 @@ struct Words {
 Words words(const AlertRule& rule, const std::string& name, const Check& c, std::time_t since, std::time_t now, const std::string& zone) {
     const std::string at = hhmm(since, zone), held = duration(now - since);
     const std::string n = name;
+    if (rule.kind == "offline" && c.value == "silent")
+        return {n + " 已 " + held + "没有任何消息（最后一次 " + at + "），可能死机，或大厅与这里的网络中断。请到现场查看屏幕，必要时重启。",
+                n + " 仍然没有消息，已 " + held + "（最后一次 " + at + "）。请到现场查看屏幕，必要时重启。",
+                n + " 恢复在线（" + held + "没有消息）。"};
     if (rule.kind == "offline")
         return {n + " 已离线 " + held + "（自 " + at + " 起）。请到现场检查屏幕电源和网络。",
                 n + " 仍然离线，已 " + held + "（自 " + at + " 起）。请到现场检查屏幕电源和网络。",
@@ -259,7 +274,7 @@ std::string alert_rule_name(const std::string& kind) {
 std::string alert_rule_words(const AlertRule& r) {
     std::string what;
     const std::string after = number(r.minutes) + " 分钟";
-    if (r.kind == "offline") what = "屏幕离线超过 " + after;
+    if (r.kind == "offline") what = "屏幕离线或没有响应超过 " + after;
     else if (r.kind == "standing") what = "屏幕显示待机画面超过 " + after;
     else if (r.kind == "refused") what = "屏幕没有采用新发布的节目单";
     else if (r.kind == "stale") what = "网页内容超过 " + number(r.threshold) + " 小时没有更新";

@@ -74,7 +74,7 @@ def main():
                 click(driver, box)
         click(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         wait(driver, lambda d: "已保存「屏幕离线」" in toast_text(d))
-        wait(driver, lambda d: "屏幕离线超过 0.1 分钟（每天 全天）" in css(d, "form.rule[data-kind=offline]").text)
+        wait(driver, lambda d: "屏幕离线或没有响应超过 0.1 分钟（每天 全天）" in css(d, "form.rule[data-kind=offline]").text)
         wait(driver, lambda d: "现在没有告警" in css(d, "#open-alerts").text)
 
         step("2. SIGKILL: the open alert in red with each delivery's state")
@@ -89,7 +89,7 @@ def main():
         assert re.search(r"运维平台（告警）：发送失败：.+，将在 \d\d:\d\d 重试", text), text
         colour = driver.execute_script("return getComputedStyle(arguments[0]).borderColor", card)
         assert colour == "rgb(178, 34, 34)", colour
-        assert [t for t in hook.texts() if f"【告警】{NAME} 已离线" in t], hook.texts()
+        assert [t for t in hook.texts() if t.startswith("【告警】") and f"\n{NAME} 已离线" in t], hook.texts()
         shot(driver, "alerts-open")
 
         step("3. 发送测试 to the robot")

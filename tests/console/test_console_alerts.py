@@ -110,10 +110,10 @@ def main():
         back = [t for t in hook.texts() if "【已恢复】" in t]
         back_mails = [t for t in smtp.texts() if "【已恢复】" in t]
         assert len(back) == 1 and len(back_mails) == 1, (back, back_mails)
-        assert f"【已恢复】{NAME} 恢复在线（离线" in back[0], back
+        assert back[0].startswith("【已恢复】") and f"\n{NAME} 恢复在线（离线" in back[0], back
         assert len([t for t in hook.texts() if "【告警】" in t]) == 1 and len([t for t in smtp.texts() if "【告警】" in t]) == 1
         _, page = api(http, "GET", "/api/alerts")
-        assert not page["open"] and page["past"][0]["recovery"] in back[0], page
+        assert not page["open"] and page["past"][0]["recovery"].removeprefix("【已恢复】") in back[0], page
 
         print("== 4. the audit log has the alert, its recovery and every delivery", flush=True)
         _, log = api(http, "GET", "/api/audit?limit=200")
