@@ -10,7 +10,9 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace kiosk::net {
 namespace {
@@ -189,45 +191,85 @@ std::string mail_message(const MailRequest& request, const std::string& message_
     return m;
 }
 
-PostResult post_json(const PostRequest& request) {
-    PostResult result;
+namespace {
+
+// What both transfers begin with: libcurl loaded, an address of one of `schemes` (the
+// scheme is returned), a handle. On failure the result says why and nothing is returned.
+template <typename Result>
+std::optional<curl::EasyPtr> begin(Result& result, const std::string& address, std::string& scheme,
+                                   std::initializer_list<std::string_view> schemes, const char* what) {
     if (const auto& api = libcurl(); !api.error.empty()) {
         result.failure = NotifyFailure::no_libcurl;
         result.error = api.error;
         result.reason = "控制台所在机器缺少网络组件（libcurl）";
-        return result;
+        return std::nullopt;
     }
-    std::string scheme;
-    curl::lower_host(request.url, &scheme);
-    if ((scheme != "http" && scheme != "https") || has_control(request.url)) {
+    curl::lower_host(address, &scheme);
+    if (std::find(schemes.begin(), schemes.end(), scheme) == schemes.end() || has_control(address)) {
+        std::string english, chinese;
+        for (auto name : schemes) {
+            english += (english.empty() ? "" : " or ") + std::string(name) + "://";
+            chinese += (chinese.empty() ? "" : " 或 ") + std::string(name) + "://";
+        }
         result.failure = NotifyFailure::bad_address;
-        result.error = "\"" + request.url + "\" is not an http:// or https:// address";
-        result.reason = "地址不是以 http:// 或 https:// 开头";
-        return result;
+        result.error = "\"" + address + "\" is not an " + english + " address";
+        result.reason = std::string(what) + "不是以 " + chinese + " 开头";
+        return std::nullopt;
     }
     curl::EasyPtr easy(libcurl().easy_init());
     if (!easy) {
         result.error = "cannot start a transfer";
         result.reason = "网络组件启动失败";
-        return result;
+        return std::nullopt;
     }
-    CURL* c = easy.get();
+    return easy;
+}
+
+// The options both transfers share: no signals (we are a thread), the time limits, TLS
+// always verified (against ca_file when given), curl's words into error_buffer.
+void set_common(CURL* c, const std::string& address, const char* protocols, long connect_timeout_ms,
+                long total_timeout_ms, const std::string& ca_file, char* error_buffer) {
+    const auto set = libcurl().easy_setopt;
+    set(c, CURLOPT_URL, address.c_str());
+    set(c, CURLOPT_PROTOCOLS_STR, protocols);
+    set(c, CURLOPT_NOSIGNAL, 1L);
+    set(c, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
+    set(c, CURLOPT_TIMEOUT_MS, total_timeout_ms);
+    set(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    set(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!ca_file.empty()) set(c, CURLOPT_CAINFO, ca_file.c_str());
+    set(c, CURLOPT_ERRORBUFFER, error_buffer);
+}
+
+// A transfer that ended in `code` (not CURLE_OK): the result's failure and its words.
+template <typename Result>
+void failed(Result& result, CURL* c, CURLcode code, long total_timeout_ms, long smtp_code, const char* error_buffer) {
+    long os_errno = 0;
+    libcurl().easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
+    const Judged j = judge(code, os_errno, total_timeout_ms, smtp_code, error_buffer);
+    result.failure = j.failure;
+    result.reason = j.reason;
+    result.error = operator_error(code, error_buffer);
+}
+
+}  // namespace
+
+PostResult post_json(const PostRequest& request) {
+    PostResult result;
+    std::string scheme;
+    auto easy = begin(result, request.url, scheme, {"http", "https"}, "地址");
+    if (!easy) return result;
+    CURL* c = easy->get();
     Answer answer;
     answer.max = request.max_response_bytes;
     char error_buffer[CURL_ERROR_SIZE] = {};
     curl::SlistPtr headers;
     curl::append(headers, "Content-Type: application/json; charset=utf-8");
     curl::append(headers, "Expect:");  // no 100-continue round trip for a small body
+    set_common(c, request.url, "http,https", request.connect_timeout_ms, request.total_timeout_ms, request.ca_file,
+               error_buffer);
     const auto set = libcurl().easy_setopt;
-    set(c, CURLOPT_URL, request.url.c_str());
-    set(c, CURLOPT_PROTOCOLS_STR, "http,https");
     set(c, CURLOPT_FOLLOWLOCATION, 0L);
-    set(c, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM: we are a thread
-    set(c, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
-    set(c, CURLOPT_TIMEOUT_MS, request.total_timeout_ms);
-    set(c, CURLOPT_SSL_VERIFYPEER, 1L);
-    set(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!request.ca_file.empty()) set(c, CURLOPT_CAINFO, request.ca_file.c_str());
     const std::string agent = user_agent();
     set(c, CURLOPT_USERAGENT, agent.c_str());
     set(c, CURLOPT_POST, 1L);
@@ -236,7 +278,6 @@ PostResult post_json(const PostRequest& request) {
     set(c, CURLOPT_HTTPHEADER, headers.get());
     set(c, CURLOPT_WRITEFUNCTION, on_answer);
     set(c, CURLOPT_WRITEDATA, &answer);
-    set(c, CURLOPT_ERRORBUFFER, error_buffer);
     const CURLcode code = libcurl().easy_perform(c);
     libcurl().easy_getinfo(c, CURLINFO_RESPONSE_CODE, &result.http_status);
     if (answer.too_large) {
@@ -247,12 +288,7 @@ PostResult post_json(const PostRequest& request) {
         return result;
     }
     if (code != CURLE_OK) {
-        long os_errno = 0;
-        libcurl().easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
-        const Judged j = judge(code, os_errno, request.total_timeout_ms, 0, error_buffer);
-        result.failure = j.failure;
-        result.reason = j.reason;
-        result.error = operator_error(code, error_buffer);
+        failed(result, c, code, request.total_timeout_ms, 0, error_buffer);
         return result;
     }
     result.failure = NotifyFailure::none;
@@ -262,20 +298,6 @@ PostResult post_json(const PostRequest& request) {
 
 MailResult send_mail(const MailRequest& request) {
     MailResult result;
-    if (const auto& api = libcurl(); !api.error.empty()) {
-        result.failure = NotifyFailure::no_libcurl;
-        result.error = api.error;
-        result.reason = "控制台所在机器缺少网络组件（libcurl）";
-        return result;
-    }
-    std::string scheme;
-    curl::lower_host(request.server, &scheme);
-    if ((scheme != "smtp" && scheme != "smtps") || has_control(request.server)) {
-        result.failure = NotifyFailure::bad_address;
-        result.error = "\"" + request.server + "\" is not an smtp:// or smtps:// address";
-        result.reason = "邮件服务器地址不是以 smtp:// 或 smtps:// 开头";
-        return result;
-    }
     bool addresses_ok = !request.from.empty() && !has_control(request.from) && !request.to.empty();
     for (const auto& a : request.to) addresses_ok = addresses_ok && !a.empty() && !has_control(a);
     if (!addresses_ok || has_control(request.from_name)) {
@@ -284,13 +306,10 @@ MailResult send_mail(const MailRequest& request) {
         result.reason = "发件人或收件人地址不对";
         return result;
     }
-    curl::EasyPtr easy(libcurl().easy_init());
-    if (!easy) {
-        result.error = "cannot start a transfer";
-        result.reason = "网络组件启动失败";
-        return result;
-    }
-    CURL* c = easy.get();
+    std::string scheme;
+    auto easy = begin(result, request.server, scheme, {"smtp", "smtps"}, "邮件服务器地址");
+    if (!easy) return result;
+    CURL* c = easy->get();
     // A Message-ID unique enough for threading and duplicate suppression: time, a per-process
     // counter and the easy handle's address, at the sender's domain.
     static std::atomic<unsigned> counter{0};
@@ -305,19 +324,13 @@ MailResult send_mail(const MailRequest& request) {
     for (const auto& a : request.to) curl::append(recipients, "<" + a + ">");
     const std::string from = "<" + request.from + ">";
     char error_buffer[CURL_ERROR_SIZE] = {};
+    set_common(c, request.server, "smtp,smtps", request.connect_timeout_ms, request.total_timeout_ms, request.ca_file,
+               error_buffer);
     const auto set = libcurl().easy_setopt;
-    set(c, CURLOPT_URL, request.server.c_str());
-    set(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-    set(c, CURLOPT_NOSIGNAL, 1L);
-    set(c, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
-    set(c, CURLOPT_TIMEOUT_MS, request.total_timeout_ms);
     // smtps:// is TLS from the first byte; smtp:// upgrades with STARTTLS, and with
     // CURLUSESSL_ALL a server that does not offer it is refused (CURLE_USE_SSL_FAILED)
     // rather than sent the password and the message in clear.
     if (scheme == "smtp") set(c, CURLOPT_USE_SSL, static_cast<long>(request.starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
-    set(c, CURLOPT_SSL_VERIFYPEER, 1L);
-    set(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!request.ca_file.empty()) set(c, CURLOPT_CAINFO, request.ca_file.c_str());
     if (!request.username.empty()) {
         set(c, CURLOPT_USERNAME, request.username.c_str());
         set(c, CURLOPT_PASSWORD, request.password.c_str());
@@ -328,16 +341,10 @@ MailResult send_mail(const MailRequest& request) {
     set(c, CURLOPT_READFUNCTION, on_upload);
     set(c, CURLOPT_READDATA, &upload);
     set(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
-    set(c, CURLOPT_ERRORBUFFER, error_buffer);
     const CURLcode code = libcurl().easy_perform(c);
     libcurl().easy_getinfo(c, CURLINFO_RESPONSE_CODE, &result.smtp_code);
     if (code != CURLE_OK) {
-        long os_errno = 0;
-        libcurl().easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
-        const Judged j = judge(code, os_errno, request.total_timeout_ms, result.smtp_code, error_buffer);
-        result.failure = j.failure;
-        result.reason = j.reason;
-        result.error = operator_error(code, error_buffer);
+        failed(result, c, code, request.total_timeout_ms, result.smtp_code, error_buffer);
         return result;
     }
     result.failure = NotifyFailure::none;
