@@ -6,6 +6,7 @@
 // Loading collects every error in the file, not just the first.
 #include <cstdint>
 #include <ctime>
+#include <array>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -116,6 +117,60 @@ struct Fleet {
 };
 
 // How one page gives way to the next (screen.transition).
+// Minutes since local midnight; a range whose end is not after its start runs past midnight.
+struct TimeRange {
+    int start = 0;
+    int end = 0;
+};
+
+// The hall's week: each weekday's opening ranges ("08:30-12:00"), Monday first; an empty
+// day is closed.
+struct WeekHours {
+    std::array<std::vector<TimeRange>, 7> days;
+};
+
+// kiosk.json "opening": when the hall is open, so the panel sleeps when it is not. Absent:
+// always open (the panel never sleeps; the calendar's closed days still apply when one is set).
+//   "opening": {"hours": {"mon": ["08:30-12:00", "13:00-17:00"], …, "sat": [], "sun": []},
+//               "lunch": "on"|"off", "on_before_minutes": 15, "off_after_minutes": 10,
+//               "calendar": "calendar.json"}
+struct OpeningHours {
+    bool configured = false;          // "opening.hours" given (else always open)
+    WeekHours week;                   // a weekday missing from "hours" is closed
+    bool on_over_lunch = true;        // "lunch": "on" keeps the panel on between a day's ranges
+    int on_before_minutes = 15;       // the panel wakes this long before a range opens (0–180)
+    int off_after_minutes = 10;       // and sleeps this long after it closes (0–180)
+    std::filesystem::path calendar;   // the local calendar file (absolute), empty: none
+};
+
+// kiosk.json "power": how the panel is switched off while the hall is closed.
+//   "power": {"backend": "none"|"dpms"|"cec"|"serial"|"command", "serial": {…}, "command": {…}, "cec": {…}}
+// Byte strings ("on", "off", "query", replies) are text with JSON escapes ("ka 01 01\r"), or
+// "hex:AA 11 FE 01 01 11" for bytes; they are kept here decoded, as bytes.
+enum class PowerBackendKind { none, dpms, cec, serial, command };
+struct SerialPower {
+    std::string device;              // "/dev/ttyUSB0"
+    int baud = 9600;                 // 1200 … 115200
+    std::string on, off, query;      // bytes sent; query may be empty (no read back)
+    std::string on_reply, off_reply; // bytes a reply contains when the panel is on / off (may be empty)
+    double timeout_seconds = 2;      // for a reply
+};
+struct CommandPower {
+    std::string program;             // absolute path; run as PROGRAM ARGS… on|off|query
+    std::vector<std::string> args;
+    double timeout_seconds = 10;
+};
+struct CecPower {
+    std::string port;                // "" : the first adapter libcec finds
+    int device = 0;                  // the TV's logical address (0)
+};
+struct PowerSettings {
+    PowerBackendKind backend = PowerBackendKind::none;  // none: only the kiosk's own black page
+    SerialPower serial;
+    CommandPower command;
+    CecPower cec;
+};
+
 enum class PageTransition { none, fade, slide };
 
 struct KioskConfig {
@@ -141,6 +196,8 @@ struct KioskConfig {
     Paths paths;
     Network network;
     Fleet fleet;
+    OpeningHours opening;
+    PowerSettings power;
     std::string playlist;  // an absolute path (resolved against the config's folder) or a URL
     bool playlist_is_url() const;
 };
@@ -150,11 +207,6 @@ struct KioskConfig {
 using ConfigSnapshot = std::shared_ptr<const KioskConfig>;
 
 
-// Minutes since local midnight; a range whose end is not after its start runs past midnight.
-struct TimeRange {
-    int start = 0;
-    int end = 0;
-};
 
 struct Schedule {
     std::optional<int> from_day;   // local days since 1970-01-01, inclusive

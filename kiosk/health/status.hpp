@@ -60,6 +60,21 @@ struct Health {
     } frames;
 };
 
+// "power": whether the panel is on, and why not (the hall's hours and calendar, issue 28).
+// Absent from an older screen's status: the screen is taken to be on.
+struct Power {
+    std::string state = "on";   // "on", "asleep" (the hall is closed), "woken" (closed, on for an urgent notice)
+    std::string reason;         // asleep/woken: 下班, 午休, 周末, 休息日, 节假日 ("" when on)
+    std::string day_name;       // the calendar's name for the day (春节), "" if none
+    std::string since;          // when this state began ("" unknown)
+    std::string wakes;          // asleep/woken: the next planned on ("" none ahead)
+    std::string sleeps;         // on: the next planned off ("" none ahead)
+    std::string backend = "none";  // none, dpms, cec, serial, command
+    std::string panel = "unknown"; // what the backend read back, or last set: on, off, unknown
+    std::string problem;        // for a clerk, in Chinese: the backend failed and a black page stands in ("" fine)
+    std::string calendar;       // where the calendar in force came from: a file, "fleet:SCOPE", "" none
+};
+
 struct StatusReport {
     std::string version;
     long pid = 0;
@@ -95,6 +110,7 @@ struct StatusReport {
     std::vector<ItemStatus> items;
     std::size_t items_omitted = 0;  // items past what fits (bounded())
     std::optional<Health> health;
+    std::optional<Power> power;  // absent: an older screen (on)
 };
 
 nlohmann::json to_json(const StatusReport& report);

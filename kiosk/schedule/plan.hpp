@@ -32,8 +32,6 @@ struct PlanLine {
     std::time_t start = 0, end = 0;
 };
 
-using UtcOffsetAt = std::function<long(std::time_t)>;
-
 // What plays from `from` for `seconds`: the scheduler's own decisions, runs in order.
 // Bounded to a million decisions (a page is never shorter than a second, so a month fits).
 std::vector<PlanRun> simulate(const config::Playlist& playlist, const ContentState& content, std::time_t from,

@@ -3,6 +3,7 @@
 // No clocks are read here; the caller passes the wall time for schedules and runs page
 // timers on the monotonic clock, so a wall-clock jump neither stalls nor races the rotation.
 #include <ctime>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -11,6 +12,9 @@
 #include "config/config.hpp"
 
 namespace kiosk::schedule {
+
+// The configured zone's UTC offset at an instant (the caller asks the tz database).
+using UtcOffsetAt = std::function<long(std::time_t)>;
 
 struct Now {
     std::time_t utc = 0;
