@@ -84,7 +84,7 @@ std::optional<CalendarDay> read_entry(Checker& c, const json& e, const std::stri
     }
     const int kinds = (e.contains("closed") ? 1 : 0) + (e.contains("open") ? 1 : 0) + (e.contains("hours") ? 1 : 0);
     if (kinds == 0) {
-        c.error(path, KIOSK_TR("say what the day is: \"closed\": true (a holiday), \"open\": \"sat\" (a working day with "
+        c.error(path, KIOSK_TR("say what the day is: \"closed\": true (a holiday), \"open\": \"mon\" (a working day with "
                                "that weekday's hours) or \"hours\": [\"08:30-12:00\"]"));
         good = false;
     } else if (kinds > 1) {
@@ -128,8 +128,8 @@ std::optional<HallCalendar> check_into(const std::string& text, const std::strin
     };
     // The budget before the work: a calendar is a few hundred short lines.
     if (text.size() > kMaxCalendarBytes)
-        return fail(format(KIOSK_TR("a calendar is at most {}; this one is {}"),
-                           {files::describe_size(kMaxCalendarBytes), files::describe_size(text.size())}),
+        return fail(format(KIOSK_TR("a calendar is at most {} KB; this one is {} KB"),
+                           {std::to_string(kMaxCalendarBytes / 1024), std::to_string((text.size() + 1023) / 1024)}),
                     1, 1);
     auto parsed = parse_json(text, name);
     if (!parsed) return fail(parsed.error().message);  // the reader's message names its own place
@@ -177,16 +177,17 @@ std::optional<HallCalendar> check_into(const std::string& text, const std::strin
             std::stable_sort(entries.begin(), entries.end(),
                              [](const auto& a, const auto& b) { return a.first.first_day < b.first.first_day; });
             const std::pair<CalendarDay, size_t>* reach = nullptr;  // the entry reaching furthest so far
+            std::vector<std::pair<size_t, const CalendarDay*>> overlaps;  // (entry, the one it overlaps)
             for (const auto& entry : entries) {
-                if (reach && entry.first.first_day <= reach->first.last_day) {
-                    const CalendarDay& other = reach->first;
-                    const std::string who = other.name.empty()
-                                                ? dates_text(other)
-                                                : format(KIOSK_TR("{} ({})"), {other.name, dates_text(other)});
-                    c.error(child_path(element_path("days", entry.second), "date"),
-                            format(KIOSK_TR("its days overlap those of {}; a day has only one entry"), {who}));
-                }
+                if (reach && entry.first.first_day <= reach->first.last_day) overlaps.emplace_back(entry.second, &reach->first);
                 if (!reach || entry.first.last_day > reach->first.last_day) reach = &entry;
+            }
+            std::sort(overlaps.begin(), overlaps.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+            for (const auto& [index, other] : overlaps) {  // in the file's order
+                const std::string who = other->name.empty() ? dates_text(*other)
+                                                            : format(KIOSK_TR("{} ({})"), {other->name, dates_text(*other)});
+                c.error(child_path(element_path("days", index), "date"),
+                        format(KIOSK_TR("its days overlap those of {}; a day has only one entry"), {who}));
             }
             for (auto& entry : entries) cal.days.push_back(std::move(entry.first));
         }

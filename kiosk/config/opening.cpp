@@ -45,9 +45,18 @@ bool read_week(Checker& c, const json& obj, const std::string& path, const char*
     if (!obj.contains(key)) return false;
     const std::string wp = child_path(path, key);
     const json& w = obj.at(key);
-    if (!c.object(w, wp, {"mon", "tue", "wed", "thu", "fri", "sat", "sun"})) return false;
+    if (!w.is_object()) {
+        c.expected(wp, w, KIOSK_N("the week's hours, {\"mon\": [\"08:30-12:00\", \"13:00-17:00\"], …}"));
+        return false;
+    }
     WeekHours week;
     bool good = true;
+    for (const auto& [day, value] : w.items()) {
+        if (weekday_index(day) >= 0) continue;
+        c.error(child_path(wp, day), format(KIOSK_TR("day \"{}\": write the days of the week as mon, tue, wed, thu, fri, sat or sun"),
+                                            {utf8::printable(utf8::truncate(day, 40))}));
+        good = false;
+    }
     for (int d = 0; d < 7; ++d) {
         if (!w.contains(kWeekdayNames[d])) continue;  // closed
         good = read_ranges(c, w[kWeekdayNames[d]], child_path(wp, kWeekdayNames[d]), true, week.days[static_cast<size_t>(d)]) && good;

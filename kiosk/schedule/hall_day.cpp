@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iterator>
+#include <optional>
 
 #include "base/zone_time.hpp"
 
@@ -165,16 +166,20 @@ public:
         return {kClosedAfterHours, info.name};
     }
 
-    // Why the panel goes off at `off` until `on` (0: not known): the first closed day it sleeps
-    // through (周末, 节假日 with the day's name), else 下班 or 午休.
+    // Why the panel goes off at `off` until `on` (0: not known): the first holiday it sleeps
+    // through (节假日 with the day's name: a weekend before 春节 is the holiday's), else the first
+    // closed day (周末, 休息日), else 下班 or 午休.
     Reason going_off(std::time_t off, std::time_t on) const {
         const int first = now(off).local_day;
-        const int last = on ? now(on - 1).local_day : first + 1;
+        const int last = on ? now(on - 1).local_day : first + kLookDays;  // not known: until a day it opens
+        std::optional<Reason> closed;
         for (int d = first; d <= last && d - first <= kLookDays; ++d) {
             const DayInfo info = day(d);
-            if (info.closed) return {info.closed, info.name};
+            if (d > first && !info.closed) break;  // the panel wakes that day
+            if (info.closed == kClosedHoliday) return {info.closed, info.name};
+            if (info.closed && !closed) closed = Reason{info.closed, info.name};
         }
-        return reason_at(off);
+        return closed ? *closed : reason_at(off);
     }
 
 private:
