@@ -11,6 +11,7 @@ DESTDIR="$stage" cmake --install "$build" >/dev/null
 prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$build/CMakeCache.txt")
 for f in "$prefix/bin/kiosk" /etc/kiosk/kiosk.json /etc/kiosk/playlist.json "$prefix/lib/systemd/system/kiosk.service" \
          "$prefix/lib/sysusers.d/kiosk.conf" "$prefix/share/kiosk/demo/config/kiosk.json" \
+         "$prefix/share/kiosk/demo/config/calendar.example.json" "$prefix/share/kiosk/demo/config/calendar.schema.json" \
          "$prefix/share/kiosk/demo/assets/samples/changchun-2019-xxgk-annual-report.txt" \
          "$prefix/share/doc/kiosk/operators.zh_CN.md" "$prefix/share/locale/zh_CN/LC_MESSAGES/kiosk.mo" \
          "$prefix/bin/kiosk-console" /etc/kiosk-console/console.json "$prefix/lib/systemd/system/kiosk-console.service" \
