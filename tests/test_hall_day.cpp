@@ -351,3 +351,39 @@ TEST_CASE("power_at over a year is quick enough for a status every few seconds",
     CHECK(ms < 5000);
     WARN("220 power_at calls in Europe/Berlin: " << ms << " ms");
 }
+
+TEST_CASE("power_at agrees with power_changes all through a year of holidays, lunches, nights and DST", "[hall_day]") {
+    OpeningHours o = office(false);
+    o.week.days[5] = {range("20:00-02:00")};
+    o.week.days[6] = {range("09:00-11:00"), range("23:30-00:30")};
+    const auto cal = calendar(R"({"format": "kiosk-calendar/1", "days": [
+        {"date": "2027-02-06", "open": "mon", "name": "调休"},
+        {"date": "2027-02-08", "until": "2027-02-14", "closed": true, "name": "春节"},
+        {"date": "2027-03-28", "hours": ["01:30-03:30"], "name": "夏令时那天"},
+        {"date": "2027-10-01", "until": "2027-10-07", "closed": true, "name": "国庆节"},
+        {"date": "2027-10-31", "hours": ["01:30-03:30"], "name": "冬令时那天"}]})");
+    const UtcOffsetAt berlin = zone_offset(kBerlin);
+    const std::time_t from = at("2027-01-01T00:00", kBerlin), to = at("2028-01-01T00:00", kBerlin);
+    const auto changes = power_changes(o, &cal, from, to, berlin);
+    REQUIRE(changes.size() > 500);
+    for (size_t i = 1; i < changes.size(); ++i)
+        if (changes[i].at <= changes[i - 1].at || changes[i].on == changes[i - 1].on) FAIL("changes out of order at " << i);
+    size_t next = 0;
+    for (std::time_t t = from + 3 * 86400; t < to - 3 * 86400; t += 13 * 60) {
+        while (next < changes.size() && changes[next].at <= t) ++next;
+        const PowerState s = power_at(o, &cal, t, berlin);
+        if (s.on != changes[next - 1].on || s.since != changes[next - 1].at || s.until != changes[next].at)
+            FAIL("at " << local(t, kBerlin));
+        if (!s.on && s.reason.empty()) FAIL("no reason at " << local(t, kBerlin));
+    }
+    // The DST days' own hours: 01:30 to 03:30 on the wall clock is one hour of real time in
+    // spring (02:00-03:00 does not exist) and three in autumn (02:00-03:00 happens twice).
+    auto span_of = [&](const char* day) {
+        const std::time_t d = at(day, kBerlin);
+        const auto c = power_changes(office(false), &cal, d, d + 86400, berlin);  // no Saturday night running into it
+        REQUIRE(c.size() >= 2);
+        return std::make_pair(local(c[0].at, kBerlin) + " - " + local(c[1].at, kBerlin), (c[1].at - c[0].at) / 60);
+    };
+    CHECK(span_of("2027-03-28T00:00") == std::make_pair(std::string("2027-03-28 01:15:00 - 2027-03-28 03:40:00"), 85L + 60L - 60L));
+    CHECK(span_of("2027-10-31T00:00") == std::make_pair(std::string("2027-10-31 01:15:00 - 2027-10-31 03:40:00"), 85L + 60L + 60L));
+}
