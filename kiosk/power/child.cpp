@@ -123,6 +123,10 @@ Result<ChildOutcome> run_child(const std::string& program, const std::vector<std
             reaped = true;
             break;
         }
+        if (r < 0 && errno != EINTR) {  // someone else reaped it (no such code in the kiosk)
+            ::kill(-pid, SIGKILL);
+            return make_error("lost track of " + program + ": waitpid: " + errno_text(errno));
+        }
         auto now = Clock::now();
         if (now >= deadline) {
             outcome.timed_out = true;
