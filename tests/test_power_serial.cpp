@@ -18,7 +18,10 @@
 #include <chrono>
 #include <cstdio>
 #include <mutex>
+#include <sstream>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "power/backend.hpp"
 #include "support.hpp"
@@ -335,4 +338,45 @@ TEST_CASE("power serial refuses a file that is not a serial port and settings it
     refused = power::open_backend(deaf);
     REQUIRE_FALSE(refused);
     CHECK_THAT(refused.error().message, Catch::Contains("on reply or the off reply"));
+}
+
+namespace {
+
+// kiosk.json's byte strings: text as is, or "hex:AA 11 …" (config.hpp).
+std::string config_bytes(const std::string& written) {
+    if (written.rfind("hex:", 0) != 0) return written;
+    std::string bytes;
+    std::istringstream digits(written.substr(4));
+    for (std::string byte; digits >> byte;) bytes += static_cast<char>(std::stoi(byte, nullptr, 16));
+    return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("power serial's byte strings in docs/power.md are the ones the panels here answer", "[power]") {
+    // Every ```json block of docs/power.md with a complete "serial" object: its on, off, query
+    // and replies, read as kiosk.json reads them, are exactly the bytes tested above.
+    const std::string doc = test::read_file(fs::path(KIOSK_SOURCE_DIR) / "docs" / "power.md");
+    int compared = 0;
+    for (auto at = doc.find("```json\n"); at != std::string::npos; at = doc.find("```json\n", at + 1)) {
+        auto start = at + 8;
+        auto end = doc.find("```", start);
+        REQUIRE(end != std::string::npos);
+        std::string block = doc.substr(start, end - start);
+        if (block.find("\"on_reply\"") == std::string::npos || block.find("…") != std::string::npos) continue;
+        auto json = nlohmann::json::parse("{" + block + "}");
+        const auto& serial = json.at("serial");
+        const std::string on = serial.at("on");
+        const Protocol protocol = on.rfind("hex:", 0) == 0 ? Protocol::mdc : Protocol::lg;
+        const auto expected = panel_settings(protocol, "/dev/ttyUSB0").serial;
+        CHECK(serial.at("device") == expected.device);
+        CHECK(serial.at("baud") == expected.baud);
+        CHECK(config_bytes(on) == expected.on);
+        CHECK(config_bytes(serial.at("off")) == expected.off);
+        CHECK(config_bytes(serial.at("query")) == expected.query);
+        CHECK(config_bytes(serial.at("on_reply")) == expected.on_reply);
+        CHECK(config_bytes(serial.at("off_reply")) == expected.off_reply);
+        ++compared;
+    }
+    CHECK(compared == 2);  // LG and Samsung MDC
 }
