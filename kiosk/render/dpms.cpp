@@ -102,7 +102,7 @@ public:
             if (x.DPMSInfo(display_, &level, &enabled) && !enabled) x.DPMSEnable(display_);
             x.DPMSForceLevel(display_, on ? DPMSModeOn : DPMSModeOff);
         });
-        if (on) sdl().DisableScreenSaver();
+        if (on || !done) sdl().DisableScreenSaver();  // on again, or still on: SDL keeps it awake
         if (!done) return done.error();
         auto now = query();
         if (!now) return now.error();
@@ -184,9 +184,11 @@ public:
     kiosk::Status set(bool on) override {
         const DrmApi& d = drm_api();
         for (const Connector& c : connectors_) {
+            errno = 0;
             const int rc = d.drmModeConnectorSetProperty(fd_, c.id, c.dpms_property, on ? DRM_MODE_DPMS_ON : DRM_MODE_DPMS_OFF);
             if (rc != 0) {
-                const int err = rc < 0 ? -rc : errno;
+                // libdrm returns -1 or -errno by version; the ioctl's errno says which.
+                const int err = errno != 0 ? errno : -rc;
                 std::string why = std::strerror(err);
                 if (err == EACCES || err == EPERM) why += " (the kiosk is not the DRM master of " + device_ + ")";
                 return make_error("dpms: cannot switch " + c.name + " on " + device_ + " " + (on ? "on" : "off") + ": " + why);
@@ -229,7 +231,7 @@ Result<std::unique_ptr<power::Backend>> open_kmsdrm(int fd, int dev_index) {
     if (fd < 0) return make_error("dpms: SDL has no DRM descriptor for " + device);
     drmModeRes* res = d.drmModeGetResources(fd);
     if (!res) return make_error("dpms: cannot read the outputs of " + device + ": " + std::strerror(errno));
-    std::vector<Connector> lit;
+    std::vector<Connector> lit, connected;
     for (int i = 0; i < res->count_connectors; ++i) {
         drmModeConnector* conn = d.drmModeGetConnector(fd, res->connectors[i]);
         if (!conn) continue;
@@ -245,8 +247,9 @@ Result<std::unique_ptr<power::Backend>> open_kmsdrm(int fd, int dev_index) {
                 d.drmModeFreeEncoder(enc);
             }
         }
+        const bool plugged = conn->connection == DRM_MODE_CONNECTED;
         d.drmModeFreeConnector(conn);
-        if (!driven) continue;
+        if (!plugged) continue;
         if (drmModeObjectProperties* props = d.drmModeObjectGetProperties(fd, c.id, DRM_MODE_OBJECT_CONNECTOR)) {
             for (uint32_t p = 0; p < props->count_props && c.dpms_property == 0; ++p)
                 if (drmModePropertyRes* prop = d.drmModeGetProperty(fd, props->props[p])) {
@@ -259,10 +262,12 @@ Result<std::unique_ptr<power::Backend>> open_kmsdrm(int fd, int dev_index) {
             d.drmModeFreeResources(res);
             return make_error("dpms: " + c.name + " on " + device + " has no DPMS property");
         }
-        lit.push_back(std::move(c));
+        (driven ? lit : connected).push_back(std::move(c));
     }
     d.drmModeFreeResources(res);
-    if (lit.empty()) return make_error("dpms: no connected output of " + device + " is lit");
+    // Before SDL's first modeset no CRTC may drive the panel yet: then every connected output.
+    if (lit.empty()) lit = std::move(connected);
+    if (lit.empty()) return make_error("dpms: no output of " + device + " is connected");
     return std::unique_ptr<power::Backend>(std::make_unique<DrmDpms>(fd, device, std::move(lit)));
 }
 
