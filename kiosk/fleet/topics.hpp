@@ -2,7 +2,7 @@
 // The fleet's topics, all under kiosk/v1/:
 //   screen/{id}/state|status|ack|screenshot|plays   a screen's own (it may write only these)
 //   desired/all/KIND, desired/group/{g}/KIND, desired/screen/{id}/KIND   the office's,
-//   retained, KIND one of playlist, notice/{notice-id}, refresh, screenshot, restart.
+//   retained, KIND one of playlist, calendar, notice/{notice-id}, refresh, screenshot, restart.
 #include <optional>
 #include <string>
 #include <string_view>
