@@ -15,6 +15,9 @@
 namespace kiosk::fleet {
 
 inline constexpr std::string_view kTopicRoot = "kiosk/v1/";
+// The kinds whose topic ends in the kind's name (a notice's ends in notice/{id}). A notice
+// may not have one of these as its id: its topic would read as that kind's.
+inline constexpr std::string_view kPlainKinds[] = {"playlist", "calendar", "refresh", "screenshot", "restart"};
 
 // What this screen subscribes to: its scopes' desired state (all, each group, itself).
 std::vector<std::string> desired_subscriptions(const config::Fleet& fleet);
