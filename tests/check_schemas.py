@@ -25,7 +25,8 @@ for name, schema in schemas.items():
 hours = {"opening": {"hours": {"mon": ["08:30-12:00", "13:00-17:00"], "sat": []}, "lunch": "off",
                      "on_before_minutes": 15, "off_after_minutes": 10, "calendar": "calendar.json"},
          "power": {"backend": "serial", "serial": {"device": "/dev/ttyUSB0", "baud": 9600, "on": "ka 01 01\r",
-                                                   "off": "hex:AA 11 FE 01 00 10", "query": "hex:AA11FE0100"}}}
+                                                   "off": "hex:AA 11 FE 01 00 10", "query": "hex:AA11FE0100",
+                                                   "on_reply": "hex:AA FF"}}}
 for error in jsonschema.Draft202012Validator(schemas["kiosk"]).iter_errors(hours):
     failures.append(f"kiosk.json with opening and power fails its schema: {error.message}")
 

@@ -166,6 +166,9 @@ void read_power(Checker& c, const json& v, PowerSettings& out) {
         for (const char* key : {"on", "off"})
             if (s.contains(key) && s[key].is_string() && s[key].get<std::string>().empty())
                 c.error(child_path("power.serial", key), KIOSK_TR("the bytes to send cannot be empty"));
+        if (!sp.query.empty() && sp.on_reply.empty() && sp.off_reply.empty() && !s.contains("on_reply") && !s.contains("off_reply"))
+            c.error("power.serial.query", KIOSK_TR("a query needs \"on_reply\" or \"off_reply\": what the panel's answer "
+                                                   "contains when it is on or off"));
         read_seconds(c, s, "power.serial", "timeout_seconds", sp.timeout_seconds, 30);
         if (serial_chosen) {
             if (!s.contains("device")) c.missing("power.serial", "device", KIOSK_N("the panel's serial port, like \"/dev/ttyUSB0\""));
