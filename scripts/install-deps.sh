@@ -16,7 +16,7 @@ build_run=(
   cmake ninja-build g++ pkg-config gettext
   libsdl2-dev libsdl2-image-dev libfreetype-dev libharfbuzz-dev libicu-dev libfontconfig-dev
   libpng-dev libcurl4-openssl-dev nlohmann-json3-dev libgumbo-dev libxml2-dev libcpp-httplib-dev libssl-dev
-  libqrencode-dev libsystemd-dev libsodium-dev libmosquitto-dev libsqlite3-dev
+  libqrencode-dev libsystemd-dev libsodium-dev libmosquitto-dev libsqlite3-dev libxext-dev libdrm-dev
   libcec-dev libp8-platform-dev libudev-dev
   fonts-noto-cjk tzdata
 )
@@ -26,10 +26,13 @@ build_run=(
 # bench/render_vs_pango.sh's pango-view and /usr/bin/time; mosquitto_sub, with which the
 # durability test reads the broker's retained documents; the SMTP sink (with STARTTLS) the
 # alert channels' tests send mail to; socat, the link between a hall's broker and the
-# city's that the bridge test cuts. (No SDL2_ttf: nothing uses it.)
+# city's that the bridge test cuts; Xorg with the dummy video driver, xset, and Xorg's
+# headers for the test panel driver with DPMS (tests/xorg_panel): the dpms backend's tests.
+# (No SDL2_ttf: nothing uses it.)
 test_fuzz=(
   catch2 openssl mosquitto mosquitto-clients systemd python3-jsonschema unicode-data fonts-hanazono
   python3-aiosmtpd socat
+  xserver-xorg-core xserver-xorg-video-dummy x11-xserver-utils xserver-xorg-dev
   clang libclang-rt-14-dev
   chromium chromium-driver python3-selenium
   pango1.0-tools time
