@@ -37,11 +37,12 @@ struct Screen::Impl {
     std::chrono::steady_clock::time_point next_sample{};  // epoch: the first present samples
     Frames sample;
     std::vector<uint32_t> readback;  // reused: one frame of the panel
+    bool black = false;              // show_black(): the hall is closed, until the next show()
 
     // Every present goes through here: counted, and sampled when a sample is due.
     void present_frame() {
         const auto now = std::chrono::steady_clock::now();
-        if (now >= next_sample && page) {  // before the first page there is nothing to judge
+        if (now >= next_sample && page && !black) {  // the black page is meant to be blank  // before the first page there is nothing to judge
             read_back();
             next_sample = now + sample_interval;
         }
@@ -117,7 +118,7 @@ struct Screen::Impl {
         sdl().SetRenderTarget(renderer.get(), nullptr);
         sdl().SetRenderDrawColor(renderer.get(), 0, 0, 0, 255);
         sdl().RenderClear(renderer.get());
-        if (page) copy_upright(page.get(), 0, 0, 255);
+        if (page && !black) copy_upright(page.get(), 0, 0, 255);
         present_frame();
     }
 
@@ -195,6 +196,7 @@ int Screen::page_height() const { return impl_->upright_h(); }
 
 void Screen::show(const text::Page& page, const text::PageGeometry& geometry, Transition transition) {
     Impl& s = *impl_;
+    s.black = false;
     // Two page textures take turns: the new page is drawn into the one not on screen.
     std::swap(s.page, s.previous);
     int tw = 0, th = 0;
@@ -252,6 +254,7 @@ std::vector<uint32_t> Screen::snapshot(int& width, int& height) const {
     width = height = 0;
     if (!s.page) return {};
     sdl().QueryTexture(s.page.get(), nullptr, nullptr, &width, &height);
+    if (s.black) return std::vector<uint32_t>(static_cast<size_t>(width) * static_cast<size_t>(height), 0xFF000000u);
     std::vector<uint32_t> pixels(static_cast<size_t>(width) * static_cast<size_t>(height));
     sdl().SetRenderTarget(s.renderer.get(), s.page.get());
     if (sdl().RenderReadPixels(s.renderer.get(), nullptr, SDL_PIXELFORMAT_ARGB8888, pixels.data(), width * 4) != 0) pixels.clear();
@@ -297,7 +300,7 @@ void Screen::set_progress(double remaining) {
     Impl& s = *impl_;
     const bool was_shown = s.progress >= 0;
     s.progress = remaining;
-    if (remaining < 0 && !was_shown) return;
+    if ((remaining < 0 && !was_shown) || s.black) return;
     s.draw_progress();
     s.present();
 }
@@ -347,7 +350,7 @@ std::chrono::milliseconds Screen::until_sample() const {
 
 void Screen::sample_now() {
     Impl& s = *impl_;
-    if (!s.page) {  // nothing drawn yet: the next page's present samples
+    if (!s.page || s.black) {  // nothing drawn (yet): the next page's present samples
         s.next_sample = std::chrono::steady_clock::now() + s.sample_interval;
         return;
     }
@@ -397,6 +400,19 @@ Screen::Wake Screen::wait(std::chrono::milliseconds timeout) {
         }
         if (std::chrono::steady_clock::now() >= deadline) return Wake::timeout;
     }
+}
+
+// --- issue 28, helper `asleep`: minimal show_black()/dpms_backend() until `dpms` merges
+// (the lead keeps dpms's versions; show_black's `black` flag above is the same idea).
+void Screen::show_black() {
+    Impl& s = *impl_;
+    s.black = true;
+    s.present();
+}
+
+Result<std::unique_ptr<power::Backend>> Screen::dpms_backend() {
+    return make_error(std::string("DPMS needs the X11 or KMSDRM video driver, not ") +
+                      (sdl().GetCurrentVideoDriver() ? sdl().GetCurrentVideoDriver() : "none"));
 }
 
 }  // namespace kiosk::render

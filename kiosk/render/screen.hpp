@@ -10,6 +10,7 @@
 
 #include "base/result.hpp"
 #include "config/config.hpp"
+#include "power/backend.hpp"
 #include "text/layout.hpp"
 
 namespace kiosk::render {
@@ -39,6 +40,12 @@ public:
     // the screen: at once, or by a fade or slide of ~0.4 s that only composites the two
     // ready textures (a flip never waits for drawing).
     void show(const text::Page& page, const text::PageGeometry& geometry, Transition transition = Transition::none);
+    // The hall is closed (issue 28): presents one all-black frame and stops frame sampling
+    // and the progress bar until the next show(); an exposed window shows black again.
+    void show_black();
+    // The panel's DPMS switch (X11 DPMS, KMSDRM's connector property); an error on other
+    // drivers. Must not outlive the screen.
+    Result<std::unique_ptr<power::Backend>> dpms_backend();
     // The thin bar along the page's bottom edge: the share of the page's time still to run
     // (1 full, 0 empty); negative hides it. Redraws only the bar's strip.
     void set_progress(double remaining);
