@@ -22,10 +22,11 @@ build_run=(
 # bench/render_vs_pango.sh's pango-view and /usr/bin/time; mosquitto_sub, with which the
 # durability test reads the broker's retained documents; the SMTP sink (with STARTTLS) the
 # alert channels' tests send mail to; socat, the link between a hall's broker and the
-# city's that the bridge test cuts. (No SDL2_ttf: nothing uses it.)
+# city's that the bridge test cuts; faketime (libfaketime), the fast wall clock of the hall's
+# day test (a panel asleep over lunch). (No SDL2_ttf: nothing uses it.)
 test_fuzz=(
   catch2 openssl mosquitto mosquitto-clients systemd python3-jsonschema unicode-data fonts-hanazono
-  python3-aiosmtpd socat
+  python3-aiosmtpd socat faketime
   clang libclang-rt-14-dev
   chromium chromium-driver python3-selenium
   pango1.0-tools time

@@ -99,7 +99,6 @@ std::vector<json> proof_of_play(const fs::path& file) {
 
 TEST_CASE("a fast-clock day: the panel sleeps over lunch and wakes at the planned minutes", "[asleep][run][process]") {
     REQUIRE(fs::exists(kFakeTimeLibrary));
-    fs::create_directories(fs::temp_directory_path());
     Hall hall({{"hours", weekdays({"08:30-12:00", "13:00-17:00"})}, {"lunch", "off"}, {"on_before_minutes", 15},
                {"off_after_minutes", 10}, {"calendar", "calendar.json"}},
               {{"page_seconds", 600}});
