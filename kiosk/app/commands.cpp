@@ -259,8 +259,9 @@ int render_asleep(const Args& args, const std::string& out) {
     if (!plan.calendar.error.empty()) std::fprintf(stderr, "kiosk: %s\n", plan.calendar.error.c_str());
     const schedule::PowerState state = plan.at(*now);
     if (state.on) return -1;
-    const std::string wakes = state.until ? zone_time::format_iso_local(state.until, (*cfg)->time_zone) : "not within 400 days";
-    const std::string why = state.reason + (state.day_name.empty() ? "" : ", " + state.day_name) + "; it wakes at " + wakes;
+    const std::string why = state.reason + (state.day_name.empty() ? "" : ", " + state.day_name) +
+                            (state.until ? "; it wakes at " + zone_time::format_iso_local(state.until, (*cfg)->time_zone)
+                                         : "; no opening within 400 days");
     if ((*cfg)->power.backend != config::PowerBackendKind::none) {
         std::cout << "the panel is off at this time (" << why << "): nothing to render\n";
         return 0;
