@@ -3,18 +3,24 @@
 // within a second (a normal one not), and a power backend that fails while the black page
 // stands in.
 #include <catch2/catch.hpp>
+#include <httplib.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
+#include "app/fetch_worker.hpp"
 #include "app/hall_power.hpp"
 #include "base/zone_time.hpp"
 #include "config/config.hpp"
 #include "schedule/hall_day.hpp"
+#include "server_thread.hpp"
+#include "store/cache.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -298,4 +304,42 @@ TEST_CASE("kiosk render --now at a closed time: the black page with backend none
     auto open = test::run_kiosk({"render", "--config", hall.config, "--out", out.string(), "--now", "2026-12-07T10:30", "--size", "320x180", "--pages", "1"});
     CHECK(open.status == 0);
     CHECK(open.out.find("report-001.png") != std::string::npos);
+}
+
+TEST_CASE("asleep, web items are fetched at the slow pace, the published playlist at its own, all at once on waking", "[asleep][fetch][process]") {
+    test::TempDir dir;
+    kiosk::store::Cache cache(dir.path() / "cache");
+    const std::string report = test::read_file(KIOSK_TEST_CORPUS);
+    std::mutex mutex;
+    std::map<std::string, int> asked;
+    httplib::Server server;
+    server.Get(R"(/(.*))", [&](const httplib::Request& req, httplib::Response& res) {
+        {
+            std::lock_guard lock(mutex);
+            ++asked[req.path];
+        }
+        res.set_content(req.path == "/playlist.json" ? R"({"items": []})" : report, req.path == "/playlist.json" ? "application/json" : "text/plain; charset=utf-8");
+    });
+    test::ServerThread serving(server);
+    auto count = [&](const std::string& path) {
+        std::lock_guard lock(mutex);
+        return asked[path];
+    };
+    kiosk::net::FetchPolicy policy;
+    policy.allowed_hosts = {"127.0.0.1"};
+    kiosk::app::FetchWorker worker(policy, cache, [] {});
+    // Both due every second.
+    worker.set_jobs({{"report", serving.url("/report.txt"), 1, false, ""}, {"playlist", serving.url("/playlist.json"), 1, true, ""}});
+    REQUIRE(test::wait_for([&] { return count("/report.txt") >= 2; }, 10));  // at its own pace while on
+    worker.set_pace(kiosk::app::kAsleepFetchInterval);
+    const int report_then = count("/report.txt") + 1;  // one under way may finish
+    const int playlist_then = count("/playlist.json");
+    // The playlist fetched three times more (it may carry an urgent notice): the item not again.
+    REQUIRE(test::wait_for([&] { return count("/playlist.json") >= playlist_then + 3; }, 15));
+    CHECK(count("/report.txt") <= report_then);
+    // Waking: the pace back to normal and every item fetched now.
+    const int before_wake = count("/report.txt");
+    worker.set_pace(std::chrono::seconds(0));
+    worker.refresh_now("");
+    CHECK(test::wait_for([&] { return count("/report.txt") > before_wake; }, 5));
 }
