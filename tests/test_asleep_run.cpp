@@ -105,7 +105,7 @@ std::vector<json> proof_of_play(const fs::path& file) {
 
 TEST_CASE("a fast-clock day: the panel sleeps over lunch and wakes at the planned minutes", "[asleep][run][process]") {
     REQUIRE(fs::exists(kFakeTimeLibrary));
-    Hall hall({{"hours", weekdays({"08:30-12:00", "13:00-17:00"})}, {"lunch", "off"}, {"on_before_minutes", 15},
+    Hall hall(json{{"hours", weekdays({"08:30-12:00", "13:00-17:00"})}, {"lunch", "off"}, {"on_before_minutes", 15},
                {"off_after_minutes", 10}, {"calendar", "calendar.json"}},
               {{"page_seconds", 600}});
     // The calendar in force (a local file): an example holiday the next day, nothing today.
@@ -149,7 +149,7 @@ TEST_CASE("a fast-clock day: the panel sleeps over lunch and wakes at the planne
             last_state = st;
             return !first_on_after.empty();
         },
-        kiosk::kSanitized ? 120 : 80));
+        test::kSanitized ? 120 : 80));
     INFO(kiosk.err());
     // Within a fake minute of the plan (a status is written at once when the panel changes).
     CHECK(at(first_asleep.substr(0, 10) + "T" + first_asleep.substr(11)) >= sleeps);
@@ -190,7 +190,7 @@ TEST_CASE("an urgent notice wakes an asleep panel within a second, a normal one 
     // Every day closed: the panel sleeps from the start.
     json closed = json::object();
     for (const char* d : {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) closed[d] = json::array();
-    Hall hall({{"hours", closed}});
+    Hall hall(json{{"hours", closed}});
     test::BackgroundKiosk kiosk({"run", "--config", hall.config}, {"SDL_VIDEODRIVER=dummy"}, hall.dir.path() / "log");
     REQUIRE(test::wait_for([&] { return hall.power_state() == "asleep"; }, 20));
     {
@@ -249,7 +249,7 @@ TEST_CASE("a power backend that fails: logged, the problem in the status, the bl
     json closed = json::object();
     for (const char* d : {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) closed[d] = json::array();
     // DPMS on SDL's dummy driver is an error (it needs X11 or KMSDRM).
-    Hall hall({{"hours", closed}}, {{"power", {{"backend", "dpms"}}}, {"frame_sample_seconds", 1}});
+    Hall hall(json{{"hours", closed}}, {{"power", {{"backend", "dpms"}}}});
     test::BackgroundKiosk kiosk({"run", "--config", hall.config}, {"SDL_VIDEODRIVER=dummy"}, hall.dir.path() / "log");
     REQUIRE(test::wait_for([&] { return hall.power_state() == "asleep"; }, 20));
     const json s = hall.status();
@@ -286,7 +286,7 @@ TEST_CASE("a power backend that fails: logged, the problem in the status, the bl
 }
 
 TEST_CASE("kiosk render --now at a closed time: the black page with backend none", "[asleep][cli]") {
-    Hall hall({{"hours", weekdays({"08:30-12:00", "13:00-17:00"})}, {"lunch", "off"}});
+    Hall hall(json{{"hours", weekdays({"08:30-12:00", "13:00-17:00"})}, {"lunch", "off"}});
     const fs::path out = hall.dir.path() / "png";
     auto closed = test::run_kiosk({"render", "--config", hall.config, "--out", out.string(), "--now", "2026-12-07T12:30", "--size", "320x180"});
     INFO(closed.err);
