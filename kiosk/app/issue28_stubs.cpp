@@ -1,15 +1,10 @@
-// TEMPORARY (helper `asleep`, issue 28): stand-ins for what `fleetcal` (fleet::best_calendar)
-// and `backends` (power::open_backend, power::panel_word) build, so the run loop links and
+// TEMPORARY (helper `asleep`, issue 28): stand-ins for what `backends` (power::open_backend,
+// power::panel_word) builds, so the run loop links and
 // its tests run before their branches merge. Delete this file (and its line in
-// CMakeLists.txt) when merging them.
-#include "fleet/desired_store.hpp"
+// CMakeLists.txt) when merging it.
 #include "power/backend.hpp"
 
 namespace kiosk {
-
-std::optional<fleet::StoredCalendar> fleet::best_calendar(const std::filesystem::path&, const std::vector<std::string>&) {
-    return std::nullopt;
-}
 
 Result<std::unique_ptr<power::Backend>> power::open_backend(const config::PowerSettings&) {
     return make_error("power backends are not built yet (stand-in)");
