@@ -8,12 +8,16 @@
 set -euo pipefail
 
 # Building and running: every library CMakeLists.txt finds (the fleet's and the console's
-# too: the top-level build requires them), msgfmt for the catalogue, the CJK font, zones.
+# too: the top-level build requires them; libcec-dev's headers for the cec power backend,
+# with libp8-platform-dev and libudev-dev, which its libcec.pc requires but Debian's
+# libcec-dev does not pull in), msgfmt for the catalogue, the CJK font, zones. cec-utils
+# (cec-client, to try an adapter by hand) is for people, not needed here.
 build_run=(
   cmake ninja-build g++ pkg-config gettext
   libsdl2-dev libsdl2-image-dev libfreetype-dev libharfbuzz-dev libicu-dev libfontconfig-dev
   libpng-dev libcurl4-openssl-dev nlohmann-json3-dev libgumbo-dev libxml2-dev libcpp-httplib-dev libssl-dev
   libqrencode-dev libsystemd-dev libsodium-dev libmosquitto-dev libsqlite3-dev
+  libcec-dev libp8-platform-dev libudev-dev
   fonts-noto-cjk tzdata
 )
 # The tests (Catch2, the broker and certificates of the fleet tests, the schemas' checker,

@@ -28,8 +28,9 @@ done
 # What only some commands use is opened at first use (base/shared_library.hpp), not by
 # the loader at every start: fetching (libcurl, 22 libraries more), the screen (SDL2, 37
 # more: X11, Wayland, ALSA, PulseAudio, D-Bus…; `kiosk render` paints without it),
-# pictures (SDL2_image) and the fleet's broker (libmosquitto, with libssl and libcrypto).
-for lib in libcurl libSDL2-2.0 libSDL2_image libmosquitto; do
+# pictures (SDL2_image), the fleet's broker (libmosquitto, with libssl and libcrypto) and
+# HDMI-CEC (libcec, with libp8-platform and libudev, only for the cec power backend).
+for lib in libcurl libSDL2-2.0 libSDL2_image libmosquitto libcec; do
   if grep -q "$lib" <<<"$kiosk_libs"; then
     echo "FAIL: kiosk loads $lib at start" >&2
     status=1
