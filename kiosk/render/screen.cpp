@@ -9,6 +9,7 @@
 
 #include "base/log.hpp"
 #include "render/canvas.hpp"
+#include "render/dpms.hpp"
 #include "render/page_painter.hpp"
 #include "render/png_writer.hpp"
 #include "render/sdl_handles.hpp"
@@ -37,12 +38,13 @@ struct Screen::Impl {
     std::chrono::steady_clock::time_point next_sample{};  // epoch: the first present samples
     Frames sample;
     std::vector<uint32_t> readback;  // reused: one frame of the panel
-    bool black = false;              // show_black(): the hall is closed, until the next show()
+    bool black = false;  // show_black() until the next show(): nothing presented, nothing sampled
 
     // Every present goes through here: counted, and sampled when a sample is due.
     void present_frame() {
         const auto now = std::chrono::steady_clock::now();
-        if (now >= next_sample && page && !black) {  // the black page is meant to be blank  // before the first page there is nothing to judge
+        // Before the first page there is nothing to judge; a black page is meant.
+        if (now >= next_sample && page && !black) {
             read_back();
             next_sample = now + sample_interval;
         }
@@ -196,7 +198,12 @@ int Screen::page_height() const { return impl_->upright_h(); }
 
 void Screen::show(const text::Page& page, const text::PageGeometry& geometry, Transition transition) {
     Impl& s = *impl_;
-    s.black = false;
+    if (s.black) {
+        // Awake again: the first present samples, proving the panel is drawn.
+        s.black = false;
+        s.next_sample = {};
+        transition = Transition::none;  // nothing to change over from
+    }
     // Two page textures take turns: the new page is drawn into the one not on screen.
     std::swap(s.page, s.previous);
     int tw = 0, th = 0;
@@ -254,6 +261,8 @@ std::vector<uint32_t> Screen::snapshot(int& width, int& height) const {
     width = height = 0;
     if (!s.page) return {};
     sdl().QueryTexture(s.page.get(), nullptr, nullptr, &width, &height);
+    // What the panel shows: black while show_black() is in force (the office's screenshot
+    // of a closed hall's screen is a black picture, not the page from before).
     if (s.black) return std::vector<uint32_t>(static_cast<size_t>(width) * static_cast<size_t>(height), 0xFF000000u);
     std::vector<uint32_t> pixels(static_cast<size_t>(width) * static_cast<size_t>(height));
     sdl().SetRenderTarget(s.renderer.get(), s.page.get());
@@ -296,11 +305,20 @@ Result<std::string> Screen::screenshot_png(std::size_t max_bytes) const {
     return make_error("the screenshot does not fit in " + std::to_string(max_bytes) + " bytes");
 }
 
+void Screen::show_black() {
+    Impl& s = *impl_;
+    s.black = true;
+    s.present();  // one all-black frame, not sampled
+}
+
+Result<std::unique_ptr<power::Backend>> Screen::dpms_backend() { return open_dpms(impl_->window.get()); }
+
 void Screen::set_progress(double remaining) {
     Impl& s = *impl_;
     const bool was_shown = s.progress >= 0;
     s.progress = remaining;
-    if ((remaining < 0 && !was_shown) || s.black) return;
+    if (s.black) return;  // kept for the next show(), which draws the bar with the page
+    if (remaining < 0 && !was_shown) return;
     s.draw_progress();
     s.present();
 }
@@ -329,6 +347,7 @@ Screen::Display Screen::display() const {
 Screen::Frames Screen::frames() const {
     const Impl& s = *impl_;
     Frames f = s.sample;
+    f.black = s.black;
     const long long now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
     f.last_minute = 0;
     for (std::size_t i = 0; i < s.presented.size(); ++i)
@@ -344,13 +363,15 @@ void Screen::set_frame_sample_interval(std::chrono::milliseconds interval) {
 }
 
 std::chrono::milliseconds Screen::until_sample() const {
+    if (impl_->black) return kNoSampleDue;
     const auto left = impl_->next_sample - std::chrono::steady_clock::now();
     return std::max(std::chrono::milliseconds(0), std::chrono::ceil<std::chrono::milliseconds>(left));
 }
 
 void Screen::sample_now() {
     Impl& s = *impl_;
-    if (!s.page || s.black) {  // nothing drawn (yet): the next page's present samples
+    if (s.black) return;  // a black page is meant: nothing to prove
+    if (!s.page) {  // nothing drawn yet: the next page's present samples
         s.next_sample = std::chrono::steady_clock::now() + s.sample_interval;
         return;
     }
@@ -371,8 +392,9 @@ void Screen::wake() {
 // condition variable, woken at once by wake(), and looks at SDL's queue (quit from SIGTERM,
 // resize, expose) every kEventSlice.
 Screen::Wake Screen::wait(std::chrono::milliseconds timeout) {
-    constexpr auto kEventSlice = std::chrono::milliseconds(100);
     Impl& s = *impl_;
+    // While black nothing is drawn and a quit can wait a second: fewer wake-ups asleep.
+    const auto kEventSlice = std::chrono::milliseconds(s.black ? 1000 : 100);
     const auto deadline = std::chrono::steady_clock::now() + std::max(std::chrono::milliseconds(0), timeout);
     for (;;) {
         SDL_Event ev;
@@ -400,19 +422,6 @@ Screen::Wake Screen::wait(std::chrono::milliseconds timeout) {
         }
         if (std::chrono::steady_clock::now() >= deadline) return Wake::timeout;
     }
-}
-
-// --- issue 28, helper `asleep`: minimal show_black()/dpms_backend() until `dpms` merges
-// (the lead keeps dpms's versions; show_black's `black` flag above is the same idea).
-void Screen::show_black() {
-    Impl& s = *impl_;
-    s.black = true;
-    s.present();
-}
-
-Result<std::unique_ptr<power::Backend>> Screen::dpms_backend() {
-    return make_error(std::string("DPMS needs the X11 or KMSDRM video driver, not ") +
-                      (sdl().GetCurrentVideoDriver() ? sdl().GetCurrentVideoDriver() : "none"));
 }
 
 }  // namespace kiosk::render

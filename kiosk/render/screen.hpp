@@ -40,12 +40,18 @@ public:
     // the screen: at once, or by a fade or slide of ~0.4 s that only composites the two
     // ready textures (a flip never waits for drawing).
     void show(const text::Page& page, const text::PageGeometry& geometry, Transition transition = Transition::none);
-    // The hall is closed (issue 28): presents one all-black frame and stops frame sampling
-    // and the progress bar until the next show(); an exposed window shows black again.
+    // The panel black while the hall is closed: one all-black frame presented, then nothing
+    // until the next show() — no presents (the progress bar is kept, not drawn), no frame
+    // samples (until_sample() says none is due; frames().black says why nothing is
+    // presented), the window re-presented black if exposed. A black page is meant, so it is
+    // never sampled as "the page is not drawn".
     void show_black();
-    // The panel's DPMS switch (X11 DPMS, KMSDRM's connector property); an error on other
-    // drivers. Must not outlive the screen.
+    // The `dpms` power backend on the display server this screen drew on (render/dpms.hpp):
+    // X11's DPMS extension or the KMSDRM connector's DPMS property; an error on any other
+    // SDL driver (dummy, wayland) saying DPMS needs X11 or KMSDRM. It borrows the screen's
+    // X connection or DRM fd: destroy it before this Screen.
     Result<std::unique_ptr<power::Backend>> dpms_backend();
+
     // The thin bar along the page's bottom edge: the share of the page's time still to run
     // (1 full, 0 empty); negative hides it. Redraws only the bar's strip.
     void set_progress(double remaining);
@@ -59,7 +65,7 @@ public:
     void set_pictures(const class PictureStore* pictures);
 
     // The upright page as it stands (progress bar included), 0xAARRGGBB rows: for tests
-    // and screenshots.
+    // and screenshots; all black while show_black() is in force.
     std::vector<uint32_t> snapshot(int& width, int& height) const;
     // The same as a PNG of at most `max_bytes` (the fleet's screenshot): compressed harder,
     // then halved in size, until it fits.
@@ -76,23 +82,29 @@ public:
     // the last read-back of a presented frame — taken just before a present once every
     // `interval` (set_frame_sample_interval) — with whether every pixel of it was one colour.
     // Nothing the kiosk draws (the standing page, a content page, a notice) is meant to be
-    // blank, so a uniform frame is always the fault to report.
+    // blank, so a uniform frame is always the fault to report; the black page of a closed
+    // hall (show_black) is never sampled.
     struct Frames {
         long last_minute = 0;
         std::time_t sampled_at = 0;  // 0: not sampled yet
         bool uniform = false;
         std::uint32_t colour = 0;    // 0xRRGGBB of a uniform sample
         double sample_ms = 0;        // what the last sample cost (read-back and check)
+        bool black = false;          // show_black() in force: nothing presented or sampled, as meant
     };
     Frames frames() const;
     void set_frame_sample_interval(std::chrono::milliseconds interval);
     // How long until the next sample is due (zero: due now); the run loop wakes for it.
+    // While black, none is: kNoSampleDue.
     std::chrono::milliseconds until_sample() const;
     // Presents the page again, sampling it: for when nothing else presented in time.
     void sample_now();
 
+    static constexpr std::chrono::milliseconds kNoSampleDue{std::chrono::hours(24)};
+
     enum class Wake { timeout, quit, resized, external };
-    // Sleeps on SDL events until `timeout` passes (no busy loop). Re-presents the last page
+    // Sleeps on SDL events until `timeout` passes (no busy loop; while black SDL's queue is
+    // looked at once a second instead of ten times). Re-presents the last page
     // when the window is exposed; returns early on quit (SIGTERM/SIGINT) or a resize.
     Wake wait(std::chrono::milliseconds timeout);
 
