@@ -108,6 +108,14 @@ TEST_CASE("a fast-clock day: the panel sleeps over lunch and wakes at the planne
     Hall hall(json{{"hours", weekdays({"08:30-12:00", "13:00-17:00"})}, {"lunch", "off"}, {"on_before_minutes", 15},
                {"off_after_minutes", 10}, {"calendar", "calendar.json"}},
               {{"page_seconds", 600}});
+    // The panel switched by a program (the command backend), which writes down what it was asked.
+    const fs::path switched = hall.dir.path() / "panel-switched";
+    {
+        json cfg = json::parse(test::read_file(hall.config));
+        cfg["power"] = {{"backend", "command"},
+                        {"command", {{"program", std::string(KIOSK_TEST_FIXTURES) + "/power/panel-command.sh"}, {"args", {switched.string()}}}}};
+        test::write_file(hall.config, cfg.dump());
+    }
     // The calendar in force (a local file): an example holiday the next day, nothing today.
     test::write_file(hall.dir.path() / "calendar.json",
                      json{{"format", "kiosk-calendar/1"}, {"example", true},
@@ -161,7 +169,8 @@ TEST_CASE("a fast-clock day: the panel sleeps over lunch and wakes at the planne
     CHECK(power["reason"] == "午休");
     CHECK(power["wakes"] == "2026-12-07 12:45:00");
     CHECK(power["since"] == "2026-12-07 12:10:00");
-    CHECK(power["backend"] == "none");
+    CHECK(power["backend"] == "command");
+    CHECK(power["panel"] == "off");  // what the program read back
     CHECK(power["problem"] == "");
     CHECK(power["calendar"] == (hall.dir.path() / "calendar.json").string());
     CHECK(asleep_status["current"]["standing"] == true);
@@ -170,6 +179,8 @@ TEST_CASE("a fast-clock day: the panel sleeps over lunch and wakes at the planne
     CHECK(log.find("panel asleep (午休); it wakes at 2026-12-07 12:45:00") != std::string::npos);
     CHECK(log.find("panel on; it sleeps at 2026-12-07 12:10:00") != std::string::npos);
     CHECK(log.find("panel on; it sleeps at 2026-12-07 17:10:00") != std::string::npos);
+    // The panel was switched on at start, off at lunch and on again.
+    CHECK(test::read_file(switched) == "on\noff\non\n");
     // No play began while it slept (the page up at 12:10 ended then and is logged).
     CHECK(kiosk.stop() == 0);
     const auto plays = proof_of_play(hall.state / "proof-of-play.log");
@@ -248,41 +259,51 @@ TEST_CASE("an urgent notice wakes an asleep panel within a second, a normal one 
 TEST_CASE("a power backend that fails: logged, the problem in the status, the black page stands in", "[asleep][run][process]") {
     json closed = json::object();
     for (const char* d : {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) closed[d] = json::array();
-    // DPMS on SDL's dummy driver is an error (it needs X11 or KMSDRM).
-    Hall hall(json{{"hours", closed}}, {{"power", {{"backend", "dpms"}}}});
-    test::BackgroundKiosk kiosk({"run", "--config", hall.config}, {"SDL_VIDEODRIVER=dummy"}, hall.dir.path() / "log");
-    REQUIRE(test::wait_for([&] { return hall.power_state() == "asleep"; }, 20));
-    const json s = hall.status();
-    INFO(s.dump(1));
-    CHECK(s["power"]["backend"] == "dpms");
-    const std::string problem = s["power"]["problem"];
-    CHECK(problem.find("屏幕电源控制失败：") == 0);
-    CHECK(problem.find("DPMS") != std::string::npos);
-    CHECK(problem.find("已改为黑屏显示") != std::string::npos);
-    CHECK(s["power"]["panel"] == "unknown");
-    CHECK(kiosk.err().find("panel power (dpms) failed") != std::string::npos);
-    // Nothing drawn while asleep: the black frame, then no presents. Statuses written on
-    // request (`kiosk refresh` wakes the loop) until one is 4 s into the kiosk's life.
-    json later;
-    REQUIRE(test::wait_for(
-        [&] {
-            test::run_kiosk({"refresh", "--config", hall.config});
-            later = hall.status();
-            return later.is_object() && later["uptime_seconds"].get<long>() >= 4;
-        },
-        20));
-    CHECK(later["pages_shown"] == 0);
-    CHECK(later["health"]["frames"]["last_minute"].get<long>() >= 1);  // the black frame
-    CHECK(later["health"]["frames"]["last_minute"].get<long>() <= 2);
-    CHECK(later["power"]["state"] == "asleep");
-    // The black page is what the panel shows (the screenshot path reads the page as it stands).
-    CHECK(test::run_kiosk({"render", "--config", hall.config, "--out", (hall.dir.path() / "png").string(), "--now",
-                           "2026-12-07T12:30", "--size", "320x180"})
-              .out.find("nothing to render") != std::string::npos);
-    // Alive: it answers the control socket and writes its status on.
-    CHECK(test::run_kiosk({"status", "--config", hall.config}).status == 0);
-    CHECK(kiosk.running());
-    CHECK(kiosk.stop() == 0);
+    struct Case {
+        const char* name;
+        json power;
+        const char* device;  // as the problem names it
+    };
+    const std::string failing = std::string(KIOSK_TEST_FIXTURES) + "/power/failing-command.sh";
+    // DPMS on SDL's dummy driver is an error (it needs X11 or KMSDRM); a program that exits 3.
+    for (const Case& c : {Case{"dpms", {{"backend", "dpms"}}, "DPMS"},
+                          Case{"command", {{"backend", "command"}, {"command", {{"program", failing}}}}, "控制程序 "}}) {
+        INFO(c.name);
+        Hall hall(json{{"hours", closed}}, {{"power", c.power}});
+        test::BackgroundKiosk kiosk({"run", "--config", hall.config}, {"SDL_VIDEODRIVER=dummy"}, hall.dir.path() / "log");
+        REQUIRE(test::wait_for([&] { return hall.power_state() == "asleep"; }, 20));
+        // Nothing drawn while asleep: the black frame, then no presents. Statuses written on
+        // request (`kiosk refresh` wakes the loop) until one is 4 s into the kiosk's life.
+        json s;
+        REQUIRE(test::wait_for(
+            [&] {
+                test::run_kiosk({"refresh", "--config", hall.config});
+                s = hall.status();
+                return s.is_object() && s["uptime_seconds"].get<long>() >= 4 && s["power"]["problem"] != "";
+            },
+            20));
+        INFO(s.dump(1));
+        CHECK(s["power"]["backend"] == c.name);
+        const std::string problem = s["power"]["problem"];
+        CHECK(problem.find("屏幕电源控制失败：") == 0);
+        CHECK(problem.find(c.device) != std::string::npos);
+        CHECK(problem.find("已改为黑屏显示") != std::string::npos);
+        CHECK(s["power"]["panel"] == "unknown");
+        CHECK(s["power"]["state"] == "asleep");
+        CHECK(s["pages_shown"] == 0);
+        CHECK(s["health"]["frames"]["last_minute"].get<long>() >= 1);  // the black frame
+        CHECK(s["health"]["frames"]["last_minute"].get<long>() <= 2);
+        CHECK(kiosk.err().find(std::string("panel power (") + c.name + ") failed") != std::string::npos);
+        // `kiosk render --now` at a closed time with a backend that switches the panel off: no page.
+        CHECK(test::run_kiosk({"render", "--config", hall.config, "--out", (hall.dir.path() / "png").string(), "--now",
+                               "2026-12-07T12:30", "--size", "320x180"})
+                  .out.find("nothing to render") != std::string::npos);
+        CHECK_FALSE(fs::exists(hall.dir.path() / "png" / "asleep-001.png"));
+        // Alive.
+        CHECK(test::run_kiosk({"status", "--config", hall.config}).status == 0);
+        CHECK(kiosk.running());
+        CHECK(kiosk.stop() == 0);
+    }
 }
 
 TEST_CASE("kiosk render --now at a closed time: the black page with backend none", "[asleep][cli]") {
