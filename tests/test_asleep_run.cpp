@@ -299,8 +299,11 @@ TEST_CASE("a power backend that fails: logged, the problem in the status, the bl
                                "2026-12-07T12:30", "--size", "320x180"})
                   .out.find("nothing to render") != std::string::npos);
         CHECK_FALSE(fs::exists(hall.dir.path() / "png" / "asleep-001.png"));
-        // Alive.
-        CHECK(test::run_kiosk({"status", "--config", hall.config}).status == 0);
+        // Alive, and `kiosk status` says it sleeps and why the switch failed.
+        const auto st = test::run_kiosk({"status", "--config", hall.config}, "LANGUAGE=");
+        CHECK(st.status == 0);
+        CHECK(st.out.find("panel: asleep, the hall is closed (") != std::string::npos);
+        CHECK(st.out.find(std::string("panel power (") + c.name + ") FAILED: 屏幕电源控制失败：") != std::string::npos);
         CHECK(kiosk.running());
         CHECK(kiosk.stop() == 0);
     }

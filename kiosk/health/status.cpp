@@ -398,6 +398,18 @@ std::string describe_status(const StatusReport& s) {
                       {c.item, std::to_string(c.page), std::to_string(c.of), c.until});
     if (c.interrupt) out << " " << KIOSK_TR("(a notice, out of turn)");
     out << "\n";
+    if (const auto& w = s.power; w && w->state != "on") {
+        const std::string why = w->reason + (w->day_name.empty() ? "" : "，" + w->day_name);
+        const std::string wakes = w->wakes.empty() ? KIOSK_TR("no opening ahead") : w->wakes;
+        out << format(w->state == "woken" ? KIOSK_TR("panel: WOKEN for an urgent notice while the hall is closed ({}); it opens at {}")
+                                          : KIOSK_TR("panel: asleep, the hall is closed ({}); it wakes at {}"),
+                      {why, wakes})
+            << "\n";
+    } else if (w && !w->sleeps.empty()) {
+        out << format(KIOSK_TR("panel: on; it sleeps at {}"), {w->sleeps}) << "\n";
+    }
+    if (const auto& w = s.power; w && !w->problem.empty())
+        out << format(KIOSK_TR("panel power ({}) FAILED: {}"), {w->backend, w->problem}) << "\n";
     const auto& p = s.playlist;
     out << format(KIOSK_TR("playlist: {} (version {}, {} items, applied {})"),
                   {p.file, std::to_string(p.version), std::to_string(p.items), p.applied})
