@@ -391,7 +391,10 @@ std::string describe_status(const StatusReport& s) {
         << "\n";
     out << format(KIOSK_TR("status written {}"), {s.updated}) << "\n";
     const auto& c = s.current;
-    if (c.standing)
+    const bool asleep = s.power && s.power->state == "asleep";  // the black page: nothing shows
+    if (asleep)
+        out << KIOSK_TR("now showing: nothing (the black page)");
+    else if (c.standing)
         out << format(KIOSK_TR("now showing: the standing page (nothing scheduled), until {}"), {c.until});
     else
         out << format(KIOSK_TR("now showing: {} page {}/{}, until {}"),
