@@ -27,11 +27,12 @@ build_run=(
 # durability test reads the broker's retained documents; the SMTP sink (with STARTTLS) the
 # alert channels' tests send mail to; socat, the link between a hall's broker and the
 # city's that the bridge test cuts; Xorg with the dummy video driver, xset, and Xorg's
-# headers for the test panel driver with DPMS (tests/xorg_panel): the dpms backend's tests.
-# (No SDL2_ttf: nothing uses it.)
+# headers for the test panel driver with DPMS (tests/xorg_panel): the dpms backend's tests;
+# faketime (libfaketime), the fast wall clock of the hall's day test (a panel asleep over
+# lunch). (No SDL2_ttf: nothing uses it.)
 test_fuzz=(
   catch2 openssl mosquitto mosquitto-clients systemd python3-jsonschema unicode-data fonts-hanazono
-  python3-aiosmtpd socat
+  python3-aiosmtpd socat faketime
   xserver-xorg-core xserver-xorg-video-dummy x11-xserver-utils xserver-xorg-dev
   clang libclang-rt-14-dev
   chromium chromium-driver python3-selenium

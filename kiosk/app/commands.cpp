@@ -28,6 +28,7 @@
 #include "base/log.hpp"
 #include "health/status.hpp"
 #include "render/png_writer.hpp"
+#include "app/hall_power.hpp"
 #include "schedule/plan.hpp"
 #include "text/layout_json.hpp"
 
@@ -69,7 +70,11 @@ prints the path of each. Needs no display.
   --size WxH     the page as a viewer sees it (default: the config's screen size;
                  portrait is e.g. 1080x1920)
   --pages N      at most N pages per item
-  --now TIME     the time shown on the clock, ISO 8601 (e.g. 2026-11-27T09:30)
+  --now TIME     the time shown on the clock, ISO 8601 (e.g. 2026-11-27T09:30). At a
+                 time the hall is closed (kiosk.json "opening", the calendar) the panel
+                 sleeps: with "power" backend none one black page, DIR/asleep-001.png, is
+                 written; with a backend that switches the panel off, no file, and a line
+                 saying the panel is off, why, and when it wakes
   --fetch        fetch web items now, as the screen does (the allowlist, the page's own
                  address for its links, its pictures), instead of taking the cached copy
   --count        also print "ITEM: N pages" for each item, N counting every page of it
@@ -243,9 +248,41 @@ int cmd_layout(const Args& args) {
     return std::cout.good() ? 0 : kFailure;
 }
 
+// `kiosk render --now` at a time the hall is closed: what the panel shows then. -1: it is on.
+int render_asleep(const Args& args, const std::string& out) {
+    if (!args.has("now") || args.has("input")) return -1;
+    auto cfg = load_config(args);
+    if (!cfg) return fail(cfg.error().message);
+    auto now = time_option(args, "now", **cfg);
+    if (!now) return fail(now.error().message, kUsageError);
+    const PowerPlan plan = power_plan(**cfg);
+    if (!plan.calendar.error.empty()) std::fprintf(stderr, "kiosk: %s\n", plan.calendar.error.c_str());
+    const schedule::PowerState state = plan.at(*now);
+    if (state.on) return -1;
+    const std::string why = state.reason + (state.day_name.empty() ? "" : ", " + state.day_name) +
+                            (state.until ? "; it wakes at " + zone_time::format_iso_local(state.until, (*cfg)->time_zone)
+                                         : "; no opening within 400 days");
+    if ((*cfg)->power.backend != config::PowerBackendKind::none) {
+        std::cout << "the panel is off at this time (" << why << "): nothing to render\n";
+        return 0;
+    }
+    auto size = page_size(args, **cfg);
+    if (!size) return fail(size.error().message, kUsageError);
+    const fs::path file = fs::path(out) / "asleep-001.png";
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    const std::vector<uint32_t> black(static_cast<std::size_t>(size->width) * static_cast<std::size_t>(size->height), 0xFF000000u);
+    if (auto st = render::write_png(file, size->width, size->height, black.data(), size->width * 4); !st) return fail(st.error().message);
+    std::cout << file.string() << '\n';
+    std::fprintf(stderr, "kiosk: the hall is closed at this time (%s): the panel shows the black page\n", why.c_str());
+    return 0;
+}
+
 int cmd_render(const Args& args) {
     auto out = args.get("out");
     if (!out) return fail("render: --out DIR is required (see `kiosk render --help`)", kUsageError);
+    if (auto st = check_size_option(args); !st) return fail(st.error().message, kUsageError);
+    if (const int asleep = render_asleep(args, *out); asleep >= 0) return asleep;
     int max_pages = 0;
     if (auto pages = args.get("pages")) {
         auto n = parse_positive("--pages", *pages);

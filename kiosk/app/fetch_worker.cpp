@@ -175,6 +175,15 @@ void FetchWorker::refresh_now(const std::string& id) {
     changed_.notify_all();
 }
 
+void FetchWorker::set_pace(std::chrono::seconds minimum) {
+    {
+        std::lock_guard lock(mutex_);
+        if (pace_ == minimum) return;
+        pace_ = minimum;
+    }
+    changed_.notify_all();
+}
+
 std::deque<ItemUpdate> FetchWorker::take() {
     std::lock_guard lock(mutex_);
     return std::exchange(updates_, {});
@@ -213,7 +222,10 @@ void FetchWorker::run() {
         const FetchJob* due = nullptr;
         std::time_t when = 0;
         for (const auto& job : jobs_) {
-            const std::time_t t = health_[job.id].next_attempt;
+            const net::ItemHealth& h = health_[job.id];
+            std::time_t t = h.next_attempt;
+            if (pace_.count() > 0 && !job.playlist && h.last_attempt > 0 && !refresh_requested_.count(job.id))
+                t = std::max<std::time_t>(t, h.last_attempt + static_cast<std::time_t>(pace_.count()));
             if (!due || t < when) {
                 due = &job;
                 when = t;

@@ -1,5 +1,6 @@
 #pragma once
 #include <atomic>
+#include <chrono>
 // Fetches the playlist's web items on its own thread (never on the frame loop): each item
 // when its refresh interval (or its backoff after a failure) is due, or at once on
 // `kiosk refresh`. Decodes and imports on the same thread, judges the result
@@ -95,6 +96,9 @@ public:
     void set_settings(net::FetchPolicy policy, PlaylistCheck check_playlist);
     std::deque<ItemUpdate> take();
     std::map<std::string, net::ItemHealth> health() const;
+    // While the panel is asleep: each web item fetched at most once per `minimum` (zero:
+    // each at its own interval). The published playlist and `kiosk refresh` keep their pace.
+    void set_pace(std::chrono::seconds minimum);
 
 private:
     void run();
@@ -109,6 +113,7 @@ private:
     std::condition_variable changed_;
     std::vector<FetchJob> jobs_;
     std::map<std::string, net::ItemHealth> health_;
+    std::chrono::seconds pace_{0};  // set_pace
     std::set<std::string> refresh_requested_;  // refreshes asked for since their fetch began
     std::deque<ItemUpdate> updates_;
     bool stop_ = false;

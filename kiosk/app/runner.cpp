@@ -17,6 +17,7 @@
 #include "app/control.hpp"
 #include "app/fetch_worker.hpp"
 #include "app/fleet_sync.hpp"
+#include "app/hall_power.hpp"
 #include "app/playlist_state.hpp"
 #include "store/instance.hpp"
 #include "app/library.hpp"
@@ -50,12 +51,19 @@ public:
 
 private:
     bool one_page(const std::chrono::milliseconds& watchdog, bool& announced);
+    bool sleep_while_closed(const std::chrono::milliseconds& watchdog, bool& announced);
+    HallPower::Mode power_now(std::time_t now);
     void publish_items();
     void take_events();
     void check_playlist(const char* why);
     void apply_pending();
     void show_current(std::time_t now, bool flip = false);
-    void write_status();
+    void write_status(bool now = false);
+    // A wait measured on the wall clock, on the steady clock the loop waits by (a soak test's
+    // fast clock runs the wall clock faster).
+    std::chrono::milliseconds wall_wait(std::chrono::milliseconds d) const {
+        return std::chrono::milliseconds(static_cast<long long>(static_cast<double>(d.count()) / clock_.speedup));
+    }
     template <typename When>
     status::Health health_report(std::time_t now, const When& when) const;
     std::string slot_summary() const;
@@ -73,6 +81,9 @@ private:
     bool interrupt_now_ = false;   // a notice that interrupts arrived (or one showing was cleared)
     std::vector<std::string> pending_refresh_;  // item ids ("" for all), at the next boundary
     std::unique_ptr<render::Screen> screen_;
+    std::unique_ptr<HallPower> power_;  // after screen_ (a dpms backend is the screen's): it goes first
+    HallPower::Mode power_mode_ = HallPower::Mode::on;
+    bool power_changed_ = false;  // the status says so at once (not held back by a fast clock)
     std::unique_ptr<ControlChannel> control_;
     std::unique_ptr<FetchWorker> worker_;  // after screen_ and session_ (its cache): it goes first
     // After screen_ (its client wakes it) and playlist_ (it delivers to it): it goes first.
@@ -153,7 +164,8 @@ void Runner::reload_config() {
     screen_->set_theme(cfg_->theme);
     screen_->set_frame_sample_interval(std::chrono::seconds(cfg_->frame_sample_seconds));
     if (worker_) worker_->set_settings(fetch_policy_for(*cfg_), published_playlist_check(playlist_.source(), cfg_));
-    show_current(std::time(nullptr));
+    power_->configure(cfg_);
+    if (power_->mode() != HallPower::Mode::asleep) show_current(std::time(nullptr));
     log::info("config", cfg_->file.string() + ": configuration reloaded");
 }
 
@@ -188,6 +200,7 @@ void Runner::take_events() {
         }
     }
     if (fleet_.take()) interrupt_now_ = true;
+    if (fleet_.calendar_changed()) power_->configure(cfg_);
     fleet_.send_plays();
     if (worker_) {
         for (auto& update : worker_->take()) {
@@ -310,11 +323,11 @@ status::Health Runner::health_report(std::time_t now, const When& when) const {
     return h;
 }
 
-void Runner::write_status() {
+void Runner::write_status(bool now_anyway) {
     // Under a soak test's fast clock, at most four writes a second (each is a write, fsync
-    // and rename); at normal speed every page is recorded.
+    // and rename); at normal speed every page is recorded. The panel's changes always are.
     const auto steady = Clock::now();
-    if (clock_.speedup > 1 && steady - status_written_ < std::chrono::milliseconds(250)) return;
+    if (clock_.speedup > 1 && !now_anyway && steady - status_written_ < std::chrono::milliseconds(250)) return;
     status_written_ = steady;
     const std::time_t now = std::time(nullptr);
     const std::string& zone = cfg_->time_zone;
@@ -366,6 +379,7 @@ void Runner::write_status() {
     r.config_file = cfg_->file.string();
     r.config_errors = config_errors_;
     r.health = health_report(now, when);
+    if (power_) r.power = power_->report();
     // Within kMaxStatusBytes whatever this screen holds, for the broker's packet limit.
     r = status::bounded(std::move(r));
     if (auto st = status::write_status(cfg_->paths.runtime / "status.json", r); !st)
@@ -379,8 +393,16 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
     // A page boundary: apply accepted edits, then decide what plays next.
     apply_pending();
     const std::time_t now = std::time(nullptr);
-    decision_ = schedule::decide(playlist_.played(), library_.content_state(), now_for(now), history_,
-                                 scheduler_settings(*cfg_));
+    // The hall is closed and no urgent notice is in force: nothing is drawn until it opens.
+    const HallPower::Mode page_mode = power_now(now);
+    if (page_mode == HallPower::Mode::asleep) return sleep_while_closed(watchdog, announced);
+    // Woken for an urgent notice: only the urgent notices play, until the last one is over.
+    const config::Playlist urgent = page_mode == HallPower::Mode::woken
+                                        ? urgent_notices(playlist_.played(), library_.content_state(), now_for(now), now >= build_time())
+                                        : config::Playlist{};
+    const std::time_t urgent_over = urgent_until(urgent);
+    decision_ = schedule::decide(page_mode == HallPower::Mode::woken ? urgent : playlist_.played(), library_.content_state(),
+                                 now_for(now), history_, scheduler_settings(*cfg_));
     history_ = schedule::record(std::move(history_), decision_, now_for(now));
     decision_.seconds /= clock_.speedup;  // 1 but in soak tests
     decision_at_ = now;
@@ -390,7 +412,7 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
     const auto shown_at = Clock::now();  // the page's time starts when it is fully up
     const auto shown_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::system_clock::now().time_since_epoch()).count();
-    write_status();
+    write_status(std::exchange(power_changed_, false));
     service::watchdog_ping();  // the loop made progress: a page is up
     if (!announced) {
         service::ready();  // the first page is on the screen
@@ -416,6 +438,8 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
         auto sleep_for = std::min(until_flip, until_minute);
         if (watchdog.count() > 0) sleep_for = std::min(sleep_for, watchdog);  // wake to ping: the loop is alive
         sleep_for = std::min(sleep_for, screen_->until_sample());  // the frame sample is due
+        sleep_for = std::min(sleep_for, wall_wait(power_->until_change(std::time(nullptr))));  // the hall closes
+        if (urgent_over) sleep_for = std::min(sleep_for, wall_wait(std::chrono::seconds(std::max<std::time_t>(0, urgent_over - std::time(nullptr)))));
         // The progress bar moves in twentieths of the page's time, at most once a second: a
         // strip redrawn and the frame presented, nothing else.
         if (cfg_->progress_bar && !decision_.slot.standing()) {
@@ -452,6 +476,8 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
                 if (screen_->until_sample().count() == 0) screen_->sample_now();
                 break;
         }
+        // The hall closed, opened, or an urgent notice came or went: this page ends now.
+        if (!quit && power_now(std::time(nullptr)) != page_mode) flip_now = true;
         // A new frame sample (this one, or one a present took): the status says what it showed.
         if (const std::time_t sampled = screen_->frames().sampled_at; sampled != sample_reported_) {
             sample_reported_ = sampled;
@@ -479,6 +505,66 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
     return quit;
 }
 
+// The panel's mode at `now` (hall_power.hpp), the fetch pace with it: slow while asleep,
+// every web item fetched again as the panel wakes (content is fresh at opening).
+HallPower::Mode Runner::power_now(std::time_t now) {
+    const HallPower::Mode mode = power_->update(now, [&] {
+        return !urgent_notices(playlist_.played(), library_.content_state(), now_for(now), now >= build_time()).items.empty();
+    });
+    if (mode != power_mode_) power_changed_ = true;
+    power_mode_ = mode;
+    if (worker_) {
+        worker_->set_pace(mode == HallPower::Mode::asleep ? kAsleepFetchInterval : std::chrono::seconds(0));
+        if (power_->take_woke()) worker_->refresh_now("");
+    }
+    return mode;
+}
+
+// The hall is closed: the black page is up (HallPower showed it), nothing is drawn or
+// presented, no plays are logged. Waits for the next planned change, an event (the
+// playlist, the fleet, the fetch worker, a reload) or the status's heartbeat (the office
+// sees the screen alive). False when the panel is to be on again, true to stop.
+bool Runner::sleep_while_closed(const std::chrono::milliseconds& watchdog, bool& announced) {
+    decision_ = {};  // nothing plays
+    decision_at_ = std::time(nullptr);
+    interrupt_now_ = false;
+    power_changed_ = false;
+    write_status(true);
+    service::watchdog_ping();
+    if (!announced) {
+        service::ready();
+        announced = true;
+    }
+    service::status("asleep: the hall is closed");
+    for (;;) {
+        auto sleep_for = wall_wait(std::min<std::chrono::milliseconds>(power_->until_change(std::time(nullptr)), kStatusHeartbeat));
+        if (watchdog.count() > 0) sleep_for = std::min(sleep_for, watchdog);
+        const auto woke = screen_->wait(std::max(std::chrono::milliseconds(1), sleep_for));
+        service::watchdog_ping();
+        switch (woke) {
+            case render::Screen::Wake::quit: return true;
+            case render::Screen::Wake::resized:
+                library_.lay_out(screen_->page_width(), screen_->page_height());
+                screen_->show_black();
+                break;
+            case render::Screen::Wake::external:
+            {
+                take_events();
+                const bool applying = playlist_.pending();
+                apply_pending();
+                if (applying) write_status(true);  // the office sees the edit taken while asleep
+                interrupt_now_ = false;
+                if (fleet_.restart_asked()) return true;
+                break;
+            }
+            case render::Screen::Wake::timeout:
+                if (Clock::now() - status_written_ >= wall_wait(kStatusHeartbeat - std::chrono::seconds(1))) write_status();
+                break;
+        }
+        if (power_now(std::time(nullptr)) != HallPower::Mode::asleep) return false;
+    }
+}
+
 int Runner::run(const RunOptions& options) {
     render::ScreenOptions screen_options = options.screen;
     screen_options.rotation = options.rotate.value_or(cfg_->rotation);
@@ -489,6 +575,8 @@ int Runner::run(const RunOptions& options) {
     }
     screen_ = std::move(*screen);
     screen_->set_frame_sample_interval(std::chrono::seconds(cfg_->frame_sample_seconds));
+    power_ = std::make_unique<HallPower>(*screen_);
+    power_->configure(cfg_);
     library_.lay_out(screen_->page_width(), screen_->page_height());
     screen_->set_pictures(&library_.pictures());
     playlist_.load_at_start(*cfg_, session_.cache());  // web items show their cached copy: no network yet

@@ -9,6 +9,9 @@ namespace kiosk::app {
 
 // How fast the run loop's pages turn against the wall clock. The kiosk runs at 1; a soak
 // test passes a faster one (its own runner program: no flag or variable of `kiosk` sets it).
+// Under a test's fast wall clock too (libfaketime "x60" with the monotonic clock left
+// alone), the waits the run loop measures on the wall clock — until the hall closes or
+// opens, the asleep status heartbeat — are divided by it.
 struct PageClock {
     double speedup = 1.0;
 };
