@@ -260,3 +260,54 @@ TEST_CASE("status: health round-trips, an older screen's status has none, a scre
     CHECK_FALSE(back->health->frames.uniform);
     CHECK(back->health->frames.last_minute == 0);
 }
+
+TEST_CASE("status: power round-trips, an older screen has none, an odd power is read as on within budgets", "[status][power]") {
+    using kiosk::status::from_json;
+    using kiosk::status::to_json;
+    kiosk::status::StatusReport r;
+    r.version = "0.9.0";
+    kiosk::status::Power p;
+    p.state = "asleep";
+    p.reason = "节假日";
+    p.day_name = "春节";
+    p.since = "2026-12-07 17:10:00";
+    p.wakes = "2026-12-08 08:15:00";
+    p.backend = "dpms";
+    p.panel = "off";
+    p.calendar = "fleet:group/floor-1";
+    r.power = p;
+    const nlohmann::json j = to_json(r);
+    CHECK(j["power"]["state"] == "asleep");
+    CHECK(j["power"]["wakes"] == "2026-12-08 08:15:00");
+    auto back = from_json(j);
+    REQUIRE(back);
+    REQUIRE(back->power);
+    CHECK(back->power->reason == "节假日");
+    CHECK(back->power->day_name == "春节");
+    CHECK(back->power->backend == "dpms");
+    CHECK(back->power->calendar == "fleet:group/floor-1");
+    CHECK(to_json(*back) == j);
+    // An older screen: no power at all (the console takes it as on).
+    r.power.reset();
+    CHECK_FALSE(to_json(r).contains("power"));
+    auto old = from_json(to_json(r));
+    REQUIRE(old);
+    CHECK_FALSE(old->power);
+    // Odd values: an unknown state is on, wrong types stay at their defaults, long text is cut.
+    nlohmann::json odd = to_json(r);
+    odd["power"] = {{"state", "exploded"}, {"reason", 5}, {"wakes", std::string(10000, 'x')}, {"backend", nullptr}};
+    auto o = from_json(odd);
+    REQUIRE(o);
+    REQUIRE(o->power);
+    CHECK(o->power->state == "on");
+    CHECK(o->power->reason.empty());
+    CHECK(o->power->wakes.size() == kiosk::status::kMaxStatusChars);
+    odd["power"] = "asleep";
+    auto notobj = from_json(odd);
+    REQUIRE(notobj);
+    CHECK_FALSE(notobj->power);
+    // bounded() keeps power within the budget too.
+    r.power = p;
+    r.power->problem = std::string(9000, 'y');
+    CHECK(kiosk::status::bounded(r).power->problem.size() == kiosk::status::kMaxStatusChars);
+}

@@ -38,6 +38,11 @@ nlohmann::json health_json(const Health& h) {
                          {"refresh_hz", d.refresh_hz > 0 ? nlohmann::json(d.refresh_hz) : nlohmann::json(nullptr)}}},
             {"frames", {{"last_minute", f.last_minute}, {"sampled_at", f.sampled_at}, {"uniform", f.uniform}, {"colour", f.colour}}}};
 }
+nlohmann::json power_json(const Power& p) {
+    return {{"state", p.state},     {"reason", p.reason},   {"day_name", p.day_name}, {"since", p.since},
+            {"wakes", p.wakes},     {"sleeps", p.sleeps},   {"backend", p.backend},   {"panel", p.panel},
+            {"problem", p.problem}, {"calendar", p.calendar}};
+}
 }  // namespace
 
 nlohmann::json to_json(const StatusReport& r) {
@@ -73,6 +78,7 @@ nlohmann::json to_json(const StatusReport& r) {
             {"items", items}};
     if (r.items_omitted) j["items_omitted"] = r.items_omitted;
     if (r.health) j["health"] = health_json(*r.health);
+    if (r.power) j["power"] = power_json(*r.power);
     if (r.fleet.enabled) {
         j["fleet"] = {{"connected", r.fleet.connected}, {"notices", r.fleet.notices}, {"applied", r.fleet.applied},
                       {"groups", r.fleet.groups}, {"hall", r.fleet.hall},
@@ -106,6 +112,10 @@ StatusReport bounded(StatusReport r, std::size_t max_bytes) {
     if (r.health)
         for (std::string* s : {&r.health->thermal_zone, &r.health->os, &r.health->display.driver}) cut(*s);
     if (r.health && r.health->disk) cut(r.health->disk->path);
+    if (auto& p = r.power)
+        for (std::string* s : {&p->state, &p->reason, &p->day_name, &p->since, &p->wakes, &p->sleeps, &p->backend, &p->panel,
+                               &p->problem, &p->calendar})
+            cut(*s);
     for (std::string* s : {&r.current.item, &r.playlist.file, &r.playlist.fetch_error, &r.playlist.fetch_reason, &r.playlist.note, &r.config_file}) cut(*s);
     for (auto* list : {&r.fleet.notices, &r.playlist.refused, &r.config_errors}) {
         for (std::string& s : *list) cut(s);
@@ -233,6 +243,24 @@ Health health_of(const nlohmann::json& h) {
     return out;
 }
 
+// "power": an unknown state is read as "on" (the console then shows the screen as it would
+// an older one), never as asleep.
+Power power_of(const nlohmann::json& j) {
+    Power p;
+    const std::string state = text_of(j, "state");
+    p.state = state == "asleep" || state == "woken" ? state : "on";
+    p.reason = text_of(j, "reason");
+    p.day_name = text_of(j, "day_name");
+    p.since = text_of(j, "since");
+    p.wakes = text_of(j, "wakes");
+    p.sleeps = text_of(j, "sleeps");
+    if (j.contains("backend")) p.backend = text_of(j, "backend");
+    if (j.contains("panel")) p.panel = text_of(j, "panel");
+    p.problem = text_of(j, "problem");
+    p.calendar = text_of(j, "calendar");
+    return p;
+}
+
 }  // namespace
 
 Result<StatusReport> from_json(const nlohmann::json& j) {
@@ -285,6 +313,7 @@ Result<StatusReport> from_json(const nlohmann::json& j) {
     }
     r.items_omitted = number_of<std::size_t>(j, "items_omitted");
     if (j.contains("health") && j["health"].is_object()) r.health = health_of(j["health"]);
+    if (j.contains("power") && j["power"].is_object()) r.power = power_of(j["power"]);
     if (j.contains("items") && j["items"].is_array())
         for (const auto& it : j["items"]) {
             if (r.items.size() >= kMaxStatusEntries) break;
