@@ -46,7 +46,7 @@ using nlohmann::json;
 namespace {
 
 // The app's pages: each is app.html, which shows the page its path names.
-const std::set<std::string> kPages = {"/screens", "/playlist", "/notices", "/approvals", "/audit", "/plays", "/users", "/alerts"};
+const std::set<std::string> kPages = {"/screens", "/playlist", "/notices", "/hours", "/approvals", "/audit", "/plays", "/users", "/alerts"};
 
 }  // namespace
 
@@ -129,6 +129,7 @@ void Routes::install() {
     user_routes();
     receipt_routes();
     alert_routes();
+    calendar_routes();
 }
 
 void Routes::receipt_routes() {
@@ -255,7 +256,7 @@ void Routes::screen_routes() {
     s.Get("/api/screens", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
         const std::time_t now = std::time(nullptr);
-        json page = screens_page(fleet.screens(), now, ItemNames(store), DisplayNames(store));
+        json page = screens_page(fleet.screens(), now, ItemNames(store), DisplayNames(store), office->time_zone);
         page["broker"] = fleet.connected();
         page["now"] = now;
         send_json(res, page);
