@@ -14,6 +14,7 @@
 #include "app/content_source.hpp"
 #include "app/control.hpp"
 #include "app/fleet_commands.hpp"
+#include "app/opening_commands.hpp"
 #include "store/instance.hpp"
 #include "app/runner.hpp"
 #include "app/session.hpp"
@@ -104,13 +105,15 @@ new source before adding it to the playlist.
 
 const char* const kCheckHelp = R"(usage: kiosk check [--config F]
 
-Validates kiosk.json and its playlist. Every error is printed as
+Validates kiosk.json, its playlist and its calendar (opening.calendar). Every error is printed as
 FILE:LINE:COL: PATH: what was found and what was expected. Exit status 1 on any error.
 )";
 
 const char* const kPlanHelp = R"(usage: kiosk plan [--config F] [--from TIME] [--hours N] [--size WxH]
 
-Prints the timeline the scheduler will follow: which item, which pages, from when to when.
+Prints the timeline the scheduler will follow: which item, which pages, from when to when,
+and when the panel sleeps and wakes by the hall's opening hours and calendar (nothing plays
+while it sleeps).
 
   --from TIME    start of the plan, ISO 8601 (default: now)
   --hours N      length of the plan (default 24)
@@ -325,11 +328,13 @@ int cmd_check(const Args& args) {
         return kFailure;
     }
     const config::KioskConfig& cfg = *session->config();
+    // The hall's calendar (opening.calendar): its errors, or a warning for an example.
+    const bool calendar_ok = check_opening_calendar(cfg);
     const PlaylistSource& source = session->playlist_source();
     if (source.kind() == PlaylistSource::Kind::published) {
         std::printf("%s\n", format(KIOSK_TR("{}: OK; the playlist {} is checked when the kiosk fetches it"),
                                    {cfg.file.string(), source.where()}).c_str());
-        return 0;
+        return calendar_ok ? 0 : kFailure;
     }
     auto copy = source.read(cfg, session->cache());
     if (!copy) {
@@ -341,6 +346,7 @@ int cmd_check(const Args& args) {
         for (const auto& e : missing) std::fprintf(stderr, "%s\n", e.c_str());
         return kFailure;
     }
+    if (!calendar_ok) return kFailure;
     std::printf("%s\n", format(KIOSK_TR("{}: OK"), {cfg.file.string()}).c_str());
     std::printf("%s\n", format(KIOSK_TR("{}: OK, {} items"), {copy->playlist.file.string(), std::to_string(copy->playlist.items.size())}).c_str());
     return 0;
@@ -392,15 +398,27 @@ int cmd_plan(const Args& args) {
     for (const auto& item : library.items())
         if (item.pages.empty())
             std::printf("%s\n", format(KIOSK_TR("  {}: nothing to show ({}); skipped"), {item.item.id, item.error}).c_str());
-    const auto runs = schedule::simulate(session->playlist(), library.content_state(), *from, hours * 3600.0, settings,
-                                         [&](std::time_t t) { return zone_time::offset_at(t, zone); });
-    std::printf("%-14s  %-14s  %s\n", KIOSK_TR("start"), KIOSK_TR("end"), KIOSK_TR("what plays"));
-    for (const schedule::PlanLine& line : schedule::fold(runs)) {
-        std::string what = describe_run(line.cycle.front());
-        for (size_t k = 1; k < line.cycle.size(); ++k) what += KIOSK_TR(", then ") + describe_run(line.cycle[k]);
-        if (line.times > 1) what += "  " + format(KIOSK_TR("x{} in a row"), {std::to_string(line.times)});
-        std::printf("%s  %s  %s\n", short_time(line.start, zone).c_str(), short_time(line.end, zone).c_str(), what.c_str());
+    // Plays only while the panel is on; its on/off times (holidays included) among them.
+    const auto offset = [&](std::time_t t) { return zone_time::offset_at(t, zone); };
+    const std::optional<config::HallCalendar> calendar = plan_calendar(cfg);
+    const config::HallCalendar* cal = calendar ? &*calendar : nullptr;
+    const std::time_t end = *from + static_cast<std::time_t>(hours) * 3600;
+    const schedule::HallPlan plan = schedule::simulate_hall(session->playlist(), library.content_state(), *from, hours * 3600.0,
+                                                            settings, offset, cfg.opening, cal);
+    std::vector<PlanRow> rows = power_rows(plan, cfg.opening, cal, *from, end, zone);
+    for (const schedule::AwakeSpan& span : plan.awake) {
+        for (const schedule::PlanLine& line : schedule::fold(span.runs)) {
+            std::string what = describe_run(line.cycle.front());
+            for (size_t k = 1; k < line.cycle.size(); ++k) what += KIOSK_TR(", then ") + describe_run(line.cycle[k]);
+            if (line.times > 1) what += "  " + format(KIOSK_TR("x{} in a row"), {std::to_string(line.times)});
+            rows.push_back(PlanRow{line.start, 1, short_time(line.start, zone), short_time(line.end, zone), what});
+        }
     }
+    std::stable_sort(rows.begin(), rows.end(), [](const PlanRow& a, const PlanRow& b) {
+        return a.at != b.at ? a.at < b.at : a.rank < b.rank;
+    });
+    std::printf("%-14s  %-14s  %s\n", KIOSK_TR("start"), KIOSK_TR("end"), KIOSK_TR("what plays"));
+    for (const PlanRow& row : rows) std::printf("%-14s  %-14s  %s\n", row.start.c_str(), row.end.c_str(), row.what.c_str());
     return 0;
 }
 

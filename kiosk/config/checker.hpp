@@ -52,6 +52,9 @@ inline std::string shown(const json& v) {
 class Checker {
 public:
     Checker(std::string file, const PositionIndex& index) : file_(std::move(file)), index_(index) {}
+    // The list whose elements are the file's entries ("items" in a playlist, "days" in a
+    // calendar): errors inside them carry the entry's index (Issue::item).
+    void entries(std::string list) { list_ = std::move(list); }
 
     std::vector<std::string> errors;
     std::vector<Issue> issues;  // the same, with their places as values
@@ -67,12 +70,13 @@ public:
         i.line = p.line;
         i.col = p.col;
         i.message = std::move(message);
+        i.list = list_;
         const size_t close = path.find(']');
-        if (path.rfind("items[", 0) != 0 || close == std::string::npos) {
+        if (path.rfind(list_ + "[", 0) != 0 || close == std::string::npos) {
             i.field = path;  // a key of the playlist itself ("version"), or ""
             return i;
         }
-        i.item = std::atoi(path.c_str() + 6);
+        i.item = std::atoi(path.c_str() + list_.size() + 1);
         if (auto it = labels_.find(path.substr(0, close + 1)); it != labels_.end()) i.item_id = it->second;
         std::string rest = path.substr(close + 1);
         if (!rest.empty() && rest[0] == '.') rest.erase(0, 1);
@@ -205,7 +209,12 @@ private:
     std::string file_;
     const PositionIndex& index_;
     std::map<std::string, std::string> labels_;  // "items[2]" -> its id
+    std::string list_ = "items";
 };
+
+// One time range ("08:30-12:00", as read_time_range reads it) at `path`, or an error saying
+// what is wrong with it in the clerk's words (playlist.cpp).
+std::optional<TimeRange> time_range(Checker& c, const std::string& path, const json& value);
 
 struct Parsed {
     json root;

@@ -18,6 +18,7 @@
 #include "config/json_lint.hpp"
 #include "config/json_positions.hpp"
 #include "config/checker.hpp"
+#include "config/opening_reader.hpp"
 
 namespace kiosk::config {
 namespace fs = std::filesystem;
@@ -157,9 +158,10 @@ Result<KioskConfig> parse_kiosk_config(const std::string& text_in, const fs::pat
     KioskConfig cfg;
     cfg.file = fs::absolute(file);
     std::string playlist = "playlist.json";
-    std::string cache, state, runtime;
+    std::string cache, state, runtime, calendar;
     if (c.object(root, "", {"version", "hall_name", "welcome", "time_zone", "screen", "fonts", "typography",
-                            "margins", "theme", "page_seconds", "reading", "paths", "network", "fleet", "playlist"})) {
+                            "margins", "theme", "page_seconds", "reading", "paths", "network", "fleet", "playlist",
+                            "opening", "power"})) {
         read_version(c, root, cfg.version);
         c.text(root, "", "hall_name", cfg.hall_name);
         c.text(root, "", "welcome", cfg.welcome);
@@ -288,6 +290,8 @@ Result<KioskConfig> parse_kiosk_config(const std::string& text_in, const fs::pat
         }
     }
     if (root.contains("fleet")) read_fleet(c, root["fleet"], cfg.fleet);
+    if (root.is_object() && root.contains("opening")) read_opening(c, root["opening"], cfg.opening, calendar);
+    if (root.is_object() && root.contains("power")) read_power(c, root["power"], cfg.power);
     if (!c.errors.empty()) return joined(c.errors);
 
     const fs::path folder = cfg.file.parent_path();
@@ -296,6 +300,9 @@ Result<KioskConfig> parse_kiosk_config(const std::string& text_in, const fs::pat
     if (!cfg.fonts.regular_path.empty()) cfg.fonts.regular_path = resolve(cfg.fonts.regular_path).string();
     if (!cfg.fonts.bold_path.empty()) cfg.fonts.bold_path = resolve(cfg.fonts.bold_path).string();
     if (!cfg.network.ca_file.empty()) cfg.network.ca_file = resolve(cfg.network.ca_file).string();
+    // The calendar is read where it is used (kiosk check, the run loop): a missing file leaves
+    // the week's hours in force and is reported there, not a kiosk that cannot start.
+    if (!calendar.empty()) cfg.opening.calendar = resolve(calendar);
     for (std::string* f : {&cfg.fleet.ca_file, &cfg.fleet.cert_file, &cfg.fleet.key_file, &cfg.fleet.signing_key})
         if (!f->empty()) *f = resolve(*f).string();
     // Files handed to FreeType and curl, which would block on a FIFO or read a device: they

@@ -275,6 +275,7 @@ KioskConfig default_config();
 struct Issue {
     std::string file;
     int line = 0, col = 0;
+    std::string list = "items";  // the list `item` indexes ("days" in a calendar)
     int item = -1;          // index in "items"; -1: the playlist as a whole
     std::string item_id;    // that item's id, when it has one
     std::string field;      // within the item: "source", "schedule.hours", …; "" the item itself

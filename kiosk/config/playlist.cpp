@@ -89,6 +89,36 @@ TimeRangeReading read_time_range(std::string_view typed) {
     return r;
 }
 
+namespace detail {
+std::optional<TimeRange> time_range(Checker& c, const std::string& hp, const json& value) {
+    using P = TimeRangeReading::Problem;
+    const std::string raw = value.is_string() ? value.get<std::string>() : "";
+    const TimeRangeReading r = read_time_range(raw);
+    const std::string typed = utf8::printable(utf8::truncate(trimmed(raw), 60));
+    const std::string part = utf8::printable(utf8::truncate(r.part, 40));
+    switch (r.problem) {
+        case P::none: return TimeRange{r.start, r.end};
+        case P::no_separator:
+            c.error(hp, format(KIOSK_TR("time range \"{}\": write it as start-end, like 08:30-12:00"), {typed}));
+            break;
+        case P::not_a_time:
+            c.error(hp, format(KIOSK_TR("time range \"{}\": write \"{}\" as hours:minutes, like 08:30"), {typed, part}));
+            break;
+        case P::no_such_time:
+            c.error(hp, format(KIOSK_TR("time range \"{}\": there is no time \"{}\" (hours 00 to 24, minutes 00 to 59)"),
+                               {typed, part}));
+            break;
+        case P::starts_at_24:
+            c.error(hp, format(KIOSK_TR("time range \"{}\": a range cannot start at 24:00; start at 00:00"), {typed}));
+            break;
+        case P::empty:
+            c.error(hp, format(KIOSK_TR("time range \"{}\": its start and end are the same; make the end later"), {typed}));
+            break;
+    }
+    return std::nullopt;
+}
+}  // namespace detail
+
 namespace {
 // The playlist checker: what it finds goes to `issues` too.
 Result<Playlist> parse_playlist_into(const std::string& text, const std::string& name, const KioskConfig& cfg, bool local,
@@ -257,34 +287,9 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
                         c.error(child_path(sp, "hours"),
                                 KIOSK_TR("write at least one time range, like 08:30-12:00 (to play all day, give none)"));
                     } else {
-                        using P = TimeRangeReading::Problem;
-                        for (size_t k = 0; k < h.size(); ++k) {
-                            const std::string raw = h[k].is_string() ? h[k].get<std::string>() : "";
-                            const TimeRangeReading r = read_time_range(raw);
-                            const std::string typed = utf8::printable(utf8::truncate(trimmed(raw), 60));
-                            const std::string hp = element_path(child_path(sp, "hours"), k);
-                            const std::string part = utf8::printable(utf8::truncate(r.part, 40));
-                            switch (r.problem) {
-                                case P::none: item.schedule.hours.push_back(TimeRange{r.start, r.end}); break;
-                                case P::no_separator:
-                                    c.error(hp, format(KIOSK_TR("time range \"{}\": write it as start-end, like 08:30-12:00"), {typed}));
-                                    break;
-                                case P::not_a_time:
-                                    c.error(hp, format(KIOSK_TR("time range \"{}\": write \"{}\" as hours:minutes, like 08:30"),
-                                                       {typed, part}));
-                                    break;
-                                case P::no_such_time:
-                                    c.error(hp, format(KIOSK_TR("time range \"{}\": there is no time \"{}\" (hours 00 to 24, minutes 00 to 59)"),
-                                                       {typed, part}));
-                                    break;
-                                case P::starts_at_24:
-                                    c.error(hp, format(KIOSK_TR("time range \"{}\": a range cannot start at 24:00; start at 00:00"), {typed}));
-                                    break;
-                                case P::empty:
-                                    c.error(hp, format(KIOSK_TR("time range \"{}\": its start and end are the same; make the end later"), {typed}));
-                                    break;
-                            }
-                        }
+                        for (size_t k = 0; k < h.size(); ++k)
+                            if (auto r = time_range(c, element_path(child_path(sp, "hours"), k), h[k]))
+                                item.schedule.hours.push_back(*r);
                     }
                 }
             }
@@ -366,7 +371,7 @@ std::string Issue::text() const {
     if (file.empty()) return message;  // the JSON reader's message names its own place
     std::string where = file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": ";
     if (item >= 0) {
-        where += "items[" + std::to_string(item) + "]";
+        where += list + "[" + std::to_string(item) + "]";
         if (!item_id.empty()) where += " (\"" + utf8::printable(utf8::truncate(item_id, 80)) + "\")";
         if (!field.empty()) where += "." + field;
         if (index >= 0) where += "[" + std::to_string(index) + "]";

@@ -1,5 +1,7 @@
 #include "schedule/plan.hpp"
 
+#include <algorithm>
+
 namespace kiosk::schedule {
 
 std::vector<PlanRun> simulate(const config::Playlist& playlist, const ContentState& content, std::time_t from,
@@ -31,6 +33,32 @@ std::vector<PlanRun> simulate(const config::Playlist& playlist, const ContentSta
     }
     if (!runs.empty()) runs.back().end = static_cast<std::time_t>(t);
     return runs;
+}
+
+HallPlan simulate_hall(const config::Playlist& playlist, const ContentState& content, std::time_t from, double seconds,
+                       const Settings& settings, const UtcOffsetAt& offset, const config::OpeningHours& opening,
+                       const config::HallCalendar* calendar) {
+    HallPlan plan;
+    const auto end = static_cast<std::time_t>(static_cast<double>(from) + seconds);
+    plan.power = power_changes(opening, calendar, from, end, offset);
+    // The on spans within [from, end): from the state at `from`, then each change.
+    std::time_t on_since = power_at(opening, calendar, from, offset).on ? from : 0;
+    auto play = [&](std::time_t a, std::time_t b) {
+        if (b <= a) return;
+        AwakeSpan span{a, b, simulate(playlist, content, a, static_cast<double>(b - a), settings, offset)};
+        for (auto& run : span.runs) run.end = std::min(run.end, b);  // the last page is cut short by the panel going off
+        plan.awake.push_back(std::move(span));
+    };
+    for (const PowerChange& c : plan.power) {
+        if (c.on) {
+            if (!on_since) on_since = c.at;
+        } else if (on_since) {
+            play(on_since, c.at);
+            on_since = 0;
+        }
+    }
+    if (on_since) play(on_since, end);
+    return plan;
 }
 
 std::vector<PlanLine> fold(const std::vector<PlanRun>& runs) {

@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "config/calendar.hpp"
 #include "config/config.hpp"
+#include "schedule/hall_day.hpp"
 #include "schedule/scheduler.hpp"
 
 namespace kiosk::schedule {
@@ -36,6 +38,20 @@ struct PlanLine {
 // Bounded to a million decisions (a page is never shorter than a second, so a month fits).
 std::vector<PlanRun> simulate(const config::Playlist& playlist, const ContentState& content, std::time_t from,
                               double seconds, const Settings& settings, const UtcOffsetAt& offset);
+
+// The same over the hall's day: plays only while the panel is on (the rotation starts afresh
+// at each wake, as the kiosk's does), and the panel's changes in the span.
+struct AwakeSpan {
+    std::time_t from = 0, to = 0;
+    std::vector<PlanRun> runs;  // fold each span's runs by itself: a cycle never spans a sleep
+};
+struct HallPlan {
+    std::vector<AwakeSpan> awake;
+    std::vector<PowerChange> power;
+};
+HallPlan simulate_hall(const config::Playlist& playlist, const ContentState& content, std::time_t from, double seconds,
+                       const Settings& settings, const UtcOffsetAt& offset, const config::OpeningHours& opening,
+                       const config::HallCalendar* calendar);
 
 // Consecutive repeats of a cycle of up to four runs folded into one line (the longest span
 // folded first).
