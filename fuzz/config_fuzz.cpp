@@ -1,4 +1,4 @@
-// Any bytes as kiosk.json or playlist.json (local and published): the JSON lint, nlohmann,
+// Any bytes as kiosk.json, playlist.json (local and published) or the hall's calendar: the JSON lint, nlohmann,
 // the position scanner and the checker. Nothing may crash, hang, throw or leak; every
 // message is valid UTF-8 and starts with the file's name and a position.
 #include <cstddef>
@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/utf8.hpp"
+#include "config/calendar.hpp"
 #include "config/config.hpp"
 #include "config/json_lint.hpp"
 
@@ -34,5 +35,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     auto k = config::parse_kiosk_config(text, "/etc/kiosk/kiosk.json");
     if (!k) check_message(k.error().message, "kiosk.json");
+    auto cal = config::parse_calendar(text, "calendar.json");
+    if (!cal) check_message(cal.error().message, "calendar.json");
+    else
+        for (size_t i = 1; i < cal->days.size(); ++i)  // sorted, no overlaps, at most 60 days each
+            if (cal->days[i].first_day <= cal->days[i - 1].last_day || cal->days[i].last_day - cal->days[i].first_day > 60)
+                std::abort();
     return 0;
 }

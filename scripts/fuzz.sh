@@ -28,6 +28,6 @@ run() {  # target seconds dictionary corpus seeds...
       -dict="../fuzz/$dict" -print_final_stats=1 "$corpus" "$@"
 }
 run extract_fuzz $((seconds * 2 / 5)) html.dict corpus/extract ../tests/fixtures/portal ../tests/fixtures/images ../assets/samples
-run config_fuzz $((seconds / 5)) json.dict corpus/config ../config ../tests/fixtures/config-errors
+run config_fuzz $((seconds / 5)) json.dict corpus/config ../config ../tests/fixtures/config-errors ../tests/fixtures/calendar-errors
 run cache_fuzz $((seconds / 5)) cache.dict corpus/cache seeds/cache
 run fleet_fuzz $((seconds / 5)) json.dict corpus/fleet seeds/fleet

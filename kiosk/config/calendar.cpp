@@ -26,7 +26,7 @@ std::string date_text(int day) {
     const std::time_t t = static_cast<std::time_t>(day) * 86400;
     std::tm f{};
     gmtime_r(&t, &f);
-    char buf[16];
+    char buf[40];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", f.tm_year + 1900, f.tm_mon + 1, f.tm_mday);
     return buf;
 }

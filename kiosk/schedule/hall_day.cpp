@@ -20,7 +20,6 @@ constexpr long kDayMinutes = 24 * 60;
 constexpr int kLookDays = 400;  // since/until are looked for this far
 constexpr int kMaxChangeDays = 800;
 
-long floor_div(long a, long b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
 int weekday_of(int day) { return static_cast<int>(((day % 7) + 7 + 3) % 7); }  // 1970-01-01: Thursday
 
 struct DayInfo {
