@@ -10,6 +10,7 @@
 #include "base/i18n.hpp"
 #include "base/utf8.hpp"
 #include "base/zone_time.hpp"
+#include "config/calendar.hpp"
 #include "fleet/notice.hpp"
 #include "fleet/generations.hpp"
 #include "health/readings.hpp"
@@ -28,6 +29,8 @@ const char* const kFleetHelp = R"(usage: kiosk fleet keygen --out FILE [--kid ID
        kiosk fleet refresh [ITEM] --to SCOPE [--config F]
        kiosk fleet restart --to SCOPE [--config F]
        kiosk fleet publish playlist FILE --to SCOPE [--config F]
+       kiosk fleet publish calendar FILE --to SCOPE [--example] [--config F]
+       kiosk fleet clear-calendar --to SCOPE [--config F]
        kiosk fleet notice "TEXT" --to SCOPE --until TIME [--mode hold|interrupt|turn]
                           [--urgent] [--title T] [--id ID] [--config F]
        kiosk fleet clear-notice ID --to SCOPE [--config F]
@@ -46,6 +49,14 @@ certificate (CN office) and signing_key / signing_kid.
                         that does not hear of it within an hour, or was started after it was
                         asked, is not restarted
   publish playlist FILE the screens in SCOPE play FILE (checked here first, as they check it)
+  publish calendar FILE the screens in SCOPE sleep and wake by the hall's calendar FILE
+                        (kiosk-calendar/1: holidays, 调休 working days, optionally the
+                        week's hours), checked here first as they check it. The most
+                        specific scope's calendar is in force on a screen, over its
+                        kiosk.json opening.calendar. A file marked "example": true is
+                        refused unless --example (its dates are not real)
+  clear-calendar        the calendar published to SCOPE is dropped (the next most specific,
+                        else the screen's own kiosk.json, is in force); also `clear calendar`
   notice "TEXT"         the screens in SCOPE show TEXT until TIME (17:30 today, or
                         2026-12-03T17:30). --mode hold (紧急): only this notice (and other
                         holds, in turn) until it is cleared or over, in the alert look;
@@ -241,10 +252,25 @@ Result<std::time_t> parse_until(const std::string& text, const std::string& zone
     return *t;
 }
 
+// How long a calendar (or its clearing) stays good on the broker for screens that have not
+// taken it yet: next year's arrangement, published in November, for the whole year after.
+constexpr std::time_t kCalendarLifetime = 2 * 366 * 86400;
+
+// The hall's calendar, checked here as every screen will check it (errors FILE:line:col);
+// an example's dates are not real, so it goes out only when asked for by --example.
+int publish_calendar(Office& o, const fleet::Scope& scope, const std::string& file, const std::string& text, bool example) {
+    auto checked = config::parse_calendar(text, file);
+    if (!checked) return fail(checked.error().message);
+    if (checked->example && !example)
+        return fail(file + ": marked \"example\": true, its dates are not real; enter the year's arrangement as the State Council "
+                           "published it and remove \"example\" (or give --example to publish it for a trial)");
+    return publish(o, {scope, "calendar", "", nlohmann::json::parse(text), kCalendarLifetime});
+}
+
 }  // namespace
 
 int cmd_fleet(const Args& args) {
-    const std::string verb = args.positional.empty() ? "" : args.positional[0];
+    std::string verb = args.positional.empty() ? "" : args.positional[0];
     if (verb == "keygen") {
         const auto out = args.get("out");
         if (!out) return fail("fleet keygen: --out FILE is required", kUsage);
@@ -269,13 +295,18 @@ int cmd_fleet(const Args& args) {
         if (!office) return fail(office.error().message);
         return screenshot(*office, *fleet::Scope::screen(args.positional[1]), *out);
     }
-    if (verb != "refresh" && verb != "restart" && verb != "publish" && verb != "notice" && verb != "clear-notice") return fail("fleet: unknown command \"" + verb + "\" (see `kiosk fleet --help`)", kUsage);
+    if (verb == "clear" && args.positional.size() == 2 && args.positional[1] == "calendar") verb = "clear-calendar";
+    if (verb != "refresh" && verb != "restart" && verb != "publish" && verb != "notice" && verb != "clear-notice" &&
+        verb != "clear-calendar")
+        return fail("fleet: unknown command \"" + verb + "\" (see `kiosk fleet --help`)", kUsage);
     const auto scope = fleet::Scope::parse(args.get("to").value_or(""));
     if (!scope) return fail("fleet " + verb + ": --to takes all, group/NAME or screen/ID", kUsage);
     if (auto mode = args.get("mode"); mode && (verb != "notice" || !fleet::parse_mode(*mode)))
         return fail("fleet " + verb + ": --mode takes hold, interrupt or turn (notices only)", kUsage);
     if (verb == "restart" && args.positional.size() != 1)
         return fail("fleet restart: give only --to SCOPE (see `kiosk fleet --help`)", kUsage);
+    if (verb == "clear-calendar" && args.positional.size() != (args.positional[0] == "clear" ? 2 : 1))
+        return fail("fleet clear-calendar: give only --to SCOPE (see `kiosk fleet --help`)", kUsage);
     auto office = open_office(args, true);
     if (!office) return fail(office.error().message);
     if (verb == "refresh") {
@@ -317,11 +348,14 @@ int cmd_fleet(const Args& args) {
         n.cleared = true;
         return publish(*office, {*scope, "notice", args.positional[1], fleet::notice_body_json(n), 30 * 86400});
     }
-    if (args.positional.size() != 3 || args.positional[1] != "playlist")
-        return fail("fleet publish: give `playlist FILE` (see `kiosk fleet --help`)", kUsage);
+    if (verb == "clear-calendar")
+        return publish(*office, {*scope, "calendar", "", nlohmann::json{{"clear", true}}, kCalendarLifetime});
+    if (args.positional.size() != 3 || (args.positional[1] != "playlist" && args.positional[1] != "calendar"))
+        return fail("fleet publish: give `playlist FILE` or `calendar FILE` (see `kiosk fleet --help`)", kUsage);
     const std::string& file = args.positional[2];
     auto text = files::read_regular_file(file, fleet::kMaxDocumentBytes / 2);
     if (!text) return fail(text.error().message);
+    if (args.positional[1] == "calendar") return publish_calendar(*office, *scope, file, *text, args.has("example"));
     // Checked here as the screens will check it (no file: sources), so a mistake is seen
     // at the desk, not as a refusal from every screen.
     auto checked = config::parse_playlist(*text, file, *office->cfg, false);

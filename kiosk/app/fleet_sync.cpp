@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "app/fleet_calendar.hpp"
 #include "base/utf8.hpp"
 #include "base/zone_time.hpp"
 #include "fleet/ack.hpp"
@@ -123,8 +124,14 @@ bool same_link(const config::Fleet& a, const config::Fleet& b) {
 
 FleetSync::Relinked FleetSync::reconfigure(config::ConfigSnapshot cfg) {
     const bool relink = !cfg_ || !same_link(cfg_->fleet, cfg->fleet);
+    const auto calendar_was = cfg_ && relink ? fleet_calendar_in_force(*cfg_) : std::nullopt;
     cfg_ = std::move(cfg);
     if (!relink) return {};
+    // Other groups (or no fleet section now): another scope's calendar may be in force.
+    const auto calendar_now = fleet_calendar_in_force(*cfg_);
+    if (calendar_was.has_value() != calendar_now.has_value() ||
+        (calendar_was && (calendar_was->scope != calendar_now->scope || calendar_was->gen != calendar_now->gen)))
+        calendar_changed_ = true;
     const config::Fleet& f = cfg_->fleet;
     std::string groups;
     for (const std::string& g : f.groups) groups += (groups.empty() ? "" : ", ") + g;
@@ -177,6 +184,8 @@ bool FleetSync::take() {
             client_->acknowledge(in, true, "");
         } else if (d.kind == "playlist") {
             take_playlist(in);
+        } else if (d.kind == "calendar") {
+            take_calendar(in);
         } else if (d.kind == "notice") {
             interrupt = take_notice(in) || interrupt;
         } else if (d.kind == "restart") {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -69,6 +70,11 @@ public:
     // kExitRestart for systemd to start it again. 0: not asked.
     std::uint64_t restart_asked() const { return restart_; }
 
+    // True once after the fleet's calendars changed (one kept or dropped, or this screen's
+    // scopes changed with a new fleet section): the calendar in force is to be read again
+    // (app/fleet_calendar.hpp, fleet_calendar_in_force).
+    bool calendar_changed() { return std::exchange(calendar_changed_, false); }
+
     bool connected() const { return client_ && client_->connected(); }
     bool linked() const { return client_ != nullptr; }
     std::map<std::string, std::uint64_t> applied() const {
@@ -80,6 +86,7 @@ private:
     void take_playlist(const fleet::Incoming& in);
     bool take_notice(const fleet::Incoming& in);  // true: off or on the screen at once
     void take_restart(const fleet::Incoming& in);
+    void take_calendar(const fleet::Incoming& in);  // app/fleet_calendar.cpp
 
     PlaylistState& playlist_;
     Hooks hooks_;
@@ -95,6 +102,7 @@ private:
     Clock::time_point plays_sent_at_{};
     const std::time_t started_ = std::time(nullptr);  // this kiosk's start (the runner makes this first thing)
     std::uint64_t restart_ = 0;                        // the restart's generation, once asked
+    bool calendar_changed_ = false;                    // until calendar_changed() is asked
 };
 
 }  // namespace kiosk::app

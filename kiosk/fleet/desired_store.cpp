@@ -21,12 +21,34 @@ std::string flat(const std::string& scope) {
         if (c == '/') c = '~';  // scopes are topic-safe names: '~' never occurs in them
     return name;
 }
-fs::path file_of(const fs::path& state, const std::string& scope) { return state / "fleet" / "playlists" / (flat(scope) + ".json"); }
+fs::path file_of(const fs::path& state, const std::string& scope, const char* folder = "playlists") {
+    return state / "fleet" / folder / (flat(scope) + ".json");
+}
 fs::path notices_folder(const fs::path& state) { return state / "fleet" / "notices"; }
 // '@' is not topic-safe either: SCOPE@ID names one notice without doubt.
 fs::path notice_file(const fs::path& state, const std::string& scope, const std::string& id) {
     return notices_folder(state) / (flat(scope) + "@" + id + ".json");
 }
+
+// The kept document of the most specific scope that has a readable one: {scope, gen, text}
+// from STATE/fleet/FOLDER/SCOPE.json, its text under `field`.
+std::optional<StoredPlaylist> best_kept(const fs::path& state, const std::vector<std::string>& scopes, const char* folder,
+                                        const char* field) {
+    for (auto it = scopes.rbegin(); it != scopes.rend(); ++it) {
+        const fs::path file = file_of(state, *it, folder);
+        std::error_code ec;
+        if (!fs::exists(fs::symlink_status(file, ec))) continue;
+        auto text = files::read_regular_file(file, 2 * kMaxDocumentBytes, files::Symlinks::refuse);
+        if (!text || config::lint_json(*text)) continue;
+        const auto j = nlohmann::json::parse(*text, nullptr, false);
+        if (!j.is_object() || j.value("scope", "") != *it || !j.contains(field) || !j[field].is_string() ||
+            !j.contains("gen") || !j["gen"].is_number_unsigned())
+            continue;
+        return StoredPlaylist{*it, j["gen"].get<std::uint64_t>(), j[field].get<std::string>()};
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 Status keep_playlist(const fs::path& state, const StoredPlaylist& p) {
@@ -35,19 +57,24 @@ Status keep_playlist(const fs::path& state, const StoredPlaylist& p) {
 }
 
 std::optional<StoredPlaylist> best_playlist(const fs::path& state, const std::vector<std::string>& scopes) {
-    for (auto it = scopes.rbegin(); it != scopes.rend(); ++it) {
-        const fs::path file = file_of(state, *it);
-        std::error_code ec;
-        if (!fs::exists(fs::symlink_status(file, ec))) continue;
-        auto text = files::read_regular_file(file, 2 * kMaxDocumentBytes, files::Symlinks::refuse);
-        if (!text || config::lint_json(*text)) continue;
-        const auto j = nlohmann::json::parse(*text, nullptr, false);
-        if (!j.is_object() || j.value("scope", "") != *it || !j.contains("playlist") || !j["playlist"].is_string() ||
-            !j.contains("gen") || !j["gen"].is_number_unsigned())
-            continue;
-        return StoredPlaylist{*it, j["gen"].get<std::uint64_t>(), j["playlist"].get<std::string>()};
-    }
-    return std::nullopt;
+    return best_kept(state, scopes, "playlists", "playlist");
+}
+
+Status keep_calendar(const fs::path& state, const StoredCalendar& c) {
+    const nlohmann::json j = {{"format", "kiosk-fleet-calendar/1"}, {"scope", c.scope}, {"gen", c.gen}, {"calendar", c.text}};
+    return store::write_file_atomically(file_of(state, c.scope, "calendars"),
+                                        j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void drop_calendar(const fs::path& state, const std::string& scope) {
+    std::error_code ec;
+    fs::remove(file_of(state, scope, "calendars"), ec);
+}
+
+std::optional<StoredCalendar> best_calendar(const fs::path& state, const std::vector<std::string>& scopes) {
+    auto kept = best_kept(state, scopes, "calendars", "calendar");
+    if (!kept) return std::nullopt;
+    return StoredCalendar{std::move(kept->scope), kept->gen, std::move(kept->text)};
 }
 
 Status keep_notice(const fs::path& state, const FleetNotice& n) {

@@ -23,6 +23,20 @@ Status keep_playlist(const std::filesystem::path& state, const StoredPlaylist& p
 // The playlist of the most specific of `scopes` (listed least specific first) that has one.
 std::optional<StoredPlaylist> best_playlist(const std::filesystem::path& state, const std::vector<std::string>& scopes);
 
+// The hall's calendar (kiosk-calendar/1) the office published, one file per scope
+// (STATE/fleet/calendars/SCOPE.json, written atomically), the most specific scope winning
+// over the others and over kiosk.json's opening.calendar. `{"clear": true}` drops a scope's.
+struct StoredCalendar {
+    std::string scope;
+    std::uint64_t gen = 0;
+    std::string text;  // the calendar's JSON, as the office published it
+};
+
+Status keep_calendar(const std::filesystem::path& state, const StoredCalendar& calendar);
+void drop_calendar(const std::filesystem::path& state, const std::string& scope);
+// The calendar of the most specific of `scopes` (listed least specific first) that has one.
+std::optional<StoredCalendar> best_calendar(const std::filesystem::path& state, const std::vector<std::string>& scopes);
+
 // Notices in force, one file each (STATE/fleet/notices/SCOPE@ID.json): kept when accepted,
 // dropped when cleared or over.
 Status keep_notice(const std::filesystem::path& state, const FleetNotice& notice);

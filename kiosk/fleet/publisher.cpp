@@ -70,6 +70,9 @@ Result<Publication> Publisher::prepare(const Order& order, std::uint64_t last_ge
         return make_error(order.kind == "notice" ? "a notice needs an id" : "only a notice has an id");
     if (!order.notice_id.empty() && !config::topic_safe_name(order.notice_id, false))
         return make_error("\"" + order.notice_id + "\" is not a notice id (letters, digits, - _ or .)");
+    for (std::string_view kind : kPlainKinds)
+        if (order.notice_id == kind)
+            return make_error("\"" + order.notice_id + "\" is not a notice id (it is the name of a kind of document)");
     const auto now = clock_();
     Publication p;
     p.scope = order.scope;

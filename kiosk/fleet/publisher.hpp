@@ -45,7 +45,7 @@ inline constexpr std::time_t kRestartLifetime = 3600;
 // What is to be published.
 struct Order {
     Scope scope = Scope::all();
-    std::string kind;       // playlist, notice, refresh, screenshot, restart
+    std::string kind;       // playlist, calendar, notice, refresh, screenshot, restart
     std::string notice_id;  // a notice's id (topic-safe); empty for every other kind
     nlohmann::json body = nlohmann::json::object();
     std::time_t lifetime = 0;  // seconds from issue until screens refuse it

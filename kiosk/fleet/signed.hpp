@@ -32,7 +32,7 @@ inline constexpr std::time_t kClockSkewSeconds = 120;
 struct Desired {
     std::string id;      // the document's own id (a notice's id)
     std::string target;  // its scope: "all", "group/floor/1", "screen/zwzx-1f-01"
-    std::string kind;    // "playlist", "notice", "refresh", "screenshot", "restart"
+    std::string kind;    // "playlist", "calendar", "notice", "refresh", "screenshot", "restart"
     std::uint64_t gen = 0;
     std::time_t issued = 0, expires = 0;
     nlohmann::json body = nlohmann::json::object();
@@ -41,7 +41,7 @@ struct Desired {
 // Where a document came from: the scope and kind its topic names.
 struct Arrival {
     std::string scope;  // "all", "group/G", "screen/ID"
-    std::string kind;   // "playlist", "notice", "refresh", "screenshot", "restart"
+    std::string kind;   // "playlist", "calendar", "notice", "refresh", "screenshot", "restart"
     std::string notice_id;  // notice/{id}: the id the payload must carry
 };
 

@@ -38,7 +38,7 @@ std::optional<Arrival> parse_desired_topic(std::string_view topic) {
     if (topic.rfind(prefix, 0) != 0) return std::nullopt;
     std::string_view rest = topic.substr(prefix.size());
     Arrival a;
-    for (std::string_view kind : {"playlist", "refresh", "screenshot", "restart"}) {
+    for (std::string_view kind : kPlainKinds) {
         if (ends_with(rest, "/" + std::string(kind))) {
             a.kind = kind;
             rest.remove_suffix(kind.size() + 1);

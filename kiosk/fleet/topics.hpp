@@ -2,7 +2,7 @@
 // The fleet's topics, all under kiosk/v1/:
 //   screen/{id}/state|status|ack|screenshot|plays   a screen's own (it may write only these)
 //   desired/all/KIND, desired/group/{g}/KIND, desired/screen/{id}/KIND   the office's,
-//   retained, KIND one of playlist, notice/{notice-id}, refresh, screenshot, restart.
+//   retained, KIND one of playlist, calendar, notice/{notice-id}, refresh, screenshot, restart.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +15,9 @@
 namespace kiosk::fleet {
 
 inline constexpr std::string_view kTopicRoot = "kiosk/v1/";
+// The kinds whose topic ends in the kind's name (a notice's ends in notice/{id}). A notice
+// may not have one of these as its id: its topic would read as that kind's.
+inline constexpr std::string_view kPlainKinds[] = {"playlist", "calendar", "refresh", "screenshot", "restart"};
 
 // What this screen subscribes to: its scopes' desired state (all, each group, itself).
 std::vector<std::string> desired_subscriptions(const config::Fleet& fleet);
