@@ -138,6 +138,12 @@ TEST_CASE("calendar page: a change in words for the audit log", "[console][calen
     CHECK(s.find("星期六 休息 → 09:00-12:00") != std::string::npos);
     CHECK(s.find("新增 2027-02-10 到 2027-02-16 放假（关闭）「春节」") != std::string::npos);
     CHECK(calendar_change_summary(after, after) == "内容没有变化");
+    // The first for a scope: what it is, not a change from nothing.
+    const std::string first = calendar_change_summary(json(), after);
+    CHECK(first.find("星期一 08:30-12:00、13:00-17:00") != std::string::npos);
+    CHECK(first.find("休息 →") == std::string::npos);
+    CHECK(first.find("午休时屏幕：关闭") != std::string::npos);
+    CHECK(first.find("开门前提前 15 分钟亮屏，下班后 10 分钟关屏") != std::string::npos);
 }
 
 TEST_CASE("screens page: a panel asleep is 休眠（…） and not a problem; woken and a power problem said", "[console][calendar][power]") {
@@ -157,8 +163,7 @@ TEST_CASE("screens page: a panel asleep is 休眠（…） and not a problem; wo
     };
     const json asleep = screen({{"state", "asleep"}, {"reason", "节假日"}, {"day_name", "春节"}, {"wakes", "2026-12-08 08:15:00"}});
     CHECK(asleep["state"] == "asleep");
-    CHECK(asleep["state_text"].get<std::string>().rfind("休眠（节假日", 0) == 0);
-    CHECK(asleep["state_text"].get<std::string>().find("12月8日 08:15 开启") != std::string::npos);
+    CHECK(asleep["state_text"] == "休眠（春节，12月8日 08:15 开启）");  // schedule::asleep_words: a holiday by its name
     CHECK(asleep["problem"] == false);
     const json woken = screen({{"state", "woken"}, {"reason", "下班"}});
     CHECK(woken["state"] == "woken");

@@ -345,7 +345,14 @@ std::string calendar_change_summary(const json& before, const json& after) {
     for (int d = 0; d < 7; ++d) {
         const json x = bh.is_object() ? bh.value(kDayKeys[d], json::array()) : json::array();
         const json y = ah.is_object() ? ah.value(kDayKeys[d], json::array()) : json::array();
-        if (x != y) lines.push_back(std::string(kDayWords[d]) + " " + ranges_words(x) + " → " + ranges_words(y));
+        // The first calendar for a scope says what it is; a later one what changed.
+        if (before.is_null()) lines.push_back(std::string(kDayWords[d]) + " " + ranges_words(y));
+        else if (x != y) lines.push_back(std::string(kDayWords[d]) + " " + ranges_words(x) + " → " + ranges_words(y));
+    }
+    if (before.is_null() && a.is_object()) {
+        lines.push_back(std::string("午休时屏幕：") + (str(a, "lunch") == "off" ? "关闭" : "保持开启"));
+        lines.push_back("开门前提前 " + a.value("on_before_minutes", json(15)).dump() + " 分钟亮屏，下班后 " +
+                        a.value("off_after_minutes", json(10)).dump() + " 分钟关屏");
     }
     auto lunch = [](const json& j) { return str(j, "lunch") == "off" ? "关闭" : "保持开启"; };
     if (lunch(b) != lunch(a) && !before.is_null()) lines.push_back(std::string("午休时屏幕：") + lunch(b) + " → " + lunch(a));
