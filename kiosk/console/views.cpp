@@ -241,8 +241,8 @@ nlohmann::json screens_page(const std::vector<ScreenRecord>& records, std::time_
     for (const auto& s : list) {
         const std::string& state = s["state"].get_ref<const std::string&>();
         const int rank = s["rank"].get<int>();
-        if (state == "unknown") ++unknown;
         if (state == "asleep") ++asleep;
+        if (state == "unknown") ++unknown;
         else if (rank >= 0 && rank < 6) ++counts[rank];
         if (!s["hall"].get<std::string>().empty()) halls.insert(s["hall"].get<std::string>());
         if (!s["floor"].get<std::string>().empty()) floors.insert(s["floor"].get<std::string>());
