@@ -297,7 +297,7 @@ void Routes::screen_routes() {
     s.Get("/api/scopes", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
         // Every scope a clerk may address: all, each group and screen the screens report, and
-        // every scope a playlist was published to (all, then groups, then screens).
+        // every scope a playlist or calendar was published to (all, then groups, then screens).
         std::set<fleet::Scope> scopes{fleet::Scope::all()};
         for (const auto& sc : fleet.screens()) {
             if (auto screen = fleet::Scope::screen(sc.id)) scopes.insert(*screen);
@@ -306,6 +306,8 @@ void Routes::screen_routes() {
                     if (auto group = fleet::Scope::group(g)) scopes.insert(*group);
         }
         for (const auto& text : store.playlist_scopes())
+            if (auto scope = fleet::Scope::parse(text)) scopes.insert(*scope);
+        for (const auto& text : store.calendar_scopes())  // 开放时间 kept for a scope no screen reports now
             if (auto scope = fleet::Scope::parse(text)) scopes.insert(*scope);
         json out = json::array();
         const DisplayNames names(store);
