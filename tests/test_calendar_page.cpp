@@ -146,7 +146,7 @@ TEST_CASE("calendar page: a change in words for the audit log", "[console][calen
     CHECK(first.find("开门前提前 15 分钟亮屏，下班后 10 分钟关屏") != std::string::npos);
 }
 
-TEST_CASE("screens page: a panel asleep is 休眠（…） and not a problem; woken and a power problem said", "[console][calendar][power]") {
+TEST_CASE("screens page: a panel asleep is 休眠（…） and not a problem, woken and a power problem said", "[console][calendar][power]") {
     test::TempDir dir;
     auto opened = Store::open(dir.path() / "console.db");
     REQUIRE(opened);
