@@ -357,3 +357,45 @@ TEST_CASE("alerts: the store keeps an alert, its deliveries, a failed attempt's 
     CHECK(store.alerts(false).empty());
     CHECK(store.deliveries_of(*id).empty());
 }
+
+TEST_CASE("alerts: a panel asleep while the hall is closed trips no black-frame, standing or stale alert", "[alerts][power]") {
+    // What a sleeping screen reports: the standing page, one black frame, a web item last
+    // fetched yesterday evening (it fetches slower while asleep), power asleep.
+    auto sleeping = [](const std::string& state) {
+        return status({{"current", {{"standing", true}}},
+                       {"health", health(50, 40, true)},
+                       {"items", {{{"id", "w"}, {"title", "办事指南"}, {"fetch", {{"last_success", "2026-12-06 17:00:00"}, {"failures", 0}}}}}},
+                       {"power", {{"state", state}, {"reason", "节假日"}, {"day_name", "春节"}, {"wakes", "2026-12-08 08:15:00"}}}});
+    };
+    Run run{{rule("uniform", 1), rule("standing", 1), rule("stale", 0, 2), rule("offline", 1)}};
+    // Heard every minute, as an asleep kiosk still reports: hours of it raise nothing.
+    for (int minute = 0; minute <= 180; minute += 3) {
+        ScreenRecord s = screen("s", "online", kMonday10 - 3600, sleeping("asleep"));
+        s.heard = kMonday10 + minute * 60;
+        CHECK(run.at(kMonday10 + minute * 60, {s}).empty());
+    }
+    CHECK(run.open.empty());
+    // The same status from a panel that is on (or woken for a notice) is a fault: all three raise.
+    Run awake{{rule("uniform", 1), rule("standing", 1), rule("stale", 0, 2)}};
+    awake.at(kMonday10, {screen("s", "online", 0, sleeping("on"))});  // stale at once (0 minutes)
+    awake.at(kMonday10 + 120, {screen("s", "online", 0, sleeping("on"))});
+    CHECK(awake.count("raised") == 3);
+    Run woken{{rule("uniform", 1)}};
+    woken.at(kMonday10, {screen("s", "online", 0, sleeping("woken"))});
+    CHECK(woken.at(kMonday10 + 120, {screen("s", "online", 0, sleeping("woken"))}).size() == 1);
+    // An alert open from the day is neither reminded nor recovered by the night's sleep;
+    // the disk still speaks while asleep.
+    Run day{{rule("uniform", 1, 0, 1), rule("disk", 0, 10)}};
+    day.at(kMonday10, {screen("s", "online", 0, status({{"health", health(50, 40, true)}}))});
+    REQUIRE(day.at(kMonday10 + 120, {screen("s", "online", 0, status({{"health", health(50, 40, true)}}))}).size() == 1);
+    json low = sleeping("asleep");
+    low["health"] = health(3, 40, true);
+    auto night = day.at(kMonday10 + 3 * 3600, {screen("s", "online", 0, low)});
+    REQUIRE(night.size() == 1);
+    CHECK(night[0].rule == "disk");
+    CHECK(day.open.size() == 2);
+    // A silent asleep screen is still 无响应: sleeping is no reason to stop reporting.
+    ScreenRecord quiet = screen("s", "online", kMonday10, sleeping("asleep"));
+    Run silent{{rule("offline", 1)}};
+    CHECK(silent.at(kMonday10 + 400, {quiet}).size() == 1);
+}

@@ -9,11 +9,13 @@ import audit from './audit.js';
 import plays from './plays.js';
 import users from './users.js';
 import alerts from './alerts.js';
+import hours from './hours.js';
 
 const pages = [
   ['/screens', '屏幕', screens],
   ['/playlist', '节目单', playlist],
   ['/notices', '紧急通知', notices],
+  ['/hours', '开放时间', hours],
   ['/approvals', '审核', approvals],
   ['/audit', '操作日志', audit],
   ['/plays', '播放记录', plays],

@@ -51,18 +51,21 @@ async function recentApproved(box) {
   if (!r.ok) return;
   const approved = r.data.filter((c) => c.state === 'approved').slice(0, 5);
   clear(box, approved.length ? [h('h2', {}, '最近批准的修改'), approved.map((c) => h('article', {class: 'card', 'data-approved': c.id},
-    h('h3', {}, c.kind === 'playlist' ? `节目单：${c.label}` : `通知：${(c.after && (c.after.title || c.after.text) || '').slice(0, 40)}`,
+    h('h3', {}, c.kind === 'playlist' ? `节目单：${c.label}` : c.kind === 'calendar' ? `开放时间：${c.label}`
+      : `通知：${(c.after && (c.after.title || c.after.text) || '').slice(0, 40)}`,
       h('span', {class: 'muted'}, `（${c.author} 提交，${c.decided_by} 批准）`)),
     c.receipts.length ? c.receipts.map((x) => receiptView(x, {title: c.receipts.length > 1 ? `回执（${x.label}）` : '回执'}))
       : h('p', {class: 'muted'}, '没有回执（批准时没有发布到屏幕）。')))] : null);
 }
 
 function what(c) {
+  if (c.kind === 'calendar') return `“${c.label}”的开放时间`;
   return c.kind === 'playlist' ? `“${c.label}”的节目单` : `通知“${((c.after && (c.after.title || c.after.text)) || '').slice(0, 30)}”`;
 }
 
 async function approve(c, box, me) {
-  const where = c.kind === 'playlist' ? `会马上发布到“${c.label}”的屏幕，代替现在的节目单。` : `会马上显示在“${c.label}”的屏幕上。`;
+  const where = c.kind === 'playlist' ? `会马上发布到“${c.label}”的屏幕，代替现在的节目单。`
+    : c.kind === 'calendar' ? `会马上发布到“${c.label}”的屏幕，屏幕按新的时间开关。` : `会马上显示在“${c.label}”的屏幕上。`;
   const yes = await ask({title: '批准并发布？', ok: '批准并发布', text: [`${c.author} 提交的${what(c)}${where}`]});
   if (!yes) return;
   const d = await api.post('/api/approvals/decide', {id: c.id, approve: true});
@@ -85,7 +88,7 @@ async function reject(c, box, me) {
 
 function changeCard(c, box, me, canDecide) {
   return h('article', {class: 'card', 'data-change': c.id, 'data-kind': c.kind, 'data-state': c.state},
-    h('h2', {}, c.kind === 'playlist' ? `节目单：${c.label}` : '通知', h('span', {class: 'muted'}, `（${c.author} 于 ${shortTime(c.created)} 提交）`)),
+    h('h2', {}, c.kind === 'playlist' ? `节目单：${c.label}` : c.kind === 'calendar' ? `开放时间：${c.label}` : '通知', h('span', {class: 'muted'}, `（${c.author} 于 ${shortTime(c.created)} 提交）`)),
     c.state !== 'pending' ? h('p', {}, h('span', {class: `state-word ${c.state}`, 'data-role': 'state'}, c.state_text),
       c.decided_by ? h('span', {class: 'muted'}, `（${c.decided_by}，${shortTime(c.decided)}）`) : null) : null,
     c.kind === 'playlist'
@@ -94,7 +97,8 @@ function changeCard(c, box, me, canDecide) {
           h('section', {}, h('h3', {}, '之前'), titles(c.before)),
           h('section', {}, h('h3', {}, '之后'), titles(c.after))),
         h('details', {}, h('summary', {}, '逐行改动（- 删去，+ 新增）'), diffView(c.diff)))
-      : noticeView(c.after || {}, c.label),
+      : c.kind === 'calendar' ? h('div', {}, h('h3', {}, '改动'), h('pre', {class: 'diff'}, c.diff || '内容没有变化'))
+        : noticeView(c.after || {}, c.label),
     c.state !== 'pending' ? null : canDecide ? h('div', {class: 'actions'},
       h('button', {type: 'button', class: 'big primary', 'data-action': 'approve', onclick: () => approve(c, box, me)}, '批准并发布'),
       h('button', {type: 'button', class: 'big danger', 'data-action': 'reject', onclick: () => reject(c, box, me)}, '退回'))

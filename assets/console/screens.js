@@ -7,10 +7,10 @@ import {showBroker} from './dom.js';
 import * as api from './api.js';
 import {restartButton, groupRestart} from './restart.js';
 
-const problemNames = {error: '出错', stale: '内容过期', refused: '节目单被拒绝'};
+const problemNames = {error: '出错', stale: '内容过期', refused: '节目单被拒绝', power: '屏幕电源'};
 const stateFilters = [
   ['', '全部状态'], ['problem', '有问题的'], ['online', '在线'], ['disconnected', '已关机（正常关闭）'],
-  ['offline', '离线（连接中断）'], ['silent', '无响应'],
+  ['offline', '离线（连接中断）'], ['silent', '无响应'], ['asleep', '休眠（开放时间外）'],
 ];
 
 let root = null;
@@ -42,7 +42,9 @@ function showingText(s) {
 
 // 正在播放 for a screen that is on; 最后播放 and when for one that is off.
 function showingLine(s, now) {
-  const live = s.state === 'online' || s.state === 'silent';
+  // A panel asleep while the hall is closed is running: what it last showed is what it plays.
+  const live = s.state === 'online' || s.state === 'silent' || s.state === 'asleep' || s.state === 'woken';
+  if (s.state === 'asleep') return h('p', {'data-role': 'showing', class: 'muted'}, '开放时间外，屏幕休眠，不显示内容');
   if (live) {
     return h('p', {'data-role': 'showing'}, h('strong', {}, '正在播放：'), showingText(s),
       s.showing && s.showing.interrupt ? h('span', {class: 'badge accent'}, '插播') : null);
@@ -73,7 +75,7 @@ function where(s) {
 }
 
 function stateBadge(s, now) {
-  const kind = s.state === 'online' ? 'ok' : s.state === 'disconnected' ? 'off' : 'bad';
+  const kind = s.state === 'online' || s.state === 'woken' ? 'ok' : s.state === 'disconnected' || s.state === 'asleep' ? 'off' : 'bad';
   return h('span', {class: `badge ${kind}`, 'data-role': 'state', title: s.since ? `${s.state_text}，${clock(s.since, now)} 起` : null},
     s.state_text);
 }

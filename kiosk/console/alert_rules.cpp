@@ -126,6 +126,12 @@ Check check(const AlertRule& rule, const ScreenRecord& s, const std::optional<st
     if (s.state != "online") return c;
     auto report = status::from_json(s.status);
     if (!report) return c;
+    // A panel asleep while the hall is closed (issue 28) shows nothing on purpose: its black
+    // frame, its standing page and its slower fetching say nothing about a fault, so those
+    // rules cannot be told (an alert open from the day stays, without reminders, until the
+    // panel wakes and says). Disk, temperature, a refused playlist and the version still can.
+    const bool asleep = report->power && report->power->state == "asleep";
+    if (asleep && (rule.kind == "standing" || rule.kind == "uniform" || rule.kind == "stale")) return c;
     if (rule.kind == "standing") {
         c.state = report->current.standing ? Check::holds : Check::clear;
     } else if (rule.kind == "refused") {

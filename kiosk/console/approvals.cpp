@@ -1,4 +1,5 @@
 #include "console/approvals.hpp"
+#include "console/calendar_page.hpp"
 
 #include "base/zone_time.hpp"
 #include "console/logic.hpp"
@@ -43,10 +44,12 @@ json change_json(const PendingChange& c, const std::string& zone, const DisplayN
     return {{"id", c.id},
             {"kind", c.kind},
             {"scope", c.scope},
-            {"label", c.kind == "playlist" ? names.scope(c.scope) : scopes_label(c.scope, names)},
+            {"label", c.kind == "playlist" || c.kind == "calendar" ? names.scope(c.scope) : scopes_label(c.scope, names)},
             {"before", c.before},
             {"after", c.after},
-            {"diff", c.kind == "playlist" ? json_diff(c.before, c.after) : ""},
+            {"diff", c.kind == "playlist"   ? json_diff(c.before, c.after)
+                     : c.kind == "calendar" ? calendar_change_summary(c.before, c.after)
+                                            : ""},
             {"author", c.author},
             {"state", c.state},
             {"state_text", state_words(c)},

@@ -46,7 +46,7 @@ using nlohmann::json;
 namespace {
 
 // The app's pages: each is app.html, which shows the page its path names.
-const std::set<std::string> kPages = {"/screens", "/playlist", "/notices", "/approvals", "/audit", "/plays", "/users", "/alerts"};
+const std::set<std::string> kPages = {"/screens", "/playlist", "/notices", "/hours", "/approvals", "/audit", "/plays", "/users", "/alerts"};
 
 }  // namespace
 
@@ -129,6 +129,7 @@ void Routes::install() {
     user_routes();
     receipt_routes();
     alert_routes();
+    calendar_routes();
 }
 
 void Routes::receipt_routes() {
@@ -255,7 +256,7 @@ void Routes::screen_routes() {
     s.Get("/api/screens", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
         const std::time_t now = std::time(nullptr);
-        json page = screens_page(fleet.screens(), now, ItemNames(store), DisplayNames(store));
+        json page = screens_page(fleet.screens(), now, ItemNames(store), DisplayNames(store), office->time_zone);
         page["broker"] = fleet.connected();
         page["now"] = now;
         send_json(res, page);
@@ -296,7 +297,7 @@ void Routes::screen_routes() {
     s.Get("/api/scopes", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;
         // Every scope a clerk may address: all, each group and screen the screens report, and
-        // every scope a playlist was published to (all, then groups, then screens).
+        // every scope a playlist or calendar was published to (all, then groups, then screens).
         std::set<fleet::Scope> scopes{fleet::Scope::all()};
         for (const auto& sc : fleet.screens()) {
             if (auto screen = fleet::Scope::screen(sc.id)) scopes.insert(*screen);
@@ -305,6 +306,8 @@ void Routes::screen_routes() {
                     if (auto group = fleet::Scope::group(g)) scopes.insert(*group);
         }
         for (const auto& text : store.playlist_scopes())
+            if (auto scope = fleet::Scope::parse(text)) scopes.insert(*scope);
+        for (const auto& text : store.calendar_scopes())  // 开放时间 kept for a scope no screen reports now
             if (auto scope = fleet::Scope::parse(text)) scopes.insert(*scope);
         json out = json::array();
         const DisplayNames names(store);

@@ -232,7 +232,7 @@ void FleetLink::file_ack(const std::string& screen, const std::string& payload, 
     auto j = nlohmann::json::parse(payload, nullptr, false);
     if (!j.is_object() || !j.contains("topic") || !j["topic"].is_string()) return;
     const auto arrival = fleet::parse_desired_topic(j["topic"].get<std::string>());
-    if (!arrival || (arrival->kind != "playlist" && arrival->kind != "notice")) return;
+    if (!arrival || (arrival->kind != "playlist" && arrival->kind != "notice" && arrival->kind != "calendar")) return;
     // What a screen sends is read field by field, each of its type or not at all (value()
     // would throw on a field of the wrong type).
     const bool applied = j.contains("result") && j["result"].is_string() && j["result"].get<std::string>() == "applied";

@@ -50,6 +50,9 @@ const std::map<std::string, std::string>& state_names() {
 // What a screen that answered did: a restart is not shown, it is done.
 std::string state_name(const std::string& state, const std::string& kind) {
     if (state == "shown" && kind == "restart") return "已重启";
+    // A calendar is not shown: it is in force (or refused, with the screen's reason).
+    if (state == "shown" && kind == "calendar") return "已生效";
+    if (state == "refused" && kind == "calendar") return "已拒绝";
     return state_names().at(state);
 }
 
@@ -126,7 +129,7 @@ bool receipt_due(const ReceiptRef& ref, const Receipt& r, std::time_t now) {
 }
 
 AuditEntry receipt_entry(const ReceiptRef& ref, const Receipt& r, std::time_t now) {
-    const std::string what = ref.kind == "playlist" ? "节目单" : ref.kind == "restart" ? "重启" : "通知";
+    const std::string what = ref.kind == "playlist" ? "节目单" : ref.kind == "restart" ? "重启" : ref.kind == "calendar" ? "开放时间" : "通知";
     return {0, now, ref.by, "", "receipt", ref.scope, what + "回执：" + receipt_counts(r, ref.kind)};
 }
 
@@ -135,8 +138,9 @@ std::string line_text(const ReceiptLine& l, const std::string& zone, std::time_t
     if (l.state == "offline" && kind == "restart")
         return "离线，一小时内恢复连接就会重启" + (l.since > 0 ? "（自 " + clock_text(l.since, zone, now) + " 起离线）" : std::string());
     if (l.state == "waiting") return "已接收（等待开放时间）";
+    if (l.state == "kept" && kind == "calendar") return "已接收（这块屏幕用更具体的开放时间）";
     if (l.state == "kept") return "已接收（这块屏幕播放更具体的节目单）";
-    if (l.state == "refused") return "拒绝：" + (l.words.empty() ? std::string("屏幕没有说明原因，请看这块屏幕的日志") : l.words);
+    if (l.state == "refused") return std::string(kind == "calendar" ? "已拒绝：" : "拒绝：") + (l.words.empty() ? std::string("屏幕没有说明原因，请看这块屏幕的日志") : l.words);
     if (l.state == "offline")
         return "离线，恢复连接后自动显示" + (l.since > 0 ? "（自 " + clock_text(l.since, zone, now) + " 起离线）" : std::string());
     if (l.state == "unsent") return "还没发出：控制台现在连不上消息服务器（broker），连上后自动发到屏幕，不用再发一次";

@@ -209,6 +209,7 @@ struct Routes {
     void record_routes();
     void user_routes();
     void alert_routes();  // routes_alerts.cpp
+    void calendar_routes();  // routes_calendar.cpp: 开放时间
 };
 
 }  // namespace kiosk::console

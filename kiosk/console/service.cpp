@@ -50,7 +50,8 @@ json with_receipts(const Result<Delivery>& d, json detail) {
     json ids = json::array();
     if (d)
         for (size_t i = 0; i < d->publications.size() && i < d->ids.size(); ++i)
-            if (d->publications[i].kind == "playlist" || d->publications[i].kind == "notice" || d->publications[i].kind == "restart")
+            if (d->publications[i].kind == "playlist" || d->publications[i].kind == "notice" || d->publications[i].kind == "restart" ||
+                d->publications[i].kind == "calendar")
                 ids.push_back(d->ids[i]);
     detail["receipts"] = ids;
     return detail;
@@ -349,6 +350,14 @@ Outcome Service::decide(const Actor& who, std::int64_t pending, bool approve, co
         });
         if (!d) return still_pending() ? delivered(d, "", json::object()) : decided;
         return {Outcome::Kind::done, "已退回给 " + c->author + "，对方会看到原因", json::object()};
+    }
+    if (c->kind == "calendar") {
+        // Checked again at approval, as a playlist is.
+        auto scope = fleet::Scope::parse(c->scope);
+        Outcome o = scope ? publish_calendar_now(who, *scope, c->after, c->author, decision) : invalid("这项修改的屏幕范围不对");
+        if (o.kind == Outcome::Kind::done) o.message = "已批准并发布";
+        if (o.kind == Outcome::Kind::failed && !still_pending()) return decided;
+        return o;
     }
     Outcome o = c->kind == "playlist" ? [&] {
         auto scope = fleet::Scope::parse(c->scope);

@@ -87,6 +87,13 @@ public:
     // 重启 a screen or a group (console/restart.cpp): approvers and admins, editors while
     // approval is off; audited as `restart`, with a receipt.
     Outcome restart(const Actor& who, const std::string& scope);
+    // 开放时间 (console/calendar_publish.cpp): a scope's calendar (kiosk-calendar/1, tidied by the
+    // caller) checked and published as a signed `calendar` document with a receipt, or its
+    // clearing ({"clear": true}); with approval on, an editor's calendar waits like a playlist.
+    Outcome publish_calendar(const Actor& who, const std::string& scope, const nlohmann::json& calendar);
+    Outcome clear_calendar(const Actor& who, const std::string& scope);
+    // The clerk's draft kept (not published), audited as save_calendar.
+    Outcome save_calendar(const Actor& who, const std::string& scope, const nlohmann::json& calendar);
 
     // A notice's form checked: the body every screen will get, or the message for the clerk.
     Result<fleet::NoticeBody> notice_body(const nlohmann::json& form, std::time_t now) const;
@@ -95,6 +102,8 @@ private:
     // Publishes a playlist its caller has checked (once per hop: at the request, or at
     // approval).
     Outcome publish_playlist_now(const Actor& who, const fleet::Scope& scope, const nlohmann::json& playlist,
+                                 const std::string& approved_from, std::optional<Intent::Decision> decision);
+    Outcome publish_calendar_now(const Actor& who, const fleet::Scope& scope, const nlohmann::json& calendar,
                                  const std::string& approved_from, std::optional<Intent::Decision> decision);
     Outcome publish_notice_now(const Actor& who, const nlohmann::json& form, const std::string& approved_from,
                                std::optional<Intent::Decision> decision, bool unreviewed = false);

@@ -99,6 +99,12 @@ CREATE TABLE alert_deliveries (id INTEGER PRIMARY KEY AUTOINCREMENT, alert INTEG
 CREATE INDEX alert_deliveries_alert ON alert_deliveries(alert, id);
 CREATE INDEX alert_deliveries_due ON alert_deliveries(delivered_at, next_at);
 )sql",
+    // 9: 开放时间 per scope (issue 28): the clerk's draft (a kiosk-calendar/1 object) and what
+    // was published, with its generation (published NULL: none in force).
+    R"sql(
+CREATE TABLE calendars (scope TEXT PRIMARY KEY, draft TEXT, draft_by TEXT NOT NULL DEFAULT '', draft_at INTEGER NOT NULL DEFAULT 0,
+  published TEXT, gen INTEGER NOT NULL DEFAULT 0, published_at INTEGER NOT NULL DEFAULT 0, published_by TEXT NOT NULL DEFAULT '');
+)sql",
 };
 static_assert(std::size(kMigrations) + 1 == kSchemaVersion, "a migration step for every schema version");
 
@@ -553,7 +559,7 @@ Result<std::vector<std::int64_t>> Store::record_intent(const std::function<Resul
     // the screens do with it.
     for (size_t i = 0; i < intent->publications.size(); ++i) {
         const fleet::Publication& p = intent->publications[i];
-        if (p.kind != "playlist" && p.kind != "notice" && p.kind != "restart") continue;
+        if (p.kind != "playlist" && p.kind != "notice" && p.kind != "restart" && p.kind != "calendar") continue;
         bool clearing = false;
         for (const auto& [id, scope] : intent->cleared) clearing = clearing || (p.notice_id == id && p.scope.str() == scope);
         if (clearing) continue;
@@ -572,6 +578,15 @@ Result<std::vector<std::int64_t>> Store::record_intent(const std::function<Resul
         Statement st(db, "INSERT OR REPLACE INTO playlists (scope, playlist, gen, at, by) VALUES (?, ?, ?, ?, ?)");
         st.bind({p->scope, dumped(p->playlist), static_cast<std::int64_t>(p->gen), i64(p->at), p->by});
         if (auto w = wrote(st, "playlists"); !w) return fail(w.error());
+    }
+    if (const auto& c = intent->calendar) {
+        Statement st(db,
+                     "INSERT INTO calendars (scope, draft, draft_by, draft_at, published, gen, published_at, published_by) "
+                     "VALUES (?1, ?2, ?3, ?4, ?2, ?5, ?4, ?3) ON CONFLICT(scope) DO UPDATE SET draft = COALESCE(?2, draft), "
+                     "published = ?2, gen = ?5, published_at = ?4, published_by = ?3");
+        st.bind({c->scope, c->published.is_null() ? Value(nullptr) : Value(dumped(c->published)), c->published_by, i64(c->published_at),
+                 static_cast<std::int64_t>(c->gen)});
+        if (auto w = wrote(st, "calendars"); !w) return fail(w.error());
     }
     for (const NoticeRecord& n : intent->notices) {
         Statement st(db,

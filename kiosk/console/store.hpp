@@ -82,6 +82,20 @@ struct PublishedPlaylist {
     std::string by;
 };
 
+// A scope's 开放时间 (the hall's hours and calendar, issue 28): what a clerk last saved on
+// the page (the draft, a kiosk-calendar/1 object) and what was last published (null: never,
+// or cleared), with its generation. console/calendar_page.
+struct CalendarRecord {
+    std::string scope;
+    nlohmann::json draft;       // null: never saved
+    std::string draft_by;
+    std::time_t draft_at = 0;
+    nlohmann::json published;  // null: nothing in force for the scope (never published, or cleared)
+    std::uint64_t gen = 0;      // the last publication's generation (a clearing too)
+    std::time_t published_at = 0;
+    std::string published_by;
+};
+
 struct NoticeRecord {
     std::string id, scope, text, title, by;
     std::time_t until = 0, published = 0, cleared = 0;
@@ -143,6 +157,7 @@ struct Intent {
     };
     std::optional<Decision> decision;  // fails the whole intent unless the change is still pending
     std::optional<std::pair<std::string, std::time_t>> screenshot_asked;  // screen id, when
+    std::optional<CalendarRecord> calendar;  // published (or cleared: published null); the draft becomes what was published
 };
 
 // A publication a clerk gets a receipt for (a playlist or a notice, not its clearing): the
@@ -195,7 +210,7 @@ struct AlertChange {
 };
 
 // The schema this build writes (PRAGMA user_version); older databases are migrated on open.
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 class Store {
 public:
@@ -265,6 +280,11 @@ public:
     std::vector<std::string> playlist_scopes();
     // In force (not cleared, not past), or with `all` the newest 5000 ever published.
     std::vector<NoticeRecord> notices(std::time_t now, bool all = false);
+
+    // 开放时间 per scope (store_calendar.cpp): the draft a clerk saved, what was published.
+    std::optional<CalendarRecord> calendar(const std::string& scope);
+    std::vector<std::string> calendar_scopes();
+    Status save_calendar_draft(const std::string& scope, const nlohmann::json& draft, const std::string& by, std::time_t at);
 
     // Changes waiting for approval.
     // A new change waiting; the same author's earlier change still waiting for the same thing

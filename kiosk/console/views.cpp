@@ -5,6 +5,8 @@
 #include <set>
 
 #include "base/utf8.hpp"
+#include "base/zone_time.hpp"
+#include "schedule/hall_day.hpp"
 #include "console/logic.hpp"
 #include "fleet/scope.hpp"
 #include "health/readings.hpp"
@@ -62,6 +64,22 @@ std::string why_unreachable(const std::string& state) {
 }
 
 const char* kNoReason = "出错了（这块屏幕的软件没有报中文原因，请信息科查看屏幕的日志）";
+
+// A panel asleep while the hall is closed, in the clerk's words (schedule::asleep_words, as
+// the screens say it): 休眠（节假日，12月8日 08:15 开启）. The wake time is the status's, read in
+// the office's zone.
+std::string asleep_text(const status::Power& p, const std::string& zone) {
+    schedule::PowerState st;
+    st.on = false;
+    st.reason = p.reason;
+    st.day_name = p.day_name;
+    if (!p.wakes.empty()) {
+        std::string t = p.wakes;
+        if (t.size() > 10 && t[10] == ' ') t[10] = 'T';
+        if (auto at = zone_time::parse_time("wakes", t, zone)) st.until = *at;
+    }
+    return schedule::asleep_words(st, zone);
+}
 }  // namespace
 
 std::string content_fingerprint(const nlohmann::json& status) {
@@ -75,7 +93,8 @@ std::string content_fingerprint(const nlohmann::json& status) {
     return f;
 }
 
-nlohmann::json screen_summary(const ScreenRecord& r, std::time_t now, const ItemNames& names, const DisplayNames& display) {
+nlohmann::json screen_summary(const ScreenRecord& r, std::time_t now, const ItemNames& names, const DisplayNames& display,
+                              const std::string& zone) {
     const StateWords words = state_of(r, now);
     const std::string why_not = why_unreachable(words.state);
     nlohmann::json s = {{"id", r.id},
@@ -158,6 +177,24 @@ nlohmann::json screen_summary(const ScreenRecord& r, std::time_t now, const Item
                                  {"text", chinese ? why : "屏幕检查后没有采用新节目单，仍在播放原来的（详情见屏幕日志）"}});
         if (live) worst = std::min(worst, 2);
     }
+    // The hall's day (issue 28): an online screen whose panel sleeps is 休眠（…）, not a problem;
+    // one woken for an urgent notice says so; a power backend that failed is a problem in the
+    // screen's own Chinese words (a black page stands in for the panel).
+    s["power"] = nullptr;
+    if (const auto& p = j.power) {
+        if (std::string(words.state) == "online" && p->state == "asleep") {
+            s["state"] = "asleep";
+            s["state_text"] = asleep_text(*p, zone);
+        } else if (std::string(words.state) == "online" && p->state == "woken") {
+            s["state"] = "woken";
+            s["state_text"] = "紧急通知唤醒中";
+        }
+        s["power"] = {{"state", p->state}, {"problem", p->problem}};
+        if (!p->problem.empty()) {
+            s["problems"].push_back({{"item", ""}, {"title", ""}, {"kind", "power"}, {"text", p->problem}});
+            if (live) worst = std::min(worst, 2);
+        }
+    }
     s["rank"] = worst;
     s["problem"] = worst <= 3;
     const auto& c = j.current;
@@ -187,10 +224,10 @@ std::string play_name(const PlaysRow& row, const ItemNames& names) {
 }
 
 nlohmann::json screens_page(const std::vector<ScreenRecord>& records, std::time_t now, const ItemNames& names,
-                            const DisplayNames& display) {
+                            const DisplayNames& display, const std::string& zone) {
     std::vector<nlohmann::json> list;
     list.reserve(records.size());
-    for (const auto& r : records) list.push_back(screen_summary(r, now, names, display));
+    for (const auto& r : records) list.push_back(screen_summary(r, now, names, display, zone));
     std::stable_sort(list.begin(), list.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
         const int ra = a["rank"].get<int>(), rb = b["rank"].get<int>();
         if (ra != rb) return ra < rb;
@@ -199,10 +236,12 @@ nlohmann::json screens_page(const std::vector<ScreenRecord>& records, std::time_
     // Each screen counted once, by its worst.
     int counts[6] = {0, 0, 0, 0, 0, 0};
     int unknown = 0;  // never said its state (or said one this console does not know): counted apart
+    int asleep = 0;   // panels asleep while the hall is closed: told, not a problem
     std::set<std::string> halls, floors, groups;
     for (const auto& s : list) {
         const std::string& state = s["state"].get_ref<const std::string&>();
         const int rank = s["rank"].get<int>();
+        if (state == "asleep") ++asleep;
         if (state == "unknown") ++unknown;
         else if (rank >= 0 && rank < 6) ++counts[rank];
         if (!s["hall"].get<std::string>().empty()) halls.insert(s["hall"].get<std::string>());
@@ -218,8 +257,8 @@ nlohmann::json screens_page(const std::vector<ScreenRecord>& records, std::time_
     const int problems = counts[0] + counts[1] + counts[2] + counts[3] + unknown;
     std::string summary = "共 " + std::to_string(list.size()) + " 块屏幕";
     if (list.empty()) summary += "。";
-    else if (line.empty()) summary += "，全部正常。";
-    else summary += "：" + line + "。";
+    else if (line.empty()) summary += asleep ? "，全部正常（其中 " + std::to_string(asleep) + " 块休眠）。" : "，全部正常。";
+    else summary += "：" + line + (asleep ? "；另有 " + std::to_string(asleep) + " 块休眠" : "") + "。";
     nlohmann::json floor_list = nlohmann::json::array(), group_list = nlohmann::json::array();
     for (const auto& f : floors) floor_list.push_back({{"floor", f}, {"name", display.group("floor/" + f)}});
     for (const auto& g : groups) group_list.push_back({{"id", g}, {"name", display.group(g)}, {"named", display.named("group", g)}});
@@ -232,6 +271,7 @@ nlohmann::json screens_page(const std::vector<ScreenRecord>& records, std::time_
                          {"error", counts[2]},
                          {"stale", counts[3]},
                          {"disconnected", counts[4]},
+                         {"asleep", asleep},
                          {"fine", counts[5]}}},
             {"halls", std::vector<std::string>(halls.begin(), halls.end())},
             {"floors", floor_list},

@@ -38,13 +38,15 @@ private:
 // the order of the page (0 the worst: offline first, then silent, error, stale, shut down,
 // fine).
 inline constexpr std::time_t kScreenshotWait = 30;
-nlohmann::json screen_summary(const ScreenRecord& record, std::time_t now, const ItemNames& names, const DisplayNames& display);
+// `zone`: the office's, for the wake time of a screen asleep (休眠（节假日，12月8日 08:15 开启）).
+nlohmann::json screen_summary(const ScreenRecord& record, std::time_t now, const ItemNames& names, const DisplayNames& display,
+                              const std::string& zone = "Asia/Shanghai");
 
 // The whole 屏幕 page in one answer: every screen (problems first, then by name), the
 // summary line of problems (3 块离线，1 块出错，2 块内容过期 — each screen counted once, by its
 // worst), and the halls, floors and groups for the filters and the group name editor.
 nlohmann::json screens_page(const std::vector<ScreenRecord>& records, std::time_t now, const ItemNames& names,
-                            const DisplayNames& display);
+                            const DisplayNames& display, const std::string& zone = "Asia/Shanghai");
 
 // What of a status changes what a screen shows (its notices, playlist and items; not the
 // page turns): two statuses with the same fingerprint show the same content.
