@@ -1,5 +1,7 @@
 #include "app/opening_commands.hpp"
 
+#include "app/hall_power.hpp"
+
 #include <cstdio>
 
 #include "base/file_read.hpp"
@@ -42,15 +44,15 @@ bool check_opening_calendar(const config::KioskConfig& cfg) {
     return true;
 }
 
+// The calendar the running screen uses (app/hall_power: the fleet's best, else the local
+// file), so `kiosk plan` shows the minutes the panel will really switch.
 std::optional<config::HallCalendar> plan_calendar(const config::KioskConfig& cfg) {
-    if (cfg.opening.calendar.empty()) return std::nullopt;
-    auto cal = config::load_calendar(cfg.opening.calendar);
-    if (!cal) {
-        std::fprintf(stderr, "%s\n", cal.error().message.c_str());
+    CalendarInForce in_force = calendar_in_force(cfg);
+    if (!in_force.error.empty()) {
+        std::fprintf(stderr, "%s\n", in_force.error.c_str());
         std::fprintf(stderr, "%s\n", KIOSK_TR("the calendar cannot be read: planned with the week's hours alone"));
-        return std::nullopt;
     }
-    return std::move(*cal);
+    return std::move(in_force.calendar);
 }
 
 std::vector<PlanRow> power_rows(const schedule::HallPlan& plan, const config::OpeningHours& opening,
