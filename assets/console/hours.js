@@ -7,6 +7,7 @@ import {h, clear, toast, shortTime} from './dom.js';
 import * as api from './api.js';
 import {normalRange} from './playlist.js';
 import {receiptView, followReceipts, stopFollowing} from './receipts.js';
+import {ask} from './dialog.js';
 
 const days = [['mon', '星期一'], ['tue', '星期二'], ['wed', '星期三'], ['thu', '星期四'], ['fri', '星期五'], ['sat', '星期六'], ['sun', '星期日']];
 const kinds = [['closed', '放假（关闭）'], ['open', '调休上班'], ['hours', '特别时间']];
@@ -269,12 +270,35 @@ async function load(scope) {
   showDays(d.days, d.errors);
 }
 
+// 给哪些屏幕 changed with typed changes not yet published: asked first, never lost. A clerk
+// often fills the form and only then chooses where it goes, so the changes can come along.
+async function chooseScope(select) {
+  const next = select.value;
+  const unsaved = !document.getElementById('hours-unsaved').hidden;
+  if (!unsaved) return load(next);
+  const label = select.selectedOptions[0] ? select.selectedOptions[0].textContent : next;
+  select.value = state.scope;  // until the clerk answers
+  const answer = await ask({
+    title: `换到「${label}」？`,
+    text: [`「${state.label}」这里有改动还没有发布。`,
+      `可以带着这些改动换到「${label}」，在那里检查后发布；也可以留在「${state.label}」。`],
+    ok: `带着改动换到「${label}」`,
+    cancel: `留在「${state.label}」`,
+  });
+  if (!answer) return;
+  const carried = {name: state.name, week: state.week, lunch: state.lunch, before: state.before, after: state.after, rows: state.rows};
+  await load(next);
+  state = {...state, ...carried};
+  render();
+  changed();  // checked and worked out again for the new scope; marked 有改动还没有发布
+}
+
 export default async function hoursPage(main, me) {
   state = {scope: 'all', me, week: {}, rows: []};
   const scopes = await api.get('/api/scopes');
   main.append(
     h('div', {class: 'row'}, h('label', {for: 'scope'}, '给哪些屏幕：'),
-      h('select', {id: 'scope', onchange: (e) => load(e.target.value)},
+      h('select', {id: 'scope', onchange: (e) => chooseScope(e.target)},
         (scopes.ok ? scopes.data : [{scope: 'all', label: '全部屏幕'}]).map((s) => h('option', {value: s.scope}, s.label)))),
     h('p', {id: 'hours-info', class: 'muted'}),
     h('p', {class: 'muted'}, '更具体的优先：某块屏幕自己的 > 分组的 > 全部屏幕的。屏幕在开放时间外休眠（黑屏），紧急通知会把它唤醒。'),

@@ -205,12 +205,14 @@ HallPower::Mode HallPower::update(std::time_t now, const std::function<bool()>& 
     switched_ = true;
     if (was != Mode::on && wanted == Mode::on && switched_before) woke_ = true;
     const std::string zone = plan_.zone;
-    auto when = [&](std::time_t t) { return t ? zone_time::format_iso_local(t, zone) : std::string("none ahead"); };
+    auto when = [&](const char* what, std::time_t t) {
+        return t ? std::string("; it ") + what + " at " + zone_time::format_iso_local(t, zone) : std::string("; no change ahead");
+    };
     switch (wanted) {
-        case Mode::on: log::info("power", "panel on; it sleeps at " + when(state_.until)); break;
+        case Mode::on: log::info("power", "panel on" + when("sleeps", state_.until)); break;
         case Mode::asleep:
-            log::info("power", "panel asleep (" + state_.reason + (state_.day_name.empty() ? "" : ", " + state_.day_name) +
-                                   "); it wakes at " + when(state_.until));
+            log::info("power", "panel asleep (" + state_.reason + (state_.day_name.empty() ? "" : ", " + state_.day_name) + ")" +
+                                   when("wakes", state_.until));
             break;
         case Mode::woken: log::info("power", "panel woken for an urgent notice; the hall is closed (" + state_.reason + ")"); break;
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "base/i18n.hpp"
 #include "base/utf8.hpp"
@@ -37,8 +38,27 @@ bool read_ranges(Checker& c, const json& v, const std::string& path, bool allow_
         if (auto r = time_range(c, element_path(path, k), v[k])) ranges.push_back(*r);
         else good = false;
     }
-    if (good) out = std::move(ranges);
-    return good;
+    if (!good) return false;
+    // Ranges of one day that overlap say one time twice (8:30-12:00 and 11:00-17:00): most
+    // likely a typing slip, and the panel's plan would not say what was meant.
+    auto span = [](const TimeRange& r) { return std::pair<int, int>{r.start, r.end > r.start ? r.end : r.end + 24 * 60}; };
+    auto words = [](const TimeRange& r) {
+        char text[16];
+        std::snprintf(text, sizeof text, "%02d:%02d-%02d:%02d", r.start / 60 % 24, r.start % 60, r.end / 60 % 24, r.end % 60);
+        return std::string(text);
+    };
+    for (size_t k = 1; k < ranges.size(); ++k)
+        for (size_t j = 0; j < k; ++j) {
+            const auto [a0, a1] = span(ranges[j]);
+            const auto [b0, b1] = span(ranges[k]);
+            if (a0 < b1 && b0 < a1) {
+                c.error(element_path(path, k), format(KIOSK_TR("the time ranges {} and {} overlap; give each time of the day once"),
+                                                      {words(ranges[j]), words(ranges[k])}));
+                return false;
+            }
+        }
+    out = std::move(ranges);
+    return true;
 }
 
 bool read_week(Checker& c, const json& obj, const std::string& path, const char* key, WeekHours& out) {

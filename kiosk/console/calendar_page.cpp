@@ -233,7 +233,10 @@ std::vector<FieldError> check_calendar_form(const json& cal, const std::string& 
     if (text.size() > config::kMaxCalendarBytes) return {FieldError{-1, "", -1, "开放时间太大，请删掉已经过去的例外日期"}};
     for (const config::Issue& i : config::check_calendar(text, "fleet:" + scope).issues) {
         const bool chinese = std::any_of(i.message.begin(), i.message.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-        out.push_back({i.item, i.item >= 0 ? "date" : "", -1,
+        // A weekday's error goes beside that weekday ("hours.tue[1]" -> the slot "hours.tue").
+        std::string field = i.item >= 0 ? "date" : "";
+        if (i.item < 0 && i.field.rfind("hours.", 0) == 0) field = i.field.substr(0, i.field.find('['));
+        out.push_back({i.item, field, -1,
                        chinese ? i.message : "屏幕不会接受这一项，请检查日期、类型和时段（详情：" + clip(i.message, 120) + "）"});
     }
     return out;

@@ -138,6 +138,9 @@ def main():
         assert css(driver, "#week-tue").get_attribute("aria-invalid") == "true"
         wait(driver, lambda d: "上面有要修改的地方" in css(d, "#hours-days").text)
         shot(driver, "hours-error")
+        # Two ranges of a day that overlap: a typing slip the screens refuse, said beside the day.
+        type_into(driver, "#week-tue", "8:30-12:00，11:00-17:00")
+        wait(driver, lambda d: "时段 08:30-12:00 和 11:00-17:00 重叠了" in css(d, ".field-error[data-slot='hours.tue']").text)
         type_into(driver, "#week-tue", "8:30-12:00，13:00-17:00")
         click(driver, css(driver, "#hours-before"))  # leaves Monday's box: shown tidied
         assert monday.get_attribute("value") == "08:30-12:00，13:00-17:30", monday.get_attribute("value")
@@ -164,6 +167,32 @@ def main():
         assert "调休上班：春节调休上班（按星期一的时间）" in note, note
         assert WEEKDAYS[saturday.weekday()] in note, note
         shot(driver, "hours-form")
+
+        step("4b. 给哪些屏幕 changed before 发布: asked first; 留在 keeps the scope, 带着改动 carries what was typed")
+
+        def switch_scope(label, answer_starts):
+            Select(css(driver, "#scope")).select_by_visible_text(label)
+            dialog = wait(driver, lambda d: css(d, "dialog[open]"))
+            assert "有改动还没有发布" in dialog.text, dialog.text
+            click(driver, [b for b in dialog.find_elements(By.CSS_SELECTOR, "button") if b.text.startswith(answer_starts)][0])
+            wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"))
+
+        def typed_kept():
+            assert css(driver, "#week-mon").get_attribute("value") == "08:30-12:00，13:00-17:30"
+            assert css(driver, "tr[data-row='0'] input[data-input=name]").get_attribute("value") == "春节"
+            wait(driver, lambda d: css(d, "#hours-unsaved").is_displayed())
+
+        switch_scope("全部屏幕", "留在")
+        assert css(driver, "#scope").get_attribute("value") == "group/floor/1"
+        assert css(driver, "#hours-publish").text == "发布到「一楼大厅」"
+        typed_kept()
+        switch_scope("全部屏幕", "带着改动")
+        wait(driver, lambda d: css(d, "#hours-publish").text == "发布到「全部屏幕」")
+        typed_kept()
+        switch_scope("分组：一楼大厅", "带着改动")
+        wait(driver, lambda d: css(d, "#hours-publish").text == "发布到「一楼大厅」")
+        typed_kept()
+        wait(driver, lambda d: day_text(d, str(holiday)) == "休眠（节假日：春节）")
 
         step("5. 发布 to the group: one signed calendar document; the screen's ack says 已生效")
         click(driver, css(driver, "#hours-publish"))
