@@ -1,5 +1,7 @@
 #include "support.hpp"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -111,11 +113,18 @@ BackgroundKiosk::BackgroundKiosk(const std::vector<std::string>& args, const std
     fs::create_directories(log_dir, ec);
     std::vector<std::string> argv_s = {binary};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
+    // The given settings replace the inherited ones of the same name (getenv takes the first:
+    // an appended ASAN_OPTIONS would otherwise be ignored under the sanitized build).
+    std::vector<std::string> given = {"LANGUAGE=", "LC_ALL=C.UTF-8"};
+    given.insert(given.end(), env.begin(), env.end());
+    auto name_of = [](const std::string& e) { return e.substr(0, e.find('=') + 1); };
     std::vector<std::string> env_s;
-    for (char** e = environ; *e; ++e) env_s.push_back(*e);
-    env_s.push_back("LANGUAGE=");
-    env_s.push_back("LC_ALL=C.UTF-8");
-    env_s.insert(env_s.end(), env.begin(), env.end());
+    for (char** e = environ; *e; ++e) {
+        const std::string inherited = *e;
+        const bool replaced = std::any_of(given.begin(), given.end(), [&](const std::string& g) { return name_of(g) == name_of(inherited); });
+        if (!replaced) env_s.push_back(inherited);
+    }
+    env_s.insert(env_s.end(), given.begin(), given.end());
     // Everything the child needs is made before fork: after it only async-signal-safe calls,
     // since another thread of the test (a loopback server, an MQTT client) may hold the
     // allocator's or stdio's lock, which the child would wait on forever.

@@ -144,7 +144,7 @@ TEST_CASE("a fast-clock day: the panel sleeps over lunch and wakes at the planne
                                 KIOSK_FAST_CLOCK_BINARY);
     std::string first_asleep, first_on_after, last_state;
     json asleep_status;
-    REQUIRE(test::wait_for(
+    const bool woke = test::wait_for(
         [&] {
             const json s = hall.status();
             if (!s.is_object() || !s.contains("power")) return false;
@@ -157,8 +157,10 @@ TEST_CASE("a fast-clock day: the panel sleeps over lunch and wakes at the planne
             last_state = st;
             return !first_on_after.empty();
         },
-        test::kSanitized ? 120 : 80));
+        test::kSanitized ? 120 : 80);
     INFO(kiosk.err());
+    INFO("first asleep " << first_asleep << ", last state " << last_state);
+    REQUIRE(woke);
     // Within a fake minute of the plan (a status is written at once when the panel changes).
     CHECK(at(first_asleep.substr(0, 10) + "T" + first_asleep.substr(11)) >= sleeps);
     CHECK(at(first_asleep.substr(0, 10) + "T" + first_asleep.substr(11)) < sleeps + 60);

@@ -123,7 +123,14 @@ def main():
             if mode == "refused" and has_dpms:
                 print("SKIP: this Xorg has the DPMS extension: the `switch` test covers it")
                 return SKIP
-            result = subprocess.run([check, mode], env=env, capture_output=True, text=True, timeout=30)
+            # Under the sanitized build: SDL's x11 driver leaves allocations of libdbus and of the
+            # X libraries it unloads at exit (their frames then name no module, so no suppression
+            # can match them). The leak check is the process tests' job on the dummy driver; here
+            # ASan and UBSan still watch every access.
+            check_env = dict(env)
+            if "ASAN_OPTIONS" in check_env:
+                check_env["ASAN_OPTIONS"] = check_env["ASAN_OPTIONS"].replace("detect_leaks=1", "detect_leaks=0")
+            result = subprocess.run([check, mode], env=check_env, capture_output=True, text=True, timeout=30)
             print(result.stdout + result.stderr)
             if result.returncode != 0:
                 return 1
