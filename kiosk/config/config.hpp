@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "warning/level.hpp"
 
 namespace kiosk::config {
 
@@ -173,6 +174,18 @@ struct PowerSettings {
 
 enum class PageTransition { none, fade, slide };
 
+// kiosk.json "ticker" (issue 29): the 滚动字幕 band for notices in ticker mode, e.g.
+//   "ticker": {"height": 0.07, "position": "bottom", "chars_per_second": 4}
+// `height` is a fraction of the panel's short side (0.05 to 0.2); the pages give up the
+// band's height while it has items (laid out for the smaller body, never overdrawn). No
+// items in force: no band. `chars_per_second`: reading speed (1 to 12 characters a second).
+enum class TickerPosition { bottom, top };
+struct TickerSettings {
+    double height = 0.07;
+    TickerPosition position = TickerPosition::bottom;
+    double chars_per_second = 4;
+};
+
 struct KioskConfig {
     std::filesystem::path file;  // where it was read from
     int version = 1;
@@ -198,6 +211,7 @@ struct KioskConfig {
     Fleet fleet;
     OpeningHours opening;
     PowerSettings power;
+    TickerSettings ticker;
     std::string playlist;  // an absolute path (resolved against the config's folder) or a URL
     bool playlist_is_url() const;
 };
@@ -219,7 +233,9 @@ struct Schedule {
 // How a notice meets the rotation: not at all (it takes its turn), once when it starts, again
 // every N minutes, or `hold`: while it runs, the screen shows only notices that hold (in
 // turn, each for all its pages) and the rotation waits (紧急: "it stays until taken off").
-enum class Interrupt { none, at_once, every, hold };
+// `ticker` (issue 29, "interrupt": "ticker"): never a page; while in force its title and text
+// run in the ticker band (config::TickerSettings) and the rotation goes on.
+enum class Interrupt { none, at_once, every, hold, ticker };
 
 // 通知公告: shown from `start` until `expires`; interrupts the rotation when it starts (at
 // once) or every N minutes, and joins the rotation in between; or holds the screen.
@@ -229,6 +245,9 @@ struct NoticeTiming {
     Interrupt interrupt = Interrupt::at_once;
     int every_minutes = 0;
     bool urgent = false;  // "style": "urgent": the alert look (紧急通知 band, text as large as fits)
+    // "level": "blue"|"yellow"|"orange"|"red" (issue 29): an official warning's colour for the
+    // urgent band and the ticker's marker; none for an ordinary notice.
+    warning::Level level = warning::Level::none;
 };
 
 struct PlaylistItem {

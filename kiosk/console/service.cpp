@@ -64,6 +64,7 @@ const char* notice_mode_word(fleet::NoticeMode mode) {
         case fleet::NoticeMode::hold: return "紧急";
         case fleet::NoticeMode::interrupt: return "插播";
         case fleet::NoticeMode::turn: return "轮播";
+        case fleet::NoticeMode::ticker: return "滚动字幕";
     }
     return "轮播";
 }
@@ -73,6 +74,7 @@ const char* notice_mode_words(fleet::NoticeMode mode) {
         case fleet::NoticeMode::hold: return "紧急（一直显示，直到撤下或到期）";
         case fleet::NoticeMode::interrupt: return "插播（马上显示一次，之后与节目单轮流）";
         case fleet::NoticeMode::turn: return "轮播（排在节目单之后）";
+        case fleet::NoticeMode::ticker: return "滚动字幕（在屏幕下方滚动，节目照常播放）";
     }
     return "轮播（排在节目单之后）";
 }

@@ -46,12 +46,19 @@ Result<NoticeBody> parse_notice_body(const nlohmann::json& body, std::time_t now
     if (body.contains("mode")) {
         const auto& m = body["mode"];
         auto mode = m.is_string() ? parse_mode(m.get<std::string>()) : std::nullopt;
-        if (!mode) return make_error("\"mode\" is \"hold\", \"interrupt\" or \"turn\"");
+        if (!mode) return make_error("\"mode\" is \"hold\", \"interrupt\", \"turn\" or \"ticker\"");
         n.mode = *mode;
+    }
+    if (body.contains("level")) {
+        const auto& l = body["level"];
+        auto level = l.is_string() ? warning::parse_level(l.get<std::string>()) : std::nullopt;
+        if (!level || *level == warning::Level::none) return make_error("\"level\" is \"blue\", \"yellow\", \"orange\" or \"red\"");
+        n.level = *level;
     }
     if (n.holds()) n.urgent = true;
     for (const auto& [key, value] : body.items())
-        if (key != "text" && key != "title" && key != "until" && key != "mode" && key != "interrupt" && key != "style")
+        if (key != "text" && key != "title" && key != "until" && key != "mode" && key != "interrupt" && key != "style" &&
+            key != "level")
             return make_error("unknown key \"" + utf8::printable(key.substr(0, 40)) + "\" in a notice");
     return n;
 }
@@ -65,6 +72,7 @@ nlohmann::json notice_body_json(const NoticeBody& n) {
     // than show them otherwise, and plays the rest as it always did.
     if (n.how() != legacy_mode(n.interrupts(), urgent)) j["mode"] = mode_name(n.how());
     if (!n.title.empty()) j["title"] = n.title;
+    if (n.level != warning::Level::none) j["level"] = warning::level_name(n.level);
     return j;
 }
 
@@ -73,12 +81,13 @@ const char* mode_name(NoticeMode mode) {
         case NoticeMode::hold: return "hold";
         case NoticeMode::interrupt: return "interrupt";
         case NoticeMode::turn: return "turn";
+        case NoticeMode::ticker: return "ticker";
     }
     return "turn";
 }
 
 std::optional<NoticeMode> parse_mode(const std::string& name) {
-    for (NoticeMode m : {NoticeMode::hold, NoticeMode::interrupt, NoticeMode::turn})
+    for (NoticeMode m : {NoticeMode::hold, NoticeMode::interrupt, NoticeMode::turn, NoticeMode::ticker})
         if (name == mode_name(m)) return m;
     return std::nullopt;
 }
@@ -99,10 +108,12 @@ config::PlaylistItem notice_item(const FleetNotice& n) {
     config::NoticeTiming t;
     t.start = n.received;
     t.expires = n.body.until;
-    t.interrupt = n.body.holds() ? config::Interrupt::hold
+    t.interrupt = n.body.holds()        ? config::Interrupt::hold
+                  : n.body.ticker()     ? config::Interrupt::ticker
                   : n.body.interrupts() ? config::Interrupt::at_once
                                         : config::Interrupt::none;
     t.urgent = n.body.urgent || n.body.holds();
+    t.level = n.body.level;
     item.notice = t;
     return item;
 }

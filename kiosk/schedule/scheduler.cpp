@@ -32,6 +32,7 @@ bool notice_due(const PlaylistItem& item, const Now& now, const History& history
     auto shown = history.notice_shown.find(item.id);
     switch (item.notice->interrupt) {
         case Interrupt::none:
+        case Interrupt::ticker:  // never a page: the ticker band runs it (text/ticker)
         case Interrupt::hold: return false;  // a hold is no interruption: it has the screen (decide, step 0)
         case Interrupt::at_once: return shown == history.notice_shown.end() || shown->second < item.notice->start;
         case Interrupt::every:

@@ -1,0 +1,3 @@
+#include "warning/cap.hpp"
+
+// Implemented by the cap helper (issue 29).

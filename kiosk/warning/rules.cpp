@@ -1,0 +1,3 @@
+#include "warning/rules.hpp"
+
+// Implemented by the rules helper (issue 29).
