@@ -42,8 +42,8 @@ TEST_CASE("fleet notices: a body is checked as the screen checks it, each refusa
     CHECK(refusal({{"text", "通知"}, {"until", kNow - 5}}) == "the notice ended 5 s ago");
     CHECK(refusal({{"text", "通知"}, {"until", kNow + 60}, {"style", "loud"}}) == "\"style\" is \"urgent\" or \"normal\"");
     CHECK(refusal({{"text", "通知"}, {"until", kNow + 60}, {"interrupt", "yes"}}) == "\"interrupt\" is true or false");
-    CHECK(refusal({{"text", "通知"}, {"until", kNow + 60}, {"mode", "stay"}}) == "\"mode\" is \"hold\", \"interrupt\" or \"turn\"");
-    CHECK(refusal({{"text", "通知"}, {"until", kNow + 60}, {"mode", true}}) == "\"mode\" is \"hold\", \"interrupt\" or \"turn\"");
+    CHECK(refusal({{"text", "通知"}, {"until", kNow + 60}, {"mode", "stay"}}) == "\"mode\" is \"hold\", \"interrupt\", \"turn\" or \"ticker\"");
+    CHECK(refusal({{"text", "通知"}, {"until", kNow + 60}, {"mode", true}}) == "\"mode\" is \"hold\", \"interrupt\", \"turn\" or \"ticker\"");
     CHECK(refusal({{"text", "通知"}, {"until", kNow + 60}, {"colour", "red"}}) == "unknown key \"colour\" in a notice");
     CHECK(refusal({{"text", std::string("\xff\xfe")}, {"until", kNow + 60}}) == "the notice's text is not UTF-8");
     std::string long_text;
