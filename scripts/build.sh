@@ -9,6 +9,10 @@ cd "$(dirname "$0")/.."
 # KIOSK_TESTS and KIOSK_BENCH are given every time: CMake's cache would otherwise keep a
 # demo build's OFF for the next plain build (and scripts/test.sh would find no tests).
 dir=build
+# -g1 (line tables and function names: what a backtrace and a sanitizer's report need)
+# rather than -g: a third less compile time per file, and the links are smaller.
+g1=(-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG"
+    -DCMAKE_CXX_FLAGS_DEBUG="-g1" -DCMAKE_C_FLAGS_DEBUG="-g1")
 flags=(-DKIOSK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKIOSK_TESTS=ON -DKIOSK_BENCH=ON)
 case "${1:-}" in
   --sanitize)
@@ -18,5 +22,5 @@ case "${1:-}" in
   "") ;;
   *) echo "usage: scripts/build.sh [--sanitize|--demo]" >&2; exit 2 ;;
 esac
-cmake -S . -B "$dir" -G Ninja "${flags[@]}" >/dev/null
+cmake -S . -B "$dir" -G Ninja "${flags[@]}" "${g1[@]}" >/dev/null
 cmake --build "$dir" --parallel "$(nproc)"
