@@ -211,3 +211,24 @@ TEST_CASE("cap: a feed reads at most 100 messages and says what it left", "[cap]
     CHECK(feed->back().message.error().message == "预警源有 120 条，超过 100 条的上限：后面的 20 条没有读");
     CHECK(feed->back().source_hint == "第 101 条起");
 }
+
+TEST_CASE("cap: a hostile escaped entry is that entry's error, and CDATA text is read", "[cap]") {
+    const std::string feed =
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
+        "<entry><title>坏的</title><content type=\"text\">&lt;!DOCTYPE alert [&lt;!ENTITY a \"aaaa\"&gt;]&gt;"
+        "&lt;alert&gt;&amp;a;&lt;/alert&gt;</content></entry>\n"
+        "<entry><title>好的</title><content>" + kHead +
+        "<info><description><![CDATA[  <b>大风</b> & 降温　]]></description></info></alert></content></entry>\n"
+        "<entry><title>缺发布者</title><content>\n<alert>\n<identifier>X</identifier></alert></content></entry>\n"
+        "</feed>";
+    auto f = parse_feed(feed);
+    REQUIRE(f.ok());
+    REQUIRE(f->size() == 3);
+    REQUIRE_FALSE((*f)[0].message.ok());
+    CHECK((*f)[0].message.error().message.rfind("预警消息第 1 行有文档类型声明（DOCTYPE）", 0) == 0);
+    CHECK((*f)[0].source_hint == "第 1 条（坏的）");
+    REQUIRE((*f)[1].message.ok());
+    CHECK((*f)[1].message->description == "<b>大风</b> & 降温");  // CDATA kept as text, spaces trimmed (also U+3000)
+    REQUIRE_FALSE((*f)[2].message.ok());
+    CHECK((*f)[2].message.error().message == "预警消息第 5 行：缺少发布者（sender）");  // the feed's own line
+}
