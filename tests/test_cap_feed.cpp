@@ -102,7 +102,7 @@ TEST_CASE("cap: size, depth, element and text budgets", "[cap]") {
     CHECK(refusal(nested(kMaxDepth + 1)) == "预警消息第 1 行：元素嵌套超过 16 层，没有处理");
     std::string deep;  // far deeper than libxml2's own limit: still a clear refusal
     for (int i = 0; i < 5000; ++i) deep += "<x>";
-    CHECK(!parse_message(deep).ok());
+    CHECK(refusal(deep) == "预警消息第 1 行：元素嵌套超过 16 层，没有处理");
 
     // Elements: 4000 in all.
     auto flat = [](std::size_t n) {
@@ -136,6 +136,13 @@ TEST_CASE("cap: size, depth, element and text budgets", "[cap]") {
     for (std::size_t i = 0; i <= kMaxAreas; ++i) codes += std::to_string(220100 + i) + " ";
     CHECK(refusal(kHead + "<info><area><areaCode>" + codes + "</areaCode></area></info></alert>") ==
           "预警消息第 1 行：地区代码超过 64 个，没有处理");
+
+    // References: 64.
+    std::string refs;
+    for (std::size_t i = 0; i <= kMaxAreas; ++i) refs += "s,ID" + std::to_string(i) + ",2026-12-07T06:10:00+08:00 ";
+    std::string update = kHead + "<references>" + refs + "</references></alert>";
+    update.replace(update.find("<msgType>Alert"), 14, "<msgType>Update");
+    CHECK(refusal(update) == "预警消息第 1 行：引用（references）超过 64 条，没有处理");
 }
 
 TEST_CASE("cap: an Atom feed of three entries, one malformed, keeps the others", "[cap]") {
