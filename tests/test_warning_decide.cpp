@@ -27,8 +27,9 @@ Rules office_rules() {
     return r;
 }
 
-// An orange 暴雪 Alert for 长春市, sent an hour ago, in force for 8 more hours.
-Message alert(std::string id = "220100410000000001_20261207090000_1", std::vector<std::string> codes = {"220100"}) {
+// An orange 暴雪 Alert for 长春市朝阳区 (in the city's rule, not 南关区's), sent an hour ago,
+// in force for 8 more hours.
+Message alert(std::string id = "220100410000000001_20261207090000_1", std::vector<std::string> codes = {"220104"}) {
     Message m;
     m.profile = Profile::gbt35965;
     m.identifier = std::move(id);
@@ -50,7 +51,7 @@ Message with(Message m, const std::function<void(Message&)>& change) {
     return m;
 }
 
-Message referring(MsgType type, const std::string& id, std::vector<std::string> refs, std::vector<std::string> codes = {"220100"}) {
+Message referring(MsgType type, const std::string& id, std::vector<std::string> refs, std::vector<std::string> codes = {"220104"}) {
     Message m = alert(id, std::move(codes));
     m.type = type;
     for (auto& r : refs) m.references.push_back(Reference{m.sender, std::move(r), kNow - 2 * kHour});
@@ -92,7 +93,8 @@ TEST_CASE("warning decisions: each branch of the lifecycle, as a table", "[warni
     const std::vector<std::string> both = {"group/changchun", "group/nanguan"};
     const std::vector<Case> cases = {
         // Alerts.
-        {"an orange Alert for the city", alert(), {}, Kind::publish, id1, cc, {"橙色预警", "立即发布", "插播"}},
+        {"an orange Alert for a district", alert(), {}, Kind::publish, id1, cc, {"橙色预警", "立即发布", "插播"}},
+        {"a city-wide Alert reaches the district's rule too", alert(first, {"220100"}), {}, Kind::publish, id1, both, {}},
         {"a district's Alert reaches the city's and the district's rules", alert(first, {"220102"}), {}, Kind::publish, id1, both, {}},
         {"a province-wide Alert reaches every rule inside it", alert(first, {"220000"}), {}, Kind::publish, id1, both, {}},
         {"a township's 12-digit code", alert(first, {"220102003000"}), {}, Kind::publish, id1, both, {}},
