@@ -31,7 +31,7 @@ struct PngRequest {
     // moved `ticker_moved` px, in `ticker_geometry.band`; the pages are then laid out for
     // ticker_geometry.page and go at its page_y.
     const text::TickerStrip* ticker = nullptr;
-    text::TickerGeometry ticker_geometry;
+    text::TickerGeometry ticker_geometry{};
     double ticker_moved = 0;
 };
 
