@@ -321,8 +321,8 @@ int cmd_render(const Args& args) {
         auto files = render::render_pages_to_png(p.session.fonts(), p.session.config()->theme, p.session.library().geometry(),
                                                  ip.pages, render::PngRequest{*out, ip.id, max_pages, &p.session.library().pictures(),
                                                                                p.ticker ? &*p.ticker : nullptr, p.ticker_geometry,
-                                                                               // as it stands: the first item at the band's left edge
-                                                                               p.ticker_geometry.band.width});
+                                                                               // as it stands: the first item near the band's left edge
+                                                                               p.ticker ? p.ticker_geometry.band.width - p.ticker->font_px : 0});
         if (!files) return fail(files.error().message);
         for (const auto& f : *files) std::cout << f.string() << '\n';
         if (args.has("count")) std::cout << ip.id << ": " << ip.pages.size() << " pages\n";
