@@ -252,3 +252,29 @@ TEST_CASE("ticker on the screen: the band where the geometry says, the page besi
     library.lay_out(480, 270);
     CHECK(library.geometry().height == 270);
 }
+
+TEST_CASE("ticker settings in kiosk.json: read, and refused with their place when out of range", "[ticker][config]") {
+    test::TempDir dir;
+    auto good = config::parse_kiosk_config(R"({"ticker": {"height": 0.1, "position": "top", "chars_per_second": 6}})",
+                                           dir.path() / "kiosk.json");
+    REQUIRE(good.ok());
+    CHECK(good->ticker.height == 0.1);
+    CHECK(good->ticker.position == config::TickerPosition::top);
+    CHECK(good->ticker.chars_per_second == 6);
+    auto defaults = config::parse_kiosk_config("{}", dir.path() / "kiosk.json");
+    REQUIRE(defaults.ok());
+    CHECK(defaults->ticker.position == config::TickerPosition::bottom);
+    CHECK(defaults->ticker.height == 0.07);
+
+    auto bad = config::parse_kiosk_config("{\"ticker\": {\n  \"height\": 0.5,\n  \"position\": \"left\",\n  \"chars_per_second\": 20,\n  \"speed\": 1}}",
+                                          dir.path() / "kiosk.json");
+    REQUIRE_FALSE(bad.ok());
+    const std::string& m = bad.error().message;
+    INFO(m);
+    CHECK(m.find("kiosk.json:2:") != std::string::npos);  // height, on its line
+    CHECK(m.find("0.05") != std::string::npos);
+    CHECK(m.find("kiosk.json:3:") != std::string::npos);  // position
+    CHECK(m.find("\"bottom\" or \"top\"") != std::string::npos);
+    CHECK(m.find("kiosk.json:4:") != std::string::npos);  // chars_per_second
+    CHECK(m.find("speed") != std::string::npos);          // an unknown key
+}

@@ -58,16 +58,24 @@ struct Screen::Impl {
     bool software = false;
     std::string renderer_name;
     bool frame_kept = false;  // the software renderer's last present was a whole frame: it stays
+    SDL_Rect band_on_panel{};  // the band's rect on the panel (turned), what a band-only frame sends
 
-    // Every present goes through here: counted, and sampled when a sample is due.
-    void present_frame() {
+    // Every present goes through here: counted, and sampled when a sample is due. `only`:
+    // the software renderer's frame is kept in the window's surface, and only this part of
+    // the panel changed (the ticker band): it alone is sent to the display.
+    void present_frame(const SDL_Rect* only = nullptr) {
         const auto now = std::chrono::steady_clock::now();
         // Before the first page there is nothing to judge; a black page is meant.
         if (now >= next_sample && page && !black) {
             read_back();
             next_sample = now + sample_interval;
         }
-        sdl().RenderPresent(renderer.get());
+        if (only && software) {
+            sdl().RenderFlush(renderer.get());
+            sdl().UpdateWindowSurfaceRects(window.get(), only, 1);
+        } else {
+            sdl().RenderPresent(renderer.get());
+        }
         const long long second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
         const auto slot = static_cast<std::size_t>(second % 60);
         if (presented_second[slot] != second) {
@@ -136,6 +144,20 @@ struct Screen::Impl {
         sdl().SetTextureBlendMode(t, alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
         sdl().SetTextureAlphaMod(t, alpha);
         sdl().RenderCopyEx(renderer.get(), t, src, &dst, options.rotation, nullptr, SDL_FLIP_NONE);
+    }
+    // Where an upright rect lands on the panel (turned: a quarter turn swaps its sides).
+    SDL_Rect panel_rect(const SDL_Rect& to) const {
+        const int w = upright_w(), h = upright_h();
+        const int cx = 2 * to.x + to.w - w, cy = 2 * to.y + to.h - h;
+        int px = cx, py = cy;
+        switch (options.rotation) {
+            case 90: px = -cy; py = cx; break;
+            case 180: px = -cx; py = -cy; break;
+            case 270: px = cy; py = -cx; break;
+            default: break;
+        }
+        const int pw = quarter_turn() ? to.h : to.w, ph = quarter_turn() ? to.w : to.h;
+        return SDL_Rect{(physical_w + px - pw) / 2, (physical_h + py - ph) / 2, pw, ph};
     }
     // The page texture in its place (the whole frame, or beside the ticker band).
     void copy_page(SDL_Texture* t, int dx, int dy, Uint8 alpha) {
@@ -439,6 +461,7 @@ void Screen::set_ticker(const text::TickerStrip& strip, const text::TickerGeomet
     }
     t->started = std::chrono::steady_clock::now();
     s.ticker = std::move(t);
+    s.band_on_panel = s.panel_rect(SDL_Rect{0, static_cast<int>(geometry.band.y), bw, bh});
     s.page_y = geometry.page_y;
     s.frame_kept = false;
 }
@@ -465,7 +488,7 @@ void Screen::ticker_frame() {
     }
     sdl().SetRenderTarget(s.renderer.get(), nullptr);
     s.draw_band();
-    s.present_frame();
+    s.present_frame(&s.band_on_panel);
 }
 
 Screen::Pacing Screen::pacing() const {
