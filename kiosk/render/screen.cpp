@@ -189,10 +189,18 @@ struct Screen::Impl {
         }
     }
 
+    // Whether the page and the band together cover the whole panel (nothing to clear first:
+    // a frame of the ticker costs a full-panel fill less).
+    bool page_and_band_cover() const {
+        if (!ticker || !page || black) return false;
+        int w = 0, h = 0;
+        sdl().QueryTexture(page.get(), nullptr, nullptr, &w, &h);
+        return w == upright_w() && h + ticker->geometry.band_height == upright_h();
+    }
     void present() {
         sdl().SetRenderTarget(renderer.get(), nullptr);
         sdl().SetRenderDrawColor(renderer.get(), 0, 0, 0, 255);
-        sdl().RenderClear(renderer.get());
+        if (!page_and_band_cover()) sdl().RenderClear(renderer.get());
         if (page && !black) copy_page(page.get(), 0, 0, 255);
         if (!black) draw_band();
         present_frame();
