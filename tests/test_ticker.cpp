@@ -12,6 +12,7 @@
 #include "app/library.hpp"
 #include "base/utf8.hpp"
 #include "base/zone_time.hpp"
+#include "render/png_writer.hpp"
 #include "render/screen.hpp"
 #include "schedule/scheduler.hpp"
 #include "schedule/ticker.hpp"
@@ -178,7 +179,8 @@ TEST_CASE("ticker on the screen: the band where the geometry says, the page besi
         library.set_ticker_band(ts);
         library.lay_out(480, 270);
         const auto g = *library.ticker_geometry();
-        text::TickerStrip strip = text::ticker_strip(test::fonts(), {{"通知", "今天下午三点停电检修，请各位办事群众合理安排时间。", warning::Level::yellow}},
+        text::TickerStrip strip = text::ticker_strip(test::fonts(), {{"暴雪黄色预警", "长春市气象台发布暴雪黄色预警。", warning::Level::yellow},
+                                                      {"通知", "今天下午三点停电检修，请各位办事群众合理安排时间。", warning::Level::none}},
                                                      g.band_height, 12);
         strip.speed = 600;  // fast, for the test: a loop in about two seconds
         screen.set_ticker(strip, g);
@@ -191,6 +193,10 @@ TEST_CASE("ticker on the screen: the band where the geometry says, the page besi
         const auto a = screen.snapshot(w, h);
         REQUIRE(w == 480);
         REQUIRE(h == 270);
+        // KIOSK_TEST_SHOTS=DIR: the frame as a PNG, to look at.
+        if (const char* shots = std::getenv("KIOSK_TEST_SHOTS"))
+            REQUIRE(render::write_png(std::filesystem::path(shots) / (std::string("ticker-") + (position == config::TickerPosition::top ? "top" : "bottom") + ".png"),
+                                      w, h, a.data(), w * 4).ok());
         const uint32_t band_bg = 0xFF000000u | (uint32_t{cfg.theme.text.r} << 16) | (uint32_t{cfg.theme.text.g} << 8) | cfg.theme.text.b;
         const uint32_t paper = 0xFF000000u | (uint32_t{cfg.theme.background.r} << 16) | (uint32_t{cfg.theme.background.g} << 8) | cfg.theme.background.b;
         const int by = static_cast<int>(g.band.y);
