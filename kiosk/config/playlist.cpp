@@ -341,8 +341,6 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
                         n.interrupt = Interrupt::hold;
                     } else if (v.is_string() && v.get<std::string>() == "none") {
                         n.interrupt = Interrupt::none;
-                    } else if (v.is_string() && v.get<std::string>() == "ticker") {  // (helper `level` owns this key's words)
-                        n.interrupt = Interrupt::ticker;
                     } else if (v.is_object() && c.object(v, ip, {"every_minutes"}) && v.contains("every_minutes")) {
                         if (c.integer(v, ip, "every_minutes", n.every_minutes, 1, 24 * 60)) n.interrupt = Interrupt::every;
                     } else if (!v.is_object()) {
