@@ -202,6 +202,13 @@ TEST_CASE("cap: a single alert and a wrapper of alerts as feeds", "[cap]") {
 
     CHECK(feed_refusal("<html><body/></html>") ==
           "预警源的根元素是 <html>，不是 CAP 预警（<alert>）、多条预警、Atom（<feed>）或 RSS（<rss>）");
+    auto linked = parse_feed("<feed><entry><link rel=\"alternate\" href=\"https://a.example/page.html\"/>"
+                             "<link rel=\"alternate\" type=\"application/cap+xml\" href=\"https://a.example/1.cap\"/></entry></feed>");
+    REQUIRE(linked.ok());
+    REQUIRE(linked->size() == 1);
+    CHECK((*linked)[0].link == "https://a.example/1.cap");  // the CAP-typed link is preferred
+    CHECK_FALSE((*linked)[0].message.ok());
+
     auto empty = parse_feed("<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>无预警</title></feed>");
     REQUIRE(empty.ok());
     CHECK(empty->empty());
