@@ -379,7 +379,8 @@ public:
     Status set_warning_state(std::int64_t id, const std::string& state, const std::string& reason,
                              const std::vector<AuditEntry>& audit);
     std::optional<WarningRecord> warning(std::int64_t id);
-    // The newest record of an identifier (refused ones have none).
+    // The first record of an identifier (the one whose state moves on; a duplicate received
+    // later is listed apart, as ignored). Refused ones have none.
     std::optional<WarningRecord> warning_by_identifier(const std::string& identifier);
     // Newest first, at most `limit` (without raw); or those in a state.
     std::vector<WarningRecord> warnings(int limit, const std::string& state = "");

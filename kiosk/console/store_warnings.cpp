@@ -108,7 +108,7 @@ std::optional<WarningRecord> Store::warning(std::int64_t id) {
 std::optional<WarningRecord> Store::warning_by_identifier(const std::string& identifier) {
     if (identifier.empty()) return std::nullopt;
     std::lock_guard lock(mutex_);
-    Statement q(db_.get(), (std::string(kColumns) + "'' FROM warnings WHERE identifier = ? AND state != 'refused' ORDER BY id DESC LIMIT 1").c_str());
+    Statement q(db_.get(), (std::string(kColumns) + "'' FROM warnings WHERE identifier = ? AND state != 'refused' ORDER BY id LIMIT 1").c_str());
     q.bind({identifier});
     if (q.step() != SQLITE_ROW) return std::nullopt;
     return warning_row(q);
