@@ -65,6 +65,7 @@ struct Routes {
     Store& store;
     FleetLink& fleet;
     Service service;
+    WarningDesk* warnings = nullptr;  // the 预警 desk (console/warning_desk), owned by the Console; set after construction
     std::unique_ptr<httplib::Server> server;
     Door* door;  // the server's: connections, deadlines, the checks before a request is read
     std::function<bool(const std::string&, int)> bind;
