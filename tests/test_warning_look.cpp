@@ -115,6 +115,10 @@ TEST_CASE("warning look: the band takes the level's colour and words at every si
                 for (const auto& l : s.page.lines) CHECK(utf8::encode(l.text).find("气象台发布") == std::string::npos);
                 // On the 1920-wide landscape page the ordinary title is whole.
                 if (w == 1920 && title != longest) CHECK(s.band_words == title);
+                // In portrait the ordinary title (14 characters) is whole too, a little smaller.
+                if (w == 1080 && title != longest) CHECK(s.band_words == title);
+                // The longest realistic title gives way to its part after 发布 on the portrait page.
+                if (title == longest && w == 1080) CHECK(s.band_words == "道路结冰红色预警信号");
 
                 // The painted band: the level's colour left of the words, the text colour in them.
                 const auto colours = warning::level_colors(level);

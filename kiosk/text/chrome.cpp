@@ -228,12 +228,12 @@ void add_urgent_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& st
     const float size = footer_px(style, g);
     const float footer_base = g.footer.y + (g.footer.height - size) / 2 + kEmBoxAscent * size;
     const float band_size = std::round(u.band.height * 0.5f);
-    const auto band_label = [&](const std::string& words, float px) {
+    const auto band_label = [&](const std::string& words, float px, float most_width) {
         const float base = u.band.y + (u.band.height - px) / 2 + kEmBoxAscent * px;
         return chrome_label(fonts, "alert", words, px, Weight::bold, Tone::header, u.band.x + u.band.width / 2, base,
-                            u.band.width, Align::center);
+                            most_width, Align::center);
     };
-    Line band = band_label("紧急通知", band_size);
+    Line band = band_label("紧急通知", band_size, u.band.width);
     if (level != warning::Level::none) {
         // The longest words that fit one line with the body's margins at no less than
         // kWarningBandLeast of the band's size; the shortest (橙色预警) always does.
@@ -241,12 +241,14 @@ void add_urgent_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& st
         const float room = u.band.width - 2 * std::max(g.body.x, size);
         const auto words = warning_band_words(level, title);
         for (const std::string& w : words) {
-            Line l = band_label(w, band_size);
-            if (l.text != utf8::decode(w)) continue;  // cut even at the full size: too long
+            // Measured whole at the full size (a title is at most 100 characters), then set
+            // smaller if it is wider than the room.
+            Line l = band_label(w, band_size, band_size * 200);
+            if (l.text != utf8::decode(w)) continue;
             if (l.width > room) {
                 const float px = std::floor(band_size * room / l.width);
                 if (px < band_size * kWarningBandLeast && &w != &words.back()) continue;
-                l = band_label(w, std::max(px, 1.0f));
+                l = band_label(w, std::max(px, 1.0f), room + 1);
             }
             band = std::move(l);
             break;
