@@ -86,7 +86,11 @@ TEST_CASE("fleet modes: a 紧急 notice is on screen 100 % of the time until cle
     auto unknown = test::run_kiosk({"fleet", "notice", "暂停办理业务", "--to", "group/floor/1", "--until", until_in(3600),
                                     "--mode", "stay", "--config", office_json.string()});
     CHECK(unknown.status == 2);
-    CHECK(unknown.err.find("--mode takes hold, interrupt or turn") != std::string::npos);
+    CHECK(unknown.err.find("--mode takes hold, interrupt, turn or ticker") != std::string::npos);
+    auto bad_level = test::run_kiosk({"fleet", "notice", "暴雪预警", "--to", "group/floor/1", "--until", until_in(3600),
+                                      "--mode", "interrupt", "--level", "橙色", "--config", office_json.string()});
+    CHECK(bad_level.status == 2);
+    CHECK(bad_level.err.find("--level takes blue, yellow, orange or red") != std::string::npos);
 
     // 紧急: the clerk's closure notice.
     auto posted = test::run_kiosk({"fleet", "notice", "因系统升级，今天下午暂停办理业务。", "--to", "group/floor/1", "--until", until_in(3600),

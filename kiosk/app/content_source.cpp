@@ -42,8 +42,8 @@ Result<content::Document> load_item_document(const config::Playlist& playlist,
                                              const config::PlaylistItem& item) {
     if (!item.text.empty()) {  // inline: typed in (a notice), within kMaxInlineTextChars
         // Its title heads the page, as a report's does (not on an urgent notice: its band
-        // says 紧急通知, and the text takes the page).
-        const bool titled = !item.title.empty() && !(item.notice && item.notice->urgent);
+        // says 紧急通知, or a warning's title, and the text takes the page).
+        const bool titled = !item.title.empty() && !(item.notice && item.notice->alert_look());
         content::Document doc = content::import_typed_text(titled ? item.title : "", item.text);
         doc.title = item.title;
         return doc;

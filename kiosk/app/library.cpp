@@ -89,7 +89,7 @@ void Library::set_entry_document(LibraryItem& entry, const content::Document& do
     entry.reason.clear();
     entry.title = entry.item.title.empty() ? doc.title : entry.item.title;
     describe_source(entry, doc);
-    const bool urgent = entry.item.notice && entry.item.notice->urgent;
+    const bool urgent = entry.item.notice && entry.item.notice->alert_look();
     entry.shaped = std::make_unique<text::ShapedDocument>(
         text::shape_document(fonts_, urgent ? text::urgent_document(doc) : doc, shape_options()));
     if (width_ > 0) lay_out_item(entry);
@@ -159,7 +159,7 @@ std::vector<std::string> Library::refresh(const config::Playlist& playlist, cons
 void Library::lay_out_item(LibraryItem& entry) {
     entry.pages.clear();
     if (!entry.shaped) return;
-    if (entry.item.notice && entry.item.notice->urgent) {  // the alert look; inline text is short
+    if (entry.item.notice && entry.item.notice->alert_look()) {  // the alert look; inline text is short
         entry.pages = text::layout_urgent(*entry.shaped, style_, geometry_);
         if (entry.pages.size() > kMaxPagesPerItem) entry.pages.resize(kMaxPagesPerItem);
         return;
@@ -225,8 +225,9 @@ text::ChromeText Library::chrome_for(const LibraryItem& item, std::time_t now) c
 }
 
 void Library::add_item_chrome(const LibraryItem& item, std::vector<text::Page>& pages, std::time_t now) const {
-    if (item.item.notice && item.item.notice->urgent)
-        text::add_urgent_chrome(fonts_, pages, style_, geometry_, zone_time::format_clock(now, cfg_->time_zone));
+    if (item.item.notice && item.item.notice->alert_look())  // an official warning's band says its title
+        text::add_urgent_chrome(fonts_, pages, style_, geometry_, zone_time::format_clock(now, cfg_->time_zone),
+                                item.item.notice->level, item.title);
     else
         text::add_chrome(fonts_, pages, style_, geometry_, chrome_for(item, now));
 }

@@ -248,6 +248,8 @@ struct NoticeTiming {
     // "level": "blue"|"yellow"|"orange"|"red" (issue 29): an official warning's colour for the
     // urgent band and the ticker's marker; none for an ordinary notice.
     warning::Level level = warning::Level::none;
+    // The alert look (紧急通知 band, or the warning's band in its colour): urgent, or a level.
+    bool alert_look() const { return urgent || level != warning::Level::none; }
 };
 
 struct PlaylistItem {

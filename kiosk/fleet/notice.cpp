@@ -103,7 +103,11 @@ config::PlaylistItem notice_item(const FleetNotice& n) {
     config::PlaylistItem item;
     item.id = notice_item_id(n.scope, n.id);
     item.kind = "notice";
-    item.title = n.body.title.empty() ? std::string(n.body.urgent || n.body.holds() ? "紧急通知" : "通知") : n.body.title;
+    // Untitled: a warning's band says its level (橙色预警), an urgent notice's 紧急通知.
+    item.title = !n.body.title.empty()                ? n.body.title
+                 : n.body.level != warning::Level::none ? std::string(warning::level_words(n.body.level)) + "预警"
+                 : n.body.urgent || n.body.holds()      ? "紧急通知"
+                                                        : "通知";
     item.text = n.body.text;
     config::NoticeTiming t;
     t.start = n.received;

@@ -35,8 +35,8 @@ config::Color PagePainter::mix(config::Color a, config::Color b, float t) {
     return config::Color{m(a.r, b.r), m(a.g, b.g), m(a.b, b.b)};
 }
 
-void PagePainter::draw_line(const text::Line& line, const Canvas& canvas) {
-    const uint32_t c = colour(line.tone);
+void PagePainter::draw_line(const text::Line& line, const Canvas& canvas, std::optional<uint32_t> over) {
+    const uint32_t c = over ? *over : colour(line.tone);
     // No glyph reaches further than twice its size from its baseline: a line well away from
     // the band is passed over without looking its glyphs up.
     const float reach = 2 * line.font_size;
@@ -92,8 +92,12 @@ void PagePainter::paint(const text::Page& page, const text::PageGeometry& g, con
     if (canvas.top() == 0) glyphs_.trim();
     canvas.fill(Rect{0, canvas.top(), canvas.width(), canvas.bottom() - canvas.top()}, rgb(theme_.background));
     if (page.alert_band) {
-        // An urgent notice: the accent band is the page's only band (no header, no footer rule).
-        fill(canvas, *page.alert_band, theme_.accent);
+        // An urgent notice: the accent band is the page's only band (no header, no footer rule);
+        // an official warning's in the level's colour.
+        if (page.alert_level != warning::Level::none)
+            canvas.fill(pixels(*page.alert_band), warning::level_colors(page.alert_level).band);
+        else
+            fill(canvas, *page.alert_band, theme_.accent);
     } else {
         fill(canvas, g.header, theme_.header_background);
         // A hairline in the accent colour sets the footer apart without a heavy band.
@@ -117,7 +121,12 @@ void PagePainter::paint(const text::Page& page, const text::PageGeometry& g, con
     }
     for (const text::PlacedImage& image : page.images) draw_image(image, canvas);
     for (const text::Line& line : page.lines) draw_line(line, canvas);
-    for (const text::Line& line : page.chrome) draw_line(line, canvas);
+    for (const text::Line& line : page.chrome) {
+        if (page.alert_level != warning::Level::none && line.chrome_role == "alert")
+            draw_line(line, canvas, warning::level_colors(page.alert_level).text);
+        else
+            draw_line(line, canvas);
+    }
     if (page.qr) draw_qr(*page.qr, canvas);
 }
 

@@ -4,6 +4,7 @@
 // or one band of rows at a time for a PNG. Internal to render/: callers use
 // render_pages_to_png or Screen.
 #include <cstdint>
+#include <optional>
 
 #include "config/config.hpp"
 #include "render/canvas.hpp"
@@ -26,7 +27,8 @@ public:
 private:
     uint32_t colour(text::Tone tone) const;
     static config::Color mix(config::Color a, config::Color b, float t);
-    void draw_line(const text::Line& line, const Canvas& canvas);
+    // `over`: a colour other than the tone's (an official warning's band words).
+    void draw_line(const text::Line& line, const Canvas& canvas, std::optional<uint32_t> over = std::nullopt);
     void draw_image(const text::PlacedImage& image, const Canvas& canvas);
     static void draw_qr(const text::QrBox& qr, const Canvas& canvas);
 

@@ -202,19 +202,64 @@ void add_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& style,
     }
 }
 
+std::vector<std::string> warning_band_words(warning::Level level, const std::string& title) {
+    const std::string words = warning::level_words(level);
+    const std::string plain = words + "预警";  // 橙色预警
+    std::vector<std::string> out;
+    const auto add = [&](const std::string& w) {
+        if (!w.empty() && std::find(out.begin(), out.end(), w) == out.end()) out.push_back(w);
+    };
+    if (!title.empty() && title.find(words) != std::string::npos) {
+        add(title);  // 长春市气象台发布暴雪橙色预警
+        if (const size_t at = title.rfind("发布"); at != std::string::npos) {
+            const std::string hazard = title.substr(at + std::string("发布").size());  // 暴雪橙色预警
+            if (hazard.find(words) != std::string::npos) add(hazard);
+        }
+    } else if (!title.empty()) {
+        add(plain + "　" + title);  // a title without the level's words: the level first
+    }
+    add(plain);
+    return out;
+}
+
 void add_urgent_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& style, const PageGeometry& g,
-                       const std::string& clock) {
+                       const std::string& clock, warning::Level level, const std::string& title) {
     const UrgentGeometry u = urgent_geometry(g);
     const float size = footer_px(style, g);
     const float footer_base = g.footer.y + (g.footer.height - size) / 2 + kEmBoxAscent * size;
     const float band_size = std::round(u.band.height * 0.5f);
-    const float band_base = u.band.y + (u.band.height - band_size) / 2 + kEmBoxAscent * band_size;
+    const auto band_label = [&](const std::string& words, float px, float most_width) {
+        const float base = u.band.y + (u.band.height - px) / 2 + kEmBoxAscent * px;
+        return chrome_label(fonts, "alert", words, px, Weight::bold, Tone::header, u.band.x + u.band.width / 2, base,
+                            most_width, Align::center);
+    };
+    Line band = band_label("紧急通知", band_size, u.band.width);
+    if (level != warning::Level::none) {
+        // The longest words that fit one line with the body's margins at no less than
+        // kWarningBandLeast of the band's size; the shortest (橙色预警) always does.
+        constexpr float kWarningBandLeast = 0.6f;
+        const float room = u.band.width - 2 * std::max(g.body.x, size);
+        const auto words = warning_band_words(level, title);
+        for (const std::string& w : words) {
+            // Measured whole at the full size (a title is at most 100 characters), then set
+            // smaller if it is wider than the room.
+            Line l = band_label(w, band_size, band_size * 200);
+            if (l.text != utf8::decode(w)) continue;
+            if (l.width > room) {
+                const float px = std::floor(band_size * room / l.width);
+                if (px < band_size * kWarningBandLeast && &w != &words.back()) continue;
+                l = band_label(w, std::max(px, 1.0f), room + 1);
+            }
+            band = std::move(l);
+            break;
+        }
+    }
     for (Page& page : pages) {
         page.chrome.clear();
         page.qr.reset();
         page.alert_band = u.band;
-        page.chrome.push_back(chrome_label(fonts, "alert", "紧急通知", band_size, Weight::bold, Tone::header,
-                                           u.band.x + u.band.width / 2, band_base, u.band.width, Align::center));
+        page.alert_level = level;
+        page.chrome.push_back(band);
         if (!clock.empty())
             page.chrome.push_back(chrome_label(fonts, "clock", clock, size, Weight::regular, Tone::muted, g.body.x,
                                                footer_base, g.body.width / 2, Align::start));

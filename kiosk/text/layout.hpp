@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "warning/level.hpp"
 #include "content/document.hpp"
 #include "text/fonts.hpp"
 #include "text/break_opportunities.hpp"
@@ -153,6 +154,9 @@ struct Page {
     // An urgent notice's page: this full-width band in the accent colour replaces the header
     // band (and the footer's rule is left out).
     std::optional<Box> alert_band;
+    // An official warning's page (issue 29): the band takes the level's colour and its words
+    // the level's text colour (warning::level_colors); none: the accent band of 紧急通知.
+    warning::Level alert_level = warning::Level::none;
 };
 
 struct ShapedBlock {
@@ -225,8 +229,15 @@ content::Document urgent_document(content::Document doc);
 // at the body size on as many pages as it needs. Every page carries the band.
 std::vector<Page> layout_urgent(const ShapedDocument& doc, const Style& style, const PageGeometry& geometry);
 // 紧急通知 in the band and the clock in the footer: no other chrome (the page number too when
-// the notice takes more than one page).
+// the notice takes more than one page). An official warning (`level` not none, issue 29):
+// the band says its title (长春市气象台发布暴雪橙色预警) as large as fits one line, else the
+// part after 发布 (暴雪橙色预警), else 橙色预警 — always with the level's words — and takes
+// the level's colour.
 void add_urgent_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& style,
-                       const PageGeometry& geometry, const std::string& clock);
+                       const PageGeometry& geometry, const std::string& clock,
+                       warning::Level level = warning::Level::none, const std::string& title = "");
+// The words of a warning's band, longest first (each with the level's words): what
+// add_urgent_chrome tries in turn.
+std::vector<std::string> warning_band_words(warning::Level level, const std::string& title);
 
 }  // namespace kiosk::text

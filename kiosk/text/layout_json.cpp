@@ -1,6 +1,7 @@
 #include "text/layout_json.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 #include "base/utf8.hpp"
 
@@ -68,6 +69,15 @@ nlohmann::json layout_json(int width, int height, int rotation, const std::vecto
             if (page.alert_band) {  // an urgent notice's band
                 nlohmann::json band = box_json(*page.alert_band);
                 band["role"] = "alert-band";
+                if (page.alert_level != warning::Level::none) {  // an official warning's (issue 29)
+                    const auto colours = warning::level_colors(page.alert_level);
+                    char hex[16];
+                    std::snprintf(hex, sizeof hex, "#%06X", static_cast<unsigned>(colours.band));
+                    band["level"] = warning::level_name(page.alert_level);
+                    band["colour"] = hex;
+                    std::snprintf(hex, sizeof hex, "#%06X", static_cast<unsigned>(colours.text));
+                    band["text_colour"] = hex;
+                }
                 chrome.push_back(std::move(band));
             }
             nlohmann::json images = nlohmann::json::array();
