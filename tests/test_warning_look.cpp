@@ -176,7 +176,7 @@ TEST_CASE("warning look: a level alone (no urgent style) is set in the warning's
             band = true;
             CHECK(c["level"] == "orange");
             CHECK(c["colour"] == "#F07D00");
-            CHECK(c["text_colour"] == "#FFFFFF");
+            CHECK(c["text_colour"] == "#1A1A1A");
             CHECK(c.contains("x"));
             CHECK(c.contains("height"));
         } else if (c["role"] == "alert") {

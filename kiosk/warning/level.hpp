@@ -42,9 +42,10 @@ inline const char* level_words(Level level) {
     return "";
 }
 
-// The level's colour as 0xRRGGBB, and the text colour that reads on it (dark on yellow,
-// white on the others). The signal colours of GB/T 27962 (气象灾害预警信号图标), as a panel
-// shows them: a saturated blue, yellow, orange and red.
+// The level's colour as 0xRRGGBB, and the text colour that reads on it: white on blue and
+// red, dark on yellow and orange (white on #F07D00 is 2.75:1, too faint across a hall; dark
+// is 6.3:1). The signal colours of GB/T 27962 (气象灾害预警信号图标), as a panel shows them:
+// a saturated blue, yellow, orange and red.
 struct LevelColors {
     std::uint32_t band = 0;
     std::uint32_t text = 0xFFFFFF;
@@ -53,7 +54,7 @@ inline LevelColors level_colors(Level level) {
     switch (level) {
         case Level::blue: return {0x1561C9, 0xFFFFFF};
         case Level::yellow: return {0xF7C600, 0x1A1A1A};
-        case Level::orange: return {0xF07D00, 0xFFFFFF};
+        case Level::orange: return {0xF07D00, 0x1A1A1A};
         case Level::red: return {0xD9001B, 0xFFFFFF};
         case Level::none: break;
     }
