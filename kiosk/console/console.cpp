@@ -17,6 +17,7 @@
 #include "base/zone_time.hpp"
 #include "config/config.hpp"
 #include "console/alerts.hpp"
+#include "console/warning_desk.hpp"
 #include "console/approvals.hpp"
 #include "console/auth.hpp"
 #include "console/door.hpp"
@@ -429,6 +430,7 @@ Result<std::unique_ptr<Console>> Console::open(const ConsoleSettings& settings) 
                                  settings.tls_cert.string(), settings.tls_key.string());
     if (!door) return door.error();
     c->routes_ = std::make_unique<Routes>(c->settings_, c->office_, *c->store_, *c->fleet_, std::move(*door));
+    c->routes_->warnings = new WarningDesk({}, c->office_->time_zone, *c->store_, c->routes_->service);  // FAKE
     c->alerts_ = std::make_unique<AlertWorker>(settings.alert_channels, c->office_->time_zone, *c->store_, *c->fleet_);
     return c;
 }
