@@ -79,6 +79,9 @@ export function rulesForm(box, d, scopes, reload) {
   const choices = scopeChoices(scopes, d.scope_names);
   const titleTemplate = rules.title && rules.title !== 'headline' ? rules.title : '';
   const regionsBody = h('tbody', {}, (rules.regions || []).map((r, k) => regionRow(r, choices, k + 1)));
+  const empty = h('tr', {class: 'no-regions'}, h('td', {colspan: 3, class: 'muted'},
+    d.can_edit ? '还没有地区。点“添加地区”，填本地区的地区代码，再勾选发到哪些屏幕。' : '还没有地区。'));
+  if (!regionsBody.children.length) regionsBody.append(empty);
   const form = h('form', {class: 'card', id: 'warning-rules-form', novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
     const x = await api.post('/api/warnings/rules', {rules: formRules(form, rules)});
@@ -99,6 +102,7 @@ export function rulesForm(box, d, scopes, reload) {
     d.can_edit ? h('div', {class: 'actions'}, h('button', {type: 'button', 'data-action': 'add-region', onclick: () => {
       const n = regionsBody.querySelectorAll('tr.region').length + 1;
       const [row, err] = regionRow({code: '', scopes: []}, choices, n);
+      empty.remove();
       regionsBody.append(row, err);
       row.querySelector('[name="code"]').focus();
     }}, '添加地区')) : null,

@@ -90,10 +90,10 @@ function feedsView(d) {
         h('td', {class: 'nowrap'}, f.every_seconds >= 60 && f.every_seconds % 60 === 0 ? `每 ${f.every_seconds / 60} 分钟` : `每 ${f.every_seconds} 秒`),
         h('td', {class: 'nowrap'}, f.last_poll ? shortTime(f.last_poll) : '还没有检查过'),
         h('td', {class: 'nowrap'}, f.last_ok ? shortTime(f.last_ok) : '还没有成功过'),
-        h('td', {}, f.problem ? h('span', {class: 'problems'}, f.problem) : `正常${f.taken ? `，已收到 ${f.taken} 条` : ''}`)))))
+        h('td', {}, f.problem ? h('span', {class: 'feed-problem'}, f.problem) : `正常${f.taken ? `，已收到 ${f.taken} 条` : ''}`)))))
       : h('p', {}, '没有设置网上的预警来源。'),
     d.drop_folder ? h('p', {id: 'warning-drop-folder'}, '接收文件夹：', h('code', {}, d.drop_folder.path),
-      d.drop_folder.problem ? h('span', {class: 'problems'}, `　${d.drop_folder.problem}`)
+      d.drop_folder.problem ? h('span', {class: 'feed-problem'}, `　${d.drop_folder.problem}`)
         : '　预警平台把消息文件（.xml）放进这个文件夹，控制台几秒内收取。') : null,
   ];
 }
