@@ -28,6 +28,8 @@
 #include "base/log.hpp"
 #include "health/status.hpp"
 #include "render/png_writer.hpp"
+#include "schedule/ticker.hpp"
+#include "text/ticker.hpp"
 #include "app/hall_power.hpp"
 #include "schedule/plan.hpp"
 #include "text/layout_json.hpp"
@@ -203,6 +205,9 @@ struct Prepared {
     Session session;  // set by prepare_pages
     Size size;
     std::vector<text::ItemPages> pages;  // items with something to show
+    // The ticker band at --now (its notices in force then): the pages are laid out beside it.
+    std::optional<text::TickerStrip> ticker;
+    text::TickerGeometry ticker_geometry;
 };
 // --fetch: each web item of the session's playlist fetched now and made into its Document
 // exactly as a screen's fetch worker makes it (document_from_fetch), pictures included.
@@ -231,9 +236,30 @@ int prepare_pages(const Args& args, Prepared& out) {
     out.size = *page_size(args, *out.session.config());
     auto now = time_option(args, "now", *out.session.config());
     if (!now) return fail(now.error().message, kUsageError);
-    out.session.library().lay_out(out.size.width, out.size.height);
-    for (auto& ip : out.session.library().all_pages(*now))
+    Library& library = out.session.library();
+    library.lay_out(out.size.width, out.size.height);
+    // The ticker notices in force at --now (never pages): the band, and the pages beside it.
+    const config::KioskConfig& cfg = *out.session.config();
+    std::vector<text::TickerText> texts;
+    for (const auto& e : schedule::ticker_items(out.session.playlist(), schedule::make_now(*now, zone_time::offset_at(*now, cfg.time_zone))))
+        if (const LibraryItem* item = library.find(e.id)) {
+            text::TickerText t{item->title, item->item.text, e.level};
+            if (t.text.empty() && item->shaped)
+                for (const auto& b : item->shaped->blocks)
+                    if (!b.block.text.empty() && b.block.text != item->title) t.text += (t.text.empty() ? "" : " ") + b.block.text;
+            texts.push_back(std::move(t));
+        }
+    if (!texts.empty()) {
+        library.set_ticker_band(cfg.ticker);
+        library.lay_out(out.size.width, out.size.height);
+        out.ticker_geometry = *library.ticker_geometry();
+        out.ticker = text::ticker_strip(out.session.fonts(), texts, out.ticker_geometry.band_height, cfg.ticker.chars_per_second);
+    }
+    for (auto& ip : library.all_pages(*now)) {
+        // A ticker notice is never a page of its own.
+        if (const LibraryItem* item = library.find(ip.id); item && schedule::is_ticker_item(item->item)) continue;
         if (!ip.pages.empty()) out.pages.push_back(std::move(ip));
+    }
     if (out.pages.empty()) return fail("no item has anything to show");
     return 0;
 }
@@ -293,7 +319,10 @@ int cmd_render(const Args& args) {
     if (int status = prepare_pages(args, p)) return status;
     for (const auto& ip : p.pages) {
         auto files = render::render_pages_to_png(p.session.fonts(), p.session.config()->theme, p.session.library().geometry(),
-                                                 ip.pages, render::PngRequest{*out, ip.id, max_pages, &p.session.library().pictures()});
+                                                 ip.pages, render::PngRequest{*out, ip.id, max_pages, &p.session.library().pictures(),
+                                                                               p.ticker ? &*p.ticker : nullptr, p.ticker_geometry,
+                                                                               // as it stands: the first item at the band's left edge
+                                                                               p.ticker_geometry.band.width});
         if (!files) return fail(files.error().message);
         for (const auto& f : *files) std::cout << f.string() << '\n';
         if (args.has("count")) std::cout << ip.id << ": " << ip.pages.size() << " pages\n";

@@ -106,6 +106,7 @@ config::Playlist urgent_notices(const config::Playlist& played, const schedule::
     urgent.version = played.version;
     for (const auto& item : played.items) {
         if (!item.enabled || !item.notice || !item.notice->urgent) continue;
+        if (item.notice->interrupt == config::Interrupt::ticker) continue;  // never a page: no wake for it
         const auto c = content.find(item.id);
         if (c == content.end() || c->second.pages == 0) continue;  // nothing to show yet
         if (schedule::in_schedule(item, now, clock_trusted)) urgent.items.push_back(item);

@@ -180,8 +180,14 @@ void Library::lay_out(int width, int height) {
     width_ = width;
     height_ = height;
     geometry_ = text::resolve_geometry(cfg_->margins, width, height);
+    if (band_) geometry_ = text::ticker_geometry(geometry_, *band_).page;  // the pages beside the band
     style_ = text::resolve_style(cfg_->typography, width, height);
     for (auto& entry : items_) lay_out_item(entry);
+}
+
+std::optional<text::TickerGeometry> Library::ticker_geometry() const {
+    if (!band_ || width_ <= 0) return std::nullopt;
+    return text::ticker_geometry(text::resolve_geometry(cfg_->margins, width_, height_), *band_);
 }
 
 schedule::ContentState Library::content_state() const {

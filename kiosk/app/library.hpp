@@ -15,6 +15,7 @@
 #include "store/cache.hpp"
 #include "text/layout.hpp"
 #include "text/layout_json.hpp"
+#include "text/ticker.hpp"
 
 namespace kiosk::app {
 
@@ -63,6 +64,13 @@ public:
     // items are refreshed by the fetch worker.
     std::vector<std::string> refresh(const config::Playlist& playlist, const std::string& id);
 
+    // The pages give up the ticker band's height while it runs (text::ticker_geometry): set
+    // or cleared here, taken by the next lay_out. The sizes of type stay the full page's.
+    void set_ticker_band(std::optional<config::TickerSettings> band) { band_ = band; }
+    const std::optional<config::TickerSettings>& ticker_band() const { return band_; }
+    // The band's place and the page's beside it, for the size last laid out (no band: none).
+    std::optional<text::TickerGeometry> ticker_geometry() const;
+
     void lay_out(int width, int height);
     const text::PageGeometry& geometry() const { return geometry_; }
     const text::Style& style() const { return style_; }
@@ -104,6 +112,7 @@ private:
     text::PageGeometry geometry_;
     text::Style style_;
     int width_ = 0, height_ = 0;
+    std::optional<config::TickerSettings> band_;
 };
 
 }  // namespace kiosk::app

@@ -23,6 +23,7 @@
 #include "app/library.hpp"
 #include "app/session.hpp"
 #include "app/settings.hpp"
+#include "app/ticker_loop.hpp"
 #include "base/url.hpp"
 #include "fleet/notice.hpp"
 #include "fleet/plays.hpp"
@@ -81,6 +82,7 @@ private:
     bool interrupt_now_ = false;   // a notice that interrupts arrived (or one showing was cleared)
     std::vector<std::string> pending_refresh_;  // item ids ("" for all), at the next boundary
     std::unique_ptr<render::Screen> screen_;
+    std::unique_ptr<TickerLoop> ticker_;  // after screen_: the band's frames (app/ticker_loop.hpp)
     std::unique_ptr<HallPower> power_;  // after screen_ (a dpms backend is the screen's): it goes first
     HallPower::Mode power_mode_ = HallPower::Mode::on;
     bool power_changed_ = false;  // the status says so at once (not held back by a fast clock)
@@ -160,7 +162,9 @@ void Runner::reload_config() {
     }
     config_errors_.clear();
     library_.set_config(cfg_);
+    if (library_.ticker_band()) library_.set_ticker_band(cfg_->ticker);
     library_.lay_out(screen_->page_width(), screen_->page_height());
+    if (ticker_->running()) ticker_->update(playlist_.played(), *cfg_, now_for(std::time(nullptr)), std::time(nullptr) >= build_time(), false);
     screen_->set_theme(cfg_->theme);
     screen_->set_frame_sample_interval(std::chrono::seconds(cfg_->frame_sample_seconds));
     if (worker_) worker_->set_settings(fetch_policy_for(*cfg_), published_playlist_check(playlist_.source(), cfg_));
@@ -396,6 +400,9 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
     // The hall is closed and no urgent notice is in force: nothing is drawn until it opens.
     const HallPower::Mode page_mode = power_now(now);
     if (page_mode == HallPower::Mode::asleep) return sleep_while_closed(watchdog, announced);
+    // The ticker band for the notices in force now: the pages laid out beside it before the
+    // scheduler counts them.
+    ticker_->update(playlist_.played(), *cfg_, now_for(now), now >= build_time(), false);
     // Woken for an urgent notice: only the urgent notices play, until the last one is over.
     const config::Playlist urgent = page_mode == HallPower::Mode::woken
                                         ? urgent_notices(playlist_.played(), library_.content_state(), now_for(now), now >= build_time())
@@ -446,12 +453,24 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
             const auto step = std::chrono::milliseconds(std::max<long long>(1000, std::llround(decision_.seconds * 1000 / 20)));
             sleep_for = std::min(sleep_for, step);
         }
-        const auto woke = screen_->wait(std::max(std::chrono::milliseconds(1), sleep_for));
+        // A ticker notice starts or ends within this page: the band changes then.
+        if (const std::time_t change = ticker_->next_change())
+            sleep_for = std::min(sleep_for, wall_wait(std::chrono::seconds(std::max<std::time_t>(0, change - std::time(nullptr)))));
+        const auto wake_at = Clock::now() + std::max(std::chrono::milliseconds(1), sleep_for);
+        // The band runs: a frame at each refresh until something else is due; nothing else is
+        // looked at between frames (app/ticker_loop.hpp).
+        const bool frame_first = ticker_->running() && ticker_->next_frame() < wake_at;
+        const auto woke = screen_->wait_until(frame_first ? ticker_->next_frame() : wake_at);
+        if (frame_first && woke == render::Screen::Wake::timeout) {
+            ticker_->frame();
+            continue;
+        }
         service::watchdog_ping();
         switch (woke) {
             case render::Screen::Wake::quit: quit = true; break;
             case render::Screen::Wake::resized:
                 library_.lay_out(screen_->page_width(), screen_->page_height());
+                ticker_->resized();
                 show_current(std::time(nullptr));
                 break;
             case render::Screen::Wake::external:
@@ -464,6 +483,11 @@ bool Runner::one_page(const std::chrono::milliseconds& watchdog, bool& announced
                 if (fleet_.restart_asked()) quit = true;  // the office's restart: stop cleanly now
                 break;
             case render::Screen::Wake::timeout:
+                // A ticker notice started or ended: the band changes (and the pages' layout
+                // with it: the next page comes from the new layout).
+                if (ticker_->next_change() && std::time(nullptr) >= ticker_->next_change() &&
+                    ticker_->update(playlist_.played(), *cfg_, now_for(std::time(nullptr)), std::time(nullptr) >= build_time(), false))
+                    flip_now = true;
                 if (cfg_->progress_bar && !decision_.slot.standing()) {
                     const double left = std::chrono::duration<double>(flip_at - Clock::now()).count();
                     screen_->set_progress(std::max(0.0, left / std::max(1e-3, decision_.seconds)));
@@ -527,6 +551,7 @@ HallPower::Mode Runner::power_now(std::time_t now) {
 bool Runner::sleep_while_closed(const std::chrono::milliseconds& watchdog, bool& announced) {
     decision_ = {};  // nothing plays
     decision_at_ = std::time(nullptr);
+    ticker_->update(playlist_.played(), *cfg_, now_for(decision_at_), true, true);  // no band while the panel sleeps
     interrupt_now_ = false;
     power_changed_ = false;
     write_status(true);
@@ -575,6 +600,7 @@ int Runner::run(const RunOptions& options) {
     }
     screen_ = std::move(*screen);
     screen_->set_frame_sample_interval(std::chrono::seconds(cfg_->frame_sample_seconds));
+    ticker_ = std::make_unique<TickerLoop>(*screen_, session_.fonts(), library_);
     power_ = std::make_unique<HallPower>(*screen_);
     power_->configure(cfg_);
     library_.lay_out(screen_->page_width(), screen_->page_height());

@@ -161,7 +161,7 @@ Result<KioskConfig> parse_kiosk_config(const std::string& text_in, const fs::pat
     std::string cache, state, runtime, calendar;
     if (c.object(root, "", {"version", "hall_name", "welcome", "time_zone", "screen", "fonts", "typography",
                             "margins", "theme", "page_seconds", "reading", "paths", "network", "fleet", "playlist",
-                            "opening", "power"})) {
+                            "opening", "power", "ticker"})) {
         read_version(c, root, cfg.version);
         c.text(root, "", "hall_name", cfg.hall_name);
         c.text(root, "", "welcome", cfg.welcome);
@@ -197,6 +197,17 @@ Result<KioskConfig> parse_kiosk_config(const std::string& text_in, const fs::pat
             c.integer(s, "screen", "height", cfg.height, 64, 16384);
             if (c.integer(s, "screen", "rotation", cfg.rotation, 0, 270) && cfg.rotation % 90 != 0)
                 c.expected("screen.rotation", s["rotation"], KIOSK_N("one of 0, 90, 180, 270"));
+        }
+        if (root.contains("ticker") && c.object(root["ticker"], "ticker", {"height", "position", "chars_per_second"})) {
+            const json& t = root["ticker"];
+            auto& tk = cfg.ticker;
+            c.bounded(t, "ticker", "height", tk.height, 0.05, 0.2);  // of the short side
+            c.bounded(t, "ticker", "chars_per_second", tk.chars_per_second, 1, 12);
+            if (std::string position; c.text(t, "ticker", "position", position)) {
+                if (position == "bottom") tk.position = TickerPosition::bottom;
+                else if (position == "top") tk.position = TickerPosition::top;
+                else c.expected("ticker.position", t["position"], KIOSK_N("\"bottom\" or \"top\""));
+            }
         }
         if (root.contains("fonts") && c.object(root["fonts"], "fonts", {"family", "regular_path", "bold_path"})) {
             const json& f = root["fonts"];

@@ -11,6 +11,7 @@
 
 #include "render/canvas.hpp"
 #include "render/page_painter.hpp"
+#include "render/ticker_painter.hpp"
 
 namespace kiosk::render {
 namespace fs = std::filesystem;
@@ -140,11 +141,16 @@ Result<std::vector<fs::path>> render_pages_to_png(const text::FontSet& fonts,
     // One band of rows, painted and handed to libpng, then painted again further down: the
     // page is never whole in memory (8 MB at 1080p; the band is 480 KB). Left unset:
     // paint() writes every pixel of it.
-    const int width = geometry.width, height = geometry.height;
-    const int band_rows = std::min(kBandRows, height);
+    const int width = geometry.width;
+    const bool ticker = request.ticker && !request.ticker->empty();
+    const text::TickerGeometry& tg = request.ticker_geometry;
+    const int page_y = ticker ? tg.page_y : 0;
+    const int height = geometry.height + (ticker ? tg.band_height : 0);
+    const int band_rows = std::max(std::min(kBandRows, height), ticker ? tg.band_height : 0);
     const auto band = std::make_unique_for_overwrite<uint32_t[]>(static_cast<size_t>(width) * static_cast<size_t>(band_rows));
     PagePainter painter(fonts, theme);
     painter.set_pictures(request.pictures);
+    TickerPainter ticker_painter(fonts, theme);
 
     std::vector<fs::path> written;
     const size_t count = request.max_pages > 0
@@ -156,11 +162,18 @@ Result<std::vector<fs::path>> render_pages_to_png(const text::FontSet& fonts,
         fs::path file = request.out_dir / (request.item_id + name);
         auto st = write_atomically(file, [&](Sink& sink) {
             PngStream png(sink, 1, width, height);
-            for (int top = 0; top < height && png.ok(); top += band_rows) {
-                const int rows = std::min(band_rows, height - top);
+            auto ticker_band = [&] {
+                ticker_painter.paint_band(*request.ticker, request.ticker_moved, Canvas(band.get(), width, 0, tg.band_height, width),
+                                          tg.page_y == 0);
+                png.write_rows(band.get(), tg.band_height, width * 4);
+            };
+            if (ticker && page_y > 0) ticker_band();
+            for (int top = 0; top < geometry.height && png.ok(); top += kBandRows) {
+                const int rows = std::min(kBandRows, geometry.height - top);
                 painter.paint(pages[i], geometry, Canvas(band.get(), width, top, rows, width));
                 png.write_rows(band.get(), rows, width * 4);
             }
+            if (ticker && page_y == 0 && png.ok()) ticker_band();
             return png.finish();
         });
         if (!st) return st.error();

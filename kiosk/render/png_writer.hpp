@@ -11,6 +11,7 @@
 #include "base/result.hpp"
 #include "config/config.hpp"
 #include "text/layout.hpp"
+#include "text/ticker.hpp"
 
 namespace kiosk::render {
 
@@ -26,6 +27,12 @@ struct PngRequest {
     std::string item_id;  // files are ITEM-001.png, ITEM-002.png, …
     int max_pages = 0;    // 0: every page
     const class PictureStore* pictures = nullptr;  // borrowed; pictures not in it are drawn as placeholders
+    // The ticker band beside the pages (borrowed; none: the pages fill the PNG): the strip
+    // moved `ticker_moved` px, in `ticker_geometry.band`; the pages are then laid out for
+    // ticker_geometry.page and go at its page_y.
+    const text::TickerStrip* ticker = nullptr;
+    text::TickerGeometry ticker_geometry;
+    double ticker_moved = 0;
 };
 
 // Renders pages exactly as the screen shows them; returns the files written.

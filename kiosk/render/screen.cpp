@@ -6,6 +6,7 @@
 #include <mutex>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 
 #include "base/log.hpp"
 #include "render/canvas.hpp"
@@ -13,6 +14,7 @@
 #include "render/page_painter.hpp"
 #include "render/png_writer.hpp"
 #include "render/sdl_handles.hpp"
+#include "render/ticker_painter.hpp"
 
 namespace kiosk::render {
 
@@ -39,6 +41,23 @@ struct Screen::Impl {
     Frames sample;
     std::vector<uint32_t> readback;  // reused: one frame of the panel
     bool black = false;  // show_black() until the next show(): nothing presented, nothing sampled
+    // The ticker band: the strip painted once into tiles (kTileWidth wide) and a blank band
+    // (its background) for where no text is yet; the page goes at page_y while it runs.
+    static constexpr int kTileWidth = 2048;
+    struct Ticker {
+        text::TickerStrip strip;
+        text::TickerGeometry geometry;
+        std::vector<TexturePtr> tiles;
+        TexturePtr blank;
+        std::chrono::steady_clock::time_point started;
+    };
+    std::unique_ptr<Ticker> ticker;
+    std::unique_ptr<TickerPainter> ticker_painter;
+    int page_y = 0;
+    bool vsync = false;
+    bool software = false;
+    std::string renderer_name;
+    bool frame_kept = false;  // the software renderer's last present was a whole frame: it stays
 
     // Every present goes through here: counted, and sampled when a sample is due.
     void present_frame() {
@@ -98,30 +117,64 @@ struct Screen::Impl {
     int upright_w() const { return quarter_turn() ? physical_h : physical_w; }
     int upright_h() const { return quarter_turn() ? physical_w : physical_h; }
 
-    // Copies an upright texture onto the panel, turned by the rotation and moved by
-    // (dx, dy) in the upright frame (a slide), with `alpha` (a fade).
-    void copy_upright(SDL_Texture* t, int dx, int dy, Uint8 alpha) {
+    // Copies (the `src` part of) an upright texture onto the panel at the upright rect `to`,
+    // turned by the rotation and moved by (dx, dy) in the upright frame (a slide), with
+    // `alpha` (a fade). SDL turns a copy about its destination's centre: the centre is
+    // carried from the upright frame to the panel, the size stays the upright one.
+    void copy_upright(SDL_Texture* t, const SDL_Rect* src, const SDL_Rect& to, int dx, int dy, Uint8 alpha) {
         const int w = upright_w(), h = upright_h();
-        // A shift in the upright frame turns with it.
-        int px = dx, py = dy;
+        // Twice the centre's offset from the frame's centre (whole numbers), turned.
+        const int cx = 2 * (to.x + dx) + to.w - w, cy = 2 * (to.y + dy) + to.h - h;
+        int px = cx, py = cy;
         switch (options.rotation) {
-            case 90: px = -dy; py = dx; break;
-            case 180: px = -dx; py = -dy; break;
-            case 270: px = dy; py = -dx; break;
+            case 90: px = -cy; py = cx; break;
+            case 180: px = -cx; py = -cy; break;
+            case 270: px = cy; py = -cx; break;
             default: break;
         }
-        SDL_Rect dst{(physical_w - w) / 2 + px, (physical_h - h) / 2 + py, w, h};
+        SDL_Rect dst{(physical_w + px - to.w) / 2, (physical_h + py - to.h) / 2, to.w, to.h};
         sdl().SetTextureBlendMode(t, alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
         sdl().SetTextureAlphaMod(t, alpha);
-        sdl().RenderCopyEx(renderer.get(), t, nullptr, &dst, options.rotation, nullptr, SDL_FLIP_NONE);
+        sdl().RenderCopyEx(renderer.get(), t, src, &dst, options.rotation, nullptr, SDL_FLIP_NONE);
+    }
+    // The page texture in its place (the whole frame, or beside the ticker band).
+    void copy_page(SDL_Texture* t, int dx, int dy, Uint8 alpha) {
+        int w = 0, h = 0;
+        sdl().QueryTexture(t, nullptr, nullptr, &w, &h);
+        const int y = h < upright_h() ? page_y : 0;
+        copy_upright(t, nullptr, SDL_Rect{0, y, w, h}, dx, dy, alpha);
+    }
+    double ticker_moved() const {
+        if (!ticker) return 0;
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - ticker->started).count() * ticker->strip.speed;
+    }
+    // The band as it stands now: its blank, then the visible parts of the strip's copies.
+    void draw_band() {
+        if (!ticker) return;
+        const text::TickerGeometry& g = ticker->geometry;
+        const int bw = static_cast<int>(g.band.width), bh = g.band_height, by = static_cast<int>(g.band.y);
+        if (ticker->blank) copy_upright(ticker->blank.get(), nullptr, SDL_Rect{0, by, bw, bh}, 0, 0, 255);
+        for (float o : text::ticker_copies(ticker->strip, static_cast<float>(bw), ticker_moved())) {
+            const int ox = static_cast<int>(std::lround(o));
+            for (std::size_t i = 0; i < ticker->tiles.size(); ++i) {
+                const int tx = ox + static_cast<int>(i) * kTileWidth;
+                const int tw = std::min(kTileWidth, ticker->strip.width - static_cast<int>(i) * kTileWidth);
+                const int a = std::max(tx, 0), b = std::min(tx + tw, bw);
+                if (a >= b || !ticker->tiles[i]) continue;
+                const SDL_Rect src{a - tx, 0, b - a, bh};
+                copy_upright(ticker->tiles[i].get(), &src, SDL_Rect{a, by, b - a, bh}, 0, 0, 255);
+            }
+        }
     }
 
     void present() {
         sdl().SetRenderTarget(renderer.get(), nullptr);
         sdl().SetRenderDrawColor(renderer.get(), 0, 0, 0, 255);
         sdl().RenderClear(renderer.get());
-        if (page && !black) copy_upright(page.get(), 0, 0, 255);
+        if (page && !black) copy_page(page.get(), 0, 0, 255);
+        if (!black) draw_band();
         present_frame();
+        frame_kept = software;
     }
 
     // The progress bar's strip at the page's bottom edge, redrawn into the page texture.
@@ -190,6 +243,12 @@ Result<std::unique_ptr<Screen>> Screen::open(const ScreenOptions& options,
     sdl().ShowCursor(SDL_DISABLE);
     sdl().GetRendererOutputSize(impl->renderer.get(), &impl->physical_w, &impl->physical_h);
     impl->painter = std::make_unique<PagePainter>(fonts, theme);
+    impl->ticker_painter = std::make_unique<TickerPainter>(fonts, theme);
+    SDL_RendererInfo info{};
+    if (sdl().GetRendererInfo(impl->renderer.get(), &info) == 0) {
+        impl->software = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
+        impl->renderer_name = info.name ? info.name : "";
+    }
     return std::unique_ptr<Screen>(new Screen(std::move(impl)));
 }
 
@@ -242,13 +301,14 @@ void Screen::show(const text::Page& page, const text::PageGeometry& geometry, Tr
             sdl().SetRenderDrawColor(s.renderer.get(), 0, 0, 0, 255);
             sdl().RenderClear(s.renderer.get());
             if (transition == Transition::fade) {
-                s.copy_upright(s.previous.get(), 0, 0, 255);
-                s.copy_upright(s.page.get(), 0, 0, static_cast<Uint8>(std::lround(255 * eased)));
+                s.copy_page(s.previous.get(), 0, 0, 255);
+                s.copy_page(s.page.get(), 0, 0, static_cast<Uint8>(std::lround(255 * eased)));
             } else {
                 const int shift = static_cast<int>(std::lround(eased * geometry.width));
-                s.copy_upright(s.previous.get(), -shift, 0, 255);
-                s.copy_upright(s.page.get(), geometry.width - shift, 0, 255);
+                s.copy_page(s.previous.get(), -shift, 0, 255);
+                s.copy_page(s.page.get(), geometry.width - shift, 0, 255);
             }
+            s.draw_band();  // the band runs on over the change-over
             s.present_frame();
             sdl().Delay(16);
         }
@@ -260,14 +320,30 @@ std::vector<uint32_t> Screen::snapshot(int& width, int& height) const {
     Impl& s = *impl_;
     width = height = 0;
     if (!s.page) return {};
-    sdl().QueryTexture(s.page.get(), nullptr, nullptr, &width, &height);
+    int pw = 0, ph = 0;
+    sdl().QueryTexture(s.page.get(), nullptr, nullptr, &pw, &ph);
+    // With the ticker band the frame is the page and the band (as it stands this instant).
+    const bool band = s.ticker && ph < s.upright_h() && pw == s.upright_w();
+    width = pw;
+    height = band ? s.upright_h() : ph;
     // What the panel shows: black while show_black() is in force (the office's screenshot
     // of a closed hall's screen is a black picture, not the page from before).
     if (s.black) return std::vector<uint32_t>(static_cast<size_t>(width) * static_cast<size_t>(height), 0xFF000000u);
-    std::vector<uint32_t> pixels(static_cast<size_t>(width) * static_cast<size_t>(height));
+    std::vector<uint32_t> pixels(static_cast<size_t>(width) * static_cast<size_t>(height), 0xFF000000u);
+    const int y = band ? s.page_y : 0;
     sdl().SetRenderTarget(s.renderer.get(), s.page.get());
-    if (sdl().RenderReadPixels(s.renderer.get(), nullptr, SDL_PIXELFORMAT_ARGB8888, pixels.data(), width * 4) != 0) pixels.clear();
+    if (sdl().RenderReadPixels(s.renderer.get(), nullptr, SDL_PIXELFORMAT_ARGB8888, pixels.data() + static_cast<size_t>(y) * static_cast<size_t>(width),
+                               width * 4) != 0)
+        pixels.clear();
     sdl().SetRenderTarget(s.renderer.get(), nullptr);
+    if (band && !pixels.empty()) {
+        const text::TickerGeometry& g = s.ticker->geometry;
+        const int by = static_cast<int>(g.band.y);
+        s.ticker_painter->paint_band(s.ticker->strip, s.ticker_moved(),
+                                     Canvas(pixels.data() + static_cast<size_t>(by) * static_cast<size_t>(width), width, 0, g.band_height, width),
+                                     g.page_y > 0 ? false : true);
+        for (size_t i = 0; i < pixels.size(); ++i) pixels[i] |= 0xFF000000u;
+    }
     return pixels;
 }
 
@@ -326,6 +402,87 @@ void Screen::set_progress(double remaining) {
 void Screen::set_theme(const config::Theme& theme) {
     impl_->theme = theme;
     if (impl_->painter) impl_->painter->set_theme(theme);
+    if (impl_->ticker_painter) impl_->ticker_painter->set_theme(theme);
+    if (impl_->ticker) {  // the band's colours too: painted again
+        const text::TickerStrip strip = impl_->ticker->strip;
+        const text::TickerGeometry geometry = impl_->ticker->geometry;
+        const auto started = impl_->ticker->started;
+        set_ticker(strip, geometry);
+        impl_->ticker->started = started;
+    }
+}
+
+void Screen::set_ticker(const text::TickerStrip& strip, const text::TickerGeometry& geometry) {
+    Impl& s = *impl_;
+    auto t = std::make_unique<Impl::Ticker>();
+    t->strip = strip;
+    t->geometry = geometry;
+    const int bh = geometry.band_height, bw = static_cast<int>(geometry.band.width);
+    const bool rule_top = geometry.page_y == 0;  // a bottom band meets the page along its top
+    std::vector<uint32_t> pixels;
+    auto texture = [&](int w, const std::function<void(const Canvas&)>& paint) {
+        pixels.assign(static_cast<size_t>(w) * static_cast<size_t>(bh), 0xFF000000u);
+        paint(Canvas(pixels.data(), w, 0, bh, w));
+        for (auto& p : pixels) p |= 0xFF000000u;
+        TexturePtr tex(sdl().CreateTexture(s.renderer.get(), SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, w, bh));
+        if (!tex) {
+            log::once(log::Level::error, "render", "ticker-texture", std::string("cannot create the ticker's texture: ") + sdl().GetError());
+            return tex;
+        }
+        sdl().UpdateTexture(tex.get(), nullptr, pixels.data(), w * 4);
+        return tex;
+    };
+    t->blank = texture(bw, [&](const Canvas& c) { s.ticker_painter->paint_band(text::TickerStrip{0, bh, 0, 0, {}, {}}, 0, c, rule_top); });
+    for (int x = 0; x < strip.width; x += Impl::kTileWidth) {
+        const int w = std::min(Impl::kTileWidth, strip.width - x);
+        t->tiles.push_back(texture(w, [&](const Canvas& c) { s.ticker_painter->paint_tile(strip, x, c, rule_top); }));
+    }
+    t->started = std::chrono::steady_clock::now();
+    s.ticker = std::move(t);
+    s.page_y = geometry.page_y;
+    s.frame_kept = false;
+}
+
+void Screen::clear_ticker() {
+    Impl& s = *impl_;
+    s.ticker.reset();
+    s.page_y = 0;
+    s.frame_kept = false;
+}
+
+bool Screen::ticker_on() const { return impl_->ticker != nullptr; }
+
+double Screen::ticker_moved() const { return impl_->ticker_moved(); }
+
+void Screen::ticker_frame() {
+    Impl& s = *impl_;
+    if (!s.ticker || s.black || !s.page) return;
+    // A sample due reads the whole frame: draw it whole then.
+    const bool whole = !s.frame_kept || std::chrono::steady_clock::now() >= s.next_sample;
+    if (whole) {
+        s.present();
+        return;
+    }
+    sdl().SetRenderTarget(s.renderer.get(), nullptr);
+    s.draw_band();
+    s.present_frame();
+}
+
+Screen::Pacing Screen::pacing() const {
+    Pacing p;
+    p.vsync = impl_->vsync;
+    p.software = impl_->software;
+    p.renderer = impl_->renderer_name;
+    const int hz = display().refresh_hz;
+    p.refresh_hz = hz > 0 ? hz : 60;
+    return p;
+}
+
+bool Screen::set_vsync(bool on) {
+    Impl& s = *impl_;
+    if (on && s.software) return s.vsync = false;  // SDL's software renderer has none
+    s.vsync = sdl().RenderSetVSync(s.renderer.get(), on ? 1 : 0) == 0 && on;
+    return s.vsync;
 }
 
 void Screen::set_pictures(const PictureStore* pictures) { impl_->painter->set_pictures(pictures); }
@@ -392,10 +549,13 @@ void Screen::wake() {
 // condition variable, woken at once by wake(), and looks at SDL's queue (quit from SIGTERM,
 // resize, expose) every kEventSlice.
 Screen::Wake Screen::wait(std::chrono::milliseconds timeout) {
+    return wait_until(std::chrono::steady_clock::now() + std::max(std::chrono::milliseconds(0), timeout));
+}
+
+Screen::Wake Screen::wait_until(std::chrono::steady_clock::time_point deadline) {
     Impl& s = *impl_;
     // While black nothing is drawn and a quit can wait a second: fewer wake-ups asleep.
     const auto kEventSlice = std::chrono::milliseconds(s.black ? 1000 : 100);
-    const auto deadline = std::chrono::steady_clock::now() + std::max(std::chrono::milliseconds(0), timeout);
     for (;;) {
         SDL_Event ev;
         while (sdl().PollEvent(&ev)) {

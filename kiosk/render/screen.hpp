@@ -12,6 +12,7 @@
 #include "config/config.hpp"
 #include "power/backend.hpp"
 #include "text/layout.hpp"
+#include "text/ticker.hpp"
 
 namespace kiosk::render {
 
@@ -102,11 +103,40 @@ public:
 
     static constexpr std::chrono::milliseconds kNoSampleDue{std::chrono::hours(24)};
 
+    // The ticker band (滚动字幕, text/ticker.hpp). `strip` runs in `geometry.band`, moving
+    // strip.speed px a second from now (it enters from the right); the pages shown from now on
+    // go at geometry.page_y (the caller lays them out for geometry.page and shows the page
+    // again). The strip is painted into textures here, once: a frame only copies them.
+    void set_ticker(const text::TickerStrip& strip, const text::TickerGeometry& geometry);
+    // No band: the pages fill the screen again (the caller lays them out and shows again).
+    void clear_ticker();
+    bool ticker_on() const;
+    // One frame: the page (its texture, never painted again) and the band as it stands now
+    // (moved by the time since set_ticker, not by frames: a late frame does not stutter),
+    // presented. Where the renderer keeps the last frame (the software renderer) only the
+    // band's rect is drawn. Nothing while black.
+    void ticker_frame();
+    // How far the strip has moved now, px.
+    double ticker_moved() const;
+    // How frames meet the panel's refresh: vsync where the renderer has it (set_vsync asks
+    // for it; false when the renderer refuses), else the caller paces frames to refresh_hz
+    // (the display mode's, 60 when the driver does not say).
+    struct Pacing {
+        bool vsync = false;
+        int refresh_hz = 60;
+        bool software = false;  // SDL's software renderer
+        std::string renderer;   // its name ("software", "opengl", …)
+    };
+    Pacing pacing() const;
+    bool set_vsync(bool on);
+
     enum class Wake { timeout, quit, resized, external };
     // Sleeps on SDL events until `timeout` passes (no busy loop; while black SDL's queue is
     // looked at once a second instead of ten times). Re-presents the last page
     // when the window is exposed; returns early on quit (SIGTERM/SIGINT) or a resize.
     Wake wait(std::chrono::milliseconds timeout);
+    // The same until a point on the steady clock (a ticker frame's time, to the microsecond).
+    Wake wait_until(std::chrono::steady_clock::time_point deadline);
 
 private:
     struct Impl;

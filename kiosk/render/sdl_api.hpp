@@ -20,7 +20,8 @@ namespace kiosk::render {
     X(SetRenderDrawBlendMode) X(RenderClear) X(RenderFillRect) X(RenderCopyEx) X(RenderPresent) \
     X(RenderReadPixels) X(GetTicks64) X(Delay) X(PollEvent) X(RWFromConstMem)                    \
     X(ConvertSurfaceFormat) X(FreeSurface) X(GetCurrentVideoDriver) X(GetWindowDisplayMode)      \
-    X(GetWindowDisplayIndex) X(GetCurrentDisplayMode) X(EnableScreenSaver) X(DisableScreenSaver)
+    X(GetWindowDisplayIndex) X(GetCurrentDisplayMode) X(EnableScreenSaver) X(DisableScreenSaver)  \
+    X(RenderSetVSync) X(GetRendererInfo)
 
 struct SdlApi {
 #define KIOSK_SDL_MEMBER(name) decltype(&::SDL_##name) name = nullptr;

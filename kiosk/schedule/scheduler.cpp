@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "schedule/ticker.hpp"
+
 namespace kiosk::schedule {
 using config::Interrupt;
 using config::PlaylistItem;
@@ -94,8 +96,9 @@ double dwell_seconds(const PlaylistItem& item, const ItemContent& content, int p
 Decision decide(const config::Playlist& playlist, const ContentState& content, const Now& now,
                 const History& history, const Settings& settings) {
     const bool trusted = now.utc >= settings.trusted_after;
+    // A ticker notice is never a page (the band runs it): not in the rotation, never due.
     auto playable = [&](const PlaylistItem& item) {
-        return in_schedule(item, now, trusted) && has_content(content, item.id);
+        return !is_ticker_item(item) && in_schedule(item, now, trusted) && has_content(content, item.id);
     };
 
     Decision d;
@@ -186,7 +189,7 @@ Decision decide(const config::Playlist& playlist, const ContentState& content, c
     // A notice that interrupts at once (or holds) cuts the page short at its start.
     if (trusted) {
         for (const auto& item : playlist.items) {
-            if (!item.notice || item.notice->interrupt == Interrupt::none || !item.enabled ||
+            if (!item.notice || item.notice->interrupt == Interrupt::none || is_ticker_item(item) || !item.enabled ||
                 !has_content(content, item.id) || item.id == d.slot.item_id)
                 continue;
             const double until = static_cast<double>(item.notice->start - now.utc);

@@ -11,6 +11,7 @@
 // the time sent, and a serial. CAP's identifier is any string without spaces, commas or <&.
 #include <cstddef>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,7 @@ inline constexpr std::size_t kMaxElements = 4000;             // elements in all
 inline constexpr std::size_t kMaxInfos = 8;                   // <info> blocks (languages)
 inline constexpr std::size_t kMaxAreas = 64;                  // <area> blocks, and region codes in all
 inline constexpr std::size_t kMaxTextChars = 2000;            // description + instruction, in characters
+inline constexpr std::size_t kMaxFieldChars = 500;            // any other text (headline, areaDesc…), in characters
 
 enum class Profile { cap12, gbt35965 };
 enum class MsgStatus { actual, exercise, system, test, draft };  // CAP <status>
@@ -89,7 +91,19 @@ inline constexpr std::size_t kMaxFeedBytes = 2 * 1024 * 1024;
 struct FeedEntry {
     Result<Message> message;
     std::string source_hint;  // where in the feed, e.g. "第 3 条"
+    std::string link;         // the entry's link (Atom <link href>, RSS <link>), "" if none:
+                              // an entry that only links its CAP is an error naming the link
 };
 Result<std::vector<FeedEntry>> parse_feed(std::string_view xml);
+
+// Whether an identifier has GB/T 35965.1's form ZZZZZZDDDUUUXX_YYYYMMDDhhmmss_N, and the
+// issuer's 6-digit GB/T 2260 region code it starts with ("" when it has not that form).
+bool gbt_identifier(std::string_view identifier);
+std::string gbt_issuer_region(std::string_view identifier);
+
+// A CAP dateTime (2026-12-07T06:10:00+08:00; GB/T 35965.1's "2026-12-07 06:10:00+08:00"
+// with a space; Z; fractions of a second ignored) as a time_t, or nullopt: a time without
+// a zone is refused, never guessed.
+std::optional<std::time_t> parse_cap_time(std::string_view text);
 
 }  // namespace kiosk::warning

@@ -16,13 +16,26 @@
 //                                          // one, else "{sender}发布{event}{level}预警"; or a
 //                                          // template with {sender} {event} {level} {area}
 // Defaults (no rules saved): no regions (nothing publishes until an admin maps the city's
-// code — the page says so), Actual publish, Exercise/Test test, System ignore, levels as above.
+// code — the page says so), Actual publish, Exercise/Test test, System ignore, Draft ignore
+// (CAP: not actionable), levels as above. A status or level left out of the JSON keeps its
+// default. Status "test": the message goes at once to test_scopes (level rules not applied),
+// only when its region maps.
 // Budgets: 200 regions, 50 scopes each, 20 test scopes, title 60 characters, 64 KiB of JSON.
+//
+// Region codes (GB/T 2260; docs/warning-rules.md): a code is the area it names, written
+// at its own length or padded with zeros: "22" = "2200" = "220000" (吉林省), "2201" =
+// "220100" (长春市), "220102" = "220102000" = "220102000000" (南关区). A rule and a
+// message's region code match when one area contains the other: a province rule covers
+// its cities', districts' and townships' messages, and a city-wide message (220100, or
+// 220000 for the whole province) reaches the rules of the districts inside it. Message
+// codes may have 6, 9 or 12 digits. Codes that name no area (000000) match nothing.
+#include <cstddef>
 #include <ctime>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 #include <nlohmann/json.hpp>
 
@@ -33,6 +46,18 @@
 namespace kiosk::warning {
 
 enum class Action { publish, approve, ignore, test };  // "publish", "approve", "ignore", "test" (statuses only)
+const char* action_name(Action a);
+
+inline constexpr std::size_t kMaxRuleRegions = 200;
+inline constexpr std::size_t kMaxRuleScopes = 50;        // per region rule
+inline constexpr std::size_t kMaxTestScopes = 20;
+inline constexpr std::size_t kMaxRuleTitleChars = 60;    // the title setting (template)
+inline constexpr std::size_t kMaxRulesBytes = 64 * 1024;  // the rules as JSON text
+inline constexpr std::size_t kMaxWarningTitleChars = 100;  // a built title (fleet notices' limit)
+// A notice's end when the message gives no expiry: effective (else sent) + 24 h; never
+// more than 7 days after the decision, whatever the message says.
+inline constexpr std::time_t kDefaultWarningSeconds = 24 * 3600;
+inline constexpr std::time_t kMaxWarningSeconds = 7 * 24 * 3600;
 
 struct RegionRule {
     std::string code;                 // 2, 4 or 6 digits (9 or 12 for a township or village)
@@ -50,18 +75,41 @@ struct Rules {
 Rules default_rules();
 // Checked: every error in Chinese naming the rule, e.g. "第 2 条地区规则：地区代码“22x1”不对，
 // 应为 2、4、6、9 或 12 位数字". Scopes are checked for form (fleet::Scope::parse), not existence.
+// Several errors are joined with "；" (at most 5 named, then how many more). Unknown keys
+// are errors (a misspelt "scope" would otherwise silently map nothing).
 Result<Rules> parse_rules(const nlohmann::json& j);
+// The same from JSON text (as stored, or as posted): the size checked before parsing.
+Result<Rules> parse_rules_text(std::string_view text);
 nlohmann::json rules_json(const Rules& rules);
 
-// The scopes a message goes to: every rule whose code prefixes one of the message's region
-// codes (a province rule covers its cities), deduplicated, in rule order.
+// The area a GB/T 2260 code names, as its shortest prefix: "220000" → "22", "220100" →
+// "2201", "220102000000" → "220102"; "" when it is not 2, 4, 6, 9 or 12 digits.
+std::string region_prefix(std::string_view code);
+// Whether a rule's code and a message's code match (one area contains the other).
+bool region_matches(std::string_view rule_code, std::string_view message_code);
+
+// The scopes a message goes to: every rule whose code matches one of the message's region
+// codes (region_matches: a province rule covers its cities, a city-wide message reaches a
+// district's rule), deduplicated, in rule order.
 std::vector<std::string> mapped_scopes(const Message& m, const Rules& rules);
 
-// The notice title: e.g. 长春市气象台发布暴雪橙色预警.
+// The notice title: e.g. 长春市气象台发布暴雪橙色预警. {sender} is the sender's name
+// (else its address or code), {event} the event without a trailing 预警, {level} 蓝色…红色
+// ("" for none), {area} the areas' names joined with 、 (the first 3, then 等). One line,
+// at most kMaxWarningTitleChars characters.
 std::string warning_title(const Message& m, const Rules& rules);
+
+// The notice text: the description, then the instruction as its own paragraph (防御指南：…),
+// one paragraph a line, at most config::kMaxInlineTextChars characters (cut after a
+// sentence's end, marked …). The title when the message has neither.
+std::string warning_text(const Message& m);
 
 // The notice id for a warning: stable across its Updates (the first message's identifier,
 // made topic-safe: config::topic_safe_name), at most 64 characters, prefixed "yj-".
+// An identifier that is topic-safe and short enough is kept as it is ("yj-" + identifier);
+// any other (characters replaced by _, or cut) ends with "-" and 12 hex digits of a hash of
+// the whole identifier, and so does one that merely looks like that: two identifiers
+// share an id only if their 48-bit hashes do.
 std::string notice_id_for(const std::string& first_identifier);
 
 // What the office already did with an identifier (console's record of it).
@@ -71,6 +119,8 @@ struct Known {
     std::vector<std::string> scopes;  // where that notice is
     bool published = false;           // on screens now (not cancelled, not expired)
     bool waiting = false;             // waiting for approval
+    // The console records a waiting message's Decision.notice_id here too (the id it will
+    // become); when it is "", notice_id_for(identifier) is assumed.
 };
 
 // What to do with one message.
@@ -80,7 +130,10 @@ struct Decision {
                     // published one: same notice_id, the publisher makes a newer generation)
         approve,    // keep it waiting for approval (the same publish once approved)
         cancel,     // take `notice_id` off `scopes` (a Cancel of a published one, or an Update
-                    // whose new version maps nowhere)
+                    // whose new version maps nowhere, is ignored by level, or has expired).
+                    // A Cancel of one still waiting for approval: kind cancel with `scopes`
+                    // empty (nothing is on screens) — the identifiers in `replaces` leave the
+                    // approval queue.
         ignore,     // nothing (duplicate, expired, status or level ignored, outside every region,
                     // Ack/Error); `reason` says why
     } kind = Kind::ignore;
@@ -90,9 +143,13 @@ struct Decision {
     std::string notice_id;
     std::vector<std::string> scopes;
     fleet::NoticeBody notice;  // title, text (description + instruction), until = expires (or
-                               // sent + 24 h when none), level; 橙/红 or Extreme/Severe:
+                               // effective, else sent, + 24 h when none; at most
+                               // 7 days from now), level; 橙/红 or Extreme/Severe:
                                // mode interrupt in the urgent style; the rest: mode ticker
     std::vector<std::string> replaces;  // identifiers this message supersedes or cancels
+    // publish (an Update): scopes the replaced notice was on that the new version no longer
+    // covers — take `notice_id` off them. Empty otherwise.
+    std::vector<std::string> withdraw_scopes;
 };
 
 // `known(identifier)`: the office's record of a message it received before, if any.
