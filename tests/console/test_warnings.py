@@ -8,12 +8,11 @@ into the console's drop folder appear on the page, newest first, each in words: 
 blue one (asked to confirm first) and it turns 已发布, the badge goes. With --shots the pages at
 1366×768 and 1920×1080.
 
-The messages are CAP 1.2 in the GB/T 35965.1 style (identifier built from the issuer's
-行政区划 code, region codes in <geocode>), written with times around now so none has expired.
+The messages are the fixtures in tests/fixtures/warnings/ (CAP 1.2 from 长春市气象台, region
+code 220100, valid until 2099): cap_alert_blizzard_orange.xml, cap_blue.xml, malformed.xml.
 
     /usr/bin/python3 tests/console/test_warnings.py BUILD_DIR SOURCE_DIR [--keep] [--shots DIR]
 """
-import datetime
 import json
 import os
 import sys
@@ -25,42 +24,12 @@ from browser import (ADMIN, APPROVER, PASSWORDS, step, browser, wait, css, login
                      click, report_failure)
 from selenium.webdriver.common.by import By  # noqa: E402
 
-ZONE = datetime.timezone(datetime.timedelta(hours=8))
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "warnings")
 
 
-def cap(serial, severity, event, level_words, area_code="220100", area="长春市", status="Actual"):
-    """One CAP 1.2 message as 长春市气象台 sends it, sent a minute ago, expiring in six hours."""
-    now = datetime.datetime.now(ZONE).replace(microsecond=0)
-    sent = now - datetime.timedelta(minutes=1)
-    stamp = sent.strftime("%Y%m%d%H%M%S")
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
-  <identifier>22010041600000_{stamp}_{serial}</identifier>
-  <sender>22010041600000</sender>
-  <sent>{sent.isoformat()}</sent>
-  <status>{status}</status>
-  <msgType>Alert</msgType>
-  <scope>Public</scope>
-  <info>
-    <language>zh-CN</language>
-    <category>Met</category>
-    <event>{event}</event>
-    <urgency>Expected</urgency>
-    <severity>{severity}</severity>
-    <certainty>Likely</certainty>
-    <effective>{sent.isoformat()}</effective>
-    <expires>{(now + datetime.timedelta(hours=6)).isoformat()}</expires>
-    <senderName>长春市气象台</senderName>
-    <headline>长春市气象台发布{event}{level_words}预警</headline>
-    <description>预计未来12小时内长春市将出现{event}天气，请注意防范。</description>
-    <instruction>减少外出，注意交通安全。</instruction>
-    <area>
-      <areaDesc>{area}</areaDesc>
-      <geocode><valueName>GB/T 2260</valueName><value>{area_code}</value></geocode>
-    </area>
-  </info>
-</alert>
-"""
+def fixture(name):
+    with open(os.path.join(FIXTURES, name), encoding="utf-8") as f:
+        return f.read()
 
 
 def drop(folder, name, text):
@@ -152,8 +121,8 @@ def main():
 
         step("3. messages dropped into the folder: published, malformed, waiting — each in words")
         orange = "长春市气象台发布暴雪橙色预警"
-        blue = "长春市气象台发布大风蓝色预警"
-        drop(inbox, "orange.xml", cap(1, "Severe", "暴雪", "橙色"))
+        blue = "长春市气象台发布道路结冰蓝色预警"
+        drop(inbox, "orange.xml", fixture("cap_alert_blizzard_orange.xml"))
         wait(driver, lambda d: (state_of(d, orange) or "").startswith("已发布到："), 20)
         assert state_of(driver, orange) == "已发布到：一楼大厅", state_of(driver, orange)
         chip = card(driver, orange).find_element(By.CSS_SELECTOR, ".level-chip")
@@ -165,8 +134,8 @@ def main():
         # The notice it became is on the broker for the group (signed, retained).
         wait_for(lambda: any("/group/floor/1/" in t and "/notice/" in t for t in fleet.retained_desired()), 15,
                  "the warning's notice retained for 一楼大厅")
-        drop(inbox, "broken.xml", "<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'><identifier>x</identifier>")
-        drop(inbox, "blue.xml", cap(2, "Minor", "大风", "蓝色"))
+        drop(inbox, "broken.xml", fixture("malformed.xml"))
+        drop(inbox, "blue.xml", fixture("cap_blue.xml"))
         wait(driver, lambda d: state_of(d, blue) == "等待审核（批准后发布到：一楼大厅）" or state_of(d, blue) == "等待审核", 20)
         bad = wait(driver, lambda d: [c for c in d.find_elements(By.CSS_SELECTOR, "article.warning[data-state=refused]")], 20)
         assert bad[0].find_element(By.CSS_SELECTOR, "[data-role=state]").text.startswith("格式错误："), bad[0].text
