@@ -57,21 +57,34 @@ function formRules(form, before) {
   return rules;
 }
 
-// The checker's message beside the field it is about; the rest beside the button.
-function placeError(form, message) {
+// The checker (warning::parse_rules) reads the stored JSON too, so a few of its words are
+// about JSON: said here as the form says them.
+function formWords(message) {
+  return message.replace(/，?写在引号里/g, '').replace(/"(\d+)"/g, '$1').replace(/如 all（全部屏幕）/g, '如“全部屏幕”');
+}
+
+// The checker's messages (several are joined by ；) each beside the field it is about; the
+// rest beside the button, which also says that nothing was saved.
+function placeErrors(form, message) {
   for (const el of form.querySelectorAll('.field-error')) el.textContent = '';
-  const region = /第\s*(\d+)\s*条地区/.exec(message);
-  let box = null;
-  if (region) {
-    const errors = form.querySelectorAll('[data-error="region"]');
-    box = errors[Number(region[1]) - 1] || null;
-  } else if (/测试屏幕/.test(message)) box = form.querySelector('[data-error="test"]');
-  else if (/标题/.test(message)) box = form.querySelector('[data-error="title"]');
-  else if (/级别/.test(message)) box = form.querySelector('[data-error="levels"]');
-  else if (/正式|演练|状态/.test(message)) box = form.querySelector('[data-error="statuses"]');
-  (box || form.querySelector('[data-error="form"]')).textContent = message;
-  const near = (box || form.querySelector('[data-error="form"]')).closest('tr, fieldset, div');
-  if (near) near.scrollIntoView({block: 'center'});
+  const parts = formWords(message).replace(/^(没有保存：)?预警规则没有保存：/, '').split('；').filter((x) => x);
+  const rest = [];
+  let first = null;
+  for (const part of parts) {
+    const region = /^第\s*(\d+)\s*条地区/.exec(part);
+    let box = null;
+    if (region) box = form.querySelectorAll('[data-error="region"]')[Number(region[1]) - 1] || null;
+    else if (/测试屏幕/.test(part)) box = form.querySelector('[data-error="test"]');
+    else if (/^标题/.test(part)) box = form.querySelector('[data-error="title"]');
+    else if (/red|orange|yellow|blue|none|级别|颜色/.test(part)) box = form.querySelector('[data-error="levels"]');
+    else if (/Actual|Exercise|Test|正式|演练|状态/.test(part)) box = form.querySelector('[data-error="statuses"]');
+    if (!box) rest.push(part);
+    else box.textContent = box.textContent ? `${box.textContent}\n${part}` : part;
+    first = first || box;
+  }
+  form.querySelector('[data-error="form"]').textContent =
+    ['发布规则没有保存，请按红字修改后再保存。', ...rest].join('\n');
+  (first || form.querySelector('[data-error="form"]')).closest('tr, div, p').scrollIntoView({block: 'center'});
 }
 
 export function rulesForm(box, d, scopes, reload) {
@@ -86,7 +99,7 @@ export function rulesForm(box, d, scopes, reload) {
     e.preventDefault();
     const x = await api.post('/api/warnings/rules', {rules: formRules(form, rules)});
     if (!x.ok) {
-      placeError(form, x.data.error || '没有保存，请再试一次');
+      placeErrors(form, x.data.error || '没有保存，请再试一次');
       return;
     }
     for (const el of form.querySelectorAll('.field-error')) el.textContent = '';

@@ -1,7 +1,6 @@
 // TEMPORARY fake desk for looking at the 预警 page before branch intake lands. Not for merge.
 #include "console/warning_desk.hpp"
 #include "console/service.hpp"
-#include <regex>
 
 namespace kiosk::console {
 using nlohmann::json;
@@ -53,14 +52,9 @@ json WarningDesk::overview(std::time_t, const std::string& role) {
 }
 Outcome WarningDesk::save_rules(const Actor&, const json& rules) {
     std::lock_guard lock(mutex_);
-    int n = 0;
-    for (const auto& r : rules.value("regions", json::array())) {
-        ++n;
-        const std::string code = r.value("code", "");
-        if (!std::regex_match(code, std::regex("[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12}")))
-            return {Outcome::Kind::invalid, "第 " + std::to_string(n) + " 条地区规则：地区代码“" + code + "”不对，应为 2、4、6、9 或 12 位数字"};
-    }
-    state_->rules = rules;
+    auto r = warning::parse_rules(rules);
+    if (!r) return {Outcome::Kind::invalid, r.error().message};
+    state_->rules = warning::rules_json(*r);
     return {Outcome::Kind::done, "发布规则已保存"};
 }
 Outcome WarningDesk::approve(const Actor&, std::int64_t id) {

@@ -105,8 +105,9 @@ def main():
         click(driver, css(driver, "#warning-rules-save"))
         refused = wait(driver, lambda d: css(d, "#warning-regions [data-error=region]").text)
         assert "22x1" in refused and "地区代码" in refused, refused
-        for word in ("regions", "code", "[", "scope"):
-            assert word not in refused, refused  # no JSON path, no English
+        for word in ("regions", "code", "[", "scope", '"', "引号"):
+            assert word not in refused, refused  # no JSON path, no English, nothing about JSON
+        assert css(driver, "[data-error=form]").text.startswith("发布规则没有保存"), css(driver, "[data-error=form]").text
         shot(driver, "warnings-rule-refused")
         code = css(driver, "tr.region input[name=code]")
         code.clear()
