@@ -63,21 +63,37 @@ function formWords(message) {
   return message.replace(/，?写在引号里/g, '').replace(/"(\d+)"/g, '$1').replace(/如 all（全部屏幕）/g, '如“全部屏幕”');
 }
 
+// Where the form shows a message of the checker: beside its region row, or its section.
+function fieldOf(form, part) {
+  const region = /^第\s*(\d+)\s*条地区/.exec(part);
+  if (region) return form.querySelectorAll('[data-error="region"]')[Number(region[1]) - 1] || null;
+  if (/测试屏幕/.test(part)) return form.querySelector('[data-error="test"]');
+  if (/^标题/.test(part)) return form.querySelector('[data-error="title"]');
+  if (/red|orange|yellow|blue|none|级别|颜色/.test(part)) return form.querySelector('[data-error="levels"]');
+  if (/Actual|Exercise|Test|正式|演练|状态/.test(part)) return form.querySelector('[data-error="statuses"]');
+  return null;
+}
+
 // The checker's messages (several are joined by ；) each beside the field it is about; the
 // rest beside the button, which also says that nothing was saved.
 function placeErrors(form, message) {
   for (const el of form.querySelectorAll('.field-error')) el.textContent = '';
-  const parts = formWords(message).replace(/^(没有保存：)?预警规则没有保存：/, '').split('；').filter((x) => x);
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  // One message may itself hold a ；: a piece that names no field belongs to the one before.
+  const parts = [];
+  for (const piece of formWords(message).replace(/^(没有保存：)?预警规则没有保存：/, '').split('；')) {
+    if (!piece) continue;
+    if (parts.length && !fieldOf(form, piece)) parts[parts.length - 1] += `；${piece}`;
+    else parts.push(piece);
+  }
   const rest = [];
   let first = null;
   for (const part of parts) {
-    const region = /^第\s*(\d+)\s*条地区/.exec(part);
-    let box = null;
-    if (region) box = form.querySelectorAll('[data-error="region"]')[Number(region[1]) - 1] || null;
-    else if (/测试屏幕/.test(part)) box = form.querySelector('[data-error="test"]');
-    else if (/^标题/.test(part)) box = form.querySelector('[data-error="title"]');
-    else if (/red|orange|yellow|blue|none|级别|颜色/.test(part)) box = form.querySelector('[data-error="levels"]');
-    else if (/Actual|Exercise|Test|正式|演练|状态/.test(part)) box = form.querySelector('[data-error="statuses"]');
+    const box = fieldOf(form, part);
+    if (box && /地区代码/.test(part)) {
+      const row = box.closest('tr.row-error').previousElementSibling;
+      if (row) row.querySelector('[name="code"]').setAttribute('aria-invalid', 'true');
+    }
     if (!box) rest.push(part);
     else box.textContent = box.textContent ? `${box.textContent}\n${part}` : part;
     first = first || box;
