@@ -1,6 +1,7 @@
 // TEMPORARY fake desk for looking at the 预警 page before branch intake lands. Not for merge.
 #include "console/warning_desk.hpp"
 #include "console/service.hpp"
+#include <algorithm>
 
 namespace kiosk::console {
 using nlohmann::json;
@@ -48,7 +49,7 @@ json WarningDesk::overview(std::time_t, const std::string& role) {
                                     {{"name", "长春市气象台"}, {"url", "https://cc.example.gov.cn/cap.xml"}, {"every_seconds", 30},
                                      {"last_poll", "2026-12-07 06:12:30"}, {"last_ok", "2026-12-07 06:12:30"}, {"problem", ""}, {"taken", 3}}})},
             {"drop_folder", {{"path", "/var/lib/kiosk-console/warnings-in"}, {"problem", ""}}},
-            {"messages", msgs}, {"waiting", 1}, {"rules", state_->rules}, {"rules_saved_by", ""}, {"rules_saved_at", ""}};
+            {"messages", msgs}, {"waiting", std::count_if(msgs.begin(), msgs.end(), [](const json& m) { return m["state"] == "waiting"; })}, {"rules", state_->rules}, {"rules_saved_by", ""}, {"rules_saved_at", ""}};
 }
 Outcome WarningDesk::save_rules(const Actor&, const json& rules) {
     std::lock_guard lock(mutex_);
@@ -67,6 +68,11 @@ Outcome WarningDesk::reject(const Actor&, std::int64_t id, const std::string& re
     for (auto& m : state_->messages) if (m["id"] == id) m["state"] = "rejected", m["reason"] = reason;
     return {Outcome::Kind::done, "不发布"};
 }
-std::size_t WarningDesk::waiting_count() { return 1; }
+std::size_t WarningDesk::waiting_count() {
+    std::lock_guard lock(mutex_);
+    std::size_t n = 0;
+    for (const auto& m : state_->messages) n += m["state"] == "waiting";
+    return n;
+}
 void WarningDesk::run() {}
 }  // namespace kiosk::console
