@@ -31,12 +31,12 @@ function select(name, options, value, label) {
     options.map(([v, words]) => h('option', {value: v, selected: v === value ? true : null}, words)));
 }
 
-function regionRow(region, choices, n) {
+function regionRow(region, choices, n, canEdit = true) {
   const row = h('tr', {class: 'region'},
     h('td', {}, h('input', {type: 'text', name: 'code', value: region.code || '', class: 'region-code', inputmode: 'numeric',
       'aria-label': `第 ${n} 条的地区代码`, placeholder: '例如 2201'})),
     h('td', {}, scopeBoxes(choices, region.scopes || [], 'region-scope', `第 ${n} 条发到哪些屏幕`)),
-    h('td', {}, h('button', {type: 'button', class: 'danger', 'data-action': 'remove-region',
+    h('td', {}, canEdit && h('button', {type: 'button', class: 'danger', 'data-action': 'remove-region',
       onclick: () => { const next = row.nextElementSibling; if (next && next.classList.contains('row-error')) next.remove(); row.remove(); }},
     '删除')));
   return [row, h('tr', {class: 'row-error'}, h('td', {colspan: 3}, h('p', {class: 'field-error', 'data-error': 'region'})))];
@@ -107,7 +107,7 @@ export function rulesForm(box, d, scopes, reload) {
   const rules = d.rules || {};
   const choices = scopeChoices(scopes, d.scope_names);
   const titleTemplate = rules.title && rules.title !== 'headline' ? rules.title : '';
-  const regionsBody = h('tbody', {}, (rules.regions || []).map((r, k) => regionRow(r, choices, k + 1)));
+  const regionsBody = h('tbody', {}, (rules.regions || []).map((r, k) => regionRow(r, choices, k + 1, d.can_edit)));
   const empty = h('tr', {class: 'no-regions'}, h('td', {colspan: 3, class: 'muted'},
     d.can_edit ? '还没有地区。点“添加地区”，填本地区的地区代码，再勾选发到哪些屏幕。' : '还没有地区。'));
   if (!regionsBody.children.length) regionsBody.append(empty);

@@ -56,9 +56,15 @@ async function decide(m, approve, reload) {
   reload();
 }
 
+// 12月7日 06:10, with the year when it is not this one (有效期到 2099年12月31日 23:59).
+function when(local) {
+  const year = /^(\d{4})-/.exec(local || '');
+  return year && +year[1] !== new Date().getFullYear() ? `${year[1]}年${shortTime(local)}` : shortTime(local);
+}
+
 function times(m) {
-  return [m.sent ? `发布于 ${shortTime(m.sent)}` : '', m.received ? `收到于 ${shortTime(m.received)}` : '',
-    m.expires ? `有效期到 ${shortTime(m.expires)}` : ''].filter((x) => x).join('，');
+  return [m.sent ? `发布于 ${when(m.sent)}` : '', m.received ? `收到于 ${when(m.received)}` : '',
+    m.expires ? `有效期到 ${when(m.expires)}` : ''].filter((x) => x).join('，');
 }
 
 function messageCard(m, reload) {

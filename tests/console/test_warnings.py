@@ -155,7 +155,8 @@ def main():
         wait(driver, lambda d: badge(d) == "1")
         driver.get(fleet.url + "/warnings")
         wait(driver, lambda d: badge(d) == "1")
-        assert css(driver, "#warning-rules-form fieldset").get_attribute("disabled") is not None  # only admins edit
+        locked = wait(driver, lambda d: css(d, "#warning-rules-form fieldset"))
+        assert locked.get_attribute("disabled") is not None  # only admins edit
         assert not driver.find_elements(By.CSS_SELECTOR, "#warning-rules-save")
         click(driver, wait(driver, lambda d: card(d, blue).find_element(By.CSS_SELECTOR, "[data-action=approve]")))
         dialog = wait(driver, lambda d: css(d, "dialog.ask[open]"))
