@@ -108,7 +108,7 @@ Result<std::vector<PreviewPages>> render_preview(const PreviewRequest& r) {
     // The office's style; none of its own paths, broker or playlist.
     nlohmann::json cfg = nlohmann::json::object();
     for (const char* key : {"hall_name", "welcome", "time_zone", "screen", "fonts", "typography", "margins", "theme",
-                            "page_seconds", "reading", "network"})
+                            "page_seconds", "reading", "network", "ticker"})
         if (r.office_config.contains(key)) cfg[key] = r.office_config[key];
     if (cfg.contains("fonts") && cfg["fonts"].is_object()) cfg["fonts"].erase("files");
     cfg["version"] = 1;
@@ -121,6 +121,12 @@ Result<std::vector<PreviewPages>> render_preview(const PreviewRequest& r) {
     item.erase("schedule");  // the preview shows the pages whatever the day
     const bool web = item.contains("source") && item["source"].is_string() && url::is_web_address(item["source"].get<std::string>());
     nlohmann::json playlist = {{"version", 1}, {"items", nlohmann::json::array({item})}};
+    if (r.ticker.is_object()) {
+        nlohmann::json band = r.ticker;
+        band["id"] = "preview-ticker";
+        band["enabled"] = true;
+        playlist["items"].push_back(band);
+    }
     if (auto st = write(dir.path / "kiosk.json", cfg.dump()); !st) return st.error();
     if (auto st = write(dir.path / "playlist.json", playlist.dump()); !st) return st.error();
     std::vector<PreviewPages> out;
