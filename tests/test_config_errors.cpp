@@ -74,6 +74,38 @@ TEST_CASE("a good playlist with schedules and a notice loads", "[config]") {
     CHECK(n.notice->every_minutes == 15);
 }
 
+TEST_CASE("a notice may run in the ticker and carry an official warning's level", "[config][warning_look]") {
+    auto pl = parse_playlist(R"({
+      "items": [
+        {"id": "snow", "kind": "notice", "title": "长春市气象台发布暴雪橙色预警", "text": "预计今天夜间有大雪。",
+         "start": "2026-12-07T08:00", "expires": "2026-12-08T08:00", "interrupt": "now", "style": "urgent",
+         "level": "orange"},
+        {"id": "wind", "kind": "notice", "text": "长春市气象台发布大风蓝色预警",
+         "start": "2026-12-07T08:00", "expires": "2026-12-08T08:00", "interrupt": "ticker", "level": "blue"},
+        {"id": "plain", "kind": "notice", "text": "午间不休息",
+         "start": "2026-12-07T08:00", "expires": "2026-12-08T08:00", "interrupt": "ticker"}
+      ]})", "playlist.json", test_config(), false);
+    REQUIRE(pl.ok());
+    REQUIRE(pl->items.size() == 3);
+    CHECK(pl->items[0].notice->level == kiosk::warning::Level::orange);
+    CHECK(pl->items[0].notice->urgent);
+    CHECK(pl->items[0].notice->interrupt == Interrupt::at_once);
+    CHECK(pl->items[1].notice->interrupt == Interrupt::ticker);
+    CHECK(pl->items[1].notice->level == kiosk::warning::Level::blue);
+    CHECK(pl->items[2].notice->interrupt == Interrupt::ticker);
+    CHECK(pl->items[2].notice->level == kiosk::warning::Level::none);
+
+    for (const char* bad : {R"("none")", R"("")", R"(3)", R"("Orange")"}) {
+        auto r = parse_playlist(std::string(R"({"items": [{"id": "n", "kind": "notice", "text": "x",
+            "start": "2026-12-07T08:00", "expires": "2026-12-08T08:00", "level": )") + bad + "}]}",
+                                "playlist.json", test_config(), false);
+        INFO(bad);
+        REQUIRE(!r.ok());
+        CHECK(r.error().message.find("items[0] (\"n\").level: ") != std::string::npos);
+        CHECK(r.error().message.find("\"blue\", \"yellow\", \"orange\" or \"red\"") != std::string::npos);
+    }
+}
+
 TEST_CASE("file: sources are refused in a playlist published on the web", "[config]") {
     const std::string text = R"({"items": [{"id": "a", "source": "file:/etc/passwd"}]})";
     CHECK(parse_playlist(text, "playlist.json", test_config(), true).ok());

@@ -612,7 +612,7 @@ int run_command(const std::string& command, const std::vector<std::string>& argv
         {"reload", kReloadHelp, {config}, 0, cmd_reload},
         {"fleet", kFleetHelp,
          {config, {"out", true, false}, {"kid", true, false}, {"to", true, false}, {"until", true, false},
-          {"mode", true, false}, {"interrupt", false, false}, {"urgent", false, false}, {"title", true, false}, {"id", true, false},
+          {"mode", true, false}, {"interrupt", false, false}, {"urgent", false, false}, {"level", true, false}, {"title", true, false}, {"id", true, false},
           {"example", false, false}},
          3, cmd_fleet},
     };

@@ -20,6 +20,7 @@
 #include "fleet/signed.hpp"
 #include "fleet/topics.hpp"
 #include "store/atomic_file.hpp"
+#include "warning/level.hpp"
 
 namespace kiosk::app {
 using i18n::format;
@@ -31,8 +32,9 @@ const char* const kFleetHelp = R"(usage: kiosk fleet keygen --out FILE [--kid ID
        kiosk fleet publish playlist FILE --to SCOPE [--config F]
        kiosk fleet publish calendar FILE --to SCOPE [--example] [--config F]
        kiosk fleet clear-calendar --to SCOPE [--config F]
-       kiosk fleet notice "TEXT" --to SCOPE --until TIME [--mode hold|interrupt|turn]
-                          [--urgent] [--title T] [--id ID] [--config F]
+       kiosk fleet notice "TEXT" --to SCOPE --until TIME [--mode hold|interrupt|turn|ticker]
+                          [--urgent] [--level blue|yellow|orange|red] [--title T] [--id ID]
+                          [--config F]
        kiosk fleet clear-notice ID --to SCOPE [--config F]
        kiosk fleet status [--config F]
        kiosk fleet screenshot SCREEN --out F.png [--config F]
@@ -61,9 +63,12 @@ certificate (CN office) and signing_key / signing_kid.
                         2026-12-03T17:30). --mode hold (紧急): only this notice (and other
                         holds, in turn) until it is cleared or over, in the alert look;
                         --mode interrupt (插播): at once, then in turn with the playlist;
-                        --mode turn (轮播): in turn, after the playlist's items. --urgent:
-                        the alert look (紧急通知 band). Without --mode: turn, or interrupt
-                        with --urgent or --interrupt (as before modes). Prints the id
+                        --mode turn (轮播): in turn, after the playlist's items; --mode
+                        ticker (滚动字幕): never a page, it runs in the ticker band. --urgent:
+                        the alert look (紧急通知 band). --level: an official warning's
+                        level (蓝色/黄色/橙色/红色): the band takes its colour and says the
+                        title (or 预警). Without --mode: turn, or interrupt with --urgent or
+                        --interrupt (as before modes). Prints the id
   clear-notice ID       takes notice ID off the screens in SCOPE
   status                every screen the broker knows: online, what it shows, its errors
   screenshot SCREEN     what screen SCREEN shows now, as a PNG (waits up to 20 s)
@@ -302,7 +307,10 @@ int cmd_fleet(const Args& args) {
     const auto scope = fleet::Scope::parse(args.get("to").value_or(""));
     if (!scope) return fail("fleet " + verb + ": --to takes all, group/NAME or screen/ID", kUsage);
     if (auto mode = args.get("mode"); mode && (verb != "notice" || !fleet::parse_mode(*mode)))
-        return fail("fleet " + verb + ": --mode takes hold, interrupt or turn (notices only)", kUsage);
+        return fail("fleet " + verb + ": --mode takes hold, interrupt, turn or ticker (notices only)", kUsage);
+    if (auto level = args.get("level");
+        level && (verb != "notice" || !warning::parse_level(*level) || level->empty()))
+        return fail("fleet " + verb + ": --level takes blue, yellow, orange or red (notices only)", kUsage);
     if (verb == "restart" && args.positional.size() != 1)
         return fail("fleet restart: give only --to SCOPE (see `kiosk fleet --help`)", kUsage);
     if (verb == "clear-calendar" && args.positional.size() != (args.positional[0] == "clear" ? 2 : 1))
@@ -328,6 +336,7 @@ int cmd_fleet(const Args& args) {
         n.until = *until;
         n.interrupt = args.has("interrupt");
         n.urgent = args.has("urgent");
+        if (auto level = args.get("level")) n.level = *warning::parse_level(*level);  // known: checked above
         if (auto mode = args.get("mode")) {
             n.mode = fleet::parse_mode(*mode);  // known: checked above
             if (n.interrupt && n.mode != fleet::NoticeMode::interrupt)

@@ -161,7 +161,7 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
         if (it.is_object() && it.contains("id") && it["id"].is_string()) c.label(path, it["id"].get<std::string>());
         if (!c.object(it, path, {"id", "title", "source", "kind", "selector", "refresh", "page_seconds",
                                  "schedule", "priority", "enabled", "start", "expires", "interrupt", "count",
-                                 "text", "style"}))
+                                 "text", "style", "level"}))
             continue;
         PlaylistItem item;
         if (!c.text(it, path, "id", item.id, true) && !it.contains("id"))
@@ -305,9 +305,10 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
         }
 
         const bool is_notice = item.kind == "notice";
-        if (is_notice || it.contains("start") || it.contains("expires") || it.contains("interrupt") || it.contains("style")) {
+        if (is_notice || it.contains("start") || it.contains("expires") || it.contains("interrupt") || it.contains("style") ||
+            it.contains("level")) {
             if (!is_notice) {
-                for (const char* key : {"start", "expires", "interrupt", "style"})
+                for (const char* key : {"start", "expires", "interrupt", "style", "level"})
                     if (it.contains(key))
                         c.error(child_path(path, key), format(KIOSK_TR("only a notice (\"kind\": \"notice\") has \"{}\""), {key}));
             } else {
@@ -341,10 +342,12 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
                         n.interrupt = Interrupt::hold;
                     } else if (v.is_string() && v.get<std::string>() == "none") {
                         n.interrupt = Interrupt::none;
+                    } else if (v.is_string() && v.get<std::string>() == "ticker") {
+                        n.interrupt = Interrupt::ticker;
                     } else if (v.is_object() && c.object(v, ip, {"every_minutes"}) && v.contains("every_minutes")) {
                         if (c.integer(v, ip, "every_minutes", n.every_minutes, 1, 24 * 60)) n.interrupt = Interrupt::every;
                     } else if (!v.is_object()) {
-                        c.expected(ip, v, KIOSK_N("\"now\", \"hold\", \"none\" or {\"every_minutes\": N}"));
+                        c.expected(ip, v, KIOSK_N("\"now\", \"hold\", \"none\", \"ticker\" or {\"every_minutes\": N}"));
                     } else if (!v.contains("every_minutes")) {
                         c.missing(ip, "every_minutes", KIOSK_N("a whole number of minutes"));
                     }
@@ -355,6 +358,16 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
                         n.urgent = v.get<std::string>() == "urgent";
                     else
                         c.expected(child_path(path, "style"), v, KIOSK_N("\"urgent\" or \"normal\""));
+                }
+                if (it.contains("level")) {
+                    // An official warning's level (issue 29): the band's colour and words.
+                    const json& v = it["level"];
+                    auto level = v.is_string() ? warning::parse_level(v.get<std::string>()) : std::nullopt;
+                    if (level && *level != warning::Level::none)
+                        n.level = *level;
+                    else
+                        c.expected(child_path(path, "level"), v,
+                                   KIOSK_N("\"blue\", \"yellow\", \"orange\" or \"red\""));
                 }
                 if (n.interrupt == Interrupt::hold) n.urgent = true;  // a notice that holds the screen is urgent
                 item.notice = n;
