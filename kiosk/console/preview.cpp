@@ -132,10 +132,13 @@ Result<std::vector<PreviewPages>> render_preview(const PreviewRequest& r) {
     std::vector<PreviewPages> out;
     for (const auto& [w, h] : r.sizes) {
         const fs::path pages_dir = dir.path / ("out-" + std::to_string(w) + "x" + std::to_string(h));
+        // With a 滚动字幕 notice the whole playlist is drawn (the stand-in page and the band
+        // beside it: `--item` draws one item's pages without the band).
         std::vector<std::string> argv = {r.kiosk_binary.string(), "render", "--config", (dir.path / "kiosk.json").string(),
                                          "--item", "preview", "--out", pages_dir.string(),
                                          "--size", std::to_string(w) + "x" + std::to_string(h),
                                          "--pages", std::to_string(r.max_pages), "--count"};
+        if (r.ticker.is_object()) argv.erase(argv.begin() + 4, argv.begin() + 6);
         if (!r.now.empty()) {
             argv.push_back("--now");
             argv.push_back(r.now);
