@@ -17,7 +17,6 @@
 #include "base/zone_time.hpp"
 #include "config/config.hpp"
 #include "console/alerts.hpp"
-#include "console/warning_desk.hpp"
 #include "console/approvals.hpp"
 #include "console/auth.hpp"
 #include "console/door.hpp"
@@ -430,14 +429,6 @@ Result<std::unique_ptr<Console>> Console::open(const ConsoleSettings& settings) 
                                  settings.tls_cert.string(), settings.tls_key.string());
     if (!door) return door.error();
     c->routes_ = std::make_unique<Routes>(c->settings_, c->office_, *c->store_, *c->fleet_, std::move(*door));
-    {  // FAKE
-        WarningSettings ws;
-        if (auto text = files::read_regular_file(settings.file, 1 << 20)) {
-            auto j = json::parse(*text, nullptr, false);
-            if (j.is_object() && j.contains("warnings")) ws = *parse_warning_settings(j["warnings"], settings.file.parent_path());
-        }
-        c->routes_->warnings = new WarningDesk(ws, c->office_->time_zone, *c->store_, c->routes_->service);
-    }
     c->alerts_ = std::make_unique<AlertWorker>(settings.alert_channels, c->office_->time_zone, *c->store_, *c->fleet_);
     return c;
 }

@@ -27,7 +27,7 @@ Result<ConsoleSettings> load_settings(const fs::path& file) {
     s.file = fs::absolute(file);
     const std::string where = file.string() + ": ";
     static const char* const kKeys[] = {"listen", "tls", "database", "office_config", "require_approval",
-                                        "urgent_needs_approval", "session_minutes", "session_max_hours", "kiosk", "assets", "preview_sizes", "hosts", "alerts", "warnings" /* FAKE until intake */, "$schema"};
+                                        "urgent_needs_approval", "session_minutes", "session_max_hours", "kiosk", "assets", "preview_sizes", "hosts", "alerts", "$schema"};
     for (const auto& [key, value] : j.items()) {
         bool known = false;
         for (const char* k : kKeys) known = known || key == k;
