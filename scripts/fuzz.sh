@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs them for SECONDS in all
-# (default 120): two fifths for extract_fuzz (portal pages), a fifth each for config_fuzz
-# (kiosk.json and playlists), cache_fuzz (cache entries) and fleet_fuzz (desired-state
-# documents and topics from a broker), each with its seeds and its
+# (default 120): a third for extract_fuzz (portal pages), a sixth each for config_fuzz
+# (kiosk.json and playlists), cache_fuzz (cache entries), fleet_fuzz (desired-state
+# documents and topics from a broker) and cap_fuzz (official warnings: CAP / GB/T 35965.1
+# messages and feeds), each with its seeds and its
 # dictionary (fuzz/*.dict). New inputs that found coverage stay in build-fuzz/corpus/ (not
 # committed); a crash leaves its input in build-fuzz/ and fails.
 set -euo pipefail
@@ -12,7 +13,7 @@ CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DKIOSK_FUZZ=ON -DCMAKE_B
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" >/dev/null
 cmake --build build-fuzz
 mkdir -p build-fuzz/corpus/extract build-fuzz/corpus/config build-fuzz/corpus/cache build-fuzz/seeds/cache \
-  build-fuzz/corpus/fleet build-fuzz/seeds/fleet
+  build-fuzz/corpus/fleet build-fuzz/seeds/fleet build-fuzz/corpus/cap
 # A signed document's shape (a payload {"v":1,…} and a signature nobody trusted made).
 printf '{"payload":"eyJ2IjoxLCJpZCI6InJlZnJlc2giLCJ0YXJnZXQiOiJhbGwiLCJraW5kIjoicmVmcmVzaCIsImdlbiI6MSwiaXNzdWVkIjoxODAwMDAwMDAwLCJleHBpcmVzIjoxODAwMDAzNjAwLCJib2R5Ijp7fX0=","kid":"office-2026","sig":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="}' \
   > build-fuzz/seeds/fleet/refresh.json
@@ -28,7 +29,8 @@ run() {  # target seconds dictionary corpus seeds...
     ./fuzz/"$target" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
       -dict="../fuzz/$dict" -print_final_stats=1 "$corpus" "$@"
 }
-run extract_fuzz $((seconds * 2 / 5)) html.dict corpus/extract ../tests/fixtures/portal ../tests/fixtures/images ../assets/samples
-run config_fuzz $((seconds / 5)) json.dict corpus/config ../config ../tests/fixtures/config-errors ../tests/fixtures/calendar-errors
-run cache_fuzz $((seconds / 5)) cache.dict corpus/cache seeds/cache
-run fleet_fuzz $((seconds / 5)) json.dict corpus/fleet seeds/fleet
+run extract_fuzz $((seconds / 3)) html.dict corpus/extract ../tests/fixtures/portal ../tests/fixtures/images ../assets/samples
+run config_fuzz $((seconds / 6)) json.dict corpus/config ../config ../tests/fixtures/config-errors ../tests/fixtures/calendar-errors
+run cache_fuzz $((seconds / 6)) cache.dict corpus/cache seeds/cache
+run fleet_fuzz $((seconds / 6)) json.dict corpus/fleet seeds/fleet
+run cap_fuzz $((seconds / 6)) cap.dict corpus/cap ../tests/fixtures/warnings

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite twice: a normal build
 # with warnings as errors, and a build with AddressSanitizer + UndefinedBehaviorSanitizer;
-# then fuzzes the readers of portal pages, configuration, cache entries and fleet documents for 120 s in all
+# then fuzzes the readers of portal pages, configuration, cache entries, fleet documents and official warnings for 120 s in all
 # (clang, libFuzzer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,6 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 LSAN_OPTIONS=suppressions="$(pwd)/tests/lsan.supp":print_suppressions=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure --parallel "$jobs" --timeout 600
-echo "== fuzzing (clang, libFuzzer, ASan + UBSan): pages, configuration, cache entries and fleet documents, 120 s in all [${SECONDS} s]"
+echo "== fuzzing (clang, libFuzzer, ASan + UBSan): pages, configuration, cache entries, fleet documents and warnings, 120 s in all [${SECONDS} s]"
 scripts/fuzz.sh 120
 echo "== all tests passed [${SECONDS} s]"

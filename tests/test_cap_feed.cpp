@@ -102,7 +102,7 @@ TEST_CASE("cap: size, depth, element and text budgets", "[cap]") {
     CHECK(refusal(nested(kMaxDepth + 1)) == "预警消息第 1 行：元素嵌套超过 16 层，没有处理");
     std::string deep;  // far deeper than libxml2's own limit: still a clear refusal
     for (int i = 0; i < 5000; ++i) deep += "<x>";
-    CHECK(!parse_message(deep).ok());
+    CHECK(refusal(deep) == "预警消息第 1 行：元素嵌套超过 16 层，没有处理");
 
     // Elements: 4000 in all.
     auto flat = [](std::size_t n) {
@@ -136,6 +136,13 @@ TEST_CASE("cap: size, depth, element and text budgets", "[cap]") {
     for (std::size_t i = 0; i <= kMaxAreas; ++i) codes += std::to_string(220100 + i) + " ";
     CHECK(refusal(kHead + "<info><area><areaCode>" + codes + "</areaCode></area></info></alert>") ==
           "预警消息第 1 行：地区代码超过 64 个，没有处理");
+
+    // References: 64.
+    std::string refs;
+    for (std::size_t i = 0; i <= kMaxAreas; ++i) refs += "s,ID" + std::to_string(i) + ",2026-12-07T06:10:00+08:00 ";
+    std::string update = kHead + "<references>" + refs + "</references></alert>";
+    update.replace(update.find("<msgType>Alert"), 14, "<msgType>Update");
+    CHECK(refusal(update) == "预警消息第 1 行：引用（references）超过 64 条，没有处理");
 }
 
 TEST_CASE("cap: an Atom feed of three entries, one malformed, keeps the others", "[cap]") {
@@ -195,6 +202,13 @@ TEST_CASE("cap: a single alert and a wrapper of alerts as feeds", "[cap]") {
 
     CHECK(feed_refusal("<html><body/></html>") ==
           "预警源的根元素是 <html>，不是 CAP 预警（<alert>）、多条预警、Atom（<feed>）或 RSS（<rss>）");
+    auto linked = parse_feed("<feed><entry><link rel=\"alternate\" href=\"https://a.example/page.html\"/>"
+                             "<link rel=\"alternate\" type=\"application/cap+xml\" href=\"https://a.example/1.cap\"/></entry></feed>");
+    REQUIRE(linked.ok());
+    REQUIRE(linked->size() == 1);
+    CHECK((*linked)[0].link == "https://a.example/1.cap");  // the CAP-typed link is preferred
+    CHECK_FALSE((*linked)[0].message.ok());
+
     auto empty = parse_feed("<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>无预警</title></feed>");
     REQUIRE(empty.ok());
     CHECK(empty->empty());
@@ -210,4 +224,25 @@ TEST_CASE("cap: a feed reads at most 100 messages and says what it left", "[cap]
     REQUIRE_FALSE(feed->back().message.ok());
     CHECK(feed->back().message.error().message == "预警源有 120 条，超过 100 条的上限：后面的 20 条没有读");
     CHECK(feed->back().source_hint == "第 101 条起");
+}
+
+TEST_CASE("cap: a hostile escaped entry is that entry's error, and CDATA text is read", "[cap]") {
+    const std::string feed =
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
+        "<entry><title>坏的</title><content type=\"text\">&lt;!DOCTYPE alert [&lt;!ENTITY a \"aaaa\"&gt;]&gt;"
+        "&lt;alert&gt;&amp;a;&lt;/alert&gt;</content></entry>\n"
+        "<entry><title>好的</title><content>" + kHead +
+        "<info><description><![CDATA[  <b>大风</b> & 降温　]]></description></info></alert></content></entry>\n"
+        "<entry><title>缺发布者</title><content>\n<alert>\n<identifier>X</identifier></alert></content></entry>\n"
+        "</feed>";
+    auto f = parse_feed(feed);
+    REQUIRE(f.ok());
+    REQUIRE(f->size() == 3);
+    REQUIRE_FALSE((*f)[0].message.ok());
+    CHECK((*f)[0].message.error().message.rfind("预警消息第 1 行有文档类型声明（DOCTYPE）", 0) == 0);
+    CHECK((*f)[0].source_hint == "第 1 条（坏的）");
+    REQUIRE((*f)[1].message.ok());
+    CHECK((*f)[1].message->description == "<b>大风</b> & 降温");  // CDATA kept as text, spaces trimmed (also U+3000)
+    REQUIRE_FALSE((*f)[2].message.ok());
+    CHECK((*f)[2].message.error().message == "预警消息第 5 行：缺少发布者（sender）");  // the feed's own line
 }

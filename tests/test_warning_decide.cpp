@@ -1,12 +1,15 @@
 // What becomes of each official warning (warning/rules decide()): a table of messages
 // against the office's records, one row per branch of the lifecycle — Alert, Update and
 // Cancel of published, waiting and unknown messages, duplicates, expiry, statuses, levels,
-// regions — and the notice each becomes (mode, style, level, end).
+// regions — and the notice each becomes (mode, style, level, end); then the fixture
+// messages (tests/fixtures/warnings, parsed by warning/cap) through an office's records.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <map>
 
 #include "base/zone_time.hpp"
+#include "support.hpp"
 #include "warning/rules.hpp"
 
 using namespace kiosk;
@@ -27,8 +30,9 @@ Rules office_rules() {
     return r;
 }
 
-// An orange 暴雪 Alert for 长春市, sent an hour ago, in force for 8 more hours.
-Message alert(std::string id = "220100410000000001_20261207090000_1", std::vector<std::string> codes = {"220100"}) {
+// An orange 暴雪 Alert for 长春市朝阳区 (in the city's rule, not 南关区's), sent an hour ago,
+// in force for 8 more hours.
+Message alert(std::string id = "220100410000000001_20261207090000_1", std::vector<std::string> codes = {"220104"}) {
     Message m;
     m.profile = Profile::gbt35965;
     m.identifier = std::move(id);
@@ -50,7 +54,7 @@ Message with(Message m, const std::function<void(Message&)>& change) {
     return m;
 }
 
-Message referring(MsgType type, const std::string& id, std::vector<std::string> refs, std::vector<std::string> codes = {"220100"}) {
+Message referring(MsgType type, const std::string& id, std::vector<std::string> refs, std::vector<std::string> codes = {"220104"}) {
     Message m = alert(id, std::move(codes));
     m.type = type;
     for (auto& r : refs) m.references.push_back(Reference{m.sender, std::move(r), kNow - 2 * kHour});
@@ -92,7 +96,8 @@ TEST_CASE("warning decisions: each branch of the lifecycle, as a table", "[warni
     const std::vector<std::string> both = {"group/changchun", "group/nanguan"};
     const std::vector<Case> cases = {
         // Alerts.
-        {"an orange Alert for the city", alert(), {}, Kind::publish, id1, cc, {"橙色预警", "立即发布", "插播"}},
+        {"an orange Alert for a district", alert(), {}, Kind::publish, id1, cc, {"橙色预警", "立即发布", "插播"}},
+        {"a city-wide Alert reaches the district's rule too", alert(first, {"220100"}), {}, Kind::publish, id1, both, {}},
         {"a district's Alert reaches the city's and the district's rules", alert(first, {"220102"}), {}, Kind::publish, id1, both, {}},
         {"a province-wide Alert reaches every rule inside it", alert(first, {"220000"}), {}, Kind::publish, id1, both, {}},
         {"a township's 12-digit code", alert(first, {"220102003000"}), {}, Kind::publish, id1, both, {}},
@@ -247,4 +252,87 @@ TEST_CASE("warning decisions: the notice an Alert becomes: urgent and interrupti
     CHECK(open.until == kNow + 22 * kHour);
     const auto long_one = notice_of(with(alert(), [](Message& m) { m.expires = kNow + 400 * 24 * kHour; }));
     CHECK(long_one.until == kNow + kMaxWarningSeconds);
+}
+
+namespace {
+
+// The office as the console keeps it (console/warning_desk does this for real): each
+// decision recorded under the message's identifier, what it replaces no longer on screens.
+struct Office {
+    Rules rules = changed([](Rules& r) { r.regions.pop_back(); });  // 长春市 and 南关区, not Beijing
+    std::map<std::string, Known> records;
+
+    Decision take(const std::string& fixture_name, std::time_t now) {
+        auto m = parse_message(test::read_file(std::filesystem::path(KIOSK_TEST_FIXTURES) / "warnings" / fixture_name));
+        INFO(fixture_name << ": " << (m ? std::string("ok") : m.error().message));
+        REQUIRE(m.ok());
+        const Decision d = decide(*m, rules, now, [this](const std::string& id) -> std::optional<Known> {
+            auto it = records.find(id);
+            if (it == records.end()) return std::nullopt;
+            return it->second;
+        }, kZone);
+        for (const auto& r : d.replaces)
+            if (auto it = records.find(r); it != records.end()) it->second.published = it->second.waiting = false;
+        records[m->identifier] = Known{m->identifier, d.kind == Kind::ignore ? "" : d.notice_id, d.scopes,
+                                       d.kind == Kind::publish, d.kind == Kind::approve};
+        return d;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("warning decisions: the fixtures' 暴雪 from Alert to Update to Cancel, and the other fixture messages", "[warning_rules]") {
+    Office office;
+    const std::time_t now = zone_time::from_local(2026, 12, 7, 10, 0, 0, kZone);
+    const std::string first = "cn.12379.220100.20261207061000.blizzard.1";
+    const std::string id1 = "yj-" + first;
+    const std::vector<std::string> both = {"group/changchun", "group/nanguan"};
+
+    Decision d = office.take("cap_alert_blizzard_orange.xml", now);
+    CHECK(d.kind == Kind::publish);
+    CHECK(d.notice_id == id1);
+    CHECK(d.scopes == both);  // a city-wide warning: the city's screens and 南关区's
+    CHECK(d.notice.title == "长春市气象台发布暴雪橙色预警");
+    CHECK(d.notice.how() == fleet::NoticeMode::interrupt);
+    CHECK(d.notice.urgent);
+    CHECK(d.notice.level == Level::orange);
+    CHECK(d.notice.text.find("\n防御指南：减少户外活动") != std::string::npos);
+    CHECK(d.notice.until == now + kMaxWarningSeconds);  // expires in 2099: at most 7 days
+    CHECK(office.take("cap_alert_blizzard_orange.xml", now + 60).reason == "同一条消息已收到过");
+
+    d = office.take("cap_update.xml", now + 600);
+    CHECK(d.kind == Kind::publish);
+    CHECK(d.notice_id == id1);  // the same notice, a newer generation
+    CHECK(d.scopes == both);
+    CHECK(d.withdraw_scopes.empty());
+    CHECK(d.replaces == std::vector<std::string>{first});
+    CHECK(d.notice.title == "长春市气象台将暴雪橙色预警升级为红色预警");
+    CHECK(d.notice.level == Level::red);  // Extreme, no colour said
+    CHECK(d.notice.urgent);
+
+    d = office.take("cap_cancel.xml", now + 3600);
+    CHECK(d.kind == Kind::cancel);
+    CHECK(d.notice_id == id1);
+    CHECK(d.scopes == both);
+    CHECK(d.replaces == std::vector<std::string>{first, "cn.12379.220100.20261207093000.blizzard.2"});
+    CHECK(office.take("cap_cancel.xml", now + 3700).kind == Kind::ignore);
+
+    // GB/T 35965.1: its identifier kept as the notice id, a yellow level in the ticker.
+    d = office.take("gbt_alert.xml", now);
+    CHECK(d.kind == Kind::publish);
+    CHECK(d.notice_id == "yj-22010041600000_20261207061000_1");
+    CHECK(d.scopes == both);  // 220102: in the city's rule and 南关区's own
+    CHECK(d.notice.how() == fleet::NoticeMode::ticker);
+    CHECK(d.notice.level == Level::yellow);
+
+    CHECK(office.take("cap_blue.xml", now).kind == Kind::approve);
+    d = office.take("cap_exercise.xml", now);
+    CHECK(d.kind == Kind::publish);
+    CHECK(d.scopes == std::vector<std::string>{"group/test"});
+    d = office.take("cap_outside_region.xml", now);
+    CHECK(d.kind == Kind::ignore);
+    CHECK(d.reason == "不在本单位的地区范围（地区代码 110101）");
+    d = office.take("cap_alert_blizzard_expired.xml", now);
+    CHECK(d.kind == Kind::ignore);
+    CHECK(d.reason == "已过期（有效期到 12月2日 08:00）");
 }

@@ -253,6 +253,15 @@ const std::vector<std::pair<std::string, std::string>>& actions() {
         {"alert_delivery_failed", "告警发送失败"},
         {"alert_rule", "修改告警规则"},
         {"alert_test", "发送测试告警"},
+        {"warning_published", "预警已发布"},
+        {"warning_waiting", "预警等待审核"},
+        {"warning_cancelled", "预警已解除"},
+        {"warning_ignored", "预警未发布"},
+        {"warning_refused", "预警格式错误"},
+        {"warning_expired", "预警已过期"},
+        {"warning_approved", "批准预警"},
+        {"warning_rejected", "预警不发布（审核）"},
+        {"warning_rules", "修改预警规则"},
     };
     return all;
 }
@@ -281,6 +290,7 @@ json action_names() {
 
 std::string audit_user_words(const std::string& user) {
     if (user == "(alerts)") return "告警系统";
+    if (user == "(warnings)") return "预警系统";
     return user == "(command line)" ? "命令行" : user;
 }
 std::string audit_address_words(const std::string& address) { return address == "local" ? "本机" : address; }
@@ -290,6 +300,8 @@ std::string audit_target_words(const AuditEntry& e, const DisplayNames& names) {
     if (e.target == "require_approval") return "发布前需要审核";
     if (e.action == "refused") return "请求 " + e.target;
     if (e.action == "alert_rule") return "告警规则「" + alert_rule_name(e.target) + "」";
+    if (e.action == "warning_rules") return "预警规则";
+    if (e.action.rfind("warning_", 0) == 0) return "预警 " + e.target;
     if (fleet::Scope::parse(e.target)) return names.scope(e.target);
     // A notice's scopes, comma-separated (submit_notice).
     if (e.target.find(',') != std::string::npos) {

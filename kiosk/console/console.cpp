@@ -430,6 +430,9 @@ Result<std::unique_ptr<Console>> Console::open(const ConsoleSettings& settings) 
     if (!door) return door.error();
     c->routes_ = std::make_unique<Routes>(c->settings_, c->office_, *c->store_, *c->fleet_, std::move(*door));
     c->alerts_ = std::make_unique<AlertWorker>(settings.alert_channels, c->office_->time_zone, *c->store_, *c->fleet_);
+    c->warnings_ = std::make_unique<WarningDesk>(c->settings_.warnings, c->office_->time_zone, *c->store_, c->routes_->service);
+    c->warnings_->use_network(c->office_->network.allowed_hosts, c->office_->network.ca_file, c->office_->network.proxy);
+    c->routes_->warnings = c->warnings_.get();
     return c;
 }
 
@@ -438,6 +441,7 @@ Console::~Console() = default;
 Status Console::serve() {
     fleet_->start();
     alerts_->start();
+    warnings_->start();
     if (!routes_->bind(settings_.address, settings_.port))
         return make_error(settings_.address + ":" + std::to_string(settings_.port) + ": cannot listen (in use, or not this machine's address)");
     std::fprintf(stderr, "kiosk-console: listening on %s://%s:%d\n", settings_.tls() ? "https" : "http", settings_.address.c_str(),

@@ -14,6 +14,7 @@ namespace kiosk::console {
 class Store;
 class FleetLink;
 class AlertWorker;
+class WarningDesk;
 struct Routes;
 
 class Console {
@@ -38,7 +39,8 @@ private:
     std::unique_ptr<Store> store_;
     std::unique_ptr<FleetLink> fleet_;
     std::unique_ptr<AlertWorker> alerts_;  // evaluates the alert rules and delivers (console/alerts); stops before the link goes
-    std::unique_ptr<Routes> routes_;  // the HTTP server and its handlers; declared last, gone first
+    std::unique_ptr<Routes> routes_;  // the HTTP server and its handlers
+    std::unique_ptr<WarningDesk> warnings_;  // official warnings (console/warning_desk): uses the routes' service; gone first
 };
 
 

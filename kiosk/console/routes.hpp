@@ -66,12 +66,12 @@ struct Routes {
     Store& store;
     FleetLink& fleet;
     Service service;
+    WarningDesk* warnings = nullptr;  // the 预警 desk (console/warning_desk), owned by the Console; set after construction
     std::unique_ptr<httplib::Server> server;
     Door* door;  // the server's: connections, deadlines, the checks before a request is read
     std::function<bool(const std::string&, int)> bind;
     LoginDoor logins;
     Gate extracting{kExtractsAtOnce};
-    WarningDesk* warnings = nullptr;  // the 预警 desk (console/warning_desk), the Console's; none: the page says so
 
     // Previews wait here until the page has fetched them (the newest 16 requests).
     std::mutex previews_mutex;

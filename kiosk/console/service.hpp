@@ -95,6 +95,17 @@ public:
     // The clerk's draft kept (not published), audited as save_calendar.
     Outcome save_calendar(const Actor& who, const std::string& scope, const nlohmann::json& calendar);
 
+    // The 预警 desk's (console/warning_desk, service_warnings.cpp): an official warning's notice
+    // `body` published as `id` to `scopes` and taken off `withdraw` (an Update that no longer
+    // covers them), or taken off `scopes` — the notices, their journalled documents, their
+    // publish_notice/clear_notice entries and the desk's own entry (`action`, target the
+    // notice id, `detail` with the message's identifier and sender) in one transaction.
+    Outcome publish_warning(const Actor& who, const std::string& id, const std::vector<std::string>& scopes,
+                            const fleet::NoticeBody& body, const std::vector<std::string>& withdraw, const std::string& action,
+                            const std::string& detail);
+    Outcome clear_warning(const Actor& who, const std::string& id, const std::vector<std::string>& scopes, const std::string& action,
+                          const std::string& detail);
+
     // A notice's form checked: the body every screen will get, or the message for the clerk.
     Result<fleet::NoticeBody> notice_body(const nlohmann::json& form, std::time_t now) const;
 

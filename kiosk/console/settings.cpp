@@ -27,7 +27,7 @@ Result<ConsoleSettings> load_settings(const fs::path& file) {
     s.file = fs::absolute(file);
     const std::string where = file.string() + ": ";
     static const char* const kKeys[] = {"listen", "tls", "database", "office_config", "require_approval",
-                                        "urgent_needs_approval", "session_minutes", "session_max_hours", "kiosk", "assets", "preview_sizes", "hosts", "alerts", "$schema"};
+                                        "urgent_needs_approval", "session_minutes", "session_max_hours", "kiosk", "assets", "preview_sizes", "hosts", "alerts", "warnings", "$schema"};
     for (const auto& [key, value] : j.items()) {
         bool known = false;
         for (const char* k : kKeys) known = known || key == k;
@@ -78,6 +78,11 @@ Result<ConsoleSettings> load_settings(const fs::path& file) {
             auto channels = parse_alert_channels(j["alerts"], file);
             if (!channels) return channels.error();
             s.alert_channels = std::move(*channels);
+        }
+        if (j.contains("warnings")) {
+            auto warnings = parse_warning_settings(j["warnings"], s.file.parent_path());
+            if (!warnings) return make_error(where + warnings.error().message);
+            s.warnings = std::move(*warnings);
         }
     } catch (const std::exception& e) {
         return make_error(where + e.what());

@@ -7,7 +7,8 @@
 //     "require_approval": false, "urgent_needs_approval": false, "session_minutes": 240,
 //     "session_max_hours": 12, "kiosk": "/usr/bin/kiosk",
 //     "assets": "/usr/share/kiosk-console/assets", "hosts": ["console.hall.lan"],
-//     "alerts": {"channels": [...]} }   (console/alert_settings.hpp)
+//     "alerts": {"channels": [...]},   (console/alert_settings.hpp)
+//     "warnings": {"feeds": [...], "drop_folder": "…"} }   (console/warning_desk.hpp)
 // Relative paths are relative to console.json's folder.
 #include <filesystem>
 #include <string>
@@ -16,6 +17,7 @@
 
 #include "base/result.hpp"
 #include "console/alert_channels.hpp"
+#include "console/warning_desk.hpp"
 
 namespace kiosk::console {
 
@@ -38,6 +40,8 @@ struct ConsoleSettings {
     std::vector<std::string> hosts;
     // Where alerts go (console.json's alerts.channels), secrets included: never stored or sent to a browser.
     std::vector<AlertChannel> alert_channels;
+    // Official warnings taken in (console.json's "warnings"; none when absent).
+    WarningSettings warnings;
     bool tls() const { return !tls_cert.empty(); }
 };
 

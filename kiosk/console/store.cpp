@@ -105,6 +105,21 @@ CREATE INDEX alert_deliveries_due ON alert_deliveries(delivered_at, next_at);
 CREATE TABLE calendars (scope TEXT PRIMARY KEY, draft TEXT, draft_by TEXT NOT NULL DEFAULT '', draft_at INTEGER NOT NULL DEFAULT 0,
   published TEXT, gen INTEGER NOT NULL DEFAULT 0, published_at INTEGER NOT NULL DEFAULT 0, published_by TEXT NOT NULL DEFAULT '');
 )sql",
+    // 10: official warnings (issue 29, console/warning_desk): every message received and what
+    // became of it, the admin's rules, each feed's last poll.
+    R"sql(
+CREATE TABLE warnings (id INTEGER PRIMARY KEY AUTOINCREMENT, identifier TEXT NOT NULL, sender TEXT NOT NULL,
+  sender_name TEXT NOT NULL, sent INTEGER NOT NULL, received INTEGER NOT NULL, source TEXT NOT NULL, type TEXT NOT NULL,
+  status TEXT NOT NULL, level TEXT NOT NULL, severity TEXT NOT NULL, event TEXT NOT NULL, headline TEXT NOT NULL,
+  description TEXT NOT NULL, areas TEXT NOT NULL, region_codes TEXT NOT NULL, expires INTEGER NOT NULL,
+  refs TEXT NOT NULL, state TEXT NOT NULL, reason TEXT NOT NULL, notice_id TEXT NOT NULL, scopes TEXT NOT NULL,
+  first_identifier TEXT NOT NULL, notice TEXT, until INTEGER NOT NULL DEFAULT 0, raw TEXT NOT NULL, raw_size INTEGER NOT NULL);
+CREATE INDEX warnings_identifier ON warnings(identifier, id);
+CREATE INDEX warnings_state ON warnings(state, id);
+CREATE TABLE warning_rules (one INTEGER PRIMARY KEY CHECK (one = 1), rules TEXT NOT NULL, saved_by TEXT NOT NULL, saved_at INTEGER NOT NULL);
+CREATE TABLE warning_feeds (name TEXT PRIMARY KEY, url TEXT NOT NULL, etag TEXT NOT NULL, last_modified TEXT NOT NULL,
+  last_poll INTEGER NOT NULL, last_ok INTEGER NOT NULL, problem TEXT NOT NULL, taken INTEGER NOT NULL);
+)sql",
 };
 static_assert(std::size(kMigrations) + 1 == kSchemaVersion, "a migration step for every schema version");
 

@@ -209,8 +209,42 @@ struct AlertChange {
     std::string title, text;
 };
 
+// Official warnings (console/warning_desk, issue 29): every message the office received,
+// with what became of it. Times 0: not given.
+struct WarningRecord {
+    std::int64_t id = 0;
+    std::string identifier, sender, sender_name;
+    std::time_t sent = 0, received = 0, expires = 0;
+    std::string source;                          // "feed:NAME" or "file:NAME"
+    std::string type, status, level, severity;   // CAP's spellings (Alert, Actual, …); level: orange …
+    std::string event, headline, description;
+    std::string areas;         // 长春市（220100）、…
+    std::string region_codes;  // comma-separated
+    std::string references;    // comma-separated identifiers
+    std::string state;         // published waiting cancelled replaced expired ignored refused rejected
+    std::string reason;        // Chinese
+    std::string notice_id;
+    std::string scopes;        // comma-separated
+    std::string first_identifier;  // the first message of its chain (an Alert and its Updates)
+    nlohmann::json notice;     // the notice it became or would become (fleet notice body JSON); null: none
+    std::time_t until = 0;     // the notice's end on screens
+    std::string raw;           // the XML as received (at most 256 KB; larger: empty and raw_size says)
+    std::int64_t raw_size = 0;
+};
+// A feed as the desk last polled it.
+struct WarningFeedState {
+    std::string name, url, etag, last_modified, problem;
+    std::time_t last_poll = 0, last_ok = 0;
+    std::int64_t taken = 0;
+};
+struct WarningRulesRecord {
+    nlohmann::json rules;  // null: none saved
+    std::string saved_by;
+    std::time_t saved_at = 0;
+};
+
 // The schema this build writes (PRAGMA user_version); older databases are migrated on open.
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 class Store {
 public:
@@ -336,6 +370,24 @@ public:
     // Alerts cleared more than 400 days before `now` with their deliveries, and tests past 90
     // days (the audit log keeps every event and attempt).
     Status prune_alerts(std::time_t now);
+
+    // Official warnings (store_warnings.cpp). A message recorded with its audit entries, in one
+    // transaction; its id.
+    Result<std::int64_t> add_warning(const WarningRecord& w, const std::vector<AuditEntry>& audit);
+    // A message's state, reason (and notice id, scopes when not empty) changed, with its audit
+    // entries (may be none), in one transaction.
+    Status set_warning_state(std::int64_t id, const std::string& state, const std::string& reason,
+                             const std::vector<AuditEntry>& audit);
+    std::optional<WarningRecord> warning(std::int64_t id);
+    // The newest record of an identifier (refused ones have none).
+    std::optional<WarningRecord> warning_by_identifier(const std::string& identifier);
+    // Newest first, at most `limit` (without raw); or those in a state.
+    std::vector<WarningRecord> warnings(int limit, const std::string& state = "");
+    int warnings_in_state(const std::string& state);
+    WarningRulesRecord warning_rules();
+    Status set_warning_rules(const nlohmann::json& rules, const AuditEntry& e);
+    std::vector<WarningFeedState> warning_feeds();
+    Status set_warning_feed(const WarningFeedState& f);
 
     // The audit log.
     Status audit(const AuditEntry& e);

@@ -61,6 +61,10 @@ public:
     WarningDesk(const WarningDesk&) = delete;
     WarningDesk& operator=(const WarningDesk&) = delete;
 
+    // Added by intake: the office kiosk.json's network rules the feeds are fetched under
+    // (network.allowed_hosts, ca_file, proxy); call before start(). Without: no host allowed.
+    void use_network(std::vector<std::string> allowed_hosts, std::string ca_file, std::string proxy);
+
     void start();  // the thread: feeds polled at their pace, the drop folder read, expiries noted
 
     // One message's bytes from `source` ("feed:NAME" or "file:NAME"), at `now`: parsed,

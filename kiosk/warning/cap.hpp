@@ -86,6 +86,11 @@ Result<Message> parse_message(std::string_view xml);
 // parser says which it reads). Each element is one message or the error of one entry: a
 // malformed entry never hides the others. The same budgets apply to the whole document,
 // and at most kMaxFeedMessages are read.
+// Read (docs/warnings.md): a single <alert>; any root whose children are <alert>s; Atom
+// <feed><entry> with the alert as elements in <content> or escaped as text there; RSS 2.0
+// <rss><channel><item> with a <cap:alert> in the item or escaped in <description>. An entry
+// that only links its CAP is an error naming the link (nothing is fetched here). Past
+// kMaxFeedMessages, one last entry says how many were left unread.
 inline constexpr std::size_t kMaxFeedMessages = 100;
 inline constexpr std::size_t kMaxFeedBytes = 2 * 1024 * 1024;
 struct FeedEntry {

@@ -43,14 +43,21 @@ std::string shorten(std::string s, std::size_t chars) {
 FeedEntry read_entry(const xmlNode* entry, std::size_t index) {
     FeedEntry out{make_error(""), "第 " + std::to_string(index) + " 条", ""};
     std::string title;
+    bool cap_link = false;
     const xmlNode* text_carrier = nullptr;  // <content>, else <description> / <summary>
     for (const xmlNode* c = entry->children; c; c = c->next) {
         if (detail::named(c, "title") && title.empty()) {
             title = detail::text_of(c);
-        } else if (detail::named(c, "link") && out.link.empty()) {
+        } else if (detail::named(c, "link") && !cap_link) {
+            // The first usable link, or the one typed application/cap+xml when there is one.
             const std::string href = attribute(c, "href"), rel = attribute(c, "rel");
-            if (!href.empty() && (rel.empty() || rel == "alternate" || rel == "enclosure" || rel == "related")) out.link = href;
-            else if (href.empty()) out.link = detail::text_of(c);  // RSS
+            const bool typed_cap = attribute(c, "type").find("cap") != std::string::npos;
+            if (!href.empty() && (rel.empty() || rel == "alternate" || rel == "enclosure" || rel == "related")) {
+                if (out.link.empty() || typed_cap) out.link = href;
+                cap_link = typed_cap;
+            } else if (href.empty() && out.link.empty()) {
+                out.link = detail::text_of(c);  // RSS
+            }
         } else if (detail::named(c, "content")) {
             text_carrier = c;
         } else if ((detail::named(c, "description") || detail::named(c, "summary")) && !text_carrier) {

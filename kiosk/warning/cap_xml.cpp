@@ -54,6 +54,7 @@ struct FirstError {
     bool set = false;
     xmlError error{};
     std::string str1;
+    bool too_deep = false;  // libxml2's own nesting limit (256) was hit before ours could be
 };
 thread_local FirstError* first_error = nullptr;
 
@@ -62,6 +63,7 @@ void record_error(void*, xmlErrorPtr e) {
     first_error->set = true;
     first_error->error = *e;
     first_error->str1 = e->str1 ? e->str1 : "";
+    first_error->too_deep = e->code == XML_ERR_INTERNAL_ERROR && e->message && std::strstr(e->message, "depth");
     first_error->error.message = nullptr;  // owned by libxml2: nothing below reads them
     first_error->error.file = nullptr;
     first_error->error.str1 = nullptr;
@@ -156,6 +158,8 @@ Result<DocPtr> read_xml(std::string_view bytes, std::size_t max_bytes, const cha
         doc.reset(xmlCtxtReadMemory(ctxt.get(), bytes.data(), static_cast<int>(bytes.size()), nullptr, nullptr, options));
     }
     if (!doc || !ctxt->wellFormed) {
+        if (first.set && first.too_deep)
+            return make_error(at_line(what, first.error.line) + "：元素嵌套超过 " + std::to_string(kMaxDepth) + " 层，没有处理");
         if (first.set) return parse_error(&first.error, first.str1, what);
         const xmlError* last = xmlCtxtGetLastError(ctxt.get());
         return parse_error(last, last && last->str1 ? last->str1 : "", what);

@@ -28,8 +28,8 @@ std::string level_phrase(Level l) { return l == Level::none ? std::string("没�
 
 bool is_space(char32_t c) { return c == U' ' || c == U'\t' || c == U'\r' || c == U'\n' || c == U'\f' || c == U'\v' || c == 0x3000 || c == 0xA0; }
 
-// One line: whitespace runs (newlines included) become one space, kept only where a
-// non-CJK character is on both sides; control characters dropped; trimmed.
+// One line: whitespace runs (newlines included) become one space, dropped between two CJK
+// characters (a wrapped line's break); control characters dropped; trimmed.
 std::string one_line(std::string_view text) {
     const std::u32string in = utf8::decode(text);
     auto cjk = [](char32_t c) { return c >= 0x2E80; };
@@ -41,7 +41,7 @@ std::string one_line(std::string_view text) {
             continue;
         }
         if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) continue;
-        if (pending_space && !cjk(out.back()) && !cjk(c)) out += U' ';
+        if (pending_space && !(cjk(out.back()) && cjk(c))) out += U' ';
         pending_space = false;
         out += c;
     }
@@ -235,7 +235,7 @@ Decision decide(const Message& m, const Rules& rules, std::time_t now,
     if (m.expires && m.expires <= now)
         expired = "已过期（有效期到 " + zone_time::format_short_time(m.expires, zone) + "）";
     else if (!m.expires && until <= now)
-        expired = "已过期（消息没有注明有效期，发布已超过 24 小时，按到 " + zone_time::format_short_time(until, zone) + " 为止）";
+        expired = "已过期（消息没有注明有效期，按发布后 24 小时算，到 " + zone_time::format_short_time(until, zone) + " 已结束）";
     const bool urgent = urgent_level(m.level) || m.severity == Severity::extreme || m.severity == Severity::severe;
     d.notice.title = warning_title(m, rules);
     d.notice.text = warning_text(m);

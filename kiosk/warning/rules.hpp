@@ -154,6 +154,16 @@ struct Decision {
 
 // `known(identifier)`: the office's record of a message it received before, if any.
 // `zone`: the office's time zone, for the reasons' times.
+// In order (docs/warning-rules.md): Ack/Error ignored; an identifier already known ignored;
+// status ignore → ignored. Cancel (no expiry check): of a published one → cancel on its
+// scopes; of a waiting one → cancel without scopes; else ignored. Update of a published one
+// (the last published of its references): publish with the same notice_id (no approval
+// asked again; withdraw_scopes where it no longer applies), or cancel on the old scopes when
+// the new version expired, maps nowhere or its level is ignored. Alert, or Update of a
+// waiting or unknown one (an Update of a waiting one keeps its notice_id and replaces it,
+// or drops it — cancel without scopes — when the new version would not be published):
+// expired, unmapped or level ignore → ignored; status test → publish to test_scopes;
+// status or level approve → approve; else publish.
 Decision decide(const Message& m, const Rules& rules, std::time_t now,
                 const std::function<std::optional<Known>(const std::string& identifier)>& known,
                 const std::string& zone);
