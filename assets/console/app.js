@@ -10,6 +10,7 @@ import plays from './plays.js';
 import users from './users.js';
 import alerts from './alerts.js';
 import hours from './hours.js';
+import warnings from './warnings.js';
 
 const pages = [
   ['/screens', '屏幕', screens],
@@ -19,13 +20,15 @@ const pages = [
   ['/approvals', '审核', approvals],
   ['/audit', '操作日志', audit],
   ['/plays', '播放记录', plays],
+  ['/warnings', '预警', warnings],
   ['/alerts', '告警', alerts],
   ['/users', '用户', users, 'admin'],
 ];
 
 // The 审核 link's badge: how many changes wait, and 紧急 notices to review, for approvers;
-// again every 20 s (a background request: it does not keep the session alive) and whenever
-// the page says it decided something (the 'kiosk:waiting' event).
+// the 预警 link's: official warnings waiting for approval. Again every 20 s (a background
+// request: it does not keep the session alive) and whenever the page says it decided
+// something (the 'kiosk:waiting' event).
 function showWaiting(w) {
   const badge = document.getElementById('waiting-count');
   if (!badge || !w) return;
@@ -35,6 +38,13 @@ function showWaiting(w) {
   const words = [w.changes ? `${w.changes} 项修改等待审核` : '', w.urgent ? `${w.urgent} 条紧急通知待复核` : ''].filter((x) => x).join('，');
   badge.title = words;
   badge.setAttribute('aria-label', words);
+  const warned = document.getElementById('warning-count');
+  if (warned) {
+    warned.hidden = !w.warnings;
+    warned.textContent = String(w.warnings || 0);
+    warned.title = w.warnings ? `${w.warnings} 条预警等待审核` : '';
+    warned.setAttribute('aria-label', warned.title);
+  }
 }
 
 function watchWaiting(first) {
@@ -55,7 +65,8 @@ async function start() {
   for (const [path, label, , role] of pages) {
     if (role && me.role !== role) continue;
     nav.append(h('a', {href: path, 'aria-current': location.pathname === path ? 'page' : null}, label,
-      path === '/approvals' && me.role !== 'editor' ? h('span', {class: 'count', id: 'waiting-count', hidden: true}) : null));
+      path === '/approvals' && me.role !== 'editor' ? h('span', {class: 'count', id: 'waiting-count', hidden: true}) : null,
+      path === '/warnings' && me.role !== 'editor' ? h('span', {class: 'count', id: 'warning-count', hidden: true}) : null));
   }
   if (me.role !== 'editor') watchWaiting(me.waiting);
   clear(document.getElementById('who'), `${me.name}（${roleNames[me.role] || me.role}）`,

@@ -1,5 +1,5 @@
 // 紧急通知: one form — the text, which screens (groups ticked), until when, how it shows
-// (紧急 / 插播 / 轮播) — a preview in its style rendered by the kiosk's own engine, then 发布.
+// (紧急 / 插播 / 轮播 / 滚动字幕) — a preview in its style rendered by the kiosk's own engine, then 发布.
 // Notices in force are listed below, each taken off with one click (撤下).
 import {h, clear, toast, shortTime} from './dom.js';
 import * as api from './api.js';
@@ -24,6 +24,7 @@ const MODES = [
   ['hold', '紧急（一直显示，直到撤下或到期）'],
   ['interrupt', '插播（马上显示一次，之后与节目单轮流）'],
   ['turn', '轮播（排在节目单之后）'],
+  ['ticker', '滚动字幕（在屏幕下方滚动，节目照常播放）'],
 ];
 
 function formValue(form) {
@@ -35,7 +36,7 @@ function formValue(form) {
     until: form.querySelector('#notice-until').value,
     mode,
     // As before modes, for readers of the form that know only these (the console uses mode).
-    interrupt: mode !== 'turn',
+    interrupt: mode === 'hold' || mode === 'interrupt',
     urgent: mode === 'hold',
   };
 }

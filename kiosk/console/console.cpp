@@ -46,7 +46,7 @@ using nlohmann::json;
 namespace {
 
 // The app's pages: each is app.html, which shows the page its path names.
-const std::set<std::string> kPages = {"/screens", "/playlist", "/notices", "/hours", "/approvals", "/audit", "/plays", "/users", "/alerts"};
+const std::set<std::string> kPages = {"/screens", "/playlist", "/notices", "/hours", "/approvals", "/audit", "/plays", "/users", "/alerts", "/warnings"};
 
 }  // namespace
 
@@ -130,6 +130,7 @@ void Routes::install() {
     receipt_routes();
     alert_routes();
     calendar_routes();
+    warning_routes();
 }
 
 void Routes::receipt_routes() {

@@ -108,7 +108,7 @@ Result<std::vector<PreviewPages>> render_preview(const PreviewRequest& r) {
     // The office's style; none of its own paths, broker or playlist.
     nlohmann::json cfg = nlohmann::json::object();
     for (const char* key : {"hall_name", "welcome", "time_zone", "screen", "fonts", "typography", "margins", "theme",
-                            "page_seconds", "reading", "network"})
+                            "page_seconds", "reading", "network", "ticker"})
         if (r.office_config.contains(key)) cfg[key] = r.office_config[key];
     if (cfg.contains("fonts") && cfg["fonts"].is_object()) cfg["fonts"].erase("files");
     cfg["version"] = 1;
@@ -121,15 +121,24 @@ Result<std::vector<PreviewPages>> render_preview(const PreviewRequest& r) {
     item.erase("schedule");  // the preview shows the pages whatever the day
     const bool web = item.contains("source") && item["source"].is_string() && url::is_web_address(item["source"].get<std::string>());
     nlohmann::json playlist = {{"version", 1}, {"items", nlohmann::json::array({item})}};
+    if (r.ticker.is_object()) {
+        nlohmann::json band = r.ticker;
+        band["id"] = "preview-ticker";
+        band["enabled"] = true;
+        playlist["items"].push_back(band);
+    }
     if (auto st = write(dir.path / "kiosk.json", cfg.dump()); !st) return st.error();
     if (auto st = write(dir.path / "playlist.json", playlist.dump()); !st) return st.error();
     std::vector<PreviewPages> out;
     for (const auto& [w, h] : r.sizes) {
         const fs::path pages_dir = dir.path / ("out-" + std::to_string(w) + "x" + std::to_string(h));
+        // With a 滚动字幕 notice the whole playlist is drawn (the stand-in page and the band
+        // beside it: `--item` draws one item's pages without the band).
         std::vector<std::string> argv = {r.kiosk_binary.string(), "render", "--config", (dir.path / "kiosk.json").string(),
                                          "--item", "preview", "--out", pages_dir.string(),
                                          "--size", std::to_string(w) + "x" + std::to_string(h),
                                          "--pages", std::to_string(r.max_pages), "--count"};
+        if (r.ticker.is_object()) argv.erase(argv.begin() + 4, argv.begin() + 6);
         if (!r.now.empty()) {
             argv.push_back("--now");
             argv.push_back(r.now);

@@ -30,6 +30,9 @@ struct PreviewRequest {
     std::vector<std::pair<int, int>> sizes;
     std::string now;  // --now: an ISO time in the office's zone (notices are dated)
     int max_pages = 6;
+    // A 滚动字幕 notice (playlist item, "interrupt": "ticker") in force beside `item`: the
+    // pages show it in the ticker band, as the screens do (null: none).
+    nlohmann::json ticker;
 };
 
 Result<std::vector<PreviewPages>> render_preview(const PreviewRequest& request);

@@ -39,6 +39,7 @@
 #include "console/console.hpp"
 
 namespace kiosk::console {
+class WarningDesk;
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -112,12 +113,14 @@ struct Routes {
     }
 
     bool require_approval() { return service.require_approval(); }
-    // What waits for this person's decision: changes, and 紧急 notices to review (approvers
-    // and admins; an editor decides nothing).
+    // What waits for this person's decision: changes, 紧急 notices to review, and official
+    // warnings waiting for approval (approvers and admins; an editor decides nothing).
     json waiting_for(const Session& s) {
-        if (s.role == Role::editor) return {{"changes", 0}, {"urgent", 0}};
-        return {{"changes", store.pending_count()}, {"urgent", service.unreviewed_urgent().size()}};
+        if (s.role == Role::editor) return {{"changes", 0}, {"urgent", 0}, {"warnings", 0}};
+        return {{"changes", store.pending_count()}, {"urgent", service.unreviewed_urgent().size()},
+                {"warnings", warning_count()}};
     }
+    std::size_t warning_count();  // routes_warnings.cpp
 
     // The request's origin is the console's own: Origin (or Referer) names this host, and
     // the browser does not call it cross-site.
@@ -211,6 +214,7 @@ struct Routes {
     void user_routes();
     void alert_routes();  // routes_alerts.cpp
     void calendar_routes();  // routes_calendar.cpp: 开放时间
+    void warning_routes();  // routes_warnings.cpp: 预警
 };
 
 }  // namespace kiosk::console

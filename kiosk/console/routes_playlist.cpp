@@ -105,6 +105,12 @@ void Routes::playlist_routes() {
                       {"expires", now_iso(b->until, office->time_zone)}, {"style", b->urgent ? "urgent" : "normal"}};
             if (!b->title.empty()) p.item["title"] = b->title;
             p.max_pages = 2;
+            if (b->ticker()) {  // 滚动字幕: never a page; shown in the band beside a stand-in page
+                p.ticker = p.item;
+                p.ticker["interrupt"] = "ticker";
+                p.item = {{"kind", "text"}, {"title", "节目单的内容"}, {"text", "滚动字幕在屏幕下方滚动时，节目单照常一页一页播放，这里是节目单内容的位置。"}};
+                p.max_pages = 1;
+            }
             std::vector<std::string> scopes;
             for (const auto& sc : body["notice"].value("scopes", json::array()))
                 if (sc.is_string()) scopes.push_back(sc.get<std::string>());

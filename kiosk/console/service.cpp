@@ -206,7 +206,7 @@ Result<fleet::NoticeBody> Service::notice_body(const json& n, std::time_t now) c
     b.interrupt = n.value("interrupt", false) == true;
     if (n.contains("mode")) {
         b.mode = n["mode"].is_string() ? fleet::parse_mode(n["mode"].get<std::string>()) : std::nullopt;
-        if (!b.mode) return make_error("请选择怎样显示：紧急、插播或轮播");
+        if (!b.mode) return make_error("请选择怎样显示：紧急、插播、轮播或滚动字幕");
     }
     std::string until = str(n, "until");
     if (until.empty()) return make_error("请填写结束时间");

@@ -2,14 +2,17 @@
 """Notice modes as a clerk meets them, in a real browser (Debian's chromium, headless), with a
 real Mosquitto, kiosk-console and a headless kiosk of group floor/1 playing four items:
 
-- the notice form offers 紧急 / 插播 / 轮播 in the clerk's words, 紧急 chosen;
+- the notice form offers 紧急 / 插播 / 轮播 / 滚动字幕 in the clerk's words, 紧急 chosen;
 - the preview is in the urgent style for 紧急, the plain one for 插播;
 - a 紧急 notice posted to floor/1: the screen shows only it in every sample over more than a
   whole rotation of its playlist, and the list says 紧急（一直显示，直到撤下或到期）;
-- 撤下: the playlist is back, its items turning again.
+- 撤下: the playlist is back, its items turning again;
+- a 滚动字幕 notice (issue 29): listed in its words, its signed body says mode ticker, and the
+  screen never shows it as a page while the playlist turns over a whole rotation.
 
     /usr/bin/python3 tests/console/test_browser_modes.py BUILD_DIR SOURCE_DIR [--keep] [--shots DIR]
 """
+import base64
 import json
 import os
 import sys
@@ -21,7 +24,8 @@ from browser import (ADMIN, PASSWORDS, step, browser, wait, css, login, toast_te
                      shot, shots_argument, click)
 from selenium.webdriver.common.by import By  # noqa: E402
 
-MODES = ["紧急（一直显示，直到撤下或到期）", "插播（马上显示一次，之后与节目单轮流）", "轮播（排在节目单之后）"]
+MODES = ["紧急（一直显示，直到撤下或到期）", "插播（马上显示一次，之后与节目单轮流）", "轮播（排在节目单之后）",
+         "滚动字幕（在屏幕下方滚动，节目照常播放）"]
 ITEMS = ["local-a", "local-b", "local-c", "local-d"]
 PAGE_SECONDS = 1
 
@@ -94,7 +98,7 @@ def main():
                  20, "the four-item playlist playing")
         driver = browser()
 
-        step("1. the form offers the three modes in the clerk's words, 紧急 chosen")
+        step("1. the form offers the four modes in the clerk's words, 紧急 chosen")
         login(driver, fleet.url, ADMIN, PASSWORDS[ADMIN])
         driver.get(fleet.url + "/notices")
         wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "input[name=scope][value='group/floor/1']"))
@@ -138,6 +142,27 @@ def main():
         wait_for(lambda: current_item(fleet, "hall-1f") in ITEMS, 5, "the playlist back on hall-1f")
         back = [item for item, _ in samples(fleet, "hall-1f", 2.5)]
         assert notice not in back and len(set(back) & set(ITEMS)) >= 2, back
+
+        step("5. 滚动字幕 to floor 1: listed in its words, signed as ticker, never a page")
+        css(driver, "#notice-text").send_keys("请取号后在等候区就座，留意叫号屏。")
+        if not css(driver, "input[name=scope][value='group/floor/1']").is_selected():  # the form keeps the screens chosen
+            click(driver, css(driver, "input[name=scope][value='group/floor/1']"))
+        click(driver, css(driver, "#notice-mode-ticker"))
+        click(driver, css(driver, "#notice-publish"))
+        wait(driver, lambda d: "通知已发布" in toast_text(d))
+        wait(driver, lambda d: css(d, "#notice-list tbody tr [data-role=mode]").text == MODES[3])
+        nid = json.loads(api.request("GET", "/api/notices")[1])[0]["id"]
+        payload = [p for t, p in fleet.retained_desired().items() if t.endswith(f"/group/floor/1/notice/{nid}")]
+        assert payload, nid
+        body = json.loads(base64.b64decode(json.loads(payload[0])["payload"]))["body"]
+        assert body["mode"] == "ticker" and body["interrupt"] is False, body
+        # The screen has it (its log says it accepted it): from now on a page of it would
+        # show in the samples.
+        wait_for(lambda: f"notice {nid} for group/floor/1 (ticker) accepted" in fleet.log("hall-1f"), 10,
+                 "hall-1f to accept the 滚动字幕 notice")
+        shown = [item for item, _ in samples(fleet, "hall-1f", len(ITEMS) * PAGE_SECONDS + 2.5)]
+        assert not [x for x in shown if x.startswith("notice/")] and len(set(shown) & set(ITEMS)) >= 3, shown
+        shot(driver, "modes-list-ticker")
         print(f"   done in {time.monotonic() - started:.1f} s")
         return 0
     except Exception:
