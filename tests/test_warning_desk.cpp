@@ -157,7 +157,7 @@ TEST_CASE("warning desk: an Alert is published, its duplicate ignored, its Updat
     CHECK(v["rules_saved_by"] == "wang");
 }
 
-TEST_CASE("warning desk: expired, exercise, outside the region are not published; malformed, oversized, entity bomb refused", "[warning_desk]") {
+TEST_CASE("warning desk: expired, exercise, outside the region are not published, and malformed, oversized, entity bomb refused", "[warning_desk]") {
     Office o;
     REQUIRE(o.desk->save_rules(o.admin, kRules).kind == Outcome::Kind::done);
     const std::time_t now = std::time(nullptr);
@@ -188,7 +188,7 @@ TEST_CASE("warning desk: expired, exercise, outside the region are not published
     CHECK(o.notices().empty());
 }
 
-TEST_CASE("warning desk: a blue warning waits; editors cannot approve, an approver publishes or rejects with a reason", "[warning_desk]") {
+TEST_CASE("warning desk: a blue warning waits, editors cannot approve, an approver publishes or rejects with a reason", "[warning_desk]") {
     Office o;
     json rules = kRules;
     rules["regions"] = {{{"code", "22"}, {"scopes", {"group/jilin"}}}};

@@ -2,7 +2,7 @@
 // for approval, which statuses publish (演练/测试 only on the test screens), and the title.
 // Admins edit; everyone else reads the same form, locked. The console's checker decides what
 // is right: its message (第 2 条地区规则：…) is shown beside the field it names.
-import {h, clear, toast} from './dom.js';
+import {h, clear, toast, shortTime} from './dom.js';
 import * as api from './api.js';
 
 export const LEVELS = [['red', '红色'], ['orange', '橙色'], ['yellow', '黄色'], ['blue', '蓝色'], ['none', '未标级别']];

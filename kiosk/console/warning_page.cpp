@@ -115,7 +115,11 @@ Outcome WarningDesk::save_rules(const Actor& who, const json& rules_in) {
     State& s = *state_;
     if (who.role != Role::admin) return said(Outcome::Kind::invalid, "只有管理员可以修改预警规则");
     auto rules = warning::parse_rules(rules_in);
-    if (!rules) return said(Outcome::Kind::invalid, "预警规则没有保存：" + rules.error().message);
+    if (!rules) {
+        // The checker's message says 预警规则没有保存 itself (warning/rules.cpp).
+        const std::string& why = rules.error().message;
+        return said(Outcome::Kind::invalid, why.rfind("预警规则没有保存", 0) == 0 ? why : "预警规则没有保存：" + why);
+    }
     const DisplayNames names(s.store);
     std::string summary = "地区规则 " + std::to_string(rules->regions.size()) + " 条";
     for (const auto& r : rules->regions) {

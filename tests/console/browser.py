@@ -169,6 +169,11 @@ def report_failure(driver, fleet, logs=("console",)):
             print("page at failure:", driver.current_url, "\n", driver.find_element(By.TAG_NAME, "body").text[:3000])
         except Exception:
             pass
+        try:  # the page's own errors (a script that threw draws nothing)
+            for entry in driver.get_log("browser"):
+                print("browser console:", entry.get("level"), entry.get("message"))
+        except Exception:
+            pass
     for name in logs:
         print(f"--- {name} log\n" + fleet.log(name))
     fleet.keep = True
