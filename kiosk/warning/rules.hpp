@@ -22,7 +22,7 @@
 // only when its region maps.
 // Budgets: 200 regions, 50 scopes each, 20 test scopes, title 60 characters, 64 KiB of JSON.
 //
-// Region codes (GB/T 2260; docs/warning-rules.md): a code is the area it names, written
+// Region codes (GB/T 2260; docs/warnings.md, Mapping rules): a code is the area it names, written
 // at its own length or padded with zeros: "22" = "2200" = "220000" (吉林省), "2201" =
 // "220100" (长春市), "220102" = "220102000" = "220102000000" (南关区). A rule and a
 // message's region code match when one area contains the other: a province rule covers
@@ -154,7 +154,7 @@ struct Decision {
 
 // `known(identifier)`: the office's record of a message it received before, if any.
 // `zone`: the office's time zone, for the reasons' times.
-// In order (docs/warning-rules.md): Ack/Error ignored; an identifier already known ignored;
+// In order (docs/warnings.md, Mapping rules): Ack/Error ignored; an identifier already known ignored;
 // status ignore → ignored. Cancel (no expiry check): of a published one → cancel on its
 // scopes; of a waiting one → cancel without scopes; else ignored. Update of a published one
 // (the last published of its references): publish with the same notice_id (no approval
