@@ -39,7 +39,7 @@ TEST_CASE("cap: the billion laughs are refused before any expansion", "[cap]") {
     const std::string bomb = fixture("entity_bomb.xml");
     const auto start = std::chrono::steady_clock::now();
     CHECK(refusal(bomb) ==
-          "预警消息第 2 行有文档类型声明（DOCTYPE），为安全起见没有处理（预警消息不需要 DTD 或实体；请让发布方去掉后重发）");
+          "预警消息第 2 行有文档类型声明（DOCTYPE），为安全起见没有处理。预警消息不需要 DTD 或实体，请让发布单位去掉后重发");
     CHECK(feed_refusal(bomb).rfind("预警源第 2 行有文档类型声明（DOCTYPE）", 0) == 0);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
 }
@@ -52,7 +52,7 @@ TEST_CASE("cap: external entities (XXE) are refused, nothing is read from disk o
     // An ENTITY declaration without DOCTYPE, and a bare reference with nothing declared.
     CHECK(refusal("<alert>\n<!ENTITY x SYSTEM \"file:///etc/passwd\">\n</alert>").rfind("预警消息第 2 行有实体声明（ENTITY）", 0) == 0);
     CHECK(refusal(kHead + "\n<info><event>&secret;</event></info></alert>") ==
-          "预警消息第 2 行有实体引用（&secret;），为安全起见没有处理（预警消息不需要 DTD 或实体；请让发布方去掉后重发）");
+          "预警消息第 2 行有实体引用（&secret;），为安全起见没有处理。预警消息不需要 DTD 或实体，请让发布单位去掉后重发");
     // The five predefined entities and character references are plain text.
     auto ok = parse_message(kHead + "<info><event>A&amp;B &lt;&#x66B4;&#38634;&gt;</event></info></alert>");
     REQUIRE(ok.ok());

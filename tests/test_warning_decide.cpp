@@ -114,18 +114,18 @@ TEST_CASE("warning decisions: each branch of the lifecycle, as a table", "[warni
         {"a level the rules ignore", with(alert(), [](Message& m) { m.level = Level::blue; }), {}, Kind::ignore, "", {},
          {"蓝色预警按规则不发布"}, {}, {}, changed([](Rules& r) { r.levels[Level::blue] = Action::ignore; })},
         {"Actual set to approve holds even a red one", with(alert(), [](Message& m) { m.level = Level::red; }), {}, Kind::approve, id1, cc,
-         {"正式（Actual）消息按规则要等审批"}, {}, {}, changed([](Rules& r) { r.statuses[MsgStatus::actual] = Action::approve; })},
+         {"正式消息按规则要等审批"}, {}, {}, changed([](Rules& r) { r.statuses[MsgStatus::actual] = Action::approve; })},
         // Statuses.
         {"an Exercise goes to the test screens only", with(alert(), [](Message& m) { m.status = MsgStatus::exercise; }), {}, Kind::publish,
-         id1, {"group/test"}, {"演练（Exercise）消息，只发到测试屏幕"}},
+         id1, {"group/test"}, {"演练消息，只发到测试屏幕"}},
         {"a blue Test goes to the test screens at once", with(alert(), [](Message& m) { m.status = MsgStatus::test; m.level = Level::blue; }), {},
-         Kind::publish, id1, {"group/test"}, {"测试（Test）消息"}},
+         Kind::publish, id1, {"group/test"}, {"测试消息"}},
         {"an Exercise outside every rule", with(alert(first, {"310000"}), [](Message& m) { m.status = MsgStatus::exercise; }), {},
          Kind::ignore, "", {}, {"不在本单位的地区范围"}},
         {"an Exercise with no test screens", with(alert(), [](Message& m) { m.status = MsgStatus::exercise; }), {}, Kind::ignore, "", {},
          {"还没有设测试屏幕"}, {}, {}, changed([](Rules& r) { r.test_scopes.clear(); })},
-        {"System", with(alert(), [](Message& m) { m.status = MsgStatus::system; }), {}, Kind::ignore, "", {}, {"系统（System）消息按规则不发布"}},
-        {"Draft", with(alert(), [](Message& m) { m.status = MsgStatus::draft; }), {}, Kind::ignore, "", {}, {"草稿（Draft）"}},
+        {"System", with(alert(), [](Message& m) { m.status = MsgStatus::system; }), {}, Kind::ignore, "", {}, {"系统消息按规则不发布"}},
+        {"Draft", with(alert(), [](Message& m) { m.status = MsgStatus::draft; }), {}, Kind::ignore, "", {}, {"草稿"}},
         // Not for screens, or not again.
         {"Ack", with(alert(), [](Message& m) { m.type = MsgType::ack; }), {}, Kind::ignore, "", {}, {"确认消息"}},
         {"Error", with(alert(), [](Message& m) { m.type = MsgType::error; }), {}, Kind::ignore, "", {}, {"出错通知"}},
@@ -178,7 +178,7 @@ TEST_CASE("warning decisions: each branch of the lifecycle, as a table", "[warni
         {"an expired Cancel still takes it off", with(referring(MsgType::cancel, second, {first}), [](Message& m) { m.expires = kNow - kHour; }),
          {published(first, cc)}, Kind::cancel, id1, cc, {}, {first}},
         {"a System Cancel is ignored", with(referring(MsgType::cancel, second, {first}), [](Message& m) { m.status = MsgStatus::system; }),
-         {published(first, cc)}, Kind::ignore, "", {}, {"系统（System）"}},
+         {published(first, cc)}, Kind::ignore, "", {}, {"系统"}},
     };
     for (const auto& c : cases) {
         INFO(c.name);

@@ -11,6 +11,8 @@ import {rulesForm} from './warning_rules.js';
 const NO_RULES = '还没有设置发布规则：预警不会显示在任何屏幕上。请管理员在下面添加本地区的地区代码。';
 
 function levelChip(m) {
+  // A 解除 (Cancel) lifts a warning: a grey chip, never a level's colour (it is no new warning).
+  if (m.type === 'Cancel') return h('span', {class: 'level-chip level-none', 'data-level': 'cancel'}, '解除预警');
   const level = m.level || 'none';
   return h('span', {class: `level-chip level-${level}`, 'data-level': level}, m.level_words ? `${m.level_words}预警` : '未标级别');
 }
@@ -70,7 +72,7 @@ function times(m) {
 function messageCard(m, reload) {
   const bad = m.state === 'refused';
   return h('article', {class: `card warning state-${m.state}`, 'data-state': m.state, 'data-id': m.id},
-    h('h3', {}, bad ? null : levelChip(m), h('span', {class: 'headline'}, m.headline || m.event || (bad ? '看不懂的消息' : '（没有标题）'))),
+    h('h3', {}, bad ? null : levelChip(m), h('span', {class: 'headline'}, m.headline || m.event || (bad ? '无法识别的消息（未发布）' : '（没有标题）'))),
     bad ? null : h('p', {class: 'facts'},
       [m.sender_name || m.sender ? `发布单位：${m.sender_name || m.sender}` : '', m.areas ? `地区：${m.areas}` : '',
         m.type_words ? `类型：${m.type_words}` : '', m.status_words ? `状态：${m.status_words}` : ''].filter((x) => x).join('　')),

@@ -290,7 +290,7 @@ json action_names() {
 
 std::string audit_user_words(const std::string& user) {
     if (user == "(alerts)") return "告警系统";
-    if (user == "(warnings)") return "预警系统";
+    if (user == "(warnings)") return "预警系统（自动发布）";
     return user == "(command line)" ? "命令行" : user;
 }
 std::string audit_address_words(const std::string& address) { return address == "local" ? "本机" : address; }

@@ -334,7 +334,7 @@ void Routes::notice_routes() {
             out.push_back({{"id", n.id}, {"scope", n.scope}, {"label", names.scope(n.scope)}, {"text", n.text}, {"title", n.title},
                            {"until", now_iso(n.until, office->time_zone)}, {"interrupt", n.interrupt}, {"urgent", n.urgent},
                            {"mode", n.mode}, {"mode_words", notice_mode_words(fleet::parse_mode(n.mode).value_or(fleet::NoticeMode::turn))},
-                           {"by", n.by}, {"published", now_iso(n.published, office->time_zone)}});
+                           {"by", audit_user_words(n.by)}, {"published", now_iso(n.published, office->time_zone)}});
             out.back()["receipt"] = latest_receipt_view(fleet::generation_key({n.scope, "notice", n.id}), screens, names, now);
         }
         send_json(res, out);

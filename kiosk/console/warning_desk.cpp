@@ -229,6 +229,13 @@ std::pair<std::string, std::string> WarningDesk::State::take(const Result<warnin
                 if (auto st = store.set_warning_state(k->id, state, why, {}); !st)
                     log::warn("warnings", "cannot mark " + r + " " + state + ": " + st.error().message);
             }
+        // A Cancel lifts the whole chain: the versions an Update had replaced say 已解除 too,
+        // not 已更新 (a clerk would think something still shows).
+        if (state == "cancelled" && !d.notice_id.empty())
+            for (const auto& k : store.warnings(200, "replaced"))
+                if (k.notice_id == d.notice_id)
+                    if (auto st = store.set_warning_state(k.id, state, why, {}); !st)
+                        log::warn("warnings", "cannot mark " + k.identifier + " cancelled: " + st.error().message);
     };
     auto record = [&](const std::string& state, const std::string& action, bool audited) {
         w.state = state;

@@ -25,7 +25,7 @@ std::string at_line(const char* what, long line) {
     return line > 0 ? std::string(what) + "第 " + std::to_string(line) + " 行" : std::string(what);
 }
 
-const char* kEntityAdvice = "，为安全起见没有处理（预警消息不需要 DTD 或实体；请让发布方去掉后重发）";
+const char* kEntityAdvice = "，为安全起见没有处理。预警消息不需要 DTD 或实体，请让发布单位去掉后重发";
 
 // Before libxml2 sees the bytes: what they start with, NUL bytes (a UTF-16 or UCS-4 document
 // would hide "<!DOCTYPE" from the scan below: only ASCII-compatible encodings are read),

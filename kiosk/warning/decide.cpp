@@ -14,11 +14,11 @@ namespace {
 
 std::string status_words(MsgStatus s) {
     switch (s) {
-        case MsgStatus::actual: return "正式（Actual）";
-        case MsgStatus::exercise: return "演练（Exercise）";
-        case MsgStatus::system: return "系统（System）";
-        case MsgStatus::test: return "测试（Test）";
-        case MsgStatus::draft: return "草稿（Draft）";
+        case MsgStatus::actual: return "正式";
+        case MsgStatus::exercise: return "演练";
+        case MsgStatus::system: return "系统";
+        case MsgStatus::test: return "测试";
+        case MsgStatus::draft: return "草稿";
     }
     return "";
 }
