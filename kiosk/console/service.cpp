@@ -313,17 +313,23 @@ Outcome Service::clear_notice(const Actor& who, const std::string& id, const std
     if (!config::topic_safe_name(id, false) || !scope) return {Outcome::Kind::not_found, "没有这条通知", json::object()};
     // Taking a notice off never waits for approval: it only ever makes a screen show less.
     return publish([&](const fleet::Publisher& publisher, const Store::LastGeneration& last) -> Result<Intent> {
-        fleet::NoticeBody cleared;
-        cleared.cleared = true;
-        const fleet::Order order{*scope, "notice", id, fleet::notice_body_json(cleared), kClearedLifetime};
-        auto p = publisher.prepare(order, last(order.key()));
-        if (!p) return p.error();
         Intent in;
-        in.publications.push_back(std::move(*p));
-        in.cleared.emplace_back(id, scope->str());
-        in.audit.push_back({0, std::time(nullptr), who.user, who.address, "clear_notice", scope->str(), "id " + id});
+        if (auto st = add_clearing(in, publisher, last, *scope, id, who, std::time(nullptr)); !st) return st.error();
         return in;
     }, "通知已撤下", json::object());
+}
+
+Status Service::add_clearing(Intent& in, const fleet::Publisher& publisher, const Store::LastGeneration& last,
+                             const fleet::Scope& scope, const std::string& id, const Actor& who, std::time_t now) {
+    fleet::NoticeBody cleared;
+    cleared.cleared = true;
+    const fleet::Order order{scope, "notice", id, fleet::notice_body_json(cleared), kClearedLifetime};
+    auto p = publisher.prepare(order, last(order.key()));
+    if (!p) return p.error();
+    in.publications.push_back(std::move(*p));
+    in.cleared.emplace_back(id, scope.str());
+    in.audit.push_back({0, now, who.user, who.address, "clear_notice", scope.str(), "id " + id});
+    return Ok{};
 }
 
 Outcome Service::decide(const Actor& who, std::int64_t pending, bool approve, const std::string& reason) {

@@ -110,6 +110,10 @@ public:
     Result<fleet::NoticeBody> notice_body(const nlohmann::json& form, std::time_t now) const;
 
 private:
+    // Takes notice `id` off `scope` within an intent: the signed {"cleared": true}, the store's
+    // record of it, and the clear_notice audit entry (a clerk's 撤下 and the 预警 desk alike).
+    static Status add_clearing(Intent& in, const fleet::Publisher& publisher, const Store::LastGeneration& last,
+                               const fleet::Scope& scope, const std::string& id, const Actor& who, std::time_t now);
     // Publishes a playlist its caller has checked (once per hop: at the request, or at
     // approval).
     Outcome publish_playlist_now(const Actor& who, const fleet::Scope& scope, const nlohmann::json& playlist,

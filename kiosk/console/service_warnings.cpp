@@ -60,14 +60,7 @@ Outcome Service::publish_warning(const Actor& who, const std::string& id, const 
                                                " 显示到 " + local_time(b.until) + "\n" + b.title + "\n" + b.text)});
         }
         for (const auto& scope : off) {
-            fleet::NoticeBody cleared;
-            cleared.cleared = true;
-            const fleet::Order order{scope, "notice", id, fleet::notice_body_json(cleared), kClearedLifetime};
-            auto p = publisher.prepare(order, last(order.key()));
-            if (!p) return p.error();
-            in.publications.push_back(std::move(*p));
-            in.cleared.emplace_back(id, scope.str());
-            in.audit.push_back({0, now, who.user, who.address, "clear_notice", scope.str(), "id " + id});
+            if (auto st = add_clearing(in, publisher, last, scope, id, who, now); !st) return st.error();
         }
         in.audit.push_back({0, now, who.user, who.address, action, id, utf8::sanitize(detail)});
         return in;
@@ -82,14 +75,7 @@ Outcome Service::clear_warning(const Actor& who, const std::string& id, const st
         const std::time_t now = std::time(nullptr);
         Intent in;
         for (const auto& scope : scopes) {
-            fleet::NoticeBody cleared;
-            cleared.cleared = true;
-            const fleet::Order order{scope, "notice", id, fleet::notice_body_json(cleared), kClearedLifetime};
-            auto p = publisher.prepare(order, last(order.key()));
-            if (!p) return p.error();
-            in.publications.push_back(std::move(*p));
-            in.cleared.emplace_back(id, scope.str());
-            in.audit.push_back({0, now, who.user, who.address, "clear_notice", scope.str(), "id " + id});
+            if (auto st = add_clearing(in, publisher, last, scope, id, who, now); !st) return st.error();
         }
         in.audit.push_back({0, now, who.user, who.address, action, id, utf8::sanitize(detail)});
         return in;

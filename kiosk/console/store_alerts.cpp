@@ -8,22 +8,6 @@ namespace kiosk::console {
 
 namespace {
 
-// BEGIN IMMEDIATE … COMMIT around `work`; anything failing rolls back the whole.
-template <typename F>
-Status in_transaction(sqlite3* db, const char* what, F&& work) {
-    if (auto st = wrote(Statement(db, "BEGIN IMMEDIATE"), what); !st) return st;
-    Status st = work();
-    if (st) st = wrote(Statement(db, "COMMIT"), what);
-    if (!st) Statement(db, "ROLLBACK").run();
-    return st;
-}
-
-Status add_audit(sqlite3* db, const AuditEntry& e) {
-    return wrote(Statement(db, "INSERT INTO audit (at, user, address, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)")
-                     .bind({i64(e.at), e.user, e.address, e.action, e.target, e.detail}),
-                 "the audit log");
-}
-
 AlertDelivery delivery_row(const Statement& q) {
     AlertDelivery d;
     d.id = q.integer(0);

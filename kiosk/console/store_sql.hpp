@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "base/result.hpp"
+#include "console/store.hpp"  // AuditEntry
 
 namespace kiosk::console {
 
@@ -86,5 +87,22 @@ inline nlohmann::json parsed(const std::string& text) {
 }
 
 inline std::string dumped(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+// BEGIN IMMEDIATE … COMMIT around `work`; anything failing rolls back the whole.
+template <typename F>
+Status in_transaction(sqlite3* db, const char* what, F&& work) {
+    if (auto st = wrote(Statement(db, "BEGIN IMMEDIATE"), what); !st) return st;
+    Status st = work();
+    if (st) st = wrote(Statement(db, "COMMIT"), what);
+    if (!st) Statement(db, "ROLLBACK").run();
+    return st;
+}
+
+// One audit entry written (inside the caller's transaction).
+inline Status add_audit(sqlite3* db, const AuditEntry& e) {
+    return wrote(Statement(db, "INSERT INTO audit (at, user, address, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)")
+                     .bind({i64(e.at), e.user, e.address, e.action, e.target, e.detail}),
+                 "the audit log");
+}
 
 }  // namespace kiosk::console

@@ -8,22 +8,9 @@ namespace kiosk::console {
 
 namespace {
 
-template <typename F>
-Status in_transaction(sqlite3* db, const char* what, F&& work) {
-    if (auto st = wrote(Statement(db, "BEGIN IMMEDIATE"), what); !st) return st;
-    Status st = work();
-    if (st) st = wrote(Statement(db, "COMMIT"), what);
-    if (!st) Statement(db, "ROLLBACK").run();
-    return st;
-}
-
 Status add_audits(sqlite3* db, const std::vector<AuditEntry>& entries) {
     for (const auto& e : entries)
-        if (auto st = wrote(Statement(db, "INSERT INTO audit (at, user, address, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)")
-                                .bind({i64(e.at), e.user, e.address, e.action, e.target, e.detail}),
-                            "the audit log");
-            !st)
-            return st;
+        if (auto st = add_audit(db, e); !st) return st;
     return Ok{};
 }
 
