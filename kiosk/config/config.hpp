@@ -258,6 +258,11 @@ struct PlaylistItem {
     std::string source;  // as written: file:…, http://…, https://…
     std::string text;    // or the content itself, inline (a notice typed at the office)
     std::string kind = "auto";
+    // "kind": "compare" (新旧对照, issue 30): the old and new text ("old", "new": file:, http://,
+    // https://), else `source` is one published 对照表 page. `effective`: 施行日期 as written
+    // (2019-05-15); "" : found in the new text.
+    std::string old_source, new_source;
+    std::string effective;
     std::string selector;
     int count = 5;  // a column: how many of its newest articles play
     double refresh_seconds = 3600;

@@ -6,7 +6,7 @@ namespace kiosk::content {
 
 namespace {
 constexpr Role kRoles[] = {Role::title,   Role::meta, Role::heading, Role::paragraph, Role::article,
-                           Role::list,    Role::caption, Role::table, Role::image};
+                           Role::list,    Role::caption, Role::table, Role::image, Role::compare};
 
 const char* align_name(Align a) { return a == Align::center ? "center" : a == Align::end ? "end" : "start"; }
 Align align_from(const std::string& s) { return s == "center" ? Align::center : s == "end" ? Align::end : Align::start; }
@@ -26,6 +26,7 @@ const char* role_name(Role role) {
         case Role::caption: return "caption";
         case Role::table: return "table";
         case Role::image: return "image";
+        case Role::compare: return "compare";
     }
     return "paragraph";
 }

@@ -45,6 +45,7 @@ BlockFormat format_for(const content::Block& b, const Style& s) {
         case Role::paragraph:
         case Role::article:
         case Role::list:
+        case Role::compare:  // each side's paragraphs (text/compare_layout.cpp)
             f.size = s.body_px;
             f.pitch = s.body_px * s.line_height;
             f.indent = s.body_px * s.indent_em;

@@ -66,14 +66,30 @@ struct GlyphBox {
     float w = 0;    // the character's own advance (after punctuation compression)
 };
 
+// 新旧对照 (issue 30): a span of a line that differs between the old and new text. Deleted
+// text is drawn in the muted colour and struck through; inserted text in the accent colour
+// and underlined. The stroke is placed by the layout (so tests and the JSON see it) and is
+// at least kMarkStrokeEm of the text's size and 2 px thick: legible at 3 m.
+enum class Mark : uint8_t { none, deleted, inserted };
+inline constexpr float kMarkStrokeEm = 0.06f;
+struct MarkSpan {
+    int begin = 0, end = 0;  // code points [begin, end) of Line::text
+    Mark mark = Mark::deleted;
+    Box stroke;              // the strike-through or underline, page px
+};
+// Which side of a comparison a line belongs to (none: not a comparison's line).
+enum class Column : uint8_t { none, old_text, new_text, both };
+
 struct Ink {  // one glyph to draw
     uint32_t id = 0;
     uint16_t face = 0;
     float x = 0;   // pen x, page px
     float dy = 0;  // px, downwards from the baseline
+    Mark mark = Mark::none;  // drawn in the mark's colour instead of the line's tone (issue 30)
 };
 
 enum class Tone { text, muted, accent, header };  // which theme colour draws the line
+
 
 // A table cell's box on a page; row and col are the cell's first slot in the table grid.
 struct CellBox {
@@ -98,6 +114,11 @@ struct Line {
     Tone tone = Tone::text;
     std::vector<GlyphBox> glyphs;
     std::vector<Ink> ink;
+    // A comparison's line (issue 30): its side, the pair it belongs to (index among the
+    // document's compare blocks, from 0) and its marked spans.
+    Column column = Column::none;
+    int pair = -1;
+    std::vector<MarkSpan> marks;
 };
 
 // Table rules and header shading, drawn under the text.
@@ -164,13 +185,20 @@ struct ShapedBlock {
     ShapedText shaped;              // of the displayed text (after S6)
     std::vector<Break> breaks;      // size text.size() + 1
     std::vector<CharMetrics> metrics;
-    std::vector<ShapedBlock> cells;  // a table's cells, row by row, in the Document's order
+    std::vector<ShapedBlock> cells;  // a table's cells, row by row, in the Document's order;
+                                     // a compare pair's: the old side's paragraphs, then the new side's,
+                                     // then its note (always present, "" when none)
 };
 
 // The shaping of a whole document: do it once, lay it out at any size.
 struct ShapedDocument {
     std::string title;
     std::vector<ShapedBlock> blocks;
+    // A 新旧对照 (issue 30): its summary, and the words layout_compare sets besides the pairs
+    // (修订前, 修订后, 新增, 删除, the opening page's lines), shaped here because laying out
+    // needs no fonts; their order is text/compare_layout.cpp's business.
+    std::optional<content::CompareSummary> compare_summary;
+    std::vector<ShapedBlock> compare_words;
 };
 struct ShapeOptions {
     bool fullwidth_punctuation = true;  // S6
@@ -213,6 +241,30 @@ void add_chrome(FontSet& fonts, std::vector<Page>& pages, const Style& style,
 // a caption — centred on the whole screen, not hung from the top of the body box.
 Page standing_page(FontSet& fonts, const Style& style, const PageGeometry& geometry,
                    const std::vector<content::Block>& lines);
+
+// 新旧对照 (issue 30). A document with `compare_summary` (content/compare.hpp) is laid out by
+// layout_document as: the opening page (the title, 新增 N 条，删除 M 条，修改 K 条，未改 L 条 and
+// the effective date), then the pairs. Landscape (width > height): two columns with a thin rule
+// between them and the header band 修订前 | 修订后 on every page (its lines role "compare-head",
+// Column old_text/new_text, repeat true after the first page; its shading a Rule with header
+// true); each pair starts on the same line in both columns; 新增 / 删除 stands in the empty
+// column. Portrait: the pair stacked, old (labelled 修订前) above new (修订后). A pair too long
+// for the rest of a page breaks line-synchronised (both columns at the same line, continued
+// at the same place on the next page), never leaving one line of it alone on either page, and
+// never with an article's number as a column's last line.
+std::vector<Page> layout_compare(const ShapedDocument& doc, const Style& style, const PageGeometry& geometry);
+
+// What the bench and the tests count on a comparison's pages (each should be 0):
+struct CompareStats {
+    int pairs = 0;             // compare pairs laid out
+    int misaligned_starts = 0; // a pair whose first lines in the two columns are not on one baseline (landscape)
+    int stubs = 0;             // a piece of a broken pair that is a single line (in its longer column)
+    int stranded_numbers = 0;  // a column's last line on a page holding an article's number whose text goes on overleaf
+    int lost_characters = 0;   // characters of the pairs' text not on any page (P5)
+    int fragments = 0;         // marked spans, counted once per span however many lines it takes
+    int changed_pairs = 0;     // pairs with any mark
+};
+CompareStats measure_compare(const content::Document& comparison, const std::vector<Page>& pages);
 
 // The urgent notice's look (紧急通知): `band` across the top in the accent colour, and the
 // page geometry with the body under it.
