@@ -9,6 +9,7 @@
 
 #include "base/utf8.hpp"
 #include "content/compare.hpp"
+#include "content/compare_internal.hpp"
 
 using namespace kiosk;
 
@@ -121,4 +122,42 @@ TEST_CASE("word_diff past its budget marks both texts whole except newlines", "[
     CHECK(m.new_side == "[丙方应当履行职责。]\n[丁方可以支付费用。]");
     // Within the budget the same pair is diffed word by word.
     CHECK_FALSE(diff("甲方应当履行义务。\n乙方应当支付费用。", "丙方应当履行职责。\n丁方可以支付费用。").diff.whole);
+}
+
+TEST_CASE("compare_pair sets change, numbers and marks per paragraph", "[compare_diff]") {
+    using content::Change;
+    const content::CompareLimits limits;
+    const content::Comparison same = content::compare_pair({"第九条　公民有权监督。"}, {"第九条　公民有权监督。"}, limits);
+    CHECK(same.change == Change::unchanged);
+    CHECK(same.old_side.marks.empty());
+    CHECK(same.new_side.number == "第九条");
+
+    const content::Comparison six = content::compare_pair(
+        {"第六条　行政机关应当及时、准确地公开政府信息。行政机关发现虚假信息的，应当在其职责范围内发布准确的政府信息予以澄清。"},
+        {"第六条　行政机关应当及时、准确地公开政府信息。", "行政机关发现虚假信息的，应当发布准确的政府信息予以澄清。"}, limits);
+    CHECK(six.change == Change::modified);
+    CHECK(six.old_side.number == "第六条");
+    REQUIRE(six.old_side.marks.size() == 1);
+    CHECK(six.old_side.marks[0].paragraph == 0);
+    const std::u32string old0 = utf8::decode(six.old_side.paragraphs[0]);
+    CHECK(utf8::encode(old0.substr(static_cast<size_t>(six.old_side.marks[0].begin),
+                                   static_cast<size_t>(six.old_side.marks[0].end - six.old_side.marks[0].begin))) == "在其职责范围内");
+    // The new side's second paragraph is the same words, so nothing is marked there.
+    for (const content::DiffMark& m : six.new_side.marks) CHECK(m.paragraph <= 1);
+
+    const content::Comparison added = content::compare_pair({}, {"第五十四条　参照本条例执行。", "具体办法另行制定。"}, limits);
+    CHECK(added.change == Change::added);
+    CHECK(added.old_side.empty());
+    CHECK(added.old_side.number.empty());
+    CHECK(added.new_side.number == "第五十四条");
+    REQUIRE(added.new_side.marks.size() == 2);  // each paragraph whole
+    CHECK(added.new_side.marks[1].paragraph == 1);
+    CHECK(added.new_side.marks[1].begin == 0);
+    CHECK(added.new_side.marks[1].end == 9);
+
+    const content::Comparison deleted = content::compare_pair({"第二章　公开的范围"}, {}, limits);
+    CHECK(deleted.change == Change::deleted);
+    CHECK(deleted.old_side.number == "第二章");
+    CHECK(content::leading_label("  第一百零二条 附则") == "第一百零二条");
+    CHECK(content::leading_label("第十三项") == "");
 }
