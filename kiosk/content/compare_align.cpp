@@ -21,12 +21,10 @@
 
 #include "base/utf8.hpp"
 #include "content/compare.hpp"
+#include "content/compare_internal.hpp"
 #include "content/compare_parts.hpp"
 
 namespace kiosk::content {
-
-// From the `diff` part (content/compare_internal.hpp once merged): the pair's marks.
-void compare_pair(Comparison& pair, const CompareLimits& limits);
 
 namespace {
 
@@ -445,6 +443,26 @@ CompareSide side_of(const std::vector<Article>& units, const std::vector<int>& i
 }
 
 // The words as written without the labels and spaces: equal words are 未改 (unchanged).
+// The number an article starts with is not a word that changed: a renumbered article's
+// 第十三条 -> 第二十七条 is said by the note (原第十三条), never struck or underlined. Marks
+// inside the label of each article on `side` are cut away.
+void unmark_labels(CompareSide& side, const std::vector<Article>& units, const std::vector<int>& indexes) {
+    size_t paragraph = 0;
+    std::vector<std::pair<size_t, int>> labels;  // paragraph, label length
+    for (int i : indexes) {
+        const Article& a = units[static_cast<size_t>(i)];
+        labels.emplace_back(paragraph, static_cast<int>(utf8::decode(a.label).size()));
+        paragraph += a.paragraphs.size();
+    }
+    std::vector<DiffMark> kept;
+    for (DiffMark m : side.marks) {
+        for (const auto& [p, length] : labels)
+            if (static_cast<size_t>(m.paragraph) == p) m.begin = std::max(m.begin, length);
+        if (m.begin < m.end) kept.push_back(m);
+    }
+    side.marks = std::move(kept);
+}
+
 std::u32string words_of(const std::vector<Article>& units, const std::vector<int>& indexes) {
     std::u32string out;
     for (int i : indexes) {
@@ -510,7 +528,11 @@ Result<Document> compare_documents(const Document& old_doc, const Document& new_
             if (same_words && c.relation != Relation::merged && c.relation != Relation::split) {
                 c.change = Change::unchanged;  // the number may differ (moved): nothing is marked
             } else {
-                compare_pair(c, options.limits);
+                Comparison marked = compare_pair(c.old_side.paragraphs, c.new_side.paragraphs, options.limits);
+                c.old_side.marks = std::move(marked.old_side.marks);
+                c.new_side.marks = std::move(marked.new_side.marks);
+                unmark_labels(c.old_side, *old_units, d.olds);
+                unmark_labels(c.new_side, *new_units, d.news);
                 c.change = Change::modified;  // merged and split pairs count as 修改 even when no word changed
             }
             if (c.relation == Relation::moved) c.note = "原" + c.old_side.number;
