@@ -425,6 +425,7 @@ private:
             int o, n;
         };
         std::vector<Option> options;
+        size_t flows = 0;
         for (int o : olds)
             for (int n : news) {
                 const Piece& a = old_[static_cast<size_t>(o)];
@@ -441,8 +442,9 @@ private:
                     options.push_back({1.0 + d + closeness, o, n});
                     continue;
                 }
-                // Renamed: the same number, and mostly the same articles under it.
-                if (same_number(o, n)) {
+                // Renamed: the same number, and mostly the same articles under it (a hostile
+                // text of a thousand 第一章 costs no more than a few passes over its articles).
+                if (same_number(o, n) && flows++ < 4 * (olds.size() + news.size())) {
                     auto [there, back] = flow(o, n, a.level());
                     if (there >= 0.5 && back >= 0.5) options.push_back({(there + back) / 2, o, n});
                 }
@@ -511,7 +513,11 @@ void unmark_labels(CompareSide& side, const std::vector<Article>& units, const s
     std::vector<std::pair<size_t, int>> labels;  // paragraph, label length
     for (int i : indexes) {
         const Article& a = units[static_cast<size_t>(i)];
-        labels.emplace_back(paragraph, static_cast<int>(utf8::decode(a.label).size()));
+        // The label and the space that sets it apart (第六条　公共…).
+        const std::u32string first = a.paragraphs.empty() ? std::u32string() : utf8::decode(a.paragraphs[0]);
+        size_t end = std::min(first.size(), utf8::decode(a.label).size());
+        while (end < first.size() && (first[end] == U' ' || first[end] == U'\u3000')) ++end;
+        labels.emplace_back(paragraph, static_cast<int>(end));
         paragraph += a.paragraphs.size();
     }
     std::vector<DiffMark> kept;
