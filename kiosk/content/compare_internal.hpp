@@ -12,8 +12,8 @@ namespace kiosk::content {
 // `change` from emptiness and equality (both empty: unchanged); each side's `number` from its
 // first paragraph's leading label (第十三条 / 第二章 / 第一节, as written); the marks from
 // word_diff of each side's paragraphs joined by '\n', mapped back to {paragraph, begin, end}.
-// A side alone (added, deleted) is marked whole. `relation`, `heading`, `level` and `note`
-// are left to the caller.
+// A side alone (added, deleted) has no marks: the pair's 新增 / 删除 says it, as
+// compare_documents does. `relation`, `heading`, `level` and `note` are left to the caller.
 Comparison compare_pair(std::vector<std::string> old_paragraphs, std::vector<std::string> new_paragraphs,
                         const CompareLimits& limits);
 

@@ -64,7 +64,7 @@ Comparison compare_pair(std::vector<std::string> old_paragraphs, std::vector<std
     else if (old_paragraphs != new_paragraphs) c.change = Change::modified;
     if (!old_empty) c.old_side.number = leading_label(old_paragraphs.front());
     if (!new_empty) c.new_side.number = leading_label(new_paragraphs.front());
-    if (c.change != Change::unchanged) {
+    if (c.change == Change::modified) {
         const std::u32string old_text = join(old_paragraphs), new_text = join(new_paragraphs);
         const WordDiff diff = word_diff(old_text, new_text, limits.max_diff_cells);
         c.old_side.marks = to_marks(old_text, diff.deleted);

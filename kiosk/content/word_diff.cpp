@@ -228,6 +228,34 @@ WordDiff word_diff(const std::u32string& old_text, const std::u32string& new_tex
         r = r >= 3 ? r - 2 : 1;
     }
 
+    // A paragraph's closing mark matched across an added (or dropped) paragraph: old
+    // "…内。" against new "…内；\n（四）…大厅。" matches the 。 of the new last item, which
+    // would leave that item's 。 plain and the old 。 unmarked. When a change spanning a
+    // paragraph break is followed by one unchanged mark ending the paragraph on both sides,
+    // the mark goes into the change.
+    auto newline_at = [](const std::u32string& text, const std::vector<Token>& t, size_t k) {
+        return k < t.size() && t[k].end - t[k].begin == 1 && text[static_cast<size_t>(t[k].begin)] == U'\n';
+    };
+    auto spans_break = [&](const Run& r) {
+        for (size_t k = r.old_begin; k < r.old_end; ++k)
+            if (newline_at(old_text, a, k)) return true;
+        for (size_t k = r.new_begin; k < r.new_end; ++k)
+            if (newline_at(new_text, b, k)) return true;
+        return false;
+    };
+    for (size_t r = 1; r < runs.size(); ++r) {
+        Run& mark = runs[r];
+        if (!mark.equal || runs[r - 1].equal || !spans_break(runs[r - 1])) continue;
+        const size_t k = mark.old_begin;
+        if (a[k].end - a[k].begin != 1 || !is_punctuation(old_text[static_cast<size_t>(a[k].begin)]) || newline_at(old_text, a, k))
+            continue;
+        const bool ends = k + 1 == mark.old_end ? r + 1 == runs.size() : newline_at(old_text, a, k + 1);
+        if (!ends) continue;
+        ++runs[r - 1].old_end, ++runs[r - 1].new_end;
+        ++mark.old_begin, ++mark.new_begin;
+        if (mark.old_begin == mark.old_end) runs.erase(runs.begin() + static_cast<long>(r));
+    }
+
     for (const Run& r : runs) {
         if (r.equal) continue;
         add_ranges(out.deleted, old_text, a, r.old_begin, r.old_end);
