@@ -1,12 +1,15 @@
 // Any bytes as the two texts of a 新旧对照 and as a published 对照表 page: the input split at
-// its first NUL into an old and a new text (no NUL: the first half and the second), each
-// through the plain-text import, then word_diff of the two; the whole input through the
-// article extraction and compare_from_table. Nothing may crash, hang or leak, and every mark
-// must lie inside its text, ascending, never on a '\n'.
+// its first NUL into an old and a new text (no NUL: the first half and the second): word_diff
+// of the two, then each through the plain-text import and compare_documents (and the
+// paragraphs as one pair); the whole input through the article extraction and
+// compare_from_table. Nothing may crash, hang or leak, and every mark must lie inside its
+// paragraph, ascending, never on a '\n'; every comparison carries its summary.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "base/utf8.hpp"
 #include "content/compare.hpp"
@@ -70,9 +73,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check_side(pair.old_side);
     check_side(pair.new_side);
 
+    CompareOptions options;
+    options.limits.max_diff_cells = 1000000;
+    if (auto compared = compare_documents(old_doc, new_doc, options)) {
+        if (!compared->compare_summary) std::abort();
+        for (const Block& b : compared->blocks) {
+            if (b.role != Role::compare) std::abort();
+            check_side(b.compare.old_side);
+            check_side(b.compare.new_side);
+        }
+        (void)compare_json(*compared);
+    }
+
     if (auto page = extract_article(bytes)) {
-        CompareOptions options;
-        options.limits.max_diff_cells = 1000000;
         if (auto table = compare_from_table(*page, options)) {
             if (!table->compare_summary) std::abort();
             for (const Block& b : table->blocks) {

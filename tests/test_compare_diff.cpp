@@ -143,7 +143,7 @@ TEST_CASE("compare_pair sets change, numbers and marks per paragraph", "[compare
     CHECK(six.old_side.marks[0].paragraph == 0);
     const std::u32string old0 = utf8::decode(six.old_side.paragraphs[0]);
     CHECK(utf8::encode(old0.substr(static_cast<size_t>(six.old_side.marks[0].begin),
-                                   static_cast<size_t>(six.old_side.marks[0].end - six.old_side.marks[0].begin))) == "在其职责范围内");
+                                   static_cast<size_t>(six.old_side.marks[0].end - six.old_side.marks[0].begin))) == "应当在其职责范围内");  // ICU reads 应当在 as one word
     // The new side's second paragraph is the same words, so nothing is marked there.
     for (const content::DiffMark& m : six.new_side.marks) CHECK(m.paragraph <= 1);
 
@@ -154,6 +154,10 @@ TEST_CASE("compare_pair sets change, numbers and marks per paragraph", "[compare
     CHECK(added.new_side.number == "第五十四条");
     CHECK(added.new_side.marks.empty());  // 新增 says it; nothing is underlined
 
+    // Only the brackets' width and the number differ: nothing to mark, 未改.
+    const content::Comparison width = content::compare_pair({"第十条　（一）行政法规；"}, {"第二十条　(一)行政法规；"}, limits);
+    CHECK(width.change == Change::unchanged);
+    CHECK(width.old_side.marks.empty());
     const content::Comparison deleted = content::compare_pair({"第二章　公开的范围"}, {}, limits);
     CHECK(deleted.change == Change::deleted);
     CHECK(deleted.old_side.number == "第二章");
@@ -310,6 +314,6 @@ TEST_CASE("compare_from_table refuses a page without a 对照表 and one past it
     REQUIRE(whole.ok());
     const content::CompareSide& first = whole->blocks[0].compare.old_side;
     REQUIRE(first.marks.size() == 1);
-    CHECK(first.marks[0].begin == 3);  // after 第一条
+    CHECK(first.marks[0].begin == 4);  // after 第一条 and its space
     CHECK(first.marks[0].end == static_cast<int>(utf8::decode(first.paragraphs[0]).size()));
 }

@@ -9,6 +9,7 @@
 #include "base/utf8.hpp"
 #include "content/compare.hpp"
 #include "content/compare_internal.hpp"
+#include "content/compare_parts.hpp"
 
 namespace kiosk::content {
 namespace {
@@ -127,54 +128,6 @@ std::string regulation_name(const std::string& title) {
     return utf8::encode(name);
 }
 
-// 自2019年5月15日起施行 in the page's lines or the new side: 2019年5月15日; the playlist's
-// 2019-05-15 as 2019年5月15日.
-std::string find_effective(const std::string& given, const std::vector<std::string>& texts) {
-    auto digits = [](u32v s, size_t& i, size_t most) {
-        int v = 0;
-        size_t n = 0;
-        while (i < s.size() && n < most && s[i] >= U'0' && s[i] <= U'9') v = v * 10 + static_cast<int>(s[i++] - U'0'), ++n;
-        return n > 0 ? v : -1;
-    };
-    if (!given.empty()) {
-        const u32 g = utf8::decode(given);
-        size_t i = 0;
-        const int y = digits(g, i, 4);
-        if (y > 0 && i == 4 && i < g.size() && g[i] == U'-') {
-            ++i;
-            const int m = digits(g, i, 2);
-            if (m > 0 && i < g.size() && g[i] == U'-') {
-                ++i;
-                const int d = digits(g, i, 2);
-                if (d > 0 && i == g.size())
-                    return std::to_string(y) + "年" + std::to_string(m) + "月" + std::to_string(d) + "日";
-            }
-        }
-        return given;
-    }
-    for (const std::string& text : texts) {
-        u32 t;
-        for (char32_t c : utf8::decode(text))
-            if (!is_space(c)) t.push_back(c);
-        for (size_t at = t.find(U'自'); at != u32::npos; at = t.find(U'自', at + 1)) {
-            size_t i = at + 1;
-            const int y = digits(t, i, 4);
-            if (y < 1000 || i >= t.size() || t[i] != U'年') continue;
-            ++i;
-            const int m = digits(t, i, 2);
-            if (m < 1 || i >= t.size() || t[i] != U'月') continue;
-            ++i;
-            const int d = digits(t, i, 2);
-            if (d < 1 || i >= t.size() || t[i] != U'日') continue;
-            ++i;
-            const u32v rest = u32v(t).substr(i);
-            if (rest.substr(0, 3) == U"起施行" || rest.substr(0, 2) == U"施行" || rest.substr(0, 3) == U"起实施")
-                return std::to_string(y) + "年" + std::to_string(m) + "月" + std::to_string(d) + "日";
-        }
-    }
-    return "";
-}
-
 struct Found {
     const Table* table = nullptr;
     size_t header_row = 0;         // the row holding the two header cells
@@ -223,18 +176,6 @@ struct Label {
     size_t paragraph = 0;
     std::string text;
 };
-
-// Marks inside the labels cut away.
-void unmark_labels(CompareSide& side, const std::vector<Label>& labels) {
-    std::vector<DiffMark> kept;
-    for (DiffMark m : side.marks) {
-        for (const Label& l : labels)
-            if (static_cast<size_t>(m.paragraph) == l.paragraph)
-                m.begin = std::max(m.begin, static_cast<int>(utf8::decode(l.text).size()));
-        if (m.begin < m.end) kept.push_back(m);
-    }
-    side.marks = std::move(kept);
-}
 
 // The side's words without its labels and spaces.
 u32 words(const CompareSide& side, const std::vector<Label>& labels) {
@@ -368,9 +309,8 @@ Result<Document> compare_from_table(const Document& published, const CompareOpti
 
         Comparison c = compare_pair(std::move(old_paragraphs), std::move(new_paragraphs), limits);
         // As compare_documents does it: the number an article starts with is not a word that
-        // changed (a renumbering is said by the note), and the same words are 未改.
-        unmark_labels(c.old_side, old_labels);
-        unmark_labels(c.new_side, new_labels);
+        // changed (compare_pair leaves it unmarked; a renumbering is said by the note), and the
+        // same words are 未改.
         if (c.change == Change::modified && words(c.old_side, old_labels) == words(c.new_side, new_labels)) {
             c.change = Change::unchanged;
             c.old_side.marks.clear();
@@ -423,11 +363,11 @@ Result<Document> compare_from_table(const Document& published, const CompareOpti
     doc.title = !options.title.empty() ? options.title : name.empty() ? std::string("新旧对照") : "《" + name + "》新旧对照";
     summary.old_title = name.empty() ? "修订前" : name + "（修订前）";
     summary.new_title = name.empty() ? "修订后" : name + "（修订后）";
-    std::vector<std::string> texts;  // the page's own lines first (公布 / 施行 notes), then the new column
-    for (const Block& b : published.blocks)
-        if (b.role != Role::table && b.role != Role::image && b.role != Role::compare) texts.push_back(b.text);
-    texts.insert(texts.end(), new_texts.begin(), new_texts.end());
-    summary.effective = find_effective(options.effective, texts);
+    // The effective date: the playlist's, else the page's own lines (公布 / 施行 notes) and the
+    // new column's words (本条例自…起施行), as compare_documents reads a new text.
+    Document words = published;
+    for (const std::string& t : new_texts) words.blocks.push_back(text_block(Role::paragraph, t));
+    summary.effective = compare_parts::effective_date(options.effective, words);
     doc.url = published.url;
     doc.compare_summary = std::move(summary);
     return doc;

@@ -102,6 +102,15 @@ std::vector<Token> tokenize(const std::u32string& text) {
     return tokens;
 }
 
+std::u32string fold_width(const std::u32string& text) {
+    std::u32string out = text;
+    for (char32_t& c : out) {
+        if (c >= 0xFF01 && c <= 0xFF5E) c = c - 0xFF01 + 0x21;
+        else if (c == 0x3000) c = U' ';
+    }
+    return out;
+}
+
 std::u32string_view view(const std::u32string& text, Token t) {
     return std::u32string_view(text).substr(static_cast<size_t>(t.begin), static_cast<size_t>(t.end - t.begin));
 }
@@ -134,6 +143,17 @@ void add_ranges(std::vector<std::pair<int, int>>& out, const std::u32string& tex
     }
 }
 
+// A mark never starts or ends with a space (the one after 第八条, between two changes).
+void trim_spaces(std::vector<std::pair<int, int>>& ranges, const std::u32string& text) {
+    std::vector<std::pair<int, int>> kept;
+    for (auto [b, e] : ranges) {
+        while (b < e && u_isUWhiteSpace(static_cast<UChar32>(text[static_cast<size_t>(b)]))) ++b;
+        while (e > b && u_isUWhiteSpace(static_cast<UChar32>(text[static_cast<size_t>(e) - 1]))) --e;
+        if (b < e) kept.emplace_back(b, e);
+    }
+    ranges = std::move(kept);
+}
+
 void mark_whole(const std::u32string& text, std::vector<std::pair<int, int>>& out) {
     int start = 0;
     for (int i = 0; i <= static_cast<int>(text.size()); ++i)
@@ -147,9 +167,13 @@ void mark_whole(const std::u32string& text, std::vector<std::pair<int, int>>& ou
 
 WordDiff word_diff(const std::u32string& old_text, const std::u32string& new_text, size_t max_cells) {
     WordDiff out;
-    if (old_text == new_text) return out;
+    // Words are compared with full-width forms folded to ASCII: （一） and (一), ０ and 0, the
+    // ideographic space and a space are the same to a reader; one source typing the other's
+    // brackets must not mark every item of a list.
+    const std::u32string old_folded = fold_width(old_text), new_folded = fold_width(new_text);
+    if (old_folded == new_folded) return out;
     const std::vector<Token> a = tokenize(old_text), b = tokenize(new_text);
-    auto same = [&](size_t i, size_t j) { return view(old_text, a[i]) == view(new_text, b[j]); };
+    auto same = [&](size_t i, size_t j) { return view(old_folded, a[i]) == view(new_folded, b[j]); };
 
     // The common head costs nothing (the walk below would match it the same way); the table
     // covers the rest. (Not the common tail: it would tie the old text's last words to the new
@@ -261,6 +285,8 @@ WordDiff word_diff(const std::u32string& old_text, const std::u32string& new_tex
         add_ranges(out.deleted, old_text, a, r.old_begin, r.old_end);
         add_ranges(out.inserted, new_text, b, r.new_begin, r.new_end);
     }
+    trim_spaces(out.deleted, old_text);
+    trim_spaces(out.inserted, new_text);
     return out;
 }
 
