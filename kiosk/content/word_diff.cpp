@@ -182,8 +182,9 @@ WordDiff word_diff(const std::u32string& old_text, const std::u32string& new_tex
     while (head < a.size() && head < b.size() && same(head, head)) ++head;
     const size_t n = a.size() - head, m = b.size() - head;
 
-    // The budget before the table: n × m cells (and each count within the cell type).
-    if ((n > 0 && m > max_cells / n) || std::min(n, m) >= UINT16_MAX) {
+    // The budget before the table: its (n + 1) × (m + 1) cells, words past the common head
+    // (and each count within the cell type).
+    if ((n > 0 && m > 0 && n + 1 > max_cells / (m + 1)) || std::min(n, m) >= UINT16_MAX) {
         out.whole = true;
         mark_whole(old_text, out.deleted);
         mark_whole(new_text, out.inserted);
