@@ -9,7 +9,7 @@
 using test::run_kiosk;
 
 TEST_CASE("every subcommand has --help", "[cli][process]") {
-    for (const char* cmd : {"run", "render", "layout", "extract", "check", "plan", "status", "refresh", "reload"}) {
+    for (const char* cmd : {"run", "render", "layout", "extract", "compare", "check", "plan", "status", "refresh", "reload"}) {
         auto r = run_kiosk({cmd, "--help"});
         INFO(cmd);
         CHECK(r.status == 0);

@@ -424,3 +424,29 @@ TEST_CASE("compare: the bench's revision pairs, their merges found", "[compare_a
         CHECK(merged.old_side.number == olds);
     }
 }
+
+TEST_CASE("kiosk compare prints the counts and the changed pairs, or kiosk-compare/1", "[compare_align][cli][process]") {
+    const std::string old_file = (kFixtures / "merged-old.txt").string(), new_file = (kFixtures / "merged-new.txt").string();
+    auto r = test::run_kiosk({"compare", old_file, new_file, "--effective", "2023-08-01"});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.out.find("新增 0 条，删除 0 条，修改 2 条，未改 7 条") != std::string::npos);
+    CHECK(r.out.find("施行日期：2023年8月1日") != std::string::npos);
+    CHECK(r.out.find("第五条、第六条 -> 第五条  修改  由原第五条、第六条合并") != std::string::npos);
+    CHECK(r.out.find("第一条 -> 第一条") == std::string::npos);  // kept as it was: not listed
+
+    auto j = test::run_kiosk({"compare", old_file, new_file, "--json"});
+    REQUIRE(j.status == 0);
+    const auto parsed = nlohmann::json::parse(j.out);
+    CHECK(parsed["format"] == "kiosk-compare/1");
+    CHECK(parsed["summary"]["merged"] == 1);
+
+    auto help = test::run_kiosk({"compare", "--help"});
+    CHECK(help.status == 0);
+    CHECK(help.out.find("usage: kiosk compare OLD NEW") != std::string::npos);
+    auto one = test::run_kiosk({"compare", old_file});
+    CHECK(one.status == 2);
+    auto notice = test::run_kiosk({"compare", (kFixtures / "README.md").string(), new_file});
+    CHECK(notice.status == 1);
+    CHECK(notice.err.find("修订前的文本里没有找到“第一条”") != std::string::npos);
+}

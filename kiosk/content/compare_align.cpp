@@ -601,7 +601,10 @@ Result<Document> compare_documents(const Document& old_doc, const Document& new_
                 c.new_side.marks = std::move(marked.new_side.marks);
                 unmark_labels(c.old_side, *old_units, d.olds);
                 unmark_labels(c.new_side, *new_units, d.news);
-                c.change = Change::modified;  // merged and split pairs count as 修改 even when no word changed
+                // Nothing to mark (full-width and ASCII brackets, say) is 未改; merged and split
+                // pairs count as 修改 even when no word changed.
+                const bool joined = c.relation == Relation::merged || c.relation == Relation::split;
+                c.change = !joined && c.old_side.marks.empty() && c.new_side.marks.empty() ? Change::unchanged : Change::modified;
             }
             if (c.relation == Relation::moved) c.note = "原" + c.old_side.number;
             if (c.relation == Relation::merged) c.note = "由原" + c.old_side.number + "合并";
