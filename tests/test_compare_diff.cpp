@@ -276,7 +276,7 @@ TEST_CASE("compare_from_table splits cells written as paragraphs back into 款 a
     auto result = content::compare_from_table(page("duizhaobiao-p.html"));
     REQUIRE(result.ok());
     const auto p = pairs(*result);
-    REQUIRE(p.size() == 4);
+    REQUIRE(p.size() == 5);
     CHECK(result->title == "《某市公共场所控制吸烟条例》新旧对照");
     // <p> per item: the extractor joins a cell's paragraphs without a separator; the items
     // （一）… are split back after ： and ；.
@@ -285,6 +285,13 @@ TEST_CASE("compare_from_table splits cells written as paragraphs back into 款 a
     CHECK(p[1]->new_side.paragraphs[4] == "（四）政务服务大厅。");
     CHECK(marked(p[1]->new_side) == "和工作场所|、少年宫|和室外区域|；|（四）政务服务大厅。");
     CHECK(marked(p[1]->old_side) == "。");  // the closing 。 became ； before the added item
+    // Two old articles beside one new cell spanning both rows: merged, one pair.
+    CHECK(p[3]->relation == content::Relation::merged);
+    CHECK(p[3]->note == "由原第十条、第十一条合并");
+    CHECK(p[3]->old_side.paragraphs.size() == 2);
+    CHECK(p[3]->change == content::Change::modified);
+    CHECK(result->compare_summary->merged == 1);
+    CHECK(result->compare_summary->modified == 5);
     CHECK(result->compare_summary->effective == "2024年9月1日");
 }
 
