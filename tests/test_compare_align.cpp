@@ -3,7 +3,9 @@
 // golden files (tests/golden/compare/CASE.json; KIOSK_UPDATE_GOLDEN=1 rewrites them: read the
 // diff before committing it), and asserts that fail when the alignment breaks.
 #include <catch2/catch.hpp>
-#include <chrono>
+#include <ctime>
+#include <map>
+#include <tuple>
 
 #include "base/utf8.hpp"
 #include "checks.hpp"
@@ -334,4 +336,91 @@ TEST_CASE("compare pairs survive the kiosk-document/1 round trip, bad marks do n
     CHECK(c->new_side.marks[0].begin == 0);
     CHECK(c->new_side.marks[1].begin == 6);
     CHECK(c->change == Change::unchanged);
+}
+
+namespace {
+// old article number -> new article number(s) of the comparison's pairs (headings left out).
+std::map<std::string, std::string> article_map(const Document& doc) {
+    std::map<std::string, std::string> out;
+    for (const Block& b : doc.blocks)
+        if (!b.compare.heading && !b.compare.old_side.empty()) out[b.compare.old_side.number] = b.compare.new_side.number;
+    return out;
+}
+
+double cpu_ms() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+}  // namespace
+
+// The real revision: 《政府信息公开条例》 2007 (5 章 38 条) -> 2019 (6 章 56 条), the pairs checked
+// by hand against the 2019 text (tests/fixtures/compare/xxgk-*.txt, from the bench).
+TEST_CASE("compare: the 2007 and 2019 政府信息公开条例, pairs checked by hand", "[compare_align][golden]") {
+    const Document old_doc = read_text(kFixtures / "xxgk-2007.txt");
+    const Document new_doc = read_text(kFixtures / "xxgk-2019.txt");
+    const double start = cpu_ms();
+    auto doc = compare_documents(old_doc, new_doc);
+    const double took = cpu_ms() - start;
+    REQUIRE(doc);
+    WARN("2007 -> 2019 compared in " << took << " ms of CPU");
+    CHECK(took < 250);  // about 6 ms in a release build; ASan and a busy machine are slower
+    check_golden_json("xxgk-2007-2019", *doc);
+
+    const auto map = article_map(*doc);
+    const std::vector<std::pair<int, int>> by_hand = {
+        {1, 1},   {2, 2},   {3, 3},   {4, 4},   {5, 5},   {6, 6},   {7, 11},  {8, 14},  {9, 19},  {10, 20}, {11, 21},
+        {13, 27}, {14, 17}, {15, 23}, {16, 25}, {17, 10}, {18, 26}, {19, 12}, {20, 29}, {21, 36}, {22, 37}, {23, 32},
+        {24, 33}, {25, 41}, {26, 40}, {27, 42}, {28, 43}, {29, 46}, {30, 47}, {31, 49}, {32, 50}, {33, 51}, {34, 52},
+        {35, 53}, {36, 54}, {37, 55}, {38, 56}};
+    for (const auto& [from, to] : by_hand) {
+        std::string old_number;
+        for (const auto& [o, n] : map)
+            if (chinese_number(utf8::decode(o)) == from) old_number = o;
+        INFO("2007 article " << from << " should be 2019 article " << to);
+        REQUIRE_FALSE(old_number.empty());
+        CHECK(chinese_number(utf8::decode(map.at(old_number))) == to);
+    }
+    const CompareSummary& s = *doc->compare_summary;
+    CHECK(s.old_title == "中华人民共和国政府信息公开条例（2007年）");
+    CHECK(s.new_title == "中华人民共和国政府信息公开条例（2019年修订）");
+    CHECK(s.effective == "2019年5月15日");
+    CHECK(s.added + s.modified + s.unchanged == 56);  // every 2019 article once
+    int last = 0;
+    for (const Block& b : doc->blocks) {
+        if (b.compare.heading || b.compare.new_side.empty()) continue;
+        const int n = chinese_number(utf8::decode(b.compare.new_side.number));
+        CHECK(n == last + 1);  // the new text's order
+        last = n;
+    }
+    // 第四章 监督和保障 is 2019's 第五章, words unchanged.
+    bool found = false;
+    for (const Block& b : doc->blocks)
+        if (b.compare.heading && b.compare.old_side.number == "第四章") {
+            found = true;
+            CHECK(b.compare.new_side.number == "第五章");
+            CHECK(b.compare.change == Change::unchanged);
+            CHECK(b.compare.note == "原第四章");
+        }
+    CHECK(found);
+}
+
+// The bench's revision pairs (tests/fixtures/compare/pairs/, revise.py): their merges, each
+// rewritten into one article, are found.
+TEST_CASE("compare: the bench's revision pairs, their merges found", "[compare_align]") {
+    const std::vector<std::tuple<std::string, std::string, std::string>> merges = {
+        {"zhongxin", "第七条、第八条", "第七条"},
+        {"guiding", "第七条、第八条", "第八条"},
+        {"chuangkou", "第四条、第五条", "第四条"},
+        {"rexian", "第九条、第十一条", "第十一条"}};
+    for (const auto& [name, olds, into] : merges) {
+        INFO(name);
+        auto doc = compare_documents(read_text(kFixtures / "pairs" / (name + "-old.txt")), read_text(kFixtures / "pairs" / (name + "-new.txt")));
+        REQUIRE(doc);
+        const auto pairs = pairs_of(*doc);
+        REQUIRE(count_relation(pairs, Relation::merged) == 1);
+        const Comparison& merged = pair_at(pairs, into);
+        CHECK(merged.relation == Relation::merged);
+        CHECK(merged.old_side.number == olds);
+    }
 }

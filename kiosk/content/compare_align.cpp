@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <unordered_map>
 
 #include "base/utf8.hpp"
@@ -36,8 +37,10 @@ constexpr double kSimilarSameNumber = 0.30;  // … and at the same number
 constexpr double kSameNumberBonus = 0.10;
 constexpr double kPlacePenalty = 0.10;    // × the distance of the two places (0..1 of each text)
 constexpr double kContained = 0.60;       // share of a text's weight found in the other
+constexpr double kContainedBeside = 0.25; // … for a merge or split with the article right beside it
 constexpr size_t kMinGrams = 6;           // shorter texts are too short to be found inside another
 constexpr double kHeadingSimilar = 0.50;  // Dice of two headings' words
+constexpr double kSimilarInPlace = 0.25;  // Dice or containment, for an article in its place between two pairs
 
 bool kept_for_similarity(char32_t c) {
     return (c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z') ||
@@ -52,6 +55,7 @@ struct Piece {
     int index = 0;          // among its side's units
     std::u32string body;    // the words without the label, spaces and punctuation: what is compared
     Grams grams;
+    std::vector<double> idf;  // of each bigram in `grams` (articles only)
     double weight = 0;      // Σ idf × count
     int chapter = -1;       // the unit index of the heading above it (level 1 and 2)
     int section = -1;
@@ -108,15 +112,14 @@ size_t count(const Grams& g) {
     return n;
 }
 
-template <typename Weight>
-double shared(const Grams& a, const Grams& b, const Weight& weight) {
+double shared(const Grams& a, const Grams& b, const std::vector<double>& a_weights = {}) {
     double sum = 0;
     size_t i = 0, j = 0;
     while (i < a.size() && j < b.size()) {
         if (a[i].first < b[j].first) ++i;
         else if (b[j].first < a[i].first) ++j;
         else {
-            sum += weight(a[i].first) * std::min(a[i].second, b[j].second);
+            sum += (a_weights.empty() ? 1.0 : a_weights[i]) * std::min(a[i].second, b[j].second);
             ++i, ++j;
         }
     }
@@ -148,6 +151,7 @@ public:
             weigh();
             by_similarity();
             by_containment();
+            by_place();
             merges();
             splits();
         } else {
@@ -181,14 +185,20 @@ private:
         for (const auto& [g, count] : df) idf_[g] = std::log(1.0 + n / count);
         for (auto* side : {&old_, &new_})
             for (Piece& p : *side) {
+                if (p.heading()) continue;
                 p.weight = 0;
-                for (const auto& g : p.grams) p.weight += idf(g.first) * g.second;
+                p.idf.clear();
+                for (const auto& g : p.grams) {
+                    p.idf.push_back(idf(g.first));
+                    p.weight += p.idf.back() * g.second;
+                }
             }
-        const auto w = [this](uint64_t g) { return idf(g); };
         shared_.assign(old_articles_.size() * new_articles_.size(), 0.0);
-        for (size_t k = 0; k < old_articles_.size(); ++k)
+        for (size_t k = 0; k < old_articles_.size(); ++k) {
+            const Piece& a = old_[static_cast<size_t>(old_articles_[k])];
             for (size_t l = 0; l < new_articles_.size(); ++l)
-                shared_[k * new_articles_.size() + l] = shared(old_[old_articles_[k]].grams, new_[new_articles_[l]].grams, w);
+                shared_[k * new_articles_.size() + l] = shared(a.grams, new_[static_cast<size_t>(new_articles_[l])].grams, a.idf);
+        }
     }
 
     double shared_of(size_t k, size_t l) const { return shared_[k * new_articles_.size() + l]; }
@@ -269,16 +279,64 @@ private:
         take(candidates);
     }
 
+    // What is left between two pairs that keep their order (old 20 -> new 29 and old 22 -> new
+    // 37: old 21 and new 30…36) is the same stretch of the regulation rewritten: there a much
+    // lower similarity is enough (old 21 -> new 36, its answers rewritten).
+    void by_place() {
+        // The new place of the paired old article before and after each old article.
+        const size_t no = old_articles_.size();
+        std::vector<int> before(no, -1), after(no, std::numeric_limits<int>::max());
+        std::vector<int> new_place(new_.size(), -1);  // unit index -> index in new_articles_
+        for (size_t l = 0; l < new_articles_.size(); ++l) new_place[static_cast<size_t>(new_articles_[l])] = static_cast<int>(l);
+        const auto place_of = [&](size_t k, bool last) {
+            const Draft& d = drafts_[static_cast<size_t>(old_draft_[static_cast<size_t>(old_articles_[k])])];
+            return new_place[static_cast<size_t>(last ? d.news.back() : d.news.front())];
+        };
+        for (size_t k = 1; k < no; ++k)
+            before[k] = old_draft_[static_cast<size_t>(old_articles_[k - 1])] >= 0 ? place_of(k - 1, true) : before[k - 1];
+        for (size_t k = no - 1; k-- > 0;)
+            after[k] = old_draft_[static_cast<size_t>(old_articles_[k + 1])] >= 0 ? place_of(k + 1, false) : after[k + 1];
+        std::vector<Candidate> candidates;
+        for (size_t k = 0; k < no; ++k) {
+            if (old_draft_[static_cast<size_t>(old_articles_[k])] >= 0 || before[k] >= after[k]) continue;
+            const size_t from = static_cast<size_t>(before[k] + 1);
+            const size_t to = std::min(static_cast<size_t>(after[k]), new_articles_.size());
+            for (size_t l = from; l < to; ++l) {
+                if (new_draft_[static_cast<size_t>(new_articles_[l])] >= 0) continue;
+                const double score = std::max({dice(k, l), old_inside(k, l), new_inside(k, l)});
+                if (score >= kSimilarInPlace) candidates.push_back({score, k, l});
+            }
+        }
+        std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+        std::vector<std::pair<size_t, size_t>> taken;
+        for (const Candidate& c : candidates) {
+            const int o = old_articles_[c.k], n = new_articles_[c.l];
+            if (old_draft_[static_cast<size_t>(o)] >= 0 || new_draft_[static_cast<size_t>(n)] >= 0) continue;
+            // Never across another pair made here: the stretch keeps its order.
+            const bool crosses = std::any_of(taken.begin(), taken.end(), [&](const auto& t) { return (t.first < c.k) != (t.second < c.l); });
+            if (crosses) continue;
+            taken.emplace_back(c.k, c.l);
+            add_draft({o}, {n});
+        }
+    }
+
     void merges() {
         for (size_t k = 0; k < old_articles_.size(); ++k) {
             const int o = old_articles_[k];
             if (old_draft_[static_cast<size_t>(o)] >= 0) continue;
-            double best = kContained;
+            // An old article right beside one of the pair's own needs less of its words there:
+            // merged articles are usually rewritten into one.
+            const auto beside = [&](const Draft& d) {
+                const auto has = [&](size_t m) { return std::find(d.olds.begin(), d.olds.end(), old_articles_[m]) != d.olds.end(); };
+                return (k > 0 && has(k - 1)) || (k + 1 < old_articles_.size() && has(k + 1));
+            };
+            double best = 0;
             int into = -1;
             for (size_t l = 0; l < new_articles_.size(); ++l) {
                 const int d = new_draft_[static_cast<size_t>(new_articles_[l])];
                 if (d < 0 || drafts_[static_cast<size_t>(d)].relation == Relation::split) continue;
-                if (const double c = old_inside(k, l); c >= best) best = c, into = d;
+                const double c = old_inside(k, l);
+                if (c > best && c >= (beside(drafts_[static_cast<size_t>(d)]) ? kContainedBeside : kContained)) best = c, into = d;
             }
             if (into < 0) continue;
             Draft& d = drafts_[static_cast<size_t>(into)];
@@ -289,23 +347,26 @@ private:
     }
 
     // A split's parts stand together in the new text: a new article joins the pair of the
-    // old article it came from when it stands right before or after the pair's new side.
+    // old article it came from when it stands right before or after the pair's new side
+    // (and most of its words come from there: at a quarter, new articles beside a rewritten
+    // one were taken for its parts in the 2007→2019 条例).
     void splits() {
         for (int pass = 0; pass < 2; ++pass) {
             for (size_t step = 0; step < new_articles_.size(); ++step) {
                 const size_t l = pass == 0 ? step : new_articles_.size() - 1 - step;
                 const int n = new_articles_[l];
                 if (new_draft_[static_cast<size_t>(n)] >= 0) continue;
-                double best = kContained;
+                double best = 0;
                 int into = -1;
                 for (size_t k = 0; k < old_articles_.size(); ++k) {
                     const int d = old_draft_[static_cast<size_t>(old_articles_[k])];
                     if (d < 0 || drafts_[static_cast<size_t>(d)].relation == Relation::merged) continue;
-                    if (const double c = new_inside(k, l); c >= best) best = c, into = d;
+                    const Draft& draft = drafts_[static_cast<size_t>(d)];
+                    if (n != draft.news.front() - 1 && n != draft.news.back() + 1) continue;
+                    if (const double c = new_inside(k, l); c > best && c >= kContained) best = c, into = d;
                 }
                 if (into < 0) continue;
                 Draft& d = drafts_[static_cast<size_t>(into)];
-                if (n != d.news.front() - 1 && n != d.news.back() + 1) continue;
                 d.news.insert(std::upper_bound(d.news.begin(), d.news.end(), n), n);
                 d.relation = Relation::split;
                 new_draft_[static_cast<size_t>(n)] = into;
@@ -364,6 +425,7 @@ private:
             int o, n;
         };
         std::vector<Option> options;
+        size_t flows = 0;
         for (int o : olds)
             for (int n : news) {
                 const Piece& a = old_[static_cast<size_t>(o)];
@@ -374,15 +436,15 @@ private:
                     options.push_back({2.0 + closeness, o, n});
                     continue;
                 }
-                const auto one = [](uint64_t) { return 1.0; };
                 const double total = static_cast<double>(count(a.grams) + count(b.grams));
-                const double d = total > 0 ? 2 * shared(a.grams, b.grams, one) / total : 0.0;
+                const double d = total > 0 ? 2 * shared(a.grams, b.grams) / total : 0.0;
                 if (d >= kHeadingSimilar) {
                     options.push_back({1.0 + d + closeness, o, n});
                     continue;
                 }
-                // Renamed: the same number, and mostly the same articles under it.
-                if (same_number(o, n)) {
+                // Renamed: the same number, and mostly the same articles under it (a hostile
+                // text of a thousand 第一章 costs no more than a few passes over its articles).
+                if (same_number(o, n) && flows++ < 4 * (olds.size() + news.size())) {
                     auto [there, back] = flow(o, n, a.level());
                     if (there >= 0.5 && back >= 0.5) options.push_back({(there + back) / 2, o, n});
                 }
@@ -451,7 +513,11 @@ void unmark_labels(CompareSide& side, const std::vector<Article>& units, const s
     std::vector<std::pair<size_t, int>> labels;  // paragraph, label length
     for (int i : indexes) {
         const Article& a = units[static_cast<size_t>(i)];
-        labels.emplace_back(paragraph, static_cast<int>(utf8::decode(a.label).size()));
+        // The label and the space that sets it apart (第六条　公共…).
+        const std::u32string first = a.paragraphs.empty() ? std::u32string() : utf8::decode(a.paragraphs[0]);
+        size_t end = std::min(first.size(), utf8::decode(a.label).size());
+        while (end < first.size() && (first[end] == U' ' || first[end] == U'\u3000')) ++end;
+        labels.emplace_back(paragraph, static_cast<int>(end));
         paragraph += a.paragraphs.size();
     }
     std::vector<DiffMark> kept;
@@ -517,10 +583,12 @@ Result<Document> compare_documents(const Document& old_doc, const Document& new_
             c.level = a.unit == Unit::section ? 2 : 1;
             block.level = c.level;
         }
-        if (d.olds.empty()) {
-            c.change = Change::added;
-        } else if (d.news.empty()) {
-            c.change = Change::deleted;
+        if (d.olds.empty() || d.news.empty()) {
+            // 新增 or 删除: the side alone, marked whole (as compare_pair marks a lone side).
+            Comparison marked = compare_pair(c.old_side.paragraphs, c.new_side.paragraphs, options.limits);
+            c.change = marked.change;
+            c.old_side.marks = std::move(marked.old_side.marks);
+            c.new_side.marks = std::move(marked.new_side.marks);
         } else {
             c.relation = d.relation;
             if (c.relation == Relation::same && c.old_side.number != c.new_side.number) c.relation = Relation::moved;

@@ -141,7 +141,7 @@ std::string dated_title(const Document& doc) {
     if (title.empty()) return title;
     const std::u32string t = utf8::decode(title);
     if (!t.empty() && (t.back() == U'）' || t.back() == U')')) return title;  // already says which version
-    // The last 修订 / 修正 in the opening lines, else the 公布 / 通过 / 发布 date.
+    // The last 修订 / 修正 in the opening lines, else the 公布 / 通过 / 发布 / 印发 / 颁布 date.
     int revised = 0, published = 0;
     std::string revised_word;
     for (const std::u32string& line : opening_lines(doc)) {
@@ -155,7 +155,7 @@ std::string dated_title(const Document& doc) {
             if (what.find(U"修订") != u32v::npos) revised = d->year, revised_word = "修订";
             else if (what.find(U"修正") != u32v::npos) revised = d->year, revised_word = "修正";
             else if (what.find(U"公布") != u32v::npos || what.find(U"通过") != u32v::npos ||
-                     what.find(U"发布") != u32v::npos)
+                     what.find(U"发布") != u32v::npos || what.find(U"印发") != u32v::npos || what.find(U"颁布") != u32v::npos)
                 published = published ? published : d->year;
             at = end - 1;
         }
