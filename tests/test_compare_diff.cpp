@@ -152,7 +152,11 @@ TEST_CASE("compare_pair sets change, numbers and marks per paragraph", "[compare
     CHECK(added.old_side.empty());
     CHECK(added.old_side.number.empty());
     CHECK(added.new_side.number == "第五十四条");
-    CHECK(added.new_side.marks.empty());  // 新增 says it; nothing is underlined
+    REQUIRE(added.new_side.marks.size() == 2);  // each paragraph whole, the number too
+    CHECK(added.new_side.marks[0].begin == 0);
+    CHECK(added.new_side.marks[1].paragraph == 1);
+    CHECK(added.new_side.marks[1].begin == 0);
+    CHECK(added.new_side.marks[1].end == 9);
 
     // Only the brackets' width and the number differ: nothing to mark, 未改.
     const content::Comparison width = content::compare_pair({"第十条　（一）行政法规；"}, {"第二十条　(一)行政法规；"}, limits);
