@@ -60,13 +60,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view new_bytes = cut == std::string_view::npos ? bytes.substr(size / 2) : bytes.substr(cut + 1);
 
     const std::u32string old_text = kiosk::utf8::decode(old_bytes), new_text = kiosk::utf8::decode(new_bytes);
-    const WordDiff diff = word_diff(old_text, new_text, 1000000);
+    const WordDiff diff = word_diff(old_text, new_text, 100000);
     check_ranges(diff.deleted, old_text);
     check_ranges(diff.inserted, new_text);
     if (old_text == new_text && (!diff.deleted.empty() || !diff.inserted.empty())) std::abort();
 
     CompareLimits limits;
-    limits.max_diff_cells = 1000000;
+    limits.max_diff_cells = 100000;
     const Document old_doc = import_plain_text(kiosk::utf8::sanitize(old_bytes));
     const Document new_doc = import_plain_text(kiosk::utf8::sanitize(new_bytes));
     const Comparison pair = compare_pair(paragraphs_of(old_doc), paragraphs_of(new_doc), limits);
@@ -74,7 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check_side(pair.new_side);
 
     CompareOptions options;
-    options.limits.max_diff_cells = 1000000;
+    options.limits.max_diff_cells = 100000;
     if (auto compared = compare_documents(old_doc, new_doc, options)) {
         if (!compared->compare_summary) std::abort();
         for (const Block& b : compared->blocks) {

@@ -152,7 +152,11 @@ TEST_CASE("compare_pair sets change, numbers and marks per paragraph", "[compare
     CHECK(added.old_side.empty());
     CHECK(added.old_side.number.empty());
     CHECK(added.new_side.number == "第五十四条");
-    CHECK(added.new_side.marks.empty());  // 新增 says it; nothing is underlined
+    REQUIRE(added.new_side.marks.size() == 2);  // each paragraph whole, the number too
+    CHECK(added.new_side.marks[0].begin == 0);
+    CHECK(added.new_side.marks[1].paragraph == 1);
+    CHECK(added.new_side.marks[1].begin == 0);
+    CHECK(added.new_side.marks[1].end == 9);
 
     // Only the brackets' width and the number differ: nothing to mark, 未改.
     const content::Comparison width = content::compare_pair({"第十条　（一）行政法规；"}, {"第二十条　(一)行政法规；"}, limits);
@@ -276,7 +280,7 @@ TEST_CASE("compare_from_table splits cells written as paragraphs back into 款 a
     auto result = content::compare_from_table(page("duizhaobiao-p.html"));
     REQUIRE(result.ok());
     const auto p = pairs(*result);
-    REQUIRE(p.size() == 4);
+    REQUIRE(p.size() == 5);
     CHECK(result->title == "《某市公共场所控制吸烟条例》新旧对照");
     // <p> per item: the extractor joins a cell's paragraphs without a separator; the items
     // （一）… are split back after ： and ；.
@@ -285,6 +289,13 @@ TEST_CASE("compare_from_table splits cells written as paragraphs back into 款 a
     CHECK(p[1]->new_side.paragraphs[4] == "（四）政务服务大厅。");
     CHECK(marked(p[1]->new_side) == "和工作场所|、少年宫|和室外区域|；|（四）政务服务大厅。");
     CHECK(marked(p[1]->old_side) == "。");  // the closing 。 became ； before the added item
+    // Two old articles beside one new cell spanning both rows: merged, one pair.
+    CHECK(p[3]->relation == content::Relation::merged);
+    CHECK(p[3]->note == "由原第十条、第十一条合并");
+    CHECK(p[3]->old_side.paragraphs.size() == 2);
+    CHECK(p[3]->change == content::Change::modified);
+    CHECK(result->compare_summary->merged == 1);
+    CHECK(result->compare_summary->modified == 5);
     CHECK(result->compare_summary->effective == "2024年9月1日");
 }
 

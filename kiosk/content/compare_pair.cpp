@@ -88,13 +88,17 @@ Comparison compare_pair(std::vector<std::string> old_paragraphs, std::vector<std
     else if (old_paragraphs != new_paragraphs) c.change = Change::modified;
     if (!old_empty) c.old_side.number = leading_label(old_paragraphs.front());
     if (!new_empty) c.new_side.number = leading_label(new_paragraphs.front());
-    if (c.change == Change::modified) {
+    if (c.change != Change::unchanged) {
         const std::u32string old_text = join(old_paragraphs), new_text = join(new_paragraphs);
         const WordDiff diff = word_diff(old_text, new_text, limits.max_diff_cells);
-        c.old_side.marks = unmark_labels(to_marks(old_text, diff.deleted), old_paragraphs);
-        c.new_side.marks = unmark_labels(to_marks(new_text, diff.inserted), new_paragraphs);
-        // Nothing a reader would see differs (（一） against (一), or only the number): 未改.
-        if (c.old_side.marks.empty() && c.new_side.marks.empty()) c.change = Change::unchanged;
+        c.old_side.marks = to_marks(old_text, diff.deleted);
+        c.new_side.marks = to_marks(new_text, diff.inserted);
+        if (c.change == Change::modified) {
+            c.old_side.marks = unmark_labels(std::move(c.old_side.marks), old_paragraphs);
+            c.new_side.marks = unmark_labels(std::move(c.new_side.marks), new_paragraphs);
+            // Nothing a reader would see differs (（一） against (一), or only the number): 未改.
+            if (c.old_side.marks.empty() && c.new_side.marks.empty()) c.change = Change::unchanged;
+        }
     }
     c.old_side.paragraphs = std::move(old_paragraphs);
     c.new_side.paragraphs = std::move(new_paragraphs);

@@ -177,20 +177,6 @@ struct Label {
     std::string text;
 };
 
-// The side's words without its labels and spaces.
-u32 words(const CompareSide& side, const std::vector<Label>& labels) {
-    u32 out;
-    for (size_t p = 0; p < side.paragraphs.size(); ++p) {
-        const u32 t = utf8::decode(side.paragraphs[p]);
-        size_t from = 0;
-        for (const Label& l : labels)
-            if (l.paragraph == p) from = std::min(t.size(), utf8::decode(l.text).size());
-        for (size_t k = from; k < t.size(); ++k)
-            if (!is_space(t[k])) out.push_back(t[k]);
-    }
-    return out;
-}
-
 bool same_ref(const CellRef& a, const CellRef& b) { return a.row == b.row && a.index == b.index; }
 
 }  // namespace
@@ -308,14 +294,8 @@ Result<Document> compare_from_table(const Document& published, const CompareOpti
         for (const auto& p : new_paragraphs) new_texts.push_back(p);
 
         Comparison c = compare_pair(std::move(old_paragraphs), std::move(new_paragraphs), limits);
-        // As compare_documents does it: the number an article starts with is not a word that
-        // changed (compare_pair leaves it unmarked; a renumbering is said by the note), and the
-        // same words are 未改.
-        if (c.change == Change::modified && words(c.old_side, old_labels) == words(c.new_side, new_labels)) {
-            c.change = Change::unchanged;
-            c.old_side.marks.clear();
-            c.new_side.marks.clear();
-        }
+        // compare_pair leaves the numbers unmarked and calls a pair differing only in them 未改
+        // (a renumbering is said by the note below), as compare_documents does.
         Block b;
         if (heading) {
             c.heading = true;
