@@ -10,6 +10,11 @@
 
 namespace kiosk::text {
 
+// A comparison's lines that are not a side's text carry Line::chrome_role (there on body
+// lines too; the layout JSON gives it as the line's role): "compare-head" (the band's
+// 修订前 | 修订后), "compare-label" (新增, 删除, 修订前, 修订后, 未修改), "compare-note" (原第十三条),
+// "compare-summary" (the opening page). A side's text has none and Role::compare.
+
 // Indices into ShapedDocument::compare_words.
 enum CompareWord : size_t {
     kWordHeadOld,      // 修订前 (the header band, bold)

@@ -280,17 +280,20 @@ CompareUnit stacked(const PairContext& pc, const ShapedBlock& sb) {
         if (c.heading)
             for (auto& r : u.rows) r.rule_across = true;
     } else {
+        size_t old_lines = 0;
         if (!c.old_side.empty()) {
             label(c.new_side.empty() ? kWordDeleted : kWordLabelOld, 0);
-            side(set_side(pc, sb, 0, c.old_side, c.heading, fr.box.x, fr.box.width, Column::old_text, Mark::deleted, head_align),
-                 Column::old_text);
+            auto lines = set_side(pc, sb, 0, c.old_side, c.heading, fr.box.x, fr.box.width, Column::old_text, Mark::deleted, head_align);
+            old_lines = lines.size();
+            side(std::move(lines), Column::old_text);
         }
         if (!c.new_side.empty()) {
             const size_t at = u.rows.size();
             label(c.old_side.empty() ? kWordAdded : kWordLabelNew, c.old_side.empty() ? 0 : side_gap);
-            if (at > 0 && at < u.rows.size() && !c.heading) u.rows[at].break_before = true;  // between the sides
-            side(set_side(pc, sb, old_n, c.new_side, c.heading, fr.box.x, fr.box.width, Column::new_text, Mark::inserted, head_align),
-                 Column::new_text);
+            auto lines = set_side(pc, sb, old_n, c.new_side, c.heading, fr.box.x, fr.box.width, Column::new_text, Mark::inserted, head_align);
+            // Between the sides, when each has two lines or more (no one-line piece).
+            if (at > 0 && at < u.rows.size() && !c.heading && old_lines >= 2 && lines.size() >= 2) u.rows[at].break_before = true;
+            side(std::move(lines), Column::new_text);
         }
     }
     const size_t note = old_n + c.new_side.paragraphs.size();
