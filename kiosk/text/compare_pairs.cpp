@@ -33,7 +33,7 @@ Box mark_stroke(const Line& line, int begin, int end, Mark mark) {
     const GlyphBox& a = line.glyphs[static_cast<size_t>(begin)];
     const GlyphBox& b = line.glyphs[static_cast<size_t>(end - 1)];
     const float size = line.font_size;
-    const float thick = std::max(2.0f, std::round(kMarkStrokeEm * size));
+    const float thick = std::max(2.0f, std::ceil(kMarkStrokeEm * size - 0.001f));
     const float top = mark == Mark::deleted ? line.y - (kEmBoxAscent - 0.5f) * size - thick / 2
                                             : line.y + kUnderlineDropEm * size;
     return Box{a.x, std::round(top), b.x + b.w - a.x, thick};
