@@ -41,8 +41,8 @@ inline constexpr float kCompareBandGapEm = 0.45f;
 inline constexpr float kComparePairGapEm = 0.8f;
 // Before a chapter heading pair.
 inline constexpr float kCompareHeadingGapEm = 1.0f;
-// The gutter between the two columns (the rule in its middle), in body em.
-inline constexpr float kCompareGutterEm = 1.6f;
+// The gutter between the two columns (the rule in its middle, an em of air each side), in body em.
+inline constexpr float kCompareGutterEm = 2.0f;
 // Narrower columns than this (body em) are not set side by side: stacked instead.
 inline constexpr float kCompareMinColumnEm = 12.0f;
 // The opening page's figures, in body em, and the words beside them (body size).
