@@ -11,8 +11,10 @@
 
 #include "app/cli.hpp"
 #include "base/zone_time.hpp"
+#include "app/compare_source.hpp"
 #include "app/content_source.hpp"
 #include "app/control.hpp"
+#include "app/compare_command.hpp"
 #include "app/fleet_commands.hpp"
 #include "app/opening_commands.hpp"
 #include "store/instance.hpp"
@@ -214,8 +216,17 @@ struct Prepared {
 Status fetch_web_items(Session& session, const std::string& only) {
     const net::FetchPolicy policy = fetch_policy_for(*session.config());
     for (const auto& item : session.playlist().items) {
-        if (!url::is_web_address(item.source) || (!only.empty() && item.id != only)) continue;
-        const FetchJob job = web_job(item);
+        if (!is_fetched(item) || (!only.empty() && item.id != only)) continue;
+        const FetchJob job = web_job(item, &session.playlist());
+        if (job.compare) {  // a 新旧对照: both texts fetched and compared, as the worker does
+            ComparisonFetch compared = fetch_comparison(job, policy, session.cache());
+            // Neither text changed since the cached comparison: the library has it already.
+            if (compared.result.outcome == net::FetchOutcome::not_modified) continue;
+            if (!compared.doc) return make_error(item.id + ": " + compared.result.error);
+            session.library().set_document(item.id, *compared.doc);
+            session.library().set_freshness(item.id, std::time(nullptr), false);
+            continue;
+        }
         net::FetchResult fetched = net::fetch({job.url, "", ""}, policy);
         if (fetched.outcome != net::FetchOutcome::ok) return make_error(item.source + ": " + fetched.error);
         auto doc = document_from_fetch(job, fetched, policy, session.cache(), &session.library().pictures());
@@ -576,6 +587,7 @@ void print_usage() {
         "  render   write pages as PNG files (no display needed)\n"
         "  layout   print the layout as kiosk-layout/1 JSON\n"
         "  extract  print the Document of a page or text file\n"
+        "  compare  align a regulation's old and new text article by article\n"
         "  check    validate kiosk.json and the playlist\n"
         "  plan     print what will play when\n"
         "  status   what the running kiosk is showing\n"
@@ -605,6 +617,7 @@ int run_command(const std::string& command, const std::vector<std::string>& argv
          {config, {"item", true, false}, {"input", true, false}, {"selector", true, false}, {"base-url", true, false}, {"size", true, false}, {"now", true, false}}, 0,
          cmd_layout},
         {"extract", kExtractHelp, {{"selector", true, false}, {"base-url", true, false}, {"column", true, false}, config}, 1, cmd_extract},
+        {"compare", kCompareHelp, {{"effective", true, false}, {"title", true, false}, {"json", false, false}, config}, 2, cmd_compare},
         {"check", kCheckHelp, {config}, 0, cmd_check},
         {"plan", kPlanHelp, {config, {"from", true, false}, {"hours", true, false}, {"size", true, false}}, 0, cmd_plan},
         {"status", kStatusHelp, {config, {"json", false, false}}, 0, cmd_status},
