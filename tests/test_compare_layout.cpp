@@ -7,6 +7,7 @@
 #include <cmath>
 #include <random>
 #include <sstream>
+#include <tuple>
 
 #include "base/utf8.hpp"
 #include "checks.hpp"
@@ -328,7 +329,7 @@ TEST_CASE("compare layout: random pairs at random sizes keep every count at 0", 
         return t;
     };
     const auto start = std::chrono::steady_clock::now();
-    for (int run = 0; run < 12; ++run) {
+    for (int run = 0; run < 40; ++run) {
         content::Document doc;
         doc.title = "随机对照";
         doc.compare_summary = content::CompareSummary{};
@@ -364,8 +365,9 @@ TEST_CASE("compare layout: random pairs at random sizes keep every count at 0", 
                                       Relation::same, heading));
         }
         const auto shaped = text::shape_document(test::fonts(), doc);
-        for (int s = 0; s < 6; ++s) {
-            const int w = 700 + static_cast<int>(rng() % 1800), h = 600 + static_cast<int>(rng() % 1500);
+        for (int s = 0; s < 8; ++s) {
+            int w = 700 + static_cast<int>(rng() % 1800), h = 600 + static_cast<int>(rng() % 1500);
+            if (s < 3) std::tie(w, h) = kSizes[s];
             Laid l;
             l.style = text::resolve_style(config::Typography{}, w, h);
             l.geometry = text::resolve_geometry(config::Margins{}, w, h);
