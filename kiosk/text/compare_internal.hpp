@@ -29,6 +29,9 @@ enum CompareWord : size_t {
     kWordOldTitle,     // 修订前：…（2007年）
     kWordNewTitle,     // 修订后：…（2019年修订）
     kWordRelations,    // 其中重新编号 N 条，合并 M 条，拆分 K 条 ("" when none)
+    kWordOldGoesOn,    // 修订前（续） (portrait: over a side continued from the page before)
+    kWordNewGoesOn,    // 修订后（续）
+    kWordSameGoesOn,   // 未修改（续）
     kWordCountFirst,   // then four groups of three: 新增 | 12 | 条，  删除 | 3 | 条， …
     kWordCount = kWordCountFirst + 12,
 };

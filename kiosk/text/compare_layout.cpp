@@ -87,15 +87,25 @@ float counts(const ShapedDocument& doc, const Style& style, const Box& box, floa
         group.width = x;
         groups.push_back(std::move(group));
     }
-    // Rows of groups, as many to a row as fit; then each row centred.
+    // Rows of groups: as few rows as fit, the groups shared out evenly among them (2 + 2,
+    // not 3 + 1); each row centred.
+    auto fits = [&](size_t per_row) {
+        for (size_t g = 0; g < groups.size(); g += per_row) {
+            float width = 0;
+            for (size_t k = g; k < std::min(groups.size(), g + per_row); ++k) width += (k == g ? 0 : between) + groups[k].width;
+            if (width > box.width) return false;
+        }
+        return true;
+    };
+    size_t per_row = groups.size();
+    while (per_row > 1 && !fits(per_row)) --per_row;
+    const size_t rows = (groups.size() + per_row - 1) / per_row;
+    per_row = (groups.size() + rows - 1) / rows;
     float y = top;
     for (size_t g = 0; g < groups.size();) {
-        size_t end = g;
+        const size_t end = std::min(groups.size(), g + per_row);
         float width = 0;
-        while (end < groups.size() && (end == g || width + between + groups[end].width <= box.width)) {
-            width += (end == g ? 0 : between) + groups[end].width;
-            ++end;
-        }
+        for (size_t k = g; k < end; ++k) width += (k == g ? 0 : between) + groups[k].width;
         float x = box.x + (box.width - width) / 2;
         const float baseline = y + (pitch - big) / 2 + kEmBoxAscent * big;
         for (size_t k = g; k < end; ++k) {
@@ -199,6 +209,7 @@ public:
             new_page();
             before = 0;
             r = k;
+            goes_on(u, r);
         }
     }
 
@@ -241,6 +252,27 @@ private:
             line.repeat = repeat;
             page.lines.push_back(std::move(line));
         }
+    }
+
+    // Stacked, a side continued from the page before is labelled again (修订后（续）), a line
+    // marked repeat; side by side the header band says it.
+    void goes_on(const CompareUnit& u, size_t r) {
+        if (fr_.side_by_side || r >= u.rows.size() || u.rows[r].lines.empty()) return;
+        const Line& first = u.rows[r].lines.front();
+        if (!first.chrome_role.empty() || first.pair < 0) return;
+        const auto& w = doc_.compare_words;
+        const size_t word = first.column == Column::old_text ? kWordOldGoesOn : first.column == Column::new_text ? kWordNewGoesOn : kWordSameGoesOn;
+        if (w.size() <= word) return;
+        const float size = style_.meta_px, height = std::round(size * 1.5f);
+        Line line = word_line(w[word], size, Tone::muted, fr_.box.x, fr_.box.y + cursor_ + (height - size) / 2 + kEmBoxAscent * size);
+        line.chrome_role = "compare-label";
+        line.role = Role::compare;
+        line.block = u.block;
+        line.pair = u.pair;
+        line.column = first.column;
+        line.repeat = true;
+        pages_.back().lines.push_back(std::move(line));
+        cursor_ += height;
     }
 
     // The rule between the columns, from the band's top to the page's last line, stopping

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "text/compare_internal.hpp"
+#include "text/punctuation.hpp"
 
 namespace kiosk::text {
 using content::Align;
@@ -36,7 +37,14 @@ Box mark_stroke(const Line& line, int begin, int end, Mark mark) {
     const float thick = std::max(2.0f, std::ceil(kMarkStrokeEm * size - 0.001f));
     const float top = mark == Mark::deleted ? line.y - (kEmBoxAscent - 0.5f) * size - thick / 2
                                             : line.y + kUnderlineDropEm * size;
-    return Box{a.x, std::round(top), b.x + b.w - a.x, thick};
+    // Not under a bracket's or a comma's blank half: the stroke starts and ends with the ink.
+    auto blank = [&](const GlyphBox& g) { return std::clamp(g.w - 0.5f * size, 0.0f, 0.5f * size); };
+    const char32_t first = line.text[static_cast<size_t>(begin)], last = line.text[static_cast<size_t>(end - 1)];
+    float x0 = a.x, x1 = b.x + b.w;
+    if (punct_side(first) == PunctSide::opening) x0 += blank(a);
+    if (punct_side(last) == PunctSide::closing && (end - begin > 1 || punct_side(first) != PunctSide::opening)) x1 -= blank(b);
+    if (x1 <= x0) x1 = x0 + 0.5f * size;
+    return Box{x0, std::round(top), x1 - x0, thick};
 }
 
 size_t CompareUnit::least_first_piece() const {

@@ -74,6 +74,9 @@ void shape_compare(FontSet& fonts, const content::Document& doc, const ShapeOpti
     add("合并", s.merged);
     add("拆分", s.split);
     w.push_back(shape_words(fonts, Role::meta, relations, options));
+    w.push_back(shape_words(fonts, Role::caption, "修订前（续）", options));
+    w.push_back(shape_words(fonts, Role::caption, "修订后（续）", options));
+    w.push_back(shape_words(fonts, Role::caption, "未修改（续）", options));
     const std::pair<const char*, int> counts[] = {{"新增", s.added}, {"删除", s.deleted}, {"修改", s.modified}, {"未改", s.unchanged}};
     for (size_t i = 0; i < 4; ++i) {
         w.push_back(shape_words(fonts, Role::paragraph, counts[i].first, options));
