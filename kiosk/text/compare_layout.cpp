@@ -307,7 +307,8 @@ private:
             const CompareRow& row = u.rows[r];
             const float top = box.y + cursor_;
             if (row.rule_across) {
-                if (across_.empty() || across_.back().second != 0) across_.emplace_back(top, 0);
+                // At a page's top the rule stops at the band.
+                if (across_.empty() || across_.back().second != 0) across_.emplace_back(empty_ && r == a ? box.y + band_ : top, 0);
                 across_.back().second = top + row.height;
             }
             for (Line line : row.lines) {
