@@ -7,6 +7,8 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cmath>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -263,4 +265,84 @@ TEST_CASE("compare app: a running kiosk shows a comparison of two web texts and 
     CHECK(it["pages"].get<int>() == shown);  // the last good comparison stays on screen
     CHECK(it["fetch"]["reason"].get<std::string>().rfind("修订前的文本：", 0) == 0);
     CHECK(kiosk.stop() == 0);
+}
+
+TEST_CASE("compare app: kiosk render strikes a deleted word in the muted colour and underlines an inserted one in the accent",
+          "[compare_app][process]") {
+    test::TempDir dir;
+    test::write_file(dir.path() / "old.txt", kOld);
+    test::write_file(dir.path() / "new.txt", kNew);
+    write_kiosk_config(dir.path(), dir.path() / "run");
+    test::write_file(dir.path() / "playlist.json", json{{"items", {compare_item("file:old.txt", "file:new.txt")}}}.dump());
+    const std::string config = (dir.path() / "kiosk.json").string();
+    auto layout = test::run_kiosk({"layout", "--config", config, "--item", "tiaoli", "--size", "1920x1080"});
+    INFO(layout.err);
+    REQUIRE(layout.status == 0);
+    const json pages = json::parse(layout.out)["items"][0]["pages"];
+    auto render = test::run_kiosk({"render", "--config", config, "--item", "tiaoli", "--size", "1920x1080", "--out",
+                                   (dir.path() / "png").string()},
+                                  "SDL_VIDEODRIVER=dummy");
+    INFO(render.err);
+    REQUIRE(render.status == 0);
+
+    // The theme's colours (config::Theme's defaults: the test's kiosk.json sets none).
+    const config::Theme theme;
+    auto rgb_at = [](const test::Image& img, int x, int y) {
+        const size_t at = (static_cast<size_t>(y) * static_cast<size_t>(img.width) + static_cast<size_t>(x)) * 3;
+        return config::Color{img.rgb[at], img.rgb[at + 1], img.rgb[at + 2]};
+    };
+    auto same = [](config::Color a, config::Color b) { return a.r == b.r && a.g == b.g && a.b == b.b; };
+    int checked[3] = {0, 0, 0};  // by text::Mark: none, deleted, inserted
+    for (size_t p = 0; p < pages.size(); ++p) {
+        char name[32];
+        std::snprintf(name, sizeof name, "tiaoli-%03zu.png", p + 1);
+        const test::Image img = test::read_png(dir.path() / "png" / name);
+        REQUIRE(img.width == 1920);
+        for (const json& line : pages[p]["lines"]) {
+            if (!line.contains("marks")) continue;
+            for (const json& m : line["marks"]) {
+                const bool deleted = m["mark"] == "deleted";
+                const config::Color colour = deleted ? theme.muted : theme.accent;
+                const json& s = m["stroke"];
+                const int x0 = static_cast<int>(std::lround(s["x"].get<double>()));
+                const int x1 = static_cast<int>(std::lround(s["x"].get<double>() + s["width"].get<double>()));
+                const int y = static_cast<int>(std::lround(s["y"].get<double>() + s["height"].get<double>() / 2 - 0.5));
+                INFO("page " << p + 1 << " " << line["text"] << " " << m.dump());
+                // The stroke: every pixel of its middle row across the word, in the mark's colour.
+                int right = 0;
+                for (int x = x0; x < x1; ++x) right += same(rgb_at(img, x, y), colour);
+                CHECK(right == x1 - x0);
+                // The glyphs of the span: the mark's colour where fully inked, never the text's.
+                const float size = line["font_size"].get<float>(), baseline = line["y"].get<float>();
+                int own = 0, text_coloured = 0;
+                for (const json& g : line["glyphs"]) {
+                    const int c = g["c"].get<int>();
+                    if (c < m["from"].get<int>() || c >= m["to"].get<int>()) continue;
+                    for (int gy = static_cast<int>(baseline - 0.85f * size); gy < static_cast<int>(baseline + 0.1f * size); ++gy)
+                        for (int gx = static_cast<int>(g["x"].get<float>()); gx < static_cast<int>(g["x"].get<float>() + g["w"].get<float>()); ++gx) {
+                            const config::Color px = rgb_at(img, gx, gy);
+                            own += same(px, colour);
+                            text_coloured += same(px, theme.text);
+                        }
+                }
+                CHECK(own > 0);
+                CHECK(text_coloured == 0);
+                ++checked[deleted ? 1 : 2];
+            }
+            // Unmarked glyphs of a marked line stay in the text colour.
+            if (!line["marks"].empty() && line["marks"][0]["from"].get<int>() > 0) {
+                const json& g = line["glyphs"][0];
+                const float size = line["font_size"].get<float>(), baseline = line["y"].get<float>();
+                int text_coloured = 0;
+                for (int gy = static_cast<int>(baseline - 0.85f * size); gy < static_cast<int>(baseline); ++gy)
+                    for (int gx = static_cast<int>(g["x"].get<float>()); gx < static_cast<int>(g["x"].get<float>() + g["w"].get<float>()); ++gx)
+                        text_coloured += same(rgb_at(img, gx, gy), theme.text);
+                CHECK(text_coloured > 0);
+                ++checked[0];
+            }
+        }
+    }
+    CHECK(checked[1] >= 1);  // struck spans seen (履行职责, …)
+    CHECK(checked[2] >= 2);  // underlined ones (行政管理职能, 第五条 …)
+    CHECK(checked[0] >= 1);
 }

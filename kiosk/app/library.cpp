@@ -82,7 +82,7 @@ void Library::load(LibraryItem& entry, const config::Playlist& playlist) {
     } else if (compares_texts(entry.item)) {  // a comparison: the later of its two texts
         for (const std::string* side : {&entry.item.old_source, &entry.item.new_source}) {
             struct stat st {};
-            if (auto text_path = config::local_path(playlist, *side); text_path && ::stat(text_path->c_str(), &st) == 0)
+            if (auto file = config::local_path(playlist, *side); file && ::stat(file->c_str(), &st) == 0)
                 entry.content_time = std::max<std::time_t>(entry.content_time, st.st_mtime);
         }
     } else if (entry.item.notice && !entry.item.text.empty()) {

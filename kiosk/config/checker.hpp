@@ -221,8 +221,11 @@ std::optional<TimeRange> time_range(Checker& c, const std::string& path, const j
 // (playlist_compare.cpp).
 void check_address(Checker& c, const std::string& path, const json& value, const std::string& address,
                    const KioskConfig& cfg, bool local);
-// The item names a comparison's two texts ("old" or "new").
-inline bool compare_texts(const json& item) { return item.contains("old") || item.contains("new"); }
+// The item is a comparison, or names a comparison's texts ("old" or "new"): read_compare
+// says what it lacks, not the source check.
+inline bool compare_texts(const json& item) {
+    return item.contains("old") || item.contains("new") || (item.contains("kind") && item["kind"] == "compare");
+}
 // "kind": "compare" (新旧对照, issue 30): its two texts or its one published 对照表, and its
 // effective date, read into `item`; on any other kind, "old", "new" and "effective" are errors.
 void read_compare(Checker& c, const json& it, const std::string& path, PlaylistItem& item, const KioskConfig& cfg,
