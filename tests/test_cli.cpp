@@ -58,7 +58,7 @@ TEST_CASE("kiosk layout prints kiosk-layout/1 holding the report's text once", "
     auto j = nlohmann::json::parse(r.out);
     CHECK(j["format"] == "kiosk-layout/1");
     CHECK(j["screen"]["width"] == 1280);
-    REQUIRE(j["items"].size() == 3);  // the report, the HTML guide page and the office-hours guide
+    REQUIRE(j["items"].size() == 4);  // the report, the HTML guide page, the office-hours guide and the 条例's 新旧对照
     CHECK(j["items"][0]["id"] == "report");
     std::string all;
     int pages = 0;
@@ -147,7 +147,7 @@ TEST_CASE("kiosk check passes the bundled config and refuses a bad playlist with
     auto ok = run_kiosk({"check"});
     INFO(ok.err);
     CHECK(ok.status == 0);
-    CHECK(ok.out.find("playlist.json: OK, 3 items") != std::string::npos);
+    CHECK(ok.out.find("playlist.json: OK, 4 items") != std::string::npos);
 
     test::TempDir dir;
     test::write_file(dir.path() / "kiosk.json", R"({"network": {"allowed_hosts": ["www.changchun.gov.cn"]}})");

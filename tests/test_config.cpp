@@ -17,12 +17,19 @@ TEST_CASE("the bundled demo config and playlist load", "[config]") {
     CHECK(!cfg->hall_name.empty());
     auto pl = load_playlist(cfg->playlist, *cfg);
     REQUIRE(pl.ok());
-    REQUIRE(pl->items.size() == 3);
+    REQUIRE(pl->items.size() == 4);
     for (const auto& item : pl->items) {
-        auto path = local_source_path(*pl, item);
-        REQUIRE(path);
-        CHECK(std::filesystem::exists(*path));  // relative to the playlist's folder
+        // A comparison (新旧对照) has its two texts instead of a source.
+        const std::vector<std::string> sources =
+            item.kind == "compare" ? std::vector<std::string>{item.old_source, item.new_source} : std::vector<std::string>{item.source};
+        for (const std::string& source : sources) {
+            auto path = local_path(*pl, source);
+            REQUIRE(path);
+            CHECK(std::filesystem::exists(*path));  // relative to the playlist's folder
+        }
     }
+    CHECK(check_local_sources(*pl).empty());
+    CHECK(pl->items[3].kind == "compare");
     CHECK(pl->items[2].schedule.hours.size() == 2);
 }
 
