@@ -10,6 +10,8 @@
 #include "base/utf8.hpp"
 #include "content/compare.hpp"
 #include "content/compare_internal.hpp"
+#include "content/html_extract.hpp"
+#include "support.hpp"
 
 using namespace kiosk;
 
@@ -141,7 +143,7 @@ TEST_CASE("compare_pair sets change, numbers and marks per paragraph", "[compare
     CHECK(six.old_side.marks[0].paragraph == 0);
     const std::u32string old0 = utf8::decode(six.old_side.paragraphs[0]);
     CHECK(utf8::encode(old0.substr(static_cast<size_t>(six.old_side.marks[0].begin),
-                                   static_cast<size_t>(six.old_side.marks[0].end - six.old_side.marks[0].begin))) == "在其职责范围内");
+                                   static_cast<size_t>(six.old_side.marks[0].end - six.old_side.marks[0].begin))) == "应当在其职责范围内");  // ICU reads 应当在 as one word
     // The new side's second paragraph is the same words, so nothing is marked there.
     for (const content::DiffMark& m : six.new_side.marks) CHECK(m.paragraph <= 1);
 
@@ -150,14 +152,168 @@ TEST_CASE("compare_pair sets change, numbers and marks per paragraph", "[compare
     CHECK(added.old_side.empty());
     CHECK(added.old_side.number.empty());
     CHECK(added.new_side.number == "第五十四条");
-    REQUIRE(added.new_side.marks.size() == 2);  // each paragraph whole
-    CHECK(added.new_side.marks[1].paragraph == 1);
-    CHECK(added.new_side.marks[1].begin == 0);
-    CHECK(added.new_side.marks[1].end == 9);
+    CHECK(added.new_side.marks.empty());  // 新增 says it; nothing is underlined
 
+    // Only the brackets' width and the number differ: nothing to mark, 未改.
+    const content::Comparison width = content::compare_pair({"第十条　（一）行政法规；"}, {"第二十条　(一)行政法规；"}, limits);
+    CHECK(width.change == Change::unchanged);
+    CHECK(width.old_side.marks.empty());
     const content::Comparison deleted = content::compare_pair({"第二章　公开的范围"}, {}, limits);
     CHECK(deleted.change == Change::deleted);
     CHECK(deleted.old_side.number == "第二章");
     CHECK(content::leading_label("  第一百零二条 附则") == "第一百零二条");
     CHECK(content::leading_label("第十三项") == "");
+}
+
+namespace {
+
+content::Document page(const std::string& name) {
+    auto doc = content::extract_article(test::read_file(std::string(KIOSK_TEST_FIXTURES) + "/compare/" + name));
+    REQUIRE(doc.ok());
+    return *doc;
+}
+
+std::vector<const content::Comparison*> pairs(const content::Document& doc) {
+    std::vector<const content::Comparison*> out;
+    for (const content::Block& b : doc.blocks) {
+        CHECK(b.role == content::Role::compare);
+        out.push_back(&b.compare);
+    }
+    return out;
+}
+
+// The marked words of one side, joined by |.
+std::string marked(const content::CompareSide& side) {
+    std::string out;
+    for (const content::DiffMark& m : side.marks) {
+        const std::u32string p = utf8::decode(side.paragraphs.at(static_cast<size_t>(m.paragraph)));
+        REQUIRE(m.begin < m.end);
+        REQUIRE(m.end <= static_cast<int>(p.size()));
+        if (!out.empty()) out += "|";
+        out += utf8::encode(p.substr(static_cast<size_t>(m.begin), static_cast<size_t>(m.end - m.begin)));
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("compare_from_table reads a Word-pasted GBK 对照表 with 删除 and 新增 written in the cells", "[compare_diff]") {
+    using content::Change;
+    auto result = content::compare_from_table(page("duizhaobiao-gbk.html"));
+    REQUIRE(result.ok());
+    const content::Document& doc = *result;
+    REQUIRE(doc.compare_summary);
+    CHECK(doc.title == "《某市政务公开规定》新旧对照");
+    const auto p = pairs(doc);
+    REQUIRE(p.size() == 6);
+    CHECK(p[0]->change == Change::modified);
+    CHECK(marked(p[0]->old_side) == "促进依法行政");
+    CHECK(marked(p[0]->new_side) == "建设法治政府");
+    CHECK(p[1]->change == Change::unchanged);
+    CHECK(p[3]->change == Change::deleted);  // （删除）
+    CHECK(p[3]->new_side.empty());
+    CHECK(p[3]->old_side.number == "第四条");
+    CHECK(p[4]->change == Change::added);  // （新增）
+    CHECK(p[4]->old_side.empty());
+    CHECK(p[4]->new_side.number == "第四条");
+    const content::CompareSummary& s = *doc.compare_summary;
+    CHECK(s.added == 1);
+    CHECK(s.deleted == 1);
+    CHECK(s.modified == 3);
+    CHECK(s.unchanged == 1);
+    CHECK(s.effective == "2024年3月1日");  // 第五条　本规定自2024年3月1日起施行
+    CHECK(s.new_title == "某市政务公开规定（修订后）");
+}
+
+TEST_CASE("compare_from_table reads a 对照表 with a 序号 column, chapter rows and a split article", "[compare_diff]") {
+    using content::Change;
+    content::CompareOptions options;
+    options.title = "政府信息公开条例新旧对照";
+    options.effective = "2019-05-15";
+    auto result = content::compare_from_table(page("duizhaobiao-xuhao.html"), options);
+    REQUIRE(result.ok());
+    const auto p = pairs(*result);
+    CHECK(result->title == "政府信息公开条例新旧对照");
+    REQUIRE(p.size() == 11);
+    // 第一章 across both columns: a heading pair, unchanged.
+    CHECK(p[0]->heading);
+    CHECK(p[0]->level == 1);
+    CHECK(p[0]->change == Change::unchanged);
+    CHECK(p[0]->new_side.paragraphs == std::vector<std::string>{"第一章　总则"});
+    CHECK(marked(p[2]->new_side) == "行政管理职能");
+    CHECK(marked(p[3]->new_side) == "坚持以公开为常态、不公开为例外，|合法、");
+    CHECK(p[4]->change == Change::deleted);  // 删去
+    // A chapter renamed: a heading pair with its words marked.
+    CHECK(p[5]->heading);
+    CHECK(p[5]->change == Change::modified);
+    CHECK(marked(p[5]->new_side) == "主体和");
+    // One old article (rowspan 2) split into two new ones: one pair.
+    CHECK(p[6]->relation == content::Relation::split);
+    CHECK(p[6]->note == "由原第十七条拆分");  // as compare_documents words it
+    CHECK(p[6]->new_side.paragraphs.size() == 2);
+    CHECK(p[7]->change == Change::added);  // old cell empty
+    // Renumbered, the same words: 未改, moved, the number never marked.
+    CHECK(p[8]->change == Change::unchanged);
+    CHECK(p[8]->relation == content::Relation::moved);
+    CHECK(p[8]->note == "原第二十九条");
+    CHECK(p[8]->old_side.marks.empty());
+    CHECK(p[9]->heading);
+    CHECK(p[10]->old_side.number == "第三十八条");
+    CHECK(p[10]->new_side.number == "第五十六条");
+    CHECK(marked(p[10]->old_side) == "2008|1");  // not 第三十八条
+    CHECK(p[10]->note == "原第三十八条");
+    const content::CompareSummary& s = *result->compare_summary;
+    CHECK(s.added == 1);
+    CHECK(s.deleted == 1);
+    CHECK(s.modified == 5);
+    CHECK(s.unchanged == 1);
+    CHECK(s.split == 1);
+    CHECK(s.moved == 2);
+    CHECK(s.effective == "2019年5月15日");
+}
+
+TEST_CASE("compare_from_table splits cells written as paragraphs back into 款 and 项", "[compare_diff]") {
+    auto result = content::compare_from_table(page("duizhaobiao-p.html"));
+    REQUIRE(result.ok());
+    const auto p = pairs(*result);
+    REQUIRE(p.size() == 4);
+    CHECK(result->title == "《某市公共场所控制吸烟条例》新旧对照");
+    // <p> per item: the extractor joins a cell's paragraphs without a separator; the items
+    // （一）… are split back after ： and ；.
+    CHECK(p[1]->old_side.paragraphs.size() == 4);
+    CHECK(p[1]->new_side.paragraphs.size() == 5);
+    CHECK(p[1]->new_side.paragraphs[4] == "（四）政务服务大厅。");
+    CHECK(marked(p[1]->new_side) == "和工作场所|、少年宫|和室外区域|；|（四）政务服务大厅。");
+    CHECK(marked(p[1]->old_side) == "。");  // the closing 。 became ； before the added item
+    CHECK(result->compare_summary->effective == "2024年9月1日");
+}
+
+TEST_CASE("compare_from_table refuses a page without a 对照表 and one past its budgets", "[compare_diff]") {
+    auto plain = content::compare_from_table(test::paragraphs("第一条　为了控制吸烟，制定本条例。\n第二条　本条例适用于本市。"));
+    REQUIRE_FALSE(plain.ok());
+    CHECK(plain.error().message == "这个页面里没有找到新旧对照表：表头应有“修订前”和“修订后”两栏");
+    // A table of other columns (an annual report's) is not a 对照表.
+    auto report = content::extract_article(test::read_file(std::string(KIOSK_TEST_FIXTURES) + "/portal/report-2019-tables.html"));
+    REQUIRE(report.ok());
+    CHECK_FALSE(content::compare_from_table(*report).ok());
+
+    content::CompareOptions tight;
+    tight.limits.max_articles = 3;
+    auto rows = content::compare_from_table(page("duizhaobiao-gbk.html"), tight);
+    REQUIRE_FALSE(rows.ok());
+    CHECK(rows.error().message == "新旧对照表有 6 行，超过了能显示的 3 行：请把它分成几个条目");
+    content::CompareOptions short_articles;
+    short_articles.limits.max_article_chars = 40;
+    auto chars = content::compare_from_table(page("duizhaobiao-gbk.html"), short_articles);
+    REQUIRE_FALSE(chars.ok());
+    CHECK(chars.error().message.find("超过了一条能显示的 40 字") != std::string::npos);
+    // Past the word-diff budget the pairs are still read, marked whole.
+    content::CompareOptions small_diff;
+    small_diff.limits.max_diff_cells = 10;
+    auto whole = content::compare_from_table(page("duizhaobiao-gbk.html"), small_diff);
+    REQUIRE(whole.ok());
+    const content::CompareSide& first = whole->blocks[0].compare.old_side;
+    REQUIRE(first.marks.size() == 1);
+    CHECK(first.marks[0].begin == 4);  // after 第一条 and its space
+    CHECK(first.marks[0].end == static_cast<int>(utf8::decode(first.paragraphs[0]).size()));
 }

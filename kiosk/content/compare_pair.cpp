@@ -28,6 +28,30 @@ std::vector<DiffMark> to_marks(const std::u32string& joined, const std::vector<s
     return marks;
 }
 
+// The number an article starts with (and the space after it) is not a word that changed:
+// a renumbering is said by the pair's note (原第十三条), never struck or underlined. Marks
+// inside the leading 第X条 / 第X章 of each paragraph are cut away.
+std::vector<DiffMark> unmark_labels(std::vector<DiffMark> marks, const std::vector<std::string>& paragraphs) {
+    std::vector<int> label_end(paragraphs.size(), 0);
+    for (size_t p = 0; p < paragraphs.size(); ++p) {
+        const std::string label = leading_label(paragraphs[p]);
+        if (label.empty()) continue;
+        const std::u32string t = utf8::decode(paragraphs[p]);
+        const std::u32string l = utf8::decode(label);
+        size_t end = t.find(l);
+        if (end == std::u32string::npos) continue;
+        end += l.size();
+        while (end < t.size() && is_space(t[end])) ++end;
+        label_end[p] = static_cast<int>(end);
+    }
+    std::vector<DiffMark> kept;
+    for (DiffMark m : marks) {
+        if (m.paragraph >= 0 && static_cast<size_t>(m.paragraph) < label_end.size()) m.begin = std::max(m.begin, label_end[static_cast<size_t>(m.paragraph)]);
+        if (m.begin < m.end) kept.push_back(m);
+    }
+    return kept;
+}
+
 std::u32string join(const std::vector<std::string>& paragraphs) {
     std::u32string out;
     for (size_t i = 0; i < paragraphs.size(); ++i) {
@@ -64,11 +88,13 @@ Comparison compare_pair(std::vector<std::string> old_paragraphs, std::vector<std
     else if (old_paragraphs != new_paragraphs) c.change = Change::modified;
     if (!old_empty) c.old_side.number = leading_label(old_paragraphs.front());
     if (!new_empty) c.new_side.number = leading_label(new_paragraphs.front());
-    if (c.change != Change::unchanged) {
+    if (c.change == Change::modified) {
         const std::u32string old_text = join(old_paragraphs), new_text = join(new_paragraphs);
         const WordDiff diff = word_diff(old_text, new_text, limits.max_diff_cells);
-        c.old_side.marks = to_marks(old_text, diff.deleted);
-        c.new_side.marks = to_marks(new_text, diff.inserted);
+        c.old_side.marks = unmark_labels(to_marks(old_text, diff.deleted), old_paragraphs);
+        c.new_side.marks = unmark_labels(to_marks(new_text, diff.inserted), new_paragraphs);
+        // Nothing a reader would see differs (（一） against (一), or only the number): 未改.
+        if (c.old_side.marks.empty() && c.new_side.marks.empty()) c.change = Change::unchanged;
     }
     c.old_side.paragraphs = std::move(old_paragraphs);
     c.new_side.paragraphs = std::move(new_paragraphs);

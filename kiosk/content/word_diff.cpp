@@ -102,6 +102,15 @@ std::vector<Token> tokenize(const std::u32string& text) {
     return tokens;
 }
 
+std::u32string fold_width(const std::u32string& text) {
+    std::u32string out = text;
+    for (char32_t& c : out) {
+        if (c >= 0xFF01 && c <= 0xFF5E) c = c - 0xFF01 + 0x21;
+        else if (c == 0x3000) c = U' ';
+    }
+    return out;
+}
+
 std::u32string_view view(const std::u32string& text, Token t) {
     return std::u32string_view(text).substr(static_cast<size_t>(t.begin), static_cast<size_t>(t.end - t.begin));
 }
@@ -134,6 +143,17 @@ void add_ranges(std::vector<std::pair<int, int>>& out, const std::u32string& tex
     }
 }
 
+// A mark never starts or ends with a space (the one after 第八条, between two changes).
+void trim_spaces(std::vector<std::pair<int, int>>& ranges, const std::u32string& text) {
+    std::vector<std::pair<int, int>> kept;
+    for (auto [b, e] : ranges) {
+        while (b < e && u_isUWhiteSpace(static_cast<UChar32>(text[static_cast<size_t>(b)]))) ++b;
+        while (e > b && u_isUWhiteSpace(static_cast<UChar32>(text[static_cast<size_t>(e) - 1]))) --e;
+        if (b < e) kept.emplace_back(b, e);
+    }
+    ranges = std::move(kept);
+}
+
 void mark_whole(const std::u32string& text, std::vector<std::pair<int, int>>& out) {
     int start = 0;
     for (int i = 0; i <= static_cast<int>(text.size()); ++i)
@@ -147,9 +167,13 @@ void mark_whole(const std::u32string& text, std::vector<std::pair<int, int>>& ou
 
 WordDiff word_diff(const std::u32string& old_text, const std::u32string& new_text, size_t max_cells) {
     WordDiff out;
-    if (old_text == new_text) return out;
+    // Words are compared with full-width forms folded to ASCII: （一） and (一), ０ and 0, the
+    // ideographic space and a space are the same to a reader; one source typing the other's
+    // brackets must not mark every item of a list.
+    const std::u32string old_folded = fold_width(old_text), new_folded = fold_width(new_text);
+    if (old_folded == new_folded) return out;
     const std::vector<Token> a = tokenize(old_text), b = tokenize(new_text);
-    auto same = [&](size_t i, size_t j) { return view(old_text, a[i]) == view(new_text, b[j]); };
+    auto same = [&](size_t i, size_t j) { return view(old_folded, a[i]) == view(new_folded, b[j]); };
 
     // The common head costs nothing (the walk below would match it the same way); the table
     // covers the rest. (Not the common tail: it would tie the old text's last words to the new
@@ -158,8 +182,9 @@ WordDiff word_diff(const std::u32string& old_text, const std::u32string& new_tex
     while (head < a.size() && head < b.size() && same(head, head)) ++head;
     const size_t n = a.size() - head, m = b.size() - head;
 
-    // The budget before the table: n × m cells (and each count within the cell type).
-    if ((n > 0 && m > max_cells / n) || std::min(n, m) >= UINT16_MAX) {
+    // The budget before the table: its (n + 1) × (m + 1) cells, words past the common head
+    // (and each count within the cell type).
+    if ((n > 0 && m > 0 && n + 1 > max_cells / (m + 1)) || std::min(n, m) >= UINT16_MAX) {
         out.whole = true;
         mark_whole(old_text, out.deleted);
         mark_whole(new_text, out.inserted);
@@ -228,11 +253,41 @@ WordDiff word_diff(const std::u32string& old_text, const std::u32string& new_tex
         r = r >= 3 ? r - 2 : 1;
     }
 
+    // A paragraph's closing mark matched across an added (or dropped) paragraph: old
+    // "…内。" against new "…内；\n（四）…大厅。" matches the 。 of the new last item, which
+    // would leave that item's 。 plain and the old 。 unmarked. When a change spanning a
+    // paragraph break is followed by one unchanged mark ending the paragraph on both sides,
+    // the mark goes into the change.
+    auto newline_at = [](const std::u32string& text, const std::vector<Token>& t, size_t k) {
+        return k < t.size() && t[k].end - t[k].begin == 1 && text[static_cast<size_t>(t[k].begin)] == U'\n';
+    };
+    auto spans_break = [&](const Run& r) {
+        for (size_t k = r.old_begin; k < r.old_end; ++k)
+            if (newline_at(old_text, a, k)) return true;
+        for (size_t k = r.new_begin; k < r.new_end; ++k)
+            if (newline_at(new_text, b, k)) return true;
+        return false;
+    };
+    for (size_t r = 1; r < runs.size(); ++r) {
+        Run& mark = runs[r];
+        if (!mark.equal || runs[r - 1].equal || !spans_break(runs[r - 1])) continue;
+        const size_t k = mark.old_begin;
+        if (a[k].end - a[k].begin != 1 || !is_punctuation(old_text[static_cast<size_t>(a[k].begin)]) || newline_at(old_text, a, k))
+            continue;
+        const bool ends = k + 1 == mark.old_end ? r + 1 == runs.size() : newline_at(old_text, a, k + 1);
+        if (!ends) continue;
+        ++runs[r - 1].old_end, ++runs[r - 1].new_end;
+        ++mark.old_begin, ++mark.new_begin;
+        if (mark.old_begin == mark.old_end) runs.erase(runs.begin() + static_cast<long>(r));
+    }
+
     for (const Run& r : runs) {
         if (r.equal) continue;
         add_ranges(out.deleted, old_text, a, r.old_begin, r.old_end);
         add_ranges(out.inserted, new_text, b, r.new_begin, r.new_end);
     }
+    trim_spaces(out.deleted, old_text);
+    trim_spaces(out.inserted, new_text);
     return out;
 }
 
