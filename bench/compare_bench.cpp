@@ -212,7 +212,7 @@ int main(int argc, char** argv) {
     if (!json_dir.empty()) fs::create_directories(json_dir);
 
     std::printf("新旧对照 on the kiosk (config %s; compare: median of %d runs, layout: median of %d runs)\n",
-                config_path.c_str(), std::max(1, runs / 4), runs);
+                config_path.c_str(), std::max(3, runs / 2), runs);
     std::printf("%-10s %-9s %5s %5s %5s %5s %5s %5s %6s %6s %9s %9s %9s\n", "text", "size", "pages", "pairs",
                 "misal", "stubs", "stran", "lost", "frag/a", "fragmx", "compareMs", "shapeMs", "layoutMs");
     int bad = 0;
@@ -229,7 +229,7 @@ int main(int argc, char** argv) {
 
         std::vector<double> compare_times;
         Result<content::Document> comparison = content::compare_documents(old_doc, new_doc);
-        for (int r = 0; r < std::max(1, runs / 4) && comparison; ++r) {
+        for (int r = 0; r < std::max(3, runs / 2) && comparison; ++r) {
             auto t0 = Clock::now();
             comparison = content::compare_documents(old_doc, new_doc);
             compare_times.push_back(ms_since(t0));
