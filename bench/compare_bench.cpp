@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/log.hpp"
+#include "base/utf8.hpp"
 #include "config/config.hpp"
 #include "content/charset.hpp"
 #include "content/compare.hpp"
@@ -79,6 +80,7 @@ struct Finding {
     std::string what;
     int pair = -1;
     int page = 0;
+    std::string line;  // the line's first characters, for a stranded number
 };
 
 bool starts_with_article_number(const std::u32string& s) {
@@ -87,7 +89,10 @@ bool starts_with_article_number(const std::u32string& s) {
     if (i >= s.size() || s[i] != U'第') return false;
     size_t j = i + 1;
     while (j < s.size() && std::u32string_view(U"一二三四五六七八九十百千零〇两0123456789").find(s[j]) != std::u32string_view::npos) ++j;
-    return j > i + 1 && j < s.size() && s[j] == U'条';
+    if (j == i + 1 || j >= s.size() || s[j] != U'条') return false;
+    // The article's own number is followed by its separator (or ends the line); a reference in
+    // running text that happens to start a line (第十五条、第十六条规定的…) is not.
+    return j + 1 == s.size() || s[j + 1] == U'\u3000' || s[j + 1] == U' ';
 }
 
 std::vector<Finding> find_problems(const std::vector<text::Page>& pages, bool landscape) {
@@ -117,11 +122,11 @@ std::vector<Finding> find_problems(const std::vector<text::Page>& pages, bool la
         if (v.empty()) continue;
         const Piece& first = v.front().second;
         if (landscape && first.seen[0] && first.seen[1] && std::abs(first.first_y[0] - first.first_y[1]) > 0.5f)
-            out.push_back({"misaligned start", static_cast<int>(k), static_cast<int>(v.front().first) + 1});
+            out.push_back({"misaligned start", static_cast<int>(k), static_cast<int>(v.front().first) + 1, ""});
         if (v.size() > 1) {
             for (const auto& [p, piece] : v)
                 if (std::max(piece.lines[0], piece.lines[1]) == 1)
-                    out.push_back({"one-line stub", static_cast<int>(k), static_cast<int>(p) + 1});
+                    out.push_back({"one-line stub", static_cast<int>(k), static_cast<int>(p) + 1, ""});
         }
     }
     // A column's last line on a page that holds an article's number while the pair goes on overleaf.
@@ -133,7 +138,9 @@ std::vector<Finding> find_problems(const std::vector<text::Page>& pages, bool la
             if (!last || !starts_with_article_number(last->text)) continue;
             bool continues = false;
             for (const auto& l : pages[p + 1].lines) continues |= l.pair == last->pair && l.column == c;
-            if (continues) out.push_back({"stranded number", last->pair, static_cast<int>(p) + 1});
+            if (continues)
+                out.push_back({"stranded number", last->pair, static_cast<int>(p) + 1,
+                               utf8::encode(last->text.substr(0, 12))});
         }
     }
     return out;
@@ -205,7 +212,7 @@ int main(int argc, char** argv) {
     if (!json_dir.empty()) fs::create_directories(json_dir);
 
     std::printf("新旧对照 on the kiosk (config %s; compare: median of %d runs, layout: median of %d runs)\n",
-                config_path.c_str(), std::max(1, runs / 4), runs);
+                config_path.c_str(), std::max(3, runs / 2), runs);
     std::printf("%-10s %-9s %5s %5s %5s %5s %5s %5s %6s %6s %9s %9s %9s\n", "text", "size", "pages", "pairs",
                 "misal", "stubs", "stran", "lost", "frag/a", "fragmx", "compareMs", "shapeMs", "layoutMs");
     int bad = 0;
@@ -222,7 +229,7 @@ int main(int argc, char** argv) {
 
         std::vector<double> compare_times;
         Result<content::Document> comparison = content::compare_documents(old_doc, new_doc);
-        for (int r = 0; r < std::max(1, runs / 4) && comparison; ++r) {
+        for (int r = 0; r < std::max(3, runs / 2) && comparison; ++r) {
             auto t0 = Clock::now();
             comparison = content::compare_documents(old_doc, new_doc);
             compare_times.push_back(ms_since(t0));
@@ -267,7 +274,8 @@ int main(int argc, char** argv) {
             std::snprintf(size, sizeof size, "%dx%d", w, h);
             for (const auto& f : find_problems(pages, w > h))
                 details.push_back(t.name + " " + size + ": " + f.what + " at pair " + std::to_string(f.pair) + " (" +
-                                  pair_label(*comparison, f.pair) + "), page " + std::to_string(f.page));
+                                  pair_label(*comparison, f.pair) + "), page " + std::to_string(f.page) +
+                                  (f.line.empty() ? "" : " (" + f.line + "…)"));
             std::printf("%-10s %-9s %5zu %5d %5d %5d %5d %5d %6.2f %6d %9.2f %9.2f %9.2f\n", t.name.c_str(), size,
                         pages.size(), s.pairs, s.misaligned_starts, s.stubs, s.stranded_numbers, s.lost_characters,
                         changed ? static_cast<double>(frag_total) / changed : 0.0, frag_max, median(compare_times),
