@@ -30,14 +30,15 @@ build_run=(
 # headers for the test panel driver with DPMS (tests/xorg_panel): the dpms backend's tests;
 # faketime (libfaketime), the fast wall clock of the hall's day test (a panel asleep over
 # lunch); xvfb (xvfb-run), the X server bench/ticker_bench measures the ticker band's frames
-# under. (No SDL2_ttf: nothing uses it.)
+# under; poppler-utils (pdftotext -bbox-layout), with which bench/compare_print_chromium.py reads
+# the PDF Chromium prints of a 新旧对照. (No SDL2_ttf: nothing uses it.)
 test_fuzz=(
   catch2 openssl mosquitto mosquitto-clients systemd python3-jsonschema unicode-data fonts-hanazono
   python3-aiosmtpd socat faketime
   xserver-xorg-core xserver-xorg-video-dummy x11-xserver-utils xserver-xorg-dev
   clang libclang-rt-14-dev
   chromium chromium-driver python3-selenium
-  pango1.0-tools time xvfb
+  pango1.0-tools time xvfb poppler-utils
 )
 
 case "${1:-}" in

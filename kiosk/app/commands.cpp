@@ -11,6 +11,7 @@
 
 #include "app/cli.hpp"
 #include "base/zone_time.hpp"
+#include "app/compare_source.hpp"
 #include "app/content_source.hpp"
 #include "app/control.hpp"
 #include "app/fleet_commands.hpp"
@@ -214,8 +215,17 @@ struct Prepared {
 Status fetch_web_items(Session& session, const std::string& only) {
     const net::FetchPolicy policy = fetch_policy_for(*session.config());
     for (const auto& item : session.playlist().items) {
-        if (!url::is_web_address(item.source) || (!only.empty() && item.id != only)) continue;
-        const FetchJob job = web_job(item);
+        if (!is_fetched(item) || (!only.empty() && item.id != only)) continue;
+        const FetchJob job = web_job(item, &session.playlist());
+        if (job.compare) {  // a 新旧对照: both texts fetched and compared, as the worker does
+            ComparisonFetch compared = fetch_comparison(job, policy, session.cache());
+            // Neither text changed since the cached comparison: the library has it already.
+            if (compared.result.outcome == net::FetchOutcome::not_modified) continue;
+            if (!compared.doc) return make_error(item.id + ": " + compared.result.error);
+            session.library().set_document(item.id, *compared.doc);
+            session.library().set_freshness(item.id, std::time(nullptr), false);
+            continue;
+        }
         net::FetchResult fetched = net::fetch({job.url, "", ""}, policy);
         if (fetched.outcome != net::FetchOutcome::ok) return make_error(item.source + ": " + fetched.error);
         auto doc = document_from_fetch(job, fetched, policy, session.cache(), &session.library().pictures());

@@ -1,5 +1,7 @@
 #include "app/content_source.hpp"
 
+#include "app/compare_source.hpp"
+
 #include "base/file_read.hpp"
 #include "content/text_import.hpp"
 #include "base/log.hpp"
@@ -47,6 +49,11 @@ Result<content::Document> load_item_document(const config::Playlist& playlist,
         content::Document doc = content::import_typed_text(titled ? item.title : "", item.text);
         doc.title = item.title;
         return doc;
+    }
+    if (is_compare(item)) {  // 新旧对照: both texts (or the published 对照表) on this machine
+        auto cmp = load_local_comparison(playlist, item);
+        if (!cmp) return make_error("item \"" + item.id + "\": " + cmp.error().message);
+        return cmp;
     }
     auto path = config::local_source_path(playlist, item);
     if (!path)

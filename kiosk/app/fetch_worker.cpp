@@ -2,9 +2,11 @@
 
 #include "app/pictures.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "app/compare_source.hpp"
 #include "app/content_source.hpp"
 #include "base/url.hpp"
 #include "content/column.hpp"
@@ -13,7 +15,6 @@
 
 namespace kiosk::app {
 
-namespace {
 // A Document as the cache keeps it: its JSON, and its character count for the next start.
 store::CachedItem cache_entry(const net::FetchResult& r, const std::string& url, store::Payload kind, std::string payload,
                               std::size_t chars) {
@@ -27,7 +28,6 @@ store::CachedItem cache_entry(const net::FetchResult& r, const std::string& url,
 std::string document_payload(const content::Document& doc) {
     return content::to_json(doc).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
-}  // namespace
 
 Result<content::Document> column_document(const FetchJob& job, const net::FetchResult& list,
                                           const net::FetchPolicy& policy, store::Cache& cache) {
@@ -82,8 +82,15 @@ net::FetchPolicy with_cancel(net::FetchPolicy p, const std::atomic<bool>* cancel
 }
 }  // namespace
 
-FetchJob web_job(const config::PlaylistItem& item) {
-    return {item.id, item.source, item.refresh_seconds, false, item.selector, item.kind == "column" ? item.count : 0};
+FetchJob web_job(const config::PlaylistItem& item, const config::Playlist* playlist) {
+    FetchJob job{item.id, item.source, item.refresh_seconds, false, item.selector, item.kind == "column" ? item.count : 0, {}};
+    if (is_compare(item)) {
+        job.url = item_address(item);
+        job.compare = item;
+        for (std::string* source : {&job.compare->old_source, &job.compare->new_source, &job.compare->source})
+            if (auto path = playlist ? config::local_path(*playlist, *source) : std::nullopt) *source = "file:" + path->string();
+    }
+    return job;
 }
 
 Result<FetchedDocument> document_from_fetch(const FetchJob& job, const net::FetchResult& result, const net::FetchPolicy& policy,
@@ -123,10 +130,16 @@ void FetchWorker::set_jobs(std::vector<FetchJob> jobs) {
     // The health of a job new to the worker starts from its cached copy: read from disk
     // before the lock is taken (the frame loop takes updates under it), and from the entry's
     // header alone: no Document is parsed to count its characters.
+    // A job whose address changed (a comparison's texts, title or date) starts afresh.
     std::set<std::string> known;
     {
         std::lock_guard lock(mutex_);
-        for (const auto& [id, h] : health_) known.insert(id);
+        for (const auto& [id, h] : health_) {
+            const auto same = [&](const FetchJob& j) { return j.id == id; };
+            const auto before = std::find_if(jobs_.begin(), jobs_.end(), same);
+            const auto after = std::find_if(jobs.begin(), jobs.end(), same);
+            if (before == jobs_.end() || after == jobs.end() || before->url == after->url) known.insert(id);
+        }
     }
     const std::time_t now = std::time(nullptr);
     std::map<std::string, net::ItemHealth> fresh;
@@ -147,7 +160,7 @@ void FetchWorker::set_jobs(std::vector<FetchJob> jobs) {
         std::lock_guard lock(mutex_);
         std::map<std::string, net::ItemHealth> next;
         for (const auto& job : jobs) {
-            if (auto it = health_.find(job.id); it != health_.end()) next[job.id] = it->second;
+            if (auto it = health_.find(job.id); it != health_.end() && known.count(job.id)) next[job.id] = it->second;
             else if (auto f = fresh.find(job.id); f != fresh.end()) next[job.id] = f->second;
             else next[job.id].next_attempt = now;  // appeared and went meanwhile: fetch
         }
@@ -247,43 +260,60 @@ void FetchWorker::run() {
         lock.unlock();
 
         const auto kind = job.playlist ? store::Payload::playlist : store::Payload::document;
-        net::FetchRequest request{job.url, "", ""};
-        if (auto cached = cache_.last_good(job.id, job.url, kind)) {
-            request.etag = cached->meta.etag;
-            request.last_modified = cached->meta.last_modified;
-        }
-        net::FetchResult result = net::fetch(request, policy);
+        net::FetchResult result;
         std::optional<content::Document> doc;
         std::string payload;
         PlaylistVerdict verdict = PlaylistVerdict::none;
         std::string playlist_errors;
         size_t chars = 0;
-        if (result.outcome == net::FetchOutcome::ok && job.playlist) {
-            // A published playlist is checked like a local one (file: sources refused).
-            playlist_errors = check_playlist ? check_playlist(result.body) : "";
-            verdict = playlist_errors.empty() ? PlaylistVerdict::accepted : PlaylistVerdict::refused;
-            if (verdict == PlaylistVerdict::accepted) {
-                payload = result.body;
-                chars = result.body.size();
-            } else {
-                result.error = "the published playlist was refused:\n" + playlist_errors;
-                result.reason = "发布的节目单没有通过检查，屏幕继续用原来的节目单";
+        ComparisonFetch compared;
+        if (job.compare) {
+            // A 新旧对照: its texts (or its published 对照表) fetched and compared.
+            compared = fetch_comparison(job, policy, cache_);
+            result = std::move(compared.result);
+            chars = compared.chars;
+            if (compared.doc) payload = document_payload(*compared.doc);
+            doc = std::move(compared.doc);
+        } else {
+            net::FetchRequest request{job.url, "", ""};
+            if (auto cached = cache_.last_good(job.id, job.url, kind)) {
+                request.etag = cached->meta.etag;
+                request.last_modified = cached->meta.last_modified;
             }
-        } else if (result.outcome == net::FetchOutcome::ok) {
-            // Pictures fetched and decoded here, never on the frame loop; the Document is
-            // cached with their sizes.
-            if (auto fetched = document_from_fetch(job, result, policy, cache_, pictures_)) {
-                chars = fetched->chars;
-                doc = std::move(fetched->doc);
-                payload = document_payload(*doc);
-            } else {
-                result.error = fetched.error().message;
-                result.reason = "网页取到了，但读不出可以显示的正文";
+            result = net::fetch(request, policy);
+            if (result.outcome == net::FetchOutcome::ok && job.playlist) {
+                // A published playlist is checked like a local one (file: sources refused).
+                playlist_errors = check_playlist ? check_playlist(result.body) : "";
+                verdict = playlist_errors.empty() ? PlaylistVerdict::accepted : PlaylistVerdict::refused;
+                if (verdict == PlaylistVerdict::accepted) {
+                    payload = result.body;
+                    chars = result.body.size();
+                } else {
+                    result.error = "the published playlist was refused:\n" + playlist_errors;
+                    result.reason = "发布的节目单没有通过检查，屏幕继续用原来的节目单";
+                }
+            } else if (result.outcome == net::FetchOutcome::ok) {
+                // Pictures fetched and decoded here, never on the frame loop; the Document is
+                // cached with their sizes.
+                if (auto fetched = document_from_fetch(job, result, policy, cache_, pictures_)) {
+                    chars = fetched->chars;
+                    doc = std::move(fetched->doc);
+                    payload = document_payload(*doc);
+                } else {
+                    result.error = fetched.error().message;
+                    result.reason = "网页取到了，但读不出可以显示的正文";
+                }
             }
         }
         if (job.playlist) health.good_chars = 0;  // a playlist may well get shorter
         net::RefreshDecision decision =
             net::judge_fetch(result, chars, health, std::time(nullptr), job.refresh_seconds, unit(random));
+        if (!compared.side.empty() && decision.health.failures > 0) {
+            // Which of a comparison's texts failed: 修订后的文本：连接被拒绝…
+            decision.health.last_reason = compared.side + "：" + decision.health.last_reason;
+            if (decision.health.last_error.rfind(compared.side_en, 0) != 0)
+                decision.health.last_error = compared.side_en + ": " + decision.health.last_error;
+        }
         if (decision.action == net::RefreshAction::replace) {
             if (auto st = cache_.put(job.id, cache_entry(result, job.url, kind, std::move(payload), chars)); !st)
                 log::warn("store", st.error().message);

@@ -33,10 +33,20 @@ struct FetchJob {
     bool playlist = false;  // the playlist itself, published on the portal
     std::string selector;   // where the article is on the page
     int column_count = 0;   // a column item: how many of the newest articles (0: an article page)
+    // A 新旧对照 item (issue 30): its texts (a file: one made absolute) or its published 对照表;
+    // `url` is then its app::item_address, under which the comparison is cached.
+    std::optional<config::PlaylistItem> compare = std::nullopt;
 };
 
-// The job that keeps a playlist item's web content fresh (its source, selector, column).
-FetchJob web_job(const config::PlaylistItem& item);
+// The job that keeps a playlist item's web content fresh (its source, selector, column; a
+// comparison's texts, its file: ones resolved against `playlist`'s folder).
+FetchJob web_job(const config::PlaylistItem& item, const config::Playlist* playlist = nullptr);
+
+// A fetched Document as the cache keeps it (kiosk-document/1 JSON), and the cache entry of a
+// fetch result with it.
+std::string document_payload(const content::Document& doc);
+store::CachedItem cache_entry(const net::FetchResult& r, const std::string& url, store::Payload kind, std::string payload,
+                              std::size_t chars);
 
 // A fetched page made into the item's Document as every screen makes it: a column's newest
 // articles, or the page's article with links resolved against the page's own address, its

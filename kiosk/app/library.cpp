@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include "app/compare_source.hpp"
 #include "app/content_source.hpp"
 #include "app/pictures.hpp"
 #include "base/url.hpp"
@@ -15,7 +16,7 @@ namespace kiosk::app {
 namespace {
 // What an item's content comes from: a changed one reloads it.
 std::string source_key_of(const config::PlaylistItem& item) {
-    return item.text.empty() ? item.source : "text:" + item.text;
+    return item.text.empty() ? item_address(item) : "text:" + item.text;
 }
 
 // The footer's source line and the QR code's address, from the document.
@@ -26,8 +27,8 @@ void describe_source(LibraryItem& entry, const content::Document& doc) {
             entry.source_line = b.text;
             break;
         }
-    const std::string& src = entry.item.source;
-    entry.url = url::is_web_address(doc.url) ? doc.url : url::is_web_address(src) ? src : "";
+    const std::string src = item_web_address(entry.item);
+    entry.url = url::is_web_address(doc.url) ? doc.url : src;
     if (!entry.content_time) entry.content_time = entry.loaded_at ? entry.loaded_at : std::time(nullptr);
 }
 }  // namespace
@@ -41,14 +42,14 @@ const LibraryItem* Library::find(const std::string& id) const {
 void Library::load(LibraryItem& entry, const config::Playlist& playlist) {
     entry.source_key = source_key_of(entry.item);
     entry.loaded_at = std::time(nullptr);
-    if (url::is_web_address(entry.item.source)) {
+    if (is_fetched(entry.item)) {
         // A web item starts from its last good copy in the cache, before any network traffic.
         if (!cache_) {
             entry.error = "not fetched yet";
             entry.reason = "还没有取到内容";
             return;
         }
-        auto cached = cache_->last_good(entry.item.id, entry.item.source, store::Payload::document);
+        auto cached = cache_->last_good(entry.item.id, item_address(entry.item), store::Payload::document);
         std::optional<content::Document> doc;
         if (cached) doc = content::document_from_json(nlohmann::json::parse(cached->payload, nullptr, false));
         if (!doc) {
@@ -58,7 +59,8 @@ void Library::load(LibraryItem& entry, const config::Playlist& playlist) {
             return;
         }
         entry.loaded_at = cached->meta.fetched_at;
-        if (std::string cut = content::fit_budget(*doc); !cut.empty()) log_notes(entry.item.id, {cut});  // cached before the budget
+        if (!doc->compare_summary)  // a comparison has budgets of its own (content/compare.hpp)
+            if (std::string cut = content::fit_budget(*doc); !cut.empty()) log_notes(entry.item.id, {cut});  // cached before the budget
         prepare_pictures(*doc, pictures_, cache_, nullptr);  // from the cache; never fetched here
         set_entry_document(entry, *doc);
         return;
@@ -67,7 +69,8 @@ void Library::load(LibraryItem& entry, const config::Playlist& playlist) {
     if (!doc) {
         // Keep what was there: a failed reload never takes content off the screen.
         entry.error = doc.error().message;
-        entry.reason = "这一项的内容读不出来（文件缺失或格式不对，详情见屏幕日志）";
+        entry.reason = is_compare(entry.item) ? "新旧对照做不出来（文本缺失，或读不出其中的条文，详情见屏幕日志）"
+                                              : "这一项的内容读不出来（文件缺失或格式不对，详情见屏幕日志）";
         return;
     }
     // A local file's content dates from its last change (not from when this program read
@@ -76,6 +79,12 @@ void Library::load(LibraryItem& entry, const config::Playlist& playlist) {
     if (auto path = config::local_source_path(playlist, entry.item)) {
         struct stat st {};
         if (::stat(path->c_str(), &st) == 0) entry.content_time = st.st_mtime;
+    } else if (compares_texts(entry.item)) {  // a comparison: the later of its two texts
+        for (const std::string* side : {&entry.item.old_source, &entry.item.new_source}) {
+            struct stat st {};
+            if (auto path = config::local_path(playlist, *side); path && ::stat(path->c_str(), &st) == 0)
+                entry.content_time = std::max<std::time_t>(entry.content_time, st.st_mtime);
+        }
     } else if (entry.item.notice && !entry.item.text.empty()) {
         entry.content_time = entry.item.notice->start;
     }
@@ -149,7 +158,7 @@ std::vector<std::string> Library::refresh(const config::Playlist& playlist, cons
     std::vector<std::string> errors;
     for (auto& entry : items_) {
         if (!id.empty() && entry.item.id != id) continue;
-        if (url::is_web_address(entry.item.source)) continue;  // web items: the fetch worker's job
+        if (is_fetched(entry.item)) continue;  // web items: the fetch worker's job
         load(entry, playlist);
         if (!entry.error.empty()) errors.push_back(entry.error);
     }
@@ -215,7 +224,7 @@ void Library::set_freshness(const std::string& id, std::time_t last_success, boo
 
 text::ChromeText Library::chrome_for(const LibraryItem& item, std::time_t now) const {
     text::ChromeText c{cfg_->hall_name, item.title, zone_time::format_clock(now, cfg_->time_zone), item.source_line, "", false, ""};
-    const bool web = url::is_web_address(item.item.source);
+    const bool web = is_fetched(item.item);
     if (item.content_time) c.updated = "内容更新于 " + zone_time::format_short_time(item.content_time, cfg_->time_zone);
     // Web content that is old, or whose last fetch failed, is marked: the screen shows what
     // it has, and says so.

@@ -14,6 +14,7 @@
 
 #include "base/utf8.hpp"
 #include "base/zone_time.hpp"
+#include "app/compare_source.hpp"
 #include "app/control.hpp"
 #include "app/fetch_worker.hpp"
 #include "app/fleet_sync.hpp"
@@ -115,13 +116,13 @@ std::vector<FetchJob> Runner::web_jobs() const {
     const PlaylistSource& source = playlist_.source();
     if (source.kind() == PlaylistSource::Kind::published) jobs.push_back({kPlaylistJob, source.where(), 300, true, "", 0});
     for (const auto& item : playlist_.playlist().items)
-        if (item.enabled && url::is_web_address(item.source)) jobs.push_back(web_job(item));
+        if (item.enabled && is_fetched(item)) jobs.push_back(web_job(item, &playlist_.playlist()));
     return jobs;
 }
 
 bool Runner::is_web_item(const std::string& id) const {
     for (const auto& item : playlist_.playlist().items)
-        if (item.id == id) return url::is_web_address(item.source);
+        if (item.id == id) return is_fetched(item);
     return false;
 }
 
@@ -338,7 +339,8 @@ void Runner::write_status(bool now_anyway) {
     auto when = [&](std::time_t t) { return t ? zone_time::format_iso_local(t, zone) : std::string(); };
     status::StatusReport r;
     for (const auto& e : library_.items()) {
-        status::ItemStatus item{e.item.id, e.title, e.item.source, when(e.loaded_at), e.error, e.pages.size(), std::nullopt, e.reason};
+        const std::string source = compares_texts(e.item) ? e.item.old_source + " | " + e.item.new_source : e.item.source;
+        status::ItemStatus item{e.item.id, e.title, source, when(e.loaded_at), e.error, e.pages.size(), std::nullopt, e.reason};
         if (auto h = health_.find(e.item.id); h != health_.end()) {
             item.fetch = status::FetchHealth{when(h->second.last_attempt), when(h->second.last_success),
                                              when(h->second.next_attempt), h->second.last_error, h->second.failures,

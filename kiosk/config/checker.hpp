@@ -216,6 +216,18 @@ private:
 // what is wrong with it in the clerk's words (playlist.cpp).
 std::optional<TimeRange> time_range(Checker& c, const std::string& path, const json& value);
 
+// A source address (an item's "source", a comparison's "old" and "new"), trimmed, at `path`:
+// file: only in a playlist on this machine, a web address only to an allowed host
+// (playlist_compare.cpp).
+void check_address(Checker& c, const std::string& path, const json& value, const std::string& address,
+                   const KioskConfig& cfg, bool local);
+// The item names a comparison's two texts ("old" or "new").
+inline bool compare_texts(const json& item) { return item.contains("old") || item.contains("new"); }
+// "kind": "compare" (新旧对照, issue 30): its two texts or its one published 对照表, and its
+// effective date, read into `item`; on any other kind, "old", "new" and "effective" are errors.
+void read_compare(Checker& c, const json& it, const std::string& path, PlaylistItem& item, const KioskConfig& cfg,
+                  bool local);
+
 struct Parsed {
     json root;
     PositionIndex index;

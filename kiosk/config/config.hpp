@@ -324,13 +324,16 @@ Result<Playlist> parse_playlist(const std::string& text, const std::string& name
                                 const KioskConfig& cfg, bool local);
 Result<Playlist> load_playlist(const std::filesystem::path& file, const KioskConfig& cfg);
 
-// For `kiosk check`: each file: source must name a regular file the kiosk can read (at run
-// time a missing file only leaves that item out). Errors name the item by index and id.
+// For `kiosk check`: each file: source (a comparison's old and new texts too) must name a
+// regular file the kiosk can read (at run time a missing file only leaves that item out).
+// Errors name the item by index and id.
 std::vector<std::string> check_local_sources(const Playlist& playlist);
 
 // A `file:` source resolved against the playlist's folder; nullopt for other schemes.
 std::optional<std::filesystem::path> local_source_path(const Playlist& playlist,
                                                        const PlaylistItem& item);
+// The same for any source as written (a comparison's "old" and "new" too).
+std::optional<std::filesystem::path> local_path(const Playlist& playlist, const std::string& source);
 
 // A time range as a clerk types it, read where the intent is clear: "8:30-12:00",
 // "08：30－12：00" (a Chinese input method's full-width colon, dash and digits), "8:30 至 12:00",

@@ -153,7 +153,7 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
         return joined(c.errors);
     }
     static const std::vector<std::string> kKinds = {"report", "regulation", "notice", "text",
-                                                    "image", "column", "auto"};
+                                                    "image", "column", "compare", "auto"};
     static const char* const kWeekdays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
     for (size_t i = 0; i < items.size(); ++i) {
         const std::string path = element_path("items", i);
@@ -161,7 +161,7 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
         if (it.is_object() && it.contains("id") && it["id"].is_string()) c.label(path, it["id"].get<std::string>());
         if (!c.object(it, path, {"id", "title", "source", "kind", "selector", "refresh", "page_seconds",
                                  "schedule", "priority", "enabled", "start", "expires", "interrupt", "count",
-                                 "text", "style", "level"}))
+                                 "text", "style", "level", "old", "new", "effective"}))
             continue;
         PlaylistItem item;
         if (!c.text(it, path, "id", item.id, true) && !it.contains("id"))
@@ -189,22 +189,8 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
             c.error(child_path(path, "source"), KIOSK_TR("fill in the web address, like https://www.changchun.gov.cn/…"));
         } else if (c.text(it, path, "source", item.source, true)) {
             item.source = trimmed(item.source);
-            const std::string src_path = child_path(path, "source");
-            if (item.source.rfind("file:", 0) == 0) {
-                if (!local)
-                    c.error(src_path, format(KIOSK_TR("\"{}\": file: sources are allowed only in a playlist on this machine"),
-                                             {item.source}));
-            } else if (url::is_web_address(item.source)) {
-                std::string host = url::host(item.source);
-                if (host.empty())
-                    c.expected(src_path, it["source"], KIOSK_N("a URL like \"https://www.example.gov.cn/…\""));
-                else if (!host_in_allowlist(host, cfg.network.allowed_hosts))
-                    c.error(src_path, format(KIOSK_TR("host \"{}\" is not in network.allowed_hosts of {}"),
-                                             {host, cfg.file.filename().string()}));
-            } else {
-                c.expected(src_path, it["source"], KIOSK_N("an https:// or http:// URL, or file:PATH"));
-            }
-        } else if (!it.contains("source") && !it.contains("text")) {
+            check_address(c, child_path(path, "source"), it["source"], item.source, cfg, local);
+        } else if (!it.contains("source") && !it.contains("text") && !compare_texts(it)) {
             c.missing(path, "source", KIOSK_N("an https:// URL, or file:PATH"));
         }
         if (it.contains("text")) {
@@ -224,7 +210,8 @@ Result<Playlist> parse_playlist_into(const std::string& text, const std::string&
         if (c.text(it, path, "kind", item.kind) &&
             std::find(kKinds.begin(), kKinds.end(), item.kind) == kKinds.end())
             c.expected(child_path(path, "kind"), it["kind"],
-                       KIOSK_N(KIOSK_N("one of report, regulation, notice, text, image, column, auto")));
+                       KIOSK_N(KIOSK_N("one of report, regulation, notice, text, image, column, compare, auto")));
+        read_compare(c, it, path, item, cfg, local);  // "kind": "compare" (新旧对照), or old/new/effective refused
         c.text(it, path, "selector", item.selector, true);
         if (it.contains("refresh")) {
             auto d = parse_duration(it["refresh"]);
@@ -420,26 +407,35 @@ std::vector<std::string> check_local_sources(const Playlist& playlist) {
     std::vector<std::string> errors;
     for (size_t i = 0; i < playlist.items.size(); ++i) {
         const PlaylistItem& item = playlist.items[i];
-        auto path = local_source_path(playlist, item);
-        if (!path) continue;
-        std::error_code ec;
-        const auto status = fs::status(*path, ec);
-        std::string why;
-        if (!fs::exists(status)) why = KIOSK_TR("no such file");
-        else if (!fs::is_regular_file(status)) why = KIOSK_TR("not a regular file");
-        else if (::access(path->c_str(), R_OK) != 0) why = KIOSK_TR("cannot be read");
-        if (!why.empty())
-            errors.push_back(utf8::printable(playlist.file.filename().string()) + ": items[" + std::to_string(i) + "] (\"" +
-                             utf8::printable(item.id) + "\").source: " + utf8::printable(path->string()) + ": " + why);
+        // Its source, or a comparison's two texts (新旧对照).
+        const std::pair<const char*, const std::string*> sources[] = {
+            {"source", &item.source}, {"old", &item.old_source}, {"new", &item.new_source}};
+        for (const auto& [field, source] : sources) {
+            auto path = local_path(playlist, *source);
+            if (!path) continue;
+            std::error_code ec;
+            const auto status = fs::status(*path, ec);
+            std::string why;
+            if (!fs::exists(status)) why = KIOSK_TR("no such file");
+            else if (!fs::is_regular_file(status)) why = KIOSK_TR("not a regular file");
+            else if (::access(path->c_str(), R_OK) != 0) why = KIOSK_TR("cannot be read");
+            if (!why.empty())
+                errors.push_back(utf8::printable(playlist.file.filename().string()) + ": items[" + std::to_string(i) + "] (\"" +
+                                 utf8::printable(item.id) + "\")." + field + ": " + utf8::printable(path->string()) + ": " + why);
+        }
     }
     return errors;
 }
 
-std::optional<fs::path> local_source_path(const Playlist& playlist, const PlaylistItem& item) {
-    if (item.source.rfind("file:", 0) != 0) return std::nullopt;
-    fs::path p = item.source.substr(5);
+std::optional<fs::path> local_path(const Playlist& playlist, const std::string& source) {
+    if (source.rfind("file:", 0) != 0) return std::nullopt;
+    fs::path p = source.substr(5);
     if (p.is_relative()) p = playlist.file.parent_path() / p;
     return p.lexically_normal();
+}
+
+std::optional<fs::path> local_source_path(const Playlist& playlist, const PlaylistItem& item) {
+    return local_path(playlist, item.source);
 }
 
 }  // namespace kiosk::config

@@ -35,6 +35,15 @@ config::Color PagePainter::mix(config::Color a, config::Color b, float t) {
     return config::Color{m(a.r, b.r), m(a.g, b.g), m(a.b, b.b)};
 }
 
+uint32_t PagePainter::mark_colour(text::Mark mark, uint32_t plain) const {
+    switch (mark) {
+        case text::Mark::none: return plain;
+        case text::Mark::deleted: return rgb(theme_.muted);
+        case text::Mark::inserted: return rgb(theme_.accent);
+    }
+    return plain;
+}
+
 void PagePainter::draw_line(const text::Line& line, const Canvas& canvas, std::optional<uint32_t> over) {
     const uint32_t c = over ? *over : colour(line.tone);
     // No glyph reaches further than twice its size from its baseline: a line well away from
@@ -46,8 +55,18 @@ void PagePainter::draw_line(const text::Line& line, const Canvas& canvas, std::o
             continue;
         const GlyphCache::Glyph& g = glyphs_.get(ink.face, ink.id, line.font_size);
         if (g.width == 0) continue;
+        // A comparison's marked text (issue 30): deleted in the muted colour, inserted in the accent.
         canvas.blend_coverage(static_cast<int>(std::lround(ink.x)) + g.left, static_cast<int>(std::lround(baseline)) - g.top,
-                              g.coverage.data(), g.width, g.height, g.width, c);
+                              g.coverage.data(), g.width, g.height, g.width, over ? c : mark_colour(ink.mark, c));
+    }
+    // Their strike-through and underline, placed by the layout, over the glyphs: whole pixels
+    // from the rounded edges, never thinner than one.
+    for (const text::MarkSpan& span : line.marks) {
+        const text::Box& b = span.stroke;
+        if (span.mark == text::Mark::none || b.width <= 0) continue;
+        const int x0 = static_cast<int>(std::lround(b.x)), x1 = static_cast<int>(std::lround(b.x + b.width));
+        const int y0 = static_cast<int>(std::lround(b.y)), y1 = static_cast<int>(std::lround(b.y + b.height));
+        canvas.fill(Rect{x0, y0, std::max(1, x1 - x0), std::max(1, y1 - y0)}, mark_colour(span.mark, c));
     }
 }
 

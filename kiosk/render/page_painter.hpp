@@ -26,6 +26,8 @@ public:
 
 private:
     uint32_t colour(text::Tone tone) const;
+    // A comparison's mark (issue 30): deleted muted, inserted accent; `plain` for none.
+    uint32_t mark_colour(text::Mark mark, uint32_t plain) const;
     static config::Color mix(config::Color a, config::Color b, float t);
     // `over`: a colour other than the tone's (an official warning's band words).
     void draw_line(const text::Line& line, const Canvas& canvas, std::optional<uint32_t> over = std::nullopt);

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "base/utf8.hpp"
-#include "text/layout_internal.hpp"
+#include "text/compare_internal.hpp"
 #include "text/punctuation.hpp"
 
 namespace kiosk::text {
@@ -198,6 +198,7 @@ ShapedDocument shape_document(FontSet& fonts, const content::Document& doc, cons
         }
         out.blocks.push_back(std::move(sb));
     }
+    shape_compare(fonts, doc, options, out);  // a 新旧对照's pairs and words (issue 30)
     return out;
 }
 

@@ -100,7 +100,8 @@ struct CellBox {
 struct Line {
     int block = 0;
     content::Role role = content::Role::paragraph;
-    std::string chrome_role;  // set on chrome lines only ("page-number", …)
+    std::string chrome_role;  // set on chrome lines ("page-number", …), and on a comparison's lines that are
+                              // not its text: "compare-head", "compare-label", "compare-note", "compare-summary"
     std::u32string text;
     float x = 0, y = 0;  // pen origin: left edge and baseline
     float width = 0;     // set width

@@ -21,7 +21,7 @@ nlohmann::json line_json(const Line& line) {
     for (const GlyphBox& g : line.glyphs)
         glyphs.push_back({{"c", g.c}, {"x", round2(g.x)}, {"w", round2(g.w)}});
     nlohmann::json j = {{"block", line.block},
-                        {"role", line.cell ? "table-cell" : content::role_name(line.role)},
+                        {"role", line.cell ? "table-cell" : !line.chrome_role.empty() ? line.chrome_role.c_str() : content::role_name(line.role)},
                         {"text", utf8::encode(line.text)},
                         {"x", round2(line.x)},
                         {"y", round2(line.y)},
@@ -39,6 +39,16 @@ nlohmann::json line_json(const Line& line) {
         j["cell"] = std::move(cell);
     }
     if (line.justified) j["justified"] = true;
+    if (line.column != Column::none) {  // a comparison's line (issue 30)
+        static const char* const kColumns[] = {"none", "old", "new", "both"};
+        j["column"] = kColumns[static_cast<int>(line.column)];
+        j["pair"] = line.pair;
+        nlohmann::json marks = nlohmann::json::array();
+        for (const MarkSpan& m : line.marks)
+            marks.push_back({{"from", m.begin}, {"to", m.end}, {"mark", m.mark == Mark::deleted ? "deleted" : "inserted"},
+                             {"stroke", box_json(m.stroke)}});
+        j["marks"] = std::move(marks);
+    }
     return j;
 }
 

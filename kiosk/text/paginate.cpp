@@ -314,6 +314,7 @@ bool short_tail(const ShapedDocument& doc, const std::vector<Page>& pages) {
 
 std::vector<Page> layout_document(const ShapedDocument& doc, const Style& style,
                                   const PageGeometry& geometry) {
+    if (doc.compare_summary) return layout_compare(doc, style, geometry);  // 新旧对照 (issue 30)
     const Box& box = geometry.body;
     const Prepared prep = prepare(doc, style, box);
     PageRoom room;
@@ -355,11 +356,13 @@ std::vector<Page> layout_document_capped(FontSet& fonts, const ShapedDocument& d
     const Page& before = pages[max_pages - 1];
     std::set<int> continued;  // blocks already begun on the page before
     for (const auto& line : before.lines) continued.insert(line.block);
+    // Lines of no block (a comparison's opening page and header band) do not decide the cut.
     // The first block that starts on the first page past the cap; when a block runs across
     // it (a long paragraph on a small panel), the block after that one.
     int cut = static_cast<int>(doc.blocks.size());
     int running = -1;
     for (const auto& line : last.lines) {
+        if (line.block < 0) continue;
         if (!continued.count(line.block)) cut = std::min(cut, line.block);
         else running = std::max(running, line.block);
     }
@@ -369,6 +372,8 @@ std::vector<Page> layout_document_capped(FontSet& fonts, const ShapedDocument& d
         const std::string line = notice(pages_said);
         ShapedDocument shorter;
         shorter.title = doc.title;
+        shorter.compare_summary = doc.compare_summary;
+        shorter.compare_words = doc.compare_words;
         shorter.blocks.assign(doc.blocks.begin(), doc.blocks.begin() + blocks);
         shorter.blocks.push_back(
             shape_block(fonts, content::text_block(Role::caption, line, 0, Align::center), utf8::decode(line), options));
