@@ -14,6 +14,7 @@
 #include "app/compare_source.hpp"
 #include "app/content_source.hpp"
 #include "app/control.hpp"
+#include "app/compare_command.hpp"
 #include "app/fleet_commands.hpp"
 #include "app/opening_commands.hpp"
 #include "store/instance.hpp"
@@ -586,6 +587,7 @@ void print_usage() {
         "  render   write pages as PNG files (no display needed)\n"
         "  layout   print the layout as kiosk-layout/1 JSON\n"
         "  extract  print the Document of a page or text file\n"
+        "  compare  align a regulation's old and new text article by article\n"
         "  check    validate kiosk.json and the playlist\n"
         "  plan     print what will play when\n"
         "  status   what the running kiosk is showing\n"
@@ -615,6 +617,7 @@ int run_command(const std::string& command, const std::vector<std::string>& argv
          {config, {"item", true, false}, {"input", true, false}, {"selector", true, false}, {"base-url", true, false}, {"size", true, false}, {"now", true, false}}, 0,
          cmd_layout},
         {"extract", kExtractHelp, {{"selector", true, false}, {"base-url", true, false}, {"column", true, false}, config}, 1, cmd_extract},
+        {"compare", kCompareHelp, {{"effective", true, false}, {"title", true, false}, {"json", false, false}, config}, 2, cmd_compare},
         {"check", kCheckHelp, {config}, 0, cmd_check},
         {"plan", kPlanHelp, {config, {"from", true, false}, {"hours", true, false}, {"size", true, false}}, 0, cmd_plan},
         {"status", kStatusHelp, {config, {"json", false, false}}, 0, cmd_status},

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "content/compare_parts.hpp"
+
 namespace kiosk::content {
 
 namespace {
@@ -84,10 +86,12 @@ nlohmann::json to_json(const Document& doc) {
             }
             j["table"] = {{"header_rows", b.table.header_rows}, {"rows", std::move(rows)}};
         }
+        if (b.role == Role::compare) j["compare"] = compare_parts::pair_json(b.compare);
         blocks.push_back(std::move(j));
     }
     nlohmann::json out = {{"format", "kiosk-document/1"}, {"title", doc.title}, {"blocks", std::move(blocks)}};
     if (!doc.url.empty()) out["url"] = doc.url;
+    if (doc.compare_summary) out["compare_summary"] = compare_parts::summary_json(*doc.compare_summary);
     if (!doc.attachments.empty()) {
         nlohmann::json list = nlohmann::json::array();
         for (const auto& a : doc.attachments) list.push_back({{"name", a.name}, {"url", a.url}});
@@ -154,8 +158,12 @@ std::optional<Document> document_from_json(const nlohmann::json& j) {
                 }
             }
         }
+        // A 新旧对照 pair (its marks checked against its text: see compare_parts).
+        if (auto c = b.find("compare"); c != b.end() && c->is_object() && block.role == Role::compare)
+            block.compare = compare_parts::pair_from_json(*c);
         doc.blocks.push_back(std::move(block));
     }
+    if (auto s = j.find("compare_summary"); s != j.end() && s->is_object()) doc.compare_summary = compare_parts::summary_from_json(*s);
     if (auto a = j.find("attachments"); a != j.end() && a->is_array())
         for (const auto& item : *a)
             if (item.is_object()) doc.attachments.push_back(Attachment{str(item, "name"), str(item, "url")});
