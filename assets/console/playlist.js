@@ -252,6 +252,7 @@ function showMine(mine) {
 function render() {
   keepDraft();
   const root = document.getElementById('playlist-form');
+  root.dataset.scope = state.scope;  // whose playlist the form shows (a test waits for it)
   const approval = state.me.require_approval && state.me.role === 'editor';
   clear(root,
     h('p', {id: 'playlist-errors', class: 'field-error', role: 'alert'}),
