@@ -69,6 +69,22 @@ TEST_CASE("records: a playlist edit summarised in Chinese", "[console][records]"
         CHECK(s.find("item-") == std::string::npos);
         CHECK(s.find("\"") == std::string::npos);
     }
+    SECTION("a 新旧对照 item: its type, its two texts and its 施行日期 in the form's words") {
+        json compare = item("b", "政府信息公开条例");
+        compare.erase("source");
+        compare["kind"] = "compare";
+        compare["old"] = "https://www.example.gov.cn/2007.html";
+        compare["new"] = "https://www.example.gov.cn/2019.html";
+        const json after = playlist({item("a", "办事指南", {{"hours", {"08:30-12:00"}}}), compare, item("c", "人员名单")});
+        CHECK(playlist_change_summary(before, after) ==
+              "第 2 项「政府信息公开条例」标题「收费标准」→「政府信息公开条例」，类型 自动判断 → 新旧对照，"
+              "修订前的文本改为 https://www.example.gov.cn/2007.html，修订后的文本改为 https://www.example.gov.cn/2019.html");
+        json dated = compare;
+        dated["effective"] = "2019-05-15";
+        dated["new"] = "https://www.example.gov.cn/2019b.html";
+        CHECK(playlist_change_summary(after, playlist({item("a", "办事指南", {{"hours", {"08:30-12:00"}}}), dated, item("c", "人员名单")})) ==
+              "第 2 项「政府信息公开条例」修订后的文本改为 https://www.example.gov.cn/2019b.html，施行日期 未填 → 2019-05-15");
+    }
 }
 
 TEST_CASE("records: the log's old English entries read in Chinese", "[console][records]") {

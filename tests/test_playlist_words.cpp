@@ -218,3 +218,32 @@ TEST_CASE("text item titles: the screen's layout shows the title once, render --
     CHECK(render.out.find("guide: " + std::to_string(pages.size()) + " pages\n") != std::string::npos);
     CHECK(std::count(render.out.begin(), render.out.end(), '\n') == 3);  // two pages drawn, and the count
 }
+
+TEST_CASE("playlist words: a 新旧对照 text left empty asks for its web address by the form's label", "[words][compare]") {
+    config::KioskConfig cfg = office();
+    cfg.network.allowed_hosts = {"www.changchun.gov.cn"};
+    const auto errors_of = [&](const json& item) {
+        return console::check_playlist(console::tidy_playlist({{"version", 1}, {"items", json::array({item})}}), cfg, 200 * 1024);
+    };
+    // The console's form sends both texts; the one left empty (or only spaces) is named.
+    json item = {{"id", "tiaoli"}, {"kind", "compare"}, {"title", "政府信息公开条例"},
+                 {"old", "https://www.changchun.gov.cn/2007.html"}, {"new", " \u3000"}};
+    auto e = errors_of(item);
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].item == 0);
+    CHECK(e[0].field == "new");
+    CHECK(e[0].message == "请填写修订后的文本的网址，如 https://www.changchun.gov.cn/…");
+    item["old"] = "";
+    item["new"] = "https://www.changchun.gov.cn/2019.html";
+    e = errors_of(item);
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].field == "old");
+    CHECK(e[0].message == "请填写修订前的文本的网址，如 https://www.changchun.gov.cn/…");
+    item["old"] = " https://www.changchun.gov.cn/2007.html ";
+    item["effective"] = " 2019-05-15 ";
+    CHECK(errors_of(item).empty());
+    // Spaces around an address and a date are trimmed before it is published.
+    const json tidy = console::tidy_playlist({{"version", 1}, {"items", json::array({item})}});
+    CHECK(tidy["items"][0]["old"] == "https://www.changchun.gov.cn/2007.html");
+    CHECK(tidy["items"][0]["effective"] == "2019-05-15");
+}

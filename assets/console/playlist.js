@@ -7,9 +7,10 @@ import {h, clear, toast, shortTime} from './dom.js';
 import * as api from './api.js';
 import {draftKey, saveDraft, readDraft, dropDraft, offerDraft} from './drafts.js';
 import {receiptView, followReceipts, stopFollowing} from './receipts.js';
+import {compareKeys, compareFrom, compareInto, compareName, compareFields, readAddress} from './compare_item.js';
 
 const days = [['mon', '一'], ['tue', '二'], ['wed', '三'], ['thu', '四'], ['fri', '五'], ['sat', '六'], ['sun', '日']];
-const kinds = [['auto', '自动判断'], ['report', '报告'], ['regulation', '法规'], ['text', '文字']];
+const kinds = [['auto', '自动判断'], ['report', '报告'], ['regulation', '法规'], ['text', '文字'], ['compare', '新旧对照']];
 
 let state = null;  // {scope, items: [...], me, base: the version loaded, as JSON text}
 
@@ -50,16 +51,20 @@ function fromItem(item) {
     from: s.from || '',
     until: s.until || '',
     enabled: item.enabled !== false,
+    ...compareFrom(item),
     extra: Object.fromEntries(Object.entries(item).filter(([k]) =>
-      !['id', 'title', 'kind', 'source', 'text', 'page_seconds', 'schedule', 'enabled'].includes(k))),
+      !['id', 'title', 'kind', 'source', 'text', 'page_seconds', 'schedule', 'enabled', ...compareKeys].includes(k))),
   };
 }
 
 function toItem(m) {
   const item = {id: m.id, ...m.extra};
   if (m.title.trim()) item.title = m.title.trim();
-  if (m.kind !== 'auto') item.kind = m.kind;
-  if (m.mode === 'text') item.text = m.text.trim(); else item.source = m.source.trim();
+  if (m.kind === 'compare') compareInto(item, m);  // its own fields; 文字 and 网址 are not sent
+  else if (m.kind !== 'auto') item.kind = m.kind;
+  if (m.kind !== 'compare') {
+    if (m.mode === 'text') item.text = m.text.trim(); else item.source = m.source.trim();
+  }
   item.page_seconds = m.auto ? 'auto' : Number(m.seconds);
   const schedule = {};
   if (m.weekdays.length !== 7) schedule.weekdays = days.map(([d]) => d).filter((d) => m.weekdays.includes(d));
@@ -83,7 +88,7 @@ function slot(i, field) {
 function showErrors(errors) {
   for (const el of document.querySelectorAll('.field-error')) el.textContent = '';
   for (const el of document.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-  const known = new Set(['title', 'kind', 'source', 'text', 'page_seconds', 'schedule.weekdays', 'schedule.hours',
+  const known = new Set(['title', 'kind', 'source', 'text', ...compareKeys, 'page_seconds', 'schedule.weekdays', 'schedule.hours',
     'schedule.from', 'schedule.until', 'enabled']);
   let first = null;
   for (const e of errors) {
@@ -107,24 +112,19 @@ function itemForm(m, i) {
   const rerender = () => render();
   const extractBox = h('div', {class: 'extract', 'aria-live': 'polite'});
   const previewBox = h('div', {class: 'preview'});
-  const content = m.mode === 'source'
+  const fillTitle = (title) => {
+    if (m.title || !title) return;
+    m.title = title;
+    document.getElementById(`title-${i}`).value = title;
+  };
+  const compare = m.kind === 'compare';
+  const content = compare ? compareFields(m, i, {slot: (field) => slot(i, field), rerender, fillTitle})
+    : m.mode === 'source'
     ? [h('label', {for: `source-${i}`}, '网址'),
       h('div', {class: 'row'},
         h('input', {id: `source-${i}`, type: 'url', value: m.source, 'data-item': i, 'data-input': 'source',
           placeholder: 'https://www.changchun.gov.cn/…', oninput: set('source')}),
-        h('button', {type: 'button', onclick: async () => {
-          clear(extractBox, '正在读取…');
-          const r = await api.post('/api/extract', {url: m.source.trim()});
-          if (!r.ok) return clear(extractBox, h('p', {class: 'error'}, r.data.error));
-          const d = r.data;
-          if (!m.title) {
-            m.title = d.title;
-            document.getElementById(`title-${i}`).value = d.title;
-          }
-          clear(extractBox, h('p', {}, h('strong', {}, '找到：'), `“${d.title}”，${d.chars} 字，${d.blocks} 段`,
-            d.tables ? `，${d.tables} 个表格` : '', d.images ? `，${d.images} 张图` : ''),
-          h('ol', {class: 'excerpt'}, d.paragraphs.map((p) => h('li', {}, p))));
-        }}, '读取')),
+        h('button', {type: 'button', onclick: () => readAddress(m.source, extractBox, fillTitle)}, '读取')),
       slot(i, 'source')]
     : [h('label', {for: `text-${i}`}, '文字（一行一段；标题填在上面的“标题”里，显示在第一页顶部）'),
       h('textarea', {id: `text-${i}`, rows: 6, 'data-item': i, 'data-input': 'text', oninput: set('text')}, m.text),
@@ -142,7 +142,7 @@ function itemForm(m, i) {
         }})),
       slot(i, 'text')];
   return h('fieldset', {class: 'item card' + (m.enabled ? '' : ' disabled'), 'data-index': i},
-    h('legend', {}, `第 ${i + 1} 项`, m.title ? `：${m.title}` : ''),
+    h('legend', {}, `第 ${i + 1} 项`, compare ? `　${compareName(m)}` : m.title ? `：${m.title}` : ''),
     h('div', {class: 'actions'},
       h('button', {type: 'button', disabled: i === 0, onclick: () => { state.items.splice(i - 1, 0, ...state.items.splice(i, 1)); rerender(); }}, '上移'),
       h('button', {type: 'button', disabled: i === n - 1, onclick: () => { state.items.splice(i + 1, 0, ...state.items.splice(i, 1)); rerender(); }}, '下移'),
@@ -153,11 +153,18 @@ function itemForm(m, i) {
     h('input', {id: `title-${i}`, value: m.title, 'data-item': i, 'data-input': 'title', oninput: set('title')}),
     slot(i, 'title'),
     h('div', {class: 'row'},
-      h('label', {}, h('input', {type: 'radio', name: `mode-${i}`, checked: m.mode === 'source', onchange: () => { m.mode = 'source'; rerender(); }}), '网站上的文章'),
-      h('label', {}, h('input', {type: 'radio', name: `mode-${i}`, checked: m.mode === 'text', onchange: () => { m.mode = 'text'; rerender(); }}), '输入文字或上传文件'),
-      h('label', {}, '类型 ', h('select', {'data-item': i, 'data-input': 'kind', onchange: set('kind')},
-        kinds.map(([k, label]) => h('option', {value: k, selected: m.kind === k}, label))))),
-    content, extractBox,
+      // A 新旧对照 item has its own sources (compare_item.js): no 网站上的文章 / 输入文字 choice.
+      compare ? null : [
+        h('label', {}, h('input', {type: 'radio', name: `mode-${i}`, checked: m.mode === 'source', onchange: () => { m.mode = 'source'; rerender(); }}), '网站上的文章'),
+        h('label', {}, h('input', {type: 'radio', name: `mode-${i}`, checked: m.mode === 'text', onchange: () => { m.mode = 'text'; rerender(); }}), '输入文字或上传文件')],
+      h('label', {}, '类型 ', h('select', {'data-item': i, 'data-input': 'kind', onchange: (e) => {
+        // The fields that change with the kind are drawn again; what was typed is kept.
+        const redraw = (e.target.value === 'compare') !== compare;
+        m.kind = e.target.value;
+        if (redraw) rerender();
+      }}, kinds.map(([k, label]) => h('option', {value: k, selected: m.kind === k}, label))))),
+    slot(i, 'kind'),
+    content, compare ? null : extractBox,
     h('div', {class: 'row'},
       h('label', {}, '每页显示 ', h('input', {type: 'number', min: 1, max: 3600, class: 'short', value: m.seconds, disabled: m.auto,
         'data-item': i, 'data-input': 'page_seconds', oninput: set('seconds')}), ' 秒'),
@@ -245,6 +252,7 @@ function showMine(mine) {
 function render() {
   keepDraft();
   const root = document.getElementById('playlist-form');
+  root.dataset.scope = state.scope;  // whose playlist the form shows (a test waits for it)
   const approval = state.me.require_approval && state.me.role === 'editor';
   clear(root,
     h('p', {id: 'playlist-errors', class: 'field-error', role: 'alert'}),

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "base/utf8.hpp"
@@ -39,6 +40,7 @@ std::string item_title(const json& item) {
         t = t.substr(0, t.find('\n'));
     }
     if (t.empty()) t = text_of(item, "source");
+    if (t.empty()) t = text_of(item, "new");  // 新旧对照: the revised text's address
     return t.empty() ? "未命名" : clip(utf8::sanitize(t), 30);
 }
 
@@ -104,7 +106,8 @@ std::string seconds_words(const json& item) {
 
 std::string kind_words(const json& item) {
     static const std::map<std::string, std::string> kinds = {
-        {"auto", "自动判断"}, {"report", "报告"}, {"regulation", "法规"}, {"text", "文字"}, {"column", "栏目"}, {"notice", "通知"}};
+        {"auto", "自动判断"}, {"report", "报告"}, {"regulation", "法规"}, {"text", "文字"}, {"column", "栏目"}, {"notice", "通知"},
+        {"compare", "新旧对照"}};
     std::string k = text_of(item, "kind");
     if (k.empty()) k = "auto";
     auto it = kinds.find(k);
@@ -131,13 +134,24 @@ std::vector<std::string> item_changes(const json& a, const json& b) {
     compare("结束日期", date_words(a, "until"), date_words(b, "until"));
     compare("每页", seconds_words(a), seconds_words(b));
     compare("类型", kind_words(a), kind_words(b));
-    if (text_of(a, "source") != text_of(b, "source"))
-        out.push_back(text_of(b, "source").empty() ? "改为文字内容" : "来源改为 " + clip(text_of(b, "source"), 80));
-    else if (text_of(a, "text") != text_of(b, "text"))
+    // 新旧对照: its two texts and 施行日期, by the form's words.
+    const bool compared = text_of(b, "kind") == "compare" && (b.contains("old") || b.contains("new"));
+    for (const auto& [key, words] : {std::pair{"old", "修订前的文本"}, std::pair{"new", "修订后的文本"}})
+        if (text_of(a, key) != text_of(b, key) && !text_of(b, key).empty())
+            out.push_back(std::string(words) + "改为 " + clip(text_of(b, key), 80));
+    if (text_of(a, "effective") != text_of(b, "effective"))
+        out.push_back("施行日期 " + (text_of(a, "effective").empty() ? std::string("未填") : text_of(a, "effective")) + " → " +
+                      (text_of(b, "effective").empty() ? std::string("未填") : text_of(b, "effective")));
+    if (text_of(a, "source") != text_of(b, "source")) {
+        if (!text_of(b, "source").empty()) out.push_back("来源改为 " + clip(text_of(b, "source"), 80));
+        else if (!compared) out.push_back("改为文字内容");
+    } else if (text_of(a, "text") != text_of(b, "text")) {
         out.push_back("文字内容有改动");
+    }
     if (enabled(a) != enabled(b)) out.push_back(enabled(b) ? "恢复播放" : "停播");
     // Anything else the form does not show (priority, a column's count, …).
-    static const std::set<std::string> said = {"id", "title", "schedule", "page_seconds", "kind", "source", "text", "enabled"};
+    static const std::set<std::string> said = {"id",   "title", "schedule", "page_seconds", "kind", "source",
+                                               "text", "enabled", "old",    "new",          "effective"};
     bool other = false;
     std::set<std::string> keys;
     for (const json* j : {&a, &b})

@@ -24,6 +24,18 @@ std::vector<FieldError> check_playlist(const nlohmann::json& playlist, const con
     std::vector<FieldError> out;
     for (const config::Issue& i : config::check_playlist(text, "playlist", office, false).issues)
         out.push_back({i.item, i.item >= 0 ? i.field : "", i.index, i.message});
+    // A 新旧对照 text left empty: on the console it can only be a web address (a published
+    // playlist names no file on the screens' disks), said by the form's label.
+    const nlohmann::json& items = playlist.contains("items") ? playlist["items"] : nlohmann::json();
+    for (FieldError& e : out) {
+        if ((e.field != "old" && e.field != "new") || !items.is_array() || e.item < 0 ||
+            static_cast<std::size_t>(e.item) >= items.size())
+            continue;
+        const nlohmann::json& it = items[static_cast<std::size_t>(e.item)];
+        if (it.is_object() && it.contains(e.field) && it[e.field].is_string() && config::trimmed(it[e.field].get<std::string>()).empty())
+            e.message = std::string(e.field == "old" ? "请填写修订前的文本" : "请填写修订后的文本") +
+                        "的网址，如 https://www.changchun.gov.cn/…";
+    }
     return out;
 }
 
@@ -34,7 +46,7 @@ nlohmann::json tidy_playlist(nlohmann::json playlist) {
     };
     for (auto& item : playlist["items"]) {
         if (!item.is_object()) continue;
-        for (const char* key : {"title", "source", "text"}) trim(item, key);
+        for (const char* key : {"title", "source", "text", "old", "new", "effective"}) trim(item, key);
         if (!item.contains("schedule") || !item["schedule"].is_object()) continue;
         auto& s = item["schedule"];
         trim(s, "from");

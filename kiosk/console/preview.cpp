@@ -119,7 +119,10 @@ Result<std::vector<PreviewPages>> render_preview(const PreviewRequest& r) {
     item["id"] = "preview";
     item["enabled"] = true;
     item.erase("schedule");  // the preview shows the pages whatever the day
-    const bool web = item.contains("source") && item["source"].is_string() && url::is_web_address(item["source"].get<std::string>());
+    // Fetched (--fetch) when any of its sources is on the web: a 新旧对照 item has two, "old" and "new".
+    bool web = false;
+    for (const char* key : {"source", "old", "new"})
+        web = web || (item.contains(key) && item[key].is_string() && url::is_web_address(item[key].get<std::string>()));
     nlohmann::json playlist = {{"version", 1}, {"items", nlohmann::json::array({item})}};
     if (r.ticker.is_object()) {
         nlohmann::json band = r.ticker;

@@ -81,6 +81,8 @@ def main():
         driver.get(url + "/playlist")
         scope = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#scope option[value='group/floor/1']") and css(d, "#scope"))
         Select(scope).select_by_value("group/floor/1")
+        # The floor's playlist drawn, not 全部屏幕's (loaded first, and as unpublished).
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#playlist-form[data-scope='group/floor/1']"))
         wait(driver, lambda d: "还没有发布过" in css(d, "#playlist-info").text)
         text = add_text_item(driver, 0)
         css(driver, "#title-0").send_keys("办事须知")
