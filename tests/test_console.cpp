@@ -17,6 +17,7 @@
 #include "console/names.hpp"
 #include "console/service.hpp"
 #include "console/store.hpp"
+#include "console/preview.hpp"
 #include "console/views.hpp"
 #include "support.hpp"
 
@@ -401,4 +402,14 @@ TEST_CASE("console: an admin's names are checked and trimmed", "[console][screen
     CHECK(check_display_name("screen", "../x", "y").error().message == "没有这块屏幕或这个分组");
     CHECK(check_display_name("screen", "a", "一\n二").error().message == "名称里不能有换行或控制字符");
     CHECK(check_display_name("screen", "a", std::string(31 * 3, 'x')).error().message == "名称太长：最多 30 个字");
+}
+
+TEST_CASE("预览失败: the clerk reads kiosk's reason, not the screen's English log lines before it", "[console][compare]") {
+    using kiosk::console::preview_failure_reason;
+    const std::string err =
+        "kiosk error [content] waiting for the first fetch (no cached copy of \"preview\"); skipped\n"
+        "kiosk: preview: the comparison could not be made: 修订后的文本里没有找到“第一条”这样的条文编号，不能逐条对照\n";
+    CHECK(preview_failure_reason(err) == "修订后的文本里没有找到“第一条”这样的条文编号，不能逐条对照");
+    CHECK(preview_failure_reason("kiosk: cannot open the font\n") == "cannot open the font");
+    CHECK(preview_failure_reason("") == "");
 }

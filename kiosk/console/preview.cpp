@@ -102,6 +102,18 @@ Status write(const fs::path& file, const std::string& text) {
 
 }  // namespace
 
+// What the clerk reads after 预览失败：: kiosk's last line (its log lines before it, in English,
+// are for the screen's log), without the program's own prefixes; the reason itself, in Chinese
+// when kiosk gives one (a 新旧对照 that cannot be made says why in Chinese).
+std::string preview_failure_reason(std::string_view err) {
+    std::string why(err);
+    while (!why.empty() && (why.back() == '\n' || why.back() == '\r' || why.back() == ' ')) why.pop_back();
+    if (const size_t nl = why.rfind('\n'); nl != std::string::npos) why.erase(0, nl + 1);
+    for (const char* prefix : {"kiosk: ", "preview: ", "the comparison could not be made: "})
+        if (why.rfind(prefix, 0) == 0) why.erase(0, std::string_view(prefix).size());
+    return why;
+}
+
 Result<std::vector<PreviewPages>> render_preview(const PreviewRequest& r) {
     TempDir dir;
     if (dir.path.empty()) return make_error("cannot make a temporary folder for the preview");
@@ -151,10 +163,7 @@ Result<std::vector<PreviewPages>> render_preview(const PreviewRequest& r) {
         auto run = run_tool(argv, {"SDL_VIDEODRIVER=dummy", "LANGUAGE=zh_CN"}, 20000, 1 << 20);
         if (!run) return run.error();
         if (run->status != 0) {
-            std::string why = run->err;
-            if (why.rfind("kiosk: ", 0) == 0) why.erase(0, 7);
-            while (!why.empty() && why.back() == '\n') why.pop_back();
-            return make_error("预览失败：" + why);
+            return make_error("预览失败：" + preview_failure_reason(run->err));
         }
         PreviewPages p{w, h, {}, 0};
         // "preview: 9 pages": the whole count, which the pages' own 第 x/9 页 shows.

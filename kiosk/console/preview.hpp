@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -36,6 +37,11 @@ struct PreviewRequest {
 };
 
 Result<std::vector<PreviewPages>> render_preview(const PreviewRequest& request);
+
+// The reason shown after 预览失败： from kiosk render's standard error: its last line, without
+// "kiosk: ", "preview: " and "the comparison could not be made: " (the log lines before it are
+// the screen's, in English, and no help to a clerk).
+std::string preview_failure_reason(std::string_view err);
 
 // Runs a program with arguments and environment additions; its standard output (at most
 // `max_output` bytes) and exit status, or an error when it could not start or ran past
