@@ -4,6 +4,21 @@
 
 namespace kiosk::console {
 
+namespace {
+// 读取 could not fetch the page: what happened, in the clerk's words, and what to do (the
+// fetcher's own words, English, stay in brackets for whoever reads it to 信息科).
+std::string cannot_open(const net::FetchResult& r) {
+    const std::string status = std::to_string(r.http_status);
+    if (r.outcome == net::FetchOutcome::http_error && (r.http_status == 404 || r.http_status == 410))
+        return "打不开这个网址：网站上没有这个页面（HTTP " + status + "）。请核对网址有没有抄错，或在浏览器里打开看看";
+    if (r.outcome == net::FetchOutcome::http_error)
+        return "打不开这个网址：网站回答出错（HTTP " + status + "）。请稍后再点“读取”，或在浏览器里打开看看";
+    if (r.outcome == net::FetchOutcome::refused)
+        return "不能打开这个网址（" + r.error + "）：请换一个网址，或请信息科看看";
+    return "打不开这个网址：连不上这个网站（" + r.error + "）。请稍后再点“读取”；一直不行，请信息科检查网络";
+}
+}  // namespace
+
 void Routes::playlist_routes() {
     httplib::Server& s = *server;
     s.Get("/api/playlist", [this](const httplib::Request& req, httplib::Response& res) {
@@ -48,11 +63,12 @@ void Routes::playlist_routes() {
         policy.total_timeout_ms = 20000;
         policy.max_body_bytes = 8u << 20;
         if (!net::host_allowed(address_, policy.allowed_hosts))
-            return send_error(res, 400, "这个网站不在允许的网站名单里（kiosk.json 的 network.allowed_hosts）");
+            return send_error(res, 400, "屏幕不允许打开这个网站（它不在 " + office->file.filename().string() +
+                                            " 的允许网站名单 network.allowed_hosts 里）：请信息科把它加进名单，或换一个名单里的网站的网址");
         auto place = extracting.enter();
         if (!place) return refuse(res, {503, words::kExtractBusy, 5});
         net::FetchResult r = net::fetch({address_, "", ""}, policy);
-        if (r.outcome != net::FetchOutcome::ok) return send_error(res, 502, "打不开这个网址：" + r.error);
+        if (r.outcome != net::FetchOutcome::ok) return send_error(res, 502, cannot_open(r));
         content::IngestHints hints;
         hints.content_type = r.content_type;
         hints.base_url = r.final_url.empty() ? address_ : r.final_url;
