@@ -49,14 +49,22 @@ export function compareName(m) {
 
 // 读取: what the kiosk's extraction finds at an address, in `box`; `found(title)` is told the
 // page's title (the form fills 标题 with it when empty).
-export async function readAddress(address, box, found) {
+// `want` is what the field needs: 'articles' (a regulation's text, 第一条…) or 'table' (a
+// published 对照表); a page without it is said so at once, not first on the hall's screen.
+export async function readAddress(address, box, found, want) {
   clear(box, '正在读取…');
   const r = await api.post('/api/extract', {url: address.trim()});
   if (!r.ok) return clear(box, h('p', {class: 'error'}, r.data.error));
   const d = r.data;
   found(d.title);
+  const warning = want === 'articles' && !d.articles
+    ? '这一页里没有找到“第一条”这样的条文编号，不像法规的正文：这样的对照做不出来，屏幕上不会显示这一项。请换成法规全文那一页的网址'
+    : want === 'table' && !d.tables
+      ? '这一页里没有表格，不像新旧对照表：这样的对照做不出来，屏幕上不会显示这一项。请换成对照表那一页的网址，或改选“修订前、修订后两份文本”'
+      : '';
   clear(box, h('p', {}, h('strong', {}, '找到：'), `“${d.title}”，${d.chars} 字，${d.blocks} 段`,
-    d.tables ? `，${d.tables} 个表格` : '', d.images ? `，${d.images} 张图` : ''),
+    d.articles ? `，${d.articles} 条` : '', d.tables ? `，${d.tables} 个表格` : '', d.images ? `，${d.images} 张图` : ''),
+  warning ? h('p', {class: 'error'}, warning) : '',
   h('ol', {class: 'excerpt'}, d.paragraphs.map((p) => h('li', {}, p))));
 }
 
@@ -72,7 +80,7 @@ export function compareFields(m, i, {slot, rerender, fillTitle}) {
       h('div', {class: 'row'},
         h('input', {id, type: 'url', value: m[key], 'data-item': i, 'data-input': key,
           placeholder: 'https://www.changchun.gov.cn/…', oninput: (e) => { m[key] = e.target.value; }}),
-        h('button', {type: 'button', onclick: () => readAddress(m[key], box, fillTitle)}, '读取')),
+        h('button', {type: 'button', onclick: () => readAddress(m[key], box, fillTitle, key === 'source' ? 'table' : 'articles')}, '读取')),
       slot(key), box];
   };
   const choice = (value, label) => h('label', {class: 'choice-inline'},

@@ -1,6 +1,7 @@
 // The playlist's routes: the published playlist, checking, publishing, a web page's text,
 // uploads and previews.
 #include "console/routes.hpp"
+#include "content/compare.hpp"
 
 namespace kiosk::console {
 
@@ -82,8 +83,13 @@ void Routes::playlist_routes() {
             images += b.role == content::Role::image;
             if (paragraphs.size() < 8 && !b.text.empty()) paragraphs.push_back(utf8::truncate(b.text, 300));
         }
+        // 第X条 found: a 新旧对照's 读取 warns when a page is not a regulation's text (a news page).
+        int articles = 0;
+        if (auto read = content::read_articles(got->doc))
+            for (const auto& a : *read) articles += a.unit == content::Article::Unit::article;
         send_json(res, {{"url", address_}, {"title", got->doc.title}, {"blocks", got->doc.blocks.size()}, {"chars", got->chars},
-                        {"tables", tables}, {"images", images}, {"paragraphs", paragraphs}, {"notes", got->notes}});
+                        {"tables", tables}, {"images", images}, {"articles", articles}, {"paragraphs", paragraphs},
+                        {"notes", got->notes}});
     });
     s.Post("/api/upload", [this](const httplib::Request& req, httplib::Response& res) {
         if (!allow(req, res, Role::editor)) return;

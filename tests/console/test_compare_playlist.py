@@ -97,7 +97,8 @@ def main():
     driver = None
     started = time.monotonic()
     try:
-        site = portal({"/2007.html": page(TITLE, OLD), "/2019.html": page(TITLE + "（2019年修订）", NEW)})
+        site = portal({"/2007.html": page(TITLE, OLD), "/2019.html": page(TITLE + "（2019年修订）", NEW),
+                       "/news.html": page("市政务服务中心延长周六服务时间", ("自下月起，市政务服务中心周六上午开放。",))})
         old_url, new_url = site + "/2007.html", site + "/2019.html"
         fleet.adduser(ADMIN, "admin", PASSWORDS[ADMIN])
         fleet.start_console()
@@ -156,13 +157,22 @@ def main():
         published = json.loads(api.request("GET", f"/api/playlist?scope={FLOOR}")[1])
         assert not published["published"], "a playlist with a mistake was published"
         shot(driver, "compare-one-side")
+        # 读取 of a page that is not a regulation's text (a news item): said at once, and what to do.
+        typed(driver, item_input(driver, 0, "new"), site + "/news.html")
+        click(driver, [b for b in driver.find_elements(By.CSS_SELECTOR, "fieldset[data-index='0'] .compare-fields button")
+                       if b.text == "读取"][1])
+        warning = wait(driver, lambda d: [e.text for e in d.find_elements(By.CSS_SELECTOR, "fieldset[data-index='0'] .extract .error")], 30)
+        print("读取 of a news page:", warning, flush=True)
+        assert "没有找到“第一条”这样的条文编号" in warning[0] and "请换成法规全文" in warning[0], warning
+        shot(driver, "compare-not-a-regulation")
 
         step("3. 修订后的文本 read from the portal, a 施行日期, published: the screen receives kind compare")
         typed(driver, item_input(driver, 0, "new"), new_url)
         click_labelled(driver, "fieldset[data-index='0'] .compare-fields button", "读取")  # the first: 修订前的文本
         found = wait(driver, lambda d: "找到" in css(d, "fieldset[data-index='0'] .extract").text
                      and css(d, "fieldset[data-index='0'] .extract").text, 30)
-        assert f"“{TITLE}”" in found and "第一条" in found, found
+        assert f"“{TITLE}”" in found and "第一条" in found and "，4 条" in found, found
+        assert not css(driver, "fieldset[data-index='0'] .extract").find_elements(By.CSS_SELECTOR, ".error")
         set_date(driver, item_input(driver, 0, "effective"), "2019-05-15")
         gen = applied_gen(fleet, "hall-1f", FLOOR)
         click(driver, css(driver, "#publish"))
