@@ -116,8 +116,12 @@ function itemForm(m, i) {
     if (m.title || !title) return;
     m.title = title;
     document.getElementById(`title-${i}`).value = title;
+    clear(legend, ...legendText());
   };
   const compare = m.kind === 'compare';
+  // The box's legend follows 标题 as it is typed or filled by 读取 (not only when redrawn).
+  const legendText = () => [`第 ${i + 1} 项`, compare ? `　${compareName(m)}` : m.title ? `：${m.title}` : ''];
+  const legend = h('legend', {}, ...legendText());
   const content = compare ? compareFields(m, i, {slot: (field) => slot(i, field), rerender, fillTitle})
     : m.mode === 'source'
     ? [h('label', {for: `source-${i}`}, '网址'),
@@ -142,7 +146,7 @@ function itemForm(m, i) {
         }})),
       slot(i, 'text')];
   return h('fieldset', {class: 'item card' + (m.enabled ? '' : ' disabled'), 'data-index': i},
-    h('legend', {}, `第 ${i + 1} 项`, compare ? `　${compareName(m)}` : m.title ? `：${m.title}` : ''),
+    legend,
     h('div', {class: 'actions'},
       h('button', {type: 'button', disabled: i === 0, onclick: () => { state.items.splice(i - 1, 0, ...state.items.splice(i, 1)); rerender(); }}, '上移'),
       h('button', {type: 'button', disabled: i === n - 1, onclick: () => { state.items.splice(i + 1, 0, ...state.items.splice(i, 1)); rerender(); }}, '下移'),
@@ -150,7 +154,7 @@ function itemForm(m, i) {
       h('button', {type: 'button', onclick: () => preview(m, previewBox)}, '预览')),
     slot(i, ''),
     h('label', {for: `title-${i}`}, '标题'),
-    h('input', {id: `title-${i}`, value: m.title, 'data-item': i, 'data-input': 'title', oninput: set('title')}),
+    h('input', {id: `title-${i}`, value: m.title, 'data-item': i, 'data-input': 'title', oninput: (e) => { m.title = e.target.value; clear(legend, ...legendText()); }}),
     slot(i, 'title'),
     h('div', {class: 'row'},
       // A 新旧对照 item has its own sources (compare_item.js): no 网站上的文章 / 输入文字 choice.

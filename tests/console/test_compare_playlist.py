@@ -119,6 +119,8 @@ def main():
         click_labelled(driver, ".actions.sticky button", "添加一项")
         title = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#title-0"))[0]
         title.send_keys(TITLE)
+        # The box's legend follows the title as it is typed.
+        assert css(driver, "fieldset[data-index='0'] legend").text == f"第 1 项：{TITLE}", css(driver, "fieldset[data-index='0'] legend").text
         Select(item_input(driver, 0, "kind")).select_by_value("regulation")
         item_input(driver, 0, "source").send_keys(old_url)
         Select(item_input(driver, 0, "kind")).select_by_value("compare")
