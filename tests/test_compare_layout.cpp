@@ -12,7 +12,6 @@
 #include "base/utf8.hpp"
 #include "checks.hpp"
 #include "config/config.hpp"
-#include "render/png_writer.hpp"
 #include "support.hpp"
 #include "text/layout.hpp"
 #include "text/layout_json.hpp"
@@ -381,20 +380,4 @@ TEST_CASE("compare layout: random pairs at random sizes keep every count at 0", 
 TEST_CASE("golden: a comparison's pages at three sizes", "[compare_layout][golden]") {
     const content::Document doc = comparison();
     for (auto size : kSizes) test::check_golden(test::golden_file("compare-pages-" + size_name(size)), dump(lay_out(doc, size.first, size.second)));
-}
-
-// Not run by default: writes the pages as PNGs to look at (KIOSK_COMPARE_PNG=DIR).
-TEST_CASE("compare layout: the pages as PNG files", "[.compare_png]") {
-    const char* dir = std::getenv("KIOSK_COMPARE_PNG");
-    REQUIRE(dir);
-    const content::Document doc = comparison();
-    for (auto size : kSizes) {
-        Laid l = lay_out(doc, size.first, size.second);
-        text::add_chrome(test::fonts(), l.pages, l.style, l.geometry,
-                         text::ChromeText{"长春市政务服务中心", doc.title, "2026年12月3日 星期四 10:00", "", "内容更新于 12月3日 09:30", false, ""});
-        auto files = render::render_pages_to_png(test::fonts(), config::Theme{}, l.geometry, l.pages,
-                                                 render::PngRequest{dir, "compare-" + size_name(size), 0});
-        REQUIRE(files.ok());
-        CHECK(files->size() == l.pages.size());
-    }
 }

@@ -116,9 +116,10 @@ void avoid_lone_last_character(const LineContext& ctx, std::vector<LineSpan>& sp
     if (core > 1) return;
     const bool first = spans.size() == 2;
     const float limit = first ? first_measure : measure;
-    for (size_t b = last.begin; b > before.begin + 1; --b) {
-        if (b == last.begin || ctx.sb.breaks[b - 1] != Break::allowed) continue;
-        const size_t cut = b - 1;  // the new end of the line before
+    // The nearest break first: carrying one character down (工作。 for 作。) leaves the line
+    // before the least slack.
+    for (size_t cut = last.begin - 1; cut > before.begin; --cut) {  // the new end of the line before
+        if (ctx.sb.breaks[cut] != Break::allowed) continue;
         const LineWidth lw = measure_line(ctx, before.begin, cut, first);
         const size_t gaps = lw.visible_end > before.begin + 1 ? lw.visible_end - before.begin - 1 : 0;
         if (gaps == 0 || (!ragged && (limit - lw.width) / static_cast<float>(gaps) > kLooseGapEm * ctx.size)) return;
