@@ -13,6 +13,29 @@
 
 namespace kiosk::content::compare_parts {
 
+// A digit's value: 0-9 and their full-width forms (arabic_digit), 〇/零 and 一 … 九 (and 两)
+// (chinese_digit); -1 for anything else.
+inline int arabic_digit(char32_t c) {
+    if (c >= U'0' && c <= U'9') return static_cast<int>(c - U'0');
+    if (c >= U'０' && c <= U'９') return static_cast<int>(c - U'０');
+    return -1;
+}
+inline int chinese_digit(char32_t c) {
+    switch (c) {
+        case U'零': case U'〇': case U'○': return 0;
+        case U'一': return 1;
+        case U'二': case U'两': return 2;
+        case U'三': return 3;
+        case U'四': return 4;
+        case U'五': return 5;
+        case U'六': return 6;
+        case U'七': return 7;
+        case U'八': return 8;
+        case U'九': return 9;
+        default: return -1;
+    }
+}
+
 // read_articles with the side named in the clerk's error: "修订前的文本" / "修订后的文本".
 Result<std::vector<Article>> read_side(const Document& doc, const CompareLimits& limits, std::string_view side);
 

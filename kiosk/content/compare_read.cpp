@@ -11,27 +11,8 @@ namespace {
 
 using u32v = std::u32string_view;
 
-int digit_value(char32_t c) {
-    if (c >= U'0' && c <= U'9') return static_cast<int>(c - U'0');
-    if (c >= U'０' && c <= U'９') return static_cast<int>(c - U'０');
-    return -1;
-}
-
-int numeral_value(char32_t c) {
-    switch (c) {
-        case U'零': case U'〇': case U'○': return 0;
-        case U'一': return 1;
-        case U'二': case U'两': return 2;
-        case U'三': return 3;
-        case U'四': return 4;
-        case U'五': return 5;
-        case U'六': return 6;
-        case U'七': return 7;
-        case U'八': return 8;
-        case U'九': return 9;
-        default: return -1;
-    }
-}
+int digit_value(char32_t c) { return compare_parts::arabic_digit(c); }
+int numeral_value(char32_t c) { return compare_parts::chinese_digit(c); }
 
 int multiplier(char32_t c) {
     switch (c) {

@@ -11,24 +11,11 @@ namespace {
 using u32v = std::u32string_view;
 
 int digit_of(char32_t c) {
-    if (c >= U'0' && c <= U'9') return static_cast<int>(c - U'0');
-    if (c >= U'０' && c <= U'９') return static_cast<int>(c - U'０');
-    switch (c) {
-        case U'〇': case U'○': case U'零': return 0;
-        case U'一': return 1;
-        case U'二': return 2;
-        case U'三': return 3;
-        case U'四': return 4;
-        case U'五': return 5;
-        case U'六': return 6;
-        case U'七': return 7;
-        case U'八': return 8;
-        case U'九': return 9;
-        default: return -1;
-    }
+    const int d = compare_parts::arabic_digit(c);
+    return d >= 0 ? d : compare_parts::chinese_digit(c);
 }
 
-bool arabic(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'); }
+bool arabic(char32_t c) { return compare_parts::arabic_digit(c) >= 0; }
 
 bool is_space(char32_t c) { return c == U' ' || c == U'\t' || c == 0x3000 || c == 0x00A0; }
 

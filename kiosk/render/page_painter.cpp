@@ -46,6 +46,23 @@ uint32_t PagePainter::mark_colour(text::Mark mark, uint32_t plain) const {
 
 void PagePainter::draw_line(const text::Line& line, const Canvas& canvas, std::optional<uint32_t> over) {
     const uint32_t c = over ? *over : colour(line.tone);
+    // A comparison's strokes (issue 30), placed by the layout: whole pixels from the rounded
+    // edges, never thinner than one. A strike-through runs across the middle of the em box,
+    // where 一, 二, 三 and 十 have their own strokes: it is drawn first, in the line's colour,
+    // and the struck glyphs in the muted colour over it, so a numeral's stroke still shows as
+    // a grey dash in the dark line ((三) does not read as (二)). An underline is under the
+    // em box and drawn after, in the accent.
+    auto strokes = [&](text::Mark which) {
+        for (const text::MarkSpan& span : line.marks) {
+            const text::Box& b = span.stroke;
+            if (span.mark != which || b.width <= 0) continue;
+            const int x0 = static_cast<int>(std::lround(b.x)), x1 = static_cast<int>(std::lround(b.x + b.width));
+            const int y0 = static_cast<int>(std::lround(b.y)), y1 = static_cast<int>(std::lround(b.y + b.height));
+            canvas.fill(Rect{x0, y0, std::max(1, x1 - x0), std::max(1, y1 - y0)},
+                        which == text::Mark::deleted ? c : mark_colour(which, c));
+        }
+    };
+    strokes(text::Mark::deleted);
     // No glyph reaches further than twice its size from its baseline: a line well away from
     // the band is passed over without looking its glyphs up.
     const float reach = 2 * line.font_size;
@@ -55,19 +72,11 @@ void PagePainter::draw_line(const text::Line& line, const Canvas& canvas, std::o
             continue;
         const GlyphCache::Glyph& g = glyphs_.get(ink.face, ink.id, line.font_size);
         if (g.width == 0) continue;
-        // A comparison's marked text (issue 30): deleted in the muted colour, inserted in the accent.
+        // A comparison's marked text: deleted in the muted colour, inserted in the accent.
         canvas.blend_coverage(static_cast<int>(std::lround(ink.x)) + g.left, static_cast<int>(std::lround(baseline)) - g.top,
                               g.coverage.data(), g.width, g.height, g.width, over ? c : mark_colour(ink.mark, c));
     }
-    // Their strike-through and underline, placed by the layout, over the glyphs: whole pixels
-    // from the rounded edges, never thinner than one.
-    for (const text::MarkSpan& span : line.marks) {
-        const text::Box& b = span.stroke;
-        if (span.mark == text::Mark::none || b.width <= 0) continue;
-        const int x0 = static_cast<int>(std::lround(b.x)), x1 = static_cast<int>(std::lround(b.x + b.width));
-        const int y0 = static_cast<int>(std::lround(b.y)), y1 = static_cast<int>(std::lround(b.y + b.height));
-        canvas.fill(Rect{x0, y0, std::max(1, x1 - x0), std::max(1, y1 - y0)}, mark_colour(span.mark, c));
-    }
+    strokes(text::Mark::inserted);
 }
 
 void PagePainter::draw_image(const text::PlacedImage& image, const Canvas& canvas) {
